@@ -1,0 +1,13 @@
+// The subcommand groups of the rein CLI; each adds itself to the app in its own file.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace rein::cli {
+
+// Each returns after registering its subcommand and callbacks on `app`. A callback that fails
+// throws; main() prints "error: <message>" and exits non-zero.
+
+}  // namespace rein::cli

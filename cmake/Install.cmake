@@ -1,0 +1,10 @@
+# Exported CMake package: find_package(rein) gives rein::tensor, rein::autograd, rein::envs,
+# rein::rl and rein::tracker.
+include(CMakePackageConfigHelpers)
+install(EXPORT reinTargets NAMESPACE rein:: DESTINATION ${REIN_INSTALL_CMAKEDIR})
+configure_package_config_file(cmake/reinConfig.cmake.in
+  ${CMAKE_BINARY_DIR}/reinConfig.cmake INSTALL_DESTINATION ${REIN_INSTALL_CMAKEDIR})
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/reinConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_BINARY_DIR}/reinConfig.cmake ${CMAKE_BINARY_DIR}/reinConfigVersion.cmake
+        DESTINATION ${REIN_INSTALL_CMAKEDIR})

@@ -1,0 +1,19 @@
+# rein_add_library(<folder> SOURCES ... HEADERS ... PUBLIC ... PRIVATE ...)
+# One library per folder: target rein_<folder>, alias rein::<folder>. HEADERS are the public
+# headers at the top of the folder; they are installed under include/rein/<folder>/.
+function(rein_add_library folder)
+  cmake_parse_arguments(ARG "" "" "SOURCES;HEADERS;PUBLIC;PRIVATE" ${ARGN})
+  set(target rein_${folder})
+  add_library(${target} ${ARG_SOURCES})
+  add_library(rein::${folder} ALIAS ${target})
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${folder} OUTPUT_NAME rein_${folder})
+  target_include_directories(${target} PUBLIC
+    $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/rein>)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_link_libraries(${target} PUBLIC ${ARG_PUBLIC} PRIVATE rein_options ${ARG_PRIVATE})
+  install(TARGETS ${target} EXPORT reinTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(FILES ${ARG_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rein/${folder})
+endfunction()
