@@ -1,0 +1,84 @@
+// RunWriter: what the training loop holds while it trains. It creates the run, then buffers
+// metrics in memory and writes them in batches from a background thread, so log() costs tens of
+// nanoseconds and never waits for the disk.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tracker/error.h"
+#include "tracker/types.h"
+
+namespace rein::tracker {
+
+struct WriterOptions {
+  // Buffered points reach the database at least this often (DESIGN.md: within a second).
+  int flush_interval_ms = 250;
+  // The background thread also wakes early once this many points are waiting.
+  std::size_t wake_batch = 16384;
+  // How long a batch waits for another process's write lock before the batch fails (it is kept
+  // and retried on the next flush).
+  int busy_timeout_ms = 10000;
+};
+
+// A metric name interned by RunWriter::key(); logging through it skips the name lookup.
+struct MetricKey {
+  std::uint32_t index = 0;
+};
+
+// Thread-safety: log(), key(), log_param(), add_artifact(), add_tag() and flush() may be called
+// from any thread. finish() and the destructor from one thread, after the others stopped.
+//
+// Durability: a batch is committed in one SQLite transaction (BEGIN IMMEDIATE, WAL,
+// synchronous=NORMAL): it survives kill -9 of the process entirely or not at all. flush()
+// returns once everything logged before it is committed, and throws if the disk refused it.
+class RunWriter {
+ public:
+  // Opens `db_path` (creating it if needed), creates the run from `spec` and starts the writer
+  // thread. Throws Error if the database cannot be written (read-only, not a rein file, ...).
+  RunWriter(const std::string& db_path, const RunSpec& spec, WriterOptions options = {});
+  // Flushes; if finish() was not called the run ends as Failed ("writer closed without finish()"),
+  // which is what an exception unwinding through the training loop should leave behind. Never
+  // throws: a failure here is only visible as a missing end state.
+  ~RunWriter();
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+  std::int64_t run_id() const;
+  const std::string& run_name() const;
+
+  MetricKey key(std::string_view name);
+  // Buffers one point; `step` is the global environment step. Wall time is taken here.
+  void log(MetricKey key, std::int64_t step, double value);
+  void log(std::string_view name, std::int64_t step, double value);
+
+  // Written with the next batch; a param logged twice keeps the last value.
+  void log_param(const std::string& key, const ParamValue& value);
+  void add_tag(const std::string& tag);
+  void add_artifact(const std::string& kind, const std::string& path,
+                    std::optional<std::int64_t> step = std::nullopt);
+  // Free-form text (JSON by convention) shown by `rein runs show`; written at finish().
+  void set_summary(const std::string& summary);
+
+  // Blocks until everything buffered before the call is committed. Throws Error (with SQLite's
+  // reason, e.g. "database or disk is full") if the last attempt failed; the points stay
+  // buffered and are retried.
+  void flush();
+  // Flushes, stores the end state (Finished, Failed with `error`, or Interrupted after Ctrl-C),
+  // the summary and end time, and stops the thread. Throws Error if the final write failed.
+  // Calling it twice throws.
+  void finish(RunStatus status, const std::string& error = "");
+
+  // Points logged and points committed so far (for progress lines and tests).
+  std::uint64_t logged_points() const;
+  std::uint64_t committed_points() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rein::tracker
