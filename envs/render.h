@@ -1,0 +1,73 @@
+// Backend-neutral drawing: an env describes a frame as a list of shapes in world coordinates
+// (lines, rectangles, circles, polygons, text) inside a viewport; a front end (the dashboard's
+// ImGui canvas, a test, a text dump) maps the viewport onto its pixels and draws them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rein::envs {
+
+struct Color {
+  uint8_t r = 0, g = 0, b = 0, a = 255;
+};
+
+struct Point {
+  double x = 0.0, y = 0.0;
+};
+
+// The world rectangle to show and the frame's pixel size (aspect ratio hint). World y points
+// up; front ends flip it for screens.
+struct Viewport {
+  double x_min = 0.0, x_max = 1.0, y_min = 0.0, y_max = 1.0;
+  int width_px = 600, height_px = 400;
+};
+
+enum class ShapeKind : uint8_t { Line, Rect, Circle, Polygon, Text };
+
+// One drawn shape. Which fields matter depends on kind:
+//   Line: points[0..1], width.  Rect: points[0] (min corner), points[1] (max corner).
+//   Circle: points[0] (centre), radius.  Polygon: points (closed, in order).
+//   Text: points[0] (top-left anchor), text (may hold '\n'), size (world units per line).
+// `filled` applies to Rect, Circle, Polygon; `width` is the outline width in pixels.
+struct DrawShape {
+  ShapeKind kind = ShapeKind::Line;
+  Color color;
+  bool filled = true;
+  double width = 1.0;
+  double radius = 0.0;
+  double size = 0.0;
+  std::vector<Point> points;
+  std::string text;
+};
+
+// A frame under construction. Env::render() clears nothing itself: callers clear() between
+// frames (which keeps capacity, so steady-state rendering does not allocate for small frames).
+class DrawList {
+ public:
+  void clear() { shapes_.clear(); }
+  void set_viewport(const Viewport& v) { viewport_ = v; }
+  void set_background(Color c) { background_ = c; }
+
+  void line(Point a, Point b, Color color, double width_px = 1.0);
+  void rect(Point min_corner, Point max_corner, Color color, bool filled = true);
+  void circle(Point centre, double radius, Color color, bool filled = true);
+  void polygon(std::vector<Point> points, Color color, bool filled = true);
+  void text(Point top_left, std::string text, Color color, double size = 0.0);
+
+  const Viewport& viewport() const { return viewport_; }
+  Color background() const { return background_; }
+  const std::vector<DrawShape>& shapes() const { return shapes_; }
+
+ private:
+  Viewport viewport_;
+  Color background_{255, 255, 255, 255};
+  std::vector<DrawShape> shapes_;
+};
+
+// Rotates the points of a polygon by `angle` radians about the origin, then translates them:
+// the transform classic-control envs apply to their bodies.
+std::vector<Point> transform(const std::vector<Point>& points, double angle, Point offset);
+
+}  // namespace rein::envs
