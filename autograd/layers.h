@@ -1,0 +1,120 @@
+// Layers of rein::nn: Linear, activations, LayerNorm, Sequential and the MLP builder.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/module.h"
+#include "tensor/generator.h"
+
+namespace rein::nn {
+
+// y = x W^T + b. weight (out, in), bias (out). x: (N, in) or (in).
+// Initialised as torch.nn.Linear: U(-1/sqrt(in), 1/sqrt(in)) for both, from `gen`.
+class Linear : public Module {
+ public:
+  Linear(int64_t in_features, int64_t out_features, Generator& gen, bool bias = true,
+         Dtype dtype = Dtype::Float32);
+  Var forward(const Var& x) override;
+  std::string name() const override { return "Linear"; }
+
+  int64_t in_features() const { return in_; }
+  int64_t out_features() const { return out_; }
+  Var weight;
+  Var bias;  // undefined when built with bias = false
+
+ private:
+  int64_t in_;
+  int64_t out_;
+};
+
+class ReLU : public Module {
+ public:
+  Var forward(const Var& x) override;
+  std::string name() const override { return "ReLU"; }
+};
+
+class Tanh : public Module {
+ public:
+  Var forward(const Var& x) override;
+  std::string name() const override { return "Tanh"; }
+};
+
+class ELU : public Module {
+ public:
+  explicit ELU(double alpha = 1.0) : alpha_(alpha) {}
+  Var forward(const Var& x) override;
+  std::string name() const override { return "ELU"; }
+
+ private:
+  double alpha_;
+};
+
+class Identity : public Module {
+ public:
+  Var forward(const Var& x) override { return x; }
+  std::string name() const override { return "Identity"; }
+};
+
+// Normalises over the last dimension (size `features`), then scales and shifts by weight
+// (ones) and bias (zeros). Biased variance, as torch.nn.LayerNorm.
+class LayerNorm : public Module {
+ public:
+  explicit LayerNorm(int64_t features, double eps = 1e-5, bool elementwise_affine = true,
+                     Dtype dtype = Dtype::Float32);
+  Var forward(const Var& x) override;
+  std::string name() const override { return "LayerNorm"; }
+  Var weight;  // undefined without elementwise_affine
+  Var bias;
+
+ private:
+  int64_t features_;
+  double eps_;
+};
+
+// Runs its children in order; children are named "0", "1", ... as in torch.nn.Sequential.
+class Sequential : public Module {
+ public:
+  Sequential() = default;
+  explicit Sequential(std::vector<std::shared_ptr<Module>> modules);
+  void push_back(std::shared_ptr<Module> module);
+  Var forward(const Var& x) override;
+  std::string name() const override { return "Sequential"; }
+  size_t size() const { return modules_.size(); }
+  const std::shared_ptr<Module>& operator[](size_t i) const { return modules_[i]; }
+
+ private:
+  std::vector<std::shared_ptr<Module>> modules_;
+};
+
+enum class Activation { ReLU, Tanh, ELU, Identity };
+// "relu", "tanh", "elu", "identity" (case-insensitive); throws rein::Error naming the choices.
+Activation activation_from_string(const std::string& name);
+std::shared_ptr<Module> make_activation(Activation activation);
+
+// A Sequential of Linear layers sizes[0] -> sizes[1] -> ... with `activation` between them and
+// none after the last (so MLP({4, 64, 64, 2}, Activation::Tanh, gen) is 3 Linear + 2 Tanh).
+// Parameter names follow Sequential: "0.weight", "0.bias", "2.weight", ...
+// Linear layers use torch.nn.Linear's default init; re-initialise with nn::init (e.g. orthogonal
+// with gain sqrt(2) for hidden layers, as PPO does) through linear(i).
+class MLP : public Module {
+ public:
+  MLP(const std::vector<int64_t>& sizes, Activation activation, Generator& gen,
+      Dtype dtype = Dtype::Float32);
+  Var forward(const Var& x) override;
+  std::string name() const override { return "MLP"; }
+
+  size_t num_linear() const { return linears_.size(); }
+  Linear& linear(size_t i) { return *linears_[i]; }
+  const Linear& linear(size_t i) const { return *linears_[i]; }
+  Activation activation() const { return activation_; }
+
+ private:
+  std::vector<std::shared_ptr<Linear>> linears_;
+  Activation activation_;
+  double elu_alpha_ = 1.0;
+};
+
+}  // namespace rein::nn
