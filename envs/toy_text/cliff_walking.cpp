@@ -1,9 +1,11 @@
 // CliffWalking-v1 and CliffWalkingSlippery-v1: the model (Gymnasium 1.4 cliffwalking.py) and the
 // env around it.
-#include "envs/toy_text/internal/grid_models.h"
+#include "envs/toy_text/cliff_walking.h"
 
 #include <algorithm>
 
+#include "envs/toy_text/internal/grid_models.h"
+#include "envs/toy_text/internal/grid_render.h"
 #include "tensor/error.h"
 
 namespace rein::envs::internal {
@@ -41,3 +43,71 @@ TransitionTable cliff_walking_table(bool is_slippery) {
 }
 
 }  // namespace rein::envs::internal
+
+namespace rein::envs {
+
+using internal::kCliffCols;
+using internal::kCliffGoal;
+using internal::kCliffRows;
+using internal::kCliffStart;
+
+namespace {
+
+bool read_is_slippery(const Kwargs& kwargs) {
+  KwargsReader kw("CliffWalking", kwargs);
+  const bool slippery = kw.get_bool("is_slippery", false);
+  kw.finish();
+  return slippery;
+}
+
+}  // namespace
+
+CliffWalking::CliffWalking(const Kwargs& kwargs) : CliffWalking(read_is_slippery(kwargs)) {}
+
+CliffWalking::CliffWalking(bool is_slippery)
+    : TabularEnv("CliffWalking", internal::cliff_walking_table(is_slippery)),
+      is_slippery_(is_slippery) {}
+
+void CliffWalking::render(DrawList& out) const {
+  out.set_viewport(internal::grid_viewport(kCliffRows, kCliffCols, 60));  // Gymnasium: 60 px cells
+  out.set_background({120, 160, 90, 255});
+  for (int64_t r = 0; r < kCliffRows; ++r) {
+    for (int64_t c = 0; c < kCliffCols; ++c) {
+      const bool checker = (r % 2) != (c % 2);
+      internal::fill_cell(out, kCliffRows, r, c,
+                          checker ? Color{130, 170, 95, 255} : Color{115, 155, 85, 255});
+      if (internal::cliff_walking_is_cliff(r, c)) {
+        internal::fill_cell(out, kCliffRows, r, c, {70, 50, 40, 255});
+      }
+    }
+  }
+  internal::fill_cell(out, kCliffRows, kCliffStart / kCliffCols, kCliffStart % kCliffCols,
+                      {150, 110, 70, 255}, 0.3);
+  internal::fill_cell(out, kCliffRows, kCliffGoal / kCliffCols, kCliffGoal % kCliffCols,
+                      {235, 190, 40, 255}, 0.2);
+  internal::grid_lines(out, kCliffRows, kCliffCols, {90, 120, 70, 255});
+  out.circle(internal::cell_centre(kCliffRows, s() / kCliffCols, s() % kCliffCols), 0.3,
+             {200, 40, 40, 255});
+}
+
+std::string CliffWalking::render_text() const {
+  std::string out;
+  for (int64_t i = 0; i < kCliffRows * kCliffCols; ++i) {
+    const int64_t r = i / kCliffCols;
+    const int64_t c = i % kCliffCols;
+    const char mark = i == s()                                ? 'x'
+                      : i == kCliffGoal                       ? 'T'
+                      : internal::cliff_walking_is_cliff(r, c) ? 'C'
+                                                               : 'o';
+    // Gymnasium writes " m " per cell, left-stripped in the first column and right-stripped
+    // (plus a newline) in the last.
+    if (c != 0) out += ' ';
+    out += mark;
+    if (c != kCliffCols - 1) out += ' ';
+    if (c == kCliffCols - 1) out += '\n';
+  }
+  out += '\n';
+  return out;
+}
+
+}  // namespace rein::envs

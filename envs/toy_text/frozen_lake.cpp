@@ -1,9 +1,13 @@
 // FrozenLake-v1: the model (Gymnasium 1.4 frozen_lake.py) and the env around it.
-#include "envs/toy_text/internal/grid_models.h"
+#include "envs/toy_text/frozen_lake.h"
 
 #include <algorithm>
+#include <random>
+#include <sstream>
 #include <utility>
 
+#include "envs/toy_text/internal/grid_models.h"
+#include "envs/toy_text/internal/grid_render.h"
 #include "tensor/error.h"
 
 namespace rein::envs::internal {
@@ -119,6 +123,12 @@ bool frozen_lake_has_path(const std::vector<std::string>& board) {
   return false;
 }
 
+}  // namespace rein::envs::internal
+
+namespace rein::envs {
+
+using internal::frozen_lake_has_path;
+
 std::vector<std::string> generate_random_map(int64_t size, double p, Generator& gen) {
   if (size < 2) {
     throw Error(str("FrozenLake: random map size must be at least 2, got ", size));
@@ -139,4 +149,130 @@ std::vector<std::string> generate_random_map(int64_t size, double p, Generator& 
   return board;
 }
 
-}  // namespace rein::envs::internal
+namespace {
+
+// Splits "SFFF,FHFH" (also '/', ';' or whitespace between rows) into rows.
+std::vector<std::string> split_rows(const std::string& text) {
+  std::vector<std::string> rows;
+  std::string row;
+  for (char c : text) {
+    if (c == ',' || c == '/' || c == ';' || c == ' ' || c == '\n' || c == '\t') {
+      if (!row.empty()) rows.push_back(std::move(row));
+      row.clear();
+    } else {
+      row += c;
+    }
+  }
+  if (!row.empty()) rows.push_back(std::move(row));
+  return rows;
+}
+
+std::array<double, 3> parse_reward_schedule(const std::string& text) {
+  std::array<double, 3> out{};
+  std::string rest = text;
+  for (char& c : rest) c = (c == ',' || c == '(' || c == ')' || c == '[' || c == ']') ? ' ' : c;
+  std::istringstream in(rest);
+  size_t n = 0;
+  double v = 0.0;
+  while (in >> v) {
+    if (n < 3) out[n] = v;
+    ++n;
+  }
+  if (n != 3 || !in.eof()) {
+    throw Error(str("FrozenLake: reward_schedule must be three numbers (goal, hole, frozen), e.g. "
+                    "'1,0,0'; got '", text, "'"));
+  }
+  return out;
+}
+
+std::vector<std::string> resolve_desc(const FrozenLakeConfig& config) {
+  if (!config.desc.empty()) return config.desc;
+  if (config.map_name == "random") {
+    Generator gen(config.seed ? *config.seed : (uint64_t{std::random_device{}()} << 32) ^
+                                                   std::random_device{}());
+    return generate_random_map(config.size, config.p, gen);
+  }
+  return internal::frozen_lake_map(config.map_name);
+}
+
+}  // namespace
+
+FrozenLakeConfig FrozenLake::parse_kwargs(const Kwargs& kwargs) {
+  KwargsReader kw("FrozenLake", kwargs);
+  FrozenLakeConfig c;
+  if (auto desc = kw.get_optional("desc")) {
+    c.desc = split_rows(*desc);
+    if (c.desc.empty()) throw Error("FrozenLake: desc is empty; give rows like SFFF,FHFH,FFFH,HFFG");
+  }
+  c.map_name = kw.get_string("map_name", c.map_name);
+  if (c.map_name == "none" || c.map_name == "None") c.map_name = "random";  // Gymnasium's None
+  c.is_slippery = kw.get_bool("is_slippery", c.is_slippery);
+  c.success_rate = kw.get_double("success_rate", c.success_rate);
+  if (auto rs = kw.get_optional("reward_schedule")) c.reward_schedule = parse_reward_schedule(*rs);
+  const auto size = kw.get_optional("size");
+  const auto p = kw.get_optional("p");
+  const auto seed = kw.get_optional("seed");
+  if ((size || p || seed) && (!c.desc.empty() || c.map_name != "random")) {
+    throw Error("FrozenLake: size, p and seed describe a random map; pass map_name=random with them "
+                "(and no desc)");
+  }
+  c.size = kw.get_int("size", c.size);
+  c.p = kw.get_double("p", c.p);
+  if (seed) {
+    const int64_t v = kw.get_int("seed", 0);
+    if (v < 0) throw Error(str("FrozenLake: seed must be >= 0, got ", v));
+    c.seed = static_cast<uint64_t>(v);
+  }
+  kw.finish();
+  return c;
+}
+
+FrozenLake::FrozenLake(const Kwargs& kwargs) : FrozenLake(parse_kwargs(kwargs)) {}
+
+FrozenLake::FrozenLake(const FrozenLakeConfig& config) : FrozenLake(config, resolve_desc(config)) {}
+
+FrozenLake::FrozenLake(const FrozenLakeConfig& config, std::vector<std::string> desc)
+    : TabularEnv("FrozenLake",
+                 internal::frozen_lake_table(desc, config.is_slippery, config.success_rate,
+                                             config.reward_schedule)),
+      desc_(std::move(desc)) {}
+
+void FrozenLake::render(DrawList& out) const {
+  const int64_t nr = nrow();
+  const int64_t nc = ncol();
+  out.set_viewport(internal::grid_viewport(nr, nc, static_cast<int>(std::min<int64_t>(64, 512 / std::max(nr, nc)))));
+  out.set_background({200, 225, 245, 255});
+  for (int64_t r = 0; r < nr; ++r) {
+    for (int64_t c = 0; c < nc; ++c) {
+      const char cell = desc_[r][c];
+      internal::fill_cell(out, nr, r, c, {214, 234, 248, 255});  // ice
+      if (cell == 'H') internal::fill_cell(out, nr, r, c, {30, 60, 110, 255}, 0.12);
+      if (cell == 'G') internal::fill_cell(out, nr, r, c, {235, 190, 40, 255}, 0.2);
+      if (cell == 'S') internal::fill_cell(out, nr, r, c, {150, 110, 70, 255}, 0.3);
+    }
+  }
+  internal::grid_lines(out, nr, nc, {180, 200, 230, 255});
+  const int64_t row = s() / nc;
+  const int64_t col = s() % nc;
+  const bool fell = desc_[row][col] == 'H';
+  out.circle(internal::cell_centre(nr, row, col), 0.3,
+             fell ? Color{120, 120, 120, 255} : Color{200, 40, 40, 255});
+}
+
+std::string FrozenLake::render_text() const {
+  static constexpr const char* kNames[4] = {"Left", "Down", "Right", "Up"};
+  std::string out = last_action() ? str("  (", kNames[*last_action()], ")\n") : "\n";
+  const int64_t row = s() / ncol();
+  const int64_t col = s() % ncol();
+  for (int64_t r = 0; r < nrow(); ++r) {
+    for (int64_t c = 0; c < ncol(); ++c) {
+      const std::string cell(1, desc_[r][c]);
+      out += (r == row && c == col) ? internal::colorize(cell, internal::AnsiColor::Red, false, true)
+                                    : cell;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace rein::envs

@@ -1,8 +1,10 @@
 // Taxi-v4 (and its alias Taxi-v3): the model (Gymnasium 1.4 taxi.py) and the env around it.
-#include "envs/toy_text/internal/grid_models.h"
+#include "envs/toy_text/taxi.h"
 
 #include <algorithm>
 
+#include "envs/toy_text/internal/grid_models.h"
+#include "envs/toy_text/internal/grid_render.h"
 #include "tensor/error.h"
 
 namespace rein::envs::internal {
@@ -127,3 +129,132 @@ std::array<int8_t, 6> taxi_action_mask(int64_t s) {
 }
 
 }  // namespace rein::envs::internal
+
+namespace rein::envs {
+
+using internal::kTaxiLocs;
+using internal::kTaxiMap;
+using internal::kTaxiSize;
+
+namespace {
+
+std::pair<bool, bool> read_taxi_kwargs(const Kwargs& kwargs) {
+  KwargsReader kw("Taxi", kwargs);
+  const bool rainy = kw.get_bool("is_rainy", false);
+  const bool fickle = kw.get_bool("fickle_passenger", false);
+  kw.finish();
+  return {rainy, fickle};
+}
+
+constexpr Color kLandmarkColors[4] = {{255, 0, 0, 255}, {0, 200, 0, 255}, {230, 200, 0, 255},
+                                      {0, 0, 255, 255}};
+
+}  // namespace
+
+Taxi::Taxi(const Kwargs& kwargs)
+    : Taxi(read_taxi_kwargs(kwargs).first, read_taxi_kwargs(kwargs).second) {}
+
+Taxi::Taxi(bool is_rainy, bool fickle_passenger)
+    : TabularEnv("Taxi", internal::taxi_table(is_rainy)),
+      is_rainy_(is_rainy),
+      fickle_passenger_(fickle_passenger),
+      mask_(zeros({6}, Dtype::Bool)) {}
+
+int64_t Taxi::encode(int row, int col, int passenger, int destination) {
+  return internal::taxi_encode({row, col, passenger, destination});
+}
+
+std::array<int, 4> Taxi::decode(int64_t s) {
+  const internal::TaxiState t = internal::taxi_decode(s);
+  return {t.row, t.col, t.passenger, t.destination};
+}
+
+std::array<int8_t, 6> Taxi::action_mask(int64_t s) { return internal::taxi_action_mask(s); }
+
+void Taxi::after_reset() {
+  // Gymnasium draws this only when fickle_passenger is on, after the start state.
+  fickle_step_ = fickle_passenger_ && rng().uniform() < 0.3;
+}
+
+int64_t Taxi::after_step(int64_t from, int64_t to) {
+  if (!fickle_step_) return to;
+  const internal::TaxiState before = internal::taxi_decode(from);
+  internal::TaxiState after = internal::taxi_decode(to);
+  // Only once per episode, on the first step that moves the taxi with the passenger aboard.
+  if (before.passenger != 4 || (after.row == before.row && after.col == before.col)) return to;
+  fickle_step_ = false;
+  const int pick = static_cast<int>(rng().randint(0, 3));  // one of the other three landmarks
+  after.destination = pick < before.destination ? pick : pick + 1;
+  return internal::taxi_encode(after);
+}
+
+void Taxi::fill_info(double prob) {
+  const auto mask = internal::taxi_action_mask(s());
+  bool* m = mask_.data<bool>();
+  for (int a = 0; a < 6; ++a) m[a] = mask[a] != 0;
+  info_.clear();
+  info_.set("prob", prob);
+  info_.set("action_mask", mask_);
+}
+
+void Taxi::render(DrawList& out) const {
+  out.set_viewport(internal::grid_viewport(kTaxiSize, kTaxiSize, 70));
+  out.set_background({235, 235, 235, 255});
+  const auto [row, col, passenger, destination] = decode(s());
+  for (int i = 0; i < 4; ++i) {
+    Color c = kLandmarkColors[i];
+    c.a = 90;
+    internal::fill_cell(out, kTaxiSize, kTaxiLocs[i][0], kTaxiLocs[i][1], c);
+  }
+  internal::grid_lines(out, kTaxiSize, kTaxiSize, {200, 200, 200, 255});
+  // Walls: a '|' between two cells of a text row (the border included).
+  for (int r = 0; r < kTaxiSize; ++r) {
+    const double y0 = kTaxiSize - 1 - r;
+    for (int c = 0; c <= kTaxiSize; ++c) {
+      if (kTaxiMap[1 + r][2 * c] == '|') out.line({double(c), y0}, {double(c), y0 + 1}, {0, 0, 0, 255}, 4.0);
+    }
+  }
+  out.line({0, 0}, {double(kTaxiSize), 0}, {0, 0, 0, 255}, 4.0);
+  out.line({0, double(kTaxiSize)}, {double(kTaxiSize), double(kTaxiSize)}, {0, 0, 0, 255}, 4.0);
+  // Destination: an outlined square in its landmark colour.
+  const int64_t dr = kTaxiLocs[destination][0];
+  const int64_t dc = kTaxiLocs[destination][1];
+  const double dy = kTaxiSize - 1 - dr;
+  out.rect({dc + 0.08, dy + 0.08}, {dc + 0.92, dy + 0.92}, kLandmarkColors[destination], false);
+  const bool aboard = passenger == 4;
+  internal::fill_cell(out, kTaxiSize, row, col, aboard ? Color{0, 170, 0, 255} : Color{240, 190, 0, 255}, 0.2);
+  if (!aboard) {
+    out.circle(internal::cell_centre(kTaxiSize, kTaxiLocs[passenger][0], kTaxiLocs[passenger][1]),
+               0.18, {30, 30, 160, 255});
+  }
+}
+
+std::string Taxi::render_text() const {
+  std::array<std::array<std::string, 11>, 7> out;
+  for (int r = 0; r < 7; ++r) {
+    for (int c = 0; c < 11; ++c) out[r][c] = std::string(1, kTaxiMap[r][c]);
+  }
+  const auto [row, col, passenger, destination] = decode(s());
+  using internal::AnsiColor;
+  using internal::colorize;
+  std::string& taxi = out[1 + row][2 * col + 1];
+  if (passenger < 4) {
+    taxi = colorize(taxi, AnsiColor::Yellow, false, true);
+    std::string& p = out[1 + kTaxiLocs[passenger][0]][2 * kTaxiLocs[passenger][1] + 1];
+    p = colorize(p, AnsiColor::Blue, true);
+  } else {
+    taxi = colorize(taxi == " " ? "_" : taxi, AnsiColor::Green, false, true);
+  }
+  std::string& d = out[1 + kTaxiLocs[destination][0]][2 * kTaxiLocs[destination][1] + 1];
+  d = colorize(d, AnsiColor::Magenta);
+  std::string text;
+  for (const auto& line : out) {
+    for (const auto& cell : line) text += cell;
+    text += '\n';
+  }
+  static constexpr const char* kNames[6] = {"South", "North", "East", "West", "Pickup", "Dropoff"};
+  text += last_action() ? str("  (", kNames[*last_action()], ")\n") : std::string("\n");
+  return text;
+}
+
+}  // namespace rein::envs

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "envs/toy_text/transition_table.h"
-#include "tensor/generator.h"
 
 namespace rein::envs::internal {
 
@@ -23,9 +22,6 @@ std::vector<std::string> frozen_lake_map(const std::string& map_name);
 void check_frozen_lake_desc(const std::vector<std::string>& desc);
 // True iff a path avoiding holes leads from (0, 0) to a 'G' (Gymnasium's is_valid).
 bool frozen_lake_has_path(const std::vector<std::string>& board);
-// Gymnasium's generate_random_map: size x size cells, each frozen with probability p (else a
-// hole), S at the top left, G at the bottom right, redrawn until a path exists.
-std::vector<std::string> generate_random_map(int64_t size, double p, Generator& gen);
 
 // CliffWalking (4 x 12). Slippery: outcomes (a-1, a, a+1) mod 4 with probability 1/3 each.
 TransitionTable cliff_walking_table(bool is_slippery);
