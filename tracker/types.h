@@ -41,42 +41,42 @@ ParamValue parse_param_value(const std::string& text);
 std::string format_param_value(const ParamValue& value);
 
 struct Param {
-  std::string key;
-  ParamValue value;
+  std::string key{};
+  ParamValue value{};
 };
 
 // What the training loop knows when it starts a run (RunWriter's constructor stores it).
 struct RunSpec {
   std::string experiment = "default";  // group of related runs; created on first use
-  std::string name;                    // human-friendly; empty: generated "<algo>-<env>-s<seed>-<id>"
-  std::string algorithm;               // "ppo", "dqn", ...
-  std::string env;                     // "CartPole-v1", ...
-  std::optional<std::int64_t> seed;
-  std::string command;       // the command line that started the run, for reproduction
-  std::string rein_version;  // the app passes REIN_VERSION (the tracker does not know it)
-  std::vector<Param> params;
-  std::vector<std::string> tags;
+  std::string name{};                    // human-friendly; empty: generated "<algo>-<env>-s<seed>-<id>"
+  std::string algorithm{};               // "ppo", "dqn", ...
+  std::string env{};                     // "CartPole-v1", ...
+  std::optional<std::int64_t> seed{};
+  std::string command{};       // the command line that started the run, for reproduction
+  std::string rein_version{};  // the app passes REIN_VERSION (the tracker does not know it)
+  std::vector<Param> params{};
+  std::vector<std::string> tags{};
 };
 
 // One run as readers see it. Times are seconds since the Unix epoch (UTC).
 struct RunInfo {
   std::int64_t id = 0;
-  std::string name;
-  std::string experiment;
-  std::string algorithm;
-  std::string env;
-  std::optional<std::int64_t> seed;
+  std::string name{};
+  std::string experiment{};
+  std::string algorithm{};
+  std::string env{};
+  std::optional<std::int64_t> seed{};
   RunStatus status = RunStatus::Running;  // Crashed already derived
-  std::string error;                      // message of a Failed run, else empty
+  std::string error{};                      // message of a Failed run, else empty
   double start_time = 0;
-  std::optional<double> end_time;  // set once the run left Running
+  std::optional<double> end_time{};  // set once the run left Running
   double heartbeat = 0;            // last time the writer said it was alive
-  std::string command;
-  std::string host;
+  std::string command{};
+  std::string host{};
   std::int64_t pid = 0;  // writer process id on `host`
-  std::string rein_version;
-  std::string summary;  // free-form text the app stores at the end (JSON by convention)
-  std::vector<std::string> tags;  // sorted
+  std::string rein_version{};
+  std::string summary{};  // free-form text the app stores at the end (JSON by convention)
+  std::vector<std::string> tags{};  // sorted
 };
 
 // A file a run produced: checkpoint, config, video ... `path` is as the writer gave it
@@ -84,9 +84,9 @@ struct RunInfo {
 struct Artifact {
   std::int64_t id = 0;
   std::optional<std::int64_t> run_id;  // nullopt once its run was removed (then `gc` drops it)
-  std::string kind;                    // "checkpoint", "config", "file", ...
-  std::string path;
-  std::optional<std::int64_t> step;
+  std::string kind{};                    // "checkpoint", "config", "file", ...
+  std::string path{};
+  std::optional<std::int64_t> step{};
   double created = 0;
 };
 
@@ -101,37 +101,37 @@ struct MetricPoint {
 // The points of one metric of one run, in step order (ties in logging order).
 struct Series {
   std::int64_t run_id = 0;
-  std::string key;               // metric name, e.g. "train/episode_return"
+  std::string key{};               // metric name, e.g. "train/episode_return"
   std::int64_t total_points = 0;  // points stored for this key (before downsampling)
   bool downsampled = false;       // true when `points` is a min/max reduction of the stored ones
-  std::vector<MetricPoint> points;
+  std::vector<MetricPoint> points{};
 };
 
 struct SeriesOptions {
   // At most this many points come back (0: all). Downsampling keeps, per bucket of steps, the
   // point with the smallest and the one with the largest value, so spikes survive.
   std::size_t max_points = 2000;
-  std::optional<std::int64_t> min_step;  // inclusive range, for zooming
-  std::optional<std::int64_t> max_step;
+  std::optional<std::int64_t> min_step{};  // inclusive range, for zooming
+  std::optional<std::int64_t> max_step{};
 };
 
 // The last logged value of one key of one run, with how many points it has.
 struct LatestValue {
   std::int64_t run_id = 0;
-  std::string key;
-  MetricPoint point;
+  std::string key{};
+  MetricPoint point{};
   std::int64_t count = 0;
 };
 
 // Conditions are ANDed; an unset field does not filter.
 struct RunFilter {
-  std::optional<std::string> experiment;
-  std::optional<std::string> env;
-  std::optional<std::string> algorithm;
-  std::optional<RunStatus> status;  // Crashed and Running are told apart as readers see them
-  std::optional<std::string> tag;
-  std::vector<Param> params;  // every listed param must equal the given value
-  std::optional<std::string> name_contains;
+  std::optional<std::string> experiment{};
+  std::optional<std::string> env{};
+  std::optional<std::string> algorithm{};
+  std::optional<RunStatus> status{};  // Crashed and Running are told apart as readers see them
+  std::optional<std::string> tag{};
+  std::vector<Param> params{};  // every listed param must equal the given value
+  std::optional<std::string> name_contains{};
   std::size_t limit = 0;  // 0: no limit; newest runs first
 };
 
@@ -139,7 +139,7 @@ struct GroupOptions {
   // Runs with the same value of this param (or of the run fields "algorithm", "env",
   // "experiment") form a group. Empty: runs whose experiment, algorithm, env and params agree
   // on everything except "seed" form a group, i.e. the seeds of one configuration.
-  std::string by;
+  std::string by{};
   std::size_t max_points = 200;  // resolution of the common step grid
 };
 
@@ -147,14 +147,14 @@ struct GroupOptions {
 // common grid of steps. Each run contributes its last value at or before the grid step; a grid
 // step past a run's last point is left out, so `steps` ends at the shortest run's end.
 struct GroupSeries {
-  std::string label;  // "lr=0.001", or the differing params for seed groups
-  std::vector<std::int64_t> run_ids;
-  std::string key;
-  std::vector<std::int64_t> steps;
-  std::vector<double> mean;
-  std::vector<double> std;
+  std::string label{};  // "lr=0.001", or the differing params for seed groups
+  std::vector<std::int64_t> run_ids{};
+  std::string key{};
+  std::vector<std::int64_t> steps{};
+  std::vector<double> mean{};
+  std::vector<double> std{};
   // Final value of each run (in run_ids order) and their mean and std: what `compare` prints.
-  std::vector<double> finals;
+  std::vector<double> finals{};
   double final_mean = 0;
   double final_std = 0;
 };
@@ -169,12 +169,12 @@ struct WatchCursor {
 struct WatchUpdate {
   struct Point {
     std::int64_t run_id = 0;
-    std::string key;
-    MetricPoint point;
+    std::string key{};
+    MetricPoint point{};
   };
-  std::vector<Point> points;          // in arrival order
-  std::vector<std::int64_t> new_runs;  // runs created since the cursor
-  WatchCursor cursor;                  // pass to the next watch()
+  std::vector<Point> points{};          // in arrival order
+  std::vector<std::int64_t> new_runs{};  // runs created since the cursor
+  WatchCursor cursor{};                // pass to the next watch()
 };
 
 }  // namespace rein::tracker

@@ -1,0 +1,340 @@
+// Failure tests done for real: kill -9 of a writer process, eight writer processes at once, and
+// files that are foreign, corrupt, newer, read-only or on a full disk.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <functional>
+
+#include "tests/tracker/temp_dir.h"
+#include "tracker/run_writer.h"
+#include "tracker/store.h"
+
+namespace rein::tracker {
+namespace {
+
+using testing::TempDir;
+
+RunSpec run_spec(std::int64_t seed) {
+  RunSpec s;
+  s.algorithm = "ppo";
+  s.env = "CartPole-v1";
+  s.seed = seed;
+  return s;
+}
+
+// Runs `body` in a forked child and returns its exit code (or 128 + signal). The child never
+// returns into the test framework.
+pid_t spawn(const std::function<int()>& body) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int code = 99;
+    try {
+      code = body();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "child: %s\n", e.what());
+    }
+    ::_exit(code);
+  }
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void write_i64(int fd, std::int64_t v) { (void)!::write(fd, &v, sizeof(v)); }
+bool read_i64(int fd, std::int64_t* v) { return ::read(fd, v, sizeof(*v)) == sizeof(*v); }
+
+// The points of `key` are exactly the steps 0..n-1, each once: what a prefix of the logged
+// sequence looks like. Returns n.
+std::int64_t expect_prefix(Store& store, std::int64_t run_id, const std::string& key) {
+  auto s = store.series({run_id}, key, {.max_points = 0});
+  if (s.empty()) return 0;
+  const auto& pts = s[0].points;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    EXPECT_EQ(pts[i].step, static_cast<std::int64_t>(i));
+    if (pts[i].step != static_cast<std::int64_t>(i)) break;
+  }
+  EXPECT_EQ(s[0].total_points, static_cast<std::int64_t>(pts.size()));
+  return static_cast<std::int64_t>(pts.size());
+}
+
+TEST(Reliability, KillNineKeepsAcknowledgedBatchesAndReadsAsCrashed) {
+  TempDir dir;
+  std::string path = dir.file("rein.db");
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t child = spawn([&] {
+    ::close(fds[0]);
+    RunWriter w(path, run_spec(1));
+    write_i64(fds[1], w.run_id());
+    MetricKey k = w.key("train/episode_return");
+    for (std::int64_t step = 0;;) {
+      for (int i = 0; i < 1000; ++i, ++step) w.log(k, step, static_cast<double>(step));
+      w.flush();
+      write_i64(fds[1], step);  // everything below `step` is acknowledged
+    }
+    return 0;
+  });
+  ASSERT_GT(child, 0);
+  ::close(fds[1]);
+  std::int64_t run_id = 0, acked = 0, v = 0;
+  ASSERT_TRUE(read_i64(fds[0], &run_id));
+  while (acked < 30000 && read_i64(fds[0], &v)) acked = v;
+  ASSERT_EQ(::kill(child, SIGKILL), 0);
+  EXPECT_EQ(wait_exit(child), 128 + SIGKILL);
+  while (read_i64(fds[0], &v)) acked = v;  // acks written before the kill landed
+  ::close(fds[0]);
+
+  Store store(path);
+  EXPECT_EQ(store.integrity_check(), "ok");
+  std::int64_t stored = expect_prefix(store, run_id, "train/episode_return");
+  EXPECT_GE(stored, acked);
+  EXPECT_EQ(store.run(run_id)->status, RunStatus::Crashed);
+}
+
+TEST(Reliability, EightProcessesLogHundredThousandPointsEachWithoutLoss) {
+  TempDir dir;
+  std::string path = dir.file("rein.db");
+  { Store create(path); }
+  int gate[2];
+  ASSERT_EQ(::pipe(gate), 0);
+  std::vector<pid_t> children;
+  for (int p = 0; p < 8; ++p) {
+    children.push_back(spawn([&, p] {
+      ::close(gate[1]);
+      char c;
+      (void)!::read(gate[0], &c, 1);  // start together when the parent closes the gate
+      RunWriter w(path, run_spec(p));
+      MetricKey k = w.key("train/episode_return");
+      for (std::int64_t i = 0; i < 100000; ++i) w.log(k, i, static_cast<double>(p));
+      w.finish(RunStatus::Finished);
+      return 0;
+    }));
+  }
+  ::close(gate[0]);
+  ::close(gate[1]);
+  for (pid_t c : children) EXPECT_EQ(wait_exit(c), 0);
+
+  Store store(path);
+  EXPECT_EQ(store.integrity_check(), "ok");
+  std::vector<RunInfo> runs = store.list_runs();
+  ASSERT_EQ(runs.size(), 8u);
+  for (const RunInfo& r : runs) {
+    EXPECT_EQ(r.status, RunStatus::Finished);
+    EXPECT_EQ(expect_prefix(store, r.id, "train/episode_return"), 100000);
+  }
+}
+
+void sql(const std::string& path, const char* statement) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, statement, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+std::string open_error(const std::string& path, OpenMode mode) {
+  try {
+    Store store(path, {.mode = mode});
+    store.list_runs();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Reliability, ForeignSqliteFileIsRefusedUntouched) {
+  TempDir dir;
+  std::string path = dir.file("other.db");
+  sql(path, "CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES('keep me');");
+  for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
+    std::string msg = open_error(path, mode);
+    EXPECT_NE(msg.find("not a rein database"), std::string::npos) << msg;
+  }
+  EXPECT_THROW(RunWriter(path, run_spec(1)), Error);
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  EXPECT_EQ(sqlite3_exec(db, "SELECT * FROM runs", nullptr, nullptr, nullptr), SQLITE_ERROR);
+  sqlite3_close(db);
+}
+
+TEST(Reliability, TextFileIsNotADatabase) {
+  TempDir dir;
+  std::string path = dir.file("notes.txt");
+  std::ofstream(path) << std::string(5000, 'x') << "\nthese are my notes, not a database\n";
+  for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
+    std::string msg = open_error(path, mode);
+    EXPECT_NE(msg.find("not a database"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(path), std::string::npos) << msg;
+  }
+  std::ifstream in(path);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}).size(), 5036u);
+}
+
+TEST(Reliability, NewerSchemaIsRefusedWithUpgradeHint) {
+  TempDir dir;
+  std::string path = dir.file("rein.db");
+  { Store store(path); }
+  sql(path, "PRAGMA user_version = 99");
+  for (OpenMode mode : {OpenMode::ReadWrite, OpenMode::ReadOnly}) {
+    std::string msg = open_error(path, mode);
+    EXPECT_NE(msg.find("schema version 99 is newer"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("upgrade rein"), std::string::npos) << msg;
+  }
+}
+
+TEST(Reliability, MissingFileInReadOnlyModeIsAnError) {
+  TempDir dir;
+  std::string msg = open_error(dir.file("absent.db"), OpenMode::ReadOnly);
+  EXPECT_NE(msg.find("no such database"), std::string::npos) << msg;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("absent.db")));
+}
+
+// Fills a database with two runs of 5,000 points and returns its path.
+std::string filled(const TempDir& dir) {
+  std::string path = dir.file("rein.db");
+  for (int r = 0; r < 2; ++r) {
+    RunWriter w(path, run_spec(r));
+    for (int i = 0; i < 5000; ++i) w.log("train/episode_return", i, i);
+    w.finish(RunStatus::Finished);
+  }
+  return path;
+}
+
+void overwrite(const std::string& path, off_t offset, std::size_t n, char byte) {
+  int fd = ::open(path.c_str(), O_WRONLY);
+  ASSERT_GE(fd, 0);
+  std::string junk(n, byte);
+  ASSERT_EQ(::pwrite(fd, junk.data(), n, offset), static_cast<ssize_t>(n));
+  ::close(fd);
+}
+
+TEST(Reliability, CorruptHeaderGivesClearError) {
+  TempDir dir;
+  std::string path = filled(dir);
+  overwrite(path, 0, 100, '\x5a');
+  std::string msg = open_error(path, OpenMode::ReadOnly);
+  EXPECT_NE(msg.find("not a database"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("corrupt"), std::string::npos) << msg;
+}
+
+TEST(Reliability, CorruptPagesAreReportedNotCrashedOn) {
+  TempDir dir;
+  std::string path = filled(dir);
+  std::uintmax_t size = std::filesystem::file_size(path);
+  ASSERT_GT(size, 40000u);
+  overwrite(path, static_cast<off_t>(size / 2), 12000, '\x7f');
+  bool detected = false;
+  try {
+    Store store(path, {.mode = OpenMode::ReadOnly});
+    detected = store.integrity_check() != "ok";
+    for (const RunInfo& r : store.list_runs()) {
+      store.series({r.id}, "train/episode_return", {.max_points = 0});
+    }
+  } catch (const Error& e) {
+    detected = true;
+    EXPECT_NE(std::string(e.what()).find("malformed"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(detected);
+}
+
+// Runs `body` as an unprivileged user when we are root (root ignores file permissions).
+pid_t spawn_unprivileged(const std::function<int()>& body) {
+  return spawn([&] {
+    if (::geteuid() == 0 && ::setgid(65534) != 0) return 90;
+    if (::geteuid() == 0 && ::setuid(65534) != 0) return 91;
+    return body();
+  });
+}
+
+TEST(Reliability, ReadOnlyFileAndDirectoryStillReadButRefuseWrites) {
+  TempDir dir;
+  std::string path = filled(dir);
+  ASSERT_EQ(::chmod(path.c_str(), 0444), 0);
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0555), 0);
+  pid_t child = spawn_unprivileged([&] {
+    std::string write_msg, store_msg;
+    try {
+      RunWriter w(path, run_spec(9));
+    } catch (const Error& e) {
+      write_msg = e.what();
+    }
+    if (write_msg.find("read-only") == std::string::npos) {
+      std::fprintf(stderr, "writer message: '%s'\n", write_msg.c_str());
+      return 1;
+    }
+    Store store(path, {.mode = OpenMode::ReadOnly});
+    std::vector<RunInfo> runs = store.list_runs();
+    if (runs.size() != 2) return 2;
+    auto s = store.series({runs[0].id}, "train/episode_return", {.max_points = 0});
+    if (s.size() != 1 || s[0].points.size() != 5000) return 3;
+    try {
+      store.rename_run(runs[0].id, "x");
+      return 4;
+    } catch (const Error& e) {
+      store_msg = e.what();
+    }
+    return store_msg.find("read-only") == std::string::npos ? 5 : 0;
+  });
+  EXPECT_EQ(wait_exit(child), 0);
+}
+
+TEST(Reliability, FullDiskFailsFlushLoudlyAndKeepsCommittedData) {
+  TempDir dir;
+  std::string path = dir.file("rein.db");
+  { Store create(path); }
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::int64_t run_id = 0;
+  pid_t child = spawn([&] {
+    ::close(fds[0]);
+    ::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG instead of killing us
+    RunWriter w(path, run_spec(1));
+    write_i64(fds[1], w.run_id());
+    struct rlimit limit {2 << 20, 2 << 20};  // 2 MiB per file
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 10;
+    MetricKey k = w.key("train/episode_return");
+    std::int64_t step = 0;
+    try {
+      for (int batch = 0; batch < 1000; ++batch) {
+        for (int i = 0; i < 1000; ++i, ++step) w.log(k, step, 1.0);
+        w.flush();
+        write_i64(fds[1], step);
+      }
+    } catch (const Error& e) {
+      std::fprintf(stderr, "flush failed as expected: %s\n", e.what());
+      try {
+        w.finish(RunStatus::Finished);
+        return 11;  // finish must not claim success either
+      } catch (const Error&) {
+        return 0;
+      }
+    }
+    return 12;  // 1M points fit in 2 MiB? then the limit did not work
+  });
+  ::close(fds[1]);
+  ASSERT_TRUE(read_i64(fds[0], &run_id));
+  std::int64_t acked = 0, v = 0;
+  while (read_i64(fds[0], &v)) acked = v;
+  ::close(fds[0]);
+  EXPECT_EQ(wait_exit(child), 0);
+  EXPECT_GT(acked, 0);
+
+  Store store(path);
+  EXPECT_EQ(store.integrity_check(), "ok");
+  EXPECT_GE(expect_prefix(store, run_id, "train/episode_return"), acked);
+  EXPECT_NE(store.run(run_id)->status, RunStatus::Finished);
+}
+
+}  // namespace
+}  // namespace rein::tracker

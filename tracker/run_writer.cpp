@@ -1,0 +1,442 @@
+// RunWriter: a mutex-guarded in-memory buffer filled by log() and drained by a background
+// thread that writes each batch in one BEGIN IMMEDIATE transaction, together with the chunk
+// summaries, the per-series latest values and the heartbeat.
+#include "tracker/run_writer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "tracker/internal/chunks.h"
+#include "tracker/internal/rows.h"
+#include "tracker/internal/schema.h"
+
+namespace rein::tracker {
+
+using internal::Stmt;
+
+namespace {
+
+struct PendingPoint {
+  std::uint32_t key;
+  std::int64_t step;
+  double wall_time;
+  double value;
+};
+
+struct PendingArtifact {
+  std::string kind;
+  std::string path;
+  std::optional<std::int64_t> step;
+};
+
+// Everything log_param/add_tag/... buffered besides points.
+struct Meta {
+  std::vector<Param> params;
+  std::vector<std::string> tags;
+  std::vector<PendingArtifact> artifacts;
+  std::optional<std::string> summary;
+  bool empty() const { return params.empty() && tags.empty() && artifacts.empty() && !summary; }
+  void append(Meta&& other) {
+    for (auto& p : other.params) params.push_back(std::move(p));
+    for (auto& t : other.tags) tags.push_back(std::move(t));
+    for (auto& a : other.artifacts) artifacts.push_back(std::move(a));
+    if (other.summary) summary = std::move(other.summary);
+    other = Meta{};
+  }
+};
+
+// What the writer thread knows about one series; copied before each transaction so a rolled
+// back batch leaves it as it was.
+struct KeyState {
+  std::int64_t db_id = -1;  // -1: not interned yet
+  std::int64_t count = 0;
+  std::int64_t first_step = 0;
+  std::int64_t last_step = 0;
+  double last_wall = 0;
+  double last_value = 0;
+  bool monotonic = true;
+  bool dirty = false;
+  std::int64_t chunk_seq = 0;
+  std::int64_t chunk_count = 0;
+  std::int64_t chunk_first = 0;
+  PendingPoint chunk_min{};
+  PendingPoint chunk_max{};
+  bool chunk_has_value = false;  // a non-NaN value is in chunk_min/chunk_max
+};
+
+struct FinalState {
+  RunStatus status;
+  std::string error;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Batches above this size are split over several transactions, so another process waiting for
+// the write lock waits for at most one slice.
+constexpr std::size_t kSlicePoints = 65536;
+
+}  // namespace
+
+struct RunWriter::Impl {
+  WriterOptions options;
+  internal::Db db;  // owned by the writer thread once it started
+  std::int64_t run_id = 0;
+  std::string run_name;
+
+  std::mutex mu;
+  std::condition_variable wake;       // -> writer thread
+  std::condition_variable committed;  // -> flush() waiters
+  std::vector<PendingPoint> pending;  // guarded by mu
+  Meta pending_meta;                  // guarded by mu
+  std::vector<std::string> key_names;  // guarded by mu; MetricKey::index -> name
+  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> key_index;
+  std::uint64_t enqueued = 0;       // operations buffered so far (guarded by mu)
+  std::uint64_t committed_ops = 0;  // operations committed so far (guarded by mu)
+  std::uint64_t failures = 0;       // failed batch attempts (guarded by mu)
+  std::string last_error;           // of the latest failed attempt (guarded by mu)
+  bool flush_requested = false;
+  bool stop = false;
+  bool finished = false;
+  std::optional<FinalState> final_state;
+  std::atomic<std::uint64_t> logged_points{0};
+  std::atomic<std::uint64_t> committed_points{0};
+  std::thread thread;
+
+  // Writer thread only.
+  std::vector<PendingPoint> batch;
+  std::size_t batch_done = 0;
+  Meta batch_meta;
+  std::vector<std::string> names_snapshot;
+  std::vector<KeyState> keys;
+  double last_heartbeat = 0;
+
+  void loop();
+  void write_pending(const std::optional<FinalState>& final_state);
+  void write_slice(std::size_t end, bool with_meta, const std::optional<FinalState>& fin);
+  void add_point(Stmt& insert_metric, Stmt& insert_chunk, const PendingPoint& p);
+  void push(const PendingPoint& p) {
+    pending.push_back(p);
+    ++enqueued;
+    if (pending.size() == options.wake_batch) wake.notify_one();
+  }
+};
+
+RunWriter::RunWriter(const std::string& db_path, const RunSpec& spec, WriterOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  impl_->db = internal::open_database(db_path, false, options.busy_timeout_ms).db;
+  auto [id, name] = internal::insert_run(impl_->db, spec);
+  impl_->run_id = id;
+  impl_->run_name = name;
+  impl_->last_heartbeat = internal::now_seconds();
+  impl_->pending.reserve(options.wake_batch * 2);
+  impl_->thread = std::thread([impl = impl_.get()] { impl->loop(); });
+}
+
+RunWriter::~RunWriter() {
+  if (!impl_->finished) {
+    try {
+      finish(RunStatus::Failed, "writer closed without finish()");
+    } catch (...) {
+      // A destructor must not throw; the run then reads as crashed once the process is gone.
+    }
+  }
+  if (impl_->thread.joinable()) {
+    {
+      std::lock_guard lock(impl_->mu);
+      impl_->stop = true;
+    }
+    impl_->wake.notify_one();
+    impl_->thread.join();
+  }
+}
+
+std::int64_t RunWriter::run_id() const { return impl_->run_id; }
+const std::string& RunWriter::run_name() const { return impl_->run_name; }
+
+MetricKey RunWriter::key(std::string_view name) {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->key_index.find(name);
+  if (it != impl_->key_index.end()) return MetricKey{it->second};
+  auto index = static_cast<std::uint32_t>(impl_->key_names.size());
+  impl_->key_names.emplace_back(name);
+  impl_->key_index.emplace(std::string(name), index);
+  return MetricKey{index};
+}
+
+void RunWriter::log(MetricKey key, std::int64_t step, double value) {
+  double wall = internal::now_seconds();
+  std::lock_guard lock(impl_->mu);
+  if (key.index >= impl_->key_names.size()) {
+    throw Error("RunWriter::log: metric key index " + std::to_string(key.index) +
+                " was not made by this writer's key()");
+  }
+  impl_->push({key.index, step, wall, value});
+  impl_->logged_points.fetch_add(1, std::memory_order_relaxed);
+}
+
+void RunWriter::log(std::string_view name, std::int64_t step, double value) {
+  double wall = internal::now_seconds();
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->key_index.find(name);
+  std::uint32_t index;
+  if (it != impl_->key_index.end()) {
+    index = it->second;
+  } else {
+    index = static_cast<std::uint32_t>(impl_->key_names.size());
+    impl_->key_names.emplace_back(name);
+    impl_->key_index.emplace(std::string(name), index);
+  }
+  impl_->push({index, step, wall, value});
+  impl_->logged_points.fetch_add(1, std::memory_order_relaxed);
+}
+
+void RunWriter::log_param(const std::string& key, const ParamValue& value) {
+  std::lock_guard lock(impl_->mu);
+  impl_->pending_meta.params.push_back({key, value});
+  ++impl_->enqueued;
+}
+
+void RunWriter::add_tag(const std::string& tag) {
+  std::lock_guard lock(impl_->mu);
+  impl_->pending_meta.tags.push_back(tag);
+  ++impl_->enqueued;
+}
+
+void RunWriter::add_artifact(const std::string& kind, const std::string& path,
+                             std::optional<std::int64_t> step) {
+  std::lock_guard lock(impl_->mu);
+  impl_->pending_meta.artifacts.push_back({kind, path, step});
+  ++impl_->enqueued;
+}
+
+void RunWriter::set_summary(const std::string& summary) {
+  std::lock_guard lock(impl_->mu);
+  impl_->pending_meta.summary = summary;
+  ++impl_->enqueued;
+}
+
+void RunWriter::flush() {
+  std::unique_lock lock(impl_->mu);
+  if (impl_->stop) throw Error("RunWriter::flush: run '" + impl_->run_name + "' is finished");
+  std::uint64_t target = impl_->enqueued;
+  std::uint64_t failures = impl_->failures;
+  impl_->flush_requested = true;
+  impl_->wake.notify_one();
+  impl_->committed.wait(lock, [&] {
+    return impl_->committed_ops >= target || impl_->failures > failures;
+  });
+  if (impl_->committed_ops < target) {
+    throw Error("RunWriter::flush: run '" + impl_->run_name + "': " + impl_->last_error +
+                " (the points stay buffered and are retried)");
+  }
+}
+
+void RunWriter::finish(RunStatus status, const std::string& error) {
+  if (status == RunStatus::Running || status == RunStatus::Crashed) {
+    throw Error(std::string("RunWriter::finish: '") + to_string(status) +
+                "' is not an end state (use finished, failed or interrupted)");
+  }
+  std::uint64_t failures;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->finished) {
+      throw Error("RunWriter::finish: run '" + impl_->run_name + "' is already finished");
+    }
+    impl_->finished = true;
+    impl_->final_state = FinalState{status, error};
+    failures = impl_->failures;
+    impl_->stop = true;
+  }
+  impl_->wake.notify_one();
+  impl_->thread.join();
+  std::lock_guard lock(impl_->mu);
+  if (impl_->failures > failures) {
+    throw Error("RunWriter::finish: run '" + impl_->run_name +
+                "': the final write failed: " + impl_->last_error);
+  }
+}
+
+std::uint64_t RunWriter::logged_points() const {
+  return impl_->logged_points.load(std::memory_order_relaxed);
+}
+std::uint64_t RunWriter::committed_points() const {
+  return impl_->committed_points.load(std::memory_order_relaxed);
+}
+
+void RunWriter::Impl::loop() {
+  const auto interval = std::chrono::milliseconds(options.flush_interval_ms);
+  while (true) {
+    std::optional<FinalState> fin;
+    std::uint64_t target;
+    bool stopping;
+    {
+      std::unique_lock lock(mu);
+      wake.wait_for(lock, interval, [&] {
+        return stop || flush_requested || pending.size() >= options.wake_batch;
+      });
+      // A batch that failed earlier is still in `batch` (from batch_done on): append to it.
+      if (batch_done == batch.size()) {
+        batch.clear();
+        batch_done = 0;
+        batch.swap(pending);
+      } else {
+        batch.insert(batch.end(), pending.begin(), pending.end());
+        pending.clear();
+      }
+      batch_meta.append(std::move(pending_meta));
+      if (names_snapshot.size() != key_names.size()) names_snapshot = key_names;
+      target = enqueued;
+      flush_requested = false;
+      stopping = stop;
+      fin = final_state;
+    }
+    bool ok = true;
+    std::string error;
+    try {
+      write_pending(fin);
+    } catch (const std::exception& e) {
+      ok = false;
+      error = e.what();
+    }
+    {
+      std::lock_guard lock(mu);
+      if (ok) {
+        committed_ops = std::max(committed_ops, target);
+      } else {
+        ++failures;
+        last_error = error;
+      }
+    }
+    committed.notify_all();
+    if (stopping) return;
+  }
+}
+
+void RunWriter::Impl::write_pending(const std::optional<FinalState>& fin) {
+  double now = internal::now_seconds();
+  bool has_work = batch_done < batch.size() || !batch_meta.empty() || fin;
+  if (!has_work) {
+    if (now - last_heartbeat < kHeartbeatIntervalSeconds) return;
+    Stmt hb(db.get(), "UPDATE runs SET heartbeat = ? WHERE id = ?");
+    hb.bind(1, now).bind(2, run_id).run();
+    last_heartbeat = now;
+    return;
+  }
+  if (keys.size() < names_snapshot.size()) keys.resize(names_snapshot.size());
+  bool first = true;
+  do {
+    std::size_t end = std::min(batch.size(), batch_done + kSlicePoints);
+    bool last = end == batch.size();
+    write_slice(end, first, last ? fin : std::nullopt);
+    first = false;
+  } while (batch_done < batch.size());
+}
+
+void RunWriter::Impl::add_point(Stmt& insert_metric, Stmt& insert_chunk, const PendingPoint& p) {
+  KeyState& k = keys[p.key];
+  if (k.db_id < 0) k.db_id = internal::intern_key(db, names_snapshot[p.key]);
+  insert_metric.bind(1, run_id).bind(2, k.db_id).bind(3, p.step).bind(4, p.wall_time);
+  insert_metric.bind(5, p.value);
+  insert_metric.run();
+
+  if (k.count == 0) k.first_step = p.step;
+  if (k.count > 0 && p.step < k.last_step) k.monotonic = false;
+  ++k.count;
+  k.last_step = p.step;
+  k.last_wall = p.wall_time;
+  k.last_value = p.value;
+  k.dirty = true;
+
+  if (k.chunk_count == 0) {
+    k.chunk_first = p.step;
+    k.chunk_min = k.chunk_max = p;
+    k.chunk_has_value = false;
+  }
+  if (!std::isnan(p.value)) {
+    if (!k.chunk_has_value || p.value < k.chunk_min.value) k.chunk_min = p;
+    if (!k.chunk_has_value || p.value > k.chunk_max.value) k.chunk_max = p;
+    k.chunk_has_value = true;
+  }
+  if (++k.chunk_count == internal::kChunkPoints) {
+    insert_chunk.bind(1, run_id).bind(2, k.db_id).bind(3, k.chunk_seq).bind(4, k.chunk_first);
+    insert_chunk.bind(5, p.step).bind(6, k.chunk_count);
+    insert_chunk.bind(7, k.chunk_min.step).bind(8, k.chunk_min.wall_time);
+    insert_chunk.bind(9, k.chunk_min.value).bind(10, k.chunk_max.step);
+    insert_chunk.bind(11, k.chunk_max.wall_time).bind(12, k.chunk_max.value);
+    insert_chunk.run();
+    ++k.chunk_seq;
+    k.chunk_count = 0;
+  }
+}
+
+void RunWriter::Impl::write_slice(std::size_t end, bool with_meta,
+                                  const std::optional<FinalState>& fin) {
+  std::vector<KeyState> saved = keys;
+  try {
+    internal::Transaction tx(db);
+    if (with_meta) {
+      for (const Param& p : batch_meta.params) internal::upsert_param(db, run_id, p);
+      for (const std::string& t : batch_meta.tags) internal::insert_tag(db, run_id, t);
+      for (const auto& a : batch_meta.artifacts) {
+        internal::insert_artifact(db, run_id, a.kind, a.path, a.step);
+      }
+      if (batch_meta.summary) {
+        Stmt s(db.get(), "UPDATE runs SET summary = ? WHERE id = ?");
+        s.bind(1, *batch_meta.summary).bind(2, run_id).run();
+      }
+    }
+    if (batch_done < end) {
+      Stmt insert_metric(db.get(),
+                         "INSERT INTO metrics(run_id, key_id, step, wall_time, value) "
+                         "VALUES(?, ?, ?, ?, ?)");
+      Stmt insert_chunk(db.get(),
+                        "INSERT INTO metric_chunks(run_id, key_id, seq, first_step, last_step, "
+                        "count, min_step, min_wall_time, min_value, max_step, max_wall_time, "
+                        "max_value) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      for (std::size_t i = batch_done; i < end; ++i) add_point(insert_metric, insert_chunk, batch[i]);
+      Stmt series(db.get(),
+                  "INSERT OR REPLACE INTO metric_series(run_id, key_id, count, first_step, "
+                  "last_step, last_wall_time, last_value, monotonic) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+      for (KeyState& k : keys) {
+        if (!k.dirty) continue;
+        series.bind(1, run_id).bind(2, k.db_id).bind(3, k.count).bind(4, k.first_step);
+        series.bind(5, k.last_step).bind(6, k.last_wall).bind(7, k.last_value);
+        series.bind(8, static_cast<std::int64_t>(k.monotonic ? 1 : 0));
+        series.run();
+        k.dirty = false;
+      }
+    }
+    double now = internal::now_seconds();
+    if (fin) {
+      Stmt s(db.get(),
+             "UPDATE runs SET status = ?, error = ?, end_time = ?, heartbeat = ? WHERE id = ?");
+      s.bind(1, std::string_view(to_string(fin->status))).bind(2, fin->error).bind(3, now);
+      s.bind(4, now).bind(5, run_id).run();
+    } else {
+      Stmt hb(db.get(), "UPDATE runs SET heartbeat = ? WHERE id = ?");
+      hb.bind(1, now).bind(2, run_id).run();
+    }
+    tx.commit();
+    last_heartbeat = now;
+  } catch (...) {
+    keys = std::move(saved);
+    throw;
+  }
+  committed_points.fetch_add(end - batch_done, std::memory_order_relaxed);
+  batch_done = end;
+  if (with_meta) batch_meta = Meta{};
+}
+
+}  // namespace rein::tracker
