@@ -1,0 +1,84 @@
+// The algorithm registry. Built-in algorithms register here on first use, so that a static
+// library never drops them (no static initialisers to be discarded by the linker).
+#include "rl/algorithm.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "rl/ppo.h"
+
+namespace rein::rl {
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::vector<AlgorithmInfo> algorithms;
+};
+
+Registry& registry() {
+  static Registry* r = [] {
+    auto* reg = new Registry();  // never destroyed: usable during static destruction
+    reg->algorithms.push_back(ppo_algorithm());
+    return reg;
+  }();
+  return *r;
+}
+
+}  // namespace
+
+void register_algorithm(AlgorithmInfo info) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  for (const AlgorithmInfo& a : r.algorithms)
+    if (a.name == info.name) throw Error(str("register_algorithm: '", info.name, "' exists"));
+  r.algorithms.push_back(std::move(info));
+}
+
+std::vector<AlgorithmInfo> list_algorithms() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  auto out = r.algorithms;
+  std::sort(out.begin(), out.end(),
+            [](const AlgorithmInfo& a, const AlgorithmInfo& b) { return a.name < b.name; });
+  return out;
+}
+
+AlgorithmInfo find_algorithm(std::string_view name) {
+  auto all = list_algorithms();
+  std::vector<std::string> names;
+  for (const AlgorithmInfo& a : all) {
+    if (a.name == name) return a;
+    names.push_back(a.name);
+  }
+  std::string msg = str("train: unknown algorithm '", name, "'");
+  auto close = suggest(name, names, 1);
+  std::string avail;
+  for (size_t i = 0; i < names.size(); ++i) avail += (i ? ", " : "") + names[i];
+  if (!close.empty())
+    msg += str(" (did you mean '", close[0], "'? available: ", avail, ")");
+  else
+    msg += str(" (available: ", avail, ")");
+  throw Error(msg);
+}
+
+const char* space_kind_name(envs::SpaceKind kind) {
+  switch (kind) {
+    case envs::SpaceKind::Discrete: return "Discrete";
+    case envs::SpaceKind::Box: return "Box";
+    case envs::SpaceKind::MultiDiscrete: return "MultiDiscrete";
+  }
+  return "?";
+}
+
+void check_action_space(const AlgorithmInfo& algo, const envs::Space& space,
+                        std::string_view env_id) {
+  for (envs::SpaceKind k : algo.action_spaces)
+    if (k == space.kind()) return;
+  std::string supported;
+  for (size_t i = 0; i < algo.action_spaces.size(); ++i)
+    supported += str(i ? ", " : "", space_kind_name(algo.action_spaces[i]));
+  throw Error(str("train: ", algo.name, " cannot handle the action space ", space.to_string(),
+                  " of ", env_id, " (supports: ", supported, ")"));
+}
+
+}  // namespace rein::rl

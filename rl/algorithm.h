@@ -1,0 +1,95 @@
+// The algorithm interface every trainer in rl/ implements (Agent), and the registry that maps
+// names like "ppo" to a factory and the action spaces the algorithm supports. The shared
+// workflow (rl/trainer.h) drives any Agent: iterate until the step budget, evaluate, checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "envs/env.h"
+#include "rl/config.h"
+#include "rl/metric_sink.h"
+#include "rl/run_config.h"
+#include "tensor/tensor.h"
+
+namespace rein::rl {
+
+// What an agent is built from: the env to train on and the shared run settings.
+struct AgentSetup {
+  std::string env_id;
+  envs::Kwargs env_kwargs;
+  RunConfig run;
+};
+
+// A learning agent that owns its training envs, model, optimizer and statistics.
+// Thread-safety: one thread at a time.
+class Agent {
+ public:
+  virtual ~Agent() = default;
+
+  // One iteration of collection and learning (PPO: a rollout of n_steps x n_envs and its
+  // epochs). Logs the DESIGN.md metrics to `sink` at the global step. Throws NonFiniteError when
+  // a loss or an observation is NaN/inf (the model is left as before the bad update).
+  virtual void iterate(MetricSink& sink) = 0;
+  // Env steps taken so far (over all envs): the x-axis of every metric.
+  virtual int64_t global_step() const = 0;
+
+  // Actions for raw observations (B, *obs_shape) from the env: int64 (B) for Discrete, float32
+  // (B, A) clipped to the bounds for Box. Observation normalisation (frozen) is applied inside.
+  virtual Tensor predict(const Tensor& obs, bool deterministic) = 0;
+
+  // The algorithm's resolved hyperparameters, by name (RunConfig's are added by the trainer).
+  virtual std::vector<std::pair<std::string, std::string>> params() = 0;
+
+  // Checkpoint contents: named tensors (weights, optimizer moments) and a JSON object text with
+  // everything else (counters, normaliser statistics, generator states).
+  virtual std::vector<std::pair<std::string, Tensor>> state_tensors() = 0;
+  virtual std::string state_json() = 0;
+  // Restores what state_tensors()/state_json() saved; throws rein::Error on a mismatch.
+  virtual void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                          const std::string& json) = 0;
+};
+
+// Thrown when a loss, gradient or observation stops being finite.
+class NonFiniteError : public Error {
+ public:
+  NonFiniteError(std::string metric, int64_t step, const std::string& message)
+      : Error(message), metric_(std::move(metric)), step_(step) {}
+  const std::string& metric() const { return metric_; }
+  int64_t step() const { return step_; }
+
+ private:
+  std::string metric_;
+  int64_t step_;
+};
+
+struct AlgorithmInfo {
+  std::string name;     // "ppo"
+  std::string summary;  // one line for `rein train --help` and error messages
+  std::vector<envs::SpaceKind> action_spaces;  // the action spaces it can learn
+  // The config fields with their defaults, as (name, value, type, help), for listings.
+  std::function<std::vector<std::vector<std::string>>()> describe_config;
+  // Builds an agent: applies `settings` to the algorithm's config (Settings::apply), validates
+  // it, calls settings.finish() (the caller applied RunConfig's fields first), then makes the
+  // envs and the model.
+  std::function<std::unique_ptr<Agent>(const AgentSetup&, Settings&)> make;
+};
+
+// Adds an algorithm; throws rein::Error if the name is taken.
+void register_algorithm(AlgorithmInfo info);
+// Every registered algorithm (the built-ins register on first use), sorted by name.
+std::vector<AlgorithmInfo> list_algorithms();
+// Throws: "train: unknown algorithm 'ppp' (did you mean 'ppo'? available: ppo, ...)".
+AlgorithmInfo find_algorithm(std::string_view name);
+// Throws unless the algorithm supports the space kind:
+//   "train: ppo cannot handle the action space MultiDiscrete([3 2]) of Foo-v0 (supports: Discrete, Box)"
+void check_action_space(const AlgorithmInfo& algo, const envs::Space& space,
+                        std::string_view env_id);
+const char* space_kind_name(envs::SpaceKind kind);
+
+}  // namespace rein::rl

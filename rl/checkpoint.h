@@ -1,0 +1,42 @@
+// Training checkpoints: one safetensors file (autograd/checkpoint.h, written via a temporary
+// file and a rename) holding the agent's tensors (weights, optimizer moments) and, in the header
+// metadata, the algorithm, env, all resolved params and the agent's JSON state (step counters,
+// normaliser statistics, generator state). Format: docs/algorithms/checkpoints.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "envs/env.h"
+#include "rl/algorithm.h"
+#include "rl/config.h"
+
+namespace rein::rl {
+
+inline constexpr const char* kCheckpointFormat = "rein-agent-checkpoint-1";
+
+struct CheckpointInfo {
+  std::string algorithm;
+  std::string env_id;
+  envs::Kwargs env_kwargs;
+  std::vector<std::pair<std::string, std::string>> params;  // RunConfig + algorithm, resolved
+  int64_t global_step = 0;
+  std::string state_json;
+  std::vector<std::pair<std::string, Tensor>> tensors;
+};
+
+// Writes `agent` to `path` atomically. Throws rein::Error on I/O errors.
+void save_agent_checkpoint(const std::string& path, const std::string& algorithm,
+                           const std::string& env_id, const envs::Kwargs& env_kwargs,
+                           const std::vector<std::pair<std::string, std::string>>& params,
+                           Agent& agent);
+// Reads a checkpoint; throws rein::Error naming the file if it is not a rein agent checkpoint.
+CheckpointInfo read_agent_checkpoint(const std::string& path);
+// Rebuilds the agent a checkpoint describes (same config, envs reset) and loads its state.
+// `overrides` (e.g. total_timesteps for a longer resumed run) are applied over the saved params.
+std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides = {});
+
+}  // namespace rein::rl

@@ -1,0 +1,55 @@
+// evaluate(): deterministic-policy evaluation over a small vector of envs. Env i runs
+// (episodes + i) / n of the episodes, as SB3's evaluate_policy, so that short episodes do not
+// crowd out long ones in the average.
+#include "rl/evaluate.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "envs/vector_env.h"
+
+namespace rein::rl {
+
+EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs& env_kwargs,
+                    const EvalOptions& options) {
+  if (options.episodes < 1)
+    throw Error(str("evaluate: episodes must be >= 1, got ", options.episodes));
+  const int64_t n = std::max<int64_t>(1, std::min(options.episodes, options.max_parallel));
+  envs::VectorOptions vo;
+  vo.kwargs = env_kwargs;
+  auto venv = envs::make_vec(env_id, n, vo);
+  std::vector<int64_t> target(static_cast<size_t>(n)), count(static_cast<size_t>(n), 0);
+  for (int64_t i = 0; i < n; ++i) target[i] = (options.episodes + i) / n;
+  std::vector<double> ret(static_cast<size_t>(n), 0.0);
+  std::vector<int64_t> len(static_cast<size_t>(n), 0);
+
+  EvalResult result;
+  const envs::VectorStep* s = &venv->reset(options.seed);
+  while (static_cast<int64_t>(result.returns.size()) < options.episodes) {
+    Tensor actions = agent.predict(s->obs, options.deterministic);
+    s = &venv->step(actions);
+    const float* r = s->rewards.data<float>();
+    const bool* done = s->done.data<bool>();
+    for (int64_t i = 0; i < n; ++i) {
+      if (count[i] >= target[i]) continue;
+      ret[i] += r[i];
+      len[i] += 1;
+      if (done[i]) {
+        result.returns.push_back(ret[i]);
+        result.lengths.push_back(len[i]);
+        ret[i] = 0.0;
+        len[i] = 0;
+        ++count[i];
+      }
+    }
+  }
+  double sum = 0.0;
+  for (double x : result.returns) sum += x;
+  result.mean_return = sum / static_cast<double>(result.returns.size());
+  double sq = 0.0;
+  for (double x : result.returns) sq += (x - result.mean_return) * (x - result.mean_return);
+  result.std_return = std::sqrt(sq / static_cast<double>(result.returns.size()));
+  return result;
+}
+
+}  // namespace rein::rl

@@ -1,0 +1,32 @@
+// evaluate(): runs an agent's policy for a number of episodes on fresh copies of its env and
+// reports the returns (SB3 evaluate_policy: raw rewards, episodes spread over a few envs).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "envs/env.h"
+#include "rl/algorithm.h"
+
+namespace rein::rl {
+
+struct EvalResult {
+  std::vector<double> returns;  // one per episode, in completion order
+  std::vector<int64_t> lengths;
+  double mean_return = 0.0;
+  double std_return = 0.0;  // population std (numpy's np.std, as SB3 logs it)
+};
+
+struct EvalOptions {
+  int64_t episodes = 100;
+  uint64_t seed = 0;           // env i of the evaluation is reset with seed + i
+  bool deterministic = true;   // argmax / mean action
+  int64_t max_parallel = 8;    // envs stepped together (each runs its share of the episodes)
+};
+
+// Throws rein::Error if episodes < 1 or the env cannot be made.
+EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs& env_kwargs,
+                    const EvalOptions& options);
+
+}  // namespace rein::rl

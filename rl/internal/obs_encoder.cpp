@@ -1,0 +1,70 @@
+// ObsEncoder: observation batches -> float32 feature rows.
+#include "rl/internal/obs_encoder.h"
+
+#include <algorithm>
+
+namespace rein::rl::internal {
+
+ObsEncoder::ObsEncoder(const envs::Space& space, std::string_view env_id) : space_(space) {
+  switch (space.kind()) {
+    case envs::SpaceKind::Box:
+      dim_ = elems_ = space.flat_dim();
+      break;
+    case envs::SpaceKind::Discrete:
+      elems_ = 1;
+      dim_ = space.discrete().n;
+      break;
+    case envs::SpaceKind::MultiDiscrete: {
+      const auto& nvec = space.multi_discrete().nvec;
+      elems_ = static_cast<int64_t>(nvec.size());
+      for (int64_t n : nvec) {
+        offsets_.push_back(dim_);
+        dim_ += n;
+      }
+      break;
+    }
+  }
+  if (dim_ <= 0) throw Error(str(env_id, ": observation space ", space.to_string(), " is empty"));
+}
+
+void ObsEncoder::encode_row(const Tensor& batch, int64_t row, float* out) const {
+  const Tensor b = batch.is_contiguous() ? batch : batch.contiguous();
+  switch (space_.kind()) {
+    case envs::SpaceKind::Box:
+      if (b.dtype() == Dtype::Float32) {
+        std::copy_n(b.data<float>() + row * elems_, elems_, out);
+      } else if (b.dtype() == Dtype::Float64) {
+        const double* p = b.data<double>() + row * elems_;
+        for (int64_t j = 0; j < elems_; ++j) out[j] = static_cast<float>(p[j]);
+      } else {
+        const int64_t* p = b.data<int64_t>() + row * elems_;
+        for (int64_t j = 0; j < elems_; ++j) out[j] = static_cast<float>(p[j]);
+      }
+      return;
+    case envs::SpaceKind::Discrete: {
+      std::fill_n(out, dim_, 0.0f);
+      const int64_t v = b.data<int64_t>()[row] - space_.discrete().start;
+      if (v >= 0 && v < dim_) out[v] = 1.0f;
+      return;
+    }
+    case envs::SpaceKind::MultiDiscrete: {
+      std::fill_n(out, dim_, 0.0f);
+      const int64_t* p = b.data<int64_t>() + row * elems_;
+      const auto& nvec = space_.multi_discrete().nvec;
+      for (int64_t j = 0; j < elems_; ++j)
+        if (p[j] >= 0 && p[j] < nvec[j]) out[offsets_[j] + p[j]] = 1.0f;
+      return;
+    }
+  }
+}
+
+void ObsEncoder::encode(const Tensor& batch, float* out) const {
+  const int64_t rows = batch.size(0);
+  if (space_.is_box() && batch.dtype() == Dtype::Float32 && batch.is_contiguous()) {
+    std::copy_n(batch.data<float>(), rows * elems_, out);  // the common case: one copy
+    return;
+  }
+  for (int64_t r = 0; r < rows; ++r) encode_row(batch, r, out + r * dim_);
+}
+
+}  // namespace rein::rl::internal

@@ -1,0 +1,181 @@
+// The shared training workflow: iterate, log, evaluate, checkpoint, stop.
+#include "rl/trainer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+
+#include "envs/registry.h"
+#include "rl/checkpoint.h"
+#include "rl/presets.h"
+
+namespace rein::rl {
+namespace {
+
+// Watches train/episode_return on its way to the real sink, for the progress display.
+class ReturnWatcher final : public MetricSink {
+ public:
+  explicit ReturnWatcher(MetricSink& next) : next_(next) {}
+  void log(int64_t step, std::string_view name, double value) override {
+    if (name == "train/episode_return") {
+      recent_.push_back(value);
+      sum_ += value;
+      if (recent_.size() > 100) {
+        sum_ -= recent_.front();
+        recent_.pop_front();
+      }
+      ++episodes_;
+    }
+    next_.log(step, name, value);
+  }
+  std::optional<double> mean() const {
+    if (recent_.empty()) return std::nullopt;
+    return sum_ / static_cast<double>(recent_.size());
+  }
+  int64_t episodes() const { return episodes_; }
+
+ private:
+  MetricSink& next_;
+  std::deque<double> recent_;
+  double sum_ = 0.0;
+  int64_t episodes_ = 0;
+};
+
+bool crossed(int64_t before, int64_t after, int64_t every) {
+  return every > 0 && before / every != after / every;
+}
+
+}  // namespace
+
+void RunConfig::validate() const {
+  auto need = [](bool ok, const char* key, const std::string& why) {
+    if (!ok) throw Error(str("train: ", key, " ", why));
+  };
+  need(total_timesteps >= 1, "total_timesteps", str("must be >= 1, got ", total_timesteps));
+  need(n_envs >= 1 && n_envs <= 4096, "n_envs", str("must be in [1, 4096], got ", n_envs));
+  need(seed >= 0, "seed", str("must be >= 0, got ", seed));
+  need(clip_obs > 0, "clip_obs", str("must be > 0, got ", clip_obs));
+  need(clip_reward > 0, "clip_reward", str("must be > 0, got ", clip_reward));
+  need(eval_episodes >= 0, "eval_episodes", str("must be >= 0, got ", eval_episodes));
+  need(eval_every >= 0, "eval_every", str("must be >= 0, got ", eval_every));
+  need(checkpoint_every >= 0, "checkpoint_every", str("must be >= 0, got ", checkpoint_every));
+  need(threads >= 1 && threads <= 256, "threads", str("must be in [1, 256], got ", threads));
+}
+
+Settings preset_settings(const std::string& algorithm, const std::string& env_id) {
+  if (auto p = find_preset(algorithm, env_id)) return p->settings;
+  return {};
+}
+
+Trainer::Trainer(const std::string& algorithm, const std::string& env_id,
+                 const envs::Kwargs& env_kwargs, Settings settings)
+    : algorithm_(algorithm), env_id_(env_id), env_kwargs_(env_kwargs) {
+  AlgorithmInfo algo = find_algorithm(algorithm);
+  auto run_fields = run_.fields();
+  settings.apply(run_fields);
+  {
+    // Make one env first: unknown ids and bad env args fail with the registry's message, and an
+    // unsupported action space is named before anything heavier is built.
+    auto probe = envs::make(env_id, env_kwargs);
+    check_action_space(algo, probe->action_space(), env_id);
+  }
+  run_.validate();
+  // The algorithm applies its own fields and calls finish(), so a key unknown to both configs
+  // is an error listing the valid keys of both.
+  agent_ = algo.make(AgentSetup{env_id, env_kwargs, run_}, settings);
+}
+
+Trainer Trainer::resume(const std::string& checkpoint_path, const Settings& overrides) {
+  CheckpointInfo info = read_agent_checkpoint(checkpoint_path);
+  Trainer t;
+  t.algorithm_ = info.algorithm;
+  t.env_id_ = info.env_id;
+  t.env_kwargs_ = info.env_kwargs;
+  Settings settings;
+  for (const auto& [k, v] : info.params) settings.set(k, v, "checkpoint " + checkpoint_path);
+  settings.merge(overrides);
+  auto run_fields = t.run_.fields();
+  settings.apply(run_fields);
+  t.run_.validate();
+  t.agent_ = load_agent(info, overrides);
+  return t;
+}
+
+Trainer::Trainer(Trainer&&) noexcept = default;
+Trainer& Trainer::operator=(Trainer&&) noexcept = default;
+Trainer::~Trainer() = default;
+
+std::vector<std::pair<std::string, std::string>> Trainer::params() const {
+  RunConfig copy = run_;
+  auto out = to_params(copy.fields());
+  auto algo = agent_->params();
+  out.insert(out.end(), algo.begin(), algo.end());
+  return out;
+}
+
+std::string Trainer::save_checkpoint(const std::string& checkpoint_dir) {
+  std::filesystem::create_directories(checkpoint_dir);
+  char name[64];
+  std::snprintf(name, sizeof name, "step-%09lld.safetensors",
+                static_cast<long long>(agent_->global_step()));
+  std::string path = (std::filesystem::path(checkpoint_dir) / name).string();
+  save_agent_checkpoint(path, algorithm_, env_id_, env_kwargs_, params(), *agent_);
+  return path;
+}
+
+TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
+                           const TrainHooks& hooks) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const int64_t start_step = agent_->global_step();
+  ReturnWatcher watcher(sink);
+  TrainResult result;
+  auto checkpoint = [&] {
+    if (checkpoint_dir.empty()) return;
+    result.last_checkpoint = save_checkpoint(checkpoint_dir);
+    if (hooks.on_checkpoint) hooks.on_checkpoint(result.last_checkpoint, agent_->global_step());
+  };
+  auto run_eval = [&](int64_t step) {
+    EvalOptions eo{.episodes = run_.eval_episodes,
+                   .seed = static_cast<uint64_t>(run_.seed) + 1'000'000u};
+    EvalResult ev = evaluate(*agent_, env_id_, env_kwargs_, eo);
+    sink.log(step, "eval/mean_return", ev.mean_return);
+    sink.log(step, "eval/std_return", ev.std_return);
+    if (hooks.on_eval) hooks.on_eval(ev, step);
+    return ev;
+  };
+
+  while (agent_->global_step() < run_.total_timesteps) {
+    if (hooks.stop && hooks.stop->load()) {
+      result.interrupted = true;
+      break;
+    }
+    const int64_t before = agent_->global_step();
+    try {
+      agent_->iterate(watcher);
+    } catch (const NonFiniteError&) {
+      checkpoint();  // the model is still the last good one: the bad update was not applied
+      throw;
+    }
+    const int64_t step = agent_->global_step();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    const double sps = elapsed > 0 ? static_cast<double>(step - start_step) / elapsed : 0.0;
+    sink.log(step, "train/sps", sps);
+    if (hooks.on_progress)
+      hooks.on_progress({step, run_.total_timesteps, elapsed, sps, watcher.mean(),
+                         watcher.episodes()});
+    if (crossed(before, step, run_.checkpoint_every) && step < run_.total_timesteps) checkpoint();
+    if (crossed(before, step, run_.eval_every) && step < run_.total_timesteps &&
+        run_.eval_episodes > 0)
+      run_eval(step);
+  }
+  checkpoint();
+  if (!result.interrupted && run_.eval_episodes > 0)
+    result.final_eval = run_eval(agent_->global_step());
+  result.global_step = agent_->global_step();
+  result.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+}  // namespace rein::rl

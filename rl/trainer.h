@@ -1,0 +1,95 @@
+// Trainer: the training workflow every algorithm shares. It resolves the settings into a
+// RunConfig and the algorithm's config, builds the agent, then iterates until the step budget,
+// logging metrics, evaluating and checkpointing on schedule, and stopping cleanly on request.
+// It never prints: apps/ turns its hooks into a progress bar and tracker records.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "envs/env.h"
+#include "rl/algorithm.h"
+#include "rl/config.h"
+#include "rl/evaluate.h"
+#include "rl/metric_sink.h"
+#include "rl/run_config.h"
+
+namespace rein::rl {
+
+struct TrainProgress {
+  int64_t step = 0;         // global env step
+  int64_t total_steps = 0;  // RunConfig::total_timesteps
+  double elapsed_seconds = 0.0;
+  double steps_per_second = 0.0;       // since this process started training
+  std::optional<double> mean_return;   // of the last 100 finished training episodes
+  int64_t episodes = 0;                // finished training episodes
+};
+
+struct TrainHooks {
+  std::function<void(const TrainProgress&)> on_progress;  // after every iteration
+  std::function<void(const std::string& path, int64_t step)> on_checkpoint;
+  std::function<void(const EvalResult&, int64_t step)> on_eval;
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to stop after the iteration
+};
+
+struct TrainResult {
+  bool interrupted = false;
+  int64_t global_step = 0;
+  std::optional<EvalResult> final_eval;  // absent when interrupted
+  std::string last_checkpoint;           // empty if none was written
+  double wall_seconds = 0.0;
+};
+
+// The settings a run starts from: the built-in preset of (algorithm, env) when rein has one.
+Settings preset_settings(const std::string& algorithm, const std::string& env_id);
+
+// Not thread-safe (hooks run on the training thread).
+class Trainer {
+ public:
+  // Applies `settings` to RunConfig and the algorithm's config (unknown keys and bad values throw
+  // rein::Error listing the valid keys), checks the env's action space against the algorithm,
+  // and builds the agent. Every user error is thrown here, before any run is recorded.
+  Trainer(const std::string& algorithm, const std::string& env_id, const envs::Kwargs& env_kwargs,
+          Settings settings);
+  // Continues the run saved in a checkpoint; `overrides` (e.g. total_timesteps) replace saved
+  // params.
+  static Trainer resume(const std::string& checkpoint_path, const Settings& overrides = {});
+
+  Trainer(Trainer&&) noexcept;
+  Trainer& operator=(Trainer&&) noexcept;
+  ~Trainer();
+
+  const std::string& algorithm() const { return algorithm_; }
+  const std::string& env_id() const { return env_id_; }
+  const envs::Kwargs& env_kwargs() const { return env_kwargs_; }
+  const RunConfig& run_config() const { return run_; }
+  // All resolved params: RunConfig's, then the algorithm's (what the tracker and checkpoints get).
+  std::vector<std::pair<std::string, std::string>> params() const;
+  Agent& agent() { return *agent_; }
+
+  // Trains until total_timesteps (or hooks.stop). Checkpoints go to
+  // checkpoint_dir/step-<N>.safetensors (none if checkpoint_dir is empty). At the end, unless
+  // interrupted, evaluates eval_episodes deterministic episodes and logs eval/mean_return and
+  // eval/std_return at the last step. On NonFiniteError it writes a checkpoint of the last good
+  // model (the bad update is never applied) and rethrows.
+  TrainResult train(MetricSink& sink, const std::string& checkpoint_dir, const TrainHooks& hooks);
+
+  // Writes a checkpoint now; returns its path.
+  std::string save_checkpoint(const std::string& checkpoint_dir);
+
+ private:
+  Trainer() = default;
+  std::string algorithm_;
+  std::string env_id_;
+  envs::Kwargs env_kwargs_;
+  RunConfig run_;
+  std::unique_ptr<Agent> agent_;
+};
+
+}  // namespace rein::rl
