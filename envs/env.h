@@ -133,11 +133,11 @@ struct StepResult {
 
 // What the registry knows about an id (Gymnasium's EnvSpec). make() attaches it to the env.
 struct EnvSpec {
-  std::string id;
-  std::optional<int64_t> max_episode_steps;  // make() adds TimeLimit when set
-  std::optional<double> reward_threshold;    // return at which the task counts as solved
-  Kwargs kwargs;                             // defaults, overridden by make()'s kwargs
-  std::string description;                   // one line for `rein envs list`
+  std::string id{};
+  std::optional<int64_t> max_episode_steps{};  // make() adds TimeLimit when set
+  std::optional<double> reward_threshold{};    // return at which the task counts as solved
+  Kwargs kwargs{};                             // defaults, overridden by make()'s kwargs
+  std::string description{};                   // one line for `rein envs list`
   bool nondeterministic = false;             // same seed may not give the same episode
 };
 

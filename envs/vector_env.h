@@ -63,6 +63,8 @@ class VectorEnv {
   void reset_one(int64_t i, std::optional<uint64_t> seed, const Kwargs& options);
   void step_one(int64_t i, const Tensor& actions);
   void check_actions(const Tensor& actions) const;
+  // Copies one env's observation into row i of a batched buffer; throws if it does not fit.
+  void write_row(Tensor& batch, int64_t i, const Tensor& obs) const;
 
   std::vector<std::unique_ptr<Env>> envs_;
   VectorStep buf_;
@@ -94,6 +96,8 @@ class ThreadedVectorEnv final : public VectorEnv {
 
  private:
   struct Pool;
+  void run_share(int worker);  // the envs of one worker for the current task
+  void run_all();              // wakes the workers, runs share 0, waits, rethrows
   std::unique_ptr<Pool> pool_;
 };
 

@@ -1,0 +1,135 @@
+// CartPole-v1 (Barto, Sutton & Anderson 1983), matching Gymnasium 1.4's cartpole.py step for step:
+// same constants, explicit Euler, termination on the float64 state, reward 0 after termination.
+#include <array>
+#include <cmath>
+#include <numbers>
+
+#include "envs/internal/classic_control.h"
+
+namespace rein::envs::internal {
+namespace {
+
+class CartPole final : public Env {
+ public:
+  explicit CartPole(const Kwargs& kwargs) {
+    KwargsReader kw("CartPole-v1", kwargs);
+    sutton_barto_reward_ = kw.get_bool("sutton_barto_reward", false);
+    kw.finish();
+    const double inf = INFINITY;
+    // Bounds are float32 arrays in Gymnasium: store the float32 values.
+    const double x_high = static_cast<float>(kXThreshold * 2);
+    const double theta_high = static_cast<float>(kThetaThreshold * 2);
+    observation_space_ = Box({-x_high, -inf, -theta_high, -inf}, {x_high, inf, theta_high, inf});
+    action_space_ = Discrete(2);
+    obs_ = zeros(Shape{4}, Dtype::Float32);
+    obs_data_ = obs_.data<float>();
+  }
+
+  ResetResult reset(std::optional<uint64_t> seed, const Kwargs& options) override {
+    seed_rng(seed);
+    double low, high;
+    reset_bounds(options, "CartPole-v1.reset", -0.05, 0.05, low, high);
+    for (double& v : state_) v = rng().uniform(low, high);
+    steps_beyond_terminated_ = -1;
+    write_obs();
+    info_.clear();
+    return {obs_, info_};
+  }
+
+  StepResult step(const Action& action) override {
+    if (!action.is_discrete() || action.index() < 0 || action.index() > 1) {
+      check_action(action_space_, action, "CartPole-v1.step");
+    }
+    double x = state_[0], x_dot = state_[1], theta = state_[2], theta_dot = state_[3];
+    const double force = action.index() == 1 ? kForceMag : -kForceMag;
+    const double costheta = std::cos(theta);
+    const double sintheta = std::sin(theta);
+    const double temp = (force + kPoleMassLength * (theta_dot * theta_dot) * sintheta) / kTotalMass;
+    const double thetaacc =
+        (kGravity * sintheta - costheta * temp) /
+        (kLength * (4.0 / 3.0 - kMassPole * (costheta * costheta) / kTotalMass));
+    const double xacc = temp - kPoleMassLength * thetaacc * costheta / kTotalMass;
+    x = x + kTau * x_dot;
+    x_dot = x_dot + kTau * xacc;
+    theta = theta + kTau * theta_dot;
+    theta_dot = theta_dot + kTau * thetaacc;
+    state_ = {x, x_dot, theta, theta_dot};
+    write_obs();
+
+    const bool terminated = x < -kXThreshold || x > kXThreshold || theta < -kThetaThreshold ||
+                            theta > kThetaThreshold;
+    double reward;
+    if (!terminated) {
+      reward = sutton_barto_reward_ ? 0.0 : 1.0;
+    } else if (steps_beyond_terminated_ < 0) {
+      steps_beyond_terminated_ = 0;  // the pole just fell
+      reward = sutton_barto_reward_ ? -1.0 : 1.0;
+    } else {
+      ++steps_beyond_terminated_;  // stepping after termination: undefined, Gymnasium gives 0
+      reward = sutton_barto_reward_ ? -1.0 : 0.0;
+    }
+    return {obs_, reward, terminated, false, info_};
+  }
+
+  void set_state(std::span<const double> s) override {
+    if (s.size() != 4) {
+      throw Error(str("CartPole-v1.set_state: expected 4 values [x, x_dot, theta, theta_dot], got ",
+                      s.size()));
+    }
+    for (size_t i = 0; i < 4; ++i) state_[i] = s[i];
+    steps_beyond_terminated_ = -1;
+    write_obs();
+  }
+  std::vector<double> state() const override { return {state_.begin(), state_.end()}; }
+
+  RenderInfo render_info() const override { return {.draws = true, .text = false, .fps = 50}; }
+  void render(DrawList& out) const override {
+    // World units are metres: the track spans +-x_threshold*2 like Gymnasium's 600 px screen.
+    const double world = kXThreshold * 2;
+    out.set_viewport({-world, world, -0.5, 2.0, 600, 400});
+    out.set_background({255, 255, 255, 255});
+    out.line({-world, 0.0}, {world, 0.0}, {0, 0, 0, 255});
+    const double cart_w = 0.5, cart_h = 0.3, x = state_[0];
+    out.rect({x - cart_w / 2, 0.0}, {x + cart_w / 2, cart_h}, {0, 0, 0, 255});
+    const double pole_w = 0.1, pole_len = 2 * kLength;
+    std::vector<Point> pole = {{-pole_w / 2, 0}, {-pole_w / 2, pole_len},
+                               {pole_w / 2, pole_len}, {pole_w / 2, 0}};
+    out.polygon(transform(pole, -state_[2], {x, cart_h * 0.75}), {202, 152, 101, 255});
+    out.circle({x, cart_h * 0.75}, pole_w / 2, {129, 132, 203, 255});
+  }
+  std::string render_text() const override {
+    return str("x=", state_[0], " x_dot=", state_[1], " theta=", state_[2],
+               " theta_dot=", state_[3]);
+  }
+
+ private:
+  void write_obs() {
+    for (int i = 0; i < 4; ++i) obs_data_[i] = static_cast<float>(state_[i]);
+  }
+
+  static constexpr double kGravity = 9.8;
+  static constexpr double kMassCart = 1.0;
+  static constexpr double kMassPole = 0.1;
+  static constexpr double kTotalMass = kMassPole + kMassCart;
+  static constexpr double kLength = 0.5;  // half the pole's length
+  static constexpr double kPoleMassLength = kMassPole * kLength;
+  static constexpr double kForceMag = 10.0;
+  static constexpr double kTau = 0.02;
+  static constexpr double kXThreshold = 2.4;
+  // 12 * 2 * pi / 360, evaluated left to right as Gymnasium does.
+  static constexpr double kThetaThreshold = 12 * 2 * std::numbers::pi / 360;
+
+  bool sutton_barto_reward_ = false;
+  std::array<double, 4> state_{};
+  int steps_beyond_terminated_ = -1;  // -1: Gymnasium's None
+  Tensor obs_;
+  float* obs_data_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Env> make_cartpole(const Kwargs& kwargs) {
+  return std::make_unique<CartPole>(kwargs);
+}
+
+}  // namespace rein::envs::internal

@@ -1,0 +1,123 @@
+// Pendulum-v1, matching Gymnasium 1.4's pendulum.py: cost from the state before the update,
+// semi-implicit Euler, clipped speed, an angle that is never wrapped in the state.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <numbers>
+
+#include "envs/internal/classic_control.h"
+
+namespace rein::envs::internal {
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+// NumPy's float64 floor modulo: fmod, then move a remainder of the wrong sign by one period.
+double floor_mod(double a, double b) {
+  double m = std::fmod(a, b);
+  if (m != 0 && ((b < 0) != (m < 0))) m += b;
+  return m;
+}
+
+double angle_normalize(double x) { return floor_mod(x + kPi, 2 * kPi) - kPi; }
+
+class Pendulum final : public Env {
+ public:
+  explicit Pendulum(const Kwargs& kwargs) {
+    KwargsReader kw("Pendulum-v1", kwargs);
+    g_ = kw.get_double("g", 10.0);
+    kw.finish();
+    observation_space_ = Box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed});
+    action_space_ = Box(-kMaxTorque, kMaxTorque, Shape{1});
+    obs_ = zeros(Shape{3}, Dtype::Float32);
+    obs_data_ = obs_.data<float>();
+  }
+
+  ResetResult reset(std::optional<uint64_t> seed, const Kwargs& options) override {
+    seed_rng(seed);
+    KwargsReader kw("Pendulum-v1.reset", options);
+    const double x = kw.get_double("x_init", kPi);
+    const double y = kw.get_double("y_init", 1.0);
+    kw.finish();
+    // uniform(low=-high, high=high) over the 2-vector, element by element.
+    state_[0] = rng().uniform(-x, x);
+    state_[1] = rng().uniform(-y, y);
+    last_u_.reset();
+    write_obs();
+    info_.clear();
+    return {obs_, info_};
+  }
+
+  StepResult step(const Action& action) override {
+    if (action.kind() != Action::Kind::Continuous || action.values().size() != 1) {
+      check_action(action_space_, action, "Pendulum-v1.step");
+    }
+    const double th = state_[0], thdot = state_[1];
+    // np.clip on the float32 action keeps float32; the arithmetic below is float64.
+    const double u = static_cast<double>(
+        std::clamp(action.values()[0], static_cast<float>(-kMaxTorque),
+                   static_cast<float>(kMaxTorque)));
+    last_u_ = u;
+    const double an = angle_normalize(th);
+    const double costs = an * an + 0.1 * (thdot * thdot) + 0.001 * (u * u);
+    double newthdot = thdot + (3 * g_ / (2 * kL) * std::sin(th) + 3.0 / (kM * (kL * kL)) * u) * kDt;
+    newthdot = std::clamp(newthdot, -kMaxSpeed, kMaxSpeed);
+    const double newth = th + newthdot * kDt;
+    state_ = {newth, newthdot};
+    write_obs();
+    return {obs_, -costs, false, false, info_};
+  }
+
+  void set_state(std::span<const double> s) override {
+    if (s.size() != 2) {
+      throw Error(str("Pendulum-v1.set_state: expected 2 values [theta, theta_dot], got ",
+                      s.size()));
+    }
+    state_ = {s[0], s[1]};
+    write_obs();
+  }
+  std::vector<double> state() const override { return {state_[0], state_[1]}; }
+
+  RenderInfo render_info() const override { return {.draws = true, .text = false, .fps = 30}; }
+  void render(DrawList& out) const override {
+    out.set_viewport({-2.2, 2.2, -2.2, 2.2, 500, 500});
+    out.set_background({255, 255, 255, 255});
+    const double w = 0.2;
+    std::vector<Point> rod = {{-w / 2, 0}, {-w / 2, kL}, {w / 2, kL}, {w / 2, 0}};
+    // theta = 0 is upright; positive theta turns counter-clockwise.
+    out.polygon(transform(rod, state_[0], {0, 0}), {204, 77, 77, 255});
+    out.circle({0, 0}, 0.05, {0, 0, 0, 255});
+    if (last_u_) {
+      out.text({-2.0, 2.0}, str("torque ", *last_u_), {0, 0, 0, 255}, 0.2);
+    }
+  }
+  std::string render_text() const override {
+    return str("theta=", state_[0], " theta_dot=", state_[1]);
+  }
+
+ private:
+  void write_obs() {
+    obs_data_[0] = static_cast<float>(std::cos(state_[0]));
+    obs_data_[1] = static_cast<float>(std::sin(state_[0]));
+    obs_data_[2] = static_cast<float>(state_[1]);
+  }
+
+  static constexpr double kMaxSpeed = 8.0;
+  static constexpr double kMaxTorque = 2.0;
+  static constexpr double kDt = 0.05;
+  static constexpr double kM = 1.0;
+  static constexpr double kL = 1.0;
+  double g_ = 10.0;
+  std::array<double, 2> state_{};
+  std::optional<double> last_u_;
+  Tensor obs_;
+  float* obs_data_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Env> make_pendulum(const Kwargs& kwargs) {
+  return std::make_unique<Pendulum>(kwargs);
+}
+
+}  // namespace rein::envs::internal

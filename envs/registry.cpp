@@ -1,0 +1,166 @@
+// The registry: ids -> factories and specs, make() with gymnasium.make's wrapping, and the
+// "did you mean" hint for unknown ids.
+#include "envs/registry.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "envs/internal/builtin.h"
+#include "envs/wrappers.h"
+
+namespace rein::envs {
+namespace {
+
+// Levenshtein distance, case-insensitive (ids differ from typos mostly in case and one letter).
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::vector<std::string> close_matches(std::string_view id, const std::vector<std::string>& ids,
+                                       size_t max) {
+  std::vector<std::pair<size_t, std::string>> scored;
+  for (const auto& candidate : ids) {
+    const size_t d = edit_distance(id, candidate);
+    // Close enough: a few edits, relative to the length (difflib-like cutoff).
+    if (d <= std::max<size_t>(2, candidate.size() / 3)) scored.emplace_back(d, candidate);
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < scored.size() && i < max; ++i) out.push_back(scored[i].second);
+  return out;
+}
+
+void Registry::register_env(std::string id, EnvFactory factory, EnvSpec spec) {
+  if (id.empty() || std::any_of(id.begin(), id.end(), [](unsigned char c) { return std::isspace(c); })) {
+    throw Error(str("register_env: invalid env id '", id, "' (must be non-empty, no spaces)"));
+  }
+  if (!factory) throw Error(str("register_env: env id '", id, "' has no factory"));
+  if (spec.max_episode_steps && *spec.max_episode_steps < 1) {
+    throw Error(str("register_env: env id '", id, "' has max_episode_steps ",
+                    *spec.max_episode_steps, " (must be >= 1 or unset)"));
+  }
+  std::lock_guard lock(mutex_);
+  for (const auto& e : entries_) {
+    if (e.spec.id == id) throw Error(str("register_env: env id '", id, "' is already registered"));
+  }
+  spec.id = std::move(id);
+  entries_.push_back(Entry{std::move(spec), std::move(factory)});
+}
+
+const Registry::Entry& Registry::find(std::string_view id) const {
+  for (const auto& e : entries_) {
+    if (e.spec.id == id) return e;
+  }
+  std::vector<std::string> ids;
+  for (const auto& e : entries_) ids.push_back(e.spec.id);
+  const auto matches = close_matches(id, ids);
+  std::string hint;
+  for (size_t i = 0; i < matches.size(); ++i) {
+    hint += (i ? "' or '" : "did you mean '") + matches[i];
+  }
+  if (!hint.empty()) hint += "'? ";
+  throw Error(str("make: unknown env id '", id, "' (", hint, "see: rein envs list)"));
+}
+
+bool Registry::contains(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(entries_.begin(), entries_.end(),
+                     [&](const Entry& e) { return e.spec.id == id; });
+}
+
+EnvSpec Registry::spec(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  return find(id).spec;
+}
+
+std::vector<EnvSpec> Registry::specs() const {
+  std::vector<EnvSpec> out;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& e : entries_) out.push_back(e.spec);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+std::unique_ptr<Env> Registry::make_unwrapped(std::string_view id, const Kwargs& kwargs) const {
+  EnvSpec spec;
+  EnvFactory factory;
+  {
+    std::lock_guard lock(mutex_);
+    const Entry& e = find(id);
+    spec = e.spec;
+    factory = e.factory;
+  }
+  Kwargs merged = spec.kwargs;
+  for (const auto& [k, v] : kwargs) merged[k] = v;
+  merged.erase("max_episode_steps");
+  std::unique_ptr<Env> env = factory(merged);
+  if (!env) throw Error(str("make: the factory of env id '", id, "' returned no env"));
+  spec.kwargs = merged;
+  env->set_spec(spec);
+  return env;
+}
+
+std::unique_ptr<Env> Registry::make(std::string_view id, const Kwargs& kwargs) const {
+  std::unique_ptr<Env> env = make_unwrapped(id, kwargs);
+  EnvSpec spec = *env->spec();
+  if (auto it = kwargs.find("max_episode_steps"); it != kwargs.end()) {
+    if (it->second == "0" || it->second == "none" || it->second == "None") {
+      spec.max_episode_steps.reset();
+    } else {
+      KwargsReader reader("make", kwargs);
+      const int64_t steps = reader.get_int("max_episode_steps", 0);
+      if (steps < 1) {
+        throw Error(str("make: max_episode_steps must be >= 1 (or 0/none for no limit), got ",
+                        steps));
+      }
+      spec.max_episode_steps = steps;
+    }
+  }
+  env->set_spec(spec);
+  env = std::make_unique<OrderEnforcing>(std::move(env));
+  if (spec.max_episode_steps) {
+    env = std::make_unique<TimeLimit>(std::move(env), *spec.max_episode_steps);
+  }
+  env->set_spec(spec);
+  return env;
+}
+
+Registry& registry() {
+  static Registry instance;
+  // Built-ins take the registry as an argument, so registering them cannot recurse into here.
+  static const bool registered = [] {
+    internal::register_classic_control(instance);
+    internal::register_toy_text(instance);
+    return true;
+  }();
+  (void)registered;
+  return instance;
+}
+
+std::unique_ptr<Env> make(std::string_view id, const Kwargs& kwargs) {
+  return registry().make(id, kwargs);
+}
+
+void register_env(std::string id, EnvFactory factory, EnvSpec spec) {
+  registry().register_env(std::move(id), std::move(factory), std::move(spec));
+}
+
+std::vector<EnvSpec> list_envs() { return registry().specs(); }
+
+}  // namespace rein::envs

@@ -1,0 +1,175 @@
+// VectorEnv's shared per-env work (reset_one/step_one with same-step autoreset),
+// SyncVectorEnv and make_vec. ThreadedVectorEnv lives in threaded_vector_env.cpp.
+#include "envs/vector_env.h"
+
+#include <cstring>
+
+#include "envs/registry.h"
+
+namespace rein::envs {
+namespace {
+
+Shape batched(int64_t n, const Shape& shape) {
+  Shape out{n};
+  for (int64_t d : shape) out.push_back(d);
+  return out;
+}
+
+}  // namespace
+
+VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs) : envs_(std::move(envs)) {
+  if (envs_.empty()) throw Error("VectorEnv: needs at least one env");
+  for (size_t i = 0; i < envs_.size(); ++i) {
+    if (!envs_[i]) throw Error(str("VectorEnv: env ", i, " is null"));
+    if (!(envs_[i]->observation_space() == envs_[0]->observation_space()) ||
+        !(envs_[i]->action_space() == envs_[0]->action_space())) {
+      throw Error(str("VectorEnv: env ", i, " has spaces ",
+                      envs_[i]->observation_space().to_string(), " / ",
+                      envs_[i]->action_space().to_string(), ", env 0 has ",
+                      envs_[0]->observation_space().to_string(), " / ",
+                      envs_[0]->action_space().to_string()));
+    }
+  }
+  const int64_t n = num_envs();
+  const Space& os = single_observation_space();
+  buf_.obs = zeros(batched(n, os.shape()), os.dtype());
+  buf_.final_obs = zeros(batched(n, os.shape()), os.dtype());
+  buf_.rewards = zeros(Shape{n}, Dtype::Float32);
+  buf_.terminated = zeros(Shape{n}, Dtype::Bool);
+  buf_.truncated = zeros(Shape{n}, Dtype::Bool);
+  buf_.done = zeros(Shape{n}, Dtype::Bool);
+  infos_.resize(envs_.size());
+  final_infos_.resize(envs_.size());
+  obs_row_bytes_ = os.flat_dim() * static_cast<int64_t>(element_size(os.dtype()));
+}
+
+void VectorEnv::check_actions(const Tensor& actions) const {
+  const Space& as = single_action_space();
+  const Shape expected = batched(num_envs(), as.shape());
+  const Dtype dtype = as.is_box() ? Dtype::Float32 : Dtype::Int64;
+  if (!actions.defined() || actions.dtype() != dtype || !(actions.shape() == expected) ||
+      !actions.is_contiguous()) {
+    throw Error(str("VectorEnv.step: actions must be contiguous ", dtype_name(dtype), " ",
+                    to_string(expected), " for ", num_envs(), " envs with action space ",
+                    as.to_string(), "; got ",
+                    actions.defined() ? dtype_name(actions.dtype()) : "undefined", " ",
+                    actions.defined() ? to_string(actions.shape()) : ""));
+  }
+  if (needs_reset_) throw Error("VectorEnv.step: call reset() before step()");
+}
+
+namespace {
+
+// Contiguous data of any dtype, as bytes.
+template <typename TensorRef, typename Byte>
+Byte* bytes_of(TensorRef& t) {
+  switch (t.dtype()) {
+    case Dtype::Float32: return reinterpret_cast<Byte*>(t.template data<float>());
+    case Dtype::Float64: return reinterpret_cast<Byte*>(t.template data<double>());
+    case Dtype::Int64: return reinterpret_cast<Byte*>(t.template data<int64_t>());
+    case Dtype::Bool: return reinterpret_cast<Byte*>(t.template data<bool>());
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void VectorEnv::write_row(Tensor& batch, int64_t i, const Tensor& obs) const {
+  if (obs.dtype() != batch.dtype() || !obs.is_contiguous() ||
+      obs.numel() * static_cast<int64_t>(element_size(obs.dtype())) != obs_row_bytes_) {
+    throw Error(str("VectorEnv: env ", i, " returned an observation of ", dtype_name(obs.dtype()),
+                    " ", to_string(obs.shape()), " that does not fit its space ",
+                    single_observation_space().to_string()));
+  }
+  char* dst = bytes_of<Tensor, char>(batch) + i * obs_row_bytes_;
+  std::memcpy(dst, bytes_of<const Tensor, const char>(obs), static_cast<size_t>(obs_row_bytes_));
+}
+
+void VectorEnv::reset_one(int64_t i, std::optional<uint64_t> seed, const Kwargs& options) {
+  const auto k = static_cast<size_t>(i);
+  ResetResult r = envs_[k]->reset(seed, options);
+  write_row(buf_.obs, i, r.obs);
+  infos_[k] = r.info;
+  final_infos_[k].clear();
+  buf_.rewards.data<float>()[i] = 0.0f;
+  buf_.terminated.data<bool>()[i] = false;
+  buf_.truncated.data<bool>()[i] = false;
+  buf_.done.data<bool>()[i] = false;
+}
+
+void VectorEnv::step_one(int64_t i, const Tensor& actions) {
+  const auto k = static_cast<size_t>(i);
+  Env& env = *envs_[k];
+  const Space& as = env.action_space();
+  StepResult r = [&] {
+    switch (as.kind()) {
+      case SpaceKind::Discrete: return env.step(Action(actions.data<int64_t>()[i]));
+      case SpaceKind::Box: {
+        const auto width = static_cast<size_t>(as.flat_dim());
+        return env.step(Action(std::span<const float>(actions.data<float>() + i * width, width)));
+      }
+      case SpaceKind::MultiDiscrete: {
+        const auto width = static_cast<size_t>(as.flat_dim());
+        return env.step(
+            Action(std::span<const int64_t>(actions.data<int64_t>() + i * width, width)));
+      }
+    }
+    throw Error("VectorEnv.step: unknown action space kind");
+  }();
+  buf_.rewards.data<float>()[i] = static_cast<float>(r.reward);
+  buf_.terminated.data<bool>()[i] = r.terminated;
+  buf_.truncated.data<bool>()[i] = r.truncated;
+  const bool done = r.terminated || r.truncated;
+  buf_.done.data<bool>()[i] = done;
+  if (!done) {
+    write_row(buf_.obs, i, r.obs);
+    infos_[k] = r.info;
+    return;
+  }
+  // Same-step autoreset: keep the final observation and info, then start the next episode.
+  write_row(buf_.final_obs, i, r.obs);
+  final_infos_[k] = r.info;
+  ResetResult reset = env.reset();
+  write_row(buf_.obs, i, reset.obs);
+  infos_[k] = reset.info;
+}
+
+// ---- SyncVectorEnv ----
+
+SyncVectorEnv::SyncVectorEnv(std::vector<std::unique_ptr<Env>> envs)
+    : VectorEnv(std::move(envs)) {}
+
+const VectorStep& SyncVectorEnv::reset(std::optional<uint64_t> seed, const Kwargs& options) {
+  for (int64_t i = 0; i < num_envs(); ++i) {
+    reset_one(i, seed ? std::optional<uint64_t>(*seed + static_cast<uint64_t>(i)) : std::nullopt,
+              options);
+  }
+  needs_reset_ = false;
+  return buf_;
+}
+
+const VectorStep& SyncVectorEnv::step(const Tensor& actions) {
+  check_actions(actions);
+  for (int64_t i = 0; i < num_envs(); ++i) step_one(i, actions);
+  return buf_;
+}
+
+// ---- make_vec ----
+
+std::unique_ptr<VectorEnv> make_vec(std::string_view id, int64_t num_envs,
+                                    const VectorOptions& options) {
+  if (num_envs < 1) throw Error(str("make_vec: num_envs must be >= 1, got ", num_envs));
+  std::vector<std::unique_ptr<Env>> envs;
+  envs.reserve(static_cast<size_t>(num_envs));
+  for (int64_t i = 0; i < num_envs; ++i) {
+    std::unique_ptr<Env> env = make(id, options.kwargs);
+    if (options.wrap) env = options.wrap(std::move(env));
+    envs.push_back(std::move(env));
+  }
+  if (options.mode == VectorMode::Threaded) {
+    return std::make_unique<ThreadedVectorEnv>(std::move(envs), options.num_threads);
+  }
+  return std::make_unique<SyncVectorEnv>(std::move(envs));
+}
+
+}  // namespace rein::envs
