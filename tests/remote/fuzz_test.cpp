@@ -1,0 +1,153 @@
+// A bounded randomized fuzz of the frame decoder (the CI build uses g++, so no libFuzzer): valid
+// frames of every type, mutated, truncated and extended, plus pure noise. Every input must
+// either decode or throw ProtocolError; a crash, a sanitizer report or another exception fails.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "envs/remote/protocol.h"
+#include "tensor/generator.h"
+
+namespace rein::envs::remote {
+namespace {
+
+constexpr int kIterations = 40000;
+
+std::vector<Layout> layouts() {
+  Welcome w;
+  w.env_id = "X";
+  std::vector<Layout> out;
+  w.num_envs = 1;
+  w.observation_space = Box(-1.0, 1.0, Shape{4});
+  w.action_space = Discrete(2);
+  out.emplace_back(w);
+  w.num_envs = 3;
+  w.autoreset = true;
+  w.observation_space = Discrete(5);
+  w.action_space = Box(-1.0, 1.0, Shape{2}, Dtype::Float64);
+  out.emplace_back(w);
+  w.observation_space = Box(-1.0, 1.0, Shape{2, 2}, Dtype::Int64);
+  w.action_space = MultiDiscrete({2, 3});
+  out.emplace_back(w);
+  return out;
+}
+
+// One valid frame (without its length prefix) of every type for each layout.
+std::vector<std::vector<uint8_t>> corpus(const std::vector<Layout>& ls) {
+  std::vector<std::vector<uint8_t>> frames;
+  auto add = [&](auto&& encode) {
+    std::vector<uint8_t> bytes;
+    encode(bytes);
+    frames.emplace_back(bytes.begin() + kLengthBytes, bytes.end());
+  };
+  add([](auto& b) { encode_hello(Hello{.token = "tok", .num_envs = 4, .autoreset = true}, b); });
+  add([](auto& b) { encode_reset(ResetRequest{.seed = 7, .options = {{"a", "b"}}}, b); });
+  add([](auto& b) { encode_close(b); });
+  add([](auto& b) { encode_error(ErrorFrame{ErrorCode::EnvError, "boom"}, b); });
+  for (const Layout& l : ls) {
+    Welcome w;
+    w.num_envs = static_cast<uint32_t>(l.num_envs);
+    w.observation_space = l.observation_space;
+    w.action_space = l.action_space;
+    w.max_episode_steps = 10;
+    add([&](auto& b) { encode_welcome(w, b); });
+    add([&](auto& b) { encode_step(l, make_action_buffer(l), b); });
+    Batch batch;
+    batch.resize(l);
+    batch.flags[0] = 3;
+    batch.infos[0].set("n", 1.5);
+    batch.final_infos[0].set("mask", ones(Shape{3}, Dtype::Bool));
+    add([&](auto& b) { encode_reset_result(l, batch, b); });
+    add([&](auto& b) { encode_step_result(l, batch, b); });
+  }
+  return frames;
+}
+
+void mutate(std::vector<uint8_t>& f, Generator& gen) {
+  const int edits = static_cast<int>(gen.randint(1, 5));
+  for (int e = 0; e < edits; ++e) {
+    const auto pos = [&] { return static_cast<size_t>(gen.randint(0, std::max<int64_t>(1, static_cast<int64_t>(f.size())))); };
+    switch (gen.randint(0, 6)) {
+      case 0:  // flip a bit
+        if (!f.empty()) f[pos() % f.size()] ^= static_cast<uint8_t>(1u << gen.randint(0, 8));
+        break;
+      case 1:  // a random byte
+        if (!f.empty()) f[pos() % f.size()] = static_cast<uint8_t>(gen.randint(0, 256));
+        break;
+      case 2:  // truncate
+        f.resize(pos() % (f.size() + 1));
+        break;
+      case 3:  // insert bytes
+        f.insert(f.begin() + static_cast<int64_t>(pos() % (f.size() + 1)),
+                 static_cast<size_t>(gen.randint(1, 9)), static_cast<uint8_t>(gen.randint(0, 256)));
+        break;
+      case 4: {  // an extreme u32 (counts and lengths are u32)
+        if (f.size() < 4) break;
+        const uint32_t values[] = {0, 1, 0x7fffffffu, 0xffffffffu, 0x10000u};
+        const uint32_t v = values[gen.randint(0, 5)];
+        std::memcpy(f.data() + pos() % (f.size() - 3), &v, 4);
+        break;
+      }
+      default:  // change the type byte
+        if (!f.empty()) f[0] = static_cast<uint8_t>(gen.randint(0, 10));
+        break;
+    }
+  }
+}
+
+TEST(DecoderFuzz, MutatedFramesDecodeOrThrowProtocolError) {
+  const auto ls = layouts();
+  const auto frames = corpus(ls);
+  Generator gen(20240611);
+  Frame out;  // reused, as a peer does: a failed decode must not poison the next one
+  int64_t decoded = 0, rejected = 0;
+  for (int i = 0; i < kIterations; ++i) {
+    std::vector<uint8_t> f = frames[static_cast<size_t>(gen.randint(0, static_cast<int64_t>(frames.size())))];
+    mutate(f, gen);
+    const Layout* layout = gen.randint(0, 4) == 0 ? nullptr : &ls[static_cast<size_t>(gen.randint(0, 3))];
+    try {
+      decode_frame(f, layout, out);
+      ++decoded;
+    } catch (const ProtocolError&) {
+      ++rejected;
+    }
+  }
+  // Both outcomes happen: the mutations are neither all harmless nor all fatal.
+  EXPECT_GT(decoded, kIterations / 100);
+  EXPECT_GT(rejected, kIterations / 10);
+  // And the reused Frame still decodes every valid frame afterwards.
+  for (const auto& f : frames) {
+    for (const Layout& l : ls) {
+      try {
+        decode_frame(f, &l, out);
+      } catch (const ProtocolError&) {  // a frame of another layout may not fit this one
+      }
+    }
+  }
+  EXPECT_EQ(decode_frame(frames[0], nullptr, out), FrameType::Hello);
+  EXPECT_EQ(out.hello.token, "tok");
+}
+
+TEST(DecoderFuzz, RandomBytesDecodeOrThrowProtocolError) {
+  const auto ls = layouts();
+  Generator gen(7);
+  Frame out;
+  for (int i = 0; i < kIterations; ++i) {
+    std::vector<uint8_t> f(static_cast<size_t>(gen.randint(0, 64)));
+    for (auto& b : f) b = static_cast<uint8_t>(gen.randint(0, 256));
+    if (!f.empty()) f[0] = static_cast<uint8_t>(gen.randint(1, 9));  // mostly known types
+    try {
+      decode_frame(f, &ls[static_cast<size_t>(i % 3)], out);
+    } catch (const ProtocolError&) {
+    }
+    uint8_t prefix[4];
+    for (auto& b : prefix) b = static_cast<uint8_t>(gen.randint(0, 256));
+    try {
+      EXPECT_LE(decode_length(std::span<const uint8_t, 4>(prefix), 4096), 4096u);
+    } catch (const ProtocolError&) {
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rein::envs::remote
