@@ -48,8 +48,9 @@ std::pair<bool, bool> read_blackjack_kwargs(const Kwargs& kwargs) {
 
 }  // namespace
 
-Blackjack::Blackjack(const Kwargs& kwargs)
-    : Blackjack(read_blackjack_kwargs(kwargs).first, read_blackjack_kwargs(kwargs).second) {}
+Blackjack::Blackjack(const Kwargs& kwargs) : Blackjack(read_blackjack_kwargs(kwargs)) {}
+
+Blackjack::Blackjack(std::pair<bool, bool> flags) : Blackjack(flags.first, flags.second) {}
 
 Blackjack::Blackjack(bool natural, bool sab) : natural_(natural), sab_(sab) {
   observation_space_ = MultiDiscrete({32, 11, 2});

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,6 +50,8 @@ class Blackjack : public Env {
   RenderInfo render_info() const override { return {.draws = true, .text = true, .fps = 4}; }
 
  private:
+  explicit Blackjack(std::pair<bool, bool> flags);  // from the kwargs, parsed once
+
   int draw_card();
   void write_obs();
 

@@ -45,8 +45,7 @@ StepResult TabularEnv::step(const Action& action) {
 std::string TabularEnv::display_name() const { return spec() ? spec()->id : label_; }
 
 void TabularEnv::fill_info(double prob) {
-  info_.clear();
-  info_.set("prob", prob);
+  info_.set("prob", prob);  // overwrites in place: no allocation after the first call
 }
 
 void TabularEnv::set_state(std::span<const double> state) {

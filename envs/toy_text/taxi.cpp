@@ -151,8 +151,9 @@ constexpr Color kLandmarkColors[4] = {{255, 0, 0, 255}, {0, 200, 0, 255}, {230, 
 
 }  // namespace
 
-Taxi::Taxi(const Kwargs& kwargs)
-    : Taxi(read_taxi_kwargs(kwargs).first, read_taxi_kwargs(kwargs).second) {}
+Taxi::Taxi(const Kwargs& kwargs) : Taxi(read_taxi_kwargs(kwargs)) {}
+
+Taxi::Taxi(std::pair<bool, bool> flags) : Taxi(flags.first, flags.second) {}
 
 Taxi::Taxi(bool is_rainy, bool fickle_passenger)
     : TabularEnv("Taxi", internal::taxi_table(is_rainy)),
@@ -192,8 +193,7 @@ void Taxi::fill_info(double prob) {
   const auto mask = internal::taxi_action_mask(s());
   bool* m = mask_.data<bool>();
   for (int a = 0; a < 6; ++a) m[a] = mask[a] != 0;
-  info_.clear();
-  info_.set("prob", prob);
+  info_.set("prob", prob);  // both keys are overwritten in place every step
   info_.set("action_mask", mask_);
 }
 

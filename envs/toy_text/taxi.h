@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
 
 #include "envs/toy_text/tabular_env.h"
 
@@ -44,6 +45,8 @@ class Taxi : public TabularEnv {
   void fill_info(double prob) override;
 
  private:
+  explicit Taxi(std::pair<bool, bool> flags);  // from the kwargs, parsed once
+
   bool is_rainy_;
   bool fickle_passenger_;
   bool fickle_step_ = false;  // this episode's passenger will change their mind
