@@ -23,7 +23,7 @@ struct ThreadedVectorEnv::Pool {
   std::atomic<int> remaining{0};
   // The current task, written by the caller before it bumps `generation`.
   Task task = Task::Step;
-  const Tensor* actions = nullptr;
+  const void* actions = nullptr;
   std::optional<uint64_t> seed;
   const Kwargs* options = nullptr;
   std::vector<std::exception_ptr> errors;  // one slot per thread
@@ -85,7 +85,7 @@ void ThreadedVectorEnv::run_share(int w) {
                             : std::nullopt,
                   *p.options);
       } else {
-        step_one(i, *p.actions);
+        step_one(i, p.actions);
       }
     }
   } catch (...) {
@@ -124,7 +124,7 @@ const VectorStep& ThreadedVectorEnv::reset(std::optional<uint64_t> seed, const K
 const VectorStep& ThreadedVectorEnv::step(const Tensor& actions) {
   check_actions(actions);
   pool_->task = Pool::Task::Step;
-  pool_->actions = &actions;
+  pool_->actions = action_data(actions);
   run_all();
   return buf_;
 }

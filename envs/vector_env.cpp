@@ -15,6 +15,18 @@ Shape batched(int64_t n, const Shape& shape) {
   return out;
 }
 
+// Contiguous data of any dtype, as bytes.
+template <typename TensorRef, typename Byte>
+Byte* bytes_of(TensorRef& t) {
+  switch (t.dtype()) {
+    case Dtype::Float32: return reinterpret_cast<Byte*>(t.template data<float>());
+    case Dtype::Float64: return reinterpret_cast<Byte*>(t.template data<double>());
+    case Dtype::Int64: return reinterpret_cast<Byte*>(t.template data<int64_t>());
+    case Dtype::Bool: return reinterpret_cast<Byte*>(t.template data<bool>());
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs) : envs_(std::move(envs)) {
@@ -41,6 +53,12 @@ VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs) : envs_(std::move(e
   infos_.resize(envs_.size());
   final_infos_.resize(envs_.size());
   obs_row_bytes_ = os.flat_dim() * static_cast<int64_t>(element_size(os.dtype()));
+  obs_ptr_ = bytes_of<Tensor, char>(buf_.obs);
+  final_obs_ptr_ = bytes_of<Tensor, char>(buf_.final_obs);
+  rewards_ptr_ = buf_.rewards.data<float>();
+  terminated_ptr_ = buf_.terminated.data<bool>();
+  truncated_ptr_ = buf_.truncated.data<bool>();
+  done_ptr_ = buf_.done.data<bool>();
 }
 
 void VectorEnv::check_actions(const Tensor& actions) const {
@@ -58,79 +76,69 @@ void VectorEnv::check_actions(const Tensor& actions) const {
   if (needs_reset_) throw Error("VectorEnv.step: call reset() before step()");
 }
 
-namespace {
 
-// Contiguous data of any dtype, as bytes.
-template <typename TensorRef, typename Byte>
-Byte* bytes_of(TensorRef& t) {
-  switch (t.dtype()) {
-    case Dtype::Float32: return reinterpret_cast<Byte*>(t.template data<float>());
-    case Dtype::Float64: return reinterpret_cast<Byte*>(t.template data<double>());
-    case Dtype::Int64: return reinterpret_cast<Byte*>(t.template data<int64_t>());
-    case Dtype::Bool: return reinterpret_cast<Byte*>(t.template data<bool>());
-  }
-  return nullptr;
-}
-
-}  // namespace
-
-void VectorEnv::write_row(Tensor& batch, int64_t i, const Tensor& obs) const {
-  if (obs.dtype() != batch.dtype() || !obs.is_contiguous() ||
+void VectorEnv::write_row(char* batch, int64_t i, const Tensor& obs) const {
+  if (obs.dtype() != buf_.obs.dtype() || !obs.is_contiguous() ||
       obs.numel() * static_cast<int64_t>(element_size(obs.dtype())) != obs_row_bytes_) {
     throw Error(str("VectorEnv: env ", i, " returned an observation of ", dtype_name(obs.dtype()),
                     " ", to_string(obs.shape()), " that does not fit its space ",
                     single_observation_space().to_string()));
   }
-  char* dst = bytes_of<Tensor, char>(batch) + i * obs_row_bytes_;
+  char* dst = batch + i * obs_row_bytes_;
   std::memcpy(dst, bytes_of<const Tensor, const char>(obs), static_cast<size_t>(obs_row_bytes_));
 }
 
 void VectorEnv::reset_one(int64_t i, std::optional<uint64_t> seed, const Kwargs& options) {
   const auto k = static_cast<size_t>(i);
   ResetResult r = envs_[k]->reset(seed, options);
-  write_row(buf_.obs, i, r.obs);
+  write_row(obs_ptr_, i, r.obs);
   infos_[k] = r.info;
   final_infos_[k].clear();
-  buf_.rewards.data<float>()[i] = 0.0f;
-  buf_.terminated.data<bool>()[i] = false;
-  buf_.truncated.data<bool>()[i] = false;
-  buf_.done.data<bool>()[i] = false;
+  rewards_ptr_[i] = 0.0f;
+  terminated_ptr_[i] = false;
+  truncated_ptr_[i] = false;
+  done_ptr_[i] = false;
 }
 
-void VectorEnv::step_one(int64_t i, const Tensor& actions) {
+const void* VectorEnv::action_data(const Tensor& actions) {
+  return actions.dtype() == Dtype::Float32 ? static_cast<const void*>(actions.data<float>())
+                                           : static_cast<const void*>(actions.data<int64_t>());
+}
+
+void VectorEnv::step_one(int64_t i, const void* actions) {
   const auto k = static_cast<size_t>(i);
   Env& env = *envs_[k];
   const Space& as = env.action_space();
   StepResult r = [&] {
     switch (as.kind()) {
-      case SpaceKind::Discrete: return env.step(Action(actions.data<int64_t>()[i]));
+      case SpaceKind::Discrete: return env.step(Action(static_cast<const int64_t*>(actions)[i]));
       case SpaceKind::Box: {
         const auto width = static_cast<size_t>(as.flat_dim());
-        return env.step(Action(std::span<const float>(actions.data<float>() + i * width, width)));
+        return env.step(Action(std::span<const float>(static_cast<const float*>(actions) + i * width, width)));
       }
       case SpaceKind::MultiDiscrete: {
         const auto width = static_cast<size_t>(as.flat_dim());
         return env.step(
-            Action(std::span<const int64_t>(actions.data<int64_t>() + i * width, width)));
+            Action(std::span<const int64_t>(static_cast<const int64_t*>(actions) + i * width, width)));
       }
     }
     throw Error("VectorEnv.step: unknown action space kind");
   }();
-  buf_.rewards.data<float>()[i] = static_cast<float>(r.reward);
-  buf_.terminated.data<bool>()[i] = r.terminated;
-  buf_.truncated.data<bool>()[i] = r.truncated;
+  rewards_ptr_[i] = static_cast<float>(r.reward);
+  terminated_ptr_[i] = r.terminated;
+  truncated_ptr_[i] = r.truncated;
   const bool done = r.terminated || r.truncated;
-  buf_.done.data<bool>()[i] = done;
+  done_ptr_[i] = done;
   if (!done) {
-    write_row(buf_.obs, i, r.obs);
+    write_row(obs_ptr_, i, r.obs);
     infos_[k] = r.info;
     return;
   }
   // Same-step autoreset: keep the final observation and info, then start the next episode.
-  write_row(buf_.final_obs, i, r.obs);
+  write_row(final_obs_ptr_, i, r.obs);
   final_infos_[k] = r.info;
   ResetResult reset = env.reset();
-  write_row(buf_.obs, i, reset.obs);
+  write_row(obs_ptr_, i, reset.obs);
   infos_[k] = reset.info;
 }
 
@@ -150,7 +158,8 @@ const VectorStep& SyncVectorEnv::reset(std::optional<uint64_t> seed, const Kwarg
 
 const VectorStep& SyncVectorEnv::step(const Tensor& actions) {
   check_actions(actions);
-  for (int64_t i = 0; i < num_envs(); ++i) step_one(i, actions);
+  const void* data = action_data(actions);
+  for (int64_t i = 0; i < num_envs(); ++i) step_one(i, data);
   return buf_;
 }
 

@@ -61,10 +61,12 @@ class VectorEnv {
   // The work of one env in reset()/step(), shared by both implementations. Touches only row i
   // of the buffers (and infos_[i]), so different i may run on different threads.
   void reset_one(int64_t i, std::optional<uint64_t> seed, const Kwargs& options);
-  void step_one(int64_t i, const Tensor& actions);
+  // `actions` is the data of the checked actions tensor (int64 or float32 rows).
+  void step_one(int64_t i, const void* actions);
+  static const void* action_data(const Tensor& actions);
   void check_actions(const Tensor& actions) const;
   // Copies one env's observation into row i of a batched buffer; throws if it does not fit.
-  void write_row(Tensor& batch, int64_t i, const Tensor& obs) const;
+  void write_row(char* batch, int64_t i, const Tensor& obs) const;
 
   std::vector<std::unique_ptr<Env>> envs_;
   VectorStep buf_;
@@ -72,6 +74,13 @@ class VectorEnv {
   std::vector<Info> final_infos_;
   bool needs_reset_ = true;
   int64_t obs_row_bytes_ = 0;
+  // Raw views of buf_ (the hot loop skips the dtype checks of Tensor::data<T>()).
+  char* obs_ptr_ = nullptr;
+  char* final_obs_ptr_ = nullptr;
+  float* rewards_ptr_ = nullptr;
+  bool* terminated_ptr_ = nullptr;
+  bool* truncated_ptr_ = nullptr;
+  bool* done_ptr_ = nullptr;
 };
 
 class SyncVectorEnv final : public VectorEnv {
