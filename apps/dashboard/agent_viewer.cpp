@@ -1,0 +1,213 @@
+// Agent viewer: plays episodes of a run's env and draws its render primitives with ImDrawList.
+#include "apps/dashboard/agent_viewer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+#include "envs/registry.h"
+
+namespace rein::dashboard {
+
+RandomPolicy::RandomPolicy(const envs::Space& action_space, std::uint64_t seed)
+    : space_(action_space), gen_(seed) {}
+
+envs::Action RandomPolicy::act(const Tensor&) {
+  action_ = space_.sample(gen_);
+  return envs::Action::from_tensor(action_);
+}
+
+std::unique_ptr<Policy> load_policy(const std::string& checkpoint_path, const envs::Env& env) {
+  // The seam for the PPO issue: build the policy network recorded in the checkpoint and wrap
+  // it in a Policy whose act() runs it in no-grad mode. rein has no checkpoint-to-policy loader
+  // yet, so the viewer reports that and plays random actions.
+  (void)checkpoint_path;
+  (void)env;
+  return nullptr;
+}
+
+void draw_env_frame(const envs::DrawList& frame, ImDrawList* dl, ImVec2 min, ImVec2 max) {
+  const envs::Viewport& v = frame.viewport();
+  const double ww = v.x_max - v.x_min, wh = v.y_max - v.y_min;
+  if (!(ww > 0) || !(wh > 0)) return;
+  const double avail_w = max.x - min.x, avail_h = max.y - min.y;
+  const double scale = std::min(avail_w / ww, avail_h / wh);
+  const double ox = min.x + (avail_w - ww * scale) / 2, oy = min.y + (avail_h - wh * scale) / 2;
+  auto P = [&](envs::Point p) {  // world y points up, screen y down
+    return ImVec2(static_cast<float>(ox + (p.x - v.x_min) * scale),
+                  static_cast<float>(oy + (v.y_max - p.y) * scale));
+  };
+  auto C = [](envs::Color c) { return IM_COL32(c.r, c.g, c.b, c.a); };
+  const envs::Color bg = frame.background();
+  dl->AddRectFilled(P({v.x_min, v.y_max}), P({v.x_max, v.y_min}), C(bg));
+  dl->PushClipRect(P({v.x_min, v.y_max}), P({v.x_max, v.y_min}), true);
+  std::vector<ImVec2> pts;
+  for (const envs::DrawShape& s : frame.shapes()) {
+    const ImU32 col = C(s.color);
+    const float w = static_cast<float>(std::max(1.0, s.width));
+    switch (s.kind) {
+      case envs::ShapeKind::Line:
+        if (s.points.size() >= 2) dl->AddLine(P(s.points[0]), P(s.points[1]), col, w);
+        break;
+      case envs::ShapeKind::Rect: {
+        if (s.points.size() < 2) break;
+        const ImVec2 a = P(s.points[0]), b = P(s.points[1]);
+        const ImVec2 lo(std::min(a.x, b.x), std::min(a.y, b.y)), hi(std::max(a.x, b.x), std::max(a.y, b.y));
+        if (s.filled) dl->AddRectFilled(lo, hi, col);
+        else dl->AddRect(lo, hi, col, 0.0f, ImDrawFlags_None, w);
+        break;
+      }
+      case envs::ShapeKind::Circle: {
+        if (s.points.empty()) break;
+        const float r = static_cast<float>(s.radius * scale);
+        if (s.filled) dl->AddCircleFilled(P(s.points[0]), r, col, 32);
+        else dl->AddCircle(P(s.points[0]), r, col, 32, w);
+        break;
+      }
+      case envs::ShapeKind::Polygon: {
+        pts.clear();
+        for (const envs::Point& p : s.points) pts.push_back(P(p));
+        if (pts.size() < 3) break;
+        // Env bodies (carts, poles, links) are convex; AddConvexPolyFilled draws them exactly.
+        if (s.filled) dl->AddConvexPolyFilled(pts.data(), static_cast<int>(pts.size()), col);
+        else dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, ImDrawFlags_Closed, w);
+        break;
+      }
+      case envs::ShapeKind::Text: {
+        if (s.points.empty()) break;
+        const float px = s.size > 0 ? static_cast<float>(s.size * scale) : ImGui::GetFontSize();
+        dl->AddText(ImGui::GetFont(), px, P(s.points[0]), col, s.text.c_str());
+        break;
+      }
+    }
+  }
+  dl->PopClipRect();
+}
+
+void AgentViewer::open(const RunRow& run, const std::string& checkpoint) {
+  run_id_ = run.id;
+  env_id_ = run.env;
+  checkpoint_ = checkpoint;
+  playing_ = false;
+  env_.reset();
+  policy_.reset();
+  try {
+    env_ = envs::make(run.env);
+    if (!checkpoint.empty()) policy_ = load_policy(checkpoint, *env_);
+    if (policy_) {
+      status_ = policy_->describe();
+    } else {
+      status_ = checkpoint.empty() ? "random actions"
+                                   : "random actions (loading checkpoints into policies is not "
+                                     "available yet)";
+      policy_ = std::make_unique<RandomPolicy>(env_->action_space(), 12345);
+    }
+    next_seed_ = run.seed ? static_cast<std::uint64_t>(*run.seed) : 0;
+    episodes_ = 0;
+    reset_episode();
+  } catch (const std::exception& e) {
+    env_.reset();
+    status_ = e.what();
+  }
+}
+
+void AgentViewer::reset_episode() {
+  if (!env_) return;
+  auto r = env_->reset(next_seed_++);
+  obs_ = r.obs.clone();
+  steps_ = 0;
+  episode_return_ = 0.0;
+  done_ = false;
+  frame_.clear();
+  env_->render(frame_);
+}
+
+void AgentViewer::step_once() {
+  if (!env_) return;
+  if (done_) {
+    last_return_ = episode_return_;
+    ++episodes_;
+    reset_episode();
+    return;
+  }
+  const envs::Action a = policy_->act(obs_);
+  auto r = env_->step(a);
+  obs_ = r.obs.clone();
+  episode_return_ += r.reward;
+  ++steps_;
+  done_ = r.terminated || r.truncated;
+  frame_.clear();
+  env_->render(frame_);
+}
+
+void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& store) {
+  if (runs.empty()) {
+    ImGui::TextDisabled("Select a run in the table to play its env.");
+    return;
+  }
+  const RunRow* run = runs.front();
+  for (const RunRow* r : runs) {
+    if (r->id == run_id_) run = r;
+  }
+  ImGui::SetNextItemWidth(260);
+  if (ImGui::BeginCombo("run", run->name.c_str())) {
+    for (const RunRow* r : runs) {
+      if (ImGui::Selectable(r->name.c_str(), r->id == run->id)) run = r;
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  std::vector<std::string> checkpoints;
+  for (const tracker::Artifact& a : store.artifacts(run->id)) {
+    if (a.kind == "checkpoint") checkpoints.push_back(a.path);
+  }
+  ImGui::SetNextItemWidth(260);
+  std::string chosen = checkpoint_;
+  if (ImGui::BeginCombo("checkpoint", chosen.empty() ? "(random actions)" : chosen.c_str())) {
+    if (ImGui::Selectable("(random actions)", chosen.empty())) chosen = "";
+    for (const std::string& c : checkpoints) {
+      if (ImGui::Selectable(c.c_str(), c == chosen)) chosen = c;
+    }
+    ImGui::EndCombo();
+  }
+  if (run->id != run_id_ || chosen != checkpoint_ || (!env_ && status_.empty())) open(*run, chosen);
+
+  if (!env_) {
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "cannot play %s: %s", env_id_.c_str(), status_.c_str());
+    return;
+  }
+  if (ImGui::Button(playing_ ? "pause" : "play")) {
+    playing_ = !playing_;
+    last_time_ = ImGui::GetTime();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("step")) {
+    playing_ = false;
+    step_once();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("new episode")) reset_episode();
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(140);
+  ImGui::SliderFloat("speed", &speed_, 0.25f, 8.0f, "%.2fx", ImGuiSliderFlags_Logarithmic);
+  ImGui::Text("%s  |  %s  |  episode %lld  step %lld  return %.2f  (last episode %.2f)",
+              env_id_.c_str(), status_.c_str(), static_cast<long long>(episodes_ + 1),
+              static_cast<long long>(steps_), episode_return_, last_return_);
+
+  if (playing_) {
+    const double now = ImGui::GetTime();
+    const int fps = std::max(1, env_->render_info().fps);
+    carry_ += (now - last_time_) * fps * speed_;
+    last_time_ = now;
+    // At most a second's worth of steps per frame, so a stalled frame does not freeze the UI.
+    for (int i = 0; carry_ >= 1.0 && i < fps * 8; ++i, carry_ -= 1.0) step_once();
+    carry_ = std::min(carry_, 1.0);
+  }
+  const ImVec2 min = ImGui::GetCursorScreenPos();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 max(min.x + avail.x, min.y + std::max(100.0f, avail.y));
+  ImGui::Dummy(ImVec2(avail.x, std::max(100.0f, avail.y)));
+  draw_env_frame(frame_, ImGui::GetWindowDrawList(), min, max);
+}
+
+}  // namespace rein::dashboard

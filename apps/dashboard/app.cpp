@@ -1,0 +1,306 @@
+// Dashboard state, data glue between the RunSource and the charts, and the window layout.
+#include "apps/dashboard/app.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+
+#include "apps/dashboard/agent_viewer.h"
+
+namespace rein::dashboard {
+
+Dashboard::Dashboard(AppOptions options) : options_(std::move(options)) {
+  if (!options_.settings_path.empty()) settings_ = load_settings(options_.settings_path);
+  if (!options_.metrics.empty()) settings_.metrics = options_.metrics;
+  if (options_.group_by) settings_.group_by = *options_.group_by;
+  source_ = std::make_unique<RunSource>(options_.db_path);
+  source_->refresh_rows();
+  table_.set_rows(source_->rows());
+  apply_initial_selection();
+  agent_ = std::make_unique<AgentViewer>();
+}
+
+Dashboard::~Dashboard() = default;
+
+void Dashboard::apply_initial_selection() {
+  const std::vector<std::string>& wanted =
+      options_.runs.empty() ? settings_.selected_runs : options_.runs;
+  std::vector<std::int64_t> ids;
+  for (const RunRow& r : table_.rows()) {
+    for (const std::string& w : wanted) {
+      if (w == r.name || w == std::to_string(r.id)) ids.push_back(r.id);
+    }
+  }
+  if (!options_.runs.empty() && ids.empty()) {
+    throw std::runtime_error("dashboard: none of the runs given with --runs is in '" +
+                             options_.db_path + "' (see: rein runs list)");
+  }
+  if (ids.empty()) {  // nothing remembered: the newest few runs
+    for (std::size_t i = 0; i < table_.rows().size() && i < 5; ++i) ids.push_back(table_.rows()[i].id);
+  }
+  selection_.set(ids);
+}
+
+bool Dashboard::poll(double now) {
+  if (now - last_poll_ < 0.5) return false;
+  last_poll_ = now;
+  const bool changed = source_->poll(now);
+  if (changed) {
+    table_.set_rows(source_->rows());
+    ++data_version_;
+  }
+  return changed;
+}
+
+bool Dashboard::animating() const { return agent_ && agent_->playing(); }
+
+std::vector<const RunRow*> Dashboard::selected_rows() {
+  std::vector<const RunRow*> rows;
+  for (std::int64_t id : selection_.ordered(order_)) {
+    if (const RunRow* r = table_.find(id)) rows.push_back(r);
+  }
+  return rows;
+}
+
+const PreparedSeries* Dashboard::prepared(std::int64_t run_id, const std::string& key) {
+  const SeriesEntry* e = source_->series(run_id, key);
+  if (!e) return nullptr;
+  Prepared& p = prepared_[{run_id, key}];
+  if (p.generation != e->generation || p.axis != settings_.x_axis ||
+      p.smoothing != settings_.smoothing) {
+    const RunRow* row = table_.find(run_id);
+    p.series.prepare(e->data, settings_.x_axis, row ? row->start_time : 0.0, settings_.smoothing);
+    p.generation = e->generation;
+    p.axis = settings_.x_axis;
+    p.smoothing = settings_.smoothing;
+  } else {
+    p.series.extend(e->data);  // live points only
+  }
+  return &p.series;
+}
+
+void Dashboard::frame(float width, float height) {
+  const float split = std::floor(width * 0.40f);
+  ImGui::SetNextWindowPos(ImVec2(0, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(split, height), ImGuiCond_FirstUseEver);
+  if (ImGui::Begin("Runs")) runs_panel();
+  ImGui::End();
+
+  ImGui::SetNextWindowPos(ImVec2(split, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(width - split, height), ImGuiCond_FirstUseEver);
+  if (ImGui::Begin("Charts", nullptr, ImGuiWindowFlags_NoScrollWithMouse)) {
+    if (ImGui::BeginTabBar("views")) {
+      if (ImGui::BeginTabItem("Charts")) {
+        charts_panel();
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Compare")) {
+        compare_panel();
+        ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Agent")) {
+        agent_->panel(selected_rows(), source_->store());
+        ImGui::EndTabItem();
+      }
+      ImGui::EndTabBar();
+    }
+  }
+  ImGui::End();
+}
+
+void Dashboard::charts_panel() {
+  chart_toolbar();
+  const std::vector<std::string>& keys = settings_.metrics;
+  if (selection_.ids().empty()) {
+    ImGui::TextDisabled("Select runs in the table (ctrl/shift-click for several).");
+    return;
+  }
+  if (keys.empty()) {
+    ImGui::TextDisabled("Choose a metric above.");
+    return;
+  }
+  const int n = static_cast<int>(keys.size());
+  const int cols = std::min(std::max(1, settings_.chart_columns), n);
+  const int rows = (n + cols - 1) / cols;
+  ImGui::BeginChild("chart_grid", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollWithMouse);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = ImGui::GetStyle().ItemSpacing.y;
+  const ImVec2 size((avail.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols),
+                    std::max(160.0f, (avail.y - gap * static_cast<float>(rows - 1)) /
+                                         static_cast<float>(rows)));
+  for (int i = 0; i < n; ++i) {
+    if (i % cols != 0) ImGui::SameLine();
+    ImGui::BeginGroup();
+    chart(keys[static_cast<std::size_t>(i)], size);
+    ImGui::EndGroup();
+  }
+  ImGui::EndChild();
+}
+
+void Dashboard::chart(const std::string& key, ImVec2 size) {
+  ChartState& st = charts_[key];
+  const std::vector<const RunRow*> rows = selected_rows();
+  std::vector<std::int64_t> ids;
+  for (const RunRow* r : rows) ids.push_back(r->id);
+  source_->load(ids, key);
+
+  ImGui::PushID(key.c_str());
+  bool log_y = std::find(settings_.log_y.begin(), settings_.log_y.end(), key) != settings_.log_y.end();
+  ImGui::TextUnformatted(key.c_str());
+  ImGui::SameLine();
+  if (ImGui::Checkbox("log y", &log_y)) {
+    auto& v = settings_.log_y;
+    v.erase(std::remove(v.begin(), v.end(), key), v.end());
+    if (log_y) v.push_back(key);
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("reset view")) st.view.reset();
+  st.view.set_y_scale(log_y ? Scale::Log10 : Scale::Linear);
+
+  // Groups keep their palette colour by position, the same in every chart and the table.
+  const std::vector<RunGroup> groups = group_runs(rows, settings_.group_by);
+  st.groups.clear();
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    ChartGroup cg{groups[g].label, static_cast<int>(g), {}, {}};
+    for (std::int64_t id : groups[g].run_ids) {
+      const PreparedSeries* s = prepared(id, key);
+      if (!s || s->size() == 0) continue;
+      cg.series.push_back(s);
+      const RunRow* r = table_.find(id);
+      cg.run_labels.push_back(r ? r->name : std::to_string(id));
+    }
+    if (!cg.series.empty()) st.groups.push_back(std::move(cg));
+  }
+  Range dx, dy;
+  ChartModel::extent(st.groups, st.view.y_scale(), dx, dy);
+  const XLabels xl = settings_.x_axis == XAxis::Step       ? XLabels::Number
+                     : settings_.x_axis == XAxis::WallTime ? XLabels::Clock
+                                                           : XLabels::Duration;
+  const float title_h = ImGui::GetFrameHeightWithSpacing();
+  st.plot.begin("##plot", ImVec2(size.x, size.y - title_h), st.view, dx, dy, xl, nullptr);
+  st.model.build(st.groups, st.plot.xmap(), st.plot.ymap(), st.plot.width(), settings_.band,
+                 settings_.show_raw, st.lines);
+  st.plot.draw(st.lines);
+  if (st.groups.empty()) {
+    ImGui::GetWindowDrawList()->AddText(
+        ImVec2(st.plot.area_min().x + 10, st.plot.area_max().y - 24),
+        ImGui::GetColorU32(ImGuiCol_TextDisabled), "no selected run logged this metric");
+  }
+  double hx = 0;
+  if (st.plot.hovered_x(hx)) {
+    ChartModel::hover(st.groups, st.lines, st.plot.xmap(), hx, st.hover);
+    st.plot.tooltip(st.hover, xl);
+  }
+  st.area_min = st.plot.area_min();
+  st.area_max = st.plot.area_max();
+  ImGui::PopID();
+}
+
+void Dashboard::chart_toolbar() {
+  // Metrics: a combo of checkboxes over every key the selected runs logged.
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::int64_t id : selection_.ids()) h = (h ^ static_cast<std::uint64_t>(id)) * 1099511628211ull;
+  if (h != keys_for_) {
+    std::vector<std::int64_t> ids(selection_.ids().begin(), selection_.ids().end());
+    metric_keys_ = source_->metric_keys(ids);
+    keys_for_ = h;
+  }
+  ImGui::SetNextItemWidth(220);
+  const std::string preview = settings_.metrics.empty() ? "(none)"
+                              : settings_.metrics.size() == 1
+                                  ? settings_.metrics[0]
+                                  : std::to_string(settings_.metrics.size()) + " metrics";
+  if (ImGui::BeginCombo("metrics", preview.c_str())) {
+    for (const std::string& k : metric_keys_) {
+      auto& m = settings_.metrics;
+      bool on = std::find(m.begin(), m.end(), k) != m.end();
+      if (ImGui::Checkbox(k.c_str(), &on)) {
+        m.erase(std::remove(m.begin(), m.end(), k), m.end());
+        if (on) m.push_back(k);
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  int axis = static_cast<int>(settings_.x_axis);
+  ImGui::SetNextItemWidth(120);
+  if (ImGui::Combo("x", &axis, "step\0wall time\0relative time\0")) {
+    settings_.x_axis = static_cast<XAxis>(axis);
+    for (auto& [k, c] : charts_) c.view.reset();
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(120);
+  ImGui::SliderFloat("smoothing", &settings_.smoothing, 0.0f, 0.99f, "%.2f");
+  ImGui::SameLine();
+  ImGui::Checkbox("raw", &settings_.show_raw);
+
+  ImGui::SetNextItemWidth(160);
+  if (ImGui::BeginCombo("group by", settings_.group_by.c_str())) {
+    std::vector<std::string> choices = {"none", "seed", "algorithm", "env", "experiment"};
+    for (const RunRow* r : selected_rows()) {
+      for (const auto& [k, v] : r->params) {
+        if (std::find(choices.begin(), choices.end(), k) == choices.end()) choices.push_back(k);
+      }
+    }
+    for (const std::string& c : choices) {
+      if (ImGui::Selectable(c.c_str(), c == settings_.group_by)) settings_.group_by = c;
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  int band = static_cast<int>(settings_.band);
+  ImGui::SetNextItemWidth(110);
+  if (ImGui::Combo("band", &band, "mean ± std\0min – max\0")) settings_.band = static_cast<BandKind>(band);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(80);
+  ImGui::SliderInt("columns", &settings_.chart_columns, 1, 4);
+}
+
+nlohmann::json Dashboard::describe() const {
+  nlohmann::json j;
+  j["runs_listed"] = table_rows_drawn_;
+  std::vector<std::string> selected;
+  for (std::int64_t id : selection_.ids()) {
+    if (const RunRow* r = table_.find(id)) selected.push_back(r->name);
+  }
+  j["selected"] = selected;
+  j["group_by"] = settings_.group_by;
+  nlohmann::json charts = nlohmann::json::array();
+  for (const std::string& key : settings_.metrics) {
+    const auto it = charts_.find(key);
+    if (it == charts_.end()) continue;
+    const ChartState& st = it->second;
+    nlohmann::json c;
+    c["metric"] = key;
+    c["area"] = {st.area_min.x, st.area_min.y, st.area_max.x, st.area_max.y};
+    nlohmann::json lines = nlohmann::json::array();
+    for (const ChartLine& l : st.lines) {
+      unsigned char rgb[3];
+      palette_rgb(l.color, rgb);
+      lines.push_back({{"label", l.label},
+                       {"color", {rgb[0], rgb[1], rgb[2]}},
+                       {"runs", l.runs},
+                       {"points", l.line.size()},
+                       {"raw_points", l.raw.size()}});
+    }
+    c["lines"] = lines;
+    c["width_px"] = st.plot.width();
+    charts.push_back(c);
+  }
+  j["charts"] = charts;
+  return j;
+}
+
+void Dashboard::save_settings_now() {
+  if (options_.settings_path.empty()) return;
+  settings_.selected_runs.clear();
+  for (std::int64_t id : selection_.ids()) {
+    if (const RunRow* r = table_.find(id)) settings_.selected_runs.push_back(r->name);
+  }
+  save_settings(options_.settings_path, settings_);
+}
+
+}  // namespace rein::dashboard

@@ -1,0 +1,96 @@
+// The dashboard's state and its ImGui frame: the runs table, the chart grid, the compare panel
+// and the agent viewer, fed by a RunSource. main.cpp owns the window and the event loop.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "apps/dashboard/chart_model.h"
+#include "apps/dashboard/plot_widget.h"
+#include "apps/dashboard/run_source.h"
+#include "apps/dashboard/settings.h"
+#include "apps/dashboard/view_model.h"
+
+namespace rein::dashboard {
+
+class AgentViewer;
+
+struct AppOptions {
+  std::string db_path;
+  std::vector<std::string> runs;     // --runs: names or ids to select (overrides settings)
+  std::vector<std::string> metrics;  // --metric (overrides settings)
+  std::optional<std::string> group_by;
+  std::string settings_path;  // empty: do not load or save settings (headless screenshots)
+};
+
+class Dashboard {
+ public:
+  explicit Dashboard(AppOptions options);
+  ~Dashboard();
+
+  // Builds the whole UI for one frame in a window of the given size (pixels).
+  void frame(float width, float height);
+  // New points or status changes since the last call; true if a redraw is needed.
+  bool poll(double now);
+  // The agent viewer is playing an episode (the loop must keep drawing).
+  bool animating() const;
+  // What the last frame drew (runs listed, charts with their plot rectangles and line colours):
+  // the screenshot's sidecar, so tests can check pixels where the lines are.
+  nlohmann::json describe() const;
+  void save_settings_now();
+
+ private:
+  struct Prepared {
+    PreparedSeries series;
+    std::uint64_t generation = 0;
+    XAxis axis = XAxis::Step;
+    float smoothing = -1.0f;
+  };
+  struct ChartState {
+    PlotView view;
+    ChartModel model;
+    std::vector<ChartLine> lines;
+    std::vector<ChartGroup> groups;
+    std::vector<HoverValue> hover;
+    Plot plot;
+    ImVec2 area_min, area_max;  // last drawn data area, for describe()
+  };
+
+  void runs_panel();
+  void charts_panel();
+  void chart(const std::string& key, ImVec2 size);
+  void compare_panel();
+  void chart_toolbar();
+  const PreparedSeries* prepared(std::int64_t run_id, const std::string& key);
+  std::vector<const RunRow*> selected_rows();
+  void apply_initial_selection();
+
+  AppOptions options_;
+  Settings settings_;
+  std::unique_ptr<RunSource> source_;
+  RunTable table_;
+  Selection selection_;
+  std::vector<std::int64_t> order_;  // display order of the table, for shift-click
+  std::vector<std::string> metric_keys_;
+  std::uint64_t keys_for_ = 0;  // hash of the selection metric_keys_ was computed for
+  std::map<std::pair<std::int64_t, std::string>, Prepared> prepared_;
+  std::map<std::string, ChartState> charts_;
+  std::string filter_;
+  std::array<std::string, kRunColumnCount> column_filters_;
+  std::map<std::int64_t, int> run_colors_;  // palette index of each selected run's group
+  std::vector<std::string> table_rows_drawn_;
+  std::unique_ptr<AgentViewer> agent_;
+  double last_poll_ = 0.0;
+  std::uint64_t data_version_ = 0;  // bumped when poll() brought changes
+  std::uint64_t finals_for_ = 0;
+  std::map<std::pair<std::int64_t, std::string>, double> finals_;
+};
+
+}  // namespace rein::dashboard

@@ -1,0 +1,111 @@
+// Per-frame chart geometry: decimated run lines and group bands in pixels, and hover values.
+#include "apps/dashboard/chart_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace rein::dashboard {
+
+void ChartModel::extent(const std::vector<ChartGroup>& groups, Scale y_scale, Range& x, Range& y) {
+  const double inf = std::numeric_limits<double>::infinity();
+  x = {inf, -inf};
+  y = {inf, -inf};
+  for (const ChartGroup& g : groups) {
+    for (const PreparedSeries* s : g.series) {
+      if (s->size() == 0) continue;
+      const Range sx = s->x_range();
+      x.min = std::min(x.min, sx.min);
+      x.max = std::max(x.max, sx.max);
+      const Range sy = s->y_range();
+      if (!(sy.min <= sy.max)) continue;
+      y.min = std::min(y.min, y_scale == Scale::Log10 ? s->y_min_positive() : sy.min);
+      y.max = std::max(y.max, sy.max);
+    }
+  }
+}
+
+void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
+                       const AxisMap& ym, int width, BandKind band, bool show_raw,
+                       std::vector<ChartLine>& out) {
+  out.resize(groups.size());
+  const float p0 = static_cast<float>(xm.to_pixel(xm.data().min));
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    const ChartGroup& g = groups[gi];
+    ChartLine& line = out[gi];
+    line.label = g.label;
+    line.color = g.color;
+    line.runs = g.series.size();
+    line.line.clear();
+    line.raw.clear();
+    line.band_x.clear();
+    line.band_lo.clear();
+    line.band_hi.clear();
+    line.mean.clear();
+    line.std.clear();
+    line.column.clear();
+    if (g.series.size() == 1) {
+      const PreparedSeries& s = *g.series[0];
+      decimate(s.x(), s.y(), s.lod(), xm, ym, width, scratch_, line.line);
+      if (show_raw && s.smoothed()) {
+        decimate(s.x(), s.raw_y(), s.raw_lod(), xm, ym, width, scratch_, line.raw);
+      }
+      continue;
+    }
+    stats_.reset(width);
+    for (const PreparedSeries* s : g.series) {
+      column_values(s->x(), s->y(), s->lod(), xm, width, scratch_, values_);
+      stats_.add(values_);
+    }
+    stats_.finish();
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    bool gap = false;
+    for (int c = 0; c < width; ++c) {
+      const std::size_t i = static_cast<std::size_t>(c);
+      if (stats_.count[i] == 0) {
+        gap = true;
+        continue;
+      }
+      const float px = p0 + static_cast<float>(c) + 0.5f;
+      if (gap && !line.line.empty()) line.line.push_back({px, nan});
+      gap = false;
+      const float m = stats_.mean[i];
+      const float lo = band == BandKind::Std ? m - stats_.std[i] : stats_.min[i];
+      const float hi = band == BandKind::Std ? m + stats_.std[i] : stats_.max[i];
+      line.line.push_back({px, static_cast<float>(ym.to_pixel(m))});
+      line.band_x.push_back(px);
+      line.band_lo.push_back(static_cast<float>(ym.to_pixel(lo)));
+      line.band_hi.push_back(static_cast<float>(ym.to_pixel(hi)));
+      line.mean.push_back(m);
+      line.std.push_back(stats_.std[i]);
+      line.column.push_back(c);
+    }
+  }
+}
+
+void ChartModel::hover(const std::vector<ChartGroup>& groups, const std::vector<ChartLine>& lines,
+                       const AxisMap& xm, double x, std::vector<HoverValue>& out) {
+  out.clear();
+  const double p0 = xm.to_pixel(xm.data().min);
+  const int col = static_cast<int>(std::floor(xm.to_pixel(x) - p0));
+  for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+    const ChartGroup& g = groups[gi];
+    if (g.series.size() > 1 && gi < lines.size()) {
+      const ChartLine& l = lines[gi];
+      const auto it = std::lower_bound(l.column.begin(), l.column.end(), col);
+      if (it != l.column.end() && *it == col) {
+        const std::size_t i = static_cast<std::size_t>(it - l.column.begin());
+        out.push_back({g.label, g.color, x, l.mean[i], l.std[i], true});
+      }
+    }
+    for (std::size_t si = 0; si < g.series.size(); ++si) {
+      const PreparedSeries& s = *g.series[si];
+      if (s.size() == 0) continue;
+      const std::size_t i = nearest_index(s.x(), x);
+      const std::string& label = si < g.run_labels.size() ? g.run_labels[si] : g.label;
+      out.push_back({label, g.color, s.x()[i], s.y()[i], -1.0, false});
+    }
+  }
+}
+
+}  // namespace rein::dashboard

@@ -1,0 +1,68 @@
+// What one chart draws in a frame, computed without a window: per group of runs either the
+// decimated line of its single run (with the raw curve faint behind a smoothed one) or the mean
+// line with a std or min-max band over its runs, all in pixels; and the hover read-out. This is
+// the per-frame work the dashboard benchmark measures (apps/bench/dashboard_bench.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "apps/dashboard/plot_math.h"
+#include "apps/dashboard/series.h"
+
+namespace rein::dashboard {
+
+enum class BandKind { Std, MinMax };
+
+// A group's runs as prepared series (pointers borrowed for the call), with labels for hover.
+struct ChartGroup {
+  std::string label;
+  int color = 0;  // palette index
+  std::vector<const PreparedSeries*> series;
+  std::vector<std::string> run_labels;  // one per series
+};
+
+struct ChartLine {
+  std::string label;
+  int color = 0;
+  std::size_t runs = 0;
+  std::vector<PixelPoint> line;  // a NaN y splits the line (a gap where no run has data)
+  std::vector<PixelPoint> raw;   // the unsmoothed curve, drawn faint (single runs only)
+  // Groups of several runs: per pixel column x, the band's edges and the mean/std (data units).
+  std::vector<float> band_x, band_lo, band_hi;
+  std::vector<float> mean, std;
+  std::vector<int> column;  // pixel column of each band entry
+};
+
+struct HoverValue {
+  std::string label;
+  int color = 0;
+  double x = 0.0;
+  double y = 0.0;
+  double std = -1.0;  // >= 0 for a group's mean
+  bool is_group = false;
+};
+
+class ChartModel {
+ public:
+  // Union of the series' x extents and raw y extents (positive part only for Log10).
+  static void extent(const std::vector<ChartGroup>& groups, Scale y_scale, Range& x, Range& y);
+
+  // Fills `out` (one line per group, capacity reused across frames). `width` is the plot's width
+  // in pixel columns; xm/ym map data to screen pixels.
+  void build(const std::vector<ChartGroup>& groups, const AxisMap& xm, const AxisMap& ym,
+             int width, BandKind band, bool show_raw, std::vector<ChartLine>& out);
+
+  // Values at data x: each run's point nearest x (exact stored values), plus each group's mean
+  // and std from the last build().
+  static void hover(const std::vector<ChartGroup>& groups, const std::vector<ChartLine>& lines,
+                    const AxisMap& xm, double x, std::vector<HoverValue>& out);
+
+ private:
+  std::vector<Column> scratch_;
+  std::vector<float> values_;
+  BandStats stats_;
+};
+
+}  // namespace rein::dashboard

@@ -1,0 +1,172 @@
+// Loading runs and series from the tracker, and live updates through its watch cursor.
+#include "apps/dashboard/run_source.h"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <set>
+
+namespace rein::dashboard {
+
+namespace {
+
+constexpr const char* kReturnKey = "train/episode_return";
+constexpr const char* kEvalReturnKey = "eval/mean_return";
+
+}  // namespace
+
+RunRow make_row(const tracker::RunInfo& info, const std::vector<tracker::Param>& params,
+                const std::vector<tracker::LatestValue>& latest, double now) {
+  RunRow row;
+  row.id = info.id;
+  row.name = info.name;
+  row.experiment = info.experiment;
+  row.env = info.env;
+  row.algorithm = info.algorithm;
+  row.seed = info.seed;
+  row.status = info.status;
+  row.error = info.error;
+  row.start_time = info.start_time;
+  const double end = info.end_time ? *info.end_time
+                     : info.status == tracker::RunStatus::Running
+                         ? std::max(now, info.heartbeat)
+                         : info.heartbeat;
+  row.duration = std::max(0.0, end - info.start_time);
+  for (const std::string& t : info.tags) {
+    if (!row.tags.empty()) row.tags += ", ";
+    row.tags += t;
+  }
+  for (const tracker::Param& p : params) {
+    row.params.emplace_back(p.key, tracker::format_param_value(p.value));
+  }
+  std::sort(row.params.begin(), row.params.end());
+  row.final_return = std::nan("");
+  bool have_train = false;
+  for (const tracker::LatestValue& l : latest) {
+    if (l.run_id != info.id) continue;
+    row.steps = std::max(row.steps, l.point.step);
+    if (l.key == kReturnKey) {
+      row.final_return = l.point.value;
+      have_train = true;
+    } else if (l.key == kEvalReturnKey && !have_train) {
+      row.final_return = l.point.value;
+    }
+  }
+  return row;
+}
+
+RunSource::RunSource(const std::string& db_path, std::size_t max_points)
+    : path_(db_path), max_points_(max_points) {
+  tracker::StoreOptions options;
+  options.mode = tracker::OpenMode::ReadOnly;
+  store_ = std::make_unique<tracker::Store>(db_path, options);
+  // The cursor is taken before anything is read, so no point falls between a load and a poll
+  // (a point seen twice is dropped by the step check in poll()).
+  cursor_ = store_->watch_cursor();
+}
+
+void RunSource::refresh_rows() {
+  const std::vector<tracker::RunInfo> runs = store_->list_runs();
+  std::vector<std::int64_t> ids;
+  ids.reserve(runs.size());
+  for (const auto& r : runs) ids.push_back(r.id);
+  const std::vector<tracker::LatestValue> latest = store_->latest(ids);
+  std::vector<RunRow> rows;
+  rows.reserve(runs.size());
+  std::time_t now = std::time(nullptr);
+  for (const auto& r : runs) {
+    rows.push_back(make_row(r, store_->params(r.id), latest, static_cast<double>(now)));
+  }
+  rows_ = std::move(rows);
+  rows_loaded_at_ = static_cast<double>(now);
+}
+
+std::vector<std::string> RunSource::metric_keys(const std::vector<std::int64_t>& run_ids) {
+  std::set<std::string> keys;
+  for (std::int64_t id : run_ids) {
+    for (std::string& k : store_->metric_keys(id)) keys.insert(std::move(k));
+  }
+  return {keys.begin(), keys.end()};
+}
+
+void RunSource::load(const std::vector<std::int64_t>& run_ids, const std::string& key) {
+  std::vector<std::int64_t> need;
+  for (std::int64_t id : run_ids) {
+    const auto k = std::make_pair(id, key);
+    if (!cache_.count(k) && !missing_.count(k)) need.push_back(id);
+  }
+  if (need.empty()) return;
+  tracker::SeriesOptions options;
+  options.max_points = max_points_;
+  for (tracker::Series& s : store_->series(need, key, options)) {
+    SeriesEntry e;
+    e.generation = next_generation_++;
+    e.total_points = s.total_points;
+    e.data.step.reserve(s.points.size());
+    e.data.wall.reserve(s.points.size());
+    e.data.value.reserve(s.points.size());
+    for (const tracker::MetricPoint& p : s.points) {
+      e.data.append(static_cast<double>(p.step), p.wall_time, p.value);
+    }
+    cache_[{s.run_id, key}] = std::move(e);
+  }
+  for (std::int64_t id : need) {
+    // A run without the key may log it later: poll() forgets the miss when points arrive.
+    if (!cache_.count({id, key})) missing_[{id, key}] = true;
+  }
+}
+
+const SeriesEntry* RunSource::series(std::int64_t run_id, const std::string& key) const {
+  const auto it = cache_.find({run_id, key});
+  return it == cache_.end() ? nullptr : &it->second;
+}
+
+bool RunSource::poll(double now, double rows_every_s) {
+  bool changed = false;
+  std::set<std::pair<std::int64_t, std::string>> reload;
+  for (;;) {
+    tracker::WatchUpdate u = store_->watch(cursor_, {}, 100000);
+    cursor_ = u.cursor;
+    if (!u.new_runs.empty()) rows_loaded_at_ = 0.0;  // force a row refresh below
+    for (const auto& p : u.points) {
+      const auto k = std::make_pair(p.run_id, p.key);
+      missing_.erase(k);
+      const auto it = cache_.find(k);
+      if (it == cache_.end()) continue;  // not shown: loaded in full when first needed
+      SeriesEntry& e = it->second;
+      // Points older than the series' end, or the very point a load already returned (the load
+      // may race the cursor), are not appended again.
+      if (!e.data.step.empty()) {
+        const double last_step = e.data.step.back();
+        const double step = static_cast<double>(p.point.step);
+        if (step < last_step) continue;
+        if (step == last_step && p.point.wall_time == e.data.wall.back() &&
+            static_cast<float>(p.point.value) == e.data.value.back()) {
+          continue;
+        }
+      }
+      e.data.append(static_cast<double>(p.point.step), p.point.wall_time, p.point.value);
+      ++e.total_points;
+      // Live points are kept raw; once they outnumber a fresh load by far, reload downsampled so
+      // memory stays bounded for runs that train for hours with the dashboard open.
+      if (++e.appended > 4 * max_points_) reload.insert(k);
+      changed = true;
+    }
+    if (u.points.size() < 100000) break;
+  }
+  for (const auto& k : reload) {
+    cache_.erase(k);
+    load({k.first}, k.second);
+  }
+  if (changed || now - rows_loaded_at_ >= rows_every_s) {
+    const std::vector<RunRow> before = rows_;
+    refresh_rows();
+    changed = changed || before.size() != rows_.size();
+    for (std::size_t i = 0; !changed && i < rows_.size(); ++i) {
+      changed = rows_[i].status != before[i].status || rows_[i].steps != before[i].steps;
+    }
+  }
+  return changed;
+}
+
+}  // namespace rein::dashboard

@@ -1,0 +1,71 @@
+// The dashboard's view of the tracker database: the runs table rows, and metric series loaded on
+// demand (downsampled by the tracker, extremes kept) then kept current from the tracker's watch
+// cursor, so live points are appended without reloading what is already drawn.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "apps/dashboard/series.h"
+#include "apps/dashboard/view_model.h"
+#include "tracker/store.h"
+
+namespace rein::dashboard {
+
+// A cached series; `generation` changes when it was reloaded (drawn copies must rebuild), while
+// live points only make data.size() grow.
+struct SeriesEntry {
+  SeriesData data;
+  std::uint64_t generation = 0;
+  std::int64_t total_points = 0;  // stored in the database, before downsampling
+  std::size_t appended = 0;       // live points appended since the last load
+};
+
+// The run fields and params shown in the table, from the tracker's records. `final_return` is
+// the last train/episode_return (or eval/mean_return when the run logs no training return).
+RunRow make_row(const tracker::RunInfo& info, const std::vector<tracker::Param>& params,
+                const std::vector<tracker::LatestValue>& latest, double now);
+
+// Not thread-safe: one thread (the GUI's) at a time, like the Store it holds.
+class RunSource {
+ public:
+  // Opens `db_path` read-only. Throws tracker::Error if it is missing or not a rein database.
+  // `max_points`: the resolution series are loaded at (the tracker keeps each bucket's extremes).
+  explicit RunSource(const std::string& db_path, std::size_t max_points = 4000);
+
+  const std::string& path() const { return path_; }
+  // The table rows, newest first. Re-read by refresh_rows().
+  const std::vector<RunRow>& rows() const { return rows_; }
+  void refresh_rows();
+
+  // Metric names logged by any of the runs, sorted.
+  std::vector<std::string> metric_keys(const std::vector<std::int64_t>& run_ids);
+  // Loads the series of `key` for those runs not cached yet (one query for all of them).
+  void load(const std::vector<std::int64_t>& run_ids, const std::string& key);
+  // The cached series, or nullptr if not loaded or the run never logged `key`.
+  const SeriesEntry* series(std::int64_t run_id, const std::string& key) const;
+
+  // Appends points that arrived since the last poll to the cached series, and reloads the rows
+  // when runs appeared or when `rows_every_s` passed (statuses change without new points, e.g.
+  // a run read as crashed). Returns true if anything the dashboard shows may have changed.
+  bool poll(double now, double rows_every_s = 2.0);
+
+  tracker::Store& store() { return *store_; }
+
+ private:
+  std::string path_;
+  std::size_t max_points_;
+  std::unique_ptr<tracker::Store> store_;
+  tracker::WatchCursor cursor_;
+  std::vector<RunRow> rows_;
+  double rows_loaded_at_ = 0.0;
+  std::uint64_t next_generation_ = 1;
+  std::map<std::pair<std::int64_t, std::string>, SeriesEntry> cache_;
+  std::map<std::pair<std::int64_t, std::string>, bool> missing_;  // run lacks the key
+};
+
+}  // namespace rein::dashboard

@@ -1,0 +1,138 @@
+// The dashboard's view logic without a window: the runs table (rows, text and per-column
+// filters, multi-key sort, selection), grouping runs by a param, and the compare panel's rows.
+// The GUI only draws what these compute.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tracker/types.h"
+
+namespace rein::dashboard {
+
+// One run as the table shows it.
+struct RunRow {
+  std::int64_t id = 0;
+  std::string name, experiment, env, algorithm;
+  std::optional<std::int64_t> seed;
+  tracker::RunStatus status = tracker::RunStatus::Running;
+  std::string error;          // message of a failed run
+  std::int64_t steps = 0;     // largest step logged so far
+  double final_return = 0.0;  // last train/episode_return (NaN if none)
+  double start_time = 0.0;    // seconds since the epoch
+  double duration = 0.0;      // seconds, to the end (or the last heartbeat while running)
+  std::string tags;           // comma-separated
+  std::vector<std::pair<std::string, std::string>> params;  // key -> formatted value, by key
+};
+
+enum class RunColumn {
+  Name,
+  Experiment,
+  Env,
+  Algorithm,
+  Seed,
+  Status,
+  Steps,
+  FinalReturn,
+  Start,
+  Duration,
+  Tags,
+};
+inline constexpr int kRunColumnCount = 11;
+
+const char* column_title(RunColumn column);
+// Display text of one cell ("" for a missing seed or return).
+std::string cell_text(const RunRow& row, RunColumn column);
+// A param or run field by name ("algorithm", "env", "experiment", "seed", or a param key);
+// empty when the run has none.
+std::string run_value(const RunRow& row, const std::string& key);
+
+struct SortSpec {
+  RunColumn column = RunColumn::Start;
+  bool descending = true;
+};
+
+// The table's rows, filtered and sorted. Filters: the text filter keeps rows that match every
+// space-separated term (case-insensitive, in any text column or "key=value" param; "-term"
+// excludes). A column filter on a numeric column (seed, steps, final return, duration) takes
+// ">x", ">=x", "<x", "<=x", "=x" or "a..b"; any other filter is a substring of the cell text.
+// visible() recomputes only after something changed, so calling it every frame is free.
+class RunTable {
+ public:
+  void set_rows(std::vector<RunRow> rows);
+  const std::vector<RunRow>& rows() const { return rows_; }
+  const RunRow* find(std::int64_t id) const;
+
+  void set_filter(const std::string& text);
+  void set_column_filter(RunColumn column, const std::string& text);
+  const std::string& column_filter(RunColumn column) const;
+  void set_sort(std::vector<SortSpec> specs);
+
+  // Indices into rows(), in display order.
+  const std::vector<std::size_t>& visible();
+
+ private:
+  bool matches(const RunRow& row) const;
+
+  std::vector<RunRow> rows_;
+  std::string filter_;
+  std::vector<std::string> column_filters_ = std::vector<std::string>(kRunColumnCount);
+  std::vector<SortSpec> sort_{SortSpec{}};
+  std::vector<std::size_t> visible_;
+  bool dirty_ = true;
+};
+
+// Multi-selection of runs by id with the usual modifiers: click selects one, ctrl-click toggles,
+// shift-click selects the range from the last clicked row in the current display order.
+class Selection {
+ public:
+  void click(std::int64_t id, bool ctrl, bool shift, const std::vector<std::int64_t>& order);
+  void set(std::vector<std::int64_t> ids);
+  void clear() { ids_.clear(); }
+  bool contains(std::int64_t id) const { return ids_.count(id) > 0; }
+  const std::set<std::int64_t>& ids() const { return ids_; }
+  // Selected ids in `order` (the display order), then any not displayed, ascending.
+  std::vector<std::int64_t> ordered(const std::vector<std::int64_t>& order) const;
+
+ private:
+  std::set<std::int64_t> ids_;
+  std::int64_t anchor_ = -1;
+};
+
+// A set of runs drawn as one line (mean with a band when it has several runs).
+struct RunGroup {
+  std::string label;
+  std::vector<std::int64_t> run_ids;
+};
+
+// Groups `runs` (in the given order; groups appear in order of their first run).
+//   by == "none": every run alone, labelled with its name.
+//   by == "seed" or "": the seeds of one configuration, i.e. runs whose experiment, algorithm,
+//     env and params agree except "seed"; labelled with the params that differ between groups
+//     (or "algorithm env" when none does).
+//   otherwise: runs with the same run_value(by); labelled "by=value".
+std::vector<RunGroup> group_runs(const std::vector<const RunRow*>& runs, const std::string& by);
+
+// One hyperparameter across the selected runs (compare panel).
+struct CompareRow {
+  std::string key;
+  std::vector<std::string> values;  // one per run, "" where the run lacks it
+  bool differs = false;
+};
+// The run fields (algorithm, env, experiment, seed) then every param key, sorted.
+std::vector<CompareRow> compare_params(const std::vector<const RunRow*>& runs);
+
+struct MeanStd {
+  double mean = 0.0;
+  double std = 0.0;  // population std, as the tracker's group() computes it
+  std::size_t count = 0;
+};
+// Over the finite values only.
+MeanStd mean_std(const std::vector<double>& values);
+
+}  // namespace rein::dashboard

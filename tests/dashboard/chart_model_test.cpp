@@ -1,0 +1,107 @@
+// Chart geometry: lines per group, bands, the point budget and hover values.
+#include "apps/dashboard/chart_model.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "apps/dashboard/settings.h"
+
+namespace rein::dashboard {
+namespace {
+
+PreparedSeries constant(double value, std::size_t n, double smoothing = 0.0) {
+  SeriesData d;
+  for (std::size_t i = 0; i < n; ++i) d.append(static_cast<double>(i), 0.0, value);
+  PreparedSeries s;
+  s.prepare(d, XAxis::Step, 0.0, smoothing);
+  return s;
+}
+
+TEST(ChartModel, GroupOfRunsGivesMeanLineAndStdBand) {
+  const PreparedSeries a = constant(1.0, 1000), b = constant(3.0, 1000);
+  const std::vector<ChartGroup> groups = {{"g", 0, {&a, &b}, {"a", "b"}}};
+  const AxisMap xm({0, 999}, 0, 100), ym({0, 4}, 400, 0);
+  ChartModel m;
+  std::vector<ChartLine> out;
+  m.build(groups, xm, ym, 100, BandKind::Std, true, out);
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_FALSE(out[0].line.empty());
+  EXPECT_LE(out[0].line.size(), 100u);
+  EXPECT_FLOAT_EQ(out[0].line[10].y, 200.0f);    // mean 2 -> pixel 200
+  EXPECT_FLOAT_EQ(out[0].band_lo[10], 300.0f);   // 2 - 1
+  EXPECT_FLOAT_EQ(out[0].band_hi[10], 100.0f);   // 2 + 1
+  m.build(groups, xm, ym, 100, BandKind::MinMax, true, out);
+  EXPECT_FLOAT_EQ(out[0].band_lo[10], 300.0f);   // min 1
+  EXPECT_FLOAT_EQ(out[0].band_hi[10], 100.0f);   // max 3
+}
+
+TEST(ChartModel, SmoothedSingleRunKeepsTheRawCurveFaintBehind) {
+  const PreparedSeries a = constant(2.0, 50, 0.9);
+  const std::vector<ChartGroup> groups = {{"a", 3, {&a}, {"a"}}};
+  const AxisMap xm({0, 49}, 0, 200), ym({0, 4}, 100, 0);
+  ChartModel m;
+  std::vector<ChartLine> out;
+  m.build(groups, xm, ym, 200, BandKind::Std, true, out);
+  EXPECT_EQ(out[0].color, 3);
+  EXPECT_EQ(out[0].line.size(), 50u);
+  EXPECT_EQ(out[0].raw.size(), 50u);
+  m.build(groups, xm, ym, 200, BandKind::Std, false, out);
+  EXPECT_TRUE(out[0].raw.empty());
+}
+
+TEST(ChartModel, HoverGivesEveryRunsValueAndTheGroupMean) {
+  const PreparedSeries a = constant(1.0, 100), b = constant(3.0, 100);
+  const std::vector<ChartGroup> groups = {{"g", 0, {&a, &b}, {"a", "b"}}};
+  const AxisMap xm({0, 99}, 0, 100), ym({0, 4}, 400, 0);
+  ChartModel m;
+  std::vector<ChartLine> out;
+  m.build(groups, xm, ym, 100, BandKind::Std, true, out);
+  std::vector<HoverValue> hv;
+  ChartModel::hover(groups, out, xm, 40.2, hv);
+  ASSERT_EQ(hv.size(), 3u);
+  EXPECT_TRUE(hv[0].is_group);
+  EXPECT_DOUBLE_EQ(hv[0].y, 2.0);
+  EXPECT_DOUBLE_EQ(hv[0].std, 1.0);
+  EXPECT_EQ(hv[1].label, "a");
+  EXPECT_DOUBLE_EQ(hv[1].x, 40.0);  // the stored point nearest the cursor
+  EXPECT_DOUBLE_EQ(hv[2].y, 3.0);
+}
+
+TEST(ChartModel, ExtentCoversAllSeries) {
+  const PreparedSeries a = constant(-1.0, 10), b = constant(5.0, 20);
+  Range x, y;
+  ChartModel::extent({{"a", 0, {&a}, {}}, {"b", 1, {&b}, {}}}, Scale::Linear, x, y);
+  EXPECT_DOUBLE_EQ(x.max, 19.0);
+  EXPECT_DOUBLE_EQ(y.min, -1.0);
+  EXPECT_DOUBLE_EQ(y.max, 5.0);
+  ChartModel::extent({{"a", 0, {&a}, {}}, {"b", 1, {&b}, {}}}, Scale::Log10, x, y);
+  EXPECT_DOUBLE_EQ(y.min, 5.0);  // only positive values count on a log axis
+}
+
+TEST(Settings, RoundTripThroughJsonAndSurviveGarbage) {
+  Settings s;
+  s.metrics = {"loss/value", "train/episode_return"};
+  s.x_axis = XAxis::RelativeTime;
+  s.smoothing = 0.25f;
+  s.group_by = "lr";
+  s.band = BandKind::MinMax;
+  s.log_y = {"loss/value"};
+  s.selected_runs = {"a", "b"};
+  const Settings r = settings_from_json(to_json(s));
+  EXPECT_EQ(r.metrics, s.metrics);
+  EXPECT_EQ(r.x_axis, XAxis::RelativeTime);
+  EXPECT_FLOAT_EQ(r.smoothing, 0.25f);
+  EXPECT_EQ(r.group_by, "lr");
+  EXPECT_EQ(r.band, BandKind::MinMax);
+  EXPECT_EQ(r.log_y, s.log_y);
+  EXPECT_EQ(r.selected_runs, s.selected_runs);
+  const Settings bad = settings_from_json("{not json");
+  EXPECT_EQ(bad.group_by, "seed");
+  const Settings wrong_type = settings_from_json(R"({"smoothing": "high", "chart_columns": 9})");
+  EXPECT_FLOAT_EQ(wrong_type.smoothing, Settings{}.smoothing);
+  EXPECT_EQ(wrong_type.chart_columns, 2);
+}
+
+}  // namespace
+}  // namespace rein::dashboard

@@ -1,0 +1,180 @@
+// The dashboard end to end under Xvfb: a database written with the tracker's RunWriter
+// (synthetic learning curves), `rein-dashboard --screenshot`, then checks on the PNG's pixels and
+// the JSON sidecar of what was drawn. Skips when xvfb-run is not installed.
+#include <gtest/gtest.h>
+#include <stb_image.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tracker/run_writer.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+bool have_xvfb() {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (!dir.empty() && fs::exists(fs::path(dir) / "xvfb-run")) return true;
+  }
+  return false;
+}
+
+// Three runs: two seeds of one PPO configuration and one DQN run, with noisy learning curves.
+fs::path make_database(const fs::path& dir) {
+  fs::create_directories(dir);
+  const fs::path db = dir / "runs.db";
+  fs::remove(db);
+  struct Spec {
+    const char* name;
+    const char* algo;
+    std::int64_t seed;
+    double rate;
+  };
+  for (const Spec& s : {Spec{"ppo-s1", "ppo", 1, 1.0}, Spec{"ppo-s2", "ppo", 2, 1.2},
+                        Spec{"dqn-s1", "dqn", 1, 0.5}}) {
+    rein::tracker::RunSpec spec;
+    spec.name = s.name;
+    spec.algorithm = s.algo;
+    spec.env = "CartPole-v1";
+    spec.seed = s.seed;
+    spec.params = {{"lr", 0.001}, {"seed", s.seed}};
+    rein::tracker::RunWriter w(db.string(), spec);
+    for (int i = 0; i <= 2000; ++i) {
+      const std::int64_t step = i * 100;
+      const double progress = 1.0 - std::exp(-s.rate * i / 600.0);
+      w.log("train/episode_return", step, 20 + 450 * progress + 15 * std::sin(i * 0.37 + s.seed));
+      w.log("loss/value", step, 5.0 * (1.0 - progress) + 0.1);
+    }
+    w.finish(rein::tracker::RunStatus::Finished);
+  }
+  return db;
+}
+
+struct Image {
+  int w = 0, h = 0;
+  std::vector<unsigned char> rgb;
+};
+
+Image load_png(const fs::path& path) {
+  Image img;
+  int comp = 0;
+  unsigned char* data = stbi_load(path.string().c_str(), &img.w, &img.h, &comp, 3);
+  if (!data) return img;
+  img.rgb.assign(data, data + static_cast<std::size_t>(img.w) * img.h * 3);
+  stbi_image_free(data);
+  return img;
+}
+
+// Pixels within `tol` of `color` inside [x0, x1) x [y0, y1).
+int count_color(const Image& img, const nlohmann::json& color, int x0, int y0, int x1, int y1,
+                int tol = 24) {
+  int n = 0;
+  for (int y = std::max(0, y0); y < std::min(img.h, y1); ++y) {
+    for (int x = std::max(0, x0); x < std::min(img.w, x1); ++x) {
+      const unsigned char* p = &img.rgb[(static_cast<std::size_t>(y) * img.w + x) * 3];
+      if (std::abs(p[0] - color[0].get<int>()) <= tol && std::abs(p[1] - color[1].get<int>()) <= tol &&
+          std::abs(p[2] - color[2].get<int>()) <= tol) {
+        ++n;
+      }
+    }
+  }
+  return n;
+}
+
+int run_dashboard(const fs::path& db, const fs::path& png, const std::string& extra) {
+  const fs::path bin = fs::path(REIN_BINARY_DIR) / "bin" / "rein-dashboard";
+  const std::string cmd = "xvfb-run -a -s \"-screen 0 1600x1000x24\" \"" + bin.string() +
+                          "\" --db \"" + db.string() + "\" --screenshot \"" + png.string() +
+                          "\" --size 1400x900 --frames 4 " + extra + " 2>&1";
+  return std::system(cmd.c_str());
+}
+
+nlohmann::json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return nlohmann::json::parse(in);
+}
+
+class DashboardScreenshot : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (apt-get install xvfb xauth)";
+    dir_ = fs::path(REIN_BINARY_DIR) / "dashboard_gui_test";
+    db_ = make_database(dir_);
+  }
+  fs::path dir_, db_;
+};
+
+TEST_F(DashboardScreenshot, PlotShowsEachSelectedRunInItsColourAndTheTableListsThem) {
+  const fs::path png = dir_ / "runs.png";
+  ASSERT_EQ(run_dashboard(db_, png,
+                          "--runs ppo-s1,ppo-s2,dqn-s1 --metric train/episode_return "
+                          "--metric loss/value --group-by none"),
+            0);
+  const Image img = load_png(png);
+  ASSERT_EQ(img.w, 1400);
+  ASSERT_EQ(img.h, 900);
+  const nlohmann::json side = read_json(png.string() + ".json");
+
+  for (const char* name : {"ppo-s1", "ppo-s2", "dqn-s1"}) {
+    bool listed = false;
+    for (const auto& r : side["runs_listed"]) listed = listed || r == name;
+    EXPECT_TRUE(listed) << name << " is not in the runs table";
+  }
+  ASSERT_EQ(side["charts"].size(), 2u);
+  for (const auto& chart : side["charts"]) {
+    const auto& a = chart["area"];
+    const int x0 = a[0].get<int>(), y0 = a[1].get<int>(), x1 = a[2].get<int>(), y1 = a[3].get<int>();
+    ASSERT_GT(x1 - x0, 100);
+    ASSERT_EQ(chart["lines"].size(), 3u) << chart["metric"];
+    for (const auto& line : chart["lines"]) {
+      EXPECT_EQ(line["runs"], 1);
+      // At most two points per pixel column reach the renderer (plus one beyond each edge).
+      EXPECT_LE(line["points"].get<int>(), 2 * chart["width_px"].get<int>() + 4);
+      EXPECT_GT(count_color(img, line["color"], x0, y0, x1, y1), 100)
+          << chart["metric"] << " " << line["label"] << " is not drawn in its colour";
+    }
+  }
+  // The table's colour swatches (left of the charts) match the lines.
+  const int table_right = side["charts"][0]["area"][0].get<int>() - 60;
+  for (const auto& line : side["charts"][0]["lines"]) {
+    EXPECT_GT(count_color(img, line["color"], 0, 0, table_right, img.h, 8), 60)
+        << line["label"] << " has no swatch in the table";
+  }
+}
+
+TEST_F(DashboardScreenshot, GroupingBySeedDrawsOneMeanLineWithABandPerConfiguration) {
+  const fs::path png = dir_ / "grouped.png";
+  ASSERT_EQ(run_dashboard(db_, png,
+                          "--runs ppo-s1,ppo-s2,dqn-s1 --metric train/episode_return "
+                          "--group-by seed"),
+            0);
+  const nlohmann::json side = read_json(png.string() + ".json");
+  ASSERT_EQ(side["charts"].size(), 1u);
+  const auto& lines = side["charts"][0]["lines"];
+  ASSERT_EQ(lines.size(), 2u);
+  // Groups follow the table's order (newest first): find the PPO pair by its size.
+  const int ppo = lines[0]["runs"] == 2 ? 0 : 1;
+  EXPECT_EQ(lines[ppo]["runs"], 2);      // ppo, seeds 1 and 2
+  EXPECT_EQ(lines[1 - ppo]["runs"], 1);  // dqn
+  const Image img = load_png(png);
+  const auto& a = side["charts"][0]["area"];
+  EXPECT_GT(count_color(img, lines[ppo]["color"], a[0], a[1], a[2], a[3]), 100);
+}
+
+TEST_F(DashboardScreenshot, UnknownRunIsAnError) {
+  const fs::path png = dir_ / "none.png";
+  EXPECT_NE(run_dashboard(db_, png, "--runs no-such-run"), 0);
+}
+
+}  // namespace
