@@ -9,5 +9,6 @@ namespace rein::cli {
 
 // Each returns after registering its subcommand and callbacks on `app`. A callback that fails
 // throws; main() prints "error: <message>" and exits non-zero.
+void add_runs_command(CLI::App& app);     // rein runs list | show | compare | export | tag | rm ...
 
 }  // namespace rein::cli

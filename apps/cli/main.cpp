@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("rein ") + REIN_VERSION);
   app.require_subcommand(0, 1);
   app.footer("Run 'rein COMMAND --help' for the options of a command.");
+  rein::cli::add_runs_command(app);
 
   try {
     app.parse(argc, argv);
