@@ -1,0 +1,134 @@
+// Eigen kernels for linear layers and tanh (see kernels.h). The only Eigen translation unit of
+// the autograd hot path.
+#include "autograd/internal/kernels.h"
+
+#include <Eigen/Core>
+#include <cmath>
+
+namespace rein::internal {
+namespace {
+
+template <typename T>
+using MatRM = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <typename T>
+using MatCM = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>;
+template <typename T>
+using ConstRM = Eigen::Map<const MatRM<T>, Eigen::Aligned16, Eigen::OuterStride<>>;
+template <typename T>
+using ConstCM = Eigen::Map<const MatCM<T>, 0, Eigen::OuterStride<>>;
+template <typename T>
+using OutRM = Eigen::Map<MatRM<T>, Eigen::Aligned16>;
+template <typename T>
+using RowVec = Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>;
+
+// Calls f with an Eigen map of the 2-D tensor t: row-major when its last stride is 1,
+// column-major when its first stride is 1 (a transposed view), else of a contiguous copy.
+// `keep` holds the copy alive.
+template <typename T, typename F>
+void with_matrix(const Tensor& t, Tensor& keep, F&& f) {
+  const int64_t rows = t.size(0), cols = t.size(1);
+  const bool aligned = (reinterpret_cast<uintptr_t>(t.data<T>()) % 16) == 0;
+  if (t.strides()[1] == 1 && aligned && (rows <= 1 || t.strides()[0] >= cols)) {
+    f(ConstRM<T>(t.data<T>(), rows, cols, Eigen::OuterStride<>(std::max<int64_t>(t.strides()[0], cols))));
+  } else if (t.strides()[0] == 1 && cols > 1 && t.strides()[1] >= rows) {
+    f(ConstCM<T>(t.data<T>(), rows, cols, Eigen::OuterStride<>(t.strides()[1])));
+  } else {
+    keep = t.contiguous();
+    f(ConstRM<T>(keep.data<T>(), rows, cols, Eigen::OuterStride<>(cols)));
+  }
+}
+
+template <typename T>
+Tensor linear_forward_t(const Tensor& x, const Tensor& w, const Tensor& b) {
+  const int64_t n = x.size(0), out = w.size(0);
+  Tensor y({n, out}, x.dtype());
+  OutRM<T> Y(y.data<T>(), n, out);
+  Tensor kx, kw;
+  with_matrix<T>(x, kx, [&](const auto& X) {
+    with_matrix<T>(w, kw, [&](const auto& W) { Y.noalias() = X * W.transpose(); });
+  });
+  if (b.defined()) {
+    Tensor bc = b.contiguous();
+    Y.rowwise() += RowVec<T>(bc.data<T>(), out);
+  }
+  return y;
+}
+
+template <typename T>
+void linear_backward_t(const Tensor& g, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
+                       Tensor* db) {
+  const int64_t n = g.size(0), out = g.size(1), in = w.size(1);
+  Tensor kg;
+  with_matrix<T>(g, kg, [&](const auto& G) {
+    if (dx != nullptr) {
+      *dx = Tensor({n, in}, g.dtype());
+      OutRM<T> DX(dx->data<T>(), n, in);
+      Tensor kw;
+      with_matrix<T>(w, kw, [&](const auto& W) { DX.noalias() = G * W; });
+    }
+    if (dw != nullptr) {
+      *dw = Tensor({out, in}, g.dtype());
+      OutRM<T> DW(dw->data<T>(), out, in);
+      Tensor kx;
+      with_matrix<T>(x, kx, [&](const auto& X) { DW.noalias() = G.transpose() * X; });
+    }
+    if (db != nullptr) {
+      *db = Tensor({out}, g.dtype());
+      Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> DB(db->data<T>(), out);
+      DB.noalias() = G.colwise().sum();
+    }
+  });
+}
+
+template <typename T>
+Tensor matmul2d_t(const Tensor& a, bool ta, const Tensor& b, bool tb) {
+  const int64_t m = ta ? a.size(1) : a.size(0);
+  const int64_t n = tb ? b.size(0) : b.size(1);
+  Tensor c({m, n}, a.dtype());
+  OutRM<T> C(c.data<T>(), m, n);
+  Tensor ka, kb;
+  with_matrix<T>(a, ka, [&](const auto& A) {
+    with_matrix<T>(b, kb, [&](const auto& B) {
+      if (!ta && !tb) C.noalias() = A * B;
+      else if (ta && !tb) C.noalias() = A.transpose() * B;
+      else if (!ta && tb) C.noalias() = A * B.transpose();
+      else C.noalias() = A.transpose() * B.transpose();
+    });
+  });
+  return c;
+}
+
+}  // namespace
+
+Tensor tanh_kernel(const Tensor& x) {
+  Tensor xc = x.contiguous();
+  Tensor y(xc.shape(), xc.dtype());
+  const int64_t n = xc.numel();
+  if (xc.dtype() == Dtype::Float32) {
+    Eigen::Map<Eigen::ArrayXf>(y.data<float>(), n) =
+        Eigen::Map<const Eigen::ArrayXf>(xc.data<float>(), n).tanh();
+  } else {
+    const double* p = xc.data<double>();
+    double* q = y.data<double>();
+    for (int64_t i = 0; i < n; ++i) q[i] = std::tanh(p[i]);
+  }
+  return y;
+}
+
+Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
+  return x.dtype() == Dtype::Float64 ? linear_forward_t<double>(x, w, b)
+                                     : linear_forward_t<float>(x, w, b);
+}
+
+void linear_backward(const Tensor& g, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
+                     Tensor* db) {
+  if (g.dtype() == Dtype::Float64) linear_backward_t<double>(g, x, w, dx, dw, db);
+  else linear_backward_t<float>(g, x, w, dx, dw, db);
+}
+
+Tensor matmul2d(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b) {
+  return a.dtype() == Dtype::Float64 ? matmul2d_t<double>(a, transpose_a, b, transpose_b)
+                                     : matmul2d_t<float>(a, transpose_a, b, transpose_b);
+}
+
+}  // namespace rein::internal

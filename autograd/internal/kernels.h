@@ -1,0 +1,66 @@
+// Small elementwise and GEMM kernels for the hot paths of autograd (forward and backward of
+// linear layers and activations), on contiguous float32/float64 tensors. Kept here rather than
+// calling the generic strided tensor ops so a small MLP step costs little more than hand-written
+// Eigen code.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+
+#include "tensor/tensor.h"
+
+namespace rein::internal {
+
+// out[i] = f(a[i]) and out[i] = f(a[i], b[i]) for tensors of one shape and floating dtype
+// (non-contiguous inputs are made contiguous first). F is called as f(T) / f(T, T).
+template <typename F>
+Tensor map1(const Tensor& a, F f) {
+  Tensor ac = a.contiguous();
+  Tensor out(ac.shape(), ac.dtype());
+  const int64_t n = ac.numel();
+  if (ac.dtype() == Dtype::Float64) {
+    const double* x = ac.data<double>();
+    double* y = out.data<double>();
+    for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
+  } else {
+    const float* x = ac.data<float>();
+    float* y = out.data<float>();
+    for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
+  }
+  return out;
+}
+
+template <typename F>
+Tensor map2(const Tensor& a, const Tensor& b, F f) {
+  REIN_ASSERT(a.shape() == b.shape() && a.dtype() == b.dtype());
+  Tensor ac = a.contiguous();
+  Tensor bc = b.contiguous();
+  Tensor out(ac.shape(), ac.dtype());
+  const int64_t n = ac.numel();
+  if (ac.dtype() == Dtype::Float64) {
+    const double* x = ac.data<double>();
+    const double* z = bc.data<double>();
+    double* y = out.data<double>();
+    for (int64_t i = 0; i < n; ++i) y[i] = f(x[i], z[i]);
+  } else {
+    const float* x = ac.data<float>();
+    const float* z = bc.data<float>();
+    float* y = out.data<float>();
+    for (int64_t i = 0; i < n; ++i) y[i] = f(x[i], z[i]);
+  }
+  return out;
+}
+
+// Vectorised tanh (Eigen's rational approximation for float32, std::tanh for float64).
+Tensor tanh_kernel(const Tensor& x);
+
+// y = x W^T + b: x (N, in), w (out, in), b (out) or undefined -> (N, out). Any strides.
+Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b);
+// Given g = dL/dy (N, out): dx = g W (N, in), dw = g^T x (out, in), db = column sums of g.
+// Each output is computed only when its pointer is non-null.
+void linear_backward(const Tensor& g, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
+                     Tensor* db);
+// C = op(A) op(B) for 2-D tensors (any strides), a new (M, N) tensor.
+Tensor matmul2d(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b);
+
+}  // namespace rein::internal

@@ -1,0 +1,124 @@
+// nn layers: Linear, activations, LayerNorm, Sequential, MLP.
+#include "autograd/layers.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "autograd/init.h"
+#include "autograd/ops.h"
+
+namespace rein::nn {
+
+Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen, bool bias, Dtype dtype)
+    : in_(in_features), out_(out_features) {
+  if (in_features <= 0 || out_features <= 0) {
+    throw Error(str("Linear: sizes must be positive, got in ", in_features, ", out ",
+                    out_features));
+  }
+  // torch.nn.Linear.reset_parameters: kaiming_uniform(a = sqrt 5) == U(+-1/sqrt(in)), same bound
+  // for the bias.
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in_features));
+  weight = register_parameter("weight", empty({out_features, in_features}, dtype));
+  init::uniform_(weight, -bound, bound, gen);
+  if (bias) {
+    this->bias = register_parameter("bias", empty({out_features}, dtype));
+    init::uniform_(this->bias, -bound, bound, gen);
+  }
+}
+
+Var Linear::forward(const Var& x) { return linear(x, weight, bias); }
+Var ReLU::forward(const Var& x) { return relu(x); }
+Var Tanh::forward(const Var& x) { return tanh(x); }
+Var ELU::forward(const Var& x) { return elu(x, alpha_); }
+
+LayerNorm::LayerNorm(int64_t features, double eps, bool elementwise_affine, Dtype dtype)
+    : features_(features), eps_(eps) {
+  if (features <= 0) throw Error(str("LayerNorm: features must be positive, got ", features));
+  if (elementwise_affine) {
+    weight = register_parameter("weight", ones({features}, dtype));
+    bias = register_parameter("bias", zeros({features}, dtype));
+  }
+}
+
+Var LayerNorm::forward(const Var& x) {
+  if (x.dim() == 0 || x.size(-1) != features_) {
+    throw Error(str("LayerNorm: input ", x.shape(), " does not end in ", features_, " features"));
+  }
+  Var mu = mean(x, -1, true);
+  Var centered = x - mu;
+  Var variance = mean(square(centered), -1, true);  // biased, as torch
+  Var y = centered * rsqrt(variance + eps_);
+  if (weight.defined()) y = y * weight + bias;
+  return y;
+}
+
+Sequential::Sequential(std::vector<std::shared_ptr<Module>> modules) {
+  for (auto& m : modules) push_back(std::move(m));
+}
+
+void Sequential::push_back(std::shared_ptr<Module> module) {
+  register_module(std::to_string(modules_.size()), module);
+  modules_.push_back(std::move(module));
+}
+
+Var Sequential::forward(const Var& x) {
+  Var h = x;
+  for (auto& m : modules_) h = m->forward(h);
+  return h;
+}
+
+Activation activation_from_string(const std::string& name) {
+  std::string n = name;
+  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (n == "relu") return Activation::ReLU;
+  if (n == "tanh") return Activation::Tanh;
+  if (n == "elu") return Activation::ELU;
+  if (n == "identity" || n == "none") return Activation::Identity;
+  throw Error(str("activation: unknown name '", name, "' (choose relu, tanh, elu or identity)"));
+}
+
+std::shared_ptr<Module> make_activation(Activation activation) {
+  switch (activation) {
+    case Activation::ReLU: return std::make_shared<ReLU>();
+    case Activation::Tanh: return std::make_shared<Tanh>();
+    case Activation::ELU: return std::make_shared<ELU>();
+    case Activation::Identity: return std::make_shared<Identity>();
+  }
+  return std::make_shared<Identity>();
+}
+
+MLP::MLP(const std::vector<int64_t>& sizes, Activation activation, Generator& gen, Dtype dtype)
+    : activation_(activation) {
+  if (sizes.size() < 2) {
+    throw Error(str("MLP: needs at least an input and an output size, got ", sizes.size()));
+  }
+  // Children are registered as a flat Sequential would name them ("0", "1" for the activation,
+  // "2", ...), so checkpoints match torch.nn.Sequential(Linear, Tanh, Linear, ...).
+  int64_t index = 0;
+  for (size_t i = 0; i + 1 < sizes.size(); ++i) {
+    auto lin = std::make_shared<Linear>(sizes[i], sizes[i + 1], gen, true, dtype);
+    register_module(std::to_string(index++), lin);
+    linears_.push_back(lin);
+    if (i + 2 < sizes.size() && activation != Activation::Identity) {
+      register_module(std::to_string(index++), make_activation(activation));
+    }
+  }
+}
+
+Var MLP::forward(const Var& x) {
+  Var h = x;
+  for (size_t i = 0; i < linears_.size(); ++i) {
+    h = rein::linear(h, linears_[i]->weight, linears_[i]->bias);
+    if (i + 1 == linears_.size()) break;
+    switch (activation_) {
+      case Activation::ReLU: h = relu(h); break;
+      case Activation::Tanh: h = tanh(h); break;
+      case Activation::ELU: h = elu(h, elu_alpha_); break;
+      case Activation::Identity: break;
+    }
+  }
+  return h;
+}
+
+}  // namespace rein::nn
