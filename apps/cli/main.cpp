@@ -6,6 +6,7 @@
 
 #include "apps/cli/commands.h"
 #include "apps/version.h"
+#include "envs/remote/remote_env.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"rein: reinforcement learning from the command line (train, compare, inspect)",
@@ -14,8 +15,27 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.footer("Run 'rein COMMAND --help' for the options of a command.");
   rein::cli::add_runs_command(app);
+  {  // `rein envs serve`: under the envs group, made here when no command made it yet
+    CLI::App* envs_group = nullptr;
+    try {
+      envs_group = app.get_subcommand("envs");
+    } catch (const CLI::OptionNotFound&) {
+      envs_group = app.add_subcommand("envs", "inspect and serve environments");
+      envs_group->require_subcommand(1);
+    }
+    rein::cli::add_envs_serve_command(*envs_group);
+  }
 
   try {
+    // remote://HOST:PORT ids on the command line become registered ids, so every command that
+    // takes an env id (train, eval, envs ...) can use a served env.
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view arg = argv[i];
+      const size_t at = arg.find("remote://");
+      if (at == 0 || (at != std::string_view::npos && arg[at - 1] == '=')) {
+        rein::envs::remote::register_remote_id(arg.substr(at));
+      }
+    }
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "envs/registry.h"
 #include "envs/remote/internal/client.h"
 
 namespace rein::envs::remote {
@@ -205,6 +206,21 @@ const VectorStep& RemoteVectorEnv::step(const Tensor& actions) {
   client_->step(actions);
   copy_batch(true);
   return buf_;
+}
+
+bool register_remote_id(std::string_view id) {
+  if (!is_remote_id(id)) return false;
+  parse_url(id);  // a malformed id fails here, with its own message
+  if (!registry().contains(id)) {
+    try {
+      // No max_episode_steps in the spec: the server applies the served env's time limit.
+      registry().register_env(
+          std::string(id), [url = std::string(id)](const Kwargs& kw) { return make_env(url, kw); },
+          EnvSpec{.description = "an env served by `rein envs serve`"});
+    } catch (const Error&) {  // registered by another thread in between
+    }
+  }
+  return true;
 }
 
 std::unique_ptr<Env> make_env(std::string_view id, const Kwargs& kwargs) {

@@ -81,6 +81,12 @@ class RemoteVectorEnv final : public VectorEnv {
   std::unique_ptr<internal::Client> client_;
 };
 
+// Registers `id` (when it is a remote id not yet registered) as an exact id in the env registry,
+// so that envs::make(id) and envs::make_vec(id, n) return RemoteEnvs, each its own 1-env
+// session. A bridge until the registry resolves id schemes itself: apps call it for each
+// command-line argument. Returns whether `id` is remote. Thread-safe (the registry is).
+bool register_remote_id(std::string_view id);
+
 // make("remote://HOST:PORT", kwargs) and make_vec(...) for remote ids; kwargs as
 // client_options(). The result of make_env has spec() set from the server's env (its id).
 std::unique_ptr<Env> make_env(std::string_view id, const Kwargs& kwargs = {});

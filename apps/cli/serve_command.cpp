@@ -1,0 +1,93 @@
+// rein envs serve ENV: serves a registered env over TCP (docs/REMOTE_ENVS.md) until Ctrl-C.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <pthread.h>
+
+#include "apps/cli/commands.h"
+#include "envs/remote/server.h"
+
+namespace rein::cli {
+namespace {
+
+struct ServeArgs {
+  envs::remote::ServerOptions server;
+  std::vector<std::string> env_args;
+  bool quiet = false;
+};
+
+envs::Kwargs parse_env_args(const std::vector<std::string>& args) {
+  envs::Kwargs kwargs;
+  for (const auto& a : args) {
+    const size_t eq = a.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw Error(str("--env-arg: expected key=value, got '", a, "'"));
+    }
+    kwargs[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  return kwargs;
+}
+
+void run_serve(ServeArgs& a) {
+  a.server.env_kwargs = parse_env_args(a.env_args);
+  std::mutex log_mutex;
+  if (!a.quiet) {
+    a.server.log = [&log_mutex](const std::string& line) {
+      std::lock_guard lock(log_mutex);
+      std::cerr << "serve: " << line << "\n";
+    };
+  }
+  // SIGINT/SIGTERM are blocked before the server thread starts (it inherits the mask) and
+  // taken here with sigwait, so that Ctrl-C stops the server cleanly instead of killing it.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  envs::remote::Server server(a.server);
+  server.start();
+  std::cout << "serving " << a.server.env_id << " (" << a.server.n_envs
+            << " env(s) per client) at remote://" << server.address() << "\n"
+            << std::flush;
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server.stop();
+  const auto s = server.stats();
+  std::cout << "stopped: " << s.accepted << " connection(s), " << s.steps << " step frame(s), "
+            << s.errors << " error(s)\n";
+}
+
+}  // namespace
+
+void add_envs_serve_command(CLI::App& envs_group) {
+  auto a = std::make_shared<ServeArgs>();
+  envs::remote::ServerOptions& o = a->server;
+  o.port = 5555;
+  CLI::App* cmd = envs_group.add_subcommand(
+      "serve", "serve a registered env over TCP, for remote://HOST:PORT env ids (see docs/REMOTE_ENVS.md)");
+  cmd->add_option("ENV", o.env_id, "env id, e.g. CartPole-v1")->required();
+  cmd->add_option("--host", o.host, "address to bind (0.0.0.0 exposes the env to the network)")
+      ->capture_default_str();
+  cmd->add_option("--port", o.port, "TCP port; 0 picks a free one")->capture_default_str();
+  cmd->add_option("--n-envs", o.n_envs, "envs per client when the client does not say")
+      ->capture_default_str();
+  cmd->add_option("--token", o.token, "shared secret clients must send (kwarg token=...)");
+  cmd->add_option("--env-arg", a->env_args, "env constructor argument key=value (repeatable)");
+  cmd->add_option("--max-clients", o.max_clients, "concurrent clients")->capture_default_str();
+  cmd->add_option("--max-envs-per-client", o.max_envs_per_client, "envs one client may ask for")
+      ->capture_default_str();
+  cmd->add_option("--max-frame-bytes", o.max_frame_bytes, "largest frame accepted")
+      ->capture_default_str();
+  cmd->add_option("--frame-timeout-ms", o.frame_timeout_ms,
+                  "a started frame (and the Hello) must arrive within this")
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout-ms", o.idle_timeout_ms, "silence allowed between frames; 0: none")
+      ->capture_default_str();
+  cmd->add_option("--write-timeout-ms", o.write_timeout_ms, "a client must read its reply within this")
+      ->capture_default_str();
+  cmd->add_flag("--quiet", a->quiet, "no line per connection and error on stderr");
+  cmd->callback([a] { run_serve(*a); });
+}
+
+}  // namespace rein::cli
