@@ -68,6 +68,13 @@ Var var(const Var& a, bool unbiased = true);
 Var var(const Var& a, int64_t dim, bool unbiased = true, bool keepdim = false);
 Var std(const Var& a, bool unbiased = true);
 Var std(const Var& a, int64_t dim, bool unbiased = true, bool keepdim = false);
+// An int literal dim (var(x, 1)) would otherwise be ambiguous between the dim and the bool.
+inline Var var(const Var& a, int dim, bool unbiased = true, bool keepdim = false) {
+  return var(a, int64_t{dim}, unbiased, keepdim);
+}
+inline Var std(const Var& a, int dim, bool unbiased = true, bool keepdim = false) {
+  return std(a, int64_t{dim}, unbiased, keepdim);
+}
 Var norm(const Var& a, double p = 2.0);  // p = 2 or 1; gradient 0 where the norm is 0
 Var logsumexp(const Var& a, int64_t dim, bool keepdim = false);
 // Over all elements: ties share the gradient evenly (as PyTorch).
