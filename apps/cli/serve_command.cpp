@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "apps/cli/commands.h"
+#include "envs/plugin.h"
 #include "envs/remote/server.h"
 
 namespace rein::cli {
@@ -14,6 +15,7 @@ namespace {
 struct ServeArgs {
   envs::remote::ServerOptions server;
   std::vector<std::string> env_args;
+  std::vector<std::string> plugins;
   bool quiet = false;
 };
 
@@ -30,6 +32,7 @@ envs::Kwargs parse_env_args(const std::vector<std::string>& args) {
 }
 
 void run_serve(ServeArgs& a) {
+  for (const auto& p : a.plugins) envs::load_plugin(p);
   a.server.env_kwargs = parse_env_args(a.env_args);
   std::mutex log_mutex;
   if (!a.quiet) {
@@ -74,6 +77,7 @@ void add_envs_serve_command(CLI::App& envs_group) {
       ->capture_default_str();
   cmd->add_option("--token", o.token, "shared secret clients must send (kwarg token=...)");
   cmd->add_option("--env-arg", a->env_args, "env constructor argument key=value (repeatable)");
+  cmd->add_option("--plugin", a->plugins, "load env plug-ins (shared libraries) first");
   cmd->add_option("--max-clients", o.max_clients, "concurrent clients")->capture_default_str();
   cmd->add_option("--max-envs-per-client", o.max_envs_per_client, "envs one client may ask for")
       ->capture_default_str();
