@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <functional>
@@ -76,6 +77,7 @@ const PreparedSeries* Dashboard::prepared(std::int64_t run_id, const std::string
     p.generation = e->generation;
     p.axis = settings_.x_axis;
     p.smoothing = settings_.smoothing;
+    ++prepare_count_;  // full rebuilds (axis, smoothing, reload) invalidate drawn geometry
   } else {
     p.series.extend(e->data);  // live points only
   }
@@ -181,8 +183,34 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
                                                            : XLabels::Duration;
   const float title_h = ImGui::GetFrameHeightWithSpacing();
   st.plot.begin("##plot", ImVec2(size.x, size.y - title_h), st.view, dx, dy, xl, nullptr);
-  st.model.build(st.groups, st.plot.xmap(), st.plot.ymap(), st.plot.width(), settings_.band,
-                 settings_.show_raw, st.lines);
+  // Rebuild the geometry only when the view, the data or a choice changed: hover and other UI
+  // frames reuse the last one.
+  std::uint64_t sig = 1469598103934665603ull;
+  auto mix = [&sig](double v) {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    sig = (sig ^ bits) * 1099511628211ull;
+  };
+  for (double v : {st.plot.xmap().data().min, st.plot.xmap().data().max, st.plot.ymap().data().min,
+                   st.plot.ymap().data().max, static_cast<double>(st.plot.area_min().x),
+                   static_cast<double>(st.plot.area_min().y), static_cast<double>(st.plot.width()),
+                   static_cast<double>(st.plot.area_max().y), static_cast<double>(settings_.band),
+                   static_cast<double>(settings_.show_raw), static_cast<double>(log_y),
+                   static_cast<double>(prepare_count_)}) {
+    mix(v);
+  }
+  for (const ChartGroup& g : st.groups) {
+    mix(static_cast<double>(g.color));
+    for (const PreparedSeries* s : g.series) {
+      mix(static_cast<double>(reinterpret_cast<std::uintptr_t>(s)));
+      mix(static_cast<double>(s->size()));
+    }
+  }
+  if (sig != st.signature) {
+    st.model.build(st.groups, st.plot.xmap(), st.plot.ymap(), st.plot.width(), settings_.band,
+                   settings_.show_raw, st.lines);
+    st.signature = sig;
+  }
   st.plot.draw(st.lines);
   if (st.groups.empty()) {
     ImGui::GetWindowDrawList()->AddText(

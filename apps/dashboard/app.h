@@ -61,6 +61,7 @@ class Dashboard {
     std::vector<HoverValue> hover;
     Plot plot;
     ImVec2 area_min, area_max;  // last drawn data area, for describe()
+    std::uint64_t signature = 0;  // of what `lines` was built from
   };
 
   void runs_panel();
@@ -88,6 +89,7 @@ class Dashboard {
   std::vector<std::string> table_rows_drawn_;
   std::unique_ptr<AgentViewer> agent_;
   double last_poll_ = 0.0;
+  std::uint64_t prepare_count_ = 0;
   std::uint64_t data_version_ = 0;  // bumped when poll() brought changes
   std::uint64_t finals_for_ = 0;
   std::map<std::pair<std::int64_t, std::string>, double> finals_;
