@@ -10,6 +10,7 @@ namespace rein::cli {
 // Each returns after registering its subcommand and callbacks on `app`. A callback that fails
 // throws; main() prints "error: <message>" and exits non-zero.
 void add_runs_command(CLI::App& app);     // rein runs list | show | compare | export | tag | rm ...
+void add_envs_command(CLI::App& app);     // rein envs list | check ID | rollout ID
 void add_dashboard_command(CLI::App& app);  // rein dashboard [--db FILE]: execs rein-dashboard
 // rein envs serve ENV: adds `serve` under the `envs` group (created by main if absent).
 void add_envs_serve_command(CLI::App& envs_group);

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.footer("Run 'rein COMMAND --help' for the options of a command.");
   rein::cli::add_runs_command(app);
+  rein::cli::add_envs_command(app);
   rein::cli::add_dashboard_command(app);
   {  // `rein envs serve`: under the envs group, made here when no command made it yet
     CLI::App* envs_group = nullptr;
