@@ -95,19 +95,23 @@ void Dashboard::frame(float width, float height) {
   ImGui::SetNextWindowSize(ImVec2(width - split, height), ImGuiCond_FirstUseEver);
   if (ImGui::Begin("Charts", nullptr, ImGuiWindowFlags_NoScrollWithMouse)) {
     if (ImGui::BeginTabBar("views")) {
-      if (ImGui::BeginTabItem("Charts")) {
+      auto flag = [&](const char* v) {
+        return options_.view == v ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+      };
+      if (ImGui::BeginTabItem("Charts", nullptr, flag("charts"))) {
         charts_panel();
         ImGui::EndTabItem();
       }
-      if (ImGui::BeginTabItem("Compare")) {
+      if (ImGui::BeginTabItem("Compare", nullptr, flag("compare"))) {
         compare_panel();
         ImGui::EndTabItem();
       }
-      if (ImGui::BeginTabItem("Agent")) {
+      if (ImGui::BeginTabItem("Agent", nullptr, flag("agent"))) {
         agent_->panel(selected_rows(), source_->store());
         ImGui::EndTabItem();
       }
       ImGui::EndTabBar();
+      options_.view.clear();  // selected once; the user picks from then on
     }
   }
   ImGui::End();

@@ -28,6 +28,7 @@ struct AppOptions {
   std::vector<std::string> metrics;  // --metric (overrides settings)
   std::optional<std::string> group_by;
   std::string settings_path;  // empty: do not load or save settings (headless screenshots)
+  std::string view;           // tab shown first: "charts", "compare" or "agent" ("" = last used)
 };
 
 class Dashboard {

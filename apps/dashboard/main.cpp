@@ -47,6 +47,7 @@ struct Flags {
   std::string group_by;
   int frames = 3;
   std::string size = "1600x1000";
+  std::string view;
 };
 
 struct GlfwSession {
@@ -71,6 +72,7 @@ int run(const Flags& f) {
   options.runs = f.runs;
   options.metrics = f.metrics;
   if (!f.group_by.empty()) options.group_by = f.group_by;
+  options.view = f.view;
   const std::string dir = headless ? "" : rein::dashboard::settings_dir();
   if (!headless) options.settings_path = dir + "/dashboard.json";
   rein::dashboard::Dashboard dash(options);  // opens the database before any window appears
@@ -164,6 +166,8 @@ int main(int argc, char** argv) {
   app.add_option("--frames", f.frames, "frames to render before the screenshot")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--size", f.size, "window size WxH")->capture_default_str();
+  app.add_option("--view", f.view, "tab to open: charts, compare or agent")
+      ->check(CLI::IsMember({"charts", "compare", "agent"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
