@@ -109,7 +109,9 @@ class DashboardScreenshot : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (apt-get install xvfb xauth)";
-    dir_ = fs::path(REIN_BINARY_DIR) / "dashboard_gui_test";
+    // One directory per test: ctest runs the cases as parallel processes.
+    dir_ = fs::path(REIN_BINARY_DIR) / "dashboard_gui_test" /
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     db_ = make_database(dir_);
   }
   fs::path dir_, db_;
