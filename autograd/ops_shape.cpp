@@ -52,7 +52,8 @@ void slice_backward(VarImpl& s) {
 void cat_backward(VarImpl& s) {  // i0 = dim, saved0 = int64 sizes along dim
   const int64_t* sizes = s.saved0.data<int64_t>();
   int64_t start = 0;
-  for (size_t i = 0; i < s.num_inputs(); ++i) {
+  const size_t n = static_cast<size_t>(s.saved0.numel());  // inputs used (may be < 3)
+  for (size_t i = 0; i < n; ++i) {
     const int64_t len = sizes[i];
     VarImpl* in = s.input(i);
     if (needs_grad(in)) accumulate_grad(in, s.grad.narrow(s.i0, start, len), false);
