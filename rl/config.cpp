@@ -24,6 +24,11 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::string format_double(double v) {
   char buf[40];
+  // Whole numbers print as 10.0, not 1e+01, so that they still read as floats.
+  if (std::isfinite(v) && std::floor(v) == v && std::abs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    return buf;
+  }
   std::snprintf(buf, sizeof buf, "%.17g", v);
   // Prefer the shortest text that reads back exactly (0.001, not 0.0010000000000000000208).
   for (int precision = 1; precision < 17; ++precision) {

@@ -9,9 +9,13 @@ namespace rein::cli {
 
 // Each returns after registering its subcommand and callbacks on `app`. A callback that fails
 // throws; main() prints "error: <message>" and exits non-zero.
+
+void add_train_command(CLI::App& app);    // rein train ALGO ENV | --resume RUN
+void add_eval_command(CLI::App& app);     // rein eval CHECKPOINT_OR_RUN
+void add_presets_command(CLI::App& app);  // rein presets list | show
 void add_runs_command(CLI::App& app);     // rein runs list | show | compare | export | tag | rm ...
-void add_envs_command(CLI::App& app);     // rein envs list | check ID | rollout ID
 void add_dashboard_command(CLI::App& app);  // rein dashboard [--db FILE]: execs rein-dashboard
+void add_envs_command(CLI::App& app);     // rein envs list | check ID | rollout ID
 // rein envs serve ENV: adds `serve` under the `envs` group (created by main if absent).
 void add_envs_serve_command(CLI::App& envs_group);
 

@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("rein ") + REIN_VERSION);
   app.require_subcommand(0, 1);
   app.footer("Run 'rein COMMAND --help' for the options of a command.");
+  rein::cli::add_train_command(app);
+  rein::cli::add_eval_command(app);
+  rein::cli::add_presets_command(app);
   rein::cli::add_runs_command(app);
   rein::cli::add_envs_command(app);
   rein::cli::add_dashboard_command(app);

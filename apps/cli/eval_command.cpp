@@ -1,0 +1,58 @@
+// `rein eval CHECKPOINT_OR_RUN`: loads a trained agent and reports its return over N episodes.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "apps/cli/commands.h"
+#include "apps/cli/progress.h"
+#include "apps/cli/run_checkpoints.h"
+#include "rl/checkpoint.h"
+#include "rl/evaluate.h"
+
+namespace rein::cli {
+namespace {
+
+struct EvalArgs {
+  std::string target, db = "rein.db";
+  int64_t episodes = 100;
+  int64_t seed = 1'000'000;
+  bool stochastic = false;
+};
+
+void run_eval(const EvalArgs& a) {
+  ResolvedCheckpoint ck = resolve_checkpoint(a.target, a.db);
+  rl::CheckpointInfo info = rl::read_agent_checkpoint(ck.path);
+  auto agent = rl::load_agent(info);
+  rl::EvalOptions eo{.episodes = a.episodes,
+                     .seed = static_cast<uint64_t>(a.seed),
+                     .deterministic = !a.stochastic};
+  rl::EvalResult r = rl::evaluate(*agent, info.env_id, info.env_kwargs, eo);
+  double min = r.returns.front(), max = r.returns.front(), len = 0;
+  for (double x : r.returns) {
+    min = std::min(min, x);
+    max = std::max(max, x);
+  }
+  for (int64_t l : r.lengths) len += static_cast<double>(l);
+  std::printf("%s on %s, checkpoint at step %s%s%s\n", info.algorithm.c_str(),
+              info.env_id.c_str(), format_count(info.global_step).c_str(),
+              ck.run_name.empty() ? "" : " of run ", ck.run_name.c_str());
+  std::printf("%zu episodes (%s policy): mean return %.2f +- %.2f, min %.2f, max %.2f, "
+              "mean length %.1f\n",
+              r.returns.size(), a.stochastic ? "stochastic" : "deterministic", r.mean_return,
+              r.std_return, min, max, len / static_cast<double>(r.lengths.size()));
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto a = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a trained agent: rein eval CHECKPOINT_OR_RUN");
+  cmd->add_option("checkpoint", a->target, "checkpoint file, or run name/id in --db")->required();
+  cmd->add_option("--episodes", a->episodes, "episodes to run")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "seed of the evaluation envs")->capture_default_str();
+  cmd->add_option("--db", a->db, "tracker database (to find a run's checkpoint)")
+      ->capture_default_str();
+  cmd->add_flag("--stochastic", a->stochastic, "sample actions instead of the most likely one");
+  cmd->callback([a] { run_eval(*a); });
+}
+
+}  // namespace rein::cli

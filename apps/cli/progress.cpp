@@ -1,0 +1,83 @@
+// ProgressDisplay: bar on a terminal, periodic plain lines otherwise.
+#include "apps/cli/progress.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+
+
+namespace rein::cli {
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  long s = std::lround(seconds);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  return buf;
+}
+
+std::string format_count(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+ProgressDisplay::ProgressDisplay(bool enabled, std::FILE* out)
+    : enabled_(enabled), tty_(isatty(fileno(out)) != 0), out_(out),
+      last_(std::chrono::steady_clock::now()) {}
+
+void ProgressDisplay::update(const rl::TrainProgress& p) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const double since = std::chrono::duration<double>(now - last_).count();
+  const bool done = p.step >= p.total_steps;
+  // A terminal is redrawn up to 10 times a second; a log gets a line every 5 seconds.
+  if (since < (tty_ ? 0.1 : 5.0) && !done) return;
+  last_ = now;
+  const double frac = std::min(1.0, static_cast<double>(p.step) / static_cast<double>(p.total_steps));
+  const double eta = done ? 0.0
+                   : p.steps_per_second > 0
+                         ? static_cast<double>(p.total_steps - p.step) / p.steps_per_second
+                         : NAN;
+  std::string ret = "-";
+  if (p.mean_return) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f", *p.mean_return);
+    ret = b;
+  }
+  if (tty_) {
+    constexpr int kWidth = 24;
+    const int filled = static_cast<int>(frac * kWidth);
+    std::string bar(static_cast<size_t>(filled), '#');
+    bar.resize(kWidth, '.');
+    std::fprintf(out_, "\r[%s] %3.0f%%  %s/%s steps  %s steps/s  return %s  ETA %s   ",
+                 bar.c_str(), frac * 100, format_count(p.step).c_str(),
+                 format_count(p.total_steps).c_str(),
+                 format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
+                 format_duration(eta).c_str());
+    drawn_ = true;
+  } else {
+    std::fprintf(out_, "step %s/%s (%.0f%%)  %s steps/s  return %s  elapsed %s  ETA %s\n",
+                 format_count(p.step).c_str(), format_count(p.total_steps).c_str(), frac * 100,
+                 format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
+                 format_duration(p.elapsed_seconds).c_str(), format_duration(eta).c_str());
+  }
+  std::fflush(out_);
+}
+
+void ProgressDisplay::finish() {
+  if (drawn_) std::fputc('\n', out_);
+  drawn_ = false;
+  std::fflush(out_);
+}
+
+}  // namespace rein::cli

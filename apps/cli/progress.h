@@ -1,0 +1,36 @@
+// Progress display of long commands: a one-line bar redrawn in place on a terminal (steps,
+// steps/s, recent mean return, ETA), or a plain line every few seconds when the output is a file
+// or a pipe (CI logs stay readable).
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "rl/trainer.h"
+
+namespace rein::cli {
+
+class ProgressDisplay {
+ public:
+  // Writes to `out` (stderr by default); enabled = false prints nothing.
+  explicit ProgressDisplay(bool enabled, std::FILE* out = stderr);
+  void update(const rl::TrainProgress& p);
+  // Ends the bar's line (call before printing anything else).
+  void finish();
+
+ private:
+  bool enabled_;
+  bool tty_;
+  std::FILE* out_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_;
+};
+
+// "1h02m", "3m05s", "12s".
+std::string format_duration(double seconds);
+// 100352 -> "100,352".
+std::string format_count(int64_t n);
+
+}  // namespace rein::cli

@@ -1,0 +1,236 @@
+// `rein train ALGO ENV`: resolves settings (preset, --config, --set, flags), builds the trainer,
+// records the run in the tracker, shows progress, stops cleanly on Ctrl-C, and prints the final
+// evaluation. `--resume RUN` continues a run from its latest checkpoint.
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "apps/cli/commands.h"
+#include "apps/cli/progress.h"
+#include "apps/cli/run_checkpoints.h"
+#include "apps/version.h"
+#include "rl/trainer.h"
+#include "tracker/run_writer.h"
+#include "tracker/store.h"
+
+namespace rein::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_sigint(int) {
+  g_stop.store(true);
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
+}
+
+// rl::MetricSink -> tracker::RunWriter, with interned metric keys.
+class TrackerSink final : public rl::MetricSink {
+ public:
+  explicit TrackerSink(tracker::RunWriter& writer) : writer_(writer) {}
+  void log(int64_t step, std::string_view name, double value) override {
+    auto it = keys_.find(std::string(name));
+    if (it == keys_.end()) it = keys_.emplace(std::string(name), writer_.key(name)).first;
+    writer_.log(it->second, step, value);
+  }
+
+ private:
+  tracker::RunWriter& writer_;
+  std::unordered_map<std::string, tracker::MetricKey> keys_;
+};
+
+struct TrainArgs {
+  std::string algorithm, env_id, config_file, db = "rein.db", name, resume, checkpoint_dir;
+  std::string experiment = "default";
+  std::vector<std::string> sets, env_args, tags;
+  std::optional<int64_t> steps, seed, n_envs, threads, eval_episodes, eval_every, checkpoint_every;
+  bool no_progress = false, no_preset = false;
+  std::string command_line;
+};
+
+rl::Settings build_settings(const TrainArgs& a, bool with_preset) {
+  rl::Settings s;
+  if (with_preset && !a.no_preset) s = rl::preset_settings(a.algorithm, a.env_id);
+  if (!a.config_file.empty()) s.merge_toml_file(a.config_file);
+  for (const std::string& kv : a.sets) s.set_assignment(kv, "--set");
+  auto flag = [&](const std::optional<int64_t>& v, const char* key, const char* origin) {
+    if (v) s.set(key, std::to_string(*v), origin);
+  };
+  flag(a.steps, "total_timesteps", "--steps");
+  flag(a.seed, "seed", "--seed");
+  flag(a.n_envs, "n_envs", "--n-envs");
+  flag(a.threads, "threads", "--threads");
+  flag(a.eval_episodes, "eval_episodes", "--eval-episodes");
+  flag(a.eval_every, "eval_every", "--eval-every");
+  flag(a.checkpoint_every, "checkpoint_every", "--checkpoint-every");
+  return s;
+}
+
+envs::Kwargs parse_env_args(const std::vector<std::string>& args) {
+  envs::Kwargs kw;
+  for (const std::string& a : args) {
+    size_t eq = a.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error(str("--env-arg: expected key=value, got '", a, "'"));
+    kw[a.substr(0, eq)] = a.substr(eq + 1);
+  }
+  return kw;
+}
+
+std::string fixed(double v, int digits = 2) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
+void run_train(const TrainArgs& a) {
+  // Everything a user can get wrong is checked here, before a run is recorded.
+  std::optional<rl::Trainer> trainer;
+  std::string resumed_from;
+  if (!a.resume.empty()) {
+    ResolvedCheckpoint ck = resolve_checkpoint(a.resume, a.db);
+    resumed_from = ck.run_name;
+    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false)));
+    std::fprintf(stderr, "resuming %s from %s (step %s)\n",
+                 ck.run_name.empty() ? "checkpoint" : ck.run_name.c_str(), ck.path.c_str(),
+                 format_count(trainer->agent().global_step()).c_str());
+  } else {
+    if (a.algorithm.empty() || a.env_id.empty())
+      throw Error("train: ALGO and ENV are required (e.g. rein train ppo CartPole-v1), or --resume RUN");
+    trainer.emplace(a.algorithm, a.env_id, parse_env_args(a.env_args), build_settings(a, true));
+  }
+  const rl::RunConfig& run = trainer->run_config();
+
+  tracker::RunSpec spec;
+  spec.experiment = a.experiment;
+  spec.name = a.name;
+  spec.algorithm = trainer->algorithm();
+  spec.env = trainer->env_id();
+  spec.seed = run.seed;
+  spec.command = a.command_line;
+  spec.rein_version = REIN_VERSION;
+  spec.tags = a.tags;
+  for (const auto& [k, v] : trainer->params())
+    spec.params.push_back({k, tracker::parse_param_value(v)});
+  for (const auto& [k, v] : trainer->env_kwargs())
+    spec.params.push_back({"env." + k, tracker::parse_param_value(v)});
+  if (!resumed_from.empty()) {
+    // The tracker has no way yet to reopen a finished run for writing; the continuation is a new
+    // run that names its origin.
+    spec.params.push_back({"resumed_from", resumed_from});
+    spec.params.push_back({"resumed_at_step", trainer->agent().global_step()});
+    spec.tags.push_back("resumed");
+  }
+  tracker::RunWriter writer(a.db, spec);
+  TrackerSink sink(writer);
+  const std::string ckpt_dir =
+      !a.checkpoint_dir.empty()
+          ? a.checkpoint_dir
+          : (std::filesystem::path(a.db).parent_path() / "checkpoints" / writer.run_name())
+                .string();
+
+  std::fprintf(stderr, "run %s: %s on %s, %s steps, %lld env(s), seed %lld (db %s)\n",
+               writer.run_name().c_str(), trainer->algorithm().c_str(),
+               trainer->env_id().c_str(), format_count(run.total_timesteps).c_str(),
+               static_cast<long long>(run.n_envs), static_cast<long long>(run.seed),
+               a.db.c_str());
+
+  ProgressDisplay progress(!a.no_progress);
+  rl::TrainHooks hooks;
+  hooks.stop = &g_stop;
+  hooks.on_progress = [&](const rl::TrainProgress& p) { progress.update(p); };
+  hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
+    writer.add_artifact("checkpoint", std::filesystem::absolute(path).string(), step);
+  };
+  hooks.on_eval = [&](const rl::EvalResult& ev, int64_t step) {
+    progress.finish();
+    std::fprintf(stderr, "eval at step %s: mean return %s +- %s over %zu episodes\n",
+                 format_count(step).c_str(), fixed(ev.mean_return).c_str(),
+                 fixed(ev.std_return).c_str(), ev.returns.size());
+  };
+
+  g_stop = false;
+  auto previous = std::signal(SIGINT, on_sigint);
+  rl::TrainResult result;
+  try {
+    result = trainer->train(sink, ckpt_dir, hooks);
+  } catch (const std::exception& e) {
+    std::signal(SIGINT, previous);
+    progress.finish();
+    writer.finish(tracker::RunStatus::Failed, e.what());
+    throw;
+  }
+  std::signal(SIGINT, previous);
+  progress.finish();
+
+  nlohmann::json summary;
+  summary["global_step"] = result.global_step;
+  summary["wall_seconds"] = result.wall_seconds;
+  summary["checkpoint"] = result.last_checkpoint;
+  if (result.final_eval) {
+    summary["eval_mean_return"] = result.final_eval->mean_return;
+    summary["eval_std_return"] = result.final_eval->std_return;
+    summary["eval_episodes"] = result.final_eval->returns.size();
+  }
+  writer.set_summary(summary.dump());
+  writer.finish(result.interrupted ? tracker::RunStatus::Interrupted
+                                   : tracker::RunStatus::Finished);
+
+  const double sps = result.wall_seconds > 0 ? (result.global_step - 0.0) / result.wall_seconds : 0;
+  std::printf("run %s %s: %s steps in %s (%s steps/s)\n", writer.run_name().c_str(),
+              result.interrupted ? "interrupted" : "finished",
+              format_count(result.global_step).c_str(), format_duration(result.wall_seconds).c_str(),
+              format_count(std::llround(sps)).c_str());
+  if (result.final_eval)
+    std::printf("eval/mean_return %s +- %s over %zu episodes (deterministic policy)\n",
+                fixed(result.final_eval->mean_return).c_str(),
+                fixed(result.final_eval->std_return).c_str(), result.final_eval->returns.size());
+  if (!result.last_checkpoint.empty())
+    std::printf("checkpoint: %s\n", result.last_checkpoint.c_str());
+  if (result.interrupted)
+    std::printf("continue with: rein train --resume %s --db %s\n", writer.run_name().c_str(),
+                a.db.c_str());
+  std::printf("see: rein runs show %s --db %s   |   rein dashboard --db %s\n",
+              writer.run_name().c_str(), a.db.c_str(), a.db.c_str());
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app) {
+  auto a = std::make_shared<TrainArgs>();
+  a->command_line = process_command_line();
+  CLI::App* cmd = app.add_subcommand("train", "Train an agent: rein train ALGO ENV [options]");
+  cmd->add_option("algorithm", a->algorithm, "algorithm (see: rein presets list), e.g. ppo");
+  cmd->add_option("env", a->env_id, "env id (see: rein envs list), e.g. CartPole-v1");
+  cmd->add_option("--steps", a->steps, "env steps to train for (total_timesteps)");
+  cmd->add_option("--seed", a->seed, "random seed");
+  cmd->add_option("--n-envs", a->n_envs, "envs stepped together");
+  cmd->add_option("--config", a->config_file, "TOML file of key = value settings");
+  cmd->add_option("--set", a->sets, "override a setting: key=value (repeatable)");
+  cmd->add_option("--env-arg", a->env_args, "env constructor argument key=value (repeatable)");
+  cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
+  cmd->add_option("--name", a->name, "run name (default: generated)");
+  cmd->add_option("--experiment", a->experiment, "experiment the run belongs to")
+      ->capture_default_str();
+  cmd->add_option("--tag", a->tags, "tag the run (repeatable)");
+  cmd->add_option("--threads", a->threads, "worker threads for the envs (results do not change)");
+  cmd->add_option("--eval-episodes", a->eval_episodes, "episodes of the final evaluation (100)");
+  cmd->add_option("--eval-every", a->eval_every, "env steps between evaluations (0: final only)");
+  cmd->add_option("--checkpoint-every", a->checkpoint_every,
+                  "env steps between checkpoints (0: at the end only)");
+  cmd->add_option("--checkpoint-dir", a->checkpoint_dir,
+                  "where checkpoints go (default: checkpoints/RUN beside the db)");
+  cmd->add_option("--resume", a->resume, "continue a run (name, id or checkpoint file)");
+  cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");
+  cmd->add_flag("--no-progress", a->no_progress, "no progress bar or progress lines");
+  cmd->footer(
+      "Settings apply in this order, later ones winning: the built-in preset of (ALGO, ENV)\n"
+      "(rein presets show ALGO ENV), --config FILE, --set key=value, then the flags above.");
+  cmd->callback([a] { run_train(*a); });
+}
+
+}  // namespace rein::cli

@@ -1,0 +1,167 @@
+// Config fields, Settings (--set, TOML) and their error texts; the built-in presets.
+#include "rl/config.h"
+
+#include <gtest/gtest.h>
+
+#include "rl/ppo.h"
+#include "rl/presets.h"
+#include "rl/run_config.h"
+#include "tensor/error.h"
+
+namespace rein::rl {
+namespace {
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(Settings, SetAppliesTypedValues) {
+  PPOConfig c;
+  Settings s;
+  s.set_assignment("n_steps=1e3", "--set");
+  s.set_assignment("gamma=0.9", "--set");
+  s.set_assignment("anneal_lr=yes", "--set");
+  s.set_assignment("net_arch=32,32", "--set");
+  auto f = c.fields();
+  s.apply(f);
+  s.finish();
+  EXPECT_EQ(c.n_steps, 1000);
+  EXPECT_DOUBLE_EQ(c.gamma, 0.9);
+  EXPECT_TRUE(c.anneal_lr);
+  EXPECT_EQ(c.net_arch, "32,32");
+}
+
+TEST(Settings, LaterValuesWin) {
+  Settings s;
+  s.set("gamma", "0.9", "preset");
+  s.set("gamma", "0.95", "--set");
+  EXPECT_EQ(*s.get("gamma"), "0.95");
+  EXPECT_EQ(s.items().size(), 1u);
+}
+
+TEST(Settings, BadValueNamesKeyOriginAndExpectedType) {
+  PPOConfig c;
+  Settings s;
+  s.set_assignment("n_steps=12.5", "--set");
+  auto f = c.fields();
+  EXPECT_EQ(error_of([&] { s.apply(f); }),
+            "--set: bad value '12.5' for key 'n_steps' (expected an integer)");
+  Settings b;
+  b.set_assignment("anneal_lr=maybe", "--set");
+  EXPECT_EQ(error_of([&] { b.apply(f); }),
+            "--set: bad value 'maybe' for key 'anneal_lr' (expected true or false)");
+}
+
+TEST(Settings, UnknownKeySuggestsAndListsValidKeys) {
+  PPOConfig c;
+  RunConfig r;
+  Settings s;
+  s.set_assignment("n_step=64", "--set");
+  auto pf = c.fields();
+  auto rf = r.fields();
+  s.apply(rf);
+  s.apply(pf);
+  std::string msg = error_of([&] { s.finish(); });
+  EXPECT_EQ(msg.rfind("--set: unknown key 'n_step' (did you mean 'n_steps'?); valid keys: ", 0), 0u)
+      << msg;
+  EXPECT_NE(msg.find("batch_size"), std::string::npos);
+  EXPECT_NE(msg.find("total_timesteps"), std::string::npos);
+}
+
+TEST(Settings, AssignmentWithoutEqualsIsAnError) {
+  Settings s;
+  EXPECT_EQ(error_of([&] { s.set_assignment("gamma", "--set"); }),
+            "--set: expected key=value, got 'gamma'");
+}
+
+TEST(Settings, MergesTomlScalars) {
+  Settings s;
+  s.merge_toml("n_steps = 128\ngamma = 0.98\nanneal_lr = true\nactivation = \"relu\"\n",
+               "my.toml");
+  PPOConfig c;
+  auto f = c.fields();
+  s.apply(f);
+  EXPECT_EQ(c.n_steps, 128);
+  EXPECT_DOUBLE_EQ(c.gamma, 0.98);
+  EXPECT_TRUE(c.anneal_lr);
+  EXPECT_EQ(c.activation, "relu");
+}
+
+TEST(Settings, TomlSyntaxErrorNamesFileAndLine) {
+  Settings s;
+  std::string msg = error_of([&] { s.merge_toml("gamma = 0.9\nn_steps = = 3\n", "bad.toml"); });
+  EXPECT_EQ(msg.rfind("bad.toml:2:", 0), 0u) << msg;
+}
+
+TEST(Fields, FloatsRoundTripThroughText) {
+  PPOConfig c;
+  c.learning_rate = 0.001;
+  c.gamma = 0.1 + 0.2;  // not exactly 0.3
+  auto params = to_params(c.fields());
+  PPOConfig d;
+  Settings s;
+  for (auto& [k, v] : params) s.set(k, v, "params");
+  auto f = d.fields();
+  s.apply(f);
+  EXPECT_EQ(d.learning_rate, c.learning_rate);
+  EXPECT_EQ(d.gamma, c.gamma);
+  EXPECT_EQ(*s.get("learning_rate"), "0.001");
+}
+
+TEST(PPOConfig, ValidateNamesTheField) {
+  PPOConfig c;
+  c.batch_size = 0;
+  EXPECT_EQ(error_of([&] { c.validate(); }), "ppo: batch_size must be >= 1, got 0");
+}
+
+TEST(Presets, CartPoleIsTheZooTunedEntry) {
+  auto p = find_preset("ppo", "CartPole-v1");
+  ASSERT_TRUE(p.has_value());
+  PPOConfig c;
+  RunConfig r;
+  auto pf = c.fields();
+  auto rf = r.fields();
+  p->settings.apply(rf);
+  p->settings.apply(pf);
+  p->settings.finish();
+  EXPECT_EQ(r.n_envs, 8);
+  EXPECT_EQ(r.total_timesteps, 100000);
+  EXPECT_EQ(c.n_steps, 32);
+  EXPECT_EQ(c.batch_size, 256);
+  EXPECT_DOUBLE_EQ(c.gae_lambda, 0.8);
+  EXPECT_DOUBLE_EQ(c.gamma, 0.98);
+  EXPECT_EQ(c.n_epochs, 20);
+  EXPECT_DOUBLE_EQ(c.learning_rate, 0.001);
+  EXPECT_TRUE(c.anneal_lr);
+  EXPECT_TRUE(c.anneal_clip_range);
+}
+
+TEST(Presets, EveryPresetUsesOnlyValidKeys) {
+  auto all = list_presets();
+  ASSERT_GE(all.size(), 3u);
+  for (Preset& p : all) {
+    ASSERT_EQ(p.algorithm, "ppo");
+    PPOConfig c;
+    RunConfig r;
+    auto pf = c.fields();
+    auto rf = r.fields();
+    p.settings.apply(rf);
+    p.settings.apply(pf);
+    EXPECT_NO_THROW(p.settings.finish()) << p.env_id;
+    EXPECT_NO_THROW(c.validate()) << p.env_id;
+  }
+}
+
+TEST(Presets, UnknownPairHasNoPreset) {
+  EXPECT_FALSE(find_preset("ppo", "NoSuchEnv-v0").has_value());
+  EXPECT_FALSE(find_preset("nope", "CartPole-v1").has_value());
+  EXPECT_TRUE(preset_file_text("ppo").has_value());
+}
+
+}  // namespace
+}  // namespace rein::rl
