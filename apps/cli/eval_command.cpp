@@ -5,6 +5,7 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/run_checkpoints.h"
+#include "envs/plugin.h"
 #include "rl/checkpoint.h"
 #include "rl/evaluate.h"
 
@@ -13,12 +14,14 @@ namespace {
 
 struct EvalArgs {
   std::string target, db = "rein.db";
+  std::vector<std::string> plugins;
   int64_t episodes = 100;
   int64_t seed = 1'000'000;
   bool stochastic = false;
 };
 
 void run_eval(const EvalArgs& a) {
+  for (const std::string& lib : a.plugins) envs::load_plugin(lib);
   ResolvedCheckpoint ck = resolve_checkpoint(a.target, a.db);
   rl::CheckpointInfo info = rl::read_agent_checkpoint(ck.path);
   auto agent = rl::load_agent(info);
@@ -51,6 +54,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "seed of the evaluation envs")->capture_default_str();
   cmd->add_option("--db", a->db, "tracker database (to find a run's checkpoint)")
       ->capture_default_str();
+  cmd->add_option("--plugin", a->plugins, "load env plug-in LIB.so first (repeatable)");
   cmd->add_flag("--stochastic", a->stochastic, "sample actions instead of the most likely one");
   cmd->callback([a] { run_eval(*a); });
 }

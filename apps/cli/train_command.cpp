@@ -14,6 +14,7 @@
 #include "apps/cli/progress.h"
 #include "apps/cli/run_checkpoints.h"
 #include "apps/version.h"
+#include "envs/plugin.h"
 #include "rl/trainer.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
@@ -46,7 +47,7 @@ class TrackerSink final : public rl::MetricSink {
 struct TrainArgs {
   std::string algorithm, env_id, config_file, db = "rein.db", name, resume, checkpoint_dir;
   std::string experiment = "default";
-  std::vector<std::string> sets, env_args, tags;
+  std::vector<std::string> sets, env_args, tags, plugins;
   std::optional<int64_t> steps, seed, n_envs, threads, eval_episodes, eval_every, checkpoint_every;
   bool no_progress = false, no_preset = false;
   std::string command_line;
@@ -89,6 +90,7 @@ std::string fixed(double v, int digits = 2) {
 
 void run_train(const TrainArgs& a) {
   // Everything a user can get wrong is checked here, before a run is recorded.
+  for (const std::string& lib : a.plugins) envs::load_plugin(lib);
   std::optional<rl::Trainer> trainer;
   std::string resumed_from;
   if (!a.resume.empty()) {
@@ -118,6 +120,8 @@ void run_train(const TrainArgs& a) {
     spec.params.push_back({k, tracker::parse_param_value(v)});
   for (const auto& [k, v] : trainer->env_kwargs())
     spec.params.push_back({"env." + k, tracker::parse_param_value(v)});
+  for (size_t i = 0; i < a.plugins.size(); ++i)
+    spec.params.push_back({"plugin." + std::to_string(i), a.plugins[i]});
   if (!resumed_from.empty()) {
     // The tracker has no way yet to reopen a finished run for writing; the continuation is a new
     // run that names its origin.
@@ -212,6 +216,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--config", a->config_file, "TOML file of key = value settings");
   cmd->add_option("--set", a->sets, "override a setting: key=value (repeatable)");
   cmd->add_option("--env-arg", a->env_args, "env constructor argument key=value (repeatable)");
+  cmd->add_option("--plugin", a->plugins, "load env plug-in LIB.so first (repeatable)");
   cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
   cmd->add_option("--name", a->name, "run name (default: generated)");
   cmd->add_option("--experiment", a->experiment, "experiment the run belongs to")
