@@ -84,7 +84,12 @@ struct StringHash {
 
 // Batches above this size are split over several transactions, so another process waiting for
 // the write lock waits for at most one slice.
-constexpr std::size_t kSlicePoints = 65536;
+constexpr std::size_t kSlicePoints = 16384;
+
+// A batch that timed out waiting for the write lock (busy_timeout) is retried this many times
+// before flush()/finish() report it: with many writers SQLite's busy handler is not fair, and
+// one writer can lose the race for longer than one timeout.
+constexpr int kBusyAttempts = 5;
 
 }  // namespace
 
@@ -302,13 +307,19 @@ void RunWriter::Impl::loop() {
       stopping = stop;
       fin = final_state;
     }
-    bool ok = true;
+    bool ok = false;
     std::string error;
-    try {
-      write_pending(fin);
-    } catch (const std::exception& e) {
-      ok = false;
-      error = e.what();
+    for (int attempt = 1; !ok; ++attempt) {
+      try {
+        write_pending(fin);
+        ok = true;
+      } catch (const internal::BusyError& e) {
+        error = e.what();
+        if (attempt == kBusyAttempts) break;
+      } catch (const std::exception& e) {
+        error = e.what();
+        break;
+      }
     }
     {
       std::lock_guard lock(mu);

@@ -19,8 +19,8 @@ struct WriterOptions {
   int flush_interval_ms = 250;
   // The background thread also wakes early once this many points are waiting.
   std::size_t wake_batch = 16384;
-  // How long a batch waits for another process's write lock before the batch fails (it is kept
-  // and retried on the next flush).
+  // How long a batch waits for another process's write lock per attempt; after 5 attempts the
+  // batch fails (it is kept and retried on the next flush, and flush() throws).
   int busy_timeout_ms = 10000;
 };
 

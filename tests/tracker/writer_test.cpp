@@ -170,7 +170,7 @@ TEST(RunWriter, StoresOneChunkSummaryPer256PointsOfASeries) {
   std::string path = dir.file("rein.db");
   RunWriter w(path, ppo_spec());
   MetricKey a = w.key("train/episode_return"), b = w.key("loss/policy");
-  // More than one transaction slice (65,536 points), interleaved keys.
+  // More than one transaction slice (16,384 points), interleaved keys.
   for (int i = 0; i < 100000; ++i) {
     w.log(a, i, std::sin(i * 0.01));
     if (i % 2 == 0) w.log(b, i, -i);

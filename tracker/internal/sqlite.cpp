@@ -35,7 +35,11 @@ const char* hint_for(int primary) {
 void throw_sqlite(sqlite3* db, int rc, const std::string& what) {
   std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (msg == "not an error") msg = sqlite3_errstr(rc);
-  throw Error(what + ": " + msg + hint_for(rc & 0xff));
+  int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    throw BusyError(what + ": " + msg + hint_for(primary));
+  }
+  throw Error(what + ": " + msg + hint_for(primary));
 }
 
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {

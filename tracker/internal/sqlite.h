@@ -13,8 +13,14 @@
 
 namespace rein::tracker::internal {
 
+// Thrown when another connection held the lock past busy_timeout: worth retrying.
+class BusyError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Throws Error("<what>: <sqlite message> (<code name>)") with a hint for the common cases
-// (disk full, read-only, not a database, busy).
+// (disk full, read-only, not a database, busy). SQLITE_BUSY and SQLITE_LOCKED throw BusyError.
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, const std::string& what);
 
 // A prepared statement. Bind indices are 1-based, column indices 0-based, as in SQLite.
