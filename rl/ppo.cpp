@@ -74,6 +74,32 @@ bool all_finite(const float* p, int64_t n) {
   return true;
 }
 
+// torch.nn.utils.clip_grad_norm_ for the L2 norm: same arithmetic as optim::clip_grad_norm_
+// (double accumulation in parameter order, factor max_norm / (norm + 1e-6)), but squares with
+// a * a: the generic version calls std::pow per element, which perf measured at a quarter of
+// CartPole training time. Returns the norm before clipping.
+double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm) {
+  double total = 0.0;
+  for (const Var& p : params) {
+    if (!p.grad().defined()) continue;
+    const Tensor g = p.grad().contiguous();
+    const float* gp = g.data<float>();
+    for (int64_t k = 0, n = g.numel(); k < n; ++k) {
+      const double a = gp[k];
+      total += a * a;
+    }
+  }
+  total = std::sqrt(total);
+  const double coef = max_norm / (total + 1e-6);
+  if (coef < 1.0)
+    for (const Var& p : params)
+      if (p.grad().defined()) {
+        Tensor g = p.grad();
+        g.mul_(coef);
+      }
+  return total;
+}
+
 class PPOAgent final : public Agent {
  public:
   PPOAgent(const AgentSetup& setup, const PPOConfig& config);
@@ -355,7 +381,7 @@ void PPOAgent::update(MetricSink& sink) {
 
       opt_->zero_grad();
       loss.backward();
-      const double gn = optim::clip_grad_norm_(params, cfg_.max_grad_norm);
+      const double gn = clip_grad_norm_l2(params, cfg_.max_grad_norm);
       if (!std::isfinite(gn))
         throw NonFiniteError("train/grad_norm", global_step_,
                              str("ppo: gradient norm is ", gn, " at step ", global_step_));
