@@ -85,6 +85,14 @@ Tensor var(const Tensor& a, bool unbiased = true);
 Tensor var(const Tensor& a, int64_t dim, bool unbiased = true, bool keepdim = false);
 Tensor std(const Tensor& a, bool unbiased = true);
 Tensor std(const Tensor& a, int64_t dim, bool unbiased = true, bool keepdim = false);
+// An int dim would be ambiguous between the two overloads above (int -> bool, int -> int64_t):
+// these make var(x, 1) mean "along dim 1", as in PyTorch.
+inline Tensor var(const Tensor& a, int dim, bool unbiased = true, bool keepdim = false) {
+  return var(a, int64_t{dim}, unbiased, keepdim);
+}
+inline Tensor std(const Tensor& a, int dim, bool unbiased = true, bool keepdim = false) {
+  return std(a, int64_t{dim}, unbiased, keepdim);
+}
 Tensor norm(const Tensor& a, double p = 2.0);  // over all elements
 Tensor norm(const Tensor& a, double p, int64_t dim, bool keepdim = false);
 Tensor logsumexp(const Tensor& a, int64_t dim, bool keepdim = false);

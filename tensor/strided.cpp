@@ -37,6 +37,15 @@ Shape broadcast_strides(const Tensor& t, const Shape& shape) {
   return strides;
 }
 
+bool broadcasts_to(const Shape& from, const Shape& to) {
+  if (from.size() > to.size()) return false;
+  const int64_t lead = to.size() - from.size();
+  for (int64_t d = 0; d < from.size(); ++d) {
+    if (from[d] != 1 && from[d] != to[d + lead]) return false;
+  }
+  return true;
+}
+
 char* byte_ptr(const Tensor& t) {
   return static_cast<char*>(Storage::of(t)->data) +
          t.offset() * static_cast<int64_t>(element_size(t.dtype()));

@@ -248,7 +248,7 @@ void convert_copy(const internal::StridedPlan<2>& plan, char* dst, char* src) {
 
 Tensor& Tensor::copy_(const Tensor& src) {
   if (!defined() || !src.defined()) throw Error("copy_: tensor is undefined");
-  if (broadcast_shapes(src.shape(), shape_, "copy_") != shape_) {
+  if (!internal::broadcasts_to(src.shape(), shape_)) {
     throw Error(str("copy_: shape ", src.shape(), " cannot be broadcast to ", shape_));
   }
   // Overlapping source and destination: read from a private copy first.

@@ -85,6 +85,9 @@ void run_plan(const StridedPlan<N>& plan, std::array<char*, N> base, Inner&& inn
   }
 }
 
+// Whether a tensor of shape `from` can be broadcast (expanded) to exactly `to`.
+bool broadcasts_to(const Shape& from, const Shape& to);
+
 // Byte pointer to a tensor's first element (offset applied).
 char* byte_ptr(const Tensor& t);
 
