@@ -1,6 +1,10 @@
-// Unary elementwise math (exp, log, tanh, sigmoid, relu ...) and clamp.
+// Unary elementwise math (exp, log, tanh, sigmoid, relu ...) and clamp. exp/log/tanh/sigmoid
+// on contiguous tensors run through Eigen's vectorised array functions (glibc's scalar tanhf
+// costs ~9 ns an element; Eigen's SIMD version is several times faster at a few ulp).
 #include <algorithm>
 #include <cmath>
+
+#include <Eigen/Core>
 
 #include "tensor/internal/dispatch.h"
 #include "tensor/internal/loops.h"
@@ -26,16 +30,32 @@ Tensor unary(const Tensor& a, const char* name, bool numeric, F f) {
   return out;
 }
 
+// f(x) for floating a, with g(array) applied through Eigen when a is contiguous.
+template <typename F, typename G>
+Tensor unary_simd(const Tensor& a, const char* name, F f, G g) {
+  internal::check_defined(a, name);
+  if (!a.is_contiguous()) return unary(a, name, false, f);
+  Tensor out(a.shape(), a.dtype());
+  internal::dispatch_floating(a.dtype(), name, [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    using Arr = Eigen::Array<T, Eigen::Dynamic, 1>;
+    Eigen::Map<Arr>(out.data<T>(), a.numel()) = g(Eigen::Map<const Arr>(a.data<T>(), a.numel()));
+  });
+  return out;
+}
+
 }  // namespace
 
 Tensor neg(const Tensor& a) {
   return unary(a, "neg", true, [](auto x) { return -x; });
 }
 Tensor exp(const Tensor& a) {
-  return unary(a, "exp", false, [](auto x) { return std::exp(x); });
+  return unary_simd(
+      a, "exp", [](auto x) { return std::exp(x); }, [](const auto& v) { return v.exp(); });
 }
 Tensor log(const Tensor& a) {
-  return unary(a, "log", false, [](auto x) { return std::log(x); });
+  return unary_simd(
+      a, "log", [](auto x) { return std::log(x); }, [](const auto& v) { return v.log(); });
 }
 Tensor log1p(const Tensor& a) {
   return unary(a, "log1p", false, [](auto x) { return std::log1p(x); });
@@ -57,14 +77,18 @@ Tensor sign(const Tensor& a) {
   });
 }
 Tensor tanh(const Tensor& a) {
-  return unary(a, "tanh", false, [](auto x) { return std::tanh(x); });
+  return unary_simd(
+      a, "tanh", [](auto x) { return std::tanh(x); }, [](const auto& v) { return v.tanh(); });
 }
 // 1 / (1 + exp(-x)); exp(-x) overflowing to inf correctly gives 0.
 Tensor sigmoid(const Tensor& a) {
-  return unary(a, "sigmoid", false, [](auto x) {
-    using T = decltype(x);
-    return T(1) / (T(1) + std::exp(-x));
-  });
+  return unary_simd(
+      a, "sigmoid",
+      [](auto x) {
+        using T = decltype(x);
+        return T(1) / (T(1) + std::exp(-x));
+      },
+      [](const auto& v) { return v.logistic(); });
 }
 Tensor relu(const Tensor& a) {
   return unary(a, "relu", true, [](auto x) { return x > 0 ? x : decltype(x)(0); });
