@@ -32,34 +32,46 @@ Tensor compare_scalar(const Tensor& a, double s, const char* name, Op op) {
 void check_bool(const Tensor& t, const char* name) {
   internal::check_defined(t, name);
   if (t.dtype() != Dtype::Bool) {
-    throw Error(str(name, ": expected a bool mask, got ", dtype_name(t.dtype()), " of shape ",
-                    t.shape()));
+    throw Error(
+        str(name, ": expected a bool mask, got ", dtype_name(t.dtype()), " of shape ", t.shape()));
   }
 }
 
 struct Eq {
   template <typename T>
-  bool operator()(T x, T y) const { return x == y; }
+  bool operator()(T x, T y) const {
+    return x == y;
+  }
 };
 struct Ne {
   template <typename T>
-  bool operator()(T x, T y) const { return x != y; }
+  bool operator()(T x, T y) const {
+    return x != y;
+  }
 };
 struct Lt {
   template <typename T>
-  bool operator()(T x, T y) const { return x < y; }
+  bool operator()(T x, T y) const {
+    return x < y;
+  }
 };
 struct Le {
   template <typename T>
-  bool operator()(T x, T y) const { return x <= y; }
+  bool operator()(T x, T y) const {
+    return x <= y;
+  }
 };
 struct Gt {
   template <typename T>
-  bool operator()(T x, T y) const { return x > y; }
+  bool operator()(T x, T y) const {
+    return x > y;
+  }
 };
 struct Ge {
   template <typename T>
-  bool operator()(T x, T y) const { return x >= y; }
+  bool operator()(T x, T y) const {
+    return x >= y;
+  }
 };
 
 }  // namespace
@@ -114,17 +126,16 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
        static_cast<int64_t>(element_size(a.dtype()))});
   internal::dispatch_all(a.dtype(), [&](auto tag) {
     using T = typename decltype(tag)::type;
-    internal::run_plan<4>(
-        plan,
-        {internal::byte_ptr(out), internal::byte_ptr(condition), internal::byte_ptr(a),
-         internal::byte_ptr(b)},
-        [](auto p, auto s, int64_t n) {
-          for (int64_t i = 0; i < n; ++i) {
-            const bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
-            *reinterpret_cast<T*>(p[0] + i * s[0]) =
-                *reinterpret_cast<const T*>(p[c ? 2 : 3] + i * s[c ? 2 : 3]);
-          }
-        });
+    internal::run_plan<4>(plan,
+                          {internal::byte_ptr(out), internal::byte_ptr(condition),
+                           internal::byte_ptr(a), internal::byte_ptr(b)},
+                          [](auto p, auto s, int64_t n) {
+                            for (int64_t i = 0; i < n; ++i) {
+                              const bool c = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
+                              *reinterpret_cast<T*>(p[0] + i * s[0]) =
+                                  *reinterpret_cast<const T*>(p[c ? 2 : 3] + i * s[c ? 2 : 3]);
+                            }
+                          });
   });
   return out;
 }
@@ -133,8 +144,8 @@ Tensor masked_fill(const Tensor& a, const Tensor& mask, double value) {
   check_bool(mask, "masked_fill");
   internal::check_defined(a, "masked_fill");
   if (!internal::broadcasts_to(mask.shape(), a.shape())) {
-    throw Error(str("masked_fill: mask of shape ", mask.shape(), " cannot be broadcast to ",
-                    a.shape()));
+    throw Error(
+        str("masked_fill: mask of shape ", mask.shape(), " cannot be broadcast to ", a.shape()));
   }
   Tensor out = a.clone();
   auto plan = internal::make_plan<2>(

@@ -84,8 +84,8 @@ Tensor empty_like(const Tensor& t) { return empty(t.shape(), t.dtype()); }
 template <typename T>
 Tensor from_vector(const std::vector<T>& values, const Shape& shape) {
   if (static_cast<int64_t>(values.size()) != shape.numel()) {
-    throw Error(str("from_vector: ", values.size(), " values do not fill shape ", shape,
-                    " (", shape.numel(), " elements)"));
+    throw Error(str("from_vector: ", values.size(), " values do not fill shape ", shape, " (",
+                    shape.numel(), " elements)"));
   }
   Tensor t(shape, dtype_of<T>());
   T* p = t.data<T>();

@@ -29,32 +29,46 @@ namespace {
 
 struct AddOp {
   template <typename T>
-  T operator()(T x, T y) const { return x + y; }
+  T operator()(T x, T y) const {
+    return x + y;
+  }
 };
 struct SubOp {
   template <typename T>
-  T operator()(T x, T y) const { return x - y; }
+  T operator()(T x, T y) const {
+    return x - y;
+  }
 };
 struct MulOp {
   template <typename T>
-  T operator()(T x, T y) const { return x * y; }
+  T operator()(T x, T y) const {
+    return x * y;
+  }
 };
 struct DivOp {
   template <typename T>
-  T operator()(T x, T y) const { return x / y; }
+  T operator()(T x, T y) const {
+    return x / y;
+  }
 };
 struct PowOp {
   template <typename T>
-  T operator()(T x, T y) const { return std::pow(x, y); }
+  T operator()(T x, T y) const {
+    return std::pow(x, y);
+  }
 };
 // NaN propagates, as torch.minimum / torch.maximum do.
 struct MinOp {
   template <typename T>
-  T operator()(T x, T y) const { return (x < y || x != x) ? x : y; }
+  T operator()(T x, T y) const {
+    return (x < y || x != x) ? x : y;
+  }
 };
 struct MaxOp {
   template <typename T>
-  T operator()(T x, T y) const { return (x > y || x != x) ? x : y; }
+  T operator()(T x, T y) const {
+    return (x > y || x != x) ? x : y;
+  }
 };
 
 // Numeric (float32/float64/int64) binary op; `floating_only` rejects int64.
@@ -118,12 +132,8 @@ Tensor sub(const Tensor& a, const Tensor& b) { return binary(a, b, "sub", false,
 Tensor mul(const Tensor& a, const Tensor& b) { return binary(a, b, "mul", false, MulOp{}); }
 Tensor div(const Tensor& a, const Tensor& b) { return binary(a, b, "div", true, DivOp{}); }
 Tensor pow(const Tensor& a, const Tensor& b) { return binary(a, b, "pow", true, PowOp{}); }
-Tensor minimum(const Tensor& a, const Tensor& b) {
-  return binary(a, b, "minimum", false, MinOp{});
-}
-Tensor maximum(const Tensor& a, const Tensor& b) {
-  return binary(a, b, "maximum", false, MaxOp{});
-}
+Tensor minimum(const Tensor& a, const Tensor& b) { return binary(a, b, "minimum", false, MinOp{}); }
+Tensor maximum(const Tensor& a, const Tensor& b) { return binary(a, b, "maximum", false, MaxOp{}); }
 
 Tensor pow(const Tensor& a, double exponent) {
   internal::check_defined(a, "pow");
@@ -156,8 +166,8 @@ Tensor operator-(const Tensor& a, double b) { return binary_scalar(a, b, false, 
 Tensor operator*(const Tensor& a, double b) { return binary_scalar(a, b, false, "mul", MulOp{}); }
 Tensor operator/(const Tensor& a, double b) {
   if (!is_floating(a.dtype())) {
-    throw Error(str("div: expected a floating tensor (float32 or float64), got ",
-                    dtype_name(a.dtype())));
+    throw Error(
+        str("div: expected a floating tensor (float32 or float64), got ", dtype_name(a.dtype())));
   }
   return binary_scalar(a, b, false, "div", DivOp{});
 }
@@ -166,8 +176,8 @@ Tensor operator-(double a, const Tensor& b) { return binary_scalar(b, a, true, "
 Tensor operator*(double a, const Tensor& b) { return binary_scalar(b, a, true, "mul", MulOp{}); }
 Tensor operator/(double a, const Tensor& b) {
   if (!is_floating(b.dtype())) {
-    throw Error(str("div: expected a floating tensor (float32 or float64), got ",
-                    dtype_name(b.dtype())));
+    throw Error(
+        str("div: expected a floating tensor (float32 or float64), got ", dtype_name(b.dtype())));
   }
   return binary_scalar(b, a, true, "div", DivOp{});
 }

@@ -18,8 +18,8 @@ void check_index(const Tensor& index, const char* op) {
   }
 }
 
-void check_range(const int64_t* idx, int64_t n, int64_t size, const char* op,
-                 const Shape& shape, int64_t dim) {
+void check_range(const int64_t* idx, int64_t n, int64_t size, const char* op, const Shape& shape,
+                 int64_t dim) {
   for (int64_t i = 0; i < n; ++i) {
     if (idx[i] < 0 || idx[i] >= size) {
       throw Error(str(op, ": index ", idx[i], " is out of bounds for dim ", dim, " with size ",
@@ -132,7 +132,8 @@ Tensor index_select(const Tensor& a, int64_t dim, const Tensor& index) {
 
 Tensor one_hot(const Tensor& index, int64_t num_classes, Dtype dtype) {
   check_index(index, "one_hot");
-  if (num_classes <= 0) throw Error(str("one_hot: num_classes must be positive, got ", num_classes));
+  if (num_classes <= 0)
+    throw Error(str("one_hot: num_classes must be positive, got ", num_classes));
   const Tensor idx = index.contiguous();
   const int64_t* ip = idx.data<int64_t>();
   check_range(ip, idx.numel(), num_classes, "one_hot", Shape{num_classes}, 0);

@@ -102,8 +102,7 @@ Tensor mm_impl(const Tensor& a, const Tensor& b) {
     using T = typename decltype(tag)::type;
     if (out.numel() == 0) return;
     Tensor ka, kb;
-    gemm_kernel(operand_of<T>(a, ka), operand_of<T>(b, kb), out.data<T>(), b.size(1), T(1),
-                T(0));
+    gemm_kernel(operand_of<T>(a, ka), operand_of<T>(b, kb), out.data<T>(), b.size(1), T(1), T(0));
   });
   return out;
 }

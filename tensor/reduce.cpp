@@ -210,28 +210,26 @@ Tensor sum_to(const Tensor& a, const Shape& shape) {
   // is added into the output element it was broadcast from.
   Tensor out = zeros(shape, a.dtype());
   const Tensor view = out.expand(a.shape());
-  auto plan = internal::make_plan<2>(
-      a.shape(), {view.strides(), a.strides()},
-      {static_cast<int64_t>(element_size(a.dtype())),
-       static_cast<int64_t>(element_size(a.dtype()))});
+  auto plan = internal::make_plan<2>(a.shape(), {view.strides(), a.strides()},
+                                     {static_cast<int64_t>(element_size(a.dtype())),
+                                      static_cast<int64_t>(element_size(a.dtype()))});
   internal::dispatch_numeric(a.dtype(), "sum_to", [&](auto tag) {
     using T = typename decltype(tag)::type;
-    internal::run_plan<2>(plan, {internal::byte_ptr(out), internal::byte_ptr(a)},
-                          [](auto p, auto s, int64_t n) {
-                            T* o = reinterpret_cast<T*>(p[0]);
-                            if (s[0] == 0) {
-                              Acc<T> acc = 0;
-                              for (int64_t i = 0; i < n; ++i) {
-                                acc += *reinterpret_cast<const T*>(p[1] + i * s[1]);
-                              }
-                              *o += static_cast<T>(acc);
-                              return;
-                            }
-                            for (int64_t i = 0; i < n; ++i) {
-                              *reinterpret_cast<T*>(p[0] + i * s[0]) +=
-                                  *reinterpret_cast<const T*>(p[1] + i * s[1]);
-                            }
-                          });
+    internal::run_plan<2>(
+        plan, {internal::byte_ptr(out), internal::byte_ptr(a)}, [](auto p, auto s, int64_t n) {
+          T* o = reinterpret_cast<T*>(p[0]);
+          if (s[0] == 0) {
+            Acc<T> acc = 0;
+            for (int64_t i = 0; i < n; ++i) {
+              acc += *reinterpret_cast<const T*>(p[1] + i * s[1]);
+            }
+            *o += static_cast<T>(acc);
+            return;
+          }
+          for (int64_t i = 0; i < n; ++i) {
+            *reinterpret_cast<T*>(p[0] + i * s[0]) += *reinterpret_cast<const T*>(p[1] + i * s[1]);
+          }
+        });
   });
   return out;
 }

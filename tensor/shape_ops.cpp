@@ -34,7 +34,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     for (int64_t k = 0; ok && k < t.dim(); ++k) ok = k == d || t.size(k) == first.size(k);
     if (!ok) {
       throw Error(str("cat: tensor ", i, " has shape ", t.shape(), " and dtype ",
-                      dtype_name(t.dtype()), ", expected ", first.shape(), " (", 
+                      dtype_name(t.dtype()), ", expected ", first.shape(), " (",
                       dtype_name(first.dtype()), ") except in dim ", d));
     }
     total += t.size(d);
@@ -59,8 +59,8 @@ Tensor stack(const std::vector<Tensor>& tensors, int64_t dim) {
   for (size_t i = 0; i < tensors.size(); ++i) {
     const Tensor& t = tensors[i];
     if (!t.defined() || !(t.shape() == first.shape()) || t.dtype() != first.dtype()) {
-      throw Error(str("stack: tensor ", i, " has shape ", t.shape(), ", expected ",
-                      first.shape(), " like tensor 0 (all shapes and dtypes must match)"));
+      throw Error(str("stack: tensor ", i, " has shape ", t.shape(), ", expected ", first.shape(),
+                      " like tensor 0 (all shapes and dtypes must match)"));
     }
     parts.push_back(t.unsqueeze(d));
   }

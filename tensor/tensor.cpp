@@ -106,9 +106,7 @@ Tensor make_tensor(std::shared_ptr<internal::Storage> storage, const Shape& shap
   return t;
 }
 
-int64_t Tensor::size(int64_t d) const {
-  return shape_[internal::normalize_dim(d, dim(), "size")];
-}
+int64_t Tensor::size(int64_t d) const { return shape_[internal::normalize_dim(d, dim(), "size")]; }
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;
@@ -168,8 +166,7 @@ double Tensor::item() const {
 
 double Tensor::at(std::initializer_list<int64_t> index) const {
   if (static_cast<int64_t>(index.size()) != dim()) {
-    throw Error(str("at: expected ", dim(), " indices for shape ", shape_, ", got ",
-                    index.size()));
+    throw Error(str("at: expected ", dim(), " indices for shape ", shape_, ", got ", index.size()));
   }
   int64_t off = 0;
   int64_t d = 0;

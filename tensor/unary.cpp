@@ -1,10 +1,9 @@
 // Unary elementwise math (exp, log, tanh, sigmoid, relu ...) and clamp. exp/log/tanh/sigmoid
 // on contiguous tensors run through Eigen's vectorised array functions (glibc's scalar tanhf
 // costs ~9 ns an element; Eigen's SIMD version is several times faster at a few ulp).
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
-
-#include <Eigen/Core>
 
 #include "tensor/internal/dispatch.h"
 #include "tensor/internal/loops.h"

@@ -43,7 +43,8 @@ Shape infer_shape(const Shape& shape, int64_t numel, const char* op) {
 
 // Strides that view (shape, strides) as new_shape without a copy, if any exist. Groups the old
 // dims into contiguous chunks and splits each chunk among the new dims (PyTorch's rule).
-std::optional<Shape> view_strides(const Shape& shape, const Shape& strides, const Shape& new_shape) {
+std::optional<Shape> view_strides(const Shape& shape, const Shape& strides,
+                                  const Shape& new_shape) {
   Shape out = new_shape;
   if (shape.numel() == 0 || shape.empty()) return internal::contiguous_strides(new_shape);
   int64_t view_d = new_shape.size() - 1;
@@ -139,8 +140,8 @@ Tensor Tensor::squeeze(int64_t d) const {
 Tensor Tensor::unsqueeze(int64_t d) const {
   const int64_t dd = normalize_dim(d, dim() + 1, "unsqueeze");
   if (dim() >= kMaxDims) {
-    throw Error(str("unsqueeze: a tensor of rank ", dim(), " is already at the ", kMaxDims,
-                    "-dim limit"));
+    throw Error(
+        str("unsqueeze: a tensor of rank ", dim(), " is already at the ", kMaxDims, "-dim limit"));
   }
   Shape shape, strides;
   for (int64_t i = 0; i <= dim(); ++i) {
@@ -238,8 +239,7 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
 
 Tensor Tensor::expand(const Shape& shape) const {
   if (shape.size() < dim()) {
-    throw Error(str("expand: shape ", shape_, " cannot be expanded to ", shape,
-                    " (fewer dims)"));
+    throw Error(str("expand: shape ", shape_, " cannot be expanded to ", shape, " (fewer dims)"));
   }
   Shape out_shape = shape, strides = shape;
   const int64_t lead = shape.size() - dim();

@@ -84,9 +84,9 @@ void BM_TensorMatmul(benchmark::State& state) {
     rein::Tensor c = rein::matmul(a, b);
     benchmark::DoNotOptimize(c.data<float>());
   }
-  state.counters["GFLOPS"] = benchmark::Counter(
-      2.0 * double(n) * double(n) * double(n) * double(state.iterations()),
-      benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.counters["GFLOPS"] =
+      benchmark::Counter(2.0 * double(n) * double(n) * double(n) * double(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_TensorMatmul)->Arg(64)->Arg(1024)->Unit(benchmark::kMicrosecond);
 
@@ -126,9 +126,9 @@ void BM_EigenGemm(benchmark::State& state) {
     c.noalias() = a * b;
     benchmark::DoNotOptimize(c.data());
   }
-  state.counters["GFLOPS"] = benchmark::Counter(
-      2.0 * double(n) * double(n) * double(n) * double(state.iterations()),
-      benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
+  state.counters["GFLOPS"] =
+      benchmark::Counter(2.0 * double(n) * double(n) * double(n) * double(state.iterations()),
+                         benchmark::Counter::kIsRate, benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_EigenGemm)->Arg(64)->Arg(1024)->Unit(benchmark::kMicrosecond);
 

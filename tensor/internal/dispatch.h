@@ -21,8 +21,8 @@ decltype(auto) dispatch_floating(Dtype dtype, const char* op, F&& f) {
     case Dtype::Float64:
       return f(Tag<double>{});
     default:
-      throw Error(str(op, ": expected a floating tensor (float32 or float64), got ",
-                      dtype_name(dtype)));
+      throw Error(
+          str(op, ": expected a floating tensor (float32 or float64), got ", dtype_name(dtype)));
   }
 }
 

@@ -51,9 +51,9 @@ void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, Op op) {
     for (int64_t i = 0; i < n; ++i) o[i] = op(s, y[i]);
     return;
   }
-  auto plan = make_plan<3>(shape, {out.strides(), broadcast_strides(a, shape),
-                                   broadcast_strides(b, shape)},
-                           {int64_t{sizeof(R)}, int64_t{sizeof(T)}, int64_t{sizeof(T)}});
+  auto plan =
+      make_plan<3>(shape, {out.strides(), broadcast_strides(a, shape), broadcast_strides(b, shape)},
+                   {int64_t{sizeof(R)}, int64_t{sizeof(T)}, int64_t{sizeof(T)}});
   run_plan<3>(plan, {byte_ptr(out), byte_ptr(a), byte_ptr(b)}, [&](auto p, auto s, int64_t len) {
     R* po = reinterpret_cast<R*>(p[0]);
     const T* pa = reinterpret_cast<const T*>(p[1]);
@@ -69,9 +69,8 @@ void binary_loop(const Tensor& a, const Tensor& b, Tensor& out, Op op) {
       for (int64_t i = 0; i < len; ++i) po[i] = op(v, pb[i]);
     } else {
       for (int64_t i = 0; i < len; ++i) {
-        *reinterpret_cast<R*>(p[0] + i * s[0]) =
-            op(*reinterpret_cast<const T*>(p[1] + i * s[1]),
-               *reinterpret_cast<const T*>(p[2] + i * s[2]));
+        *reinterpret_cast<R*>(p[0] + i * s[0]) = op(*reinterpret_cast<const T*>(p[1] + i * s[1]),
+                                                    *reinterpret_cast<const T*>(p[2] + i * s[2]));
       }
     }
   });

@@ -104,8 +104,8 @@ std::string Generator::state_string() const {
 
 void Generator::set_state_string(const std::string& s) {
   if (s.size() != 64) {
-    throw Error(str("Generator::set_state_string: expected 64 hex digits, got ", s.size(),
-                    " characters"));
+    throw Error(
+        str("Generator::set_state_string: expected 64 hex digits, got ", s.size(), " characters"));
   }
   std::array<uint64_t, 4> state{};
   for (size_t i = 0; i < 64; ++i) {
@@ -118,8 +118,7 @@ void Generator::set_state_string(const std::string& s) {
     } else if (c >= 'A' && c <= 'F') {
       v = static_cast<uint64_t>(c - 'A' + 10);
     } else {
-      throw Error(str("Generator::set_state_string: invalid hex digit '", c, "' at position ",
-                      i));
+      throw Error(str("Generator::set_state_string: invalid hex digit '", c, "' at position ", i));
     }
     state[i / 16] = (state[i / 16] << 4) | v;
   }

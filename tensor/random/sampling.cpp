@@ -12,9 +12,7 @@ namespace {
 constexpr double kTwoPi = 6.283185307179586476925286766559;
 
 // Float32 uniforms use the top 24 bits so that the value stays below 1 after rounding.
-float uniform_f32(Generator& gen) {
-  return static_cast<float>(gen.next_u64() >> 40) * 0x1.0p-24f;
-}
+float uniform_f32(Generator& gen) { return static_cast<float>(gen.next_u64() >> 40) * 0x1.0p-24f; }
 
 }  // namespace
 
@@ -78,8 +76,8 @@ Tensor bernoulli(const Tensor& probs, Generator& gen) {
 
 Tensor multinomial(const Tensor& probs, int64_t num_samples, Generator& gen, bool replacement) {
   if (probs.dim() != 1 && probs.dim() != 2) {
-    throw Error(str("multinomial: expected a 1-D or 2-D tensor of weights, got shape ",
-                    probs.shape()));
+    throw Error(
+        str("multinomial: expected a 1-D or 2-D tensor of weights, got shape ", probs.shape()));
   }
   if (num_samples < 0) throw Error(str("multinomial: num_samples must be >= 0, got ", num_samples));
   const Tensor w = probs.to(Dtype::Float64).contiguous().reshape(Shape{-1, probs.size(-1)});

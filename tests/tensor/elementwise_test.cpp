@@ -63,8 +63,10 @@ TEST(Broadcast, ShapesFollowNumPyRules) {
   EXPECT_EQ(broadcast_shapes({5, 1, 4}, {3, 1}), Shape({5, 3, 4}));
   EXPECT_EQ(broadcast_shapes({0}, {1}), Shape({0}));
   EXPECT_EQ(broadcast_shapes({2, 0}, {2, 1}), Shape({2, 0}));
-  expect_error([] { broadcast_shapes({3}, {4}, "add"); }, "add: shapes [3] and [4] cannot be broadcast");
-  expect_error([] { broadcast_shapes({0}, {2}); }, "broadcast: shapes [0] and [2] cannot be broadcast");
+  expect_error([] { broadcast_shapes({3}, {4}, "add"); },
+               "add: shapes [3] and [4] cannot be broadcast");
+  expect_error([] { broadcast_shapes({0}, {2}); },
+               "broadcast: shapes [0] and [2] cannot be broadcast");
 }
 
 TEST(Broadcast, ColumnTimesRowMakesAMatrix) {
@@ -102,7 +104,11 @@ TEST(Broadcast, StridedOperandsAreReadCorrectly) {
 }
 
 TEST(Elementwise, MismatchErrorsNameTheOpAndBothShapes) {
-  expect_error([] { zeros({2, 3}) + zeros({4}); }, "add: shapes [2, 3] and [4] cannot be broadcast");
+  expect_error(
+      [] {
+        zeros({2, 3}) + zeros({4});
+      },
+      "add: shapes [2, 3] and [4] cannot be broadcast");
   expect_error([] { zeros({2}) * zeros({3}); }, "mul: shapes [2] and [3] cannot be broadcast");
   expect_error([] { sub(zeros({2}), zeros({3})); }, "sub: shapes [2] and [3] cannot be broadcast");
   expect_error([] { zeros({2}) + zeros({2}, Dtype::Float64); },
@@ -129,9 +135,10 @@ TEST(Unary, MathFunctions) {
 
 TEST(Unary, SoftplusAndSigmoidAreStableAtExtremes) {
   Tensor x = tensor({-1000, -20, 0, 20, 1000}, Dtype::Float64);
-  expect_tensor(softplus(x), {5}, {0, std::log1p(std::exp(-20.0)), std::log(2.0),
-                                   20 + std::log1p(std::exp(-20.0)), 1000},
-                1e-12);
+  expect_tensor(
+      softplus(x), {5},
+      {0, std::log1p(std::exp(-20.0)), std::log(2.0), 20 + std::log1p(std::exp(-20.0)), 1000},
+      1e-12);
   expect_tensor(sigmoid(x), {5}, {0, 1 / (1 + std::exp(20.0)), 0.5, 1 / (1 + std::exp(-20.0)), 1},
                 1e-15);
   const std::vector<double> s = softplus(tensor({100.f})).tolist();
@@ -210,18 +217,21 @@ TEST(Compare, LogicalOpsNeedBoolMasks) {
   expect_tensor(logical_or(p, q), {4}, {1, 1, 1, 0});
   expect_tensor(logical_not(p), {4}, {0, 0, 1, 1});
   expect_tensor(eq(p, q), {4}, {1, 0, 0, 1});
-  expect_error([] { logical_not(zeros({2})); }, "logical_not: expected a bool mask, got float32 of shape [2]");
+  expect_error([] { logical_not(zeros({2})); },
+               "logical_not: expected a bool mask, got float32 of shape [2]");
 }
 
 TEST(Where, SelectsAndBroadcastsAllThree) {
   Tensor cond = gt(tensor({1, -1}).unsqueeze(1), 0.0);  // (2, 1)
-  Tensor a = tensor({1, 2, 3});                // (3)
+  Tensor a = tensor({1, 2, 3});                         // (3)
   Tensor b = scalar(0);
   expect_tensor(where(cond, a, b), {2, 3}, {1, 2, 3, 0, 0, 0});
   expect_tensor(where(lt(a, 2.0), a * 10, a), {3}, {10, 2, 3});
-  expect_error([&] { where(cond, a, zeros({2})); }, "where: shapes [3] and [2] cannot be broadcast");
+  expect_error([&] { where(cond, a, zeros({2})); },
+               "where: shapes [3] and [2] cannot be broadcast");
   expect_error([&] { where(a, a, a); }, "where: expected a bool mask, got float32");
-  expect_error([&] { where(cond, a, zeros({3}, Dtype::Float64)); }, "where: dtypes float32 and float64 differ");
+  expect_error([&] { where(cond, a, zeros({3}, Dtype::Float64)); },
+               "where: dtypes float32 and float64 differ");
 }
 
 TEST(MaskedFill, WritesValueWhereMaskAndCopies) {
@@ -230,10 +240,16 @@ TEST(MaskedFill, WritesValueWhereMaskAndCopies) {
   Tensor out = masked_fill(a, mask, -1e9);
   expect_tensor(out, {2, 2}, {1, -1e9, 3, -1e9});
   EXPECT_EQ(a.at({0, 1}), 2);  // the input is untouched
-  expect_error([&] { masked_fill(a, from_vector(std::vector<bool>{true, false, true}), 0); },
-               "masked_fill: mask of shape [3] cannot be broadcast to [2, 2]");
-  expect_error([&] { masked_fill(a, from_vector(std::vector<bool>{true}, {1, 1, 1}), 0); },
-               "masked_fill: mask of shape [1, 1, 1] cannot be broadcast to [2, 2]");
+  expect_error(
+      [&] {
+        masked_fill(a, from_vector(std::vector<bool>{true, false, true}), 0);
+      },
+      "masked_fill: mask of shape [3] cannot be broadcast to [2, 2]");
+  expect_error(
+      [&] {
+        masked_fill(a, from_vector(std::vector<bool>{true}, {1, 1, 1}), 0);
+      },
+      "masked_fill: mask of shape [1, 1, 1] cannot be broadcast to [2, 2]");
 }
 
 TEST(Compare, AllcloseAndEqual) {

@@ -21,9 +21,8 @@ TEST(Generator, SplitMix64MatchesTheReferenceStream) {
   // Reference outputs of splitmix64 seeded with 1234567 (Steele, Lea & Flood; as published
   // with Vigna's C reference implementation's test suites).
   uint64_t x = 1234567;
-  const uint64_t want[] = {6457827717110365317ULL, 3203168211198807973ULL,
-                           9817491932198370423ULL, 4593380528125082431ULL,
-                           16408922859458223821ULL};
+  const uint64_t want[] = {6457827717110365317ULL, 3203168211198807973ULL, 9817491932198370423ULL,
+                           4593380528125082431ULL, 16408922859458223821ULL};
   for (uint64_t w : want) EXPECT_EQ(internal::splitmix64(x), w);
 }
 
@@ -69,8 +68,10 @@ TEST(Generator, StateRoundTripsThroughArrayAndHexString) {
   r2.set_state_string(hex);
   EXPECT_EQ(r1.next_u64(), x);
   EXPECT_EQ(r2.next_u64(), x);
-  expect_error([&] { r1.set_state_string("12"); }, "set_state_string: expected 64 hex digits, got 2");
-  expect_error([&] { r1.set_state_string(std::string(63, '0') + "g"); }, "invalid hex digit 'g' at position 63");
+  expect_error([&] { r1.set_state_string("12"); },
+               "set_state_string: expected 64 hex digits, got 2");
+  expect_error([&] { r1.set_state_string(std::string(63, '0') + "g"); },
+               "invalid hex digit 'g' at position 63");
   expect_error([&] { r1.set_state({0, 0, 0, 0}); }, "the all-zero state is invalid");
 }
 
@@ -150,7 +151,8 @@ TEST(RandomTensors, BernoulliFollowsProbabilities) {
   Tensor b = bernoulli(p, gen);
   EXPECT_EQ(b.dtype(), Dtype::Float64);
   EXPECT_NEAR(mean(b).item(), 0.25, 0.03);
-  expect_error([&] { bernoulli(tensor({1.5}), gen); }, "bernoulli: probabilities must be in [0, 1], got 1.5");
+  expect_error([&] { bernoulli(tensor({1.5}), gen); },
+               "bernoulli: probabilities must be in [0, 1], got 1.5");
   testing::expect_tensor(bernoulli(tensor({0, 1}), gen), {2}, {0, 1});
 }
 
@@ -168,10 +170,18 @@ TEST(RandomTensors, MultinomialWithAndWithoutReplacement) {
   std::vector<double> v = perm.tolist();
   std::sort(v.begin(), v.end());
   EXPECT_EQ(v, (std::vector<double>{0, 1, 2, 3}));
-  expect_error([&] { multinomial(tensor({0, 1}), 2, gen); },
-               "multinomial: cannot draw 2 samples without replacement from 1 categories");
-  expect_error([&] { multinomial(tensor({-1, 1}), 1, gen); }, "multinomial: weights must be finite and non-negative, got -1");
-  expect_error([&] { multinomial(zeros({2}), 1, gen); }, "multinomial: the weights of a row sum to zero");
+  expect_error(
+      [&] {
+        multinomial(tensor({0, 1}), 2, gen);
+      },
+      "multinomial: cannot draw 2 samples without replacement from 1 categories");
+  expect_error(
+      [&] {
+        multinomial(tensor({-1, 1}), 1, gen);
+      },
+      "multinomial: weights must be finite and non-negative, got -1");
+  expect_error([&] { multinomial(zeros({2}), 1, gen); },
+               "multinomial: the weights of a row sum to zero");
 }
 
 TEST(RandomTensors, RandpermIsAPermutation) {

@@ -24,12 +24,22 @@ TEST(Gather, PicksAlongADim) {
 
 TEST(Gather, ChecksIndexDtypeShapeAndRange) {
   Tensor q = zeros({2, 3});
-  expect_error([&] { gather(q, 1, idx({3, 0}, {2, 1})); },
-               "gather: index 3 is out of bounds for dim 1 with size 3 (shape [2, 3])");
+  expect_error(
+      [&] {
+        gather(q, 1, idx({3, 0}, {2, 1}));
+      },
+      "gather: index 3 is out of bounds for dim 1 with size 3 (shape [2, 3])");
   expect_error([&] { gather(q, 1, idx({-1, 0}, {2, 1})); }, "gather: index -1 is out of bounds");
-  expect_error([&] { gather(q, 1, zeros({2, 1})); }, "gather: index must be int64, got float32 of shape [2, 1]");
-  expect_error([&] { gather(q, 1, idx({0, 0, 0}, {3, 1})); },
-               "gather: index of shape [3, 1] does not fit input of shape [2, 3] along dim 1");
+  expect_error(
+      [&] {
+        gather(q, 1, zeros({2, 1}));
+      },
+      "gather: index must be int64, got float32 of shape [2, 1]");
+  expect_error(
+      [&] {
+        gather(q, 1, idx({0, 0, 0}, {3, 1}));
+      },
+      "gather: index of shape [3, 1] does not fit input of shape [2, 3] along dim 1");
 }
 
 TEST(ScatterAdd, AccumulatesRepeatedIndices) {
@@ -43,10 +53,16 @@ TEST(ScatterAdd, AccumulatesRepeatedIndices) {
   expect_tensor(g, {2, 3}, {0, 0, 1, 1, 0, 0});
   expect_tensor(scatter_add(zeros({3}), 0, idx({2, 2}, {2}), src.select(0, 0).narrow(0, 0, 2)), {3},
                 {0, 0, 3});
-  expect_error([&] { scatter_add(base, 0, idx({2}, {1, 1}), ones({1, 1})); },
-               "scatter_add: index 2 is out of bounds for dim 0 with size 2");
-  expect_error([&] { scatter_add(base, 1, idx({0, 0}, {1, 2}), ones({1, 1})); },
-               "scatter_add: src of shape [1, 1] is smaller than index of shape [1, 2]");
+  expect_error(
+      [&] {
+        scatter_add(base, 0, idx({2}, {1, 1}), ones({1, 1}));
+      },
+      "scatter_add: index 2 is out of bounds for dim 0 with size 2");
+  expect_error(
+      [&] {
+        scatter_add(base, 1, idx({0, 0}, {1, 2}), ones({1, 1}));
+      },
+      "scatter_add: src of shape [1, 1] is smaller than index of shape [1, 2]");
 }
 
 TEST(IndexSelect, CopiesSlabs) {
@@ -56,7 +72,11 @@ TEST(IndexSelect, CopiesSlabs) {
   expect_tensor(index_select(a, 0, idx({}, {0})), {0, 2}, {});
   expect_error([&] { index_select(a, 0, idx({3}, {1})); },
                "index_select: index 3 is out of bounds for dim 0 with size 3 (shape [3, 2])");
-  expect_error([&] { index_select(a, 0, idx({0, 1}, {1, 2})); }, "index_select: index must be 1-D, got shape [1, 2]");
+  expect_error(
+      [&] {
+        index_select(a, 0, idx({0, 1}, {1, 2}));
+      },
+      "index_select: index must be 1-D, got shape [1, 2]");
 }
 
 TEST(OneHot, EncodesClasses) {
@@ -64,7 +84,8 @@ TEST(OneHot, EncodesClasses) {
   EXPECT_EQ(h.dtype(), Dtype::Float32);
   expect_tensor(h, {2, 3}, {0, 0, 1, 1, 0, 0});
   expect_tensor(one_hot(idx({1}, {1, 1}), 2, Dtype::Int64), {1, 1, 2}, {0, 1});
-  expect_error([] { one_hot(idx({3}, {1}), 3); }, "one_hot: index 3 is out of bounds for dim 0 with size 3");
+  expect_error([] { one_hot(idx({3}, {1}), 3); },
+               "one_hot: index 3 is out of bounds for dim 0 with size 3");
   expect_error([] { one_hot(idx({0}, {1}), 0); }, "one_hot: num_classes must be positive, got 0");
 }
 

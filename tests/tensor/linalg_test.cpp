@@ -45,12 +45,12 @@ TEST(Matmul, TransposedOperandsNeedNoCopyAndGiveTheSameResult) {
     // A sliced operand (row stride larger than its width) is mapped in place too.
     Tensor big = randn({7, 9}, gen, dtype);
     Tensor sl = big.narrow(1, 2, 5);  // (7, 5), stride (9, 1)
-    EXPECT_TRUE(allclose(matmul(sl.t(), b.t()).to(Dtype::Float64), naive_mm(sl.t(), b.t()),
-                         1e-4, 1e-5));
+    EXPECT_TRUE(
+        allclose(matmul(sl.t(), b.t()).to(Dtype::Float64), naive_mm(sl.t(), b.t()), 1e-4, 1e-5));
     // Stride-2 columns force the copy path.
     Tensor st = big.slice(1, 0, 9, 2);  // (7, 5), stride (9, 2)
-    EXPECT_TRUE(allclose(matmul(st.t(), b.t()).to(Dtype::Float64), naive_mm(st.t(), b.t()),
-                         1e-4, 1e-5));
+    EXPECT_TRUE(
+        allclose(matmul(st.t(), b.t()).to(Dtype::Float64), naive_mm(st.t(), b.t()), 1e-4, 1e-5));
   }
 }
 
@@ -64,7 +64,7 @@ TEST(Matmul, OneDimensionalOperandsFollowTorch) {
 }
 
 TEST(Matmul, BatchedWithBroadcastBatchDims) {
-  Tensor a = arange(12).reshape({2, 2, 3});  // (2, 2, 3)
+  Tensor a = arange(12).reshape({2, 2, 3});     // (2, 2, 3)
   Tensor w = tensor({{1, 0}, {0, 1}, {1, 1}});  // (3, 2), broadcast over the batch
   Tensor out = matmul(a, w);
   ASSERT_EQ(out.shape(), Shape({2, 2, 2}));
@@ -93,20 +93,45 @@ TEST(Matmul, EmptyDimsGiveZerosOrEmpty) {
 }
 
 TEST(Matmul, ErrorsNameBothShapes) {
-  expect_error([] { matmul(zeros({3, 4}), zeros({5, 2})); },
-               "matmul: shapes [3, 4] and [5, 2] cannot be multiplied");
-  expect_error([] { mm(zeros({3}), zeros({3, 2})); }, "mm: shapes [3] and [3, 2] cannot be multiplied");
-  expect_error([] { bmm(zeros({2, 3, 4}), zeros({3, 4, 5})); },
-               "bmm: shapes [2, 3, 4] and [3, 4, 5] cannot be multiplied");
-  expect_error([] { matmul(zeros({2, 3, 4}), zeros({3, 4, 5})); },
-               "matmul: shapes [2, 3, 4] and [3, 4, 5] cannot be multiplied");
-  expect_error([] { matmul(scalar(1), zeros({2})); }, "matmul: shapes [] and [2] cannot be multiplied");
-  expect_error([] { matmul(zeros({2, 2}), zeros({2, 2}, Dtype::Float64)); },
-               "matmul: dtypes float32 and float64 differ (shapes [2, 2] and [2, 2])");
-  expect_error([] { matmul(zeros({2, 2}, Dtype::Int64), zeros({2, 2}, Dtype::Int64)); },
-               "matmul: expected a floating tensor (float32 or float64), got int64");
-  expect_error([] { dot(zeros({2}), zeros({3})); }, "dot: expected 1-D tensors of equal length, got shapes [2] and [3]");
-  expect_error([] { outer(zeros({2, 1}), zeros({3})); }, "outer: expected 1-D tensors, got shapes [2, 1] and [3]");
+  expect_error(
+      [] {
+        matmul(zeros({3, 4}), zeros({5, 2}));
+      },
+      "matmul: shapes [3, 4] and [5, 2] cannot be multiplied");
+  expect_error(
+      [] {
+        mm(zeros({3}), zeros({3, 2}));
+      },
+      "mm: shapes [3] and [3, 2] cannot be multiplied");
+  expect_error(
+      [] {
+        bmm(zeros({2, 3, 4}), zeros({3, 4, 5}));
+      },
+      "bmm: shapes [2, 3, 4] and [3, 4, 5] cannot be multiplied");
+  expect_error(
+      [] {
+        matmul(zeros({2, 3, 4}), zeros({3, 4, 5}));
+      },
+      "matmul: shapes [2, 3, 4] and [3, 4, 5] cannot be multiplied");
+  expect_error([] { matmul(scalar(1), zeros({2})); },
+               "matmul: shapes [] and [2] cannot be multiplied");
+  expect_error(
+      [] {
+        matmul(zeros({2, 2}), zeros({2, 2}, Dtype::Float64));
+      },
+      "matmul: dtypes float32 and float64 differ (shapes [2, 2] and [2, 2])");
+  expect_error(
+      [] {
+        matmul(zeros({2, 2}, Dtype::Int64), zeros({2, 2}, Dtype::Int64));
+      },
+      "matmul: expected a floating tensor (float32 or float64), got int64");
+  expect_error([] { dot(zeros({2}), zeros({3})); },
+               "dot: expected 1-D tensors of equal length, got shapes [2] and [3]");
+  expect_error(
+      [] {
+        outer(zeros({2, 1}), zeros({3}));
+      },
+      "outer: expected 1-D tensors, got shapes [2, 1] and [3]");
 }
 
 TEST(Gemm, AccumulatesWithAlphaBetaAndTransposes) {
@@ -117,7 +142,8 @@ TEST(Gemm, AccumulatesWithAlphaBetaAndTransposes) {
   gemm(a, false, b, true, out, 2.0, 0.5);  // out = 0.5 * 1 + 2 * a @ b^T
   Tensor want = naive_mm(a, b.t()) * 2.0 + 0.5;
   EXPECT_TRUE(allclose(out, want, 1e-12, 1e-12));
-  Tensor out2 = full({3, 5}, std::numeric_limits<double>::quiet_NaN(), Dtype::Float64);  // beta = 0 ignores the old contents
+  Tensor out2 = full({3, 5}, std::numeric_limits<double>::quiet_NaN(),
+                     Dtype::Float64);  // beta = 0 ignores the old contents
   Tensor c = randn({4, 5}, gen, Dtype::Float64);
   gemm(a, true, c, false, out2);  // (3, 4) @ (4, 5)
   EXPECT_TRUE(allclose(out2, naive_mm(a.t(), c), 1e-12, 1e-12));
@@ -131,16 +157,28 @@ TEST(Gemm, AccumulatesWithAlphaBetaAndTransposes) {
 
 TEST(Gemm, ChecksShapesOfOperandsAndOut) {
   Tensor out = zeros({4, 5});
-  expect_error([&] { gemm(zeros({4, 3}), false, zeros({5, 3}), false, out); },
-               "gemm: shapes [4, 3] and [5, 3] cannot be multiplied");
-  expect_error([&] { gemm(zeros({4, 3}), true, zeros({5, 3}), true, out); },
-               "gemm: shapes [4, 3]^T and [5, 3]^T cannot be multiplied");
+  expect_error(
+      [&] {
+        gemm(zeros({4, 3}), false, zeros({5, 3}), false, out);
+      },
+      "gemm: shapes [4, 3] and [5, 3] cannot be multiplied");
+  expect_error(
+      [&] {
+        gemm(zeros({4, 3}), true, zeros({5, 3}), true, out);
+      },
+      "gemm: shapes [4, 3]^T and [5, 3]^T cannot be multiplied");
   Tensor wrong = zeros({5, 4});
-  expect_error([&] { gemm(zeros({4, 3}), false, zeros({5, 3}), true, wrong); },
-               "gemm: out must be a contiguous tensor of shape [4, 5], got shape [5, 4]");
+  expect_error(
+      [&] {
+        gemm(zeros({4, 3}), false, zeros({5, 3}), true, wrong);
+      },
+      "gemm: out must be a contiguous tensor of shape [4, 5], got shape [5, 4]");
   Tensor strided = zeros({5, 4}).t();
-  expect_error([&] { gemm(zeros({4, 3}), false, zeros({5, 3}), true, strided); },
-               "got shape [4, 5] (non-contiguous)");
+  expect_error(
+      [&] {
+        gemm(zeros({4, 3}), false, zeros({5, 3}), true, strided);
+      },
+      "got shape [4, 5] (non-contiguous)");
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ TEST(Reduce, SumAlongEveryDimWithKeepdim) {
   Tensor b = arange(24).reshape({2, 3, 4});
   expect_tensor(sum(b, 1), {2, 4}, {12, 15, 18, 21, 48, 51, 54, 57});
   expect_tensor(sum(scalar(3), 0), {}, {3});
-  expect_error([&] { sum(kA, 2); }, "sum: dim 2 out of range for a tensor of rank 2 (expected in [-2, 1])");
+  expect_error([&] { sum(kA, 2); },
+               "sum: dim 2 out of range for a tensor of rank 2 (expected in [-2, 1])");
 }
 
 TEST(Reduce, SumOfMasksAndIntegersIsInt64) {
@@ -101,7 +102,8 @@ TEST(Reduce, EmptyTensors) {
   expect_tensor(sum(zeros({0, 3}), 1), {0}, {});
   EXPECT_TRUE(std::isnan(mean(zeros({0})).item()));
   expect_tensor(max(zeros({0, 3}), 1).first, {0}, {});
-  expect_error([] { max(zeros({0})); }, "max: cannot reduce over an empty dim of a tensor of shape [0]");
+  expect_error([] { max(zeros({0})); },
+               "max: cannot reduce over an empty dim of a tensor of shape [0]");
   expect_error([] { argmax(zeros({0, 3}), 0); }, "argmax: cannot reduce over an empty dim");
 }
 
@@ -112,14 +114,14 @@ TEST(Softmax, RowsSumToOneAndMatchTheDefinition) {
                 {std::exp(1.0) / z, std::exp(2.0) / z, std::exp(3.0) / z, 1. / 3, 1. / 3, 1. / 3},
                 1e-12);
   expect_tensor(log_softmax(x, -1), {2, 3},
-                {1 - std::log(z), 2 - std::log(z), 3 - std::log(z), -std::log(3.0),
-                 -std::log(3.0), -std::log(3.0)},
+                {1 - std::log(z), 2 - std::log(z), 3 - std::log(z), -std::log(3.0), -std::log(3.0),
+                 -std::log(3.0)},
                 1e-12);
   expect_tensor(logsumexp(x, 1), {2}, {std::log(z), std::log(3.0)}, 1e-12);
-  expect_tensor(logsumexp(x, 0, true), {1, 3},
-                {std::log(std::exp(1.0) + 1), std::log(std::exp(2.0) + 1),
-                 std::log(std::exp(3.0) + 1)},
-                1e-12);
+  expect_tensor(
+      logsumexp(x, 0, true), {1, 3},
+      {std::log(std::exp(1.0) + 1), std::log(std::exp(2.0) + 1), std::log(std::exp(3.0) + 1)},
+      1e-12);
   expect_tensor(softmax(x, 0), {2, 3},
                 {std::exp(1.0) / (std::exp(1.0) + 1), std::exp(2.0) / (std::exp(2.0) + 1),
                  std::exp(3.0) / (std::exp(3.0) + 1), 1 / (std::exp(1.0) + 1),
@@ -144,7 +146,11 @@ TEST(SumTo, ReducesBroadcastDims) {
   EXPECT_TRUE(sum_to(g, {2, 3, 4}).shares_storage(g));
   expect_tensor(sum_to(g.permute({2, 1, 0}), {4, 1, 1}), {4, 1, 1}, {60, 66, 72, 78});
   expect_error([&] { sum_to(g, {5}); }, "sum_to: shapes [5] and [2, 3, 4] cannot be broadcast");
-  expect_error([&] { sum_to(g, {1, 2, 3, 4}); }, "sum_to: shape [2, 3, 4] cannot be summed to [1, 2, 3, 4]");
+  expect_error(
+      [&] {
+        sum_to(g, {1, 2, 3, 4});
+      },
+      "sum_to: shape [2, 3, 4] cannot be summed to [1, 2, 3, 4]");
 }
 
 }  // namespace

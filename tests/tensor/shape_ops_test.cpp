@@ -23,9 +23,17 @@ TEST(Cat, JoinsAlongAnyDim) {
 
 TEST(Cat, ErrorsNameTheOffendingTensor) {
   Tensor a = zeros({2, 2});
-  expect_error([&] { cat({a, zeros({2, 3})}); },
-               "cat: tensor 1 has shape [2, 3] and dtype float32, expected [2, 2] (float32) except in dim 0");
-  expect_error([&] { cat({a, zeros({2, 2}, Dtype::Float64)}); }, "cat: tensor 1 has shape [2, 2] and dtype float64");
+  expect_error(
+      [&] {
+        cat({a, zeros({2, 3})});
+      },
+      "cat: tensor 1 has shape [2, 3] and dtype float32, expected [2, 2] (float32) except in dim "
+      "0");
+  expect_error(
+      [&] {
+        cat({a, zeros({2, 2}, Dtype::Float64)});
+      },
+      "cat: tensor 1 has shape [2, 2] and dtype float64");
   expect_error([] { cat({}); }, "cat: expected a non-empty list of tensors");
   expect_error([] { cat({scalar(1)}); }, "cat: zero-dimensional tensors cannot be concatenated");
   expect_error([&] { cat({a}, 2); }, "cat: dim 2 out of range");
@@ -38,8 +46,11 @@ TEST(Stack, AddsANewDim) {
   expect_tensor(stack({a, b}, 1), {2, 2}, {1, 3, 2, 4});
   expect_tensor(stack({a, b}, -1), {2, 2}, {1, 3, 2, 4});
   expect_tensor(stack({scalar(1), scalar(2)}), {2}, {1, 2});
-  expect_error([&] { stack({a, tensor({1, 2, 3})}); },
-               "stack: tensor 1 has shape [3], expected [2] like tensor 0");
+  expect_error(
+      [&] {
+        stack({a, tensor({1, 2, 3})});
+      },
+      "stack: tensor 1 has shape [3], expected [2] like tensor 0");
 }
 
 TEST(Split, ReturnsViews) {

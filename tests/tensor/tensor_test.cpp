@@ -97,8 +97,16 @@ TEST(Tensor, CopyBroadcastsAndConverts) {
   Tensor dst = zeros({2, 3}, Dtype::Float64);
   dst.copy_(tensor({1, 2, 3}));
   expect_tensor(dst, {2, 3}, {1, 2, 3, 1, 2, 3});
-  expect_error([&] { dst.copy_(tensor({1, 2})); }, "copy_: shape [2] cannot be broadcast to [2, 3]");
-  expect_error([&] { dst.copy_(zeros({4, 3})); }, "copy_: shape [4, 3] cannot be broadcast to [2, 3]");
+  expect_error(
+      [&] {
+        dst.copy_(tensor({1, 2}));
+      },
+      "copy_: shape [2] cannot be broadcast to [2, 3]");
+  expect_error(
+      [&] {
+        dst.copy_(zeros({4, 3}));
+      },
+      "copy_: shape [4, 3] cannot be broadcast to [2, 3]");
 }
 
 TEST(Tensor, CopyFromAnOverlappingViewReadsTheOldValues) {
@@ -134,7 +142,11 @@ TEST(Tensor, AddInPlaceOfItselfDoubles) {
 TEST(Tensor, InPlaceErrorsNameShapesAndDtypes) {
   Tensor a = zeros({2, 3});
   expect_error([&] { a.add_(zeros({3, 3})); }, "add_: shape [3, 3] cannot be broadcast to [2, 3]");
-  expect_error([&] { a.add_(zeros({1, 3, 1})); }, "add_: shape [1, 3, 1] cannot be broadcast to [2, 3]");
+  expect_error(
+      [&] {
+        a.add_(zeros({1, 3, 1}));
+      },
+      "add_: shape [1, 3, 1] cannot be broadcast to [2, 3]");
   expect_error([&] { a.mul_(zeros({3}, Dtype::Float64)); },
                "mul_: dtypes float32 and float64 differ (shapes [2, 3] and [3])");
 }
@@ -173,8 +185,11 @@ TEST(Creation, FromVectorAndInitializerLists) {
   expect_tensor(b, {2}, {1, 0});
   expect_tensor(tensor({{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}), {2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
   EXPECT_EQ(tensor({1, 2}, Dtype::Float64).dtype(), Dtype::Float64);
-  expect_error([] { from_vector(std::vector<float>{1, 2, 3}, {2, 2}); },
-               "from_vector: 3 values do not fill shape [2, 2] (4 elements)");
+  expect_error(
+      [] {
+        from_vector(std::vector<float>{1, 2, 3}, {2, 2});
+      },
+      "from_vector: 3 values do not fill shape [2, 2] (4 elements)");
   expect_error([] { tensor({{1, 2}, {3}}); }, "tensor: rows of different lengths (2 and 1)");
 }
 

@@ -39,13 +39,20 @@ TEST(View, ReshapeOfTransposeCopiesButViewOfCompatibleStridesDoesNot) {
 
 TEST(View, ReshapeErrorsNameTheShape) {
   Tensor a = arange(6);
-  expect_error([&] { a.reshape({4, -1}); }, "reshape: shape [4, -1] is invalid for input of size 6");
+  expect_error(
+      [&] {
+        a.reshape({4, -1});
+      },
+      "reshape: shape [4, -1] is invalid for input of size 6");
   expect_error([&] { a.reshape({-1, -1}); }, "reshape: only one dimension can be -1");
   expect_error([&] { a.view({5}); }, "view: shape [5] is invalid for input of size 6");
   expect_tensor(zeros({0, 3}).reshape({3, 0, 5}).reshape({0}), {0}, {});
   // -1 cannot be inferred next to a 0 (any size would do), as in PyTorch.
-  expect_error([] { zeros({0, 3}).reshape({3, -1, 0}); },
-               "reshape: shape [3, -1, 0] is invalid for input of size 0");
+  expect_error(
+      [] {
+        zeros({0, 3}).reshape({3, -1, 0});
+      },
+      "reshape: shape [3, -1, 0] is invalid for input of size 0");
 }
 
 TEST(View, FlattenSqueezeUnsqueeze) {
@@ -78,7 +85,11 @@ TEST(View, TransposeAndPermuteAlias) {
   EXPECT_EQ(t.at({1, 2, 0}), a.at({0, 2, 1}));
   EXPECT_EQ(permute(a, {0, 1, 2}).tolist(), a.tolist());
   expect_error([&] { a.permute({0, 0, 1}); }, "permute: dims [0, 0, 1] repeat dim 0");
-  expect_error([&] { a.permute({0, 1}); }, "permute: dims [0, 1] do not match a tensor of shape [2, 3, 4]");
+  expect_error(
+      [&] {
+        a.permute({0, 1});
+      },
+      "permute: dims [0, 1] do not match a tensor of shape [2, 3, 4]");
   expect_error([&] { a.t(); }, "t: expected a tensor of rank <= 2, got shape [2, 3, 4]");
   EXPECT_EQ(arange(3).t().shape(), Shape({3}));
 }
@@ -94,7 +105,8 @@ TEST(View, NarrowSliceSelect) {
   expect_tensor(a.select(0, 1).select(0, 2), {}, {6});
   a.slice(1, 0, 4, 3).fill_(-1);
   expect_tensor(a.select(0, 0), {4}, {-1, 1, 2, -1});
-  expect_error([&] { a.narrow(1, 3, 2); }, "narrow: start 3 and length 2 out of range for dim 1 of shape [3, 4]");
+  expect_error([&] { a.narrow(1, 3, 2); },
+               "narrow: start 3 and length 2 out of range for dim 1 of shape [3, 4]");
   expect_error([&] { a.select(0, 3); }, "select: index 3 out of range for dim 0 of shape [3, 4]");
   expect_error([&] { a.slice(0, 0, 2, 0); }, "slice: step must be positive, got 0");
 }
