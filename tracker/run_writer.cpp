@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tracker/internal/chunks.h"
+#include "tracker/internal/reopen.h"
 #include "tracker/internal/rows.h"
 #include "tracker/internal/schema.h"
 
@@ -72,6 +73,21 @@ struct KeyState {
   bool chunk_has_value = false;  // a non-NaN value is in chunk_min/chunk_max
 };
 
+// Folds `p` into the unfinished chunk of `k`; true when the chunk is now whole.
+bool add_to_chunk(KeyState& k, const PendingPoint& p) {
+  if (k.chunk_count == 0) {
+    k.chunk_first = p.step;
+    k.chunk_min = k.chunk_max = p;
+    k.chunk_has_value = false;
+  }
+  if (!std::isnan(p.value)) {
+    if (!k.chunk_has_value || p.value < k.chunk_min.value) k.chunk_min = p;
+    if (!k.chunk_has_value || p.value > k.chunk_max.value) k.chunk_max = p;
+    k.chunk_has_value = true;
+  }
+  return ++k.chunk_count == internal::kChunkPoints;
+}
+
 struct FinalState {
   RunStatus status;
   std::string error;
@@ -116,6 +132,7 @@ struct RunWriter::Impl {
   std::optional<FinalState> final_state;
   std::atomic<std::uint64_t> logged_points{0};
   std::atomic<std::uint64_t> committed_points{0};
+  std::uint64_t dropped_points = 0;
   std::thread thread;
 
   // Writer thread only.
@@ -130,6 +147,8 @@ struct RunWriter::Impl {
   void write_pending(const std::optional<FinalState>& final_state);
   void write_slice(std::size_t end, bool with_meta, const std::optional<FinalState>& fin);
   void add_point(Stmt& insert_metric, Stmt& insert_chunk, const PendingPoint& p);
+  void adopt(internal::ReopenedRun&& reopened);
+  void start();
   void push(const PendingPoint& p) {
     pending.push_back(p);
     ++enqueued;
@@ -144,9 +163,50 @@ RunWriter::RunWriter(const std::string& db_path, const RunSpec& spec, WriterOpti
   auto [id, name] = internal::insert_run(impl_->db, spec);
   impl_->run_id = id;
   impl_->run_name = name;
-  impl_->last_heartbeat = internal::now_seconds();
-  impl_->pending.reserve(options.wake_batch * 2);
-  impl_->thread = std::thread([impl = impl_.get()] { impl->loop(); });
+  impl_->start();
+}
+
+RunWriter::RunWriter(const std::string& db_path, const ReopenSpec& reopen, WriterOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  impl_->db = internal::open_database(db_path, false, options.busy_timeout_ms).db;
+  impl_->run_id = reopen.run_id;
+  impl_->adopt(internal::reopen_run(impl_->db, reopen.run_id, reopen.truncate_after_step,
+                                    kCrashedAfterSeconds));
+  impl_->start();
+}
+
+void RunWriter::Impl::start() {
+  last_heartbeat = internal::now_seconds();
+  pending.reserve(options.wake_batch * 2);
+  thread = std::thread([this] { loop(); });
+}
+
+// The series the run already has become this writer's keys, in the state the writer would have
+// reached had it logged their points itself, so new points extend counts, chunks and the
+// monotonic flag seamlessly.
+void RunWriter::Impl::adopt(internal::ReopenedRun&& reopened) {
+  run_name = std::move(reopened.name);
+  dropped_points = static_cast<std::uint64_t>(reopened.dropped_points);
+  for (internal::ReopenedSeries& s : reopened.series) {
+    auto index = static_cast<std::uint32_t>(key_names.size());
+    key_names.push_back(s.name);
+    key_index.emplace(s.name, index);
+    KeyState k;
+    k.db_id = s.key_id;
+    k.count = s.count;
+    k.first_step = s.first_step;
+    k.last_step = s.last.step;
+    k.last_wall = s.last.wall_time;
+    k.last_value = s.last.value;
+    k.monotonic = s.monotonic;
+    k.chunk_seq = s.chunk_seq;
+    for (const internal::StoredPoint& p : s.tail) {
+      add_to_chunk(k, PendingPoint{index, p.step, p.wall_time, p.value});
+    }
+    keys.push_back(k);
+  }
+  names_snapshot = key_names;
 }
 
 RunWriter::~RunWriter() {
@@ -279,6 +339,7 @@ std::uint64_t RunWriter::logged_points() const {
 std::uint64_t RunWriter::committed_points() const {
   return impl_->committed_points.load(std::memory_order_relaxed);
 }
+std::uint64_t RunWriter::dropped_points() const { return impl_->dropped_points; }
 
 void RunWriter::Impl::loop() {
   const auto interval = std::chrono::milliseconds(options.flush_interval_ms);
@@ -370,17 +431,7 @@ void RunWriter::Impl::add_point(Stmt& insert_metric, Stmt& insert_chunk, const P
   k.last_value = p.value;
   k.dirty = true;
 
-  if (k.chunk_count == 0) {
-    k.chunk_first = p.step;
-    k.chunk_min = k.chunk_max = p;
-    k.chunk_has_value = false;
-  }
-  if (!std::isnan(p.value)) {
-    if (!k.chunk_has_value || p.value < k.chunk_min.value) k.chunk_min = p;
-    if (!k.chunk_has_value || p.value > k.chunk_max.value) k.chunk_max = p;
-    k.chunk_has_value = true;
-  }
-  if (++k.chunk_count == internal::kChunkPoints) {
+  if (add_to_chunk(k, p)) {
     insert_chunk.bind(1, run_id).bind(2, k.db_id).bind(3, k.chunk_seq).bind(4, k.chunk_first);
     insert_chunk.bind(5, p.step).bind(6, k.chunk_count);
     insert_chunk.bind(7, k.chunk_min.step).bind(8, k.chunk_min.wall_time);

@@ -24,6 +24,15 @@ struct WriterOptions {
   int busy_timeout_ms = 10000;
 };
 
+// How RunWriter takes an existing run back for writing (`rein train --resume`).
+struct ReopenSpec {
+  std::int64_t run_id = 0;
+  // Points with a larger step are deleted before writing resumes: they were logged after the
+  // checkpoint training continues from, so the resumed run logs those steps again and a curve
+  // must not double back. nullopt keeps every point.
+  std::optional<std::int64_t> truncate_after_step{};
+};
+
 // A metric name interned by RunWriter::key(); logging through it skips the name lookup.
 struct MetricKey {
   std::uint32_t index = 0;
@@ -40,6 +49,12 @@ class RunWriter {
   // Opens `db_path` (creating it if needed), creates the run from `spec` and starts the writer
   // thread. Throws Error if the database cannot be written (read-only, not a rein file, ...).
   RunWriter(const std::string& db_path, const RunSpec& spec, WriterOptions options = {});
+  // Reopens the run `reopen.run_id`: status back to running under this process (end time and
+  // error cleared), params, tags, artifacts and summary kept, points past
+  // reopen.truncate_after_step deleted; new points append to the same series. Throws Error if
+  // the run does not exist or another live writer still holds it (a crashed, finished, failed
+  // or interrupted run can be reopened).
+  RunWriter(const std::string& db_path, const ReopenSpec& reopen, WriterOptions options = {});
   // Flushes; if finish() was not called the run ends as Failed ("writer closed without finish()"),
   // which is what an exception unwinding through the training loop should leave behind. Never
   // throws: a failure here is only visible as a missing end state.
@@ -75,6 +90,8 @@ class RunWriter {
   // Points logged and points committed so far (for progress lines and tests).
   std::uint64_t logged_points() const;
   std::uint64_t committed_points() const;
+  // Points the reopening constructor deleted (0 for a new run).
+  std::uint64_t dropped_points() const;
 
  private:
   struct Impl;

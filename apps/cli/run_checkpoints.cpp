@@ -11,7 +11,25 @@
 namespace rein::cli {
 
 ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string& db) {
-  if (std::filesystem::is_regular_file(what)) return {what, ""};
+  if (std::filesystem::is_regular_file(what)) {
+    ResolvedCheckpoint out{what, "", std::nullopt};
+    if (!std::filesystem::exists(db)) return out;
+    try {  // finding the run is a courtesy: a file needs no database to be evaluated
+      tracker::Store store(db, {.mode = tracker::OpenMode::ReadOnly});
+      std::error_code ec;
+      for (const tracker::RunInfo& run : store.list_runs()) {
+        for (const tracker::Artifact& art : store.artifacts(run.id)) {
+          if (art.kind == "checkpoint" && std::filesystem::equivalent(art.path, what, ec)) {
+            out.run_name = run.name;
+            out.run_id = run.id;
+            return out;
+          }
+        }
+      }
+    } catch (const std::exception&) {
+    }
+    return out;
+  }
   if (!std::filesystem::exists(db))
     throw Error(str("'", what, "' is neither a checkpoint file nor a run (no database ", db, ")"));
   tracker::Store store(db, {.mode = tracker::OpenMode::ReadOnly});
@@ -28,7 +46,7 @@ ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string
     if (!best || art.step.value_or(-1) >= best->step.value_or(-1)) best = art;
   }
   if (!best) throw Error(str("run '", run.name, "' has no checkpoint file left"));
-  return {best->path, run.name};
+  return {best->path, run.name, run.id};
 }
 
 std::string process_command_line() {

@@ -2,16 +2,20 @@
 // whose latest "checkpoint" artifact is taken. Shared by `rein eval` and `rein train --resume`.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace rein::cli {
 
 struct ResolvedCheckpoint {
   std::string path;
-  std::string run_name;  // empty when given a file
+  std::string run_name;  // the run the checkpoint belongs to; empty when no run records it
+  std::optional<std::int64_t> run_id;
 };
 
-// Throws rein::Error: "eval: 'x' is neither a checkpoint file nor a run in rein.db (...)", or
+// A checkpoint file is looked up among the runs' checkpoint artifacts in `db` (when it exists),
+// so `--resume FILE` also finds its run. Throws rein::Error: "eval: 'x' is neither a checkpoint file nor a run in rein.db (...)", or
 // "run 'x' has no checkpoint".
 ResolvedCheckpoint resolve_checkpoint(const std::string& checkpoint_or_run, const std::string& db);
 

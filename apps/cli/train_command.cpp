@@ -105,9 +105,11 @@ void run_train(const TrainArgs& a) {
   for (const std::string& lib : a.plugins) envs::load_plugin(lib);
   std::optional<rl::Trainer> trainer;
   std::string resumed_from;
+  std::optional<int64_t> resumed_run;  // the run --resume continues in place
   if (!a.resume.empty()) {
     ResolvedCheckpoint ck = resolve_checkpoint(a.resume, a.db);
-    resumed_from = ck.run_name;
+    resumed_from = ck.run_name.empty() ? ck.path : ck.run_name;
+    resumed_run = ck.run_id;
     trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false)));
     std::fprintf(stderr, "resuming %s from %s (step %s)\n",
                  ck.run_name.empty() ? "checkpoint" : ck.run_name.c_str(), ck.path.c_str(),
@@ -135,13 +137,28 @@ void run_train(const TrainArgs& a) {
   for (size_t i = 0; i < a.plugins.size(); ++i)
     spec.params.push_back({"plugin." + std::to_string(i), a.plugins[i]});
   if (!resumed_from.empty()) {
-    // The tracker has no way yet to reopen a finished run for writing; the continuation is a new
-    // run that names its origin.
-    spec.params.push_back({"resumed_from", resumed_from});
     spec.params.push_back({"resumed_at_step", trainer->agent().global_step()});
     spec.tags.push_back("resumed");
   }
-  tracker::RunWriter writer(a.db, spec);
+  std::optional<tracker::RunWriter> opened;
+  if (resumed_run) {
+    // The same run continues: points it logged after the checkpoint's step are dropped, since
+    // training repeats those steps (docs/TRACKER.md, "Resuming a run"). Params are written
+    // again, so a changed total_timesteps shows; the name, start time and command stay.
+    opened.emplace(a.db, tracker::ReopenSpec{.run_id = *resumed_run,
+                                             .truncate_after_step = trainer->agent().global_step()});
+    for (const tracker::Param& p : spec.params) opened->log_param(p.key, p.value);
+    for (const std::string& t : spec.tags) opened->add_tag(t);
+    if (opened->dropped_points() > 0)
+      std::fprintf(stderr, "dropped %s points of run %s logged after step %s\n",
+                   format_count(static_cast<int64_t>(opened->dropped_points())).c_str(),
+                   opened->run_name().c_str(), format_count(trainer->agent().global_step()).c_str());
+  } else {
+    // A checkpoint file no run in --db records: the continuation is a new run naming its origin.
+    if (!resumed_from.empty()) spec.params.push_back({"resumed_from", resumed_from});
+    opened.emplace(a.db, spec);
+  }
+  tracker::RunWriter& writer = *opened;
   TrackerSink sink(writer);
   const std::string ckpt_dir =
       !a.checkpoint_dir.empty()
@@ -169,6 +186,7 @@ void run_train(const TrainArgs& a) {
                  fixed(ev.std_return).c_str(), ev.returns.size());
   };
 
+  const int64_t start_step = trainer->agent().global_step();  // > 0 when resumed
   g_stop = false;
   auto previous = std::signal(SIGINT, on_sigint);
   rl::TrainResult result;
@@ -196,7 +214,9 @@ void run_train(const TrainArgs& a) {
   writer.finish(result.interrupted ? tracker::RunStatus::Interrupted
                                    : tracker::RunStatus::Finished);
 
-  const double sps = result.wall_seconds > 0 ? (result.global_step - 0.0) / result.wall_seconds : 0;
+  const double sps = result.wall_seconds > 0
+                         ? static_cast<double>(result.global_step - start_step) / result.wall_seconds
+                         : 0;
   std::printf("run %s %s: %s steps in %s (%s steps/s)\n", writer.run_name().c_str(),
               result.interrupted ? "interrupted" : "finished",
               format_count(result.global_step).c_str(), format_duration(result.wall_seconds).c_str(),

@@ -1,10 +1,15 @@
 // `rein train` end to end: a short PPO run into a temporary database, then the run, its params,
 // metrics and checkpoint are read back through the tracker; `rein eval` and `--resume` use it.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "tracker/store.h"
 
@@ -71,6 +76,139 @@ TEST(TrainCli, RecordsRunParamsMetricsAndCheckpointInTheTracker) {
   Output resumed = run("train --resume cli-run --steps 6144 --eval-episodes 2 --no-progress --db " + db);
   ASSERT_EQ(resumed.status, 0) << resumed.text;
   EXPECT_NE(resumed.text.find("6,144 steps"), std::string::npos) << resumed.text;
+}
+
+// Steps of one metric of a run, in order.
+std::vector<int64_t> steps_of(rein::tracker::Store& store, int64_t run, const std::string& key) {
+  std::vector<int64_t> out;
+  for (const auto& s : store.series({run}, key, {.max_points = 0}))
+    for (const auto& p : s.points) out.push_back(p.step);
+  return out;
+}
+
+int64_t int_param(rein::tracker::Store& store, int64_t run, const std::string& key) {
+  for (const auto& p : store.params(run))
+    if (p.key == key) return std::get<int64_t>(p.value);
+  return -1;
+}
+
+// One curve: every iteration of the zoo preset (8 envs x 32 steps) logged once, up to `last`.
+void expect_continuous(const std::vector<int64_t>& steps, int64_t last) {
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(steps.front(), 256);
+  EXPECT_EQ(steps.back(), last);
+  for (size_t i = 1; i < steps.size(); ++i) ASSERT_EQ(steps[i] - steps[i - 1], 256) << i;
+}
+
+TEST(TrainCli, ResumeAfterACrashContinuesTheSameRunFromItsLastCheckpoint) {
+  fs::path dir = fresh_dir("cli_resume_crash");
+  std::string db = (dir / "runs.db").string();
+  Output first = run("train ppo CartPole-v1 --steps 4096 --checkpoint-every 2048 --seed 2"
+                     " --eval-episodes 2 --name crash-run --no-progress --db " + db);
+  ASSERT_EQ(first.status, 0) << first.text;
+  int64_t id;
+  {
+    rein::tracker::Store store(db);
+    id = store.resolve_run("crash-run").id;
+    // As if the process had died after the checkpoint at 2,048 but after logging up to 4,096.
+    for (const auto& art : store.artifacts(id))
+      if (art.step && *art.step > 2048) fs::remove(art.path);
+  }
+  Output resumed = run("train --resume crash-run --steps 6144 --eval-episodes 2 --no-progress"
+                       " --db " + db);
+  ASSERT_EQ(resumed.status, 0) << resumed.text;
+  EXPECT_NE(resumed.text.find("logged after step 2,048"), std::string::npos) << resumed.text;
+  EXPECT_NE(resumed.text.find("run crash-run finished: 6,144 steps"), std::string::npos)
+      << resumed.text;
+
+  rein::tracker::Store store(db);
+  ASSERT_EQ(store.list_runs().size(), 1u) << "the resumed run logs into the same run";
+  rein::tracker::RunInfo info = store.resolve_run("crash-run");
+  EXPECT_EQ(info.id, id);
+  EXPECT_EQ(info.status, rein::tracker::RunStatus::Finished);
+  expect_continuous(steps_of(store, id, "train/sps"), 6144);
+  // The evaluation at 4,096 came after the checkpoint training resumed from: gone.
+  EXPECT_EQ(steps_of(store, id, "eval/mean_return"), std::vector<int64_t>{6144});
+  EXPECT_EQ(int_param(store, id, "resumed_at_step"), 2048);
+  EXPECT_EQ(int_param(store, id, "total_timesteps"), 6144);
+}
+
+// Starts `rein ARGS...`, sends it SIGINT once a line containing `trigger` appears, and returns
+// its output and exit status.
+Output run_and_interrupt(const std::vector<std::string>& args, const char* trigger) {
+  std::string bin = std::string(REIN_BINARY_DIR) + "/bin/rein";
+  int fds[2];
+  if (pipe(fds) != 0) return {-1, "pipe failed"};
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> argv{const_cast<char*>("rein")};
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  FILE* in = fdopen(fds[0], "r");
+  std::string text;
+  char line[4096];
+  bool sent = false;
+  while (std::fgets(line, sizeof line, in)) {
+    text += line;
+    if (!sent && std::strstr(line, trigger)) {
+      kill(pid, SIGINT);
+      sent = true;
+    }
+  }
+  std::fclose(in);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
+}
+
+TEST(TrainCli, InterruptedRunResumesIntoTheSameRunAndFinishes) {
+  fs::path dir = fresh_dir("cli_resume_interrupt");
+  std::string db = (dir / "runs.db").string();
+  // The first evaluation (printed from inside the training loop, after Ctrl-C is handled)
+  // triggers the interrupt; 100,000 steps leave plenty of room to stop well before the end.
+  Output first = run_and_interrupt({"train", "ppo", "CartPole-v1", "--steps", "100000",
+                                    "--eval-every", "1024", "--eval-episodes", "1", "--seed", "4",
+                                    "--name", "int-run", "--no-progress", "--db", db},
+                                   "eval at step");
+  ASSERT_EQ(first.status, 0) << first.text;
+  EXPECT_NE(first.text.find("run int-run interrupted"), std::string::npos) << first.text;
+  EXPECT_NE(first.text.find("continue with: rein train --resume int-run"), std::string::npos);
+  int64_t id, stopped;
+  {
+    rein::tracker::Store store(db);
+    rein::tracker::RunInfo info = store.resolve_run("int-run");
+    id = info.id;
+    EXPECT_EQ(info.status, rein::tracker::RunStatus::Interrupted);
+    std::vector<int64_t> steps = steps_of(store, id, "train/sps");
+    ASSERT_FALSE(steps.empty());
+    stopped = steps.back();
+    ASSERT_LT(stopped, 100000);
+  }
+  const int64_t target = stopped + 1024;
+  Output resumed = run("train --resume int-run --steps " + std::to_string(target) +
+                       " --eval-episodes 2 --no-progress --db " + db);
+  ASSERT_EQ(resumed.status, 0) << resumed.text;
+  EXPECT_EQ(resumed.text.find("dropped"), std::string::npos)
+      << "Ctrl-C checkpoints the last step, so nothing is dropped: " << resumed.text;
+
+  rein::tracker::Store store(db);
+  ASSERT_EQ(store.list_runs().size(), 1u);
+  rein::tracker::RunInfo info = store.run(id).value();
+  EXPECT_EQ(info.status, rein::tracker::RunStatus::Finished);
+  EXPECT_FALSE(info.end_time == std::nullopt);
+  expect_continuous(steps_of(store, id, "train/sps"), target);
+  std::vector<int64_t> evals = steps_of(store, id, "eval/mean_return");
+  ASSERT_FALSE(evals.empty());
+  EXPECT_EQ(evals.back(), target);
+  EXPECT_TRUE(std::is_sorted(evals.begin(), evals.end()));
 }
 
 TEST(TrainCli, UserErrorsExitNonZeroWithAMessage) {
