@@ -124,11 +124,6 @@ AxisMap::AxisMap(Range data, double pixel_lo, double pixel_hi, Scale scale)
   k_ = f1 != f0_ ? (pixel_hi - pixel_lo) / (f1 - f0_) : 0.0;
 }
 
-double AxisMap::forward(double value) const {
-  if (scale_ == Scale::Linear) return value;
-  return std::log10(std::max(value, kLogFloor));
-}
-
 double AxisMap::inverse(double f) const { return scale_ == Scale::Linear ? f : std::pow(10.0, f); }
 
 double AxisMap::to_data(double pixel) const {

@@ -3,6 +3,8 @@
 // it is tested without a window (tests/dashboard/plot_math_test.cpp).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -56,8 +58,11 @@ class AxisMap {
   Scale scale() const { return scale_; }
   const Range& data() const { return data_; }
 
-  // The axis transform alone: identity or log10 (clamped at kLogFloor).
-  double forward(double value) const;
+  // The axis transform alone: identity or log10 (clamped at kLogFloor). Inline: the chart's
+  // decimation maps every pyramid block it reads through it.
+  double forward(double value) const {
+    return scale_ == Scale::Linear ? value : std::log10(std::max(value, kLogFloor));
+  }
   double inverse(double f) const;
 
  private:

@@ -41,7 +41,9 @@ TEST(MinMaxLod, TopBlockHoldsTheExtremesOfEveryPoint) {
   s.prepare(d, XAxis::Step, 0.0, 0.0);
   const MinMaxLod& lod = s.lod();
   ASSERT_GE(lod.levels(), 2u);
-  const Block& top = lod.level(lod.levels() - 1).front();
+  const std::size_t k = lod.levels() - 1;
+  ASSERT_EQ(lod.level(k).size(), 1u);
+  const Block top = lod.level(k).block(0, MinMaxLod::block_size(k));
   EXPECT_EQ(top.count, 1000u);
   EXPECT_FLOAT_EQ(top.min, *std::min_element(d.value.begin(), d.value.end()));
   EXPECT_FLOAT_EQ(top.max, *std::max_element(d.value.begin(), d.value.end()));
@@ -65,10 +67,13 @@ TEST(MinMaxLod, AppendingGivesTheSamePyramidAsBuildingAtOnce) {
     const auto& b = live.lod().level(k);
     ASSERT_EQ(a.size(), b.size()) << "level " << k;
     for (std::size_t j = 0; j < a.size(); ++j) {
-      EXPECT_EQ(a[j].min, b[j].min);
-      EXPECT_EQ(a[j].max, b[j].max);
-      EXPECT_EQ(a[j].count, b[j].count);
-      EXPECT_DOUBLE_EQ(a[j].sum, b[j].sum);
+      EXPECT_EQ(a.x0[j], b.x0[j]);
+      EXPECT_EQ(a.min[j], b.min[j]);
+      EXPECT_EQ(a.max[j], b.max[j]);
+      EXPECT_EQ(a.imin[j], b.imin[j]);
+      EXPECT_EQ(a.imax[j], b.imax[j]);
+      EXPECT_EQ(a.count[j], b.count[j]);
+      EXPECT_DOUBLE_EQ(a.sum[j], b.sum[j]);
     }
   }
 }
@@ -140,6 +145,96 @@ TEST(Decimate, ColumnExtremesMatchABruteForceScan) {
     EXPECT_EQ(c.agg.min, mn);
     EXPECT_NEAR(static_cast<double>(a), c.column * 300.0, 300.0);
   }
+}
+
+// decimate() and column_values() read the pyramid's arrays directly; aggregate_columns() is the
+// plain block-by-block reference they must agree with, at every zoom and with gaps (NaN).
+SeriesData noisy_with_gaps(int n) {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise(0.0f, 1.0f);
+  SeriesData d;
+  for (int i = 0; i < n; ++i) {
+    const bool gap = (i / 997) % 7 == 3;  // stretches of NaN, wider than the coarse blocks
+    d.append(2.0 * i, i, gap ? NAN : noise(rng));
+  }
+  return d;
+}
+
+TEST(Decimate, DrawsTheColumnsOfTheReferenceAggregation) {
+  const SeriesData d = noisy_with_gaps(60000);
+  PreparedSeries s;
+  s.prepare(d, XAxis::Step, 0.0, 0.0);
+  const AxisMap ym({-5.0, 5.0}, 300.0, 0.0);
+  for (const Range view : {Range{0.0, 119998.0}, Range{30000.0, 50000.0}, Range{-100.0, 7000.0}}) {
+    for (const int width : {97, 400, 1000}) {
+      const AxisMap xm(view, 5.0, 5.0 + width);
+      std::vector<Column> cols, scratch;
+      aggregate_columns(s.x(), s.y(), s.lod(), xm, width, cols);
+      std::vector<PixelPoint> out;
+      decimate(s.x(), s.y(), s.lod(), xm, ym, width, scratch, out);
+      const auto lo = std::lower_bound(s.x().begin(), s.x().end(), view.min) - s.x().begin();
+      const auto hi = std::upper_bound(s.x().begin(), s.x().end(), view.max) - s.x().begin();
+      if (hi - lo <= 2 * width) continue;  // drawn point for point, not per column
+      std::vector<PixelPoint> want;
+      if (lo > 0 && std::isfinite(s.y()[lo - 1])) {
+        want.push_back({static_cast<float>(xm.to_pixel(s.x()[lo - 1])),
+                        static_cast<float>(ym.to_pixel(s.y()[lo - 1]))});
+      }
+      for (const Column& c : cols) {
+        if (c.agg.count == 0) continue;
+        const float px = static_cast<float>(xm.to_pixel(view.min)) + c.column + 0.5f;
+        const float a = static_cast<float>(ym.to_pixel(c.agg.min));
+        const float b = static_cast<float>(ym.to_pixel(c.agg.max));
+        if (c.agg.imin == c.agg.imax) {
+          want.push_back({px, a});
+        } else if (c.agg.imin < c.agg.imax) {
+          want.push_back({px, a});
+          want.push_back({px, b});
+        } else {
+          want.push_back({px, b});
+          want.push_back({px, a});
+        }
+      }
+      if (static_cast<std::size_t>(hi) < s.size() && std::isfinite(s.y()[hi])) {
+        want.push_back({static_cast<float>(xm.to_pixel(s.x()[hi])),
+                        static_cast<float>(ym.to_pixel(s.y()[hi]))});
+      }
+      ASSERT_EQ(out.size(), want.size()) << "width " << width << " view " << view.min;
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        EXPECT_EQ(out[i].x, want[i].x) << i;
+        EXPECT_EQ(out[i].y, want[i].y) << i;
+      }
+    }
+  }
+}
+
+TEST(ColumnValues, AreTheMeansOfTheReferenceAggregation) {
+  const SeriesData d = noisy_with_gaps(60000);
+  PreparedSeries s;
+  s.prepare(d, XAxis::Step, 0.0, 0.0);
+  const int width = 300;
+  const AxisMap xm({20000.0, 90000.0}, 0.0, width);
+  std::vector<Column> cols, scratch;
+  aggregate_columns(s.x(), s.y(), s.lod(), xm, width, cols);
+  std::vector<float> v;
+  column_values(s.x(), s.y(), s.lod(), xm, width, scratch, v);
+  ASSERT_EQ(v.size(), static_cast<std::size_t>(width));
+  int with_points = 0, carried = 0;
+  float last = NAN;
+  std::size_t k = 0;
+  for (int c = 0; c < width; ++c) {
+    if (k < cols.size() && cols[k].column == c && cols[k].agg.count > 0) {
+      last = static_cast<float>(cols[k].agg.sum / cols[k].agg.count);
+      ++with_points;
+      EXPECT_EQ(v[static_cast<std::size_t>(c)], last) << c;
+    } else if (!std::isnan(last)) {
+      ++carried;  // a gap holds the previous column's mean
+      EXPECT_EQ(v[static_cast<std::size_t>(c)], last) << c;
+    }
+    if (k < cols.size() && cols[k].column == c) ++k;
+  }
+  EXPECT_GT(with_points, 200);
+  EXPECT_GT(carried, 10);
 }
 
 TEST(Decimate, SparseDataIsDrawnPointForPoint) {
