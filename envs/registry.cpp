@@ -76,6 +76,47 @@ const Registry::Entry& Registry::find(std::string_view id) const {
   throw Error(str("make: unknown env id '", id, "' (", hint, "see: rein envs list)"));
 }
 
+const Registry::Scheme* Registry::find_scheme(std::string_view id) const {
+  const size_t sep = id.find("://");
+  if (sep == std::string_view::npos || sep == 0) return nullptr;
+  for (const auto& e : entries_) {
+    if (e.spec.id == id) return nullptr;  // an exact registration wins
+  }
+  const std::string_view scheme = id.substr(0, sep);
+  for (const auto& s : schemes_) {
+    if (s.name == scheme) return &s;
+  }
+  std::string handled;
+  for (const auto& s : schemes_) handled += (handled.empty() ? "" : ", ") + s.name + "://";
+  throw Error(str("make: env id '", id, "' has the scheme '", scheme,
+                  "://', which this program does not handle (",
+                  handled.empty() ? std::string("it handles none") : "it handles " + handled,
+                  "; remote:// ids need a program linked with rein_remote)"));
+}
+
+void Registry::register_scheme(std::string scheme, SchemeFactory factory, std::string description) {
+  if (scheme.empty() || scheme.find_first_of(":/ ") != std::string::npos) {
+    throw Error(str("register_scheme: invalid scheme '", scheme,
+                    "' (a name such as 'remote', without '://')"));
+  }
+  if (!factory) throw Error(str("register_scheme: scheme '", scheme, "' has no factory"));
+  std::lock_guard lock(mutex_);
+  for (auto& s : schemes_) {
+    if (s.name == scheme) {
+      s.factory = std::move(factory);
+      s.description = std::move(description);
+      return;
+    }
+  }
+  schemes_.push_back(Scheme{std::move(scheme), std::move(description), std::move(factory)});
+}
+
+bool Registry::has_scheme(std::string_view scheme) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(schemes_.begin(), schemes_.end(),
+                     [&](const Scheme& s) { return s.name == scheme; });
+}
+
 bool Registry::contains(std::string_view id) const {
   std::lock_guard lock(mutex_);
   return std::any_of(entries_.begin(), entries_.end(),
@@ -84,6 +125,9 @@ bool Registry::contains(std::string_view id) const {
 
 EnvSpec Registry::spec(std::string_view id) const {
   std::lock_guard lock(mutex_);
+  if (const Scheme* s = find_scheme(id)) {
+    return EnvSpec{.id = std::string(id), .description = s->description};
+  }
   return find(id).spec;
 }
 
@@ -100,11 +144,24 @@ std::vector<EnvSpec> Registry::specs() const {
 std::unique_ptr<Env> Registry::make_unwrapped(std::string_view id, const Kwargs& kwargs) const {
   EnvSpec spec;
   EnvFactory factory;
+  SchemeFactory scheme_factory;
   {
     std::lock_guard lock(mutex_);
-    const Entry& e = find(id);
-    spec = e.spec;
-    factory = e.factory;
+    if (const Scheme* s = find_scheme(id)) {
+      scheme_factory = s->factory;
+    } else {
+      const Entry& e = find(id);
+      spec = e.spec;
+      factory = e.factory;
+    }
+  }
+  if (scheme_factory) {  // called unlocked: it may connect somewhere, or use the registry
+    Kwargs kw = kwargs;
+    kw.erase("max_episode_steps");
+    std::unique_ptr<Env> env = scheme_factory(id, kw);
+    if (!env) throw Error(str("make: the scheme factory of env id '", id, "' returned no env"));
+    if (!env->spec()) env->set_spec(EnvSpec{.id = std::string(id)});
+    return env;
   }
   Kwargs merged = spec.kwargs;
   for (const auto& [k, v] : kwargs) merged[k] = v;
@@ -118,10 +175,20 @@ std::unique_ptr<Env> Registry::make_unwrapped(std::string_view id, const Kwargs&
 
 std::unique_ptr<Env> Registry::make(std::string_view id, const Kwargs& kwargs) const {
   std::unique_ptr<Env> env = make_unwrapped(id, kwargs);
+  bool on_demand = false;
+  {
+    std::lock_guard lock(mutex_);
+    on_demand = find_scheme(id) != nullptr;
+  }
   EnvSpec spec = *env->spec();
+  // A scheme's spec limit is informative (the server applies it); only an explicit
+  // max_episode_steps adds a TimeLimit to such an env.
+  // (0: none; a plain integer, since g++ 12 warns falsely about an optional's value here)
+  int64_t limit = !on_demand && spec.max_episode_steps ? *spec.max_episode_steps : 0;
   if (auto it = kwargs.find("max_episode_steps"); it != kwargs.end()) {
     if (it->second == "0" || it->second == "none" || it->second == "None") {
       spec.max_episode_steps.reset();
+      limit = 0;
     } else {
       KwargsReader reader("make", kwargs);
       const int64_t steps = reader.get_int("max_episode_steps", 0);
@@ -130,13 +197,12 @@ std::unique_ptr<Env> Registry::make(std::string_view id, const Kwargs& kwargs) c
                         steps));
       }
       spec.max_episode_steps = steps;
+      limit = steps;
     }
   }
   env->set_spec(spec);
   env = std::make_unique<OrderEnforcing>(std::move(env));
-  if (spec.max_episode_steps) {
-    env = std::make_unique<TimeLimit>(std::move(env), *spec.max_episode_steps);
-  }
+  if (limit > 0) env = std::make_unique<TimeLimit>(std::move(env), limit);
   env->set_spec(spec);
   return env;
 }

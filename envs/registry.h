@@ -18,6 +18,12 @@ namespace rein::envs {
 // Builds the unwrapped env from the merged kwargs; should reject unknown keys (KwargsReader).
 using EnvFactory = std::function<std::unique_ptr<Env>(const Kwargs& kwargs)>;
 
+// Builds the unwrapped env of an id "SCHEME://REST" made on demand rather than registered, such
+// as remote://HOST:PORT (installed by rein_remote: envs::remote::register_scheme()). Gets the
+// whole id and the kwargs (without max_episode_steps); should set the env's spec (id at least)
+// and throw rein::Error for a malformed id or unknown keys.
+using SchemeFactory = std::function<std::unique_ptr<Env>(std::string_view id, const Kwargs& kwargs)>;
+
 // Thread-safe: registration and make() may be called from several threads.
 class Registry {
  public:
@@ -26,7 +32,15 @@ class Registry {
   bool contains(std::string_view id) const;
   // Throws the "unknown env id" error of make() when absent.
   EnvSpec spec(std::string_view id) const;
-  std::vector<EnvSpec> specs() const;  // sorted by id
+  std::vector<EnvSpec> specs() const;  // sorted by id, registered ids only
+
+  // Ids "SCHEME://..." (scheme without "://", e.g. "remote") that match no registered id are
+  // made by `factory`. Registering a scheme again replaces its factory, so installing is
+  // idempotent. Such envs get OrderEnforcing but no TimeLimit from their spec (whatever serves
+  // them applies its own limit) unless make() is given max_episode_steps. spec(id) of such an
+  // id is {id, description} without connecting anywhere.
+  void register_scheme(std::string scheme, SchemeFactory factory, std::string description = {});
+  bool has_scheme(std::string_view scheme) const;
 
   // kwargs override the spec's defaults. One key is taken by make itself, like gymnasium.make's
   // keyword argument: "max_episode_steps" (replaces the spec's limit; "0" or "none" disables it).
@@ -41,10 +55,18 @@ class Registry {
     EnvSpec spec;
     EnvFactory factory;
   };
+  struct Scheme {
+    std::string name;  // without "://"
+    std::string description;
+    SchemeFactory factory;
+  };
   const Entry& find(std::string_view id) const;  // caller holds mutex_
+  // The scheme that makes `id` when no entry names it; throws for an unhandled scheme.
+  const Scheme* find_scheme(std::string_view id) const;  // caller holds mutex_
 
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;
+  std::vector<Scheme> schemes_;
 };
 
 // The process-wide registry, with the built-in envs registered on first use.

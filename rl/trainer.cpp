@@ -157,6 +157,14 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     } catch (const NonFiniteError&) {
       checkpoint();  // the model is still the last good one: the bad update was not applied
       throw;
+    } catch (const std::exception&) {
+      // An env that failed mid-rollout (e.g. a remote server that vanished) leaves the model of
+      // the last update: keep it, then report the env's error, not a failed save's.
+      try {
+        checkpoint();
+      } catch (const std::exception&) {
+      }
+      throw;
     }
     const int64_t step = agent_->global_step();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();

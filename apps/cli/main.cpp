@@ -31,16 +31,10 @@ int main(int argc, char** argv) {
     rein::cli::add_envs_serve_command(*envs_group);
   }
 
+  // remote://HOST:PORT env ids work wherever an env id is taken (train, eval, envs ...).
+  rein::envs::remote::register_scheme();
+
   try {
-    // remote://HOST:PORT ids on the command line become registered ids, so every command that
-    // takes an env id (train, eval, envs ...) can use a served env.
-    for (int i = 1; i < argc; ++i) {
-      const std::string_view arg = argv[i];
-      const size_t at = arg.find("remote://");
-      if (at == 0 || (at != std::string_view::npos && arg[at - 1] == '=')) {
-        rein::envs::remote::register_remote_id(arg.substr(at));
-      }
-    }
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

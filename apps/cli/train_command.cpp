@@ -176,8 +176,10 @@ void run_train(const TrainArgs& a) {
   rl::TrainHooks hooks;
   hooks.stop = &g_stop;
   hooks.on_progress = [&](const rl::TrainProgress& p) { progress.update(p); };
+  std::string last_checkpoint;  // named when the run fails, to resume from
   hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
-    writer.add_artifact("checkpoint", std::filesystem::absolute(path).string(), step);
+    last_checkpoint = std::filesystem::absolute(path).string();
+    writer.add_artifact("checkpoint", last_checkpoint, step);
   };
   hooks.on_eval = [&](const rl::EvalResult& ev, int64_t step) {
     progress.finish();
@@ -196,6 +198,7 @@ void run_train(const TrainArgs& a) {
     std::signal(SIGINT, previous);
     progress.finish();
     writer.finish(tracker::RunStatus::Failed, e.what());
+    if (!last_checkpoint.empty()) std::fprintf(stderr, "checkpoint: %s\n", last_checkpoint.c_str());
     throw;
   }
   std::signal(SIGINT, previous);

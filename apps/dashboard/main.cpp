@@ -18,6 +18,7 @@
 #include "apps/dashboard/app.h"
 #include "apps/dashboard/screenshot.h"
 #include "apps/dashboard/settings.h"
+#include "envs/remote/remote_env.h"
 
 namespace {
 
@@ -173,6 +174,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  rein::envs::remote::register_scheme();  // the agent viewer opens runs on remote://HOST:PORT
   try {
     return run(f);
   } catch (const std::exception& e) {

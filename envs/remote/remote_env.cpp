@@ -208,19 +208,11 @@ const VectorStep& RemoteVectorEnv::step(const Tensor& actions) {
   return buf_;
 }
 
-bool register_remote_id(std::string_view id) {
-  if (!is_remote_id(id)) return false;
-  parse_url(id);  // a malformed id fails here, with its own message
-  if (!registry().contains(id)) {
-    try {
-      // No max_episode_steps in the spec: the server applies the served env's time limit.
-      registry().register_env(
-          std::string(id), [url = std::string(id)](const Kwargs& kw) { return make_env(url, kw); },
-          EnvSpec{.description = "an env served by `rein envs serve`"});
-    } catch (const Error&) {  // registered by another thread in between
-    }
-  }
-  return true;
+void register_scheme(Registry& registry) {
+  registry.register_scheme(
+      std::string(kScheme.substr(0, kScheme.size() - 3)),
+      [](std::string_view id, const Kwargs& kwargs) { return make_env(id, kwargs); },
+      "an env served over TCP (rein envs serve, docs/REMOTE_ENVS.md)");
 }
 
 std::unique_ptr<Env> make_env(std::string_view id, const Kwargs& kwargs) {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "envs/env.h"
+#include "envs/registry.h"
 #include "envs/remote/protocol.h"
 #include "envs/vector_env.h"
 
@@ -81,11 +82,11 @@ class RemoteVectorEnv final : public VectorEnv {
   std::unique_ptr<internal::Client> client_;
 };
 
-// Registers `id` (when it is a remote id not yet registered) as an exact id in the env registry,
-// so that envs::make(id) and envs::make_vec(id, n) return RemoteEnvs, each its own 1-env
-// session. A bridge until the registry resolves id schemes itself: apps call it for each
-// command-line argument. Returns whether `id` is remote. Thread-safe (the registry is).
-bool register_remote_id(std::string_view id);
+// Installs the "remote" scheme in `registry`, so that envs::make("remote://HOST:PORT", kwargs)
+// returns a RemoteEnv (its own 1-env session; kwargs as client_options()) and
+// envs::make_vec(id, n) n of them, wherever an env id is accepted. Programs that take env ids
+// (the rein CLI, the dashboard) call it once at start; calling it again is harmless. Thread-safe.
+void register_scheme(Registry& registry = envs::registry());
 
 // make("remote://HOST:PORT", kwargs) and make_vec(...) for remote ids; kwargs as
 // client_options(). The result of make_env has spec() set from the server's env (its id).
