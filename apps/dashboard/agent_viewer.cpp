@@ -4,27 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <filesystem>
 
 #include "envs/registry.h"
 
 namespace rein::dashboard {
-
-RandomPolicy::RandomPolicy(const envs::Space& action_space, std::uint64_t seed)
-    : space_(action_space), gen_(seed) {}
-
-envs::Action RandomPolicy::act(const Tensor&) {
-  action_ = space_.sample(gen_);
-  return envs::Action::from_tensor(action_);
-}
-
-std::unique_ptr<Policy> load_policy(const std::string& checkpoint_path, const envs::Env& env) {
-  // The seam for the PPO issue: build the policy network recorded in the checkpoint and wrap
-  // it in a Policy whose act() runs it in no-grad mode. rein has no checkpoint-to-policy loader
-  // yet, so the viewer reports that and plays random actions.
-  (void)checkpoint_path;
-  (void)env;
-  return nullptr;
-}
 
 void draw_env_frame(const envs::DrawList& frame, ImDrawList* dl, ImVec2 min, ImVec2 max) {
   const envs::Viewport& v = frame.viewport();
@@ -92,16 +76,13 @@ void AgentViewer::open(const RunRow& run, const std::string& checkpoint) {
   env_.reset();
   policy_.reset();
   try {
-    env_ = envs::make(run.env);
-    if (!checkpoint.empty()) policy_ = load_policy(checkpoint, *env_);
-    if (policy_) {
-      status_ = policy_->describe();
+    if (checkpoint.empty()) {
+      policy_ = std::make_unique<RandomPolicy>(run.env, 12345);
     } else {
-      status_ = checkpoint.empty() ? "random actions"
-                                   : "random actions (loading checkpoints into policies is not "
-                                     "available yet)";
-      policy_ = std::make_unique<RandomPolicy>(env_->action_space(), 12345);
+      policy_ = load_policy(checkpoint);
     }
+    env_ = policy_->make_env();
+    status_ = policy_->describe();
     next_seed_ = run.seed ? static_cast<std::uint64_t>(*run.seed) : 0;
     episodes_ = 0;
     reset_episode();
@@ -158,18 +139,34 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
   }
   ImGui::SameLine();
   std::vector<std::string> checkpoints;
+  std::string latest;  // a newly picked run starts with its latest checkpoint: the trained agent
+  std::int64_t latest_step = -1;
   for (const tracker::Artifact& a : store.artifacts(run->id)) {
-    if (a.kind == "checkpoint") checkpoints.push_back(a.path);
+    if (a.kind != "checkpoint") continue;
+    checkpoints.push_back(a.path);
+    if (a.step.value_or(0) >= latest_step) {
+      latest_step = a.step.value_or(0);
+      latest = a.path;
+    }
   }
   ImGui::SetNextItemWidth(260);
-  std::string chosen = checkpoint_;
-  if (ImGui::BeginCombo("checkpoint", chosen.empty() ? "(random actions)" : chosen.c_str())) {
+  std::string chosen = run->id != run_id_ ? latest : checkpoint_;
+  // Checkpoint files by name (step-000100096.safetensors); the full path is in the tooltip.
+  auto file_name = [](const std::string& path) {
+    return std::filesystem::path(path).filename().string();
+  };
+  const std::string shown = chosen.empty() ? "(random actions)" : file_name(chosen);
+  if (ImGui::BeginCombo("checkpoint", shown.c_str())) {
     if (ImGui::Selectable("(random actions)", chosen.empty())) chosen = "";
     for (const std::string& c : checkpoints) {
-      if (ImGui::Selectable(c.c_str(), c == chosen)) chosen = c;
+      ImGui::PushID(c.c_str());
+      if (ImGui::Selectable(file_name(c).c_str(), c == chosen)) chosen = c;
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", c.c_str());
+      ImGui::PopID();
     }
     ImGui::EndCombo();
   }
+  if (!chosen.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", chosen.c_str());
   if (run->id != run_id_ || chosen != checkpoint_ || (!env_ && status_.empty())) open(*run, chosen);
 
   if (!env_) {

@@ -1,7 +1,8 @@
 // The agent viewer: pick a selected run and one of its checkpoints, then play episodes of the
 // run's env, drawn from the env's render primitives (envs/render.h), with play/pause/step,
-// speed, episode return and step counter. Until checkpoints can be loaded (the PPO issue), the
-// episodes use random actions; load_policy() is the seam where a trained policy plugs in.
+// speed, episode return and step counter. A checkpoint plays its trained agent deterministically
+// in the env (and env arguments) it was trained on (apps/dashboard/agent_policy.h); without one,
+// random actions.
 #pragma once
 
 #include <imgui.h>
@@ -11,39 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "apps/dashboard/agent_policy.h"
 #include "apps/dashboard/view_model.h"
 #include "envs/env.h"
 #include "envs/render.h"
-#include "tensor/generator.h"
 #include "tracker/store.h"
 
 namespace rein::dashboard {
-
-// Chooses actions for the viewer. act() may return an Action viewing the policy's own buffers,
-// valid until the next call.
-class Policy {
- public:
-  virtual ~Policy() = default;
-  virtual std::string describe() const = 0;
-  virtual envs::Action act(const Tensor& obs) = 0;
-};
-
-// Uniform samples from the env's action space.
-class RandomPolicy : public Policy {
- public:
-  RandomPolicy(const envs::Space& action_space, std::uint64_t seed);
-  std::string describe() const override { return "random actions"; }
-  envs::Action act(const Tensor& obs) override;
-
- private:
-  envs::Space space_;
-  Generator gen_;
-  Tensor action_;
-};
-
-// A policy from a checkpoint file for `env`. Returns nullptr while rein cannot load checkpoints
-// into policies yet (the viewer then falls back to random actions and says so).
-std::unique_ptr<Policy> load_policy(const std::string& checkpoint_path, const envs::Env& env);
 
 // Draws a DrawList (world coordinates, y up) into the screen rectangle [min, max] of `dl`,
 // keeping the viewport's aspect ratio, centred.
