@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <mutex>
 
+#include "rl/a2c.h"
 #include "rl/ppo.h"
+#include "rl/reinforce.h"
 
 namespace rein::rl {
 namespace {
@@ -19,6 +21,8 @@ Registry& registry() {
   static Registry* r = [] {
     auto* reg = new Registry();  // never destroyed: usable during static destruction
     reg->algorithms.push_back(ppo_algorithm());
+    reg->algorithms.push_back(a2c_algorithm());
+    reg->algorithms.push_back(reinforce_algorithm());
     return reg;
   }();
   return *r;
@@ -43,6 +47,22 @@ std::vector<AlgorithmInfo> list_algorithms() {
   return out;
 }
 
+std::string algorithm_table() {
+  auto kinds = [](const std::vector<envs::SpaceKind>& ks) {
+    std::string out;
+    for (size_t i = 0; i < ks.size(); ++i) out += str(i ? ", " : "", space_kind_name(ks[i]));
+    return out;
+  };
+  std::string out;
+  for (const AlgorithmInfo& a : list_algorithms()) {
+    std::string name = a.name;
+    name.resize(std::max<size_t>(name.size(), 16), ' ');
+    out += str("  ", name, "actions: ", kinds(a.action_spaces),
+               " | observations: ", kinds(a.observation_spaces), "\n");
+  }
+  return out;
+}
+
 AlgorithmInfo find_algorithm(std::string_view name) {
   auto all = list_algorithms();
   std::vector<std::string> names;
@@ -58,6 +78,8 @@ AlgorithmInfo find_algorithm(std::string_view name) {
     msg += str(" (did you mean '", close[0], "'? available: ", avail, ")");
   else
     msg += str(" (available: ", avail, ")");
+  msg += "\nalgorithms and the spaces they support:\n" + algorithm_table();
+  msg.pop_back();  // no trailing newline: main prints the message as one line group
   throw Error(msg);
 }
 

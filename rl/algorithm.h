@@ -72,6 +72,10 @@ struct AlgorithmInfo {
   std::string name;     // "ppo"
   std::string summary;  // one line for `rein train --help` and error messages
   std::vector<envs::SpaceKind> action_spaces;  // the action spaces it can learn
+  // The observation spaces it can learn from. The default is what rl/internal/obs_encoder.h
+  // feeds a network (Box flattened, Discrete and MultiDiscrete one-hot); tabular agents narrow it.
+  std::vector<envs::SpaceKind> observation_spaces = {
+      envs::SpaceKind::Box, envs::SpaceKind::Discrete, envs::SpaceKind::MultiDiscrete};
   // The config fields with their defaults, as (name, value, type, help), for listings.
   std::function<std::vector<std::vector<std::string>>()> describe_config;
   // Builds an agent: applies `settings` to the algorithm's config (Settings::apply), validates
@@ -84,7 +88,11 @@ struct AlgorithmInfo {
 void register_algorithm(AlgorithmInfo info);
 // Every registered algorithm (the built-ins register on first use), sorted by name.
 std::vector<AlgorithmInfo> list_algorithms();
-// Throws: "train: unknown algorithm 'ppp' (did you mean 'ppo'? available: ppo, ...)".
+// One line per registered algorithm, for `rein train --help` and the unknown-algorithm error:
+//   "  a2c             actions: Discrete, Box | observations: Box, Discrete, MultiDiscrete"
+std::string algorithm_table();
+// Throws: "train: unknown algorithm 'ppp' (did you mean 'ppo'? available: ppo, ...)" followed
+// by "\nalgorithms and the spaces they support:\n" and algorithm_table().
 AlgorithmInfo find_algorithm(std::string_view name);
 // Throws unless the algorithm supports the space kind:
 //   "train: ppo cannot handle the action space MultiDiscrete([3 2]) of Foo-v0 (supports: Discrete, Box)"

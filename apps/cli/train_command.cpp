@@ -243,7 +243,7 @@ void add_train_command(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   a->command_line = process_command_line();
   CLI::App* cmd = app.add_subcommand("train", "Train an agent: rein train ALGO ENV [options]");
-  cmd->add_option("algorithm", a->algorithm, "algorithm (see: rein presets list), e.g. ppo");
+  cmd->add_option("algorithm", a->algorithm, "algorithm (listed below), e.g. ppo");
   cmd->add_option("env", a->env_id, "env id (see: rein envs list), e.g. CartPole-v1");
   cmd->add_option("--steps", a->steps, "env steps to train for (total_timesteps)");
   cmd->add_option("--seed", a->seed, "random seed");
@@ -267,6 +267,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--resume", a->resume, "continue a run (name, id or checkpoint file)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");
   cmd->add_flag("--no-progress", a->no_progress, "no progress bar or progress lines");
+  // Built when help is printed, from the registry (plug-in algorithms included).
+  cmd->footer([] { return "Algorithms and the spaces they support:\n" + rl::algorithm_table(); });
   cmd->footer(
       "Settings apply in this order, later ones winning: the built-in preset of (ALGO, ENV)\n"
       "(rein presets show ALGO ENV), --config FILE, --set key=value, then the flags above.");

@@ -1,0 +1,471 @@
+// REINFORCE: sample n_envs complete episodes, reward-to-go, one Adam step on the policy-gradient
+// and baseline losses (rl/reinforce.h cites the sources).
+#include "rl/reinforce.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <nlohmann/json.hpp>
+
+#include "autograd/distributions.h"
+#include "autograd/loss.h"
+#include "autograd/ops.h"
+#include "autograd/optim.h"
+#include "envs/registry.h"
+#include "rl/actor_critic.h"
+#include "rl/internal/obs_encoder.h"
+#include "rl/internal/on_policy.h"
+#include "rl/vec_normalize.h"
+
+namespace rein::rl {
+
+std::vector<Field> ReinforceConfig::fields() {
+  return {
+      {"learning_rate", &learning_rate, "Adam step size (initial value when annealed)"},
+      {"anneal_lr", &anneal_lr, "decay the learning rate linearly to 0"},
+      {"gamma", &gamma, "discount factor of the reward-to-go"},
+      {"baseline", &baseline, "subtract a learned value baseline"},
+      {"normalize_returns", &normalize_returns, "standardise the policy weights per batch"},
+      {"bootstrap_truncated", &bootstrap_truncated, "bootstrap time-limit truncations from V"},
+      {"ent_coef", &ent_coef, "entropy bonus weight"},
+      {"vf_coef", &vf_coef, "value loss weight"},
+      {"max_grad_norm", &max_grad_norm, "global gradient-norm clip (0: off)"},
+      {"net_arch", &net_arch, "hidden sizes of policy and baseline, e.g. 64,64"},
+      {"activation", &activation, "tanh, relu or elu"},
+      {"ortho_init", &ortho_init, "orthogonal initialisation"},
+      {"log_std_init", &log_std_init, "initial log std (Box actions)"},
+      {"adam_eps", &adam_eps, "Adam epsilon"},
+  };
+}
+
+void ReinforceConfig::validate() const {
+  auto need = [](bool ok, const char* key, const std::string& why) {
+    if (!ok) throw Error(str("reinforce: ", key, " ", why));
+  };
+  need(learning_rate > 0, "learning_rate", str("must be > 0, got ", learning_rate));
+  need(gamma >= 0 && gamma <= 1, "gamma", str("must be in [0, 1], got ", gamma));
+  need(vf_coef >= 0, "vf_coef", str("must be >= 0, got ", vf_coef));
+  need(max_grad_norm >= 0, "max_grad_norm", str("must be >= 0, got ", max_grad_norm));
+  need(adam_eps > 0, "adam_eps", str("must be > 0, got ", adam_eps));
+  parse_net_arch(net_arch);
+  nn::activation_from_string(activation);
+}
+
+void reward_to_go(std::span<const float> rewards, double gamma, double bootstrap,
+                  std::span<float> out) {
+  if (out.size() != rewards.size())
+    throw Error(str("reward_to_go: out has ", out.size(), " elements, rewards ", rewards.size()));
+  double g = bootstrap;
+  for (size_t t = rewards.size(); t-- > 0;) {
+    g = rewards[t] + gamma * g;
+    out[t] = static_cast<float>(g);
+  }
+}
+
+namespace {
+
+using internal::all_finite;
+
+class ReinforceAgent final : public Agent {
+ public:
+  ReinforceAgent(const AgentSetup& setup, const ReinforceConfig& config);
+
+  void iterate(MetricSink& sink) override;
+  int64_t global_step() const override { return global_step_; }
+  Tensor predict(const Tensor& obs, bool deterministic) override;
+  std::vector<std::pair<std::string, std::string>> params() override {
+    return to_params(cfg_.fields());
+  }
+  std::vector<std::pair<std::string, Tensor>> state_tensors() override;
+  std::string state_json() override;
+  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                  const std::string& json) override;
+
+ private:
+  // One episode of one env, as collected (observations already normalised).
+  struct Episode {
+    std::vector<float> obs;         // (T, D)
+    std::vector<float> actions;     // (T, A) for Box
+    std::vector<int64_t> discrete;  // (T) for Discrete
+    std::vector<float> rewards;     // (T)
+    bool truncated = false;
+    std::vector<float> final_obs;   // (D) normalised, when truncated
+  };
+  void collect_episodes(MetricSink& sink);
+  void update(MetricSink& sink);
+  void act(const Tensor& obs, bool deterministic, Tensor* actions);
+  // Encodes (and, when training, feeds the normaliser) one env observation into `out` (D floats).
+  void encode_obs(const Tensor& obs, bool update_stats, float* out);
+
+  AgentSetup setup_;
+  ReinforceConfig cfg_;
+  std::vector<std::unique_ptr<envs::Env>> envs_;
+  internal::ObsEncoder encoder_;
+  int64_t N_, D_, A_;
+  bool discrete_;
+  std::vector<double> low_, high_;
+  Generator gen_;
+  std::unique_ptr<ActorCritic> model_;
+  std::unique_ptr<optim::Adam> opt_;
+  VecNormalize norm_;
+  // Next reset seed of the envs: set for the first reset (seed + i) and after a checkpoint load;
+  // otherwise each env's stream continues (Gymnasium: reset() without a seed).
+  std::optional<uint64_t> reset_seed_;
+  std::vector<Episode> episodes_;
+  std::vector<float> raw_;
+  int64_t global_step_ = 0;
+  int64_t iteration_ = 0;
+};
+
+ReinforceAgent::ReinforceAgent(const AgentSetup& setup, const ReinforceConfig& config)
+    : setup_(setup),
+      cfg_(config),
+      envs_([&] {
+        std::vector<std::unique_ptr<envs::Env>> out;
+        for (int64_t i = 0; i < setup.run.n_envs; ++i)
+          out.push_back(envs::make(setup.env_id, setup.env_kwargs));
+        return out;
+      }()),
+      encoder_(envs_.front()->observation_space(), setup.env_id),
+      N_(setup.run.n_envs),
+      D_(encoder_.dim()),
+      A_(envs_.front()->action_space().is_box() ? envs_.front()->action_space().flat_dim() : 1),
+      discrete_(envs_.front()->action_space().is_discrete()),
+      gen_(static_cast<uint64_t>(setup.run.seed)),
+      norm_(setup.run.n_envs, encoder_.dim(),
+            {.normalize_obs = setup.run.normalize_obs,
+             .normalize_reward = false,
+             .clip_obs = setup.run.clip_obs,
+             .clip_reward = setup.run.clip_reward,
+             .gamma = config.gamma}),
+      reset_seed_(static_cast<uint64_t>(setup.run.seed)),
+      episodes_(static_cast<size_t>(setup.run.n_envs)),
+      raw_(static_cast<size_t>(encoder_.dim())) {
+  if (setup.run.normalize_reward)
+    throw Error("reinforce: normalize_reward is not supported (the returns are Monte-Carlo sums "
+                "of raw rewards; use normalize_returns to standardise the policy weights)");
+  const envs::Space& as = envs_.front()->action_space();
+  if (as.is_box()) {
+    low_ = as.box().low;
+    high_ = as.box().high;
+  } else if (!as.is_discrete()) {
+    throw Error(str("reinforce: unsupported action space ", as.to_string()));
+  }
+  ActorCriticSpec spec{.obs_dim = D_,
+                       .action_space = as,
+                       .hidden = parse_net_arch(cfg_.net_arch),
+                       .activation = nn::activation_from_string(cfg_.activation),
+                       .shared = false,
+                       .ortho_init = cfg_.ortho_init,
+                       .log_std_init = cfg_.log_std_init};
+  Generator init_gen = gen_.split();
+  model_ = std::make_unique<ActorCritic>(spec, init_gen);
+  opt_ = std::make_unique<optim::Adam>(
+      model_->parameters(), optim::AdamOptions{.lr = cfg_.learning_rate, .eps = cfg_.adam_eps});
+}
+
+void ReinforceAgent::encode_obs(const Tensor& obs, bool update_stats, float* out) {
+  encoder_.encode(obs.unsqueeze(0), raw_.data());
+  if (!all_finite(raw_.data(), D_))
+    throw NonFiniteError("observation", global_step_,
+                         str("reinforce: observation is not finite at step ", global_step_));
+  if (update_stats) norm_.update_obs(raw_);
+  norm_.normalize_obs(raw_, {out, static_cast<size_t>(D_)});
+}
+
+void ReinforceAgent::act(const Tensor& obs, bool deterministic, Tensor* actions) {
+  no_grad guard;
+  auto [head, v] = model_->forward_both(Var(obs));
+  if (discrete_) {
+    distributions::Categorical dist(head);
+    *actions = deterministic ? dist.mode() : dist.sample(gen_);
+  } else {
+    distributions::Normal dist(head, expand(exp(model_->log_std()), head.shape()));
+    *actions = deterministic ? head.value().clone() : dist.sample(gen_);
+  }
+}
+
+void ReinforceAgent::collect_episodes(MetricSink& sink) {
+  // Every env plays one whole episode with the current policy; envs that finish wait for the
+  // others, so the batch is exactly on-policy and no step is thrown away. Only the end of the
+  // step budget (total_timesteps) cuts episodes short.
+  std::vector<int64_t> active;
+  std::vector<double> ep_return(static_cast<size_t>(N_), 0.0);
+  for (int64_t i = 0; i < N_; ++i) {
+    Episode& ep = episodes_[static_cast<size_t>(i)];
+    ep.obs.clear();
+    ep.actions.clear();
+    ep.discrete.clear();
+    ep.rewards.clear();
+    ep.final_obs.clear();
+    ep.truncated = false;
+    std::optional<uint64_t> seed;
+    if (reset_seed_) seed = *reset_seed_ + static_cast<uint64_t>(i);
+    auto r = envs_[static_cast<size_t>(i)]->reset(seed);
+    ep.obs.resize(static_cast<size_t>(D_));
+    encode_obs(r.obs, true, ep.obs.data());
+    active.push_back(i);
+  }
+  reset_seed_.reset();
+
+  Tensor batch, actions;
+  std::vector<float> row(static_cast<size_t>(A_));
+  while (!active.empty()) {
+    const int64_t B = static_cast<int64_t>(active.size());
+    if (!batch.defined() || batch.size(0) != B) batch = empty({B, D_});
+    for (int64_t b = 0; b < B; ++b) {
+      const Episode& ep = episodes_[static_cast<size_t>(active[static_cast<size_t>(b)])];
+      std::copy_n(ep.obs.end() - D_, D_, batch.data<float>() + b * D_);
+    }
+    act(batch, false, &actions);
+    Tensor env_actions = actions;
+    if (!discrete_) {
+      env_actions = actions.clone();
+      internal::clamp_rows(env_actions.data<float>(), B, low_, high_);
+    }
+    std::vector<int64_t> still;
+    for (int64_t b = 0; b < B; ++b) {
+      const int64_t i = active[static_cast<size_t>(b)];
+      Episode& ep = episodes_[static_cast<size_t>(i)];
+      if (global_step_ >= setup_.run.total_timesteps) {
+        // The step budget ends the run inside these episodes: they count as truncated there,
+        // bootstrapped from the value of the observation no action was taken in.
+        ep.final_obs.assign(ep.obs.end() - D_, ep.obs.end());
+        ep.obs.resize(ep.obs.size() - static_cast<size_t>(D_));
+        ep.truncated = !ep.rewards.empty();
+        continue;
+      }
+      int64_t index = 0;
+      if (discrete_) {
+        index = actions.data<int64_t>()[b];
+        ep.discrete.push_back(index);
+      } else {
+        const float* a = actions.data<float>() + b * A_;
+        ep.actions.insert(ep.actions.end(), a, a + A_);
+        std::copy_n(env_actions.data<float>() + b * A_, A_, row.data());
+      }
+      const envs::Action action =
+          discrete_ ? envs::Action(index) : envs::Action(std::span<const float>(row));
+      auto s = envs_[static_cast<size_t>(i)]->step(action);
+      ++global_step_;
+      if (!std::isfinite(s.reward))
+        throw NonFiniteError("reward", global_step_,
+                             str("reinforce: reward of env ", i, " is ", s.reward, " at step ",
+                                 global_step_));
+      ep.rewards.push_back(static_cast<float>(s.reward));
+      ep_return[static_cast<size_t>(i)] += s.reward;
+      if (s.terminated || s.truncated) {
+        ep.truncated = !s.terminated;
+        if (ep.truncated) {
+          ep.final_obs.resize(static_cast<size_t>(D_));
+          encode_obs(s.obs, false, ep.final_obs.data());
+        }
+        sink.log(global_step_, "train/episode_return", ep_return[static_cast<size_t>(i)]);
+        sink.log(global_step_, "train/episode_length", static_cast<double>(ep.rewards.size()));
+      } else {
+        ep.obs.resize(ep.obs.size() + static_cast<size_t>(D_));
+        encode_obs(s.obs, true, ep.obs.data() + ep.obs.size() - D_);
+        still.push_back(i);
+      }
+    }
+    active = std::move(still);
+  }
+}
+
+void ReinforceAgent::update(MetricSink& sink) {
+  const double progress =
+      std::max(0.0, 1.0 - static_cast<double>(global_step_) /
+                              static_cast<double>(setup_.run.total_timesteps));
+  const double lr = cfg_.anneal_lr ? cfg_.learning_rate * progress : cfg_.learning_rate;
+  opt_->set_lr(lr);
+
+  // The batch: every episode's steps in env order.
+  int64_t T = 0;
+  std::vector<int64_t> trunc_eps;
+  for (size_t e = 0; e < episodes_.size(); ++e) {
+    T += static_cast<int64_t>(episodes_[e].rewards.size());
+    if (episodes_[e].truncated) trunc_eps.push_back(static_cast<int64_t>(e));
+  }
+  std::vector<double> bootstrap(episodes_.size(), 0.0);
+  if (cfg_.bootstrap_truncated && cfg_.baseline && !trunc_eps.empty()) {
+    Tensor fin = empty({static_cast<int64_t>(trunc_eps.size()), D_});
+    for (size_t k = 0; k < trunc_eps.size(); ++k)
+      std::copy_n(episodes_[static_cast<size_t>(trunc_eps[k])].final_obs.data(), D_,
+                  fin.data<float>() + k * D_);
+    no_grad guard;
+    Tensor fv = model_->values(Var(fin)).value();
+    for (size_t k = 0; k < trunc_eps.size(); ++k)
+      bootstrap[static_cast<size_t>(trunc_eps[k])] = fv.data<float>()[k];
+  }
+  Tensor obs = empty({T, D_});
+  Tensor actions = discrete_ ? empty({T}, Dtype::Int64) : empty({T, A_});
+  Tensor returns = empty({T});
+  int64_t row = 0;
+  for (size_t e = 0; e < episodes_.size(); ++e) {
+    const Episode& ep = episodes_[e];
+    const int64_t len = static_cast<int64_t>(ep.rewards.size());
+    std::copy_n(ep.obs.data(), len * D_, obs.data<float>() + row * D_);
+    if (discrete_)
+      std::copy_n(ep.discrete.data(), len, actions.data<int64_t>() + row);
+    else
+      std::copy_n(ep.actions.data(), len * A_, actions.data<float>() + row * A_);
+    reward_to_go(ep.rewards, cfg_.gamma, bootstrap[e],
+                 {returns.data<float>() + row, static_cast<size_t>(len)});
+    row += len;
+  }
+
+  auto [head, v] = model_->forward_both(Var(obs));  // (T, A), (T)
+  Var log_prob, entropy;
+  if (discrete_) {
+    distributions::Categorical dist(head);
+    log_prob = dist.log_prob(actions);
+    entropy = dist.entropy();
+  } else {
+    distributions::Normal dist(head, expand(exp(model_->log_std()), head.shape()));
+    log_prob = dist.log_prob(Var(actions));
+    entropy = dist.entropy();
+  }
+  // The policy weights: G_t - V(s_t) (a constant: the baseline gets no policy gradient).
+  Tensor weights = cfg_.baseline ? returns - v.value() : returns.clone();
+  if (cfg_.normalize_returns && T > 1) weights = (weights - mean(weights)) / (std(weights) + 1e-8);
+  Var policy_loss = -mean(Var(weights) * log_prob);
+  Var entropy_loss = -mean(entropy);
+  Var loss = policy_loss + cfg_.ent_coef * entropy_loss;
+  Var value_loss;
+  if (cfg_.baseline) {
+    value_loss = nn::mse_loss(v, Var(returns));
+    loss = loss + cfg_.vf_coef * value_loss;
+  }
+  const double pl = policy_loss.item(), el = entropy_loss.item();
+  const double vl = cfg_.baseline ? value_loss.item() : 0.0;
+  for (auto [name, x] :
+       {std::pair{"loss/policy", pl}, {"loss/value", vl}, {"loss/entropy", el}})
+    if (!std::isfinite(x))
+      throw NonFiniteError(name, global_step_,
+                           str("reinforce: ", name, " is ", x, " at step ", global_step_,
+                               " (update ", iteration_, ")"));
+  opt_->zero_grad();
+  loss.backward();
+  const double gn = internal::clip_grad_norm_l2(model_->parameters(), cfg_.max_grad_norm);
+  if (!std::isfinite(gn))
+    throw NonFiniteError("train/grad_norm", global_step_,
+                         str("reinforce: gradient norm is ", gn, " at step ", global_step_));
+  opt_->step();
+
+  sink.log(global_step_, "loss/policy", pl);
+  if (cfg_.baseline) sink.log(global_step_, "loss/value", vl);
+  sink.log(global_step_, "loss/entropy", el);
+  sink.log(global_step_, "train/grad_norm", gn);
+  sink.log(global_step_, "train/learning_rate", lr);
+  if (cfg_.baseline && T > 1) {
+    // SB3's explained_variance: 1 - Var[G - V] / Var[G].
+    const float* g = returns.data<float>();
+    const float* pv = v.value().data<float>();
+    double mg = 0, md = 0;
+    for (int64_t k = 0; k < T; ++k) {
+      mg += g[k];
+      md += g[k] - pv[k];
+    }
+    mg /= static_cast<double>(T);
+    md /= static_cast<double>(T);
+    double vg = 0, vd = 0;
+    for (int64_t k = 0; k < T; ++k) {
+      vg += (g[k] - mg) * (g[k] - mg);
+      vd += (g[k] - pv[k] - md) * (g[k] - pv[k] - md);
+    }
+    if (vg > 0) sink.log(global_step_, "train/explained_variance", 1.0 - vd / vg);
+  }
+  if (!discrete_) sink.log(global_step_, "train/std", exp(model_->log_std().value()).mean().item());
+}
+
+void ReinforceAgent::iterate(MetricSink& sink) {
+  model_->train();
+  collect_episodes(sink);
+  update(sink);
+  ++iteration_;
+}
+
+Tensor ReinforceAgent::predict(const Tensor& obs, bool deterministic) {
+  const int64_t rows = obs.size(0);
+  std::vector<float> raw(static_cast<size_t>(rows * D_));
+  encoder_.encode(obs, raw.data());
+  Tensor normed = empty({rows, D_});
+  norm_.normalize_obs(raw, {normed.data<float>(), raw.size()});
+  Tensor actions;
+  act(normed, deterministic, &actions);
+  if (!discrete_) internal::clamp_rows(actions.data<float>(), rows, low_, high_);
+  return actions;
+}
+
+std::vector<std::pair<std::string, Tensor>> ReinforceAgent::state_tensors() {
+  std::vector<std::pair<std::string, Tensor>> out;
+  for (auto& [name, t] : model_->state_dict()) out.emplace_back("model." + name, t);
+  for (auto& [name, t] : opt_->state_dict()) out.emplace_back("optimizer." + name, t);
+  return out;
+}
+
+std::string ReinforceAgent::state_json() {
+  nlohmann::json j;
+  j["global_step"] = global_step_;
+  j["iteration"] = iteration_;
+  j["generator"] = gen_.state_string();
+  internal::save_normalizer(norm_, j);
+  return j.dump();
+}
+
+void ReinforceAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                                const std::string& json) {
+  nn::NamedTensors model, optim;
+  for (const auto& [name, t] : tensors) {
+    if (name.rfind("model.", 0) == 0)
+      model.emplace_back(name.substr(6), t);
+    else if (name.rfind("optimizer.", 0) == 0)
+      optim.emplace_back(name.substr(10), t);
+    else
+      throw Error(str("reinforce checkpoint: unexpected tensor '", name, "'"));
+  }
+  model_->load_state_dict(model);
+  opt_->load_state_dict(optim);
+  try {
+    nlohmann::json j = nlohmann::json::parse(json);
+    global_step_ = j.at("global_step").get<int64_t>();
+    iteration_ = j.at("iteration").get<int64_t>();
+    gen_.set_state_string(j.at("generator").get<std::string>());
+    internal::load_normalizer(j, norm_, "reinforce checkpoint");
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(str("reinforce checkpoint: bad state: ", e.what()));
+  }
+  // Every iteration starts fresh episodes; a resumed run seeds them from its own stream.
+  reset_seed_ = static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(global_step_);
+}
+
+}  // namespace
+
+std::unique_ptr<Agent> make_reinforce(const AgentSetup& setup, const ReinforceConfig& config) {
+  config.validate();
+  return std::make_unique<ReinforceAgent>(setup, config);
+}
+
+AlgorithmInfo reinforce_algorithm() {
+  AlgorithmInfo info;
+  info.name = "reinforce";
+  info.summary = "REINFORCE with a learned baseline (Monte-Carlo returns over whole episodes)";
+  info.action_spaces = {envs::SpaceKind::Discrete, envs::SpaceKind::Box};
+  info.describe_config = [] {
+    ReinforceConfig c;
+    std::vector<std::vector<std::string>> out;
+    for (const Field& f : c.fields())
+      out.push_back({std::string(f.name), field_to_string(f), field_type(f), std::string(f.help)});
+    return out;
+  };
+  info.make = [](const AgentSetup& setup, Settings& settings) {
+    ReinforceConfig c;
+    auto fields = c.fields();
+    settings.apply(fields);
+    settings.finish();
+    return make_reinforce(setup, c);
+  };
+  return info;
+}
+
+}  // namespace rein::rl
