@@ -165,10 +165,12 @@ std::size_t first_draw(RunSource& source, const std::vector<std::int64_t>& ids) 
   return points;
 }
 
-void run_first_draw(benchmark::State& state, const std::vector<std::int64_t>& ids) {
+void run_first_draw(benchmark::State& state, const std::vector<std::int64_t>& ids,
+                    bool progressive = true) {
   std::size_t points = 0, loaded = 0;
   for (auto _ : state) {
     RunSource source(big_db());  // a fresh cache: nothing loaded yet
+    source.set_progressive(progressive);
     source.refresh_rows();
     points = first_draw(source, ids);
     loaded = 0;
@@ -183,6 +185,15 @@ void BM_DashboardFirstDraw_100Runs_100k(benchmark::State& state) {
   std::vector<std::int64_t> ids;
   for (std::int64_t id = 1; id <= 100; ++id) ids.push_back(id);
   run_first_draw(state, ids);
+}
+
+// The same selection without progressive loading: every series at full resolution (4,000
+// points) before the first draw; what refine() spends over the following frames.
+void BM_DashboardFirstDraw_100Runs_100k_FullResolution(benchmark::State& state) {
+  big_db();
+  std::vector<std::int64_t> ids;
+  for (std::int64_t id = 1; id <= 100; ++id) ids.push_back(id);
+  run_first_draw(state, ids, false);
 }
 
 void BM_DashboardFirstDraw_1Run_10M(benchmark::State& state) {
@@ -208,5 +219,8 @@ void BM_DashboardOpen_1000Runs(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_DashboardFirstDraw_100Runs_100k)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_DashboardFirstDraw_100Runs_100k_FullResolution)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_DashboardFirstDraw_1Run_10M)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_DashboardOpen_1000Runs)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -18,6 +18,7 @@ Dashboard::Dashboard(AppOptions options) : options_(std::move(options)) {
   if (!options_.metrics.empty()) settings_.metrics = options_.metrics;
   if (options_.group_by) settings_.group_by = *options_.group_by;
   source_ = std::make_unique<RunSource>(options_.db_path);
+  source_->set_progressive(options_.progressive);
   source_->refresh_rows();
   table_.set_rows(source_->rows());
   apply_initial_selection();
@@ -46,6 +47,8 @@ void Dashboard::apply_initial_selection() {
 }
 
 bool Dashboard::poll(double now) {
+  // A few coarse series at a time (~50 ms), so the window stays responsive while they refine.
+  if (source_->refining() && source_->refine(0.05)) return true;
   if (now - last_poll_ < 0.5) return false;
   last_poll_ = now;
   const bool changed = source_->poll(now);
@@ -56,7 +59,9 @@ bool Dashboard::poll(double now) {
   return changed;
 }
 
-bool Dashboard::animating() const { return agent_ && agent_->playing(); }
+bool Dashboard::animating() const {
+  return (agent_ && agent_->playing()) || source_->refining();
+}
 
 std::vector<const RunRow*> Dashboard::selected_rows() {
   std::vector<const RunRow*> rows;

@@ -29,6 +29,9 @@ struct AppOptions {
   std::optional<std::string> group_by;
   std::string settings_path;  // empty: do not load or save settings (headless screenshots)
   std::string view;           // tab shown first: "charts", "compare" or "agent" ("" = last used)
+  // Long series are drawn first from the tracker's chunk summaries and refined over the next
+  // frames (off for screenshots, which must show the full resolution).
+  bool progressive = true;
 };
 
 class Dashboard {
@@ -40,7 +43,8 @@ class Dashboard {
   void frame(float width, float height);
   // New points or status changes since the last call; true if a redraw is needed.
   bool poll(double now);
-  // The agent viewer is playing an episode (the loop must keep drawing).
+  // The agent viewer is playing an episode, or coarse series are being refined: the loop must
+  // keep going instead of waiting for events.
   bool animating() const;
   // What the last frame drew (runs listed, charts with their plot rectangles and line colours):
   // the screenshot's sidecar, so tests can check pixels where the lines are.

@@ -74,6 +74,7 @@ int run(const Flags& f) {
   options.metrics = f.metrics;
   if (!f.group_by.empty()) options.group_by = f.group_by;
   options.view = f.view;
+  options.progressive = !headless;  // a screenshot shows the series at full resolution
   const std::string dir = headless ? "" : rein::dashboard::settings_dir();
   if (!headless) options.settings_path = dir + "/dashboard.json";
   rein::dashboard::Dashboard dash(options);  // opens the database before any window appears

@@ -23,6 +23,7 @@ struct SeriesEntry {
   std::uint64_t generation = 0;
   std::int64_t total_points = 0;  // stored in the database, before downsampling
   std::size_t appended = 0;       // live points appended since the last load
+  bool coarse = false;            // a quick first load from chunk summaries; refine() replaces it
 };
 
 // The run fields and params shown in the table, from the tracker's records. `final_return` is
@@ -44,8 +45,17 @@ class RunSource {
 
   // Metric names logged by any of the runs, sorted.
   std::vector<std::string> metric_keys(const std::vector<std::int64_t>& run_ids);
-  // Loads the series of `key` for those runs not cached yet (one query for all of them).
+  // Loads the series of `key` for those runs not cached yet. With progressive loading on, a
+  // series the tracker would have to read point by point (more than kQuickLoadPoints, too few
+  // chunk summaries for max_points) is first loaded from its chunk summaries alone (2 points per
+  // 256) and marked coarse, so selecting 100 long runs draws at once; refine() then reloads it.
   void load(const std::vector<std::int64_t>& run_ids, const std::string& key);
+  static constexpr std::int64_t kQuickLoadPoints = 32768;
+  void set_progressive(bool on) { progressive_ = on; }
+  // Reloads coarse series at full resolution until about `budget_s` seconds were spent (at least
+  // one series). Returns true if any series changed.
+  bool refine(double budget_s);
+  bool refining() const;
   // The cached series, or nullptr if not loaded or the run never logged `key`.
   const SeriesEntry* series(std::int64_t run_id, const std::string& key) const;
 
@@ -59,6 +69,7 @@ class RunSource {
  private:
   std::string path_;
   std::size_t max_points_;
+  bool progressive_ = true;
   std::unique_ptr<tracker::Store> store_;
   tracker::WatchCursor cursor_;
   std::vector<RunRow> rows_;

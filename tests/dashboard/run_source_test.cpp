@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -50,6 +51,50 @@ TEST(RunSource, RowsCarryParamsStepsAndTheLastReturn) {
   EXPECT_EQ(r.steps, 1000);
   EXPECT_DOUBLE_EQ(r.final_return, 20.0);
   EXPECT_EQ(run_value(r, "lr"), "0.001");
+}
+
+TEST(RunSource, LongSeriesLoadCoarseFromSummariesThenRefineToFullResolution) {
+  const fs::path db = fresh_db("progressive.db");
+  const int n = 60000;  // above kQuickLoadPoints, 234 chunks: fewer than max_points / 2
+  const int spike = 41234;
+  {
+    tracker::RunWriter w(db.string(), spec("long", 1));
+    for (int i = 0; i < n; ++i) w.log("train/episode_return", i, i == spike ? 1000.0 : std::sin(i * 0.01));
+    w.log("train/short", 0, 1.0);
+    w.finish(tracker::RunStatus::Finished);
+  }
+  RunSource src(db.string(), 4000);
+  src.refresh_rows();
+  const std::int64_t id = src.rows()[0].id;
+  src.load({id}, "train/episode_return");
+  src.load({id}, "train/short");
+  const SeriesEntry* coarse = src.series(id, "train/episode_return");
+  ASSERT_NE(coarse, nullptr);
+  EXPECT_TRUE(coarse->coarse);
+  EXPECT_FALSE(src.series(id, "train/short")->coarse);
+  EXPECT_LE(coarse->data.size(), static_cast<std::size_t>(2 * (n / 256)));
+  EXPECT_GE(coarse->data.size(), static_cast<std::size_t>(n / 256));
+  // Summaries keep the extremes: the spike is there before refining.
+  EXPECT_EQ(*std::max_element(coarse->data.value.begin(), coarse->data.value.end()), 1000.0f);
+  const std::uint64_t generation = coarse->generation;
+  EXPECT_TRUE(src.refining());
+  EXPECT_TRUE(src.refine(10.0));
+  EXPECT_FALSE(src.refining());
+  const SeriesEntry* fine = src.series(id, "train/episode_return");
+  ASSERT_NE(fine, nullptr);
+  EXPECT_FALSE(fine->coarse);
+  EXPECT_NE(fine->generation, generation);
+  EXPECT_GT(fine->data.size(), 3000u);
+  EXPECT_LE(fine->data.size(), 4000u);
+  EXPECT_EQ(*std::max_element(fine->data.value.begin(), fine->data.value.end()), 1000.0f);
+  EXPECT_EQ(fine->total_points, n);
+  EXPECT_FALSE(src.refine(10.0));  // nothing left
+
+  RunSource direct(db.string(), 4000);
+  direct.set_progressive(false);
+  direct.load({id}, "train/episode_return");
+  EXPECT_FALSE(direct.series(id, "train/episode_return")->coarse);
+  EXPECT_EQ(direct.series(id, "train/episode_return")->data.size(), fine->data.size());
 }
 
 TEST(RunSource, LoadsSeriesOnDemandAndAppendsLivePoints) {
