@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "rl/a2c.h"
+#include "rl/dqn.h"
 #include "rl/ppo.h"
 #include "rl/reinforce.h"
 
@@ -22,6 +23,7 @@ Registry& registry() {
     auto* reg = new Registry();  // never destroyed: usable during static destruction
     reg->algorithms.push_back(ppo_algorithm());
     reg->algorithms.push_back(a2c_algorithm());
+    reg->algorithms.push_back(dqn_algorithm());
     reg->algorithms.push_back(reinforce_algorithm());
     return reg;
   }();

@@ -52,6 +52,7 @@ struct TrainArgs {
   std::vector<std::string> sets, env_args, tags, plugins;
   std::optional<int64_t> steps, seed, n_envs, threads, eval_episodes, eval_every, checkpoint_every;
   bool no_progress = false, no_preset = false;
+  bool save_replay = false;  // DQN: checkpoints carry the replay buffer (DQNConfig::save_replay)
   std::string command_line;
 };
 
@@ -70,6 +71,7 @@ rl::Settings build_settings(const TrainArgs& a, bool with_preset) {
   flag(a.eval_episodes, "eval_episodes", "--eval-episodes");
   flag(a.eval_every, "eval_every", "--eval-every");
   flag(a.checkpoint_every, "checkpoint_every", "--checkpoint-every");
+  if (a.save_replay) s.set("save_replay", "true", "--save-replay");
   return s;
 }
 
@@ -265,6 +267,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--checkpoint-dir", a->checkpoint_dir,
                   "where checkpoints go (default: checkpoints/RUN beside the db)");
   cmd->add_option("--resume", a->resume, "continue a run (name, id or checkpoint file)");
+  cmd->add_flag("--save-replay", a->save_replay,
+                "checkpoints include the replay buffer, so --resume continues exactly (dqn)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");
   cmd->add_flag("--no-progress", a->no_progress, "no progress bar or progress lines");
   // Built when help is printed, from the registry (plug-in algorithms included).

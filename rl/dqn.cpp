@@ -1,0 +1,511 @@
+// DQN: the collect / train loop (rl/dqn.h cites the sources). collect() and train() follow
+// SB3's OffPolicyAlgorithm.collect_rollouts() and DQN.train() step for step.
+#include "rl/dqn.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "autograd/loss.h"
+#include "autograd/ops.h"
+#include "autograd/optim.h"
+#include "envs/registry.h"
+#include "envs/vector_env.h"
+#include "rl/actor_critic.h"
+#include "rl/internal/dqn_adam.h"
+#include "rl/internal/dqn_episode.h"
+#include "rl/internal/dqn_q_network.h"
+#include "rl/internal/dqn_replay_buffer.h"
+#include "rl/internal/obs_encoder.h"
+
+namespace rein::rl {
+
+std::vector<Field> DQNConfig::fields() {
+  return {
+      {"learning_rate", &learning_rate, "Adam step size"},
+      {"buffer_size", &buffer_size, "replay buffer slots over all envs"},
+      {"learning_starts", &learning_starts, "env steps of random actions before learning"},
+      {"batch_size", &batch_size, "transitions per gradient step"},
+      {"tau", &tau, "target update coefficient (1: hard copy)"},
+      {"gamma", &gamma, "discount factor"},
+      {"train_freq", &train_freq, "vector-env steps between training phases"},
+      {"gradient_steps", &gradient_steps, "gradient steps per phase (-1: env steps collected)"},
+      {"target_update_interval", &target_update_interval, "env steps between target updates"},
+      {"exploration_fraction", &exploration_fraction, "share of the run epsilon decays over"},
+      {"exploration_initial_eps", &exploration_initial_eps, "epsilon at the start"},
+      {"exploration_final_eps", &exploration_final_eps, "epsilon after the decay"},
+      {"max_grad_norm", &max_grad_norm, "global gradient-norm clip"},
+      {"net_arch", &net_arch, "hidden sizes of the Q-network, e.g. 256,256"},
+      {"activation", &activation, "relu, tanh or elu"},
+      {"adam_eps", &adam_eps, "Adam epsilon"},
+      {"double_q", &double_q, "Double DQN targets"},
+      {"dueling", &dueling, "dueling value/advantage heads"},
+      {"n_step", &n_step, "n-step returns"},
+      {"prioritized_replay", &prioritized_replay, "proportional prioritized replay"},
+      {"prioritized_replay_alpha", &prioritized_replay_alpha, "priority exponent alpha"},
+      {"prioritized_replay_beta0", &prioritized_replay_beta0, "initial importance exponent"},
+      {"prioritized_replay_eps", &prioritized_replay_eps, "added to |TD| priorities"},
+      {"save_replay", &save_replay, "checkpoints include the replay buffer (exact resume)"},
+  };
+}
+
+void DQNConfig::validate() const {
+  auto need = [](bool ok, const char* key, const std::string& why) {
+    if (!ok) throw Error(str("dqn: ", key, " ", why));
+  };
+  need(learning_rate > 0, "learning_rate", str("must be > 0, got ", learning_rate));
+  need(buffer_size >= 1, "buffer_size", str("must be >= 1, got ", buffer_size));
+  need(learning_starts >= 0, "learning_starts", str("must be >= 0, got ", learning_starts));
+  need(batch_size >= 1, "batch_size", str("must be >= 1, got ", batch_size));
+  need(tau > 0 && tau <= 1, "tau", str("must be in (0, 1], got ", tau));
+  need(gamma >= 0 && gamma <= 1, "gamma", str("must be in [0, 1], got ", gamma));
+  need(train_freq >= 1, "train_freq", str("must be >= 1, got ", train_freq));
+  need(gradient_steps >= -1, "gradient_steps", str("must be >= 0 or -1, got ", gradient_steps));
+  need(target_update_interval >= 1, "target_update_interval",
+       str("must be >= 1, got ", target_update_interval));
+  need(exploration_fraction > 0 && exploration_fraction <= 1, "exploration_fraction",
+       str("must be in (0, 1], got ", exploration_fraction));
+  for (auto [key, v] : {std::pair{"exploration_initial_eps", exploration_initial_eps},
+                        {"exploration_final_eps", exploration_final_eps}})
+    need(v >= 0 && v <= 1, key, str("must be in [0, 1], got ", v));
+  need(max_grad_norm > 0, "max_grad_norm", str("must be > 0, got ", max_grad_norm));
+  need(adam_eps > 0, "adam_eps", str("must be > 0, got ", adam_eps));
+  need(n_step >= 1, "n_step", str("must be >= 1, got ", n_step));
+  need(prioritized_replay_alpha >= 0, "prioritized_replay_alpha",
+       str("must be >= 0, got ", prioritized_replay_alpha));
+  need(prioritized_replay_beta0 >= 0 && prioritized_replay_beta0 <= 1, "prioritized_replay_beta0",
+       str("must be in [0, 1], got ", prioritized_replay_beta0));
+  need(prioritized_replay_eps > 0, "prioritized_replay_eps",
+       str("must be > 0, got ", prioritized_replay_eps));
+  parse_net_arch(net_arch);
+  nn::activation_from_string(activation);
+}
+
+namespace {
+
+using internal::EpisodeLimit;
+using internal::QNetwork;
+using internal::ReplayBatch;
+using internal::ReplayBuffer;
+
+// clip_grad_norm_ for the L2 norm with a * a instead of std::pow (see ppo.cpp); returns the
+// norm before clipping.
+double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm) {
+  double total = 0.0;
+  for (const Var& p : params) {
+    if (!p.grad().defined()) continue;
+    const Tensor g = p.grad().contiguous();
+    const float* gp = g.data<float>();
+    for (int64_t k = 0, n = g.numel(); k < n; ++k) total += static_cast<double>(gp[k]) * gp[k];
+  }
+  total = std::sqrt(total);
+  const double coef = max_norm / (total + 1e-6);
+  if (coef < 1.0)
+    for (const Var& p : params)
+      if (p.grad().defined()) {
+        Tensor g = p.grad();
+        g.mul_(coef);
+      }
+  return total;
+}
+
+class DQNAgent final : public Agent {
+ public:
+  DQNAgent(const AgentSetup& setup, const DQNConfig& config);
+
+  void iterate(MetricSink& sink) override;
+  int64_t global_step() const override { return global_step_; }
+  Tensor predict(const Tensor& obs, bool deterministic) override;
+  std::vector<std::pair<std::string, std::string>> params() override {
+    return to_params(cfg_.fields());
+  }
+  std::vector<std::pair<std::string, Tensor>> state_tensors() override;
+  std::string state_json() override;
+  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                  const std::string& json) override;
+
+ private:
+  void reset_envs(uint64_t seed);
+  void collect(MetricSink& sink);
+  // `steps` gradient steps; returns (mean loss, mean grad norm).
+  std::pair<double, double> train(int64_t steps);
+  // SB3 get_linear_fn over the progress of the run.
+  double epsilon() const;
+  // The row the buffer stores for row `i` of an observation batch (index when one-hot).
+  const float* stored_row(const Tensor& batch, int64_t i, float* scratch) const;
+  // Q-value targets (B) of a batch: returns + discounts * Q_target(next, a*).
+  Tensor targets(const ReplayBatch& b);
+
+  AgentSetup setup_;
+  DQNConfig cfg_;
+  std::unique_ptr<envs::VectorEnv> envs_;
+  internal::ObsEncoder encoder_;
+  int64_t N_, D_, A_;
+  int64_t one_hot_;  // > 0 for Discrete observations (stored as indices)
+  Generator gen_;
+  std::unique_ptr<QNetwork> q_, q_target_;
+  std::unique_ptr<internal::VectorAdam> opt_;
+  std::unique_ptr<ReplayBuffer> buffer_;
+  Tensor obs_;  // (N, D) current observations
+  std::vector<float> scratch_a_, scratch_b_;
+  int64_t global_step_ = 0;
+  int64_t n_calls_ = 0;  // vector steps taken (SB3 _n_calls): drives target updates
+  int64_t gradient_updates_ = 0;
+  ReplayBatch batch_;
+};
+
+DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
+    : setup_(setup),
+      cfg_(config),
+      envs_([&] {
+        const auto limit = internal::episode_limit_of(setup.env_id, setup.env_kwargs);
+        envs::VectorOptions vo;
+        vo.kwargs = internal::without_time_limit(setup.env_kwargs);
+        if (setup.run.threads > 1) {
+          vo.mode = envs::VectorMode::Threaded;
+          vo.num_threads = static_cast<int>(setup.run.threads);
+        }
+        vo.wrap = [limit](std::unique_ptr<envs::Env> e) -> std::unique_ptr<envs::Env> {
+          return std::make_unique<EpisodeLimit>(std::move(e), limit);
+        };
+        return envs::make_vec(setup.env_id, setup.run.n_envs, vo);
+      }()),
+      encoder_(envs_->single_observation_space(), setup.env_id),
+      N_(setup.run.n_envs),
+      D_(encoder_.dim()),
+      A_(0),
+      one_hot_(envs_->single_observation_space().is_discrete() ? encoder_.dim() : 0),
+      gen_(static_cast<uint64_t>(setup.run.seed)) {
+  const envs::Space& as = envs_->single_action_space();
+  if (!as.is_discrete())
+    throw Error(str("dqn: ", setup.env_id, " has action space ", as.to_string(),
+                    "; DQN needs Discrete actions"));
+  if (as.discrete().start != 0)
+    throw Error(str("dqn: ", setup.env_id, " has action space ", as.to_string(),
+                    " starting at ", as.discrete().start, "; DQN needs actions from 0"));
+  A_ = as.discrete().n;
+  const auto hidden = parse_net_arch(cfg_.net_arch);
+  const auto act = nn::activation_from_string(cfg_.activation);
+  Generator init_gen = gen_.split();
+  q_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen);
+  q_target_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen);
+  q_target_->load_state_dict(q_->state_dict());
+  opt_ = std::make_unique<internal::VectorAdam>(q_->parameters(), cfg_.learning_rate, 0.9, 0.999,
+                                               cfg_.adam_eps);
+  buffer_ = std::make_unique<ReplayBuffer>(internal::ReplayOptions{
+      .capacity = cfg_.buffer_size,
+      .n_envs = N_,
+      .obs_dim = D_,
+      .one_hot = one_hot_,
+      .n_step = cfg_.n_step,
+      .gamma = cfg_.gamma,
+      .prioritized = cfg_.prioritized_replay,
+      .alpha = cfg_.prioritized_replay_alpha});
+  obs_ = empty({N_, D_});
+  scratch_a_.resize(static_cast<size_t>(D_));
+  scratch_b_.resize(static_cast<size_t>(D_));
+  reset_envs(static_cast<uint64_t>(setup.run.seed));
+}
+
+void DQNAgent::reset_envs(uint64_t seed) {
+  const envs::VectorStep& s = envs_->reset(seed);
+  encoder_.encode(s.obs, obs_.data<float>());
+  for (int64_t i = 0; i < N_; ++i) buffer_->start(i, stored_row(s.obs, i, scratch_a_.data()));
+}
+
+const float* DQNAgent::stored_row(const Tensor& batch, int64_t i, float* scratch) const {
+  if (one_hot_ > 0) {
+    const envs::Space& os = envs_->single_observation_space();
+    scratch[0] = static_cast<float>(batch.data<int64_t>()[i] - os.discrete().start);
+  } else {
+    encoder_.encode_row(batch, i, scratch);
+  }
+  return scratch;
+}
+
+double DQNAgent::epsilon() const {
+  const double progress =
+      static_cast<double>(global_step_) / static_cast<double>(setup_.run.total_timesteps);
+  if (progress > cfg_.exploration_fraction) return cfg_.exploration_final_eps;
+  return cfg_.exploration_initial_eps + progress *
+                                            (cfg_.exploration_final_eps -
+                                             cfg_.exploration_initial_eps) /
+                                            cfg_.exploration_fraction;
+}
+
+void DQNAgent::collect(MetricSink& sink) {
+  Tensor actions = empty({N_}, Dtype::Int64);
+  int64_t* a = actions.data<int64_t>();
+  for (int64_t t = 0; t < cfg_.train_freq; ++t) {
+    // SB3 _sample_action: uniform actions before learning_starts, then epsilon-greedy (one
+    // draw per env here; SB3 draws once for the whole vector).
+    const bool warmup = global_step_ < cfg_.learning_starts;
+    const double eps = epsilon();
+    bool any_greedy = false;
+    for (int64_t i = 0; i < N_; ++i) {
+      const bool random = warmup || gen_.uniform() < eps;
+      a[i] = random ? gen_.randint(0, A_) : -1;
+      any_greedy |= !random;
+    }
+    if (any_greedy) {
+      no_grad guard;
+      Tensor greedy = argmax(q_->forward(Var(obs_)).value(), 1);
+      for (int64_t i = 0; i < N_; ++i)
+        if (a[i] < 0) a[i] = greedy.data<int64_t>()[i];
+    }
+
+    const envs::VectorStep& s = envs_->step(actions);
+    global_step_ += N_;
+    const float* r = s.rewards.data<float>();
+    const bool* term = s.terminated.data<bool>();
+    const bool* trunc = s.truncated.data<bool>();
+    for (int64_t i = 0; i < N_; ++i) {
+      if (!std::isfinite(r[i]))
+        throw NonFiniteError("reward", global_step_,
+                             str("dqn: reward of env ", i, " is ", r[i], " at step ", global_step_));
+      const bool done = term[i] || trunc[i];
+      // Next observation: the final one when the episode ended (autoreset put the reset
+      // observation in s.obs), which a truncated transition bootstraps from.
+      const float* next = stored_row(done ? s.final_obs : s.obs, i, scratch_a_.data());
+      const float* reset = done ? stored_row(s.obs, i, scratch_b_.data()) : nullptr;
+      if (one_hot_ == 0 && !std::all_of(next, next + D_, [](float x) { return std::isfinite(x); }))
+        throw NonFiniteError("observation", global_step_,
+                             str("dqn: observation is not finite at step ", global_step_));
+      buffer_->add(i, a[i], r[i], term[i], trunc[i], next, reset);
+      if (done) {
+        const envs::Info& info = envs_->final_info(i);
+        sink.log(global_step_, "train/episode_return", info.number("episode_return"));
+        sink.log(global_step_, "train/episode_length", info.number("episode_length"));
+      }
+    }
+    encoder_.encode(s.obs, obs_.data<float>());
+    // SB3 _on_step: target update every target_update_interval env steps (// n_envs calls).
+    ++n_calls_;
+    if (n_calls_ % std::max<int64_t>(cfg_.target_update_interval / N_, 1) == 0)
+      internal::polyak_update(*q_, *q_target_, cfg_.tau);
+  }
+}
+
+Tensor DQNAgent::targets(const ReplayBatch& b) {
+  no_grad guard;
+  Tensor next_q = q_target_->forward(Var(b.next_obs)).value();  // (B, A)
+  Tensor online = cfg_.double_q ? q_->forward(Var(b.next_obs)).value() : Tensor();
+  return internal::td_targets(next_q, online, b.returns, b.discounts, cfg_.double_q);
+}
+
+std::pair<double, double> DQNAgent::train(int64_t steps) {
+  const std::vector<Var> params = q_->parameters();
+  const int64_t B = cfg_.batch_size;
+  const double beta =
+      cfg_.prioritized_replay_beta0 +
+      (1.0 - cfg_.prioritized_replay_beta0) *
+          std::min(1.0, static_cast<double>(global_step_) /
+                            static_cast<double>(setup_.run.total_timesteps));
+  // The target network only changes between env steps (SB3 _on_step), so without Double DQN
+  // (whose argmax uses the online network as it learns) and without priorities (which change
+  // what is sampled next), all the phase's batches and their targets can be drawn at once: one
+  // large forward pass of the target network instead of `steps` small ones. Same numbers.
+  const bool batched = !cfg_.double_q && !cfg_.prioritized_replay;
+  Tensor all_targets;
+  if (batched) {
+    buffer_->sample(steps * B, gen_, beta, batch_);
+    all_targets = targets(batch_);
+  }
+  double loss_sum = 0.0, gn_sum = 0.0;
+  for (int64_t g = 0; g < steps; ++g) {
+    Tensor obs, acts, y, w;
+    if (batched) {
+      obs = batch_.obs.narrow(0, g * B, B);
+      acts = batch_.actions.narrow(0, g * B, B);
+      y = all_targets.narrow(0, g * B, B);
+    } else {
+      buffer_->sample(B, gen_, beta, batch_);
+      obs = batch_.obs;
+      acts = batch_.actions;
+      y = targets(batch_);
+      w = batch_.weights;
+    }
+    Var q_sa = reshape(gather(q_->forward(Var(obs)), 1, acts), {B});  // (B)
+    Var loss = cfg_.prioritized_replay
+                   ? mean(nn::smooth_l1_loss(q_sa, Var(y), nn::Reduction::None) * Var(w))
+                   : nn::smooth_l1_loss(q_sa, Var(y));
+    const double l = loss.item();
+    if (!std::isfinite(l))
+      throw NonFiniteError("loss/q", global_step_,
+                           str("dqn: loss/q is ", l, " at step ", global_step_, " (update ",
+                               gradient_updates_, ")"));
+    opt_->zero_grad();
+    loss.backward();
+    const double gn = clip_grad_norm_l2(params, cfg_.max_grad_norm);
+    if (!std::isfinite(gn))
+      throw NonFiniteError("train/grad_norm", global_step_,
+                           str("dqn: gradient norm is ", gn, " at step ", global_step_));
+    opt_->step();
+    if (cfg_.prioritized_replay) {
+      Tensor td = abs(q_sa.value() - y);
+      buffer_->update_priorities(batch_.slots, {td.data<float>(), static_cast<size_t>(B)},
+                                 cfg_.prioritized_replay_eps);
+    }
+    loss_sum += l;
+    gn_sum += gn;
+    ++gradient_updates_;
+  }
+  const double n = static_cast<double>(std::max<int64_t>(steps, 1));
+  return {loss_sum / n, gn_sum / n};
+}
+
+void DQNAgent::iterate(MetricSink& sink) {
+  const double eps = epsilon();
+  collect(sink);
+  sink.log(global_step_, "train/epsilon", eps);
+  // SB3 learn(): train once past learning_starts; gradient_steps -1 = env steps collected.
+  if (global_step_ > cfg_.learning_starts && buffer_->size() > 0) {
+    const int64_t steps = cfg_.gradient_steps >= 0 ? cfg_.gradient_steps : cfg_.train_freq * N_;
+    if (steps > 0) {
+      auto [loss, gn] = train(steps);
+      sink.log(global_step_, "loss/q", loss);
+      sink.log(global_step_, "train/grad_norm", gn);
+      sink.log(global_step_, "train/learning_rate", cfg_.learning_rate);
+    }
+  }
+}
+
+Tensor DQNAgent::predict(const Tensor& obs, bool deterministic) {
+  const int64_t rows = obs.size(0);
+  Tensor x = empty({rows, D_});
+  encoder_.encode(obs, x.data<float>());
+  Tensor actions;
+  {
+    no_grad guard;
+    actions = argmax(q_->forward(Var(x)).value(), 1);
+  }
+  if (!deterministic) {
+    const double eps = epsilon();
+    int64_t* a = actions.data<int64_t>();
+    for (int64_t i = 0; i < rows; ++i)
+      if (gen_.uniform() < eps) a[i] = gen_.randint(0, A_);
+  }
+  return actions;
+}
+
+std::vector<std::pair<std::string, Tensor>> DQNAgent::state_tensors() {
+  std::vector<std::pair<std::string, Tensor>> out;
+  for (auto& [name, t] : q_->state_dict()) out.emplace_back("model." + name, t);
+  for (auto& [name, t] : q_target_->state_dict()) out.emplace_back("target." + name, t);
+  for (auto& [name, t] : opt_->state_dict()) out.emplace_back("optimizer." + name, t);
+  if (cfg_.save_replay) {
+    for (auto& entry : buffer_->state_tensors()) out.push_back(std::move(entry));
+    out.emplace_back("env.obs", obs_);
+  }
+  return out;
+}
+
+std::string DQNAgent::state_json() {
+  nlohmann::json j;
+  j["global_step"] = global_step_;
+  j["n_calls"] = n_calls_;
+  j["gradient_updates"] = gradient_updates_;
+  j["generator"] = gen_.state_string();
+  if (cfg_.save_replay) {
+    j["replay"] = nlohmann::json::parse(buffer_->state_json());
+    // Each env's physical state, random stream and episode counters, so the resumed run steps
+    // on from the same states. Envs without state() support restart their episodes instead.
+    nlohmann::json envs = nlohmann::json::array();
+    try {
+      for (int64_t i = 0; i < N_; ++i) {
+        envs::Env& e = envs_->env(i);
+        auto* lim = envs::find_wrapper<EpisodeLimit>(e);
+        envs.push_back({{"state", e.unwrapped().state()},
+                        {"rng", e.unwrapped().rng().state_string()},
+                        {"elapsed_steps", lim->counters().elapsed_steps},
+                        {"episode_return", lim->counters().episode_return}});
+      }
+      j["envs"] = envs;
+    } catch (const Error&) {
+      j["envs"] = nullptr;
+    }
+  }
+  return j.dump();
+}
+
+void DQNAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                          const std::string& json) {
+  nn::NamedTensors model, target, optim, rest;
+  for (const auto& [name, t] : tensors) {
+    if (name.rfind("model.", 0) == 0)
+      model.emplace_back(name.substr(6), t);
+    else if (name.rfind("target.", 0) == 0)
+      target.emplace_back(name.substr(7), t);
+    else if (name.rfind("optimizer.", 0) == 0)
+      optim.emplace_back(name.substr(10), t);
+    else if (name.rfind("replay.", 0) == 0 || name == "env.obs")
+      rest.emplace_back(name, t);
+    else
+      throw Error(str("dqn checkpoint: unexpected tensor '", name, "'"));
+  }
+  q_->load_state_dict(model);
+  q_target_->load_state_dict(target);
+  opt_->load_state_dict(optim);
+  bool envs_restored = false;
+  try {
+    nlohmann::json j = nlohmann::json::parse(json);
+    global_step_ = j.at("global_step").get<int64_t>();
+    n_calls_ = j.at("n_calls").get<int64_t>();
+    gradient_updates_ = j.at("gradient_updates").get<int64_t>();
+    gen_.set_state_string(j.at("generator").get<std::string>());
+    if (j.contains("replay") && cfg_.save_replay) {
+      buffer_->load_state(rest, j.at("replay").dump());
+      const nlohmann::json& envs = j.at("envs");
+      if (!envs.is_null() && static_cast<int64_t>(envs.size()) == N_) {
+        for (int64_t i = 0; i < N_; ++i) {
+          envs::Env& e = envs_->env(i);
+          const nlohmann::json& s = envs[static_cast<size_t>(i)];
+          e.unwrapped().set_state(s.at("state").get<std::vector<double>>());
+          e.unwrapped().rng().set_state_string(s.at("rng").get<std::string>());
+          envs::find_wrapper<EpisodeLimit>(e)->set_counters(
+              {s.at("elapsed_steps").get<int64_t>(), s.at("episode_return").get<double>()});
+        }
+        for (const auto& [name, t] : rest)
+          if (name == "env.obs") obs_.copy_(t);
+        envs_restored = true;
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(str("dqn checkpoint: bad state: ", e.what()));
+  }
+  // Without a saved buffer the envs restart from fresh episodes on a stream of their own (SB3
+  // starts with an empty buffer when none is loaded).
+  if (!envs_restored)
+    reset_envs(static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(global_step_));
+}
+
+}  // namespace
+
+std::unique_ptr<Agent> make_dqn(const AgentSetup& setup, const DQNConfig& config) {
+  config.validate();
+  return std::make_unique<DQNAgent>(setup, config);
+}
+
+AlgorithmInfo dqn_algorithm() {
+  AlgorithmInfo info;
+  info.name = "dqn";
+  info.summary = "Deep Q-Network (replay, target network; Double, Dueling, n-step, PER), as SB3";
+  info.action_spaces = {envs::SpaceKind::Discrete};
+  info.describe_config = [] {
+    DQNConfig c;
+    std::vector<std::vector<std::string>> out;
+    for (const Field& f : c.fields())
+      out.push_back({std::string(f.name), field_to_string(f), field_type(f), std::string(f.help)});
+    return out;
+  };
+  info.make = [](const AgentSetup& setup, Settings& settings) {
+    DQNConfig c;
+    auto fields = c.fields();
+    settings.apply(fields);
+    settings.finish();
+    return make_dqn(setup, c);
+  };
+  return info;
+}
+
+}  // namespace rein::rl

@@ -1,0 +1,66 @@
+// QNetwork forward passes and the target-network update.
+#include "rl/internal/dqn_q_network.h"
+
+#include "autograd/ops.h"
+#include "tensor/error.h"
+
+namespace rein::rl::internal {
+
+QNetwork::QNetwork(int64_t obs_dim, int64_t n_actions, const std::vector<int64_t>& hidden,
+                   nn::Activation activation, bool dueling, Generator& gen)
+    : n_actions_(n_actions), dueling_(dueling), activation_(activation) {
+  std::vector<int64_t> sizes{obs_dim};
+  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+  if (!dueling_) {
+    sizes.push_back(n_actions);
+    q_ = register_module("q", std::make_shared<nn::MLP>(sizes, activation, gen));
+    return;
+  }
+  if (hidden.empty()) throw Error("dqn: dueling heads need at least one hidden layer in net_arch");
+  trunk_ = register_module("trunk", std::make_shared<nn::MLP>(sizes, activation, gen));
+  value_ = register_module("value", std::make_shared<nn::Linear>(hidden.back(), 1, gen));
+  advantage_ =
+      register_module("advantage", std::make_shared<nn::Linear>(hidden.back(), n_actions, gen));
+}
+
+Var QNetwork::forward(const Var& x) {
+  if (!dueling_) return q_->forward(x);
+  Var h = trunk_->forward(x);
+  switch (activation_) {  // the MLP leaves its last layer linear
+    case nn::Activation::ReLU: h = relu(h); break;
+    case nn::Activation::Tanh: h = tanh(h); break;
+    case nn::Activation::ELU: h = elu(h); break;
+    case nn::Activation::Identity: break;
+  }
+  Var v = value_->forward(h);      // (B, 1)
+  Var a = advantage_->forward(h);  // (B, A)
+  return v + (a - mean(a, 1, true));
+}
+
+void polyak_update(const QNetwork& online, QNetwork& target, double tau) {
+  const std::vector<Var> src = online.parameters();
+  const std::vector<Var> dst = target.parameters();
+  for (size_t i = 0; i < src.size(); ++i) {
+    Tensor t = dst[i].value();
+    if (tau >= 1.0) {
+      t.copy_(src[i].value());
+    } else {
+      t.mul_(1.0 - tau);
+      t.add_(src[i].value(), tau);
+    }
+  }
+}
+
+Tensor td_targets(const Tensor& target_next_q, const Tensor& online_next_q, const Tensor& returns,
+                  const Tensor& discounts, bool double_q) {
+  Tensor best;
+  if (double_q) {
+    Tensor pick = argmax(online_next_q, 1, true);  // (B, 1): the online network chooses
+    best = gather(target_next_q, 1, pick).reshape({-1});
+  } else {
+    best = std::get<0>(max(target_next_q, 1));
+  }
+  return returns + discounts * best;
+}
+
+}  // namespace rein::rl::internal

@@ -1,0 +1,273 @@
+// ReplayBuffer: ring writes, n-step expansion, uniform and prioritized sampling, checkpoints.
+#include "rl/internal/dqn_replay_buffer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "tensor/error.h"
+
+namespace rein::rl::internal {
+
+ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
+    : opt_(options),
+      n_envs_(options.n_envs),
+      ring_(options.n_envs > 0 ? options.capacity / options.n_envs : 0),
+      stored_dim_(options.one_hot > 0 ? 1 : options.obs_dim),
+      tree_(options.prioritized ? std::max<int64_t>(1, ring_ * n_envs_) : 1) {
+  if (n_envs_ < 1) throw Error(str("replay buffer: n_envs must be >= 1, got ", n_envs_));
+  if (opt_.n_step < 1) throw Error(str("replay buffer: n_step must be >= 1, got ", opt_.n_step));
+  // Each ring must hold an n-step window plus a final and a pending slot.
+  if (ring_ < opt_.n_step + 3)
+    throw Error(str("replay buffer: buffer_size ", opt_.capacity, " leaves ", ring_,
+                    " slots per env for ", n_envs_, " envs (need at least n_step + 3 = ",
+                    opt_.n_step + 3, ")"));
+  const size_t slots = static_cast<size_t>(n_envs_ * ring_);
+  obs_.assign(slots * static_cast<size_t>(stored_dim_), 0.0f);
+  actions_.assign(slots, 0);
+  rewards_.assign(slots, 0.0f);
+  flags_.assign(slots, 0);
+  pos_.assign(static_cast<size_t>(n_envs_), 0);
+  filled_.assign(static_cast<size_t>(n_envs_), 0);
+  started_.assign(static_cast<size_t>(n_envs_), 0);
+  pow_gamma_.resize(static_cast<size_t>(opt_.n_step + 1));
+  for (int64_t k = 0; k <= opt_.n_step; ++k) pow_gamma_[static_cast<size_t>(k)] = std::pow(opt_.gamma, k);
+}
+
+void ReplayBuffer::invalidate(int64_t slot) {
+  uint8_t& f = flags_[static_cast<size_t>(slot)];
+  if (f & kValid) {
+    --transitions_;
+    if (opt_.prioritized) tree_.set(slot, 0.0);
+  }
+  f = 0;
+}
+
+void ReplayBuffer::mark_valid(int64_t slot) {
+  ++transitions_;
+  if (opt_.prioritized) tree_.set(slot, std::pow(max_priority_, opt_.alpha));
+}
+
+void ReplayBuffer::advance(int64_t env) {
+  auto e = static_cast<size_t>(env);
+  pos_[e] = (pos_[e] + 1) % ring_;
+  filled_[e] = std::min(filled_[e] + 1, ring_);
+}
+
+void ReplayBuffer::write_obs(int64_t env, const float* obs, uint8_t flags) {
+  const int64_t slot = pending_slot(env);
+  invalidate(slot);
+  flags_[static_cast<size_t>(slot)] = flags;
+  std::memcpy(&obs_[static_cast<size_t>(slot * stored_dim_)], obs,
+              static_cast<size_t>(stored_dim_) * sizeof(float));
+}
+
+void ReplayBuffer::start(int64_t env, const float* obs) {
+  auto e = static_cast<size_t>(env);
+  // A stream that was running keeps its pending observation as the successor of its last
+  // transition (marked final: never sampled); the new stream starts in the next slot.
+  if (started_[e]) {
+    flags_[static_cast<size_t>(pending_slot(env))] = kFinal;
+    advance(env);
+  } else {
+    filled_[e] = std::max<int64_t>(filled_[e], 1);
+  }
+  started_[e] = 1;
+  write_obs(env, obs, 0);
+}
+
+void ReplayBuffer::add(int64_t env, int64_t action, float reward, bool terminated, bool truncated,
+                       const float* next_obs, const float* reset_obs) {
+  if (!started_[static_cast<size_t>(env)])
+    throw Error(str("replay buffer: add() on env ", env, " before start()"));
+  const bool done = terminated || truncated;
+  const int64_t slot = pending_slot(env);
+  actions_[static_cast<size_t>(slot)] = action;
+  rewards_[static_cast<size_t>(slot)] = reward;
+  flags_[static_cast<size_t>(slot)] = static_cast<uint8_t>(
+      kValid | (done ? kDone : 0) | (terminated ? kTerminated : 0));
+  mark_valid(slot);
+  advance(env);
+  write_obs(env, next_obs, done ? kFinal : 0);
+  if (done) {
+    advance(env);
+    write_obs(env, reset_obs, 0);
+  }
+}
+
+ReplayBuffer::NStep ReplayBuffer::n_step_target(int64_t slot) const {
+  const int64_t env = slot / ring_, p = slot % ring_;
+  double ret = 0.0;
+  for (int64_t k = 0;; ++k) {
+    const int64_t j = env * ring_ + (p + k) % ring_;
+    const int64_t next = env * ring_ + (p + k + 1) % ring_;
+    ret += pow_gamma_[static_cast<size_t>(k)] * rewards_[static_cast<size_t>(j)];
+    const uint8_t f = flags_[static_cast<size_t>(j)];
+    const double disc = pow_gamma_[static_cast<size_t>(k + 1)];
+    if (f & kDone) return {ret, (f & kTerminated) ? 0.0 : disc, next};
+    // Stop after n steps, or before the pending slot (its step has not happened yet).
+    if (k + 1 == opt_.n_step || !(flags_[static_cast<size_t>(next)] & kValid))
+      return {ret, disc, next};
+  }
+}
+
+void ReplayBuffer::copy_obs(int64_t slot, float* out) const {
+  const float* src = &obs_[static_cast<size_t>(slot * stored_dim_)];
+  if (opt_.one_hot > 0) {
+    std::fill(out, out + opt_.obs_dim, 0.0f);
+    out[static_cast<int64_t>(src[0])] = 1.0f;
+  } else {
+    std::memcpy(out, src, static_cast<size_t>(stored_dim_) * sizeof(float));
+  }
+}
+
+void ReplayBuffer::sample(int64_t batch, Generator& gen, double beta, ReplayBatch& out) {
+  if (transitions_ == 0) throw Error("replay buffer: sample() on an empty buffer");
+  if (!out.obs.defined() || out.obs.size(0) != batch) {
+    out.obs = empty({batch, opt_.obs_dim});
+    out.next_obs = empty({batch, opt_.obs_dim});
+    out.actions = empty({batch, 1}, Dtype::Int64);
+    out.returns = empty({batch});
+    out.discounts = empty({batch});
+    out.weights = empty({batch});
+  }
+  out.slots.resize(static_cast<size_t>(batch));
+  float* w = out.weights.data<float>();
+  if (opt_.prioritized) {
+    // Stratified: one draw in each of `batch` equal slices of the priority mass.
+    const double total = tree_.total();
+    const double seg = total / static_cast<double>(batch);
+    double wmax = 0.0;
+    for (int64_t b = 0; b < batch; ++b) {
+      const int64_t slot = tree_.find((static_cast<double>(b) + gen.uniform()) * seg);
+      out.slots[static_cast<size_t>(b)] = slot;
+      const double prob = tree_.get(slot) / total;
+      const double wi = std::pow(static_cast<double>(transitions_) * prob, -beta);
+      w[b] = static_cast<float>(wi);
+      wmax = std::max(wmax, wi);
+    }
+    for (int64_t b = 0; b < batch; ++b) w[b] = static_cast<float>(w[b] / wmax);
+  } else {
+    // Uniform over valid slots: draw among the written slots, redraw the few pending and final
+    // ones.
+    int64_t written = 0;
+    for (int64_t f : filled_) written += f;
+    for (int64_t b = 0; b < batch; ++b) {
+      int64_t slot;
+      do {
+        int64_t r = gen.randint(0, written);
+        int64_t env = 0;
+        while (r >= filled_[static_cast<size_t>(env)]) r -= filled_[static_cast<size_t>(env++)];
+        slot = env * ring_ + r;
+      } while (!(flags_[static_cast<size_t>(slot)] & kValid));
+      out.slots[static_cast<size_t>(b)] = slot;
+      w[b] = 1.0f;
+    }
+  }
+  float* o = out.obs.data<float>();
+  float* no = out.next_obs.data<float>();
+  int64_t* a = out.actions.data<int64_t>();
+  float* ret = out.returns.data<float>();
+  float* disc = out.discounts.data<float>();
+  for (int64_t b = 0; b < batch; ++b) {
+    const int64_t slot = out.slots[static_cast<size_t>(b)];
+    const NStep t = n_step_target(slot);
+    copy_obs(slot, o + b * opt_.obs_dim);
+    copy_obs(t.next_slot, no + b * opt_.obs_dim);
+    a[b] = actions_[static_cast<size_t>(slot)];
+    ret[b] = static_cast<float>(t.ret);
+    disc[b] = static_cast<float>(t.discount);
+  }
+}
+
+void ReplayBuffer::update_priorities(std::span<const int64_t> slots, std::span<const float> td_abs,
+                                     double eps) {
+  if (!opt_.prioritized) return;
+  for (size_t k = 0; k < slots.size(); ++k) {
+    const double p = static_cast<double>(td_abs[k]) + eps;
+    max_priority_ = std::max(max_priority_, p);
+    // A slot overwritten since it was sampled keeps its new state (priority 0 if pending).
+    if (flags_[static_cast<size_t>(slots[k])] & kValid) tree_.set(slots[k], std::pow(p, opt_.alpha));
+  }
+}
+
+namespace {
+
+template <typename T>
+Tensor to_tensor(const std::vector<T>& v, const Shape& shape) {
+  return from_vector(v, shape);
+}
+
+template <typename T>
+void from_tensor(const std::vector<std::pair<std::string, Tensor>>& tensors, const std::string& name,
+                 std::vector<T>& out) {
+  for (const auto& [n, t] : tensors)
+    if (n == name) {
+      Tensor c = t.contiguous();
+      if (c.dtype() != dtype_of<T>() || c.numel() != static_cast<int64_t>(out.size()))
+        throw Error(str("dqn checkpoint: '", name, "' is ", dtype_name(c.dtype()), " ", c.shape(),
+                        ", expected ", dtype_name(dtype_of<T>()), " of ", out.size(), " elements"));
+      std::memcpy(out.data(), c.data<T>(), out.size() * sizeof(T));
+      return;
+    }
+  throw Error(str("dqn checkpoint: no '", name, "' tensor"));
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, Tensor>> ReplayBuffer::state_tensors() const {
+  const int64_t slots = n_envs_ * ring_;
+  std::vector<int64_t> flags(flags_.begin(), flags_.end());
+  std::vector<std::pair<std::string, Tensor>> out = {
+      {"replay.obs", to_tensor(obs_, {slots, stored_dim_})},
+      {"replay.actions", to_tensor(actions_, {slots})},
+      {"replay.rewards", to_tensor(rewards_, {slots})},
+      {"replay.flags", to_tensor(flags, {slots})},
+  };
+  if (opt_.prioritized) out.emplace_back("replay.priorities", to_tensor(tree_.leaves(), {slots}));
+  return out;
+}
+
+std::string ReplayBuffer::state_json() const {
+  nlohmann::json j;
+  j["slots_per_env"] = ring_;
+  j["n_envs"] = n_envs_;
+  j["pos"] = pos_;
+  j["filled"] = filled_;
+  j["started"] = std::vector<int>(started_.begin(), started_.end());
+  j["transitions"] = transitions_;
+  j["max_priority"] = max_priority_;
+  return j.dump();
+}
+
+void ReplayBuffer::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                              const std::string& json) {
+  try {
+    nlohmann::json j = nlohmann::json::parse(json);
+    if (j.at("slots_per_env").get<int64_t>() != ring_ || j.at("n_envs").get<int64_t>() != n_envs_)
+      throw Error(str("dqn checkpoint: replay buffer of ", j.at("n_envs"), " x ",
+                      j.at("slots_per_env"), " slots does not match ", n_envs_, " x ", ring_));
+    pos_ = j.at("pos").get<std::vector<int64_t>>();
+    filled_ = j.at("filled").get<std::vector<int64_t>>();
+    auto started = j.at("started").get<std::vector<int>>();
+    started_.assign(started.begin(), started.end());
+    transitions_ = j.at("transitions").get<int64_t>();
+    max_priority_ = j.at("max_priority").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(str("dqn checkpoint: bad replay state: ", e.what()));
+  }
+  from_tensor(tensors, "replay.obs", obs_);
+  from_tensor(tensors, "replay.actions", actions_);
+  from_tensor(tensors, "replay.rewards", rewards_);
+  std::vector<int64_t> flags(flags_.size());
+  from_tensor(tensors, "replay.flags", flags);
+  std::copy(flags.begin(), flags.end(), flags_.begin());
+  if (opt_.prioritized) {
+    std::vector<double> leaves(static_cast<size_t>(n_envs_ * ring_));
+    from_tensor(tensors, "replay.priorities", leaves);
+    tree_.set_leaves(leaves);
+  }
+}
+
+}  // namespace rein::rl::internal
