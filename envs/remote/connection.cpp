@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +19,9 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+// Most replies fit at once; a larger one grows the buffer (up to max_frame_bytes + 4).
+constexpr size_t kReadBufferBytes = 64 << 10;
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -140,15 +144,25 @@ void Connection::send(std::span<const uint8_t> bytes, const char* op) {
   }
 }
 
-void Connection::read_exact(uint8_t* dst, size_t n, const char* op, int64_t deadline_ms) {
+void Connection::fill(size_t n, const char* op, int64_t deadline_ms) {
+  if (rend_ - rpos_ >= n) return;
+  if (rpos_ + n > rbuf_.size()) {  // move what is left to the front, and grow to fit n
+    std::memmove(rbuf_.data(), rbuf_.data() + rpos_, rend_ - rpos_);
+    rend_ -= rpos_;
+    rpos_ = 0;
+    if (n > rbuf_.size()) rbuf_.resize(std::max(n, 2 * rbuf_.size()));
+  }
   const int fd = impl_->socket.native_handle();
-  size_t got = 0;
-  while (got < n) {
-    const ssize_t r = ::recv(fd, dst + got, n - got, 0);
+  bool partial = rend_ > rpos_;
+  while (rend_ - rpos_ < n) {
+    // A frame arriving in pieces: the next wait gets only what is left of the deadline.
+    if (partial && io_timeout_ms_ > 0) {
+      set_receive_timeout(std::max<int64_t>(1, deadline_ms - now_ms()));
+    }
+    const ssize_t r = ::recv(fd, rbuf_.data() + rend_, rbuf_.size() - rend_, 0);
     if (r > 0) {
-      got += static_cast<size_t>(r);
-      // A frame arriving in pieces: the next wait gets only what is left of the deadline.
-      if (got < n && io_timeout_ms_ > 0) set_receive_timeout(std::max<int64_t>(1, deadline_ms - now_ms()));
+      rend_ += static_cast<size_t>(r);
+      partial = true;
       continue;
     }
     if (r == 0) {
@@ -168,20 +182,22 @@ void Connection::read_exact(uint8_t* dst, size_t n, const char* op, int64_t dead
   }
 }
 
-std::span<const uint8_t> Connection::receive(std::vector<uint8_t>& buf, uint32_t max_frame_bytes,
-                                             const char* op) {
+std::span<const uint8_t> Connection::receive(uint32_t max_frame_bytes, const char* op) {
   if (!impl_->socket.is_open()) {
     throw ProtocolError(ErrorCode::ConnectionLost,
                         str("remote env ", peer_, ": ", op, " on a closed connection"));
   }
+  if (rbuf_.empty()) rbuf_.resize(kReadBufferBytes);
+  if (rpos_ == rend_) rpos_ = rend_ = 0;
   set_receive_timeout(io_timeout_ms_);
   const int64_t deadline = io_timeout_ms_ > 0 ? now_ms() + io_timeout_ms_ : 0;
-  uint8_t prefix[kLengthBytes];
-  read_exact(prefix, kLengthBytes, op, deadline);
-  const uint32_t length = decode_length(std::span<const uint8_t, kLengthBytes>(prefix), max_frame_bytes);
-  buf.resize(length);
-  read_exact(buf.data(), length, op, deadline);
-  return {buf.data(), buf.size()};
+  fill(kLengthBytes, op, deadline);
+  const uint32_t length = decode_length(
+      std::span<const uint8_t, kLengthBytes>(rbuf_.data() + rpos_, kLengthBytes), max_frame_bytes);
+  fill(kLengthBytes + length, op, deadline);
+  const uint8_t* body = rbuf_.data() + rpos_ + kLengthBytes;
+  rpos_ += kLengthBytes + length;
+  return {body, length};
 }
 
 }  // namespace rein::envs::remote::internal

@@ -26,20 +26,19 @@ struct Raw {
   void send(const std::vector<uint8_t>& bytes) { conn.send(bytes, "test"); }
   Frame receive() {
     Frame f;
-    decode_frame(conn.receive(buf, kDefaultMaxFrameBytes, "test"), nullptr, f);
+    decode_frame(conn.receive(kDefaultMaxFrameBytes, "test"), nullptr, f);
     return f;
   }
   // True once the server has closed its end (what every fatal error ends with).
   bool closed_by_server() {
     try {
-      conn.receive(buf, kDefaultMaxFrameBytes, "test");
+      conn.receive(kDefaultMaxFrameBytes, "test");
     } catch (const ProtocolError& e) {
       return e.code() == ErrorCode::ConnectionLost;
     }
     return false;
   }
   Connection conn;
-  std::vector<uint8_t> buf;
 };
 
 std::vector<uint8_t> hello(std::string token = "", uint16_t version = kProtocolVersion) {

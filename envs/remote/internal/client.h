@@ -34,7 +34,6 @@ class Client {
   ClientOptions options_;
   Connection conn_;
   std::vector<uint8_t> out_;
-  std::vector<uint8_t> in_;
   Frame frame_;
   Welcome welcome_;
   Layout layout_;

@@ -1,6 +1,7 @@
 // The client's TCP connection: connect with a timeout (Boost.Asio), then blocking send/recv on
 // the socket with kernel timeouts (SO_RCVTIMEO/SO_SNDTIMEO), which costs two system calls per
-// round trip instead of the four of an event loop. Every failure is a ProtocolError with code
+// round trip instead of the four of an event loop: reads are buffered, so a reply's length
+// prefix and body usually arrive in one recv. Every failure is a ProtocolError with code
 // Timeout or ConnectionLost and a message naming the peer and the operation.
 #pragma once
 
@@ -23,17 +24,18 @@ class Connection {
 
   // Writes all of `bytes`. `op` names the request in messages ("step").
   void send(std::span<const uint8_t> bytes, const char* op);
-  // Reads one frame into `buf` (resized, capacity kept) and returns the bytes after the length
-  // prefix. Throws FrameTooLarge above max_frame_bytes, Timeout when the peer stalls longer than
-  // io_timeout_ms, ConnectionLost when it closes or resets the connection.
-  std::span<const uint8_t> receive(std::vector<uint8_t>& buf, uint32_t max_frame_bytes,
-                                   const char* op);
+  // Reads one frame and returns the bytes after its length prefix, a view of the connection's
+  // read buffer that stays valid until the next receive(). Throws FrameTooLarge above
+  // max_frame_bytes, Timeout when the peer stalls longer than io_timeout_ms, ConnectionLost
+  // when it closes or resets the connection.
+  std::span<const uint8_t> receive(uint32_t max_frame_bytes, const char* op);
   void close();
   const std::string& peer() const { return peer_; }  // "127.0.0.1:5555"
   int64_t timeout_ms() const { return io_timeout_ms_; }
 
  private:
-  void read_exact(uint8_t* dst, size_t n, const char* op, int64_t deadline_ms);
+  // Reads until at least `n` bytes are buffered after rpos_ (taking whatever more has arrived).
+  void fill(size_t n, const char* op, int64_t deadline_ms);
   void set_receive_timeout(int64_t ms);
 
   struct Impl;
@@ -41,6 +43,8 @@ class Connection {
   std::string peer_;
   int64_t io_timeout_ms_;
   int64_t receive_timeout_set_ms_ = -1;
+  std::vector<uint8_t> rbuf_;  // bytes received; [rpos_, rend_) not consumed yet
+  size_t rpos_ = 0, rend_ = 0;
 };
 
 }  // namespace rein::envs::remote::internal
