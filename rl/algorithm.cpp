@@ -9,6 +9,7 @@
 #include "rl/dqn.h"
 #include "rl/ppo.h"
 #include "rl/reinforce.h"
+#include "rl/tabular.h"
 
 namespace rein::rl {
 namespace {
@@ -25,6 +26,9 @@ Registry& registry() {
     reg->algorithms.push_back(a2c_algorithm());
     reg->algorithms.push_back(dqn_algorithm());
     reg->algorithms.push_back(reinforce_algorithm());
+    reg->algorithms.push_back(qlearning_algorithm());
+    reg->algorithms.push_back(sarsa_algorithm());
+    reg->algorithms.push_back(expected_sarsa_algorithm());
     return reg;
   }();
   return *r;

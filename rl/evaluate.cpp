@@ -6,9 +6,22 @@
 #include <algorithm>
 #include <cmath>
 
+#include "envs/toy_text/frozen_lake.h"
 #include "envs/vector_env.h"
 
 namespace rein::rl {
+
+std::optional<bool> episode_succeeded(const envs::Env& env, const envs::Info& final_info,
+                                      const Tensor& final_obs, bool terminated) {
+  if (const envs::Info::Entry* e = final_info.find("is_success"); e && !e->tensor.defined())
+    return e->number != 0.0;
+  if (const auto* lake = dynamic_cast<const envs::FrozenLake*>(&env.unwrapped())) {
+    const int64_t s = final_obs.item<int64_t>();
+    return terminated && lake->desc()[static_cast<size_t>(s / lake->ncol())]
+                                     [static_cast<size_t>(s % lake->ncol())] == 'G';
+  }
+  return std::nullopt;
+}
 
 EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs& env_kwargs,
                     const EvalOptions& options) {
@@ -24,6 +37,7 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
   std::vector<int64_t> len(static_cast<size_t>(n), 0);
 
   EvalResult result;
+  int64_t successes = 0, judged = 0;
   const envs::VectorStep* s = &venv->reset(options.seed);
   while (static_cast<int64_t>(result.returns.size()) < options.episodes) {
     Tensor actions = agent.predict(s->obs, options.deterministic);
@@ -35,6 +49,13 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
       ret[i] += r[i];
       len[i] += 1;
       if (done[i]) {
+        const std::optional<bool> ok =
+            episode_succeeded(venv->env(i), venv->final_info(i), s->final_obs.select(0, i),
+                              s->terminated.data<bool>()[i]);
+        if (ok) {
+          ++judged;
+          successes += *ok ? 1 : 0;
+        }
         result.returns.push_back(ret[i]);
         result.lengths.push_back(len[i]);
         ret[i] = 0.0;
@@ -49,6 +70,7 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
   double sq = 0.0;
   for (double x : result.returns) sq += (x - result.mean_return) * (x - result.mean_return);
   result.std_return = std::sqrt(sq / static_cast<double>(result.returns.size()));
+  if (judged > 0) result.success_rate = static_cast<double>(successes) / static_cast<double>(judged);
   return result;
 }
 

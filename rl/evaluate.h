@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,20 @@ struct EvalResult {
   std::vector<int64_t> lengths;
   double mean_return = 0.0;
   double std_return = 0.0;  // population std (numpy's np.std, as SB3 logs it)
+  // Share of episodes that succeeded, for envs that define success (see episode_succeeded);
+  // absent for the others.
+  std::optional<double> success_rate;
 };
+
+// Whether an episode that just ended succeeded, or nullopt when the env defines no success.
+// The rules are explicit, never guessed from the reward:
+//   - an "is_success" number in the final step's info (SB3's convention; plug-ins can set it):
+//     success iff it is non-zero;
+//   - FrozenLake (FrozenLake-v1, FrozenLake8x8-v1, any desc): success iff the episode terminated
+//     on the goal cell 'G' (Gymnasium's reward 1 with the default reward_schedule).
+// `env` is the env that ran the episode, `final_obs` its last observation.
+std::optional<bool> episode_succeeded(const envs::Env& env, const envs::Info& final_info,
+                                      const Tensor& final_obs, bool terminated);
 
 struct EvalOptions {
   int64_t episodes = 100;

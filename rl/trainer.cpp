@@ -142,6 +142,7 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     EvalResult ev = evaluate(*agent_, env_id_, env_kwargs_, eo);
     sink.log(step, "eval/mean_return", ev.mean_return);
     sink.log(step, "eval/std_return", ev.std_return);
+    if (ev.success_rate) sink.log(step, "eval/success_rate", *ev.success_rate);
     if (hooks.on_eval) hooks.on_eval(ev, step);
     return ev;
   };
