@@ -83,6 +83,18 @@ TEST(Protocol, WelcomeRoundTripsEverySpaceKind) {
   EXPECT_TRUE(f.welcome.autoreset);
 }
 
+// Found by UBSan through the decoder fuzz test: an empty Box's bounds are empty vectors, whose
+// null data() reached memcpy.
+TEST(Protocol, WelcomeWithAZeroSizeBoxRoundTrips) {
+  Welcome w = cartpole_welcome(1, false);
+  w.observation_space = Box(0.0, 1.0, Shape{0}, Dtype::Float32);
+  std::vector<uint8_t> bytes;
+  encode_welcome(w, bytes);
+  Frame f;
+  ASSERT_EQ(decode_one(bytes, nullptr, f), FrameType::Welcome);
+  EXPECT_EQ(f.welcome.observation_space, w.observation_space);
+}
+
 TEST(Protocol, ResetRoundTripsSeedAndOptions) {
   std::vector<uint8_t> bytes;
   encode_reset(ResetRequest{.seed = 42, .options = {{"low", "-0.1"}, {"high", "0.1"}}}, bytes);

@@ -14,9 +14,12 @@
 
 namespace rein::envs::remote::internal {
 
-// Copies n values of sizeof(T) bytes between native and little-endian order.
+// Copies n values of sizeof(T) bytes between native and little-endian order. n may be 0 with
+// null pointers (an empty vector's data(), e.g. the bounds of a Box with a zero-size dim), which
+// memcpy itself does not allow (found by UBSan through the decoder fuzz test).
 template <typename T>
 inline void copy_le(void* dst, const void* src, size_t n) {
+  if (n == 0) return;
   if constexpr (std::endian::native == std::endian::little || sizeof(T) == 1) {
     std::memcpy(dst, src, n * sizeof(T));
   } else {
