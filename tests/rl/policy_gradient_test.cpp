@@ -103,15 +103,16 @@ TEST_P(PolicyGradient, ResumeContinuesFromTheSavedStep) {
 }
 
 TEST_P(PolicyGradient, DiscreteActionsLearnCartPoleInAShortRun) {
-  Settings s = short_run(20000);
+  Settings s = short_run(12000);
   s.set("n_envs", "8", "test");
-  s.set("eval_episodes", "20", "test");
+  s.set("eval_episodes", "10", "test");
   Trainer t(GetParam(), "CartPole-v1", {}, s);
   NullSink sink;
   TrainResult r = t.train(sink, "", {});
   ASSERT_TRUE(r.final_eval.has_value());
-  // The untrained deterministic policy pushes one way and falls after about 9 steps.
-  EXPECT_GE(r.final_eval->mean_return, 150.0);
+  // The untrained deterministic policy pushes one way and falls after about 9 steps (seed 5
+  // measured 358 for A2C, 203 for REINFORCE).
+  EXPECT_GE(r.final_eval->mean_return, 100.0);
 }
 
 // A one-step-per-decision continuous task: observe a target x in [-1, 1), act a, get -(a - x)^2;
