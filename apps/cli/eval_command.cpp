@@ -42,6 +42,7 @@ void run_eval(const EvalArgs& a) {
               "mean length %.1f\n",
               r.returns.size(), a.stochastic ? "stochastic" : "deterministic", r.mean_return,
               r.std_return, min, max, len / static_cast<double>(r.lengths.size()));
+  if (r.success_rate) std::printf("success rate %.3f\n", *r.success_rate);
 }
 
 }  // namespace

@@ -230,6 +230,8 @@ void run_train(const TrainArgs& a) {
     std::printf("eval/mean_return %s +- %s over %zu episodes (deterministic policy)\n",
                 fixed(result.final_eval->mean_return).c_str(),
                 fixed(result.final_eval->std_return).c_str(), result.final_eval->returns.size());
+  if (result.final_eval && result.final_eval->success_rate)
+    std::printf("eval/success_rate %s\n", fixed(*result.final_eval->success_rate, 3).c_str());
   if (!result.last_checkpoint.empty())
     std::printf("checkpoint: %s\n", result.last_checkpoint.c_str());
   if (result.interrupted)

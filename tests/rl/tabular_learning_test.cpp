@@ -1,5 +1,5 @@
 // Tabular methods learn with their presets (one seed each, 1000 greedy evaluation episodes):
-// Q-learning on FrozenLake-v1 (success >= 0.70) and Taxi-v4 (return >= 8.0), and on
+// Q-learning on FrozenLake-v1 (success >= 0.70) and Taxi-v4 (the optimal policy), and on
 // CliffWalking-v1 Q-learning walks the optimal cliff edge (-13) while SARSA keeps a safer path.
 // The five-seed measurements through `rein train` are in docs/RESULTS.md.
 #include <gtest/gtest.h>
@@ -28,8 +28,12 @@ TEST(TabularLearning, QLearningFrozenLakeReachesSuccess070) {
   EXPECT_GE(*ev.success_rate, 0.70);
 }
 
-TEST(TabularLearning, QLearningTaxiReachesReturn8) {
-  EXPECT_GE(train_preset("qlearning", "Taxi-v4", 1).mean_return, 8.0);
+// The issue asks for >= 8.0, but the optimal policy's expected return from Taxi's start states is
+// 7.93 (shortest routes of all 300 starts; docs/RESULTS.md), so that bound fails by design and
+// is reported there, not tested. This checks the policy is optimal: its 1000-episode mean is
+// within three standard errors (3 * 2.6 / sqrt(1000) = 0.25) of 7.93.
+TEST(TabularLearning, QLearningTaxiReachesTheOptimalReturn) {
+  EXPECT_GE(train_preset("qlearning", "Taxi-v4", 1).mean_return, 7.93 - 0.25);
 }
 
 TEST(TabularLearning, CliffWalkingQLearningTakesTheEdgeAndSarsaTheSafePath) {
