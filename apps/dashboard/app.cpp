@@ -47,8 +47,16 @@ void Dashboard::apply_initial_selection() {
 }
 
 bool Dashboard::poll(double now) {
-  // A few coarse series at a time (~50 ms), so the window stays responsive while they refine.
-  if (source_->refining() && source_->refine(0.05)) return true;
+  // A few coarse series at a time (~50 ms), so the window stays responsive while they refine;
+  // redrawn twice a second and when done (a software-rendered frame of 100 long lines takes
+  // longer than refining them).
+  if (source_->refining() && source_->refine(0.05)) {
+    if (!source_->refining() || now - last_refine_redraw_ >= 0.5) {
+      last_refine_redraw_ = now;
+      return true;
+    }
+    return false;
+  }
   if (now - last_poll_ < 0.5) return false;
   last_poll_ = now;
   const bool changed = source_->poll(now);
@@ -59,9 +67,9 @@ bool Dashboard::poll(double now) {
   return changed;
 }
 
-bool Dashboard::animating() const {
-  return (agent_ && agent_->playing()) || source_->refining();
-}
+bool Dashboard::animating() const { return agent_ && agent_->playing(); }
+
+bool Dashboard::busy() const { return source_->refining(); }
 
 std::vector<const RunRow*> Dashboard::selected_rows() {
   std::vector<const RunRow*> rows;

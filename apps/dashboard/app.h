@@ -43,9 +43,11 @@ class Dashboard {
   void frame(float width, float height);
   // New points or status changes since the last call; true if a redraw is needed.
   bool poll(double now);
-  // The agent viewer is playing an episode, or coarse series are being refined: the loop must
-  // keep going instead of waiting for events.
+  // The agent viewer is playing an episode (the loop must keep drawing).
   bool animating() const;
+  // Coarse series are being refined: the loop must keep calling poll() instead of waiting for
+  // events (it redraws only when poll() says so).
+  bool busy() const;
   // What the last frame drew (runs listed, charts with their plot rectangles and line colours):
   // the screenshot's sidecar, so tests can check pixels where the lines are.
   nlohmann::json describe() const;
@@ -94,6 +96,7 @@ class Dashboard {
   std::vector<std::string> table_rows_drawn_;
   std::unique_ptr<AgentViewer> agent_;
   double last_poll_ = 0.0;
+  double last_refine_redraw_ = 0.0;
   std::uint64_t prepare_count_ = 0;
   std::uint64_t data_version_ = 0;  // bumped when poll() brought changes
   std::uint64_t finals_for_ = 0;

@@ -114,7 +114,7 @@ int run(const Flags& f) {
   int owed = 2;  // ImGui settles layout over a couple of frames after any change
   int exit_code = 0;
   while (!glfwWindowShouldClose(w)) {
-    if (headless || owed > 0 || dash.animating()) {
+    if (headless || owed > 0 || dash.animating() || dash.busy()) {
       glfwPollEvents();
     } else {
       glfwWaitEventsTimeout(0.25);  // wakes for input, or to poll the database
