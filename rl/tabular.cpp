@@ -341,6 +341,7 @@ AlgorithmInfo tabular_info(TabularMethod method, std::string summary) {
   info.name = method_name(method);
   info.summary = std::move(summary);
   info.action_spaces = {envs::SpaceKind::Discrete};
+  info.observation_spaces = {envs::SpaceKind::Discrete};
   info.describe_config = [] {
     TabularConfig c;
     std::vector<std::vector<std::string>> out;
