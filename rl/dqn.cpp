@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "autograd/loss.h"
@@ -12,7 +13,6 @@
 #include "envs/registry.h"
 #include "envs/vector_env.h"
 #include "rl/actor_critic.h"
-#include "rl/internal/dqn_adam.h"
 #include "rl/internal/dqn_episode.h"
 #include "rl/internal/dqn_q_network.h"
 #include "rl/internal/dqn_replay_buffer.h"
@@ -88,15 +88,33 @@ using internal::QNetwork;
 using internal::ReplayBatch;
 using internal::ReplayBuffer;
 
-// clip_grad_norm_ for the L2 norm with a * a instead of std::pow (see ppo.cpp); returns the
-// norm before clipping.
+// Sum of squares of n floats in double precision, over 8 lanes (element k goes to lane k % 8,
+// then the lanes are added in a fixed order): a vector loop where a single running sum is a
+// chain of dependent additions g++ may not reorder. Deterministic; it was ~10% of CartPole
+// training time as one sequential sum (docs/PERFORMANCE.md).
+double sum_of_squares(const float* x, int64_t n) {
+  using Float8 = float __attribute__((vector_size(32)));
+  using Double8 = double __attribute__((vector_size(64)));
+  Double8 acc = {};
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    Float8 v;
+    std::memcpy(&v, x + k, sizeof v);
+    const Double8 d = __builtin_convertvector(v, Double8);
+    acc += d * d;
+  }
+  for (int64_t j = 0; k < n; ++k, ++j) acc[j] += static_cast<double>(x[k]) * x[k];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+// clip_grad_norm_ for the L2 norm (torch.nn.utils.clip_grad_norm_: scale every gradient by
+// max_norm / (norm + 1e-6) when that is below 1); returns the norm before clipping.
 double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm) {
   double total = 0.0;
   for (const Var& p : params) {
     if (!p.grad().defined()) continue;
     const Tensor g = p.grad().contiguous();
-    const float* gp = g.data<float>();
-    for (int64_t k = 0, n = g.numel(); k < n; ++k) total += static_cast<double>(gp[k]) * gp[k];
+    total += sum_of_squares(g.data<float>(), g.numel());
   }
   total = std::sqrt(total);
   const double coef = max_norm / (total + 1e-6);
@@ -144,7 +162,7 @@ class DQNAgent final : public Agent {
   int64_t one_hot_;  // > 0 for Discrete observations (stored as indices)
   Generator gen_;
   std::unique_ptr<QNetwork> q_, q_target_;
-  std::unique_ptr<internal::VectorAdam> opt_;
+  std::unique_ptr<optim::Adam> opt_;
   std::unique_ptr<ReplayBuffer> buffer_;
   Tensor obs_;  // (N, D) current observations
   std::vector<float> scratch_a_, scratch_b_;
@@ -190,8 +208,10 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
   q_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen);
   q_target_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen);
   q_target_->load_state_dict(q_->state_dict());
-  opt_ = std::make_unique<internal::VectorAdam>(q_->parameters(), cfg_.learning_rate, 0.9, 0.999,
-                                               cfg_.adam_eps);
+  // torch.optim.Adam defaults (betas 0.9, 0.999), as SB3's DQNPolicy passes no optimizer_kwargs.
+  opt_ = std::make_unique<optim::Adam>(q_->parameters(),
+                                       optim::AdamOptions{.lr = cfg_.learning_rate,
+                                                          .eps = cfg_.adam_eps});
   buffer_ = std::make_unique<ReplayBuffer>(internal::ReplayOptions{
       .capacity = cfg_.buffer_size,
       .n_envs = N_,

@@ -8,7 +8,6 @@
 
 #include "autograd/optim.h"
 #include "rl/checkpoint.h"
-#include "rl/internal/dqn_adam.h"
 #include "rl/internal/dqn_q_network.h"
 #include "rl/internal/dqn_replay_buffer.h"
 #include "rl/internal/dqn_sum_tree.h"
@@ -233,23 +232,6 @@ TEST(TdTargets, DoubleQRatesTheOnlineArgmaxWithTheTargetNetwork) {
   Tensor ddqn = internal::td_targets(target_q, online_q, returns, disc, true);
   EXPECT_FLOAT_EQ(ddqn.data<float>()[0], 1.0f + 0.5f * 2.0f);  // target's Q at the online argmax
   EXPECT_FLOAT_EQ(ddqn.data<float>()[1], -1.0f);
-}
-
-TEST(VectorAdam, MatchesOptimAdam) {
-  Generator gen(5);
-  Tensor init = randn({3, 7}, gen);
-  Var a(init.clone(), true), b(init.clone(), true);
-  optim::Adam ref({a}, {.lr = 0.01, .eps = 1e-8});
-  internal::VectorAdam fast({b}, 0.01, 0.9, 0.999, 1e-8);
-  for (int step = 0; step < 5; ++step) {
-    Tensor g = randn({3, 7}, gen);
-    a.set_grad(g.clone());
-    b.set_grad(g.clone());
-    ref.step();
-    fast.step();
-  }
-  EXPECT_LT(max(abs(a.value() - b.value())).item(), 1e-6);
-  EXPECT_EQ(fast.state_dict().size(), ref.state_dict().size());
 }
 
 Settings short_dqn(int64_t steps = 3000) {
