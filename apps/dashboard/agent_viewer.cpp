@@ -173,6 +173,7 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
     ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "cannot play %s: %s", env_id_.c_str(), status_.c_str());
     return;
   }
+  for (; ahead_ > 0; --ahead_) step_once();
   if (ImGui::Button(playing_ ? "pause" : "play")) {
     playing_ = !playing_;
     last_time_ = ImGui::GetTime();

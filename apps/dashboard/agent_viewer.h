@@ -28,6 +28,8 @@ class AgentViewer {
  public:
   void panel(const std::vector<const RunRow*>& runs, tracker::Store& store);
   bool playing() const { return playing_ && env_ != nullptr; }
+  // Plays `steps` steps as soon as an env is open (screenshots of an agent mid-episode).
+  void play_ahead(std::int64_t steps) { ahead_ = steps; }
 
  private:
   void open(const RunRow& run, const std::string& checkpoint);
@@ -48,6 +50,7 @@ class AgentViewer {
   double carry_ = 0.0;  // fractional steps owed to the play clock
   double last_time_ = -1.0;
   std::int64_t steps_ = 0;
+  std::int64_t ahead_ = 0;
   std::int64_t episodes_ = 0;
   std::uint64_t next_seed_ = 0;
   double episode_return_ = 0.0;

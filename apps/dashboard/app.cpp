@@ -23,6 +23,7 @@ Dashboard::Dashboard(AppOptions options) : options_(std::move(options)) {
   table_.set_rows(source_->rows());
   apply_initial_selection();
   agent_ = std::make_unique<AgentViewer>();
+  agent_->play_ahead(options_.agent_steps);
 }
 
 Dashboard::~Dashboard() = default;

@@ -32,6 +32,7 @@ struct AppOptions {
   // Long series are drawn first from the tracker's chunk summaries and refined over the next
   // frames (off for screenshots, which must show the full resolution).
   bool progressive = true;
+  std::int64_t agent_steps = 0;  // the agent viewer plays this many steps once it opens an env
 };
 
 class Dashboard {

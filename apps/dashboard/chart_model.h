@@ -44,6 +44,14 @@ struct HoverValue {
   bool is_group = false;
 };
 
+// Where a legend box of w x h pixels goes inside the data area [lo, hi] (screen pixels, y down),
+// `margin` from its edges: the corner whose box covers the fewest points of the lines, raw
+// curves and bands, as matplotlib's loc="best" (a fixed corner hid a flat line at the maximum,
+// e.g. CartPole's 500). Ties prefer top-left, top-right, bottom-left, bottom-right. Returns the
+// box's top-left pixel.
+PixelPoint legend_position(const std::vector<ChartLine>& lines, PixelPoint lo, PixelPoint hi,
+                           float w, float h, float margin);
+
 class ChartModel {
  public:
   // Union of the series' x extents and raw y extents (positive part only for Log10).

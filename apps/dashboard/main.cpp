@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -47,6 +48,7 @@ struct Flags {
   std::vector<std::string> metrics;
   std::string group_by;
   int frames = 3;
+  std::int64_t agent_steps = 0;
   std::string size = "1600x1000";
   std::string view;
 };
@@ -74,6 +76,7 @@ int run(const Flags& f) {
   options.metrics = f.metrics;
   if (!f.group_by.empty()) options.group_by = f.group_by;
   options.view = f.view;
+  options.agent_steps = f.agent_steps;
   options.progressive = !headless;  // a screenshot shows the series at full resolution
   const std::string dir = headless ? "" : rein::dashboard::settings_dir();
   if (!headless) options.settings_path = dir + "/dashboard.json";
@@ -170,6 +173,9 @@ int main(int argc, char** argv) {
   app.add_option("--size", f.size, "window size WxH")->capture_default_str();
   app.add_option("--view", f.view, "tab to open: charts, compare or agent")
       ->check(CLI::IsMember({"charts", "compare", "agent"}));
+  app.add_option("--agent-steps", f.agent_steps,
+                 "agent view: play this many steps before the screenshot (default: episode start)")
+      ->check(CLI::NonNegativeNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -33,6 +33,9 @@ std::vector<double> linear_ticks(double lo, double hi, int target) {
     if (std::abs(v) < step * 1e-9) v = 0.0;  // print "0", not "-1.3e-17"
     ticks.push_back(v);
   }
+  // An axis needs two labels to be read: [500, 499800] with target 2 has no multiple of the
+  // step 500000 inside, so retry with finer steps.
+  if (ticks.size() < 2 && target < 64) return linear_ticks(lo, hi, target * 2);
   return ticks;
 }
 

@@ -25,7 +25,8 @@ enum class Scale { Linear, Log10 };
 // ticks over `span`. span > 0 and target >= 1, else returns 1.
 double nice_step(double span, int target);
 
-// Multiples of nice_step(hi - lo, target) inside [lo, hi], ascending. Empty if lo >= hi.
+// Multiples of nice_step(hi - lo, target) inside [lo, hi], ascending; a finer step when that
+// gives fewer than two. Empty if lo >= hi.
 std::vector<double> linear_ticks(double lo, double hi, int target);
 
 // Ticks for a log10 axis over the positive data range [lo, hi]: powers of ten when the range

@@ -110,7 +110,7 @@ void Plot::draw_axes(XLabels x_labels, const char* title) {
   const Range xr = xmap_.data();
   const int x_target = std::max(2, width_ / 110);
   const std::vector<double> xt = linear_ticks(xr.min, xr.max, x_target);
-  const double xstep = nice_step(xr.span(), x_target);
+  const double xstep = xt.size() >= 2 ? xt[1] - xt[0] : nice_step(xr.span(), x_target);
   for (double v : xt) {
     const float px = static_cast<float>(xmap_.to_pixel(v));
     dl_->AddLine(ImVec2(px, min_.y), ImVec2(px, max_.y), grid);
@@ -124,7 +124,7 @@ void Plot::draw_axes(XLabels x_labels, const char* title) {
   const bool log = ymap_.scale() == Scale::Log10;
   const std::vector<double> yt = log ? log_ticks(yr.min, yr.max, y_target)
                                      : linear_ticks(yr.min, yr.max, y_target);
-  const double ystep = nice_step(yr.span(), y_target);
+  const double ystep = !log && yt.size() >= 2 ? yt[1] - yt[0] : nice_step(yr.span(), y_target);
   for (double v : yt) {
     const float py = static_cast<float>(ymap_.to_pixel(v));
     dl_->AddLine(ImVec2(min_.x, py), ImVec2(max_.x, py), grid);
@@ -166,20 +166,25 @@ void Plot::draw(const std::vector<ChartLine>& lines) {
   for (const ChartLine& l : lines) polyline(l.line, palette_color(l.color), 2.0f);
   dl_->PopClipRect();
 
-  // Legend: top-left inside the data area.
-  const float line_h = ImGui::GetTextLineHeight();
-  float w = 0;
-  for (const ChartLine& l : lines) w = std::max(w, ImGui::CalcTextSize(l.label.c_str()).x);
+  // Legend: in the corner of the data area that hides the fewest points. Long labels (hyper-
+  // parameter differences) are cut at 70% of the width: the Compare tab shows them in full.
   if (lines.empty()) return;
-  const ImVec2 p(min_.x + 6, min_.y + 6);
+  const float line_h = ImGui::GetTextLineHeight();
+  float text_w = 0;
+  for (const ChartLine& l : lines) text_w = std::max(text_w, ImGui::CalcTextSize(l.label.c_str()).x);
+  const float w = std::min(text_w + 34, 0.7f * (max_.x - min_.x));
   const float h = line_h * static_cast<float>(lines.size()) + 6;
-  dl_->AddRectFilled(p, ImVec2(p.x + w + 34, p.y + h), ImGui::GetColorU32(ImGuiCol_WindowBg, 0.8f));
+  const PixelPoint at = legend_position(lines, {min_.x, min_.y}, {max_.x, max_.y}, w, h, 6.0f);
+  const ImVec2 p(at.x, at.y);
+  dl_->AddRectFilled(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(ImGuiCol_WindowBg, 0.8f));
+  dl_->PushClipRect(p, ImVec2(p.x + w - 4, p.y + h), true);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const float y = p.y + 3 + line_h * static_cast<float>(i);
     dl_->AddLine(ImVec2(p.x + 4, y + line_h / 2), ImVec2(p.x + 24, y + line_h / 2),
                  palette_color(lines[i].color), 3.0f);
     dl_->AddText(ImVec2(p.x + 28, y), ImGui::GetColorU32(ImGuiCol_Text), lines[i].label.c_str());
   }
+  dl_->PopClipRect();
 }
 
 bool Plot::hovered_x(double& x) const {

@@ -103,5 +103,29 @@ TEST(Settings, RoundTripThroughJsonAndSurviveGarbage) {
   EXPECT_EQ(wrong_type.chart_columns, 2);
 }
 
+TEST(LegendPosition, AvoidsAFlatLineAtTheTopAndPrefersTopLeftWhenFree) {
+  // A 400 x 300 data area; a line along the top edge (CartPole at 500) covers both top corners.
+  ChartLine top;
+  for (int x = 0; x <= 400; x += 4) top.line.push_back({static_cast<float>(x), 10.0f});
+  const PixelPoint lo{0, 0}, hi{400, 300};
+  PixelPoint p = legend_position({top}, lo, hi, 100, 40, 6);
+  EXPECT_FLOAT_EQ(p.x, 6.0f);
+  EXPECT_FLOAT_EQ(p.y, 300.0f - 6.0f - 40.0f);  // bottom-left
+
+  // Add a curve through the bottom-left corner: bottom-right is the free one.
+  ChartLine rising;
+  for (int x = 0; x <= 100; ++x) rising.line.push_back({static_cast<float>(x), 290.0f - x});
+  p = legend_position({top, rising}, lo, hi, 100, 40, 6);
+  EXPECT_FLOAT_EQ(p.x, 400.0f - 6.0f - 100.0f);
+  EXPECT_FLOAT_EQ(p.y, 300.0f - 6.0f - 40.0f);
+
+  // Nothing drawn (or only NaN gaps): top-left.
+  ChartLine gap;
+  gap.line.push_back({10.0f, std::nanf("")});
+  p = legend_position({gap}, lo, hi, 100, 40, 6);
+  EXPECT_FLOAT_EQ(p.x, 6.0f);
+  EXPECT_FLOAT_EQ(p.y, 6.0f);
+}
+
 }  // namespace
 }  // namespace rein::dashboard

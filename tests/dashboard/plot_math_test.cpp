@@ -44,6 +44,15 @@ TEST(LinearTicks, IncludeExactZeroAndTheEnds) {
   EXPECT_FALSE(std::signbit(linear_ticks(-1.0, 1.0, 4)[2]));
 }
 
+TEST(LinearTicks, AlwaysGiveTwoLabelsOnANarrowChart) {
+  // A narrow chart asks for 2 ticks over [first episode end, last step]: the step 500000 has
+  // no multiple inside, and the x axis showed no label at all.
+  const auto t = linear_ticks(512.0, 499800.0, 2);
+  ASSERT_GE(t.size(), 2u);
+  EXPECT_DOUBLE_EQ(t[0], 200000.0);
+  EXPECT_DOUBLE_EQ(t[1], 400000.0);
+}
+
 TEST(LinearTicks, EmptyForAnEmptyRange) {
   EXPECT_TRUE(linear_ticks(1.0, 1.0, 5).empty());
   EXPECT_TRUE(linear_ticks(2.0, 1.0, 5).empty());
