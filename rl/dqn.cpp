@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "autograd/loss.h"
@@ -87,45 +86,7 @@ using internal::EpisodeLimit;
 using internal::QNetwork;
 using internal::ReplayBatch;
 using internal::ReplayBuffer;
-
-// Sum of squares of n floats in double precision, over 8 lanes (element k goes to lane k % 8,
-// then the lanes are added in a fixed order): a vector loop where a single running sum is a
-// chain of dependent additions g++ may not reorder. Deterministic; it was ~10% of CartPole
-// training time as one sequential sum (docs/PERFORMANCE.md).
-double sum_of_squares(const float* x, int64_t n) {
-  using Float8 = float __attribute__((vector_size(32)));
-  using Double8 = double __attribute__((vector_size(64)));
-  Double8 acc = {};
-  int64_t k = 0;
-  for (; k + 8 <= n; k += 8) {
-    Float8 v;
-    std::memcpy(&v, x + k, sizeof v);
-    const Double8 d = __builtin_convertvector(v, Double8);
-    acc += d * d;
-  }
-  for (int64_t j = 0; k < n; ++k, ++j) acc[j] += static_cast<double>(x[k]) * x[k];
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
-// clip_grad_norm_ for the L2 norm (torch.nn.utils.clip_grad_norm_: scale every gradient by
-// max_norm / (norm + 1e-6) when that is below 1); returns the norm before clipping.
-double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm) {
-  double total = 0.0;
-  for (const Var& p : params) {
-    if (!p.grad().defined()) continue;
-    const Tensor g = p.grad().contiguous();
-    total += sum_of_squares(g.data<float>(), g.numel());
-  }
-  total = std::sqrt(total);
-  const double coef = max_norm / (total + 1e-6);
-  if (coef < 1.0)
-    for (const Var& p : params)
-      if (p.grad().defined()) {
-        Tensor g = p.grad();
-        g.mul_(coef);
-      }
-  return total;
-}
+using internal::dqn_clip_grad_norm;
 
 class DQNAgent final : public Agent {
  public:
@@ -356,7 +317,7 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
                                gradient_updates_, ")"));
     opt_->zero_grad();
     loss.backward();
-    const double gn = clip_grad_norm_l2(params, cfg_.max_grad_norm);
+    const double gn = dqn_clip_grad_norm(params, cfg_.max_grad_norm);
     if (!std::isfinite(gn))
       throw NonFiniteError("train/grad_norm", global_step_,
                            str("dqn: gradient norm is ", gn, " at step ", global_step_));
