@@ -62,7 +62,7 @@ std::string algorithm_table() {
   std::string out;
   for (const AlgorithmInfo& a : list_algorithms()) {
     std::string name = a.name;
-    name.resize(std::max<size_t>(name.size(), 16), ' ');
+    name.resize(std::max<size_t>(name.size() + 1, 16), ' ');  // a space even after long names
     out += str("  ", name, "actions: ", kinds(a.action_spaces),
                " | observations: ", kinds(a.observation_spaces), "\n");
   }
@@ -98,15 +98,30 @@ const char* space_kind_name(envs::SpaceKind kind) {
   return "?";
 }
 
+namespace {
+
+void check_space(const AlgorithmInfo& algo, const std::vector<envs::SpaceKind>& supported,
+                 const char* what, const envs::Space& space, std::string_view env_id) {
+  for (envs::SpaceKind k : supported)
+    if (k == space.kind()) return;
+  std::string kinds;
+  for (size_t i = 0; i < supported.size(); ++i)
+    kinds += str(i ? ", " : "", space_kind_name(supported[i]));
+  if (!algo.spaces_note.empty()) kinds += "; " + algo.spaces_note;
+  throw Error(str("train: ", algo.name, " cannot handle the ", what, " space ", space.to_string(),
+                  " of ", env_id, " (supports: ", kinds, ")"));
+}
+
+}  // namespace
+
 void check_action_space(const AlgorithmInfo& algo, const envs::Space& space,
                         std::string_view env_id) {
-  for (envs::SpaceKind k : algo.action_spaces)
-    if (k == space.kind()) return;
-  std::string supported;
-  for (size_t i = 0; i < algo.action_spaces.size(); ++i)
-    supported += str(i ? ", " : "", space_kind_name(algo.action_spaces[i]));
-  throw Error(str("train: ", algo.name, " cannot handle the action space ", space.to_string(),
-                  " of ", env_id, " (supports: ", supported, ")"));
+  check_space(algo, algo.action_spaces, "action", space, env_id);
+}
+
+void check_observation_space(const AlgorithmInfo& algo, const envs::Space& space,
+                             std::string_view env_id) {
+  check_space(algo, algo.observation_spaces, "observation", space, env_id);
 }
 
 }  // namespace rein::rl

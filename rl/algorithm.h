@@ -76,6 +76,9 @@ struct AlgorithmInfo {
   // feeds a network (Box flattened, Discrete and MultiDiscrete one-hot); tabular agents narrow it.
   std::vector<envs::SpaceKind> observation_spaces = {
       envs::SpaceKind::Box, envs::SpaceKind::Discrete, envs::SpaceKind::MultiDiscrete};
+  // Why the spaces are limited and what to use instead, appended to the space errors (optional):
+  // "a Q-table needs finitely many states and actions, e.g. FrozenLake-v1, ...".
+  std::string spaces_note;
   // The config fields with their defaults, as (name, value, type, help), for listings.
   std::function<std::vector<std::vector<std::string>>()> describe_config;
   // Builds an agent: applies `settings` to the algorithm's config (Settings::apply), validates
@@ -94,10 +97,15 @@ std::string algorithm_table();
 // Throws: "train: unknown algorithm 'ppp' (did you mean 'ppo'? available: ppo, ...)" followed
 // by "\nalgorithms and the spaces they support:\n" and algorithm_table().
 AlgorithmInfo find_algorithm(std::string_view name);
-// Throws unless the algorithm supports the space kind:
+// Throw unless the algorithm supports the space kind (the Trainer checks both before building an
+// agent, so every algorithm refuses what its AlgorithmInfo does not list):
 //   "train: ppo cannot handle the action space MultiDiscrete([3 2]) of Foo-v0 (supports: Discrete, Box)"
+//   "train: qlearning cannot handle the observation space Box(...) of CartPole-v1 (supports:
+//    Discrete; <spaces_note>)"
 void check_action_space(const AlgorithmInfo& algo, const envs::Space& space,
                         std::string_view env_id);
+void check_observation_space(const AlgorithmInfo& algo, const envs::Space& space,
+                             std::string_view env_id);
 const char* space_kind_name(envs::SpaceKind kind);
 
 }  // namespace rein::rl

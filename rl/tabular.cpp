@@ -342,6 +342,9 @@ AlgorithmInfo tabular_info(TabularMethod method, std::string summary) {
   info.summary = std::move(summary);
   info.action_spaces = {envs::SpaceKind::Discrete};
   info.observation_spaces = {envs::SpaceKind::Discrete};
+  info.spaces_note =
+      "a Q-table needs finitely many states and actions, e.g. FrozenLake-v1, Taxi-v4, "
+      "CliffWalking-v1";
   info.describe_config = [] {
     TabularConfig c;
     std::vector<std::vector<std::string>> out;
@@ -366,16 +369,11 @@ std::unique_ptr<Agent> make_tabular(TabularMethod method, const AgentSetup& setu
   const char* name = method_name(method);
   config.validate(name);
   {
-    // The registry checks action spaces only; a table also needs a finite set of states.
+    // The Trainer checks the spaces already; callers of make_tabular get the same message.
+    const AlgorithmInfo info = tabular_info(method, "");
     auto probe = envs::make(setup.env_id, setup.env_kwargs);
-    for (auto [what, space] : {std::pair{"observation", &probe->observation_space()},
-                               std::pair{"action", &probe->action_space()}})
-      if (!space->is_discrete())
-        throw Error(str("train: ", name, " cannot handle the ", what, " space ",
-                        space->to_string(), " of ", setup.env_id,
-                        " (supports: Discrete observations and Discrete actions; a Q-table "
-                        "needs finitely many states, e.g. FrozenLake-v1, Taxi-v4, "
-                        "CliffWalking-v1)"));
+    check_action_space(info, probe->action_space(), setup.env_id);
+    check_observation_space(info, probe->observation_space(), setup.env_id);
   }
   return std::make_unique<TabularAgent>(method, setup, config);
 }

@@ -76,9 +76,11 @@ Trainer::Trainer(const std::string& algorithm, const std::string& env_id,
   settings.apply(run_fields);
   {
     // Make one env first: unknown ids and bad env args fail with the registry's message, and an
-    // unsupported action space is named before anything heavier is built.
+    // unsupported action or observation space (AlgorithmInfo's lists, the table `rein train
+    // --help` prints) is named before anything heavier is built.
     auto probe = envs::make(env_id, env_kwargs);
     check_action_space(algo, probe->action_space(), env_id);
+    check_observation_space(algo, probe->observation_space(), env_id);
   }
   run_.validate();
   // The algorithm applies its own fields and calls finish(), so a key unknown to both configs

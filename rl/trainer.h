@@ -53,8 +53,9 @@ Settings preset_settings(const std::string& algorithm, const std::string& env_id
 class Trainer {
  public:
   // Applies `settings` to RunConfig and the algorithm's config (unknown keys and bad values throw
-  // rein::Error listing the valid keys), checks the env's action space against the algorithm,
-  // and builds the agent. Every user error is thrown here, before any run is recorded.
+  // rein::Error listing the valid keys), checks the env's action and observation spaces against
+  // the algorithm's AlgorithmInfo, and builds the agent. Every user error is thrown here, before
+  // any run is recorded.
   Trainer(const std::string& algorithm, const std::string& env_id, const envs::Kwargs& env_kwargs,
           Settings settings);
   // Continues the run saved in a checkpoint; `overrides` (e.g. total_timesteps) replace saved
