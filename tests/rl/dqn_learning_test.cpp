@@ -1,7 +1,7 @@
 // DQN learns CartPole-v1 with the rl-baselines3-zoo preset (50,000 steps, ~24,500 gradient
 // steps of a 256x256 MLP): the real preset, one seed, 100 deterministic evaluation episodes.
 // DQN's final policy on this preset varies by seed (SB3: 500 on 8 of 13 seeds), and any change
-// in float rounding (e.g. how the compiler fuses Adam's multiply-adds) picks another sample per
+// in float rounding (e.g. the same Adam formula compiled as another loop) picks another sample per
 // seed; seed 1 is one of the seeds that reached 500 through the CLI with the current code
 // (docs/RESULTS.md lists them all), so a failure here means the computation changed.
 #include <gtest/gtest.h>
