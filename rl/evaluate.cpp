@@ -27,10 +27,24 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
                     const EvalOptions& options) {
   if (options.episodes < 1)
     throw Error(str("evaluate: episodes must be >= 1, got ", options.episodes));
+  if (options.default_max_episode_steps < 0) {
+    throw Error(str("evaluate: default_max_episode_steps must be >= 0 (0: no cap), got ",
+                    options.default_max_episode_steps));
+  }
   const int64_t n = std::max<int64_t>(1, std::min(options.episodes, options.max_parallel));
   envs::VectorOptions vo;
   vo.kwargs = env_kwargs;
   auto venv = envs::make_vec(env_id, n, vo);
+  // An env with no time limit gets one for evaluation only: make() adds a TimeLimit for an
+  // explicit max_episode_steps, as gymnasium.make does. Episodes shorter than the cap see the
+  // same envs, seeds and steps, so their results do not change.
+  const std::optional<envs::EnvSpec>& spec = venv->env(0).spec();
+  int64_t cap = 0;
+  if (options.default_max_episode_steps > 0 && !(spec && spec->max_episode_steps)) {
+    cap = options.default_max_episode_steps;
+    vo.kwargs["max_episode_steps"] = std::to_string(cap);
+    venv = envs::make_vec(env_id, n, vo);
+  }
   std::vector<int64_t> target(static_cast<size_t>(n)), count(static_cast<size_t>(n), 0);
   for (int64_t i = 0; i < n; ++i) target[i] = (options.episodes + i) / n;
   std::vector<double> ret(static_cast<size_t>(n), 0.0);
@@ -49,9 +63,10 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
       ret[i] += r[i];
       len[i] += 1;
       if (done[i]) {
-        const std::optional<bool> ok =
-            episode_succeeded(venv->env(i), venv->final_info(i), s->final_obs.select(0, i),
-                              s->terminated.data<bool>()[i]);
+        const bool terminated = s->terminated.data<bool>()[i];
+        if (len[i] == cap && !terminated) ++result.cut_episodes;
+        const std::optional<bool> ok = episode_succeeded(venv->env(i), venv->final_info(i),
+                                                         s->final_obs.select(0, i), terminated);
         if (ok) {
           ++judged;
           successes += *ok ? 1 : 0;
@@ -71,6 +86,13 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
   for (double x : result.returns) sq += (x - result.mean_return) * (x - result.mean_return);
   result.std_return = std::sqrt(sq / static_cast<double>(result.returns.size()));
   if (judged > 0) result.success_rate = static_cast<double>(successes) / static_cast<double>(judged);
+  if (result.cut_episodes > 0) {
+    result.warning = str("evaluate: ", result.cut_episodes, " of ", result.returns.size(),
+                         " episodes on ", env_id, " did not end within ", cap,
+                         " steps and were cut (counted as truncated; their partial returns are "
+                         "in the mean): the env has no time limit and the policy may loop. Set "
+                         "one with --env-arg max_episode_steps=N");
+  }
   return result;
 }
 

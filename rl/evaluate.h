@@ -20,6 +20,11 @@ struct EvalResult {
   // Share of episodes that succeeded, for envs that define success (see episode_succeeded);
   // absent for the others.
   std::optional<double> success_rate;
+  // Episodes cut at EvalOptions::default_max_episode_steps because the env has no time limit
+  // (counted as truncated, their partial returns included), and, when there are any, a warning
+  // for the user naming the env and the cure. Empty when every episode ended by itself.
+  int64_t cut_episodes = 0;
+  std::string warning;
 };
 
 // Whether an episode that just ended succeeded, or nullopt when the env defines no success.
@@ -37,9 +42,14 @@ struct EvalOptions {
   uint64_t seed = 0;           // env i of the evaluation is reset with seed + i
   bool deterministic = true;   // argmax / mean action
   int64_t max_parallel = 8;    // envs stepped together (each runs its share of the episodes)
+  // Episode cap for an env without a time limit (no max_episode_steps, e.g. CliffWalking-v1, as
+  // in Gymnasium): evaluation wraps it in a TimeLimit of this many steps, so a deterministic
+  // policy that loops cannot hang it (SB3's evaluate_policy would). Envs that have a limit are
+  // evaluated untouched. 0: no cap.
+  int64_t default_max_episode_steps = 100'000;
 };
 
-// Throws rein::Error if episodes < 1 or the env cannot be made.
+// Throws rein::Error if episodes < 1, default_max_episode_steps < 0 or the env cannot be made.
 EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs& env_kwargs,
                     const EvalOptions& options);
 

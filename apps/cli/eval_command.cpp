@@ -14,7 +14,7 @@ namespace {
 
 struct EvalArgs {
   std::string target, db = "rein.db";
-  std::vector<std::string> plugins;
+  std::vector<std::string> plugins, env_args;
   int64_t episodes = 100;
   int64_t seed = 1'000'000;
   bool stochastic = false;
@@ -28,7 +28,16 @@ void run_eval(const EvalArgs& a) {
   rl::EvalOptions eo{.episodes = a.episodes,
                      .seed = static_cast<uint64_t>(a.seed),
                      .deterministic = !a.stochastic};
-  rl::EvalResult r = rl::evaluate(*agent, info.env_id, info.env_kwargs, eo);
+  // --env-arg overrides the env arguments the run was trained with (e.g. max_episode_steps=200
+  // for an env without a time limit, whose evaluation would otherwise be cut at 100,000 steps).
+  envs::Kwargs kwargs = info.env_kwargs;
+  for (const std::string& kv : a.env_args) {
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error(str("--env-arg: expected key=value, got '", kv, "'"));
+    kwargs[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  rl::EvalResult r = rl::evaluate(*agent, info.env_id, kwargs, eo);
   double min = r.returns.front(), max = r.returns.front(), len = 0;
   for (double x : r.returns) {
     min = std::min(min, x);
@@ -43,6 +52,7 @@ void run_eval(const EvalArgs& a) {
               r.returns.size(), a.stochastic ? "stochastic" : "deterministic", r.mean_return,
               r.std_return, min, max, len / static_cast<double>(r.lengths.size()));
   if (r.success_rate) std::printf("success rate %.3f\n", *r.success_rate);
+  if (!r.warning.empty()) std::fprintf(stderr, "warning: %s\n", r.warning.c_str());
 }
 
 }  // namespace
@@ -56,6 +66,10 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--db", a->db, "tracker database (to find a run's checkpoint)")
       ->capture_default_str();
   cmd->add_option("--plugin", a->plugins, "load env plug-in LIB.so first (repeatable)");
+  cmd->add_option("--env-arg", a->env_args,
+                  "env argument key=value over the checkpoint's (repeatable), e.g. "
+                  "max_episode_steps=200")
+      ->type_name("K=V");
   cmd->add_flag("--stochastic", a->stochastic, "sample actions instead of the most likely one");
   cmd->callback([a] { run_eval(*a); });
 }

@@ -188,6 +188,7 @@ void run_train(const TrainArgs& a) {
     std::fprintf(stderr, "eval at step %s: mean return %s +- %s over %zu episodes\n",
                  format_count(step).c_str(), fixed(ev.mean_return).c_str(),
                  fixed(ev.std_return).c_str(), ev.returns.size());
+    if (!ev.warning.empty()) std::fprintf(stderr, "warning: %s\n", ev.warning.c_str());
   };
 
   const int64_t start_step = trainer->agent().global_step();  // > 0 when resumed
