@@ -5,17 +5,16 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <nlohmann/json.hpp>
 
-#include "autograd/distributions.h"
 #include "autograd/loss.h"
 #include "autograd/ops.h"
 #include "autograd/optim.h"
 #include "envs/registry.h"
 #include "rl/actor_critic.h"
-#include "rl/internal/obs_encoder.h"
+#include "rl/internal/agent_state.h"
+#include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"
-#include "rl/vec_normalize.h"
+#include "rl/rollout_buffer.h"
 
 namespace rein::rl {
 
@@ -72,12 +71,14 @@ class ReinforceAgent final : public Agent {
 
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return global_step_; }
-  Tensor predict(const Tensor& obs, bool deterministic) override;
+  Tensor predict(const Tensor& obs, bool deterministic) override {
+    return policy_.predict(obs, deterministic);
+  }
   std::vector<std::pair<std::string, std::string>> params() override {
     return to_params(cfg_.fields());
   }
-  std::vector<std::pair<std::string, Tensor>> state_tensors() override;
-  std::string state_json() override;
+  std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
+  std::string state_json() override { return state().json(); }
   void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
                   const std::string& json) override;
 
@@ -93,21 +94,21 @@ class ReinforceAgent final : public Agent {
   };
   void collect_episodes(MetricSink& sink);
   void update(MetricSink& sink);
-  void act(const Tensor& obs, bool deterministic, Tensor* actions);
+  internal::AgentState state() {
+    return {"reinforce checkpoint", *model_, *opt_, policy_.gen, policy_.norm, global_step_,
+            iteration_};
+  }
   // Encodes (and, when training, feeds the normaliser) one env observation into `out` (D floats).
   void encode_obs(const Tensor& obs, bool update_stats, float* out);
 
   AgentSetup setup_;
   ReinforceConfig cfg_;
   std::vector<std::unique_ptr<envs::Env>> envs_;
-  internal::ObsEncoder encoder_;
+  internal::ActorCriticPolicy policy_;
   int64_t N_, D_, A_;
   bool discrete_;
-  std::vector<double> low_, high_;
-  Generator gen_;
-  std::unique_ptr<ActorCritic> model_;
+  ActorCritic* model_;  // policy_.model
   std::unique_ptr<optim::Adam> opt_;
-  VecNormalize norm_;
   // Next reset seed of the envs: set for the first reset (seed + i) and after a checkpoint load;
   // otherwise each env's stream continues (Gymnasium: reset() without a seed).
   std::optional<uint64_t> reset_seed_;
@@ -124,65 +125,39 @@ ReinforceAgent::ReinforceAgent(const AgentSetup& setup, const ReinforceConfig& c
         std::vector<std::unique_ptr<envs::Env>> out;
         for (int64_t i = 0; i < setup.run.n_envs; ++i)
           out.push_back(envs::make(setup.env_id, setup.env_kwargs));
+        if (setup.run.normalize_reward)
+          throw Error("reinforce: normalize_reward is not supported (the returns are Monte-Carlo "
+                      "sums of raw rewards; use normalize_returns to standardise the policy "
+                      "weights)");
+        const envs::Space& as = out.front()->action_space();
+        if (!as.is_box() && !as.is_discrete())
+          throw Error(str("reinforce: unsupported action space ", as.to_string()));
         return out;
       }()),
-      encoder_(envs_.front()->observation_space(), setup.env_id),
+      // normalize_reward is off (refused above): only observations are normalised.
+      policy_(envs_.front()->observation_space(), envs_.front()->action_space(), setup,
+              internal::net_spec(config.net_arch, config.activation, false, config.ortho_init,
+                                 config.log_std_init),
+              internal::normalize_options(setup.run, config.gamma)),
       N_(setup.run.n_envs),
-      D_(encoder_.dim()),
-      A_(envs_.front()->action_space().is_box() ? envs_.front()->action_space().flat_dim() : 1),
-      discrete_(envs_.front()->action_space().is_discrete()),
-      gen_(static_cast<uint64_t>(setup.run.seed)),
-      norm_(setup.run.n_envs, encoder_.dim(),
-            {.normalize_obs = setup.run.normalize_obs,
-             .normalize_reward = false,
-             .clip_obs = setup.run.clip_obs,
-             .clip_reward = setup.run.clip_reward,
-             .gamma = config.gamma}),
+      D_(policy_.D),
+      A_(policy_.A),
+      discrete_(policy_.discrete),
+      model_(policy_.model.get()),
+      opt_(std::make_unique<optim::Adam>(
+          model_->parameters(),
+          optim::AdamOptions{.lr = config.learning_rate, .eps = config.adam_eps})),
       reset_seed_(static_cast<uint64_t>(setup.run.seed)),
       episodes_(static_cast<size_t>(setup.run.n_envs)),
-      raw_(static_cast<size_t>(encoder_.dim())) {
-  if (setup.run.normalize_reward)
-    throw Error("reinforce: normalize_reward is not supported (the returns are Monte-Carlo sums "
-                "of raw rewards; use normalize_returns to standardise the policy weights)");
-  const envs::Space& as = envs_.front()->action_space();
-  if (as.is_box()) {
-    low_ = as.box().low;
-    high_ = as.box().high;
-  } else if (!as.is_discrete()) {
-    throw Error(str("reinforce: unsupported action space ", as.to_string()));
-  }
-  ActorCriticSpec spec{.obs_dim = D_,
-                       .action_space = as,
-                       .hidden = parse_net_arch(cfg_.net_arch),
-                       .activation = nn::activation_from_string(cfg_.activation),
-                       .shared = false,
-                       .ortho_init = cfg_.ortho_init,
-                       .log_std_init = cfg_.log_std_init};
-  Generator init_gen = gen_.split();
-  model_ = std::make_unique<ActorCritic>(spec, init_gen);
-  opt_ = std::make_unique<optim::Adam>(
-      model_->parameters(), optim::AdamOptions{.lr = cfg_.learning_rate, .eps = cfg_.adam_eps});
-}
+      raw_(static_cast<size_t>(policy_.D)) {}
 
 void ReinforceAgent::encode_obs(const Tensor& obs, bool update_stats, float* out) {
-  encoder_.encode(obs.unsqueeze(0), raw_.data());
+  policy_.encoder.encode(obs.unsqueeze(0), raw_.data());
   if (!all_finite(raw_.data(), D_))
     throw NonFiniteError("observation", global_step_,
                          str("reinforce: observation is not finite at step ", global_step_));
-  if (update_stats) norm_.update_obs(raw_);
-  norm_.normalize_obs(raw_, {out, static_cast<size_t>(D_)});
-}
-
-void ReinforceAgent::act(const Tensor& obs, bool deterministic, Tensor* actions) {
-  no_grad guard;
-  auto [head, v] = model_->forward_both(Var(obs));
-  if (discrete_) {
-    distributions::Categorical dist(head);
-    *actions = deterministic ? dist.mode() : dist.sample(gen_);
-  } else {
-    distributions::Normal dist(head, expand(exp(model_->log_std()), head.shape()));
-    *actions = deterministic ? head.value().clone() : dist.sample(gen_);
-  }
+  if (update_stats) policy_.norm.update_obs(raw_);
+  policy_.norm.normalize_obs(raw_, {out, static_cast<size_t>(D_)});
 }
 
 void ReinforceAgent::collect_episodes(MetricSink& sink) {
@@ -217,12 +192,8 @@ void ReinforceAgent::collect_episodes(MetricSink& sink) {
       const Episode& ep = episodes_[static_cast<size_t>(active[static_cast<size_t>(b)])];
       std::copy_n(ep.obs.end() - D_, D_, batch.data<float>() + b * D_);
     }
-    act(batch, false, &actions);
-    Tensor env_actions = actions;
-    if (!discrete_) {
-      env_actions = actions.clone();
-      internal::clamp_rows(env_actions.data<float>(), B, low_, high_);
-    }
+    policy_.act(batch, false, &actions, nullptr, nullptr);
+    const Tensor env_actions = policy_.env_actions(actions);
     std::vector<int64_t> still;
     for (int64_t b = 0; b < B; ++b) {
       const int64_t i = active[static_cast<size_t>(b)];
@@ -273,9 +244,7 @@ void ReinforceAgent::collect_episodes(MetricSink& sink) {
 }
 
 void ReinforceAgent::update(MetricSink& sink) {
-  const double progress =
-      std::max(0.0, 1.0 - static_cast<double>(global_step_) /
-                              static_cast<double>(setup_.run.total_timesteps));
+  const double progress = internal::progress_remaining(global_step_, setup_.run.total_timesteps);
   const double lr = cfg_.anneal_lr ? cfg_.learning_rate * progress : cfg_.learning_rate;
   opt_->set_lr(lr);
 
@@ -314,17 +283,7 @@ void ReinforceAgent::update(MetricSink& sink) {
     row += len;
   }
 
-  auto [head, v] = model_->forward_both(Var(obs));  // (T, A), (T)
-  Var log_prob, entropy;
-  if (discrete_) {
-    distributions::Categorical dist(head);
-    log_prob = dist.log_prob(actions);
-    entropy = dist.entropy();
-  } else {
-    distributions::Normal dist(head, expand(exp(model_->log_std()), head.shape()));
-    log_prob = dist.log_prob(Var(actions));
-    entropy = dist.entropy();
-  }
+  auto [v, log_prob, entropy] = policy_.evaluate_actions(obs, actions);  // (T) each
   // The policy weights: G_t - V(s_t) (a constant: the baseline gets no policy gradient).
   Tensor weights = cfg_.baseline ? returns - v.value() : returns.clone();
   if (cfg_.normalize_returns && T > 1) weights = (weights - mean(weights)) / (std(weights) + 1e-8);
@@ -338,19 +297,9 @@ void ReinforceAgent::update(MetricSink& sink) {
   }
   const double pl = policy_loss.item(), el = entropy_loss.item();
   const double vl = cfg_.baseline ? value_loss.item() : 0.0;
-  for (auto [name, x] :
-       {std::pair{"loss/policy", pl}, {"loss/value", vl}, {"loss/entropy", el}})
-    if (!std::isfinite(x))
-      throw NonFiniteError(name, global_step_,
-                           str("reinforce: ", name, " is ", x, " at step ", global_step_,
-                               " (update ", iteration_, ")"));
-  opt_->zero_grad();
-  loss.backward();
-  const double gn = internal::clip_grad_norm_l2(model_->parameters(), cfg_.max_grad_norm);
-  if (!std::isfinite(gn))
-    throw NonFiniteError("train/grad_norm", global_step_,
-                         str("reinforce: gradient norm is ", gn, " at step ", global_step_));
-  opt_->step();
+  internal::check_losses("reinforce", global_step_, iteration_, pl, vl, el);
+  const double gn = internal::backward_and_step(*opt_, loss, model_->parameters(),
+                                                cfg_.max_grad_norm, "reinforce", global_step_);
 
   sink.log(global_step_, "loss/policy", pl);
   if (cfg_.baseline) sink.log(global_step_, "loss/value", vl);
@@ -358,22 +307,9 @@ void ReinforceAgent::update(MetricSink& sink) {
   sink.log(global_step_, "train/grad_norm", gn);
   sink.log(global_step_, "train/learning_rate", lr);
   if (cfg_.baseline && T > 1) {
-    // SB3's explained_variance: 1 - Var[G - V] / Var[G].
-    const float* g = returns.data<float>();
-    const float* pv = v.value().data<float>();
-    double mg = 0, md = 0;
-    for (int64_t k = 0; k < T; ++k) {
-      mg += g[k];
-      md += g[k] - pv[k];
-    }
-    mg /= static_cast<double>(T);
-    md /= static_cast<double>(T);
-    double vg = 0, vd = 0;
-    for (int64_t k = 0; k < T; ++k) {
-      vg += (g[k] - mg) * (g[k] - mg);
-      vd += (g[k] - pv[k] - md) * (g[k] - pv[k] - md);
-    }
-    if (vg > 0) sink.log(global_step_, "train/explained_variance", 1.0 - vd / vg);
+    const double ev = explained_variance({returns.data<float>(), static_cast<size_t>(T)},
+                                         {v.value().data<float>(), static_cast<size_t>(T)});
+    if (std::isfinite(ev)) sink.log(global_step_, "train/explained_variance", ev);
   }
   if (!discrete_) sink.log(global_step_, "train/std", exp(model_->log_std().value()).mean().item());
 }
@@ -385,56 +321,9 @@ void ReinforceAgent::iterate(MetricSink& sink) {
   ++iteration_;
 }
 
-Tensor ReinforceAgent::predict(const Tensor& obs, bool deterministic) {
-  const int64_t rows = obs.size(0);
-  std::vector<float> raw(static_cast<size_t>(rows * D_));
-  encoder_.encode(obs, raw.data());
-  Tensor normed = empty({rows, D_});
-  norm_.normalize_obs(raw, {normed.data<float>(), raw.size()});
-  Tensor actions;
-  act(normed, deterministic, &actions);
-  if (!discrete_) internal::clamp_rows(actions.data<float>(), rows, low_, high_);
-  return actions;
-}
-
-std::vector<std::pair<std::string, Tensor>> ReinforceAgent::state_tensors() {
-  std::vector<std::pair<std::string, Tensor>> out;
-  for (auto& [name, t] : model_->state_dict()) out.emplace_back("model." + name, t);
-  for (auto& [name, t] : opt_->state_dict()) out.emplace_back("optimizer." + name, t);
-  return out;
-}
-
-std::string ReinforceAgent::state_json() {
-  nlohmann::json j;
-  j["global_step"] = global_step_;
-  j["iteration"] = iteration_;
-  j["generator"] = gen_.state_string();
-  internal::save_normalizer(norm_, j);
-  return j.dump();
-}
-
 void ReinforceAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
                                 const std::string& json) {
-  nn::NamedTensors model, optim;
-  for (const auto& [name, t] : tensors) {
-    if (name.rfind("model.", 0) == 0)
-      model.emplace_back(name.substr(6), t);
-    else if (name.rfind("optimizer.", 0) == 0)
-      optim.emplace_back(name.substr(10), t);
-    else
-      throw Error(str("reinforce checkpoint: unexpected tensor '", name, "'"));
-  }
-  model_->load_state_dict(model);
-  opt_->load_state_dict(optim);
-  try {
-    nlohmann::json j = nlohmann::json::parse(json);
-    global_step_ = j.at("global_step").get<int64_t>();
-    iteration_ = j.at("iteration").get<int64_t>();
-    gen_.set_state_string(j.at("generator").get<std::string>());
-    internal::load_normalizer(j, norm_, "reinforce checkpoint");
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(str("reinforce checkpoint: bad state: ", e.what()));
-  }
+  state().load(tensors, json);
   // Every iteration starts fresh episodes; a resumed run seeds them from its own stream.
   reset_seed_ = static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(global_step_);
 }
@@ -447,25 +336,9 @@ std::unique_ptr<Agent> make_reinforce(const AgentSetup& setup, const ReinforceCo
 }
 
 AlgorithmInfo reinforce_algorithm() {
-  AlgorithmInfo info;
-  info.name = "reinforce";
-  info.summary = "REINFORCE with a learned baseline (Monte-Carlo returns over whole episodes)";
-  info.action_spaces = {envs::SpaceKind::Discrete, envs::SpaceKind::Box};
-  info.describe_config = [] {
-    ReinforceConfig c;
-    std::vector<std::vector<std::string>> out;
-    for (const Field& f : c.fields())
-      out.push_back({std::string(f.name), field_to_string(f), field_type(f), std::string(f.help)});
-    return out;
-  };
-  info.make = [](const AgentSetup& setup, Settings& settings) {
-    ReinforceConfig c;
-    auto fields = c.fields();
-    settings.apply(fields);
-    settings.finish();
-    return make_reinforce(setup, c);
-  };
-  return info;
+  return internal::algorithm_entry<ReinforceConfig>(
+      "reinforce", "REINFORCE with a learned baseline (Monte-Carlo returns over whole episodes)",
+      {envs::SpaceKind::Discrete, envs::SpaceKind::Box}, make_reinforce);
 }
 
 }  // namespace rein::rl

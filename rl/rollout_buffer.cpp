@@ -42,18 +42,22 @@ void RolloutBuffer::compute_returns_and_advantages(double gamma, double gae_lamb
 }
 
 double RolloutBuffer::explained_variance() const {
-  const size_t n = returns_.size();
+  return rl::explained_variance(returns_, values_);
+}
+
+double explained_variance(std::span<const float> returns, std::span<const float> values) {
+  const size_t n = returns.size();
   double my = 0, md = 0;
   for (size_t k = 0; k < n; ++k) {
-    my += returns_[k];
-    md += returns_[k] - values_[k];
+    my += returns[k];
+    md += returns[k] - values[k];
   }
   my /= static_cast<double>(n);
   md /= static_cast<double>(n);
   double vy = 0, vd = 0;
   for (size_t k = 0; k < n; ++k) {
-    vy += (returns_[k] - my) * (returns_[k] - my);
-    double d = returns_[k] - values_[k] - md;
+    vy += (returns[k] - my) * (returns[k] - my);
+    double d = returns[k] - values[k] - md;
     vd += d * d;
   }
   if (vy == 0.0) return std::numeric_limits<double>::quiet_NaN();

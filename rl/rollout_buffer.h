@@ -49,8 +49,7 @@ class RolloutBuffer {
   std::span<const float> all_values() const { return values_; }
   std::span<const float> all_rewards() const { return rewards_; }
 
-  // 1 - Var[returns - values] / Var[returns] over the rollout (SB3 explained_variance; NaN when
-  // the returns have zero variance).
+  // rl::explained_variance of the rollout's returns and values.
   double explained_variance() const;
 
   // Copies rows `indices` into `out` (resized when the minibatch size changes).
@@ -64,5 +63,9 @@ class RolloutBuffer {
   std::vector<int64_t> disc_actions_;
   std::vector<uint8_t> dones_;
 };
+
+// 1 - Var[returns - values] / Var[returns], accumulated in double (SB3 explained_variance);
+// NaN when the returns have zero variance. The spans have the same size.
+double explained_variance(std::span<const float> returns, std::span<const float> values);
 
 }  // namespace rein::rl

@@ -1,9 +1,11 @@
-// Shared helpers of the A2C and REINFORCE agents (see rl/internal/on_policy.h).
+// The actor-critic policy and update helpers of PPO, A2C and REINFORCE (rl/internal/on_policy.h).
 #include "rl/internal/on_policy.h"
 
 #include <algorithm>
 #include <cmath>
 
+#include "autograd/distributions.h"
+#include "autograd/ops.h"
 #include "envs/wrappers.h"
 
 namespace rein::rl::internal {
@@ -21,21 +23,114 @@ std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup) {
   return envs::make_vec(setup.env_id, setup.run.n_envs, vo);
 }
 
+ActorCriticSpec net_spec(const std::string& net_arch, const std::string& activation, bool shared,
+                         bool ortho_init, double log_std_init) {
+  ActorCriticSpec spec;
+  spec.hidden = parse_net_arch(net_arch);
+  spec.activation = nn::activation_from_string(activation);
+  spec.shared = shared;
+  spec.ortho_init = ortho_init;
+  spec.log_std_init = log_std_init;
+  return spec;
+}
+
+VecNormalizeOptions normalize_options(const RunConfig& run, double gamma) {
+  return {.normalize_obs = run.normalize_obs,
+          .normalize_reward = run.normalize_reward,
+          .clip_obs = run.clip_obs,
+          .clip_reward = run.clip_reward,
+          .gamma = gamma};
+}
+
+ActorCriticPolicy::ActorCriticPolicy(const envs::Space& observation_space,
+                                     const envs::Space& action_space, const AgentSetup& setup,
+                                     ActorCriticSpec net, VecNormalizeOptions norm_options)
+    : encoder(observation_space, setup.env_id),
+      D(encoder.dim()),
+      A(action_space.is_box() ? action_space.flat_dim() : 1),
+      discrete(action_space.is_discrete()),
+      gen(static_cast<uint64_t>(setup.run.seed)),
+      norm(setup.run.n_envs, encoder.dim(), norm_options) {
+  if (action_space.is_box()) {
+    low = action_space.box().low;
+    high = action_space.box().high;
+  }
+  net.obs_dim = D;
+  net.action_space = action_space;
+  Generator init_gen = gen.split();
+  model = std::make_unique<ActorCritic>(net, init_gen);
+}
+
+void ActorCriticPolicy::act(const Tensor& obs, bool deterministic, Tensor* actions,
+                            Tensor* log_probs, Tensor* values) {
+  no_grad guard;
+  auto [head, v] = model->forward_both(Var(obs));
+  if (values) *values = v.value();
+  if (discrete) {
+    distributions::Categorical dist(head);
+    *actions = deterministic ? dist.mode() : dist.sample(gen);
+    if (log_probs) *log_probs = dist.log_prob(*actions).value();
+  } else {
+    distributions::Normal dist(head, expand(exp(model->log_std()), head.shape()));
+    *actions = deterministic ? head.value().clone() : dist.sample(gen);
+    if (log_probs) *log_probs = dist.log_prob(Var(*actions)).value();
+  }
+}
+
+ActorCriticPolicy::Evaluation ActorCriticPolicy::evaluate_actions(const Tensor& obs,
+                                                                  const Tensor& actions) {
+  auto [head, v] = model->forward_both(Var(obs));  // (B, A), (B)
+  if (discrete) {
+    distributions::Categorical dist(head);
+    return {v, dist.log_prob(actions), dist.entropy()};
+  }
+  distributions::Normal dist(head, expand(exp(model->log_std()), head.shape()));
+  return {v, dist.log_prob(Var(actions)), dist.entropy()};
+}
+
+Tensor ActorCriticPolicy::env_actions(const Tensor& actions) const {
+  if (discrete) return actions;
+  Tensor out = actions.clone();
+  float* p = out.data<float>();
+  for (int64_t r = 0, rows = out.size(0); r < rows; ++r)
+    for (int64_t j = 0; j < A; ++j) {
+      float& x = p[r * A + j];
+      x = static_cast<float>(std::clamp<double>(x, low[static_cast<size_t>(j)],
+                                                high[static_cast<size_t>(j)]));
+    }
+  return out;
+}
+
+Tensor ActorCriticPolicy::predict(const Tensor& raw_obs, bool deterministic) {
+  const int64_t rows = raw_obs.size(0);
+  std::vector<float> raw(static_cast<size_t>(rows * D));
+  encoder.encode(raw_obs, raw.data());
+  Tensor normed = empty({rows, D});
+  norm.normalize_obs(raw, {normed.data<float>(), raw.size()});
+  Tensor actions;
+  act(normed, deterministic, &actions, nullptr, nullptr);
+  return env_actions(actions);
+}
+
 bool all_finite(const float* p, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
     if (!std::isfinite(p[i])) return false;
   return true;
 }
 
-void clamp_rows(float* actions, int64_t rows, const std::vector<double>& low,
-                const std::vector<double>& high) {
-  const int64_t A = static_cast<int64_t>(low.size());
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t j = 0; j < A; ++j) {
-      float& x = actions[r * A + j];
-      x = static_cast<float>(std::clamp<double>(x, low[static_cast<size_t>(j)],
-                                                high[static_cast<size_t>(j)]));
-    }
+double progress_remaining(int64_t global_step, int64_t total_timesteps) {
+  return std::max(0.0, 1.0 - static_cast<double>(global_step) /
+                                 static_cast<double>(total_timesteps));
+}
+
+void check_losses(const char* algo, int64_t global_step, int64_t iteration, double policy_loss,
+                  double value_loss, double entropy_loss) {
+  for (auto [name, x] : {std::pair{"loss/policy", policy_loss}, {"loss/value", value_loss},
+                         {"loss/entropy", entropy_loss}})
+    if (!std::isfinite(x))
+      throw NonFiniteError(name, global_step,
+                           str(algo, ": ", name, " is ", x, " at step ", global_step,
+                               " (update ", iteration, ")"));
 }
 
 double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm) {
@@ -61,29 +156,16 @@ double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm) {
   return total;
 }
 
-void save_normalizer(VecNormalize& norm, nlohmann::json& j) {
-  j["obs_rms"] = {{"mean", norm.obs_rms().mean}, {"var", norm.obs_rms().var},
-                  {"count", norm.obs_rms().count}};
-  j["ret_rms"] = {{"mean", norm.ret_rms().mean}, {"var", norm.ret_rms().var},
-                  {"count", norm.ret_rms().count}};
-  j["running_returns"] = norm.running_returns();
-}
-
-void load_normalizer(const nlohmann::json& j, VecNormalize& norm, const char* what) {
-  auto load_rms = [&](const nlohmann::json& o, envs::RunningMeanStd& rms) {
-    auto mean = o.at("mean").get<std::vector<double>>();
-    auto var = o.at("var").get<std::vector<double>>();
-    if (mean.size() != rms.mean.size() || var.size() != rms.var.size())
-      throw Error(str(what, ": normaliser size ", mean.size(), " does not match ",
-                      rms.mean.size()));
-    rms.mean = mean;
-    rms.var = var;
-    rms.count = o.at("count").get<double>();
-  };
-  load_rms(j.at("obs_rms"), norm.obs_rms());
-  load_rms(j.at("ret_rms"), norm.ret_rms());
-  auto rr = j.at("running_returns").get<std::vector<double>>();
-  if (rr.size() == norm.running_returns().size()) norm.running_returns() = rr;
+double backward_and_step(optim::Optimizer& opt, const Var& loss, const std::vector<Var>& params,
+                         double max_grad_norm, const char* algo, int64_t global_step) {
+  opt.zero_grad();
+  loss.backward();
+  const double gn = clip_grad_norm_l2(params, max_grad_norm);
+  if (!std::isfinite(gn))
+    throw NonFiniteError("train/grad_norm", global_step,
+                         str(algo, ": gradient norm is ", gn, " at step ", global_step));
+  opt.step();
+  return gn;
 }
 
 }  // namespace rein::rl::internal

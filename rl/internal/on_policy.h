@@ -1,16 +1,19 @@
-// Pieces the policy-gradient agents without clipping (A2C, REINFORCE) share: the training vector
-// env, Box action clamping, finiteness checks, the fast L2 gradient clip, and the checkpoint JSON
-// of a VecNormalize. PPO keeps its own copies (its numbers are pinned by its tests).
+// What the policy-gradient agents (PPO, A2C, REINFORCE) share: the actor-critic with the
+// observation pipeline in front of it (encoder, VecNormalize) and its sampling, as SB3's
+// ActorCriticPolicy; the training vector env; and the checked gradient step of their updates.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
+#include "autograd/optim.h"
 #include "autograd/var.h"
 #include "envs/vector_env.h"
+#include "rl/actor_critic.h"
 #include "rl/algorithm.h"
+#include "rl/internal/obs_encoder.h"
 #include "rl/vec_normalize.h"
 
 namespace rein::rl::internal {
@@ -19,20 +22,66 @@ namespace rein::rl::internal {
 // carries episode_return / episode_length); threaded when setup.run.threads > 1.
 std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup);
 
+// The layers of the actor-critic from the config's strings ("64,64", "tanh"); obs_dim and
+// action_space are left for ActorCriticPolicy to fill. Throws rein::Error on a bad string.
+ActorCriticSpec net_spec(const std::string& net_arch, const std::string& activation, bool shared,
+                         bool ortho_init, double log_std_init);
+
+// VecNormalize options from the run settings; gamma discounts the return that scales rewards.
+VecNormalizeOptions normalize_options(const RunConfig& run, double gamma);
+
+// The network, the generator every sample draws from, and the observation pipeline. Members are
+// public: the agents read the dimensions and drive the model and the generator in their updates.
+// Not thread-safe.
+struct ActorCriticPolicy {
+  // `net` gives the layers; its obs_dim and action_space are filled in here. The weights are
+  // initialised from gen.split() of a generator seeded with setup.run.seed, before any sample.
+  ActorCriticPolicy(const envs::Space& observation_space, const envs::Space& action_space,
+                    const AgentSetup& setup, ActorCriticSpec net, VecNormalizeOptions norm);
+
+  // Sampled (or deterministic: mode / mean) actions for normalised observations (B, D), as SB3's
+  // policy.forward; log_probs and values (B) are filled when not null. No gradient is recorded.
+  void act(const Tensor& obs, bool deterministic, Tensor* actions, Tensor* log_probs,
+           Tensor* values);
+  // SB3 evaluate_actions: values (B), log-probs (B) and entropies (B) of `actions`, with grad.
+  struct Evaluation {
+    Var values, log_prob, entropy;
+  };
+  Evaluation evaluate_actions(const Tensor& obs, const Tensor& actions);
+  // Actions as the env takes them: Box actions clipped to the bounds (SB3 does the same).
+  Tensor env_actions(const Tensor& actions) const;
+  // Agent::predict: raw env observations -> encoded, normalised (frozen) -> env actions.
+  Tensor predict(const Tensor& raw_obs, bool deterministic);
+
+  ObsEncoder encoder;
+  int64_t D;      // encoded observation size
+  int64_t A;      // action dims (Box) or 1 (Discrete)
+  bool discrete;  // Discrete actions (else Box)
+  std::vector<double> low, high;  // Box bounds
+  Generator gen;
+  VecNormalize norm;
+  std::unique_ptr<ActorCritic> model;
+};
+
 bool all_finite(const float* p, int64_t n);
 
-// Clamps rows of A floats to [low_j, high_j] in place (SB3 clips Box actions before env.step).
-void clamp_rows(float* actions, int64_t rows, const std::vector<double>& low,
-                const std::vector<double>& high);
+// SB3 _current_progress_remaining: 1 at the start of the run, 0 at total_timesteps.
+double progress_remaining(int64_t global_step, int64_t total_timesteps);
+
+// Throws NonFiniteError naming the first of the three losses that is NaN/inf (before any step,
+// so the model stays as before the bad update). `algo` prefixes the message ("ppo").
+void check_losses(const char* algo, int64_t global_step, int64_t iteration, double policy_loss,
+                  double value_loss, double entropy_loss);
 
 // torch.nn.utils.clip_grad_norm_ for the L2 norm (double accumulation in parameter order, factor
-// max_norm / (norm + 1e-6)); squares with a * a instead of std::pow. Returns the norm before
-// clipping. max_norm <= 0 only measures the norm.
+// max_norm / (norm + 1e-6)); squares with a * a: the generic optim::clip_grad_norm_ calls
+// std::pow per element, which perf measured at a quarter of CartPole training time. Returns the
+// norm before clipping. max_norm <= 0 only measures the norm.
 double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm);
 
-// VecNormalize statistics <-> JSON (obs_rms, ret_rms, running_returns), as PPO's checkpoints.
-void save_normalizer(VecNormalize& norm, nlohmann::json& j);
-// Throws rein::Error (prefixed with `what`) when a statistic's size does not match.
-void load_normalizer(const nlohmann::json& j, VecNormalize& norm, const char* what);
+// zero_grad, loss.backward(), clip_grad_norm_l2, then the optimizer step. Returns the gradient
+// norm before clipping; throws NonFiniteError (without stepping) when it is not finite.
+double backward_and_step(optim::Optimizer& opt, const Var& loss, const std::vector<Var>& params,
+                         double max_grad_norm, const char* algo, int64_t global_step);
 
 }  // namespace rein::rl::internal

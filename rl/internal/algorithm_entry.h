@@ -1,0 +1,42 @@
+// The registry entry of an algorithm whose hyperparameters are one config struct (fields(),
+// validate()): every such algorithm lists and applies its settings the same way.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rl/algorithm.h"
+
+namespace rein::rl::internal {
+
+// `make` validates the config and builds the agent (make_ppo). The entry's make applies the
+// settings to a default Config, then calls settings.finish(), so unknown keys fail before any
+// env or model is built.
+template <class Config>
+AlgorithmInfo algorithm_entry(std::string name, std::string summary,
+                              std::vector<envs::SpaceKind> action_spaces,
+                              std::unique_ptr<Agent> (*make)(const AgentSetup&, const Config&)) {
+  AlgorithmInfo info;
+  info.name = std::move(name);
+  info.summary = std::move(summary);
+  info.action_spaces = std::move(action_spaces);
+  info.describe_config = [] {
+    Config c;
+    std::vector<std::vector<std::string>> out;
+    for (const Field& f : c.fields())
+      out.push_back({std::string(f.name), field_to_string(f), field_type(f), std::string(f.help)});
+    return out;
+  };
+  info.make = [make](const AgentSetup& setup, Settings& settings) {
+    Config c;
+    auto fields = c.fields();
+    settings.apply(fields);
+    settings.finish();
+    return make(setup, c);
+  };
+  return info;
+}
+
+}  // namespace rein::rl::internal

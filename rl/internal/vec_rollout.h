@@ -1,0 +1,39 @@
+// The vectorised n-step rollout of PPO and A2C, as SB3's OnPolicyAlgorithm.collect_rollouts:
+// the training envs, the actor-critic policy that acts in them, and the RolloutBuffer it fills.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "rl/internal/on_policy.h"
+#include "rl/metric_sink.h"
+#include "rl/rollout_buffer.h"
+
+namespace rein::rl::internal {
+
+// Not thread-safe.
+struct VecRollout {
+  // Makes the envs, the policy on their spaces (normaliser discounting with gamma) and a buffer
+  // of n_steps x n_envs; resets the envs with setup.run.seed, feeding the normaliser.
+  VecRollout(const AgentSetup& setup, const ActorCriticSpec& net, int64_t n_steps, double gamma);
+
+  // Resets the envs; update_stats feeds the first observations to the normaliser (SB3 does on
+  // reset; a restored checkpoint must not, or its statistics would drift before training).
+  void reset(uint64_t seed, bool update_stats);
+  // Fills the buffer with n_steps steps of every env (advancing global_step by n_envs each),
+  // logging train/episode_return and train/episode_length as episodes end. Stores log-probs
+  // when store_log_probs (PPO's ratio needs them). Throws NonFiniteError on a NaN/inf reward or
+  // observation; `algo` prefixes the message.
+  void collect(MetricSink& sink, bool store_log_probs, const char* algo);
+
+  std::unique_ptr<envs::VectorEnv> envs;
+  ActorCriticPolicy policy;
+  RolloutBuffer buffer;
+  int64_t N;                // envs
+  int64_t global_step = 0;  // env steps taken over all envs
+  Tensor obs;               // (N, D) normalised current observations
+  std::vector<float> raw;   // (N, D) encoded observations before normalisation
+};
+
+}  // namespace rein::rl::internal
