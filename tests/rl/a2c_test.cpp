@@ -8,18 +8,12 @@
 #include "rl/reinforce.h"
 #include "rl/rollout_buffer.h"
 #include "rl/trainer.h"
+#include "tests/rl/test_support.h"
 
 namespace rein::rl {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
 
 // 4 steps of one env, gamma 0.9: the episode terminates after step 1, a new one runs steps 2-3,
 // and the rollout ends with V(s_4) = 10.

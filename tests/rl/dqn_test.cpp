@@ -14,6 +14,7 @@
 #include "rl/metric_sink.h"
 #include "rl/trainer.h"
 #include "tensor/ops.h"
+#include "tests/rl/test_support.h"
 
 namespace rein::rl {
 namespace {
@@ -256,28 +257,14 @@ TEST(ClipGradNorm, ScalesGradientsToTheMaxNormOnlyWhenAbove) {
   EXPECT_NEAR(a.grad().data<float>()[0], 2.0 / std::sqrt(44.0), 1e-6);
 }
 
-Settings short_dqn(int64_t steps = 3000) {
-  Settings s;
-  s.set("total_timesteps", std::to_string(steps), "test");
-  s.set("n_envs", "2", "test");
-  s.set("net_arch", "32,32", "test");
-  s.set("learning_starts", "300", "test");
-  s.set("train_freq", "8", "test");
-  s.set("gradient_steps", "2", "test");
-  s.set("batch_size", "32", "test");
-  s.set("buffer_size", "2000", "test");
-  s.set("target_update_interval", "100", "test");
-  s.set("learning_rate", "1e-3", "test");
-  s.set("eval_episodes", "3", "test");
-  s.set("seed", "7", "test");
-  return s;
-}
+using test_support::temp_dir;
 
-fs::path temp_dir(const std::string& name) {
-  fs::path p = fs::path(REIN_BINARY_DIR) / "test-tmp" / name;
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
+Settings short_dqn(int64_t steps = 3000) {
+  return test_support::settings_of(
+      {{"total_timesteps", std::to_string(steps)}, {"n_envs", "2"}, {"net_arch", "32,32"},
+       {"learning_starts", "300"}, {"train_freq", "8"}, {"gradient_steps", "2"},
+       {"batch_size", "32"}, {"buffer_size", "2000"}, {"target_update_interval", "100"},
+       {"learning_rate", "1e-3"}, {"eval_episodes", "3"}, {"seed", "7"}});
 }
 
 std::vector<MemorySink::Point> without_sps(const MemorySink& sink, int64_t after_step = -1) {

@@ -7,18 +7,12 @@
 #include <vector>
 
 #include "rl/trainer.h"
+#include "tests/rl/test_support.h"
 
 namespace rein::rl {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
 
 TEST(RewardToGo, TerminatedEpisodeSumsDiscountedRewards) {
   const std::vector<float> r{1, 2, 4};

@@ -12,38 +12,20 @@
 #include "tensor/ops.h"
 #include "rl/checkpoint.h"
 #include "rl/metric_sink.h"
+#include "tests/rl/test_support.h"
 
 namespace rein::rl {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
+using test_support::temp_dir;
 
 Settings short_cartpole(int64_t steps = 2048) {
-  Settings s;
-  s.set("total_timesteps", std::to_string(steps), "test");
-  s.set("n_envs", "4", "test");
-  s.set("n_steps", "64", "test");
-  s.set("batch_size", "64", "test");
-  s.set("n_epochs", "2", "test");
-  s.set("eval_episodes", "4", "test");
-  s.set("seed", "3", "test");
-  return s;
-}
-
-fs::path temp_dir(const std::string& name) {
-  fs::path p = fs::path(REIN_BINARY_DIR) / "test-tmp" / name;
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
+  return test_support::settings_of({{"total_timesteps", std::to_string(steps)}, {"n_envs", "4"},
+                                    {"n_steps", "64"}, {"batch_size", "64"}, {"n_epochs", "2"},
+                                    {"eval_episodes", "4"}, {"seed", "3"}});
 }
 
 TEST(Trainer, SameSeedGivesTheSameMetricsBitForBit) {
