@@ -11,6 +11,7 @@
 #include "rl/metric_sink.h"
 #include "rl/trainer.h"
 #include "tensor/ops.h"
+#include "tests/rl/test_support.h"
 
 namespace rein::rl {
 namespace {
@@ -20,18 +21,13 @@ namespace fs = std::filesystem;
 class PolicyGradient : public ::testing::TestWithParam<std::string> {
  protected:
   Settings short_run(int64_t steps) const {
-    Settings s;
-    s.set("total_timesteps", std::to_string(steps), "test");
-    s.set("n_envs", GetParam() == "a2c" ? "4" : "2", "test");
-    s.set("eval_episodes", "4", "test");
-    s.set("seed", "5", "test");
-    return s;
+    return test_support::settings_of({{"total_timesteps", std::to_string(steps)},
+                                      {"n_envs", GetParam() == "a2c" ? "4" : "2"},
+                                      {"eval_episodes", "4"},
+                                      {"seed", "5"}});
   }
   fs::path temp_dir(const std::string& name) const {
-    fs::path p = fs::path(REIN_BINARY_DIR) / "test-tmp" / (GetParam() + "_" + name);
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
+    return test_support::temp_dir(GetParam() + "_" + name);
   }
 };
 
