@@ -3,6 +3,7 @@
 #include "rl/dqn.h"
 
 #include <algorithm>
+#include <future>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -114,6 +115,9 @@ class DQNAgent final : public Agent {
   const float* stored_row(const Tensor& batch, int64_t i, float* scratch) const;
   // Q-value targets (B) of a batch: returns + discounts * Q_target(next, a*).
   Tensor targets(const ReplayBatch& b);
+  // Plain DQN targets (no Double DQN) of batch rows [start, start + rows): no_grad, reads only
+  // the target network and the sampled batch, so it may run on a worker thread.
+  Tensor target_rows(int64_t start, int64_t rows) const;
 
   AgentSetup setup_;
   DQNConfig cfg_;
@@ -140,7 +144,8 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
         const auto limit = internal::episode_limit_of(setup.env_id, setup.env_kwargs);
         envs::VectorOptions vo;
         vo.kwargs = internal::without_time_limit(setup.env_kwargs);
-        if (setup.run.threads > 1) {
+        // With one env a thread per env only adds hand-offs; the threads go to train().
+        if (setup.run.threads > 1 && setup.run.n_envs > 1) {
           vo.mode = envs::VectorMode::Threaded;
           vo.num_threads = static_cast<int>(setup.run.threads);
         }
@@ -274,6 +279,13 @@ Tensor DQNAgent::targets(const ReplayBatch& b) {
   return internal::td_targets(next_q, online, b.returns, b.discounts, cfg_.double_q);
 }
 
+Tensor DQNAgent::target_rows(int64_t start, int64_t rows) const {
+  no_grad guard;  // thread-local: set on the calling thread
+  Tensor next_q = q_target_->forward(Var(batch_.next_obs.narrow(0, start, rows))).value();
+  return internal::td_targets(next_q, Tensor(), batch_.returns.narrow(0, start, rows),
+                              batch_.discounts.narrow(0, start, rows), false);
+}
+
 std::pair<double, double> DQNAgent::train(int64_t steps) {
   const std::vector<Var> params = q_->parameters();
   const int64_t B = cfg_.batch_size;
@@ -287,10 +299,24 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
   // what is sampled next), all the phase's batches and their targets can be drawn at once: one
   // large forward pass of the target network instead of `steps` small ones. Same numbers.
   const bool batched = !cfg_.double_q && !cfg_.prioritized_replay;
-  Tensor all_targets;
+  // With --threads > 1 a worker computes the targets of batches [split, steps) while this thread
+  // computes the first `split` and starts the gradient steps on them (the target network is
+  // read-only during a phase, the online network is not read by the worker). A target batch
+  // costs about a quarter of a gradient step (forward only, no Adam), so split = steps / 5
+  // lets the worker finish before the main thread needs batch `split`. Same numbers as one
+  // thread: each row's target is the same dot products.
+  int64_t split = steps;
+  Tensor head_targets, tail_targets;
+  std::future<Tensor> tail;
   if (batched) {
     buffer_->sample(steps * B, gen_, beta, batch_);
-    all_targets = targets(batch_);
+    if (setup_.run.threads > 1 && steps >= 5) {
+      split = (steps + 4) / 5;
+      tail = std::async(std::launch::async, [this, split, steps, B] {
+        return target_rows(split * B, (steps - split) * B);
+      });
+    }
+    head_targets = target_rows(0, split * B);
   }
   double loss_sum = 0.0, gn_sum = 0.0;
   for (int64_t g = 0; g < steps; ++g) {
@@ -298,7 +324,9 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
     if (batched) {
       obs = batch_.obs.narrow(0, g * B, B);
       acts = batch_.actions.narrow(0, g * B, B);
-      y = all_targets.narrow(0, g * B, B);
+      if (g == split) tail_targets = tail.get();
+      y = g < split ? head_targets.narrow(0, g * B, B)
+                    : tail_targets.narrow(0, (g - split) * B, B);
     } else {
       buffer_->sample(B, gen_, beta, batch_);
       obs = batch_.obs;

@@ -301,6 +301,23 @@ INSTANTIATE_TEST_SUITE_P(
                       std::vector<std::string>{"double_q=true", "dueling=true", "n_step=3",
                                                "prioritized_replay=true", "tau=0.1"}));
 
+TEST(Dqn, TwoThreadsGiveTheSameRunAsOne) {
+  // threads > 1: a worker computes most of each phase's target values while training starts.
+  std::vector<MemorySink::Point> runs[2];
+  for (int k = 0; k < 2; ++k) {
+    Settings s = short_dqn(2000);
+    s.set("n_envs", "1", "test");
+    s.set("gradient_steps", "12", "test");
+    s.set("threads", k == 0 ? "1" : "2", "test");
+    Trainer t("dqn", "CartPole-v1", {}, s);
+    MemorySink sink;
+    t.train(sink, "", {});
+    runs[k] = without_sps(sink);
+  }
+  ASSERT_GT(runs[0].size(), 50u);
+  ASSERT_EQ(runs[0], runs[1]);
+}
+
 TEST(Dqn, ResumedRunWithItsReplayBufferMatchesTheUninterruptedRun) {
   for (const char* extra : {"n_step=1", "prioritized_replay=true"}) {
     const fs::path dir = temp_dir(std::string("dqn-resume-") + extra);
