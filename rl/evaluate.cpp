@@ -38,9 +38,9 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
   // An env with no time limit gets one for evaluation only: make() adds a TimeLimit for an
   // explicit max_episode_steps, as gymnasium.make does. Episodes shorter than the cap see the
   // same envs, seeds and steps, so their results do not change.
-  const std::optional<envs::EnvSpec>& spec = venv->env(0).spec();
+  const bool has_limit = venv->env(0).spec() && venv->env(0).spec()->max_episode_steps;
   int64_t cap = 0;
-  if (options.default_max_episode_steps > 0 && !(spec && spec->max_episode_steps)) {
+  if (options.default_max_episode_steps > 0 && !has_limit) {
     cap = options.default_max_episode_steps;
     vo.kwargs["max_episode_steps"] = std::to_string(cap);
     venv = envs::make_vec(env_id, n, vo);
