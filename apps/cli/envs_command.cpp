@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "apps/cli/commands.h"
+#include "apps/cli/env_args.h"
 #include "envs/env_checker.h"
 #include "envs/plugin.h"
 #include "envs/registry.h"
@@ -35,18 +36,6 @@ struct EnvsArgs {
 
 void load_plugins(const EnvsArgs& a) {
   for (const auto& p : a.plugins) envs::load_plugin(p);
-}
-
-envs::Kwargs parse_kwargs(const std::vector<std::string>& args) {
-  envs::Kwargs kw;
-  for (const auto& arg : args) {
-    const size_t eq = arg.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw Error(str("--env-arg: expected key=value, got '", arg, "'"));
-    }
-    kw[arg.substr(0, eq)] = arg.substr(eq + 1);
-  }
-  return kw;
 }
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -158,7 +147,7 @@ void run_list(const EnvsArgs& a) {
 
 void run_check(const EnvsArgs& a) {
   load_plugins(a);
-  auto env = envs::make(a.id, parse_kwargs(a.env_args));
+  auto env = envs::make(a.id, parse_env_args(a.env_args));
   const envs::CheckReport report = check_env(*env, {.seed = a.seed, .num_steps = a.check_steps});
   if (a.json) {
     std::cout << json{{"id", a.id},
@@ -179,7 +168,7 @@ void run_check(const EnvsArgs& a) {
 
 void run_rollout(const EnvsArgs& a) {
   load_plugins(a);
-  auto env = envs::make(a.id, parse_kwargs(a.env_args));
+  auto env = envs::make(a.id, parse_env_args(a.env_args));
   envs::ResetResult reset = env->reset(a.seed);
   if (!a.state.empty()) {
     std::vector<double> state;

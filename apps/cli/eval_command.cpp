@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "apps/cli/commands.h"
+#include "apps/cli/env_args.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/run_checkpoints.h"
 #include "envs/plugin.h"
@@ -30,13 +31,7 @@ void run_eval(const EvalArgs& a) {
                      .deterministic = !a.stochastic};
   // --env-arg overrides the env arguments the run was trained with (e.g. max_episode_steps=200
   // for an env without a time limit, whose evaluation would otherwise be cut at 100,000 steps).
-  envs::Kwargs kwargs = info.env_kwargs;
-  for (const std::string& kv : a.env_args) {
-    const size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw Error(str("--env-arg: expected key=value, got '", kv, "'"));
-    kwargs[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
+  const envs::Kwargs kwargs = parse_env_args(a.env_args, info.env_kwargs);
   rl::EvalResult r = rl::evaluate(*agent, info.env_id, kwargs, eo);
   double min = r.returns.front(), max = r.returns.front(), len = 0;
   for (double x : r.returns) {

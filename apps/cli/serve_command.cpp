@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include "apps/cli/commands.h"
+#include "apps/cli/env_args.h"
 #include "envs/plugin.h"
 #include "envs/remote/server.h"
 
@@ -18,18 +19,6 @@ struct ServeArgs {
   std::vector<std::string> plugins;
   bool quiet = false;
 };
-
-envs::Kwargs parse_env_args(const std::vector<std::string>& args) {
-  envs::Kwargs kwargs;
-  for (const auto& a : args) {
-    const size_t eq = a.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw Error(str("--env-arg: expected key=value, got '", a, "'"));
-    }
-    kwargs[a.substr(0, eq)] = a.substr(eq + 1);
-  }
-  return kwargs;
-}
 
 void run_serve(ServeArgs& a) {
   for (const auto& p : a.plugins) envs::load_plugin(p);

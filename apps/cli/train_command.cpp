@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "apps/cli/commands.h"
+#include "apps/cli/env_args.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/run_checkpoints.h"
 #include "apps/version.h"
@@ -73,17 +74,6 @@ rl::Settings build_settings(const TrainArgs& a, bool with_preset) {
   flag(a.checkpoint_every, "checkpoint_every", "--checkpoint-every");
   if (a.save_replay) s.set("save_replay", "true", "--save-replay");
   return s;
-}
-
-envs::Kwargs parse_env_args(const std::vector<std::string>& args) {
-  envs::Kwargs kw;
-  for (const std::string& a : args) {
-    size_t eq = a.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw Error(str("--env-arg: expected key=value, got '", a, "'"));
-    kw[a.substr(0, eq)] = a.substr(eq + 1);
-  }
-  return kw;
 }
 
 std::string fixed(double v, int digits = 2) {
