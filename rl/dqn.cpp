@@ -3,8 +3,8 @@
 #include "rl/dqn.h"
 
 #include <algorithm>
-#include <future>
 #include <cmath>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "autograd/loss.h"
@@ -13,6 +13,7 @@
 #include "envs/registry.h"
 #include "envs/vector_env.h"
 #include "rl/actor_critic.h"
+#include "rl/internal/algorithm_entry.h"
 #include "rl/internal/dqn_episode.h"
 #include "rl/internal/dqn_q_network.h"
 #include "rl/internal/dqn_replay_buffer.h"
@@ -496,25 +497,9 @@ std::unique_ptr<Agent> make_dqn(const AgentSetup& setup, const DQNConfig& config
 }
 
 AlgorithmInfo dqn_algorithm() {
-  AlgorithmInfo info;
-  info.name = "dqn";
-  info.summary = "Deep Q-Network (replay, target network; Double, Dueling, n-step, PER), as SB3";
-  info.action_spaces = {envs::SpaceKind::Discrete};
-  info.describe_config = [] {
-    DQNConfig c;
-    std::vector<std::vector<std::string>> out;
-    for (const Field& f : c.fields())
-      out.push_back({std::string(f.name), field_to_string(f), field_type(f), std::string(f.help)});
-    return out;
-  };
-  info.make = [](const AgentSetup& setup, Settings& settings) {
-    DQNConfig c;
-    auto fields = c.fields();
-    settings.apply(fields);
-    settings.finish();
-    return make_dqn(setup, c);
-  };
-  return info;
+  return internal::algorithm_entry<DQNConfig>(
+      "dqn", "Deep Q-Network (replay, target network; Double, Dueling, n-step, PER), as SB3",
+      {envs::SpaceKind::Discrete}, make_dqn);
 }
 
 }  // namespace rein::rl
