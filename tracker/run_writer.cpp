@@ -107,6 +107,20 @@ constexpr std::size_t kSlicePoints = 16384;
 // one writer can lose the race for longer than one timeout.
 constexpr int kBusyAttempts = 5;
 
+// Runs `f` again after a BusyError, kBusyAttempts times in all: opening the database and creating
+// or reopening the run wait for the write lock like a batch does (eight trainers starting at once
+// on a slow machine starved one of them past a single timeout).
+template <class F>
+auto retry_busy(F&& f) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return f();
+    } catch (const internal::BusyError&) {
+      if (attempt == kBusyAttempts) throw;
+    }
+  }
+}
+
 }  // namespace
 
 struct RunWriter::Impl {
@@ -159,8 +173,9 @@ struct RunWriter::Impl {
 RunWriter::RunWriter(const std::string& db_path, const RunSpec& spec, WriterOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  impl_->db = internal::open_database(db_path, false, options.busy_timeout_ms).db;
-  auto [id, name] = internal::insert_run(impl_->db, spec);
+  impl_->db = retry_busy(
+      [&] { return internal::open_database(db_path, false, options.busy_timeout_ms).db; });
+  auto [id, name] = retry_busy([&] { return internal::insert_run(impl_->db, spec); });
   impl_->run_id = id;
   impl_->run_name = name;
   impl_->start();
@@ -169,10 +184,13 @@ RunWriter::RunWriter(const std::string& db_path, const RunSpec& spec, WriterOpti
 RunWriter::RunWriter(const std::string& db_path, const ReopenSpec& reopen, WriterOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  impl_->db = internal::open_database(db_path, false, options.busy_timeout_ms).db;
+  impl_->db = retry_busy(
+      [&] { return internal::open_database(db_path, false, options.busy_timeout_ms).db; });
   impl_->run_id = reopen.run_id;
-  impl_->adopt(internal::reopen_run(impl_->db, reopen.run_id, reopen.truncate_after_step,
-                                    kCrashedAfterSeconds));
+  impl_->adopt(retry_busy([&] {
+    return internal::reopen_run(impl_->db, reopen.run_id, reopen.truncate_after_step,
+                                kCrashedAfterSeconds);
+  }));
   impl_->start();
 }
 
