@@ -5,22 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <functional>
 
 #include "envs/registry.h"
 #include "rl/trainer.h"
+#include "tests/rl/test_support.h"
 
 namespace rein::rl {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test_support::error_of;
 
 bool supports(const std::vector<envs::SpaceKind>& kinds, envs::SpaceKind k) {
   return std::find(kinds.begin(), kinds.end(), k) != kinds.end();

@@ -14,27 +14,15 @@
 #include "rl/metric_sink.h"
 #include "rl/trainer.h"
 #include "tensor/ops.h"
+#include "tests/rl/test_support.h"
 
 namespace rein::rl {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-fs::path temp_dir(const std::string& name) {
-  fs::path p = fs::path(REIN_BINARY_DIR) / "test-tmp" / name;
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+using test_support::error_of;
+using test_support::temp_dir;
 
 // Q-table of 2 states x 2 actions: Q(0) = [1, 2], Q(1) = [3, 5].
 const std::vector<double> kQ = {1.0, 2.0, 3.0, 5.0};
