@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "envs/registry.h"
 #include "envs/toy_text/frozen_lake.h"
 #include "envs/vector_env.h"
 
@@ -34,17 +35,17 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
   const int64_t n = std::max<int64_t>(1, std::min(options.episodes, options.max_parallel));
   envs::VectorOptions vo;
   vo.kwargs = env_kwargs;
-  auto venv = envs::make_vec(env_id, n, vo);
-  // An env with no time limit gets one for evaluation only: make() adds a TimeLimit for an
-  // explicit max_episode_steps, as gymnasium.make does. Episodes shorter than the cap see the
-  // same envs, seeds and steps, so their results do not change.
-  const bool has_limit = venv->env(0).spec() && venv->env(0).spec()->max_episode_steps;
+  // An env with no time limit (none registered, none given as max_episode_steps) gets one for
+  // evaluation only: make() adds a TimeLimit for an explicit max_episode_steps, as
+  // gymnasium.make does. Episodes shorter than the cap see the same envs, seeds and steps, so
+  // their results do not change. spec() reads the registry without building an env.
   int64_t cap = 0;
-  if (options.default_max_episode_steps > 0 && !has_limit) {
+  if (options.default_max_episode_steps > 0 && !env_kwargs.contains("max_episode_steps") &&
+      !envs::registry().spec(env_id).max_episode_steps) {
     cap = options.default_max_episode_steps;
     vo.kwargs["max_episode_steps"] = std::to_string(cap);
-    venv = envs::make_vec(env_id, n, vo);
   }
+  auto venv = envs::make_vec(env_id, n, vo);
   std::vector<int64_t> target(static_cast<size_t>(n)), count(static_cast<size_t>(n), 0);
   for (int64_t i = 0; i < n; ++i) target[i] = (options.episodes + i) / n;
   std::vector<double> ret(static_cast<size_t>(n), 0.0);

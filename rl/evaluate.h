@@ -44,8 +44,8 @@ struct EvalOptions {
   int64_t max_parallel = 8;    // envs stepped together (each runs its share of the episodes)
   // Episode cap for an env without a time limit (no max_episode_steps, e.g. CliffWalking-v1, as
   // in Gymnasium): evaluation wraps it in a TimeLimit of this many steps, so a deterministic
-  // policy that loops cannot hang it (SB3's evaluate_policy would). Envs that have a limit are
-  // evaluated untouched. 0: no cap.
+  // policy that loops cannot hang it (SB3's evaluate_policy would). Envs that have a limit, or
+  // are given max_episode_steps in the kwargs (even "none"), are evaluated untouched. 0: no cap.
   int64_t default_max_episode_steps = 100'000;
 };
 

@@ -9,6 +9,7 @@
 
 #include "envs/registry.h"
 #include "envs/vector_env.h"
+#include "rl/internal/algorithm_entry.h"
 
 namespace rein::rl {
 
@@ -337,28 +338,15 @@ void TabularAgent::load_state(const std::vector<std::pair<std::string, Tensor>>&
 }
 
 AlgorithmInfo tabular_info(TabularMethod method, std::string summary) {
-  AlgorithmInfo info;
-  info.name = method_name(method);
-  info.summary = std::move(summary);
-  info.action_spaces = {envs::SpaceKind::Discrete};
+  AlgorithmInfo info = internal::algorithm_entry<TabularConfig>(
+      method_name(method), std::move(summary), {envs::SpaceKind::Discrete},
+      [method](const AgentSetup& setup, const TabularConfig& c) {
+        return make_tabular(method, setup, c);
+      });
   info.observation_spaces = {envs::SpaceKind::Discrete};
   info.spaces_note =
       "a Q-table needs finitely many states and actions, e.g. FrozenLake-v1, Taxi-v4, "
       "CliffWalking-v1";
-  info.describe_config = [] {
-    TabularConfig c;
-    std::vector<std::vector<std::string>> out;
-    for (const Field& f : c.fields())
-      out.push_back({std::string(f.name), field_to_string(f), field_type(f), std::string(f.help)});
-    return out;
-  };
-  info.make = [method](const AgentSetup& setup, Settings& settings) {
-    TabularConfig c;
-    auto fields = c.fields();
-    settings.apply(fields);
-    settings.finish();
-    return make_tabular(method, setup, c);
-  };
   return info;
 }
 

@@ -11,13 +11,12 @@
 
 namespace rein::rl::internal {
 
-// `make` validates the config and builds the agent (make_ppo). The entry's make applies the
-// settings to a default Config, then calls settings.finish(), so unknown keys fail before any
-// env or model is built.
-template <class Config>
+// `make(setup, config)` validates the config and builds the agent (make_ppo, or a lambda that
+// binds more arguments). The entry's make applies the settings to a default Config, then calls
+// settings.finish(), so unknown keys fail before any env or model is built.
+template <class Config, class Make>
 AlgorithmInfo algorithm_entry(std::string name, std::string summary,
-                              std::vector<envs::SpaceKind> action_spaces,
-                              std::unique_ptr<Agent> (*make)(const AgentSetup&, const Config&)) {
+                              std::vector<envs::SpaceKind> action_spaces, Make make) {
   AlgorithmInfo info;
   info.name = std::move(name);
   info.summary = std::move(summary);
