@@ -229,7 +229,7 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
                    settings_.show_raw, st.lines);
     st.signature = sig;
   }
-  st.plot.draw(st.lines);
+  st.plot.draw(st.lines, st.signature);
   if (st.groups.empty()) {
     ImGui::GetWindowDrawList()->AddText(
         ImVec2(st.plot.area_min().x + 10, st.plot.area_max().y - 24),

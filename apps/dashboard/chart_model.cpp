@@ -110,27 +110,28 @@ void ChartModel::hover(const std::vector<ChartGroup>& groups, const std::vector<
 
 PixelPoint legend_position(const std::vector<ChartLine>& lines, PixelPoint lo, PixelPoint hi,
                            float w, float h, float margin) {
-  const PixelPoint corners[4] = {{lo.x + margin, lo.y + margin},
-                                 {hi.x - margin - w, lo.y + margin},
-                                 {lo.x + margin, hi.y - margin - h},
-                                 {hi.x - margin - w, hi.y - margin - h}};
-  std::size_t covered[4] = {0, 0, 0, 0};
+  // The four boxes share two x windows (left, right) and two y windows (top, bottom).
+  const float lx = lo.x + margin, rx = hi.x - margin - w, ty = lo.y + margin, by = hi.y - margin - h;
+  std::size_t covered[4] = {0, 0, 0, 0};  // top-left, top-right, bottom-left, bottom-right
   auto count = [&](float x, float y) {
-    for (int c = 0; c < 4; ++c) {
-      if (x >= corners[c].x && x <= corners[c].x + w && y >= corners[c].y && y <= corners[c].y + h)
-        ++covered[c];
-    }
+    // Branch-free (& not &&): a point's side is unpredictable, a mispredict costs more.
+    const bool left = (x >= lx) & (x <= lx + w), right = (x >= rx) & (x <= rx + w);
+    const bool top = (y >= ty) & (y <= ty + h), bottom = (y >= by) & (y <= by + h);  // NaN: neither
+    covered[0] += left & top;
+    covered[1] += right & top;
+    covered[2] += left & bottom;
+    covered[3] += right & bottom;
   };
   for (const ChartLine& l : lines) {
-    for (const PixelPoint& p : l.line) count(p.x, p.y);  // NaN gaps compare false: not counted
+    for (const PixelPoint& p : l.line) count(p.x, p.y);
     for (const PixelPoint& p : l.raw) count(p.x, p.y);
     for (std::size_t i = 0; i < l.band_x.size(); ++i) {
       count(l.band_x[i], l.band_lo[i]);
       count(l.band_x[i], l.band_hi[i]);
     }
   }
-  const std::size_t best = static_cast<std::size_t>(std::min_element(covered, covered + 4) - covered);
-  return corners[best];
+  const PixelPoint corners[4] = {{lx, ty}, {rx, ty}, {lx, by}, {rx, by}};
+  return corners[std::min_element(covered, covered + 4) - covered];
 }
 
 }  // namespace rein::dashboard

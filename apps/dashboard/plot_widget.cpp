@@ -150,7 +150,7 @@ void Plot::polyline(const std::vector<PixelPoint>& pts, ImU32 color, float thick
   }
 }
 
-void Plot::draw(const std::vector<ChartLine>& lines) {
+void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
   dl_->PushClipRect(min_, max_, true);
   for (const ChartLine& l : lines) {
     const ImU32 fill = palette_color(l.color, 0.22f);
@@ -174,8 +174,13 @@ void Plot::draw(const std::vector<ChartLine>& lines) {
   for (const ChartLine& l : lines) text_w = std::max(text_w, ImGui::CalcTextSize(l.label.c_str()).x);
   const float w = std::min(text_w + 34, 0.7f * (max_.x - min_.x));
   const float h = line_h * static_cast<float>(lines.size()) + 6;
-  const PixelPoint at = legend_position(lines, {min_.x, min_.y}, {max_.x, max_.y}, w, h, 6.0f);
-  const ImVec2 p(at.x, at.y);
+  if (generation != legend_generation_ || w != legend_w_ || h != legend_h_) {
+    legend_at_ = legend_position(lines, {min_.x, min_.y}, {max_.x, max_.y}, w, h, 6.0f);
+    legend_generation_ = generation;
+    legend_w_ = w;
+    legend_h_ = h;
+  }
+  const ImVec2 p(legend_at_.x, legend_at_.y);
   dl_->AddRectFilled(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(ImGuiCol_WindowBg, 0.8f));
   dl_->PushClipRect(p, ImVec2(p.x + w - 4, p.y + h), true);
   for (std::size_t i = 0; i < lines.size(); ++i) {

@@ -6,6 +6,7 @@
 
 #include <imgui.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,9 @@ class Plot {
   // pixel columns of the data area.
   void begin(const char* id, ImVec2 size, PlotView& view, Range data_x, Range data_y,
              XLabels x_labels, const char* title);
-  // Bands first, then faint raw curves, then lines, then the legend.
-  void draw(const std::vector<ChartLine>& lines);
+  // Bands first, then faint raw curves, then lines, then the legend. `generation` changes
+  // whenever `lines` is rebuilt: the legend's corner is searched again only then.
+  void draw(const std::vector<ChartLine>& lines, std::uint64_t generation);
   // If the mouse is over the data area: a vertical rule and a tooltip with `values`.
   bool hovered_x(double& x) const;
   void tooltip(const std::vector<HoverValue>& values, XLabels x_labels) const;
@@ -54,6 +56,10 @@ class Plot {
   int width_ = 0;
   bool hovered_ = false;
   std::vector<ImVec2> scratch_;
+  // Where the legend went, and for which lines and box size (a search reads every point).
+  PixelPoint legend_at_;
+  std::uint64_t legend_generation_ = 0;
+  float legend_w_ = -1.0f, legend_h_ = -1.0f;
 };
 
 }  // namespace rein::dashboard
