@@ -25,8 +25,8 @@ std::vector<MetricSummary> Store::summaries(const std::vector<std::int64_t>& run
   Stmt recent(db.get(),
               "SELECT value FROM metrics WHERE run_id = ? AND key_id = ? "
               "ORDER BY step DESC, rowid DESC LIMIT ?");
-  const auto limit = static_cast<std::int64_t>(
-      std::min<std::size_t>(last_n, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
+  const auto limit = static_cast<std::int64_t>(std::min<std::size_t>(
+      last_n, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
   impl_->db.exec("BEGIN");  // one read snapshot: the final point and the recent ones agree
   try {
     for (std::int64_t run_id : run_ids) {

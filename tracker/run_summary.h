@@ -3,6 +3,7 @@
 // ep_rew_mean). One implementation behind `rein runs list` and the dashboard's runs table.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -21,9 +22,9 @@ inline constexpr std::size_t kRecentEpisodes = 100;
 struct MetricSummary {
   std::int64_t run_id = 0;
   std::string key{};
-  MetricPoint last{};           // the final point: the one logged last
-  std::int64_t count = 0;       // points stored for this key
-  double recent_mean = 0.0;     // mean of the last `recent_count` points by step (NaN if none)
+  MetricPoint last{};             // the final point: the one logged last
+  std::int64_t count = 0;         // points stored for this key
+  double recent_mean = 0.0;       // mean of the last `recent_count` points by step (NaN if none)
   std::int64_t recent_count = 0;  // finite values among the last min(count, last_n) points
 };
 

@@ -288,9 +288,10 @@ void Dashboard::chart_toolbar() {
   ImGui::SetNextItemWidth(120);
   ImGui::SliderFloat("smoothing", &settings_.smoothing, 0.0f, 0.99f, "%.2f");
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("EMA weight of the training curves; eval/* curves stay unsmoothed "
-                      "unless 'smooth eval' is on (a few evaluation points smoothed read as a "
-                      "value none of them had)");
+    ImGui::SetTooltip(
+        "EMA weight of the training curves; eval/* curves stay unsmoothed "
+        "unless 'smooth eval' is on (a few evaluation points smoothed read as a "
+        "value none of them had)");
   }
   ImGui::SameLine();
   ImGui::Checkbox("smooth eval", &settings_.smooth_eval);
@@ -299,8 +300,8 @@ void Dashboard::chart_toolbar() {
 
   ImGui::SetNextItemWidth(160);
   if (ImGui::BeginCombo("group by", settings_.group_by.c_str())) {
-    std::vector<std::string> choices = {kDefaultGroupBy, "seed", "none", "algorithm", "env",
-                                        "experiment"};
+    std::vector<std::string> choices = {kDefaultGroupBy, "seed", "none",
+                                        "algorithm",     "env",  "experiment"};
     for (const RunRow* r : selected_rows()) {
       for (const auto& [k, v] : r->params) {
         if (std::find(choices.begin(), choices.end(), k) == choices.end()) choices.push_back(k);

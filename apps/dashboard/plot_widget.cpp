@@ -15,7 +15,7 @@ constexpr unsigned char kPalette[10][3] = {
 
 constexpr float kLeftMargin = 58.0f;  // room for y tick labels
 constexpr float kBottomMargin = 36.0f;  // x tick labels, then the x axis title
-constexpr float kTopMargin = 20.0f;   // the y axis title
+constexpr float kTopMargin = 20.0f;     // the y axis title
 constexpr float kRightMargin = 26.0f;  // half of the last x label
 constexpr float kMarkerRadius = 4.0f;  // points of sparse series
 
@@ -130,8 +130,8 @@ void Plot::draw_axes(XLabels x_labels, const char* title) {
     const double v = xt[i];
     const float px = static_cast<float>(xmap_.to_pixel(v));
     dl_->AddLine(ImVec2(px, min_.y), ImVec2(px, max_.y), grid);
-    const std::string label = x_labels == XLabels::Number ? xnum[i]
-                                                          : x_label(v, xstep, x_labels, xr.span());
+    const std::string label =
+        x_labels == XLabels::Number ? xnum[i] : x_label(v, xstep, x_labels, xr.span());
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
     const float tx = std::clamp(px - ts.x / 2, frame_min_.x, frame_max_.x - ts.x);
     dl_->AddText(ImVec2(tx, max_.y + 3), dim, label.c_str());
@@ -188,7 +188,8 @@ void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
   // Markers whose centre is in the data area are drawn whole, even at its edges (a final-only
   // evaluation sits on the right edge).
   const float r = kMarkerRadius;
-  dl_->PushClipRect(ImVec2(min_.x - r - 1, min_.y - r - 1), ImVec2(max_.x + r + 1, max_.y + r + 1), true);
+  dl_->PushClipRect(ImVec2(min_.x - r - 1, min_.y - r - 1), ImVec2(max_.x + r + 1, max_.y + r + 1),
+                    true);
   const ImU32 ring = ImGui::GetColorU32(ImGuiCol_WindowBg);
   for (const ChartLine& l : lines) {
     for (const PixelPoint& p : l.marks) {
@@ -220,8 +221,8 @@ void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
   dl_->AddRectFilled(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(ImGuiCol_WindowBg, 0.8f));
   dl_->PushClipRect(p, ImVec2(p.x + w - 4, p.y + h), true);
   const ImVec2 mouse = ImGui::GetIO().MousePos;
-  legend_hovered_ = hovered_ && mouse.x >= p.x && mouse.x <= p.x + w && mouse.y >= p.y &&
-                    mouse.y <= p.y + h;
+  legend_hovered_ =
+      hovered_ && mouse.x >= p.x && mouse.x <= p.x + w && mouse.y >= p.y && mouse.y <= p.y + h;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const float y = p.y + 3 + line_h * static_cast<float>(i);
     dl_->AddLine(ImVec2(p.x + 4, y + line_h / 2), ImVec2(p.x + 24, y + line_h / 2),
@@ -240,7 +241,8 @@ void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
 
 bool Plot::hovered_x(double& x) const {
   const ImVec2 m = ImGui::GetIO().MousePos;
-  if (!hovered_ || legend_hovered_ || m.x < min_.x || m.x > max_.x || m.y < min_.y || m.y > max_.y) return false;
+  if (!hovered_ || legend_hovered_ || m.x < min_.x || m.x > max_.x || m.y < min_.y || m.y > max_.y)
+    return false;
   x = xmap_.to_data(m.x);
   return true;
 }

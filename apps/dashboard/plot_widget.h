@@ -27,8 +27,9 @@ enum class XLabels { Number, Clock, Duration };
 class Plot {
  public:
   // Lays out a plot of `size` at the cursor, handles input on it, and draws the frame, grid,
-  // tick labels and axis titles (`title` above the y axis, the x quantity below the x axis). After it, xmap()/ymap() map data to screen pixels and width() is the number of
-  // pixel columns of the data area.
+  // tick labels and axis titles (`title` above the y axis, the x quantity below the x axis). After
+  // it, xmap()/ymap() map data to screen pixels and width() is the number of pixel columns of the
+  // data area.
   void begin(const char* id, ImVec2 size, PlotView& view, Range data_x, Range data_y,
              XLabels x_labels, const char* title);
   // Bands first, then faint raw curves, then lines, then the legend. `generation` changes

@@ -80,7 +80,8 @@ void RunSource::refresh_rows() {
   for (const auto& s : store_->summaries(stale, tracker::kEvalReturnKey, 0)) {
     returns[s.run_id].eval = s.last.value;
   }
-  for (const auto& s : store_->summaries(stale, tracker::kTrainReturnKey, tracker::kRecentEpisodes)) {
+  for (const auto& s :
+       store_->summaries(stale, tracker::kTrainReturnKey, tracker::kRecentEpisodes)) {
     returns[s.run_id].train = s.recent_mean;
   }
   returns_ = std::move(returns);  // removed runs are forgotten

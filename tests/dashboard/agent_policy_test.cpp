@@ -71,13 +71,19 @@ int expect_same_actions_as_eval(const std::string& checkpoint, int episodes, int
   return compared;
 }
 
-TEST(AgentPolicy, PpoCheckpointActsLikeEvalInTheEnvArgsItWasTrainedWith) {
+// A PPO run of a few updates: `total_steps` over `n_envs` envs, 64-step rollouts.
+rl::Settings short_ppo(const char* total_steps, const char* n_envs, const char* n_epochs) {
   rl::Settings s;
-  s.set("total_timesteps", "512", "test");
-  s.set("n_envs", "4", "test");
+  s.set("total_timesteps", total_steps, "test");
+  s.set("n_envs", n_envs, "test");
   s.set("n_steps", "64", "test");
   s.set("batch_size", "64", "test");
-  s.set("n_epochs", "2", "test");
+  s.set("n_epochs", n_epochs, "test");
+  return s;
+}
+
+TEST(AgentPolicy, PpoCheckpointActsLikeEvalInTheEnvArgsItWasTrainedWith) {
+  const rl::Settings s = short_ppo("512", "4", "2");
   std::string ck = train_checkpoint("ppo", "CartPole-v1", {{"max_episode_steps", "60"}}, s, "ppo");
   ASSERT_FALSE(ck.empty());
 
@@ -180,13 +186,8 @@ TEST(RunPlugins, TheRecordedPluginMakesTheRunsEnvPlayable) {
   Tensor obs = env->reset(0).obs.clone();
   EXPECT_NO_THROW(env->step(random.act(obs)));
   // A checkpoint trained on the plug-in env plays like `rein eval`.
-  rl::Settings short_run;
-  short_run.set("total_timesteps", "256", "test");
-  short_run.set("n_envs", "2", "test");
-  short_run.set("n_steps", "64", "test");
-  short_run.set("batch_size", "64", "test");
-  short_run.set("n_epochs", "1", "test");
-  const std::string ck = train_checkpoint("ppo", "Corridor-v0", {}, short_run, "plugin_ppo");
+  const std::string ck =
+      train_checkpoint("ppo", "Corridor-v0", {}, short_ppo("256", "2", "1"), "plugin_ppo");
   ASSERT_FALSE(ck.empty());
   EXPECT_GT(expect_same_actions_as_eval(ck, 1, 30), 0);
 }

@@ -92,7 +92,8 @@ TEST(ChartModel, SparseSeriesGetAMarkerAtEveryPointAndDenseOnesNone) {
   EXPECT_FLOAT_EQ(out[0].marks[0].x, 100.0f);  // on the left edge: drawn whole (plot_widget)
   EXPECT_FLOAT_EQ(out[1].marks[0].x, 500.0f);
   const PreparedSeries dense = constant(1.0, 1000);
-  m.build({{"d", 0, {&dense}, {"d"}}}, AxisMap({0, 999}, 0, 400), ym, 400, BandKind::Std, true, out);
+  m.build({{"d", 0, {&dense}, {"d"}}}, AxisMap({0, 999}, 0, 400), ym, 400, BandKind::Std, true,
+          out);
   EXPECT_TRUE(out[0].marks.empty());
 }
 

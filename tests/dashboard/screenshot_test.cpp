@@ -198,7 +198,8 @@ TEST_F(DashboardScreenshot, FinalOnlyEvaluationsAreWholeMarkersAtThePlotEdges) {
     w.finish(rein::tracker::RunStatus::Finished);
   }
   const fs::path png = dir_ / "sparse.png";
-  ASSERT_EQ(run_dashboard(db, png, "--runs ppo-s1,ppo-s2,a2c-s1,a2c-s2 --metric eval/mean_return"), 0);
+  ASSERT_EQ(run_dashboard(db, png, "--runs ppo-s1,ppo-s2,a2c-s1,a2c-s2 --metric eval/mean_return"),
+            0);
   const nlohmann::json side = read_json(png.string() + ".json");
   EXPECT_EQ(side["group_by"], "algorithm+env");
   const std::vector<std::string> columns = side["columns"];

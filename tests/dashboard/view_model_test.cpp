@@ -156,8 +156,11 @@ std::vector<RunRow> ppo_and_a2c() {
     const bool ppo = i < 3;
     RunRow r = row(i + 1, (ppo ? "ppo-" : "a2c-") + std::to_string(i % 3 + 1), ppo ? "ppo" : "a2c",
                    i % 3 + 1, 400.0, 100000, "");
-    r.params = {{"ent_coef", "0"}, {"gamma", "0.98"}, {"learning_rate", ppo ? "0.001" : "0.0007"},
-                {"n_steps", ppo ? "32" : "5"}, {"seed", std::to_string(i % 3 + 1)}};
+    r.params = {{"ent_coef", "0"},
+                {"gamma", "0.98"},
+                {"learning_rate", ppo ? "0.001" : "0.0007"},
+                {"n_steps", ppo ? "32" : "5"},
+                {"seed", std::to_string(i % 3 + 1)}};
     if (ppo) {
       r.params.insert(r.params.begin(), {"clip_range", "0.2"});
       r.params.push_back({"target_kl", ""});  // logged blank
@@ -206,14 +209,16 @@ TEST(GroupRuns, LabelsSkipMissingAndBlankParamsAndAreCappedWithTheFullTextKept) 
   lr[0].params.push_back({"another_long_parameter", "y"});
   const auto cut = group_runs({&lr[0], &lr[1]}, "seed");
   ASSERT_EQ(cut.size(), 2u);
-  EXPECT_EQ(cut[0].full_label, "a_very_long_parameter_name=a_very_long_value_1 another_long_parameter=y");
+  EXPECT_EQ(cut[0].full_label,
+            "a_very_long_parameter_name=a_very_long_value_1 another_long_parameter=y");
   EXPECT_EQ(cut[0].label, cap_label(cut[0].full_label));
   EXPECT_EQ(cut[0].label.size(), kLabelChars);
   EXPECT_EQ(cut[0].label.substr(kLabelChars - 3), "...");
 }
 
 TEST(GroupRuns, AParamOnlySomeGroupsHaveNamesThemWhenLabelsWouldCollide) {
-  std::vector<RunRow> rows = {row(1, "a", "ppo", 1, 1, 1, "0.001"), row(2, "b", "ppo", 1, 1, 1, "0.001")};
+  std::vector<RunRow> rows = {row(1, "a", "ppo", 1, 1, 1, "0.001"),
+                              row(2, "b", "ppo", 1, 1, 1, "0.001")};
   rows[1].params.push_back({"n_envs", "8"});  // the other run used the default
   const auto g = group_runs({&rows[0], &rows[1]}, "seed");
   ASSERT_EQ(g.size(), 2u);
@@ -225,7 +230,8 @@ TEST(CapLabel, KeepsShortTextAndCutsLongTextWithDots) {
   EXPECT_EQ(cap_label("short", 10), "short");
   EXPECT_EQ(cap_label("0123456789", 10), "0123456789");
   EXPECT_EQ(cap_label("0123456789a", 10), "0123456...");
-  EXPECT_EQ(cap_label("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4), "\xc3\xa9...");  // whole characters
+  EXPECT_EQ(cap_label("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4),
+            "\xc3\xa9...");  // whole characters
 }
 
 TEST(CompareParams, FlagsTheParamsThatDiffer) {
