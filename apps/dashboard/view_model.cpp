@@ -80,8 +80,8 @@ int compare_rows(const RunRow& a, const RunRow& b, RunColumn c) {
 
 const char* column_title(RunColumn column) {
   static const char* titles[kRunColumnCount] = {
-      "Name",  "Experiment", "Env",          "Algorithm", "Seed",     "Status",
-      "Steps", "Return",     "Train return", "Start",     "Duration", "Tags"};
+      "Name",   "Experiment",   "Env",   "Algorithm", "Seed",     "Status",
+      "Return", "Train return", "Steps", "Start",     "Duration", "Tags"};
   return titles[static_cast<int>(column)];
 }
 

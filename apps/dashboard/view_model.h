@@ -38,9 +38,9 @@ enum class RunColumn {
   Algorithm,
   Seed,
   Status,
-  Steps,
-  EvalReturn,
+  EvalReturn,  // beside the run's identity: what "which run is best?" reads first
   TrainReturn,
+  Steps,
   Start,
   Duration,
   Tags,
