@@ -64,7 +64,9 @@ void add_dashboard_command(CLI::App& app) {
   cmd->add_option("--db", args->db, "database file")->capture_default_str();
   cmd->add_option("--runs", args->runs, "runs to select, by name or id")->delimiter(',');
   cmd->add_option("--metric", args->metrics, "metric to chart (repeatable)");
-  cmd->add_option("--group-by", args->group_by, "none, seed, algorithm, env or a param key");
+  cmd->add_option("--group-by", args->group_by,
+                  "algorithm+env (default), seed, none, algorithm, env, a param key, or keys "
+                  "joined by +");
   cmd->callback([args] { exec_dashboard(*args); });
 }
 

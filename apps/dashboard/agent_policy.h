@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "envs/env.h"
 #include "rl/policy.h"
@@ -53,6 +55,18 @@ class CheckpointPolicy : public Policy {
   rl::Policy policy_;
   Tensor action_;
 };
+
+// The env plug-ins recorded in a run's params as `rein train --plugin` stores them ("plugin.0",
+// "plugin.1", ... -> the library path as given), in order. `params` as RunRow holds them.
+std::vector<std::string> recorded_plugins(
+    const std::vector<std::pair<std::string, std::string>>& params);
+
+// Makes `env_id` available before the viewer plays a run trained on it: when the registry does
+// not know it, loads `plugins` (the run's recorded plug-ins) into the process-wide registry,
+// each library once per process. Throws rein::Error when a plug-in cannot be loaded (naming the
+// recorded path, relative to where the run was trained, and what to do), or when the env is
+// still unknown afterwards.
+void load_run_plugins(const std::string& env_id, const std::vector<std::string>& plugins);
 
 // The trained policy of a checkpoint file. Throws rein::Error naming the file when it cannot be
 // read or names an algorithm or env this build does not have.

@@ -76,6 +76,7 @@ void AgentViewer::open(const RunRow& run, const std::string& checkpoint) {
   env_.reset();
   policy_.reset();
   try {
+    load_run_plugins(run.env, recorded_plugins(run.params));
     if (checkpoint.empty()) {
       policy_ = std::make_unique<RandomPolicy>(run.env, 12345);
     } else {

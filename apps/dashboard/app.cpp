@@ -84,13 +84,13 @@ const PreparedSeries* Dashboard::prepared(std::int64_t run_id, const std::string
   const SeriesEntry* e = source_->series(run_id, key);
   if (!e) return nullptr;
   Prepared& p = prepared_[{run_id, key}];
-  if (p.generation != e->generation || p.axis != settings_.x_axis ||
-      p.smoothing != settings_.smoothing) {
+  const float smoothing = smoothing_for(key, settings_);
+  if (p.generation != e->generation || p.axis != settings_.x_axis || p.smoothing != smoothing) {
     const RunRow* row = table_.find(run_id);
-    p.series.prepare(e->data, settings_.x_axis, row ? row->start_time : 0.0, settings_.smoothing);
+    p.series.prepare(e->data, settings_.x_axis, row ? row->start_time : 0.0, smoothing);
     p.generation = e->generation;
     p.axis = settings_.x_axis;
-    p.smoothing = settings_.smoothing;
+    p.smoothing = smoothing;
     ++prepare_count_;  // full rebuilds (axis, smoothing, reload) invalidate drawn geometry
   } else {
     p.series.extend(e->data);  // live points only
@@ -169,8 +169,7 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
 
   ImGui::PushID(key.c_str());
   bool log_y = std::find(settings_.log_y.begin(), settings_.log_y.end(), key) != settings_.log_y.end();
-  ImGui::TextUnformatted(key.c_str());
-  ImGui::SameLine();
+  // The metric's name is the plot's y axis title.
   if (ImGui::Checkbox("log y", &log_y)) {
     auto& v = settings_.log_y;
     v.erase(std::remove(v.begin(), v.end(), key), v.end());
@@ -184,7 +183,7 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
   const std::vector<RunGroup> groups = group_runs(rows, settings_.group_by);
   st.groups.clear();
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    ChartGroup cg{groups[g].label, static_cast<int>(g), {}, {}};
+    ChartGroup cg{groups[g].label, static_cast<int>(g), {}, {}, groups[g].full_label};
     for (std::int64_t id : groups[g].run_ids) {
       const PreparedSeries* s = prepared(id, key);
       if (!s || s->size() == 0) continue;
@@ -196,11 +195,19 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
   }
   Range dx, dy;
   ChartModel::extent(st.groups, st.view.y_scale(), dx, dy);
+  // Headroom for the std bands of the last build (they change with the data, not the view),
+  // and room for markers at the first and last step of sparse series.
+  if (const Range& b = st.model.band_extent(); b.min <= b.max && !st.groups.empty()) {
+    dy = {std::min(dy.min, b.min), std::max(dy.max, b.max)};
+  }
+  const bool marked = std::any_of(st.lines.begin(), st.lines.end(),
+                                  [](const ChartLine& l) { return !l.marks.empty(); });
+  if (marked && dx.valid()) dx = {dx.min - 0.03 * dx.span(), dx.max + 0.03 * dx.span()};
   const XLabels xl = settings_.x_axis == XAxis::Step       ? XLabels::Number
                      : settings_.x_axis == XAxis::WallTime ? XLabels::Clock
                                                            : XLabels::Duration;
   const float title_h = ImGui::GetFrameHeightWithSpacing();
-  st.plot.begin("##plot", ImVec2(size.x, size.y - title_h), st.view, dx, dy, xl, nullptr);
+  st.plot.begin("##plot", ImVec2(size.x, size.y - title_h), st.view, dx, dy, xl, key.c_str());
   // Rebuild the geometry only when the view, the data or a choice changed: hover and other UI
   // frames reuse the last one.
   std::uint64_t sig = 1469598103934665603ull;
@@ -280,12 +287,21 @@ void Dashboard::chart_toolbar() {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(120);
   ImGui::SliderFloat("smoothing", &settings_.smoothing, 0.0f, 0.99f, "%.2f");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(
+        "EMA weight of the training curves; eval/* curves stay unsmoothed "
+        "unless 'smooth eval' is on (a few evaluation points smoothed read as a "
+        "value none of them had)");
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("smooth eval", &settings_.smooth_eval);
   ImGui::SameLine();
   ImGui::Checkbox("raw", &settings_.show_raw);
 
   ImGui::SetNextItemWidth(160);
   if (ImGui::BeginCombo("group by", settings_.group_by.c_str())) {
-    std::vector<std::string> choices = {"none", "seed", "algorithm", "env", "experiment"};
+    std::vector<std::string> choices = {kDefaultGroupBy, "seed", "none",
+                                        "algorithm",     "env",  "experiment"};
     for (const RunRow* r : selected_rows()) {
       for (const auto& [k, v] : r->params) {
         if (std::find(choices.begin(), choices.end(), k) == choices.end()) choices.push_back(k);
@@ -308,6 +324,7 @@ void Dashboard::chart_toolbar() {
 nlohmann::json Dashboard::describe() const {
   nlohmann::json j;
   j["runs_listed"] = table_rows_drawn_;
+  j["columns"] = columns_shown_;
   std::vector<std::string> selected;
   for (std::int64_t id : selection_.ids()) {
     if (const RunRow* r = table_.find(id)) selected.push_back(r->name);
@@ -327,6 +344,10 @@ nlohmann::json Dashboard::describe() const {
       unsigned char rgb[3];
       palette_rgb(l.color, rgb);
       lines.push_back({{"label", l.label},
+                       {"full_label", l.full_label},
+                       {"marks", l.marks.size()},
+                       {"first_mark", l.marks.empty() ? nlohmann::json()
+                                                      : nlohmann::json{l.marks[0].x, l.marks[0].y}},
                        {"color", {rgb[0], rgb[1], rgb[2]}},
                        {"runs", l.runs},
                        {"points", l.line.size()},
@@ -334,6 +355,7 @@ nlohmann::json Dashboard::describe() const {
     }
     c["lines"] = lines;
     c["width_px"] = st.plot.width();
+    c["y_range"] = {st.plot.ymap().data().min, st.plot.ymap().data().max};
     charts.push_back(c);
   }
   j["charts"] = charts;

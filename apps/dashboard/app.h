@@ -95,6 +95,8 @@ class Dashboard {
   std::array<std::string, kRunColumnCount> column_filters_;
   std::map<std::int64_t, int> run_colors_;  // palette index of each selected run's group
   std::vector<std::string> table_rows_drawn_;
+  std::vector<std::string> columns_shown_;  // runs table column titles drawn last frame
+  bool columns_applied_ = false;            // settings_.hidden_columns reached the table
   std::unique_ptr<AgentViewer> agent_;
   double last_poll_ = 0.0;
   double last_refine_redraw_ = 0.0;

@@ -25,18 +25,30 @@ void ChartModel::extent(const std::vector<ChartGroup>& groups, Scale y_scale, Ra
   }
 }
 
+namespace {
+
+bool sparse(const PreparedSeries& s, int width) {
+  return s.size() > 0 && static_cast<long long>(s.size()) * kSparseColumnsPerPoint <= width;
+}
+
+}  // namespace
+
 void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
                        const AxisMap& ym, int width, BandKind band, bool show_raw,
                        std::vector<ChartLine>& out) {
   out.resize(groups.size());
+  const double inf = std::numeric_limits<double>::infinity();
+  band_extent_ = {inf, -inf};
   const float p0 = static_cast<float>(xm.to_pixel(xm.data().min));
   for (std::size_t gi = 0; gi < groups.size(); ++gi) {
     const ChartGroup& g = groups[gi];
     ChartLine& line = out[gi];
     line.label = g.label;
+    line.full_label = g.full_label.empty() ? g.label : g.full_label;
     line.color = g.color;
     line.runs = g.series.size();
     line.line.clear();
+    line.marks.clear();
     line.raw.clear();
     line.band_x.clear();
     line.band_lo.clear();
@@ -50,8 +62,12 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
       if (show_raw && s.smoothed()) {
         decimate(s.x(), s.raw_y(), s.raw_lod(), xm, ym, width, scratch_, line.raw);
       }
+      // Sparse: decimate() kept every point (and the nearest ones outside the view).
+      if (sparse(s, width)) line.marks = line.line;
       continue;
     }
+    bool all_sparse = true;
+    for (const PreparedSeries* s : g.series) all_sparse = all_sparse && sparse(*s, width);
     stats_.reset(width);
     for (const PreparedSeries* s : g.series) {
       column_values(s->x(), s->y(), s->lod(), xm, width, scratch_, values_);
@@ -76,9 +92,31 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
       line.band_x.push_back(px);
       line.band_lo.push_back(static_cast<float>(ym.to_pixel(lo)));
       line.band_hi.push_back(static_cast<float>(ym.to_pixel(hi)));
+      if (band == BandKind::Std) {
+        if (ym.scale() == Scale::Linear || lo > 0.0f) {
+          band_extent_.min = std::min(band_extent_.min, static_cast<double>(lo));
+        }
+        band_extent_.max = std::max(band_extent_.max, static_cast<double>(hi));
+      }
       line.mean.push_back(m);
       line.std.push_back(stats_.std[i]);
       line.column.push_back(c);
+    }
+    if (all_sparse) {
+      // A marker on the mean line in each column where a run has a point of its own.
+      marked_.assign(static_cast<std::size_t>(width), 0);
+      for (const PreparedSeries* s : g.series) {
+        for (double x : s->x()) {
+          if (!xm.data().contains(x)) continue;
+          // The column column_values() counts the point in (clamped at the view's edges).
+          const double c = std::clamp(std::floor(xm.to_pixel(x) - p0), 0.0, width - 1.0);
+          marked_[static_cast<std::size_t>(c)] = 1;
+        }
+      }
+      for (std::size_t i = 0; i < line.column.size(); ++i) {
+        if (!marked_[static_cast<std::size_t>(line.column[i])]) continue;
+        line.marks.push_back({line.band_x[i], static_cast<float>(ym.to_pixel(line.mean[i]))});
+      }
     }
   }
 }

@@ -21,13 +21,23 @@ struct ChartGroup {
   int color = 0;  // palette index
   std::vector<const PreparedSeries*> series;
   std::vector<std::string> run_labels;  // one per series
+  std::string full_label{};             // uncut label, for the legend's hover ("" = label)
 };
+
+// A series with at most one point per this many pixel columns is sparse (evaluations every
+// 10k of 1M steps, a final-only evaluation): its points are drawn as markers, since a line
+// alone hides how few there are and a single point would be a dot.
+inline constexpr int kSparseColumnsPerPoint = 6;
 
 struct ChartLine {
   std::string label;
+  std::string full_label;
   int color = 0;
   std::size_t runs = 0;
   std::vector<PixelPoint> line;  // a NaN y splits the line (a gap where no run has data)
+  // Sparse series: a marker at each point (single runs) or at each column where one of the
+  // group's runs has a point, on the mean line. Empty for dense series.
+  std::vector<PixelPoint> marks;
   std::vector<PixelPoint> raw;   // the unsmoothed curve, drawn faint (single runs only)
   // Groups of several runs: per pixel column x, the band's edges and the mean/std (data units).
   std::vector<float> band_x, band_lo, band_hi;
@@ -62,6 +72,11 @@ class ChartModel {
   void build(const std::vector<ChartGroup>& groups, const AxisMap& xm, const AxisMap& ym,
              int width, BandKind band, bool show_raw, std::vector<ChartLine>& out);
 
+  // The data y extent of the std bands of the last build() (mean + std reaches beyond every
+  // run's values: 500, 500, 100 gives 555), to widen extent()'s so no band is clipped. Only
+  // positive lower edges count on a log axis. Invalid (min > max) when there is no std band.
+  const Range& band_extent() const { return band_extent_; }
+
   // Values at data x: each run's point nearest x (exact stored values), plus each group's mean
   // and std from the last build().
   static void hover(const std::vector<ChartGroup>& groups, const std::vector<ChartLine>& lines,
@@ -70,6 +85,8 @@ class ChartModel {
  private:
   std::vector<Column> scratch_;
   std::vector<float> values_;
+  std::vector<unsigned char> marked_;
+  Range band_extent_;  // columns holding a sparse run's own point
   BandStats stats_;
 };
 

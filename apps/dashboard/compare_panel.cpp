@@ -37,7 +37,12 @@ void Dashboard::compare_panel() {
       ImGui::TextUnformatted(row.key.c_str());
       for (int i = 1; i < ncols; ++i) {
         ImGui::TableSetColumnIndex(i);
-        ImGui::TextUnformatted(row.values[static_cast<std::size_t>(i - 1)].c_str());
+        const std::string& v = row.values[static_cast<std::size_t>(i - 1)];
+        if (v.empty()) {
+          ImGui::TextDisabled("-");  // the run has no such param (another algorithm's, say)
+        } else {
+          ImGui::TextUnformatted(v.c_str());
+        }
       }
     }
     ImGui::EndTable();
@@ -70,6 +75,9 @@ void Dashboard::compare_panel() {
     ImGui::TableSetColumnIndex(0);
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(palette_color(static_cast<int>(g))), "%s",
                        groups[g].label.c_str());
+    if (groups[g].label != groups[g].full_label && ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("%s", groups[g].full_label.c_str());
+    }
     for (std::size_t m = 0; m < settings_.metrics.size(); ++m) {
       std::vector<double> finals;
       for (std::int64_t id : groups[g].run_ids) {

@@ -167,7 +167,9 @@ int main(int argc, char** argv) {
   app.add_option("--runs", f.runs, "runs to select, by name or id (comma-separated)")->delimiter(',');
   app.add_option("--metric", f.metrics, "metric to chart (repeat for a grid of charts)");
   app.add_option("--group-by", f.group_by,
-                 "none, seed (the seeds of one configuration), algorithm, env or a param key");
+                 "algorithm+env (the default: each algorithm's seeds on each env pooled), seed "
+                 "(the seeds of one configuration), none, algorithm, env, a param key, or keys "
+                 "joined by '+'");
   app.add_option("--frames", f.frames, "frames to render before the screenshot")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--size", f.size, "window size WxH")->capture_default_str();

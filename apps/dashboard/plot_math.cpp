@@ -62,31 +62,52 @@ std::vector<double> log_ticks(double lo, double hi, int target) {
   return linear_ticks(lo, hi, target);
 }
 
-std::string format_tick(double value, double step) {
-  if (value == 0.0) return "0";
-  char buf[64];
-  const double mag = std::abs(value);
+std::string format_tick(double value, double step) { return format_ticks({value}, step)[0]; }
+
+std::vector<std::string> format_ticks(const std::vector<double>& ticks, double step) {
+  double mag = 0.0;
+  for (double v : ticks) {
+    if (std::isfinite(v)) mag = std::max(mag, std::abs(v));
+  }
+  // One format for the axis: a k/M/G/T suffix, plain decimals, or scientific.
+  double scale = 1.0;
+  const char* suffix = "";
+  bool scientific = false;
   if (mag >= 1e4 && step >= 1.0) {
-    const char* suffix[] = {"k", "M", "G", "T"};
-    double scaled = value / 1e3;
-    double scaled_step = step / 1e3;
+    const char* suffixes[] = {"k", "M", "G", "T"};
+    scale = 1e3;
     int s = 0;
-    while (std::abs(scaled) >= 1e3 && s < 3) {
-      scaled /= 1e3;
-      scaled_step /= 1e3;
+    while (mag / scale >= 1e3 && s < 3) {
+      scale *= 1e3;
       ++s;
     }
-    const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(scaled_step) - 1e-9)), 0, 6);
-    std::snprintf(buf, sizeof buf, "%.*f%s", decimals, scaled, suffix[s]);
-    return buf;
+    suffix = suffixes[s];
+  } else if (mag < 1e-4 || mag >= 1e15) {
+    scientific = true;
   }
-  if (mag < 1e-4 || mag >= 1e15) {
-    std::snprintf(buf, sizeof buf, "%.3g", value);
-    return buf;
+  // Enough decimals that the step itself prints exactly (0.5 -> 1, 2.5 -> 1, 0.25 -> 2).
+  int decimals = 0;
+  const double scaled_step = step / scale;
+  if (std::isfinite(scaled_step) && scaled_step > 0.0) {
+    for (double unit = scaled_step; decimals < 10; ++decimals, unit *= 10.0) {
+      if (std::abs(unit - std::round(unit)) <= 1e-6 * std::max(1.0, unit)) break;
+    }
   }
-  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(step) - 1e-9)), 0, 10);
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-  return buf;
+  std::vector<std::string> out;
+  out.reserve(ticks.size());
+  char buf[64];
+  for (double v : ticks) {
+    if (v == 0.0) {
+      out.emplace_back("0");
+    } else if (scientific) {
+      std::snprintf(buf, sizeof buf, "%.3g", v);
+      out.emplace_back(buf);
+    } else {
+      std::snprintf(buf, sizeof buf, "%.*f%s", decimals, v / scale, suffix);
+      out.emplace_back(buf);
+    }
+  }
+  return out;
 }
 
 std::string format_value(double value) {

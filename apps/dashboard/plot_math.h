@@ -37,6 +37,10 @@ std::vector<double> log_ticks(double lo, double hi, int target);
 // A tick label with just enough decimals for `step` ("0.25", "1.5k" style suffixes above 10^4,
 // scientific below 10^-4). Exact zero prints "0".
 std::string format_tick(double value, double step);
+// Labels of all ticks of one axis in one format, chosen from the largest tick and the step: the
+// same suffix and decimals for every tick ("0", "5k", "10k", never "5000" beside "10k"; "0.50"
+// beside "1.00"). format_tick(v, step) is format_ticks({v}, step)[0].
+std::vector<std::string> format_ticks(const std::vector<double>& ticks, double step);
 // Six significant digits for the hover read-out.
 std::string format_value(double value);
 // Seconds as "45s", "12m 05s", "3h 07m", "2d 04h": labels of the relative-time axis.

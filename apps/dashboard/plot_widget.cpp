@@ -14,9 +14,10 @@ constexpr unsigned char kPalette[10][3] = {
     {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 
 constexpr float kLeftMargin = 58.0f;  // room for y tick labels
-constexpr float kBottomMargin = 20.0f;
-constexpr float kTopMargin = 20.0f;   // title line
+constexpr float kBottomMargin = 36.0f;  // x tick labels, then the x axis title
+constexpr float kTopMargin = 20.0f;     // the y axis title
 constexpr float kRightMargin = 26.0f;  // half of the last x label
+constexpr float kMarkerRadius = 4.0f;  // points of sparse series
 
 std::string x_label(double v, double step, XLabels kind, double span) {
   switch (kind) {
@@ -25,6 +26,15 @@ std::string x_label(double v, double step, XLabels kind, double span) {
     case XLabels::Number: break;
   }
   return format_tick(v, step);
+}
+
+const char* x_title(XLabels kind) {
+  switch (kind) {
+    case XLabels::Clock: return "wall time";
+    case XLabels::Duration: return "time since start";
+    case XLabels::Number: break;
+  }
+  return "step";
 }
 
 }  // namespace
@@ -105,16 +115,23 @@ void Plot::draw_axes(XLabels x_labels, const char* title) {
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   dl_->AddRectFilled(min_, max_, IM_COL32(255, 255, 255, 8));
-  if (title) dl_->AddText(ImVec2(min_.x, frame_min_.y + 2), text, title);
+  // Axis titles: the metric above the y axis, the x quantity centred under its labels.
+  if (title) dl_->AddText(ImVec2(frame_min_.x + 4, frame_min_.y + 2), text, title);
+  const char* xt_text = x_title(x_labels);
+  const ImVec2 xts = ImGui::CalcTextSize(xt_text);
+  dl_->AddText(ImVec2((min_.x + max_.x - xts.x) / 2, frame_max_.y - xts.y - 1), dim, xt_text);
 
   const Range xr = xmap_.data();
   const int x_target = std::max(2, width_ / 110);
   const std::vector<double> xt = linear_ticks(xr.min, xr.max, x_target);
   const double xstep = xt.size() >= 2 ? xt[1] - xt[0] : nice_step(xr.span(), x_target);
-  for (double v : xt) {
+  const std::vector<std::string> xnum = format_ticks(xt, xstep);
+  for (std::size_t i = 0; i < xt.size(); ++i) {
+    const double v = xt[i];
     const float px = static_cast<float>(xmap_.to_pixel(v));
     dl_->AddLine(ImVec2(px, min_.y), ImVec2(px, max_.y), grid);
-    const std::string label = x_label(v, xstep, x_labels, xr.span());
+    const std::string label =
+        x_labels == XLabels::Number ? xnum[i] : x_label(v, xstep, x_labels, xr.span());
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
     const float tx = std::clamp(px - ts.x / 2, frame_min_.x, frame_max_.x - ts.x);
     dl_->AddText(ImVec2(tx, max_.y + 3), dim, label.c_str());
@@ -125,10 +142,12 @@ void Plot::draw_axes(XLabels x_labels, const char* title) {
   const std::vector<double> yt = log ? log_ticks(yr.min, yr.max, y_target)
                                      : linear_ticks(yr.min, yr.max, y_target);
   const double ystep = !log && yt.size() >= 2 ? yt[1] - yt[0] : nice_step(yr.span(), y_target);
-  for (double v : yt) {
+  const std::vector<std::string> ynum = format_ticks(yt, ystep);
+  for (std::size_t i = 0; i < yt.size(); ++i) {
+    const double v = yt[i];
     const float py = static_cast<float>(ymap_.to_pixel(v));
     dl_->AddLine(ImVec2(min_.x, py), ImVec2(max_.x, py), grid);
-    const std::string label = log ? format_value(v) : format_tick(v, ystep);
+    const std::string label = log ? format_value(v) : ynum[i];
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
     dl_->AddText(ImVec2(min_.x - ts.x - 4, py - ts.y / 2), dim, label.c_str());
   }
@@ -151,6 +170,7 @@ void Plot::polyline(const std::vector<PixelPoint>& pts, ImU32 color, float thick
 }
 
 void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
+  legend_hovered_ = false;
   dl_->PushClipRect(min_, max_, true);
   for (const ChartLine& l : lines) {
     const ImU32 fill = palette_color(l.color, 0.22f);
@@ -164,6 +184,23 @@ void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
   }
   for (const ChartLine& l : lines) polyline(l.raw, palette_color(l.color, 0.25f), 1.0f);
   for (const ChartLine& l : lines) polyline(l.line, palette_color(l.color), 2.0f);
+  dl_->PopClipRect();
+  // Markers whose centre is in the data area are drawn whole, even at its edges (a final-only
+  // evaluation sits on the right edge).
+  const float r = kMarkerRadius;
+  dl_->PushClipRect(ImVec2(min_.x - r - 1, min_.y - r - 1), ImVec2(max_.x + r + 1, max_.y + r + 1),
+                    true);
+  const ImU32 ring = ImGui::GetColorU32(ImGuiCol_WindowBg);
+  for (const ChartLine& l : lines) {
+    for (const PixelPoint& p : l.marks) {
+      if (!(p.x >= min_.x - 0.5f && p.x <= max_.x + 0.5f && p.y >= min_.y - 0.5f &&
+            p.y <= max_.y + 0.5f)) {
+        continue;  // outside the view (decimate() keeps a neighbour past each edge)
+      }
+      dl_->AddCircleFilled(ImVec2(p.x, p.y), r + 1.0f, ring, 12);
+      dl_->AddCircleFilled(ImVec2(p.x, p.y), r, palette_color(l.color), 12);
+    }
+  }
   dl_->PopClipRect();
 
   // Legend: in the corner of the data area that hides the fewest points. Long labels (hyper-
@@ -183,18 +220,29 @@ void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
   const ImVec2 p(legend_at_.x, legend_at_.y);
   dl_->AddRectFilled(p, ImVec2(p.x + w, p.y + h), ImGui::GetColorU32(ImGuiCol_WindowBg, 0.8f));
   dl_->PushClipRect(p, ImVec2(p.x + w - 4, p.y + h), true);
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  legend_hovered_ =
+      hovered_ && mouse.x >= p.x && mouse.x <= p.x + w && mouse.y >= p.y && mouse.y <= p.y + h;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const float y = p.y + 3 + line_h * static_cast<float>(i);
     dl_->AddLine(ImVec2(p.x + 4, y + line_h / 2), ImVec2(p.x + 24, y + line_h / 2),
                  palette_color(lines[i].color), 3.0f);
+    if (!lines[i].marks.empty()) {
+      dl_->AddCircleFilled(ImVec2(p.x + 14, y + line_h / 2), r, palette_color(lines[i].color), 12);
+    }
     dl_->AddText(ImVec2(p.x + 28, y), ImGui::GetColorU32(ImGuiCol_Text), lines[i].label.c_str());
+    // Cut labels (kLabelChars, or the legend's width) show in full on hover.
+    if (legend_hovered_ && mouse.y >= y && mouse.y < y + line_h) {
+      ImGui::SetTooltip("%s", lines[i].full_label.c_str());
+    }
   }
   dl_->PopClipRect();
 }
 
 bool Plot::hovered_x(double& x) const {
   const ImVec2 m = ImGui::GetIO().MousePos;
-  if (!hovered_ || m.x < min_.x || m.x > max_.x || m.y < min_.y || m.y > max_.y) return false;
+  if (!hovered_ || legend_hovered_ || m.x < min_.x || m.x > max_.x || m.y < min_.y || m.y > max_.y)
+    return false;
   x = xmap_.to_data(m.x);
   return true;
 }

@@ -26,9 +26,10 @@ enum class XLabels { Number, Clock, Duration };
 
 class Plot {
  public:
-  // Lays out a plot of `size` at the cursor, handles input on it, and draws the frame, grid and
-  // tick labels. After it, xmap()/ymap() map data to screen pixels and width() is the number of
-  // pixel columns of the data area.
+  // Lays out a plot of `size` at the cursor, handles input on it, and draws the frame, grid,
+  // tick labels and axis titles (`title` above the y axis, the x quantity below the x axis). After
+  // it, xmap()/ymap() map data to screen pixels and width() is the number of pixel columns of the
+  // data area.
   void begin(const char* id, ImVec2 size, PlotView& view, Range data_x, Range data_y,
              XLabels x_labels, const char* title);
   // Bands first, then faint raw curves, then lines, then the legend. `generation` changes
@@ -55,6 +56,7 @@ class Plot {
   AxisMap xmap_, ymap_;
   int width_ = 0;
   bool hovered_ = false;
+  bool legend_hovered_ = false;  // the mouse is over the legend: its tooltip, not the values
   std::vector<ImVec2> scratch_;
   // Where the legend went, and for which lines and box size (a search reads every point).
   PixelPoint legend_at_;

@@ -9,13 +9,6 @@
 
 namespace rein::dashboard {
 
-namespace {
-
-constexpr const char* kReturnKey = "train/episode_return";
-constexpr const char* kEvalReturnKey = "eval/mean_return";
-
-}  // namespace
-
 RunRow make_row(const tracker::RunInfo& info, const std::vector<tracker::Param>& params,
                 const std::vector<tracker::LatestValue>& latest, double now) {
   RunRow row;
@@ -41,17 +34,10 @@ RunRow make_row(const tracker::RunInfo& info, const std::vector<tracker::Param>&
     row.params.emplace_back(p.key, tracker::format_param_value(p.value));
   }
   std::sort(row.params.begin(), row.params.end());
-  row.final_return = std::nan("");
-  bool have_train = false;
+  row.eval_return = std::nan("");
+  row.train_return = std::nan("");
   for (const tracker::LatestValue& l : latest) {
-    if (l.run_id != info.id) continue;
-    row.steps = std::max(row.steps, l.point.step);
-    if (l.key == kReturnKey) {
-      row.final_return = l.point.value;
-      have_train = true;
-    } else if (l.key == kEvalReturnKey && !have_train) {
-      row.final_return = l.point.value;
-    }
+    if (l.run_id == info.id) row.steps = std::max(row.steps, l.point.step);
   }
   return row;
 }
@@ -72,11 +58,40 @@ void RunSource::refresh_rows() {
   ids.reserve(runs.size());
   for (const auto& r : runs) ids.push_back(r.id);
   const std::vector<tracker::LatestValue> latest = store_->latest(ids);
+  // Runs whose return series grew since their returns were read (or never read).
+  std::map<std::int64_t, std::int64_t> points;
+  for (const tracker::LatestValue& l : latest) {
+    if (l.key == tracker::kEvalReturnKey || l.key == tracker::kTrainReturnKey) {
+      points[l.run_id] += l.count;
+    }
+  }
+  std::map<std::int64_t, Returns> returns;
+  std::vector<std::int64_t> stale;
+  for (std::int64_t id : ids) {
+    const auto it = returns_.find(id);
+    const std::int64_t n = points.count(id) ? points[id] : 0;
+    if (it != returns_.end() && it->second.points == n) {
+      returns[id] = it->second;
+    } else {
+      returns[id] = {n, std::nan(""), std::nan("")};
+      if (n > 0) stale.push_back(id);
+    }
+  }
+  for (const auto& s : store_->summaries(stale, tracker::kEvalReturnKey, 0)) {
+    returns[s.run_id].eval = s.last.value;
+  }
+  for (const auto& s :
+       store_->summaries(stale, tracker::kTrainReturnKey, tracker::kRecentEpisodes)) {
+    returns[s.run_id].train = s.recent_mean;
+  }
+  returns_ = std::move(returns);  // removed runs are forgotten
   std::vector<RunRow> rows;
   rows.reserve(runs.size());
   std::time_t now = std::time(nullptr);
   for (const auto& r : runs) {
     rows.push_back(make_row(r, store_->params(r.id), latest, static_cast<double>(now)));
+    rows.back().eval_return = returns_[r.id].eval;
+    rows.back().train_return = returns_[r.id].train;
   }
   rows_ = std::move(rows);
   rows_loaded_at_ = static_cast<double>(now);

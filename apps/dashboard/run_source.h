@@ -26,8 +26,8 @@ struct SeriesEntry {
   bool coarse = false;            // a quick first load from chunk summaries; refine() replaces it
 };
 
-// The run fields and params shown in the table, from the tracker's records. `final_return` is
-// the last train/episode_return (or eval/mean_return when the run logs no training return).
+// The run fields and params shown in the table, from the tracker's records; `steps` from
+// `latest`. The returns are left NaN: RunSource fills them from Store::summaries().
 RunRow make_row(const tracker::RunInfo& info, const std::vector<tracker::Param>& params,
                 const std::vector<tracker::LatestValue>& latest, double now);
 
@@ -74,6 +74,13 @@ class RunSource {
   std::unique_ptr<tracker::Store> store_;
   tracker::WatchCursor cursor_;
   std::vector<RunRow> rows_;
+  // Returns of each run (tracker::Store::summaries), re-read only when the run's number of
+  // return points changed: a last-100 mean reads 100 points, too many to redo every refresh.
+  struct Returns {
+    std::int64_t points = -1;  // eval + train points when read
+    double eval = 0.0, train = 0.0;
+  };
+  std::map<std::int64_t, Returns> returns_;
   double rows_loaded_at_ = 0.0;
   std::uint64_t next_generation_ = 1;
   std::map<std::pair<std::int64_t, std::string>, SeriesEntry> cache_;

@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cfloat>
 
 #include "apps/dashboard/app.h"
@@ -38,6 +39,23 @@ void Dashboard::runs_panel() {
   ImGui::SameLine();
   if (ImGui::Button("clear")) selection_.clear();
   ImGui::SameLine();
+  if (ImGui::Button("columns")) ImGui::OpenPopup("columns");
+  if (ImGui::BeginPopup("columns")) {
+    for (int c = 1; c < kRunColumnCount; ++c) {  // the name always shows
+      const std::string title = column_title(static_cast<RunColumn>(c));
+      auto& hidden = settings_.hidden_columns;
+      bool shown = std::find(hidden.begin(), hidden.end(), title) == hidden.end();
+      if (ImGui::Checkbox(title.c_str(), &shown)) {
+        hidden.erase(std::remove(hidden.begin(), hidden.end(), title), hidden.end());
+        if (!shown) hidden.push_back(title);
+        columns_applied_ = false;
+      }
+      const char* help = column_help(static_cast<RunColumn>(c));
+      if (*help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
+    }
+    ImGui::EndPopup();
+  }
+  ImGui::SameLine();
   ImGui::TextDisabled("%zu/%zu", table_.visible().size(), table_.rows().size());
 
   // Palette index of every selected run: the colour of its group's line in the charts.
@@ -60,11 +78,38 @@ void Dashboard::runs_panel() {
     ImGuiTableColumnFlags cf = ImGuiTableColumnFlags_None;
     if (col == RunColumn::Start) cf |= ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending;
     if (col == RunColumn::Name) cf |= ImGuiTableColumnFlags_NoHide;
-    if (col == RunColumn::Experiment || col == RunColumn::Tags) cf |= ImGuiTableColumnFlags_DefaultHide;
     ImGui::TableSetupColumn(column_title(col), cf, 0.0f, static_cast<ImGuiID>(c));
   }
+  // The columns menu and the headers' right-click menu both choose columns: the settings are
+  // applied once (and after the menu changed them), then follow what the table shows.
+  columns_shown_.clear();
+  for (int c = 0; c < kRunColumnCount; ++c) {
+    const std::string title = column_title(static_cast<RunColumn>(c));
+    auto& hidden = settings_.hidden_columns;
+    const bool hide = std::find(hidden.begin(), hidden.end(), title) != hidden.end();
+    if (!columns_applied_) {
+      ImGui::TableSetColumnEnabled(c, c == 0 || !hide);
+      if (c == 0 || !hide) columns_shown_.push_back(title);
+      continue;
+    }
+    const bool enabled = (ImGui::TableGetColumnFlags(c) & ImGuiTableColumnFlags_IsEnabled) != 0;
+    if (enabled == hide) {
+      hidden.erase(std::remove(hidden.begin(), hidden.end(), title), hidden.end());
+      if (!enabled) hidden.push_back(title);
+    }
+    if (enabled) columns_shown_.push_back(title);
+  }
+  columns_applied_ = true;
   ImGui::TableSetupScrollFreeze(1, 2);
-  ImGui::TableHeadersRow();
+  ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+  for (int c = 0; c < kRunColumnCount; ++c) {
+    if (!ImGui::TableSetColumnIndex(c)) continue;
+    ImGui::PushID(c);
+    ImGui::TableHeader(column_title(static_cast<RunColumn>(c)));
+    const char* help = column_help(static_cast<RunColumn>(c));
+    if (*help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
+    ImGui::PopID();
+  }
 
   // Per-column filters in a second header row.
   ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
@@ -73,7 +118,8 @@ void Dashboard::runs_panel() {
     ImGui::PushID(c);
     ImGui::SetNextItemWidth(-FLT_MIN);
     auto& f = column_filters_[static_cast<std::size_t>(c)];
-    if (ImGui::InputTextWithHint("##cf", c == 4 || c == 6 || c == 7 || c == 9 ? ">x, a..b" : "filter", &f)) {
+    const bool numeric = is_numeric_column(static_cast<RunColumn>(c));
+    if (ImGui::InputTextWithHint("##cf", numeric ? ">x, a..b" : "filter", &f)) {
       table_.set_column_filter(static_cast<RunColumn>(c), f);
     }
     ImGui::PopID();

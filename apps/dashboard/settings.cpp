@@ -33,6 +33,11 @@ void read(const nlohmann::json& j, const char* key, T& out) {
 
 }  // namespace
 
+float smoothing_for(const std::string& metric, const Settings& settings) {
+  if (metric.rfind("eval/", 0) == 0 && !settings.smooth_eval) return 0.0f;
+  return settings.smoothing;
+}
+
 std::string settings_dir() {
   namespace fs = std::filesystem;
   fs::path dir;
@@ -53,12 +58,14 @@ std::string to_json(const Settings& s) {
   j["metrics"] = s.metrics;
   j["x_axis"] = axis_name(s.x_axis);
   j["smoothing"] = s.smoothing;
+  j["smooth_eval"] = s.smooth_eval;
   j["show_raw"] = s.show_raw;
   j["group_by"] = s.group_by;
   j["band"] = s.band == BandKind::Std ? "std" : "minmax";
   j["log_y"] = s.log_y;
   j["selected_runs"] = s.selected_runs;
   j["chart_columns"] = s.chart_columns;
+  j["hidden_columns"] = s.hidden_columns;
   return j.dump(2);
 }
 
@@ -72,6 +79,7 @@ Settings settings_from_json(const std::string& text) {
   s.x_axis = parse_axis(axis);
   read(j, "smoothing", s.smoothing);
   if (!(s.smoothing >= 0.0f && s.smoothing < 1.0f)) s.smoothing = 0.0f;
+  read(j, "smooth_eval", s.smooth_eval);
   read(j, "show_raw", s.show_raw);
   read(j, "group_by", s.group_by);
   std::string band = "std";
@@ -80,6 +88,7 @@ Settings settings_from_json(const std::string& text) {
   read(j, "log_y", s.log_y);
   read(j, "selected_runs", s.selected_runs);
   read(j, "chart_columns", s.chart_columns);
+  read(j, "hidden_columns", s.hidden_columns);
   if (s.chart_columns < 1 || s.chart_columns > 4) s.chart_columns = 2;
   return s;
 }

@@ -7,6 +7,7 @@
 
 #include "apps/dashboard/chart_model.h"
 #include "apps/dashboard/series.h"
+#include "apps/dashboard/view_model.h"
 
 namespace rein::dashboard {
 
@@ -14,13 +15,23 @@ struct Settings {
   std::vector<std::string> metrics = {"train/episode_return"};  // one chart each
   XAxis x_axis = XAxis::Step;
   float smoothing = 0.6f;    // EMA weight; 0 draws the raw curve only
+  // eval/* metrics are drawn unsmoothed unless this is set: a few evaluation points smoothed
+  // read as a value none of them had (6 points averaging 158.5 showed 247).
+  bool smooth_eval = false;
   bool show_raw = true;      // faint raw curve behind a smoothed one
-  std::string group_by = "seed";  // "none", "seed" (the seeds of a configuration) or a param
+  // "none", "seed" (the seeds of a configuration), a param, or keys joined by '+'.
+  std::string group_by = kDefaultGroupBy;
+  // Runs table columns the user hid (by title); Experiment and Tags start hidden.
+  std::vector<std::string> hidden_columns = {"Experiment", "Tags"};
   BandKind band = BandKind::Std;
   std::vector<std::string> log_y;           // metrics drawn with a log10 y axis
   std::vector<std::string> selected_runs;   // by name
   int chart_columns = 2;
 };
+
+// The EMA weight a chart of `metric` uses: settings.smoothing, except 0 for eval/* metrics
+// unless smooth_eval is set.
+float smoothing_for(const std::string& metric, const Settings& settings);
 
 // Directory for the settings and ImGui ini files: $XDG_CONFIG_HOME/rein, else ~/.config/rein,
 // else the working directory. Created if missing.

@@ -24,16 +24,14 @@ bool contains_ci(const std::string& haystack, const std::string& needle_lower) {
   return lower(haystack).find(needle_lower) != std::string::npos;
 }
 
-bool is_numeric(RunColumn c) {
-  return c == RunColumn::Seed || c == RunColumn::Steps || c == RunColumn::FinalReturn ||
-         c == RunColumn::Duration;
-}
+bool is_numeric(RunColumn c) { return is_numeric_column(c); }
 
 double numeric_value(const RunRow& r, RunColumn c) {
   switch (c) {
     case RunColumn::Seed: return r.seed ? static_cast<double>(*r.seed) : std::nan("");
     case RunColumn::Steps: return static_cast<double>(r.steps);
-    case RunColumn::FinalReturn: return r.final_return;
+    case RunColumn::EvalReturn: return r.eval_return;
+    case RunColumn::TrainReturn: return r.train_return;
     case RunColumn::Duration: return r.duration;
     case RunColumn::Start: return r.start_time;
     default: return std::nan("");
@@ -81,10 +79,28 @@ int compare_rows(const RunRow& a, const RunRow& b, RunColumn c) {
 }  // namespace
 
 const char* column_title(RunColumn column) {
-  static const char* titles[kRunColumnCount] = {"Name",  "Experiment", "Env",          "Algorithm",
-                                                "Seed",  "Status",     "Steps",        "Return",
-                                                "Start", "Duration",   "Tags"};
+  static const char* titles[kRunColumnCount] = {
+      "Name",   "Experiment",   "Env",   "Algorithm", "Seed",     "Status",
+      "Return", "Train return", "Steps", "Start",     "Duration", "Tags"};
   return titles[static_cast<int>(column)];
+}
+
+const char* column_help(RunColumn column) {
+  switch (column) {
+    case RunColumn::EvalReturn:
+      return "final eval/mean_return: the mean return of the deterministic evaluation episodes "
+             "at the end of training (what the run reached)";
+    case RunColumn::TrainReturn:
+      return "mean train/episode_return over the last 100 training episodes";
+    case RunColumn::Steps: return "largest environment step logged";
+    case RunColumn::Duration: return "wall time, to the end or to the last sign of life";
+    default: return "";
+  }
+}
+
+bool is_numeric_column(RunColumn c) {
+  return c == RunColumn::Seed || c == RunColumn::Steps || c == RunColumn::EvalReturn ||
+         c == RunColumn::TrainReturn || c == RunColumn::Duration;
 }
 
 std::string cell_text(const RunRow& r, RunColumn column) {
@@ -97,10 +113,13 @@ std::string cell_text(const RunRow& r, RunColumn column) {
     case RunColumn::Seed: return r.seed ? std::to_string(*r.seed) : "";
     case RunColumn::Status: return tracker::to_string(r.status);
     case RunColumn::Steps: return std::to_string(r.steps);
-    case RunColumn::FinalReturn:
-      if (std::isnan(r.final_return)) return "";
-      std::snprintf(buf, sizeof buf, "%.2f", r.final_return);
+    case RunColumn::EvalReturn:
+    case RunColumn::TrainReturn: {
+      const double v = column == RunColumn::EvalReturn ? r.eval_return : r.train_return;
+      if (std::isnan(v)) return "";
+      std::snprintf(buf, sizeof buf, "%.2f", v);
       return buf;
+    }
     case RunColumn::Start: return format_clock(r.start_time, true);
     case RunColumn::Duration: return format_duration(r.duration);
     case RunColumn::Tags: return r.tags;
@@ -243,48 +262,137 @@ std::vector<std::int64_t> Selection::ordered(const std::vector<std::int64_t>& or
   return out;
 }
 
+namespace {
+
+// Run fields read as bare values ("ppo"), params as "key=value".
+bool is_run_field(const std::string& key) {
+  return key == "algorithm" || key == "env" || key == "experiment";
+}
+
+std::string label_part(const std::string& key, const std::string& value) {
+  return is_run_field(key) ? value : key + "=" + value;
+}
+
+// Labels for groups whose first runs are `first`, from `keys`: see group_runs().
+std::vector<std::string> distinguishing_labels(const std::vector<const RunRow*>& first,
+                                               const std::vector<std::string>& keys,
+                                               const std::vector<std::string>& fallback_keys) {
+  std::vector<std::vector<std::string>> values;  // [key][group]
+  std::vector<bool> differs, presence_differs;
+  for (const std::string& k : keys) {
+    std::vector<std::string> v;
+    std::set<std::string> present;
+    for (const RunRow* r : first) {
+      v.push_back(run_value(*r, k));
+      if (!v.back().empty()) present.insert(v.back());
+    }
+    differs.push_back(present.size() >= 2);
+    presence_differs.push_back(present.size() == 1 &&
+                               std::any_of(v.begin(), v.end(), [](auto& x) { return x.empty(); }));
+    values.push_back(std::move(v));
+  }
+  auto build = [&](bool with_presence) {
+    std::vector<std::string> labels(first.size());
+    for (std::size_t g = 0; g < first.size(); ++g) {
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        const std::string& v = values[k][g];
+        if (v.empty() || !(differs[k] || (with_presence && presence_differs[k]))) continue;
+        if (!labels[g].empty()) labels[g] += ' ';
+        labels[g] += label_part(keys[k], v);
+      }
+    }
+    return labels;
+  };
+  std::vector<std::string> labels = build(false);
+  if (std::set<std::string>(labels.begin(), labels.end()).size() < labels.size()) {
+    labels = build(true);
+  }
+  for (std::size_t g = 0; g < first.size(); ++g) {
+    if (!labels[g].empty()) continue;
+    for (const std::string& key : fallback_keys) {  // nothing differs: say what it is
+      const std::string v = run_value(*first[g], key);
+      if (v.empty()) continue;
+      if (!labels[g].empty()) labels[g] += ' ';
+      labels[g] += label_part(key, v);
+    }
+  }
+  return labels;
+}
+
+std::vector<std::string> split_keys(const std::string& by) {
+  std::vector<std::string> keys;
+  std::size_t pos = 0;
+  while (pos <= by.size()) {
+    const std::size_t plus = std::min(by.find('+', pos), by.size());
+    if (plus > pos) keys.push_back(by.substr(pos, plus - pos));
+    pos = plus + 1;
+  }
+  return keys;
+}
+
+}  // namespace
+
+std::string cap_label(const std::string& text, std::size_t max_chars) {
+  std::size_t chars = 0, cut = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // UTF-8 continuation
+    if (chars == max_chars - std::min<std::size_t>(max_chars, 3)) cut = i;
+    if (++chars > max_chars) return text.substr(0, cut) + "...";
+  }
+  return text;
+}
+
 std::vector<RunGroup> group_runs(const std::vector<const RunRow*>& runs, const std::string& by) {
   std::vector<RunGroup> groups;
   if (by == "none") {
-    for (const RunRow* r : runs) groups.push_back({r->name, {r->id}});
+    for (const RunRow* r : runs) groups.push_back({cap_label(r->name), r->name, {r->id}});
     return groups;
   }
   const bool seeds = by.empty() || by == "seed";
+  const std::vector<std::string> by_keys = split_keys(by);
+  const bool several = by.find('+') != std::string::npos;
   auto key_of = [&](const RunRow& r) {
-    if (!seeds) return run_value(r, by);
-    std::string k = r.experiment + '\x1f' + r.algorithm + '\x1f' + r.env;
-    for (const auto& [pk, pv] : r.params) {
-      if (pk != "seed") k += '\x1f' + pk + '=' + pv;
+    std::string k;
+    if (seeds) {
+      k = r.experiment + '\x1f' + r.algorithm + '\x1f' + r.env;
+      for (const auto& [pk, pv] : r.params) {
+        if (pk != "seed") k += '\x1f' + pk + '=' + pv;
+      }
+    } else {
+      for (const std::string& key : by_keys) k += run_value(r, key) + '\x1f';
     }
     return k;
   };
   std::map<std::string, std::size_t> index;
   std::vector<const RunRow*> first;  // first run of each group, for labels
+  std::vector<std::string> labels;
   for (const RunRow* r : runs) {
     const std::string k = key_of(*r);
     auto [it, fresh] = index.emplace(k, groups.size());
     if (fresh) {
-      groups.push_back({seeds ? "" : by + "=" + (k.empty() ? "(none)" : k), {}});
+      groups.push_back({});
       first.push_back(r);
+      const std::string v = run_value(*r, by);
+      labels.push_back(label_part(by, v.empty() ? "(none)" : v));
     }
     groups[it->second].run_ids.push_back(r->id);
   }
-  if (seeds) {
-    // Label each group with what tells it apart: the non-seed fields and params that differ.
-    const auto rows = compare_params(first);
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      std::string label;
-      for (const CompareRow& row : rows) {
-        if (!row.differs || row.key == "seed") continue;
-        if (!label.empty()) label += ' ';
-        label += row.key + "=" + row.values[g];
+  if (seeds || several) {
+    std::vector<std::string> keys = by_keys;
+    if (seeds) {
+      keys.clear();
+      for (const CompareRow& row : compare_params(first)) {
+        if (row.key != "seed") keys.push_back(row.key);
       }
-      if (label.empty()) label = first[g]->algorithm + " " + first[g]->env;
-      groups[g].label = label;
     }
+    labels = distinguishing_labels(first, keys,
+                                   seeds ? std::vector<std::string>{"algorithm", "env"} : by_keys);
   }
-  for (RunGroup& g : groups) {
-    if (g.run_ids.size() > 1) g.label += " (" + std::to_string(g.run_ids.size()) + " runs)";
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const std::size_t n = groups[g].run_ids.size();
+    const std::string suffix = n > 1 ? " (" + std::to_string(n) + " runs)" : "";
+    groups[g].label = cap_label(labels[g]) + suffix;
+    groups[g].full_label = labels[g] + suffix;
   }
   return groups;
 }

@@ -23,7 +23,8 @@ struct RunRow {
   tracker::RunStatus status = tracker::RunStatus::Running;
   std::string error;          // message of a failed run
   std::int64_t steps = 0;     // largest step logged so far
-  double final_return = 0.0;  // last train/episode_return (NaN if none)
+  double eval_return = 0.0;   // final eval/mean_return: what the run reached (NaN if none)
+  double train_return = 0.0;  // mean train/episode_return of the last 100 episodes (NaN if none)
   double start_time = 0.0;    // seconds since the epoch
   double duration = 0.0;      // seconds, to the end (or the last heartbeat while running)
   std::string tags;           // comma-separated
@@ -37,15 +38,20 @@ enum class RunColumn {
   Algorithm,
   Seed,
   Status,
+  EvalReturn,  // beside the run's identity: what "which run is best?" reads first
+  TrainReturn,
   Steps,
-  FinalReturn,
   Start,
   Duration,
   Tags,
 };
-inline constexpr int kRunColumnCount = 11;
+inline constexpr int kRunColumnCount = 12;
 
 const char* column_title(RunColumn column);
+// What a column shows, for its header's tooltip.
+const char* column_help(RunColumn column);
+// Columns holding numbers (seed, steps, returns, duration): filtered with ">x", "a..b".
+bool is_numeric_column(RunColumn column);
 // Display text of one cell ("" for a missing seed or return).
 std::string cell_text(const RunRow& row, RunColumn column);
 // A param or run field by name ("algorithm", "env", "experiment", "seed", or a param key);
@@ -59,7 +65,7 @@ struct SortSpec {
 
 // The table's rows, filtered and sorted. Filters: the text filter keeps rows that match every
 // space-separated term (case-insensitive, in any text column or "key=value" param; "-term"
-// excludes). A column filter on a numeric column (seed, steps, final return, duration) takes
+// excludes). A column filter on a numeric column (seed, steps, returns, duration) takes
 // ">x", ">=x", "<x", "<=x", "=x" or "a..b"; any other filter is a substring of the cell text.
 // visible() recomputes only after something changed, so calling it every frame is free.
 class RunTable {
@@ -106,17 +112,29 @@ class Selection {
 
 // A set of runs drawn as one line (mean with a band when it has several runs).
 struct RunGroup {
-  std::string label;
+  std::string label;       // at most kLabelChars (+ " (N runs)"): legends and the compare panel
+  std::string full_label;  // uncut, shown on hover
   std::vector<std::int64_t> run_ids;
 };
+
+// Labels longer than this are cut with "..." (the full text is shown on hover).
+inline constexpr std::size_t kLabelChars = 40;
+// The default grouping: the seeds of every algorithm on every env pooled into one line.
+inline constexpr const char* kDefaultGroupBy = "algorithm+env";
 
 // Groups `runs` (in the given order; groups appear in order of their first run).
 //   by == "none": every run alone, labelled with its name.
 //   by == "seed" or "": the seeds of one configuration, i.e. runs whose experiment, algorithm,
-//     env and params agree except "seed"; labelled with the params that differ between groups
-//     (or "algorithm env" when none does).
+//     env and params agree except "seed".
+//   "k1+k2+...": runs with the same run_value() of every key (kDefaultGroupBy).
 //   otherwise: runs with the same run_value(by); labelled "by=value".
+// Labels of "seed" and "k1+k2" groups name only what tells the groups apart: the keys with at
+// least two different values among the groups, where this group has a value (algorithm, env
+// and experiment as bare values, params as key=value; a key some groups lack is added only when
+// labels would otherwise collide); with nothing differing, the group's values of the keys.
 std::vector<RunGroup> group_runs(const std::vector<const RunRow*>& runs, const std::string& by);
+// `text` cut to `max_chars` characters with "..." at the end (UTF-8 sequences are kept whole).
+std::string cap_label(const std::string& text, std::size_t max_chars = kLabelChars);
 
 // One hyperparameter across the selected runs (compare panel).
 struct CompareRow {

@@ -71,13 +71,19 @@ int expect_same_actions_as_eval(const std::string& checkpoint, int episodes, int
   return compared;
 }
 
-TEST(AgentPolicy, PpoCheckpointActsLikeEvalInTheEnvArgsItWasTrainedWith) {
+// A PPO run of a few updates: `total_steps` over `n_envs` envs, 64-step rollouts.
+rl::Settings short_ppo(const char* total_steps, const char* n_envs, const char* n_epochs) {
   rl::Settings s;
-  s.set("total_timesteps", "512", "test");
-  s.set("n_envs", "4", "test");
+  s.set("total_timesteps", total_steps, "test");
+  s.set("n_envs", n_envs, "test");
   s.set("n_steps", "64", "test");
   s.set("batch_size", "64", "test");
-  s.set("n_epochs", "2", "test");
+  s.set("n_epochs", n_epochs, "test");
+  return s;
+}
+
+TEST(AgentPolicy, PpoCheckpointActsLikeEvalInTheEnvArgsItWasTrainedWith) {
+  const rl::Settings s = short_ppo("512", "4", "2");
   std::string ck = train_checkpoint("ppo", "CartPole-v1", {{"max_episode_steps", "60"}}, s, "ppo");
   ASSERT_FALSE(ck.empty());
 
@@ -158,6 +164,51 @@ TEST(AgentPolicy, AFileThatIsNoCheckpointIsAnErrorNamingIt) {
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("notes.txt"), std::string::npos) << e.what();
   }
+}
+
+TEST(RunPlugins, ReadsTheRecordedPluginParamsInOrder) {
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"learning_rate", "0.001"}, {"plugin.10", "k.so"}, {"plugin.2", "b.so"},
+      {"plugin.0", "./a.so"},     {"plugin.x", "no.so"}, {"plugins", "no.so"}};
+  EXPECT_EQ(recorded_plugins(params), (std::vector<std::string>{"./a.so", "b.so", "k.so"}));
+}
+
+// Issue 15.5: a run trained with --plugin played in the agent view without the dashboard
+// being told the plug-in again (it has no --plugin option): the recorded path is loaded.
+TEST(RunPlugins, TheRecordedPluginMakesTheRunsEnvPlayable) {
+  const std::string lib = REIN_TEST_PLUGIN_CORRIDOR;
+  ASSERT_FALSE(envs::registry().contains("Corridor-v0"));
+  load_run_plugins("Corridor-v0", recorded_plugins({{"plugin.0", lib}}));
+  ASSERT_TRUE(envs::registry().contains("Corridor-v0"));
+  load_run_plugins("Corridor-v0", {lib});  // a second run with it: nothing loaded twice
+  RandomPolicy random("Corridor-v0", 3);
+  std::unique_ptr<envs::Env> env = random.make_env();
+  Tensor obs = env->reset(0).obs.clone();
+  EXPECT_NO_THROW(env->step(random.act(obs)));
+  // A checkpoint trained on the plug-in env plays like `rein eval`.
+  const std::string ck =
+      train_checkpoint("ppo", "Corridor-v0", {}, short_ppo("256", "2", "1"), "plugin_ppo");
+  ASSERT_FALSE(ck.empty());
+  EXPECT_GT(expect_same_actions_as_eval(ck, 1, 30), 0);
+}
+
+TEST(RunPlugins, AMissingRecordedPluginIsAnErrorSayingWhereToStart) {
+  try {
+    load_run_plugins("Nowhere-v0", {"./libnowhere_plugin.so"});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("'./libnowhere_plugin.so'"), std::string::npos) << m;
+    EXPECT_NE(m.find("Nowhere-v0"), std::string::npos) << m;
+    EXPECT_NE(m.find("directory the run was trained in"), std::string::npos) << m;
+  }
+  try {
+    load_run_plugins("Nowhere-v0", {});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("recorded no --plugin"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(load_run_plugins("CartPole-v1", {"./libnowhere_plugin.so"}));  // built in
 }
 
 }  // namespace

@@ -68,6 +68,68 @@ TEST(ChartModel, HoverGivesEveryRunsValueAndTheGroupMean) {
   EXPECT_DOUBLE_EQ(hv[2].y, 3.0);
 }
 
+PreparedSeries points(std::vector<std::pair<double, double>> xy) {
+  SeriesData d;
+  for (const auto& [x, y] : xy) d.append(x, 0.0, y);
+  PreparedSeries s;
+  s.prepare(d, XAxis::Step, 0.0, 0.0);
+  return s;
+}
+
+// Issue 15.7: a final-only eval/mean_return of two runs ending at different steps sat on the
+// plot's left and right edges as two dots half cut off; sparse series get markers.
+TEST(ChartModel, SparseSeriesGetAMarkerAtEveryPointAndDenseOnesNone) {
+  const PreparedSeries a = points({{100000, 460.0}}), b = points({{100352, 158.5}});
+  const std::vector<ChartGroup> groups = {{"ppo", 0, {&a}, {"a"}}, {"a2c", 1, {&b}, {"b"}}};
+  Range x, y;
+  ChartModel::extent(groups, Scale::Linear, x, y);
+  const AxisMap xm(x, 100, 500), ym(padded_range(y, 0.05, Scale::Linear), 300, 20);
+  ChartModel m;
+  std::vector<ChartLine> out;
+  m.build(groups, xm, ym, 400, BandKind::Std, true, out);
+  ASSERT_EQ(out[0].marks.size(), 1u);
+  ASSERT_EQ(out[1].marks.size(), 1u);
+  EXPECT_FLOAT_EQ(out[0].marks[0].x, 100.0f);  // on the left edge: drawn whole (plot_widget)
+  EXPECT_FLOAT_EQ(out[1].marks[0].x, 500.0f);
+  const PreparedSeries dense = constant(1.0, 1000);
+  m.build({{"d", 0, {&dense}, {"d"}}}, AxisMap({0, 999}, 0, 400), ym, 400, BandKind::Std, true,
+          out);
+  EXPECT_TRUE(out[0].marks.empty());
+}
+
+TEST(ChartModel, SparseGroupsGetMarkersOnTheMeanWhereARunHasAPoint) {
+  // Evaluations at steps 0, 50 and 100 of three seeds.
+  const PreparedSeries a = points({{0, 1}, {50, 2}, {100, 3}});
+  const PreparedSeries b = points({{0, 3}, {50, 4}, {100, 5}});
+  const std::vector<ChartGroup> groups = {{"g", 0, {&a, &b}, {"a", "b"}}};
+  const AxisMap xm({0, 100}, 0, 200), ym({0, 10}, 100, 0);
+  ChartModel m;
+  std::vector<ChartLine> out;
+  m.build(groups, xm, ym, 200, BandKind::Std, true, out);
+  ASSERT_EQ(out[0].marks.size(), 3u);
+  EXPECT_FLOAT_EQ(out[0].marks[0].y, 80.0f);  // mean 2
+  EXPECT_FLOAT_EQ(out[0].marks[1].y, 70.0f);  // mean 3
+  EXPECT_FLOAT_EQ(out[0].marks[2].y, 60.0f);  // mean 4, in the last column
+}
+
+// Issue 15.7 / the README screenshot's clipped band: mean + std of 500, 500, 100 is 555, above
+// every run's value, so the chart's y extent must take the band in.
+TEST(ChartModel, BandExtentReachesBeyondTheRunsValues) {
+  const PreparedSeries a = constant(500.0, 100), b = constant(500.0, 100), c = constant(100.0, 100);
+  const std::vector<ChartGroup> groups = {{"g", 0, {&a, &b, &c}, {"a", "b", "c"}}};
+  Range x, y;
+  ChartModel::extent(groups, Scale::Linear, x, y);
+  EXPECT_DOUBLE_EQ(y.max, 500.0);
+  ChartModel m;
+  std::vector<ChartLine> out;
+  m.build(groups, AxisMap(x, 0, 100), AxisMap(y, 400, 0), 100, BandKind::Std, true, out);
+  const double mean = 1100.0 / 3, sd = std::sqrt((2 * 500.0 * 500 + 100.0 * 100) / 3 - mean * mean);
+  EXPECT_NEAR(m.band_extent().max, mean + sd, 1e-3);
+  EXPECT_GT(m.band_extent().max, 550.0);
+  m.build(groups, AxisMap(x, 0, 100), AxisMap(y, 400, 0), 100, BandKind::MinMax, true, out);
+  EXPECT_GT(m.band_extent().min, m.band_extent().max);  // no std band: nothing to widen
+}
+
 TEST(ChartModel, ExtentCoversAllSeries) {
   const PreparedSeries a = constant(-1.0, 10), b = constant(5.0, 20);
   Range x, y;
@@ -88,7 +150,11 @@ TEST(Settings, RoundTripThroughJsonAndSurviveGarbage) {
   s.band = BandKind::MinMax;
   s.log_y = {"loss/value"};
   s.selected_runs = {"a", "b"};
+  s.hidden_columns = {"Train return"};
+  s.smooth_eval = true;
   const Settings r = settings_from_json(to_json(s));
+  EXPECT_EQ(r.hidden_columns, s.hidden_columns);
+  EXPECT_TRUE(r.smooth_eval);
   EXPECT_EQ(r.metrics, s.metrics);
   EXPECT_EQ(r.x_axis, XAxis::RelativeTime);
   EXPECT_FLOAT_EQ(r.smoothing, 0.25f);
@@ -97,10 +163,21 @@ TEST(Settings, RoundTripThroughJsonAndSurviveGarbage) {
   EXPECT_EQ(r.log_y, s.log_y);
   EXPECT_EQ(r.selected_runs, s.selected_runs);
   const Settings bad = settings_from_json("{not json");
-  EXPECT_EQ(bad.group_by, "seed");
+  EXPECT_EQ(bad.group_by, kDefaultGroupBy);
   const Settings wrong_type = settings_from_json(R"({"smoothing": "high", "chart_columns": 9})");
   EXPECT_FLOAT_EQ(wrong_type.smoothing, Settings{}.smoothing);
   EXPECT_EQ(wrong_type.chart_columns, 2);
+}
+
+// Issue 15.7: EMA over 6 evaluation points read 247 where their mean was 158.5.
+TEST(Settings, EvalMetricsAreNotSmoothedByDefault) {
+  Settings s;
+  EXPECT_GT(s.smoothing, 0.0f);
+  EXPECT_EQ(smoothing_for("train/episode_return", s), s.smoothing);
+  EXPECT_EQ(smoothing_for("eval/mean_return", s), 0.0f);
+  s.smooth_eval = true;
+  EXPECT_EQ(smoothing_for("eval/mean_return", s), s.smoothing);
+  EXPECT_EQ(Settings{}.hidden_columns, (std::vector<std::string>{"Experiment", "Tags"}));
 }
 
 TEST(LegendPosition, AvoidsAFlatLineAtTheTopAndPrefersTopLeftWhenFree) {

@@ -88,6 +88,19 @@ TEST(FormatTick, UsesDecimalsOfTheStepAndSuffixesForLargeValues) {
   EXPECT_EQ(format_tick(-2.5, 0.5), "-2.5");
 }
 
+// Issue 15.7: one axis read "5000" beside "10k".
+TEST(FormatTicks, OneAxisSharesItsSuffixAndDecimals) {
+  EXPECT_EQ(format_ticks({0, 5000, 10000, 15000}, 5000),
+            (std::vector<std::string>{"0", "5k", "10k", "15k"}));
+  EXPECT_EQ(format_ticks({0, 2500, 5000, 7500, 10000}, 2500),
+            (std::vector<std::string>{"0", "2.5k", "5.0k", "7.5k", "10.0k"}));
+  EXPECT_EQ(format_ticks({500000, 1000000, 1500000}, 500000),
+            (std::vector<std::string>{"0.5M", "1.0M", "1.5M"}));
+  EXPECT_EQ(format_ticks({0.5, 1.0, 1.5}, 0.5), (std::vector<std::string>{"0.5", "1.0", "1.5"}));
+  EXPECT_EQ(format_ticks({-100, 0, 100, 200}, 100),
+            (std::vector<std::string>{"-100", "0", "100", "200"}));
+}
+
 TEST(FormatDuration, ReadsAsHoursMinutesSeconds) {
   EXPECT_EQ(format_duration(45), "45s");
   EXPECT_EQ(format_duration(725), "12m 05s");

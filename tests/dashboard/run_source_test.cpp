@@ -35,22 +35,50 @@ tracker::RunSpec spec(const char* name, std::int64_t seed) {
   return s;
 }
 
-TEST(RunSource, RowsCarryParamsStepsAndTheLastReturn) {
+// Issue 15.3: the row's returns are the final evaluation (460 here) and the mean of the last
+// 100 training episodes, not the last training episode (129).
+TEST(RunSource, RowsCarryParamsStepsTheFinalEvalAndTheLastHundredEpisodes) {
   const fs::path db = fresh_db("rows.db");
   {
     tracker::RunWriter w(db.string(), spec("a", 1));
-    for (int i = 1; i <= 10; ++i) w.log("train/episode_return", i * 100, i * 2.0);
+    for (int i = 1; i <= 150; ++i) w.log("train/episode_return", i * 10, i == 150 ? 129.0 : 300.0);
+    w.log("eval/mean_return", 1500, 460.0);
     w.finish(tracker::RunStatus::Finished);
+    tracker::RunWriter b(db.string(), spec("no-eval", 2));
+    b.log("train/episode_return", 10, 7.0);
+    b.finish(tracker::RunStatus::Finished);
   }
   RunSource src(db.string());
   src.refresh_rows();
-  ASSERT_EQ(src.rows().size(), 1u);
-  const RunRow& r = src.rows()[0];
+  ASSERT_EQ(src.rows().size(), 2u);
+  const RunRow& r = src.rows()[1];  // newest first
   EXPECT_EQ(r.name, "a");
   EXPECT_EQ(r.status, tracker::RunStatus::Finished);
-  EXPECT_EQ(r.steps, 1000);
-  EXPECT_DOUBLE_EQ(r.final_return, 20.0);
+  EXPECT_EQ(r.steps, 1500);
+  EXPECT_DOUBLE_EQ(r.eval_return, 460.0);
+  EXPECT_DOUBLE_EQ(r.train_return, (99 * 300.0 + 129.0) / 100.0);
+  EXPECT_EQ(cell_text(r, RunColumn::EvalReturn), "460.00");
   EXPECT_EQ(run_value(r, "lr"), "0.001");
+  EXPECT_TRUE(std::isnan(src.rows()[0].eval_return));  // never evaluated: blank, not 0
+  EXPECT_DOUBLE_EQ(src.rows()[0].train_return, 7.0);
+}
+
+TEST(RunSource, ReturnsFollowNewPointsOfALiveRun) {
+  const fs::path db = fresh_db("live_returns.db");
+  tracker::RunWriter w(db.string(), spec("live", 1));
+  w.log("train/episode_return", 10, 10.0);
+  w.flush();
+  RunSource src(db.string());
+  src.refresh_rows();
+  ASSERT_EQ(src.rows().size(), 1u);
+  EXPECT_DOUBLE_EQ(src.rows()[0].train_return, 10.0);
+  w.log("train/episode_return", 20, 30.0);
+  w.log("eval/mean_return", 20, 55.0);
+  w.flush();
+  src.refresh_rows();
+  EXPECT_DOUBLE_EQ(src.rows()[0].train_return, 20.0);
+  EXPECT_DOUBLE_EQ(src.rows()[0].eval_return, 55.0);
+  w.finish(tracker::RunStatus::Finished);
 }
 
 TEST(RunSource, LongSeriesLoadCoarseFromSummariesThenRefineToFullResolution) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stb_image.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -172,6 +173,60 @@ TEST_F(DashboardScreenshot, GroupingBySeedDrawsOneMeanLineWithABandPerConfigurat
   const Image img = load_png(png);
   const auto& a = side["charts"][0]["area"];
   EXPECT_GT(count_color(img, lines[ppo]["color"], a[0], a[1], a[2], a[3]), 100);
+}
+
+// Issue 15.7: PPO and A2C runs that evaluated only at their end (steps 100,000 and 100,352):
+// their eval/mean_return was two dots half cut off at the plot's left and right edges. Both
+// markers are drawn whole, the default grouping pools each algorithm's seeds under a short
+// label, and the runs table shows the Return and Train return columns.
+TEST_F(DashboardScreenshot, FinalOnlyEvaluationsAreWholeMarkersAtThePlotEdges) {
+  const fs::path db = dir_ / "sparse.db";
+  fs::remove(db);
+  for (int i = 0; i < 4; ++i) {
+    const bool ppo = i < 2;
+    rein::tracker::RunSpec spec;
+    spec.name = (ppo ? "ppo-s" : "a2c-s") + std::to_string(i % 2 + 1);
+    spec.algorithm = ppo ? "ppo" : "a2c";
+    spec.env = "CartPole-v1";
+    spec.seed = i % 2 + 1;
+    spec.params = {{"seed", spec.seed.value()}};
+    if (ppo) spec.params.push_back({"clip_range", 0.2});
+    rein::tracker::RunWriter w(db.string(), spec);
+    const std::int64_t end = ppo ? 100000 : 100352;
+    for (int k = 1; k <= 100; ++k) w.log("train/episode_return", end * k / 100, 20.0 + k);
+    w.log("eval/mean_return", end, ppo ? 460.0 + i : 158.5 + i);
+    w.finish(rein::tracker::RunStatus::Finished);
+  }
+  const fs::path png = dir_ / "sparse.png";
+  ASSERT_EQ(run_dashboard(db, png, "--runs ppo-s1,ppo-s2,a2c-s1,a2c-s2 --metric eval/mean_return"),
+            0);
+  const nlohmann::json side = read_json(png.string() + ".json");
+  EXPECT_EQ(side["group_by"], "algorithm+env");
+  const std::vector<std::string> columns = side["columns"];
+  EXPECT_NE(std::find(columns.begin(), columns.end(), "Return"), columns.end());
+  EXPECT_NE(std::find(columns.begin(), columns.end(), "Train return"), columns.end());
+  ASSERT_EQ(side["charts"].size(), 1u);
+  const auto& chart = side["charts"][0];
+  const auto& lines = chart["lines"];
+  ASSERT_EQ(lines.size(), 2u);
+  const Image img = load_png(png);
+  const auto& a = chart["area"];
+  const int x0 = a[0].get<int>(), y0 = a[1].get<int>(), x1 = a[2].get<int>(), y1 = a[3].get<int>();
+  for (const auto& line : lines) {
+    const std::string label = line["label"];
+    EXPECT_TRUE(label == "ppo (2 runs)" || label == "a2c (2 runs)") << label;
+    ASSERT_EQ(line["marks"], 1) << label;
+    // Inside the data area, clear of its edges, and a whole disc (radius 4: ~50 pixels, ~40 of
+    // them solid; cut in half by the edge it would have ~20).
+    const int mx = static_cast<int>(line["first_mark"][0].get<float>());
+    const int my = static_cast<int>(line["first_mark"][1].get<float>());
+    EXPECT_GE(mx, x0 + 4) << label;
+    EXPECT_LE(mx, x1 - 4) << label;
+    EXPECT_GE(my, y0 + 4) << label;
+    EXPECT_LE(my, y1 - 4) << label;
+    EXPECT_GE(count_color(img, line["color"], mx - 5, my - 5, mx + 6, my + 6), 30)
+        << label << " marker is not drawn whole";
+  }
 }
 
 TEST_F(DashboardScreenshot, UnknownRunIsAnError) {
