@@ -170,6 +170,10 @@ Space get_space(Reader& r, const char* field) {
 }
 
 void put_info(Writer& w, const Info& info) {
+  if (info.size() > kMaxInfoEntries) {
+    throw Error(str("remote: an info with ", info.size(), " entries cannot be sent (at most ",
+                    kMaxInfoEntries, " per env; put many values in one tensor entry)"));
+  }
   w.put<uint16_t>(static_cast<uint16_t>(info.size()));
   for (const Info::Entry& e : info.entries()) {
     w.put_string(e.key);
@@ -189,8 +193,14 @@ void put_info(Writer& w, const Info& info) {
 void get_info(Reader& r, Info& info) {
   info.clear();
   const uint16_t count = r.get<uint16_t>("info count");
+  // Info::set looks the key up among the entries already set, so the cap keeps decoding linear
+  // in the frame's length (at most kMaxInfoEntries comparisons per entry).
+  if (count > kMaxInfoEntries) {
+    r.fail(str("an info with ", count, " entries (at most ", kMaxInfoEntries, ")"));
+  }
   for (uint16_t i = 0; i < count; ++i) {
-    const std::string key = r.get_string("info key");
+    const std::string_view key = r.get_string_view("info key");
+    const size_t before = info.size();
     const uint8_t kind = r.get<uint8_t>("info kind");
     if (kind == 0) {
       info.set(key, r.get<double>("info number"));
@@ -203,6 +213,7 @@ void get_info(Reader& r, Info& info) {
     } else {
       r.fail(str("info entry '", key, "': unknown kind ", int(kind)));
     }
+    if (info.size() == before) r.fail(str("info key '", key, "' appears twice"));
   }
 }
 
@@ -329,6 +340,11 @@ Tensor make_action_buffer(const Layout& layout) {
 }
 
 void encode_hello(const Hello& hello, std::vector<uint8_t>& out) {
+  constexpr size_t kFixed = 1 + 4 + 2 + 4 + 4 + 1;  // type, magic, version, token length, ...
+  if (kFixed + hello.token.size() > kMaxHandshakeFrameBytes) {
+    throw Error(str("remote: a token of ", hello.token.size(), " bytes is too long (at most ",
+                    kMaxHandshakeFrameBytes - kFixed, ")"));
+  }
   const size_t at = begin_frame(out, FrameType::Hello);
   Writer w(out);
   w.put_array(kMagic, 4);
@@ -357,6 +373,13 @@ void encode_welcome(const Welcome& welcome, std::vector<uint8_t>& out) {
 }
 
 void encode_reset(const ResetRequest& reset, std::vector<uint8_t>& out) {
+  size_t bytes = 1 + 1 + 8 + 4;  // type, has_seed, seed, n_options
+  for (const auto& [k, v] : reset.options) bytes += 8 + k.size() + v.size();
+  if (reset.options.size() > kMaxResetOptions || bytes > kMaxResetFrameBytes) {
+    throw Error(str("remote reset: ", reset.options.size(), " options in ", bytes,
+                    " bytes exceed the protocol's limit (", kMaxResetOptions, " options, ",
+                    kMaxResetFrameBytes, " bytes)"));
+  }
   const size_t at = begin_frame(out, FrameType::Reset);
   Writer w(out);
   w.put_bool(reset.seed.has_value());
@@ -437,6 +460,56 @@ uint32_t decode_length(std::span<const uint8_t, kLengthBytes> prefix, uint32_t m
   return length;
 }
 
+uint64_t step_frame_length(const Layout& layout) {
+  const uint64_t scalar_bytes = layout.action_space.is_box() ? 4 : 8;  // f32 or i64 on the wire
+  return 1 + 4 + static_cast<uint64_t>(layout.num_envs) *
+                     static_cast<uint64_t>(layout.action_numel) * scalar_bytes;
+}
+
+void check_frame_start(uint8_t type_byte, uint32_t length, Peer sender, const Layout* layout) {
+  const auto type = static_cast<FrameType>(type_byte);
+  const char* name = frame_type_name(type);
+  const char* who = sender == Peer::Client ? "client" : "server";
+  if (std::string_view(name) == "unknown") {
+    throw ProtocolError(ErrorCode::MalformedFrame,
+                        str("remote: unknown frame type ", int(type_byte)));
+  }
+  const bool from_client = type == FrameType::Hello || type == FrameType::Reset ||
+                           type == FrameType::Step || type == FrameType::Close;
+  const bool from_server = type == FrameType::Welcome || type == FrameType::ResetResult ||
+                           type == FrameType::StepResult;
+  if ((sender == Peer::Client && from_server) || (sender == Peer::Server && from_client)) {
+    throw ProtocolError(ErrorCode::UnexpectedFrame,
+                        str("remote: a ", who, " may not send ", name, " frames"));
+  }
+  const bool handshake = type == FrameType::Hello || type == FrameType::Welcome;
+  const bool in_session = !handshake && type != FrameType::Close && type != FrameType::Error;
+  if (layout == nullptr && in_session) {
+    throw ProtocolError(ErrorCode::UnexpectedFrame,
+                        str("remote: ", name, " frame before the handshake"));
+  }
+  if (layout != nullptr && handshake) {
+    throw ProtocolError(ErrorCode::UnexpectedFrame, str("remote: a second ", name, " frame"));
+  }
+  if (sender == Peer::Server) return;  // the client's max_frame_bytes bounds the rest
+  const auto too_large = [&](uint32_t limit, const char* why) {
+    if (length <= limit) return;
+    throw ProtocolError(ErrorCode::FrameTooLarge, str("remote: ", name, " frame of ", length,
+                                                      " bytes exceeds ", limit, " (", why, ")"));
+  };
+  if (layout == nullptr) too_large(kMaxHandshakeFrameBytes, "the limit before the handshake");
+  if (type == FrameType::Close || type == FrameType::Error) {
+    too_large(kMaxClientControlFrameBytes, "the limit for a client's Close and Error");
+  }
+  if (type == FrameType::Reset) too_large(kMaxResetFrameBytes, "the limit for Reset and its options");
+  if (type == FrameType::Step && length != step_frame_length(*layout)) {
+    throw ProtocolError(ErrorCode::MalformedFrame,
+                        str("remote: Step frame of ", length, " bytes; this session's Steps (",
+                            layout->num_envs, " x ", layout->action_space.to_string(), ") are ",
+                            step_frame_length(*layout), " bytes"));
+  }
+}
+
 FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Frame& out) {
   if (frame.empty()) throw ProtocolError(ErrorCode::MalformedFrame, "remote: empty frame");
   const auto type = static_cast<FrameType>(frame[0]);
@@ -498,9 +571,13 @@ FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Fra
       out.reset.seed = has_seed ? std::optional<uint64_t>(seed) : std::nullopt;
       out.reset.options.clear();
       const size_t n = r.get_count("options", 8);
+      if (n > kMaxResetOptions) r.fail(str(n, " options (at most ", kMaxResetOptions, ")"));
       for (size_t i = 0; i < n; ++i) {
         std::string key = r.get_string("option key");
-        out.reset.options[std::move(key)] = r.get_string("option value");
+        std::string value = r.get_string("option value");
+        if (!out.reset.options.try_emplace(key, std::move(value)).second) {
+          r.fail(str("option '", key, "' appears twice"));
+        }
       }
       r.finish();
       break;
@@ -542,9 +619,9 @@ bool Reader::get_bool(const char* field) {
   return b == 1;
 }
 
-std::string Reader::get_string(const char* field) {
+std::string_view Reader::get_string_view(const char* field) {
   const size_t n = get_count(field, 1);
-  std::string s(reinterpret_cast<const char*>(bytes_.data() + pos_), n);
+  const std::string_view s(reinterpret_cast<const char*>(bytes_.data() + pos_), n);
   pos_ += n;
   return s;
 }

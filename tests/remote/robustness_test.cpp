@@ -26,13 +26,13 @@ struct Raw {
   void send(const std::vector<uint8_t>& bytes) { conn.send(bytes, "test"); }
   Frame receive() {
     Frame f;
-    decode_frame(conn.receive(kDefaultMaxFrameBytes, "test"), nullptr, f);
+    decode_frame(conn.receive(kDefaultMaxFrameBytes, "test", nullptr), nullptr, f);
     return f;
   }
   // True once the server has closed its end (what every fatal error ends with).
   bool closed_by_server() {
     try {
-      conn.receive(kDefaultMaxFrameBytes, "test");
+      conn.receive(kDefaultMaxFrameBytes, "test", nullptr);
     } catch (const ProtocolError& e) {
       return e.code() == ErrorCode::ConnectionLost;
     }
