@@ -66,7 +66,7 @@ struct Server::Impl {
   explicit Impl(ServerOptions o) : opt(std::move(o)) {}
 
   void log(const std::string& line);
-  void flush_log(int64_t now);
+  void flush_log(int64_t now, bool force = false);
   void accept();
   void accept_failed(const error_code& ec);
   void slot_freed();
@@ -357,9 +357,10 @@ void Server::Impl::log(const std::string& line) {
   }
 }
 
-// Starts a new second of logging once the current one is over, saying how many lines it left out.
-void Server::Impl::flush_log(int64_t now) {
-  if (now - log_window_ms < 1000) return;
+// Starts a new second of logging once the current one is over (or at once when `force`), saying
+// how many lines it left out.
+void Server::Impl::flush_log(int64_t now, bool force) {
+  if (now - log_window_ms < 1000 && !force) return;
   if (log_left_out > 0 && opt.log) {
     opt.log(str(log_left_out, " more log lines in ", now - log_window_ms, " ms left out (at most ",
                 kLogLinesPerSecond, " a second)"));
@@ -436,6 +437,7 @@ void Server::Impl::close_all(const char* reason) {
   accept_pause.cancel();
   const std::vector<std::shared_ptr<Session>> all(sessions.begin(), sessions.end());
   for (const auto& s : all) s->close(reason);
+  flush_log(now_ms(), true);
 }
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {

@@ -8,51 +8,17 @@
 #include <boost/asio/write.hpp>
 #include <thread>
 
-#include "envs/remote/internal/connection.h"
 #include "envs/remote/remote_env.h"
 #include "envs/remote/server.h"
+#include "tests/remote/raw_client.h"
 
 namespace rein::envs::remote {
 namespace {
 
-using internal::Connection;
-
-std::string url_of(uint16_t port) { return str("remote://127.0.0.1:", port); }
-
-// A raw connection speaking bytes, for inputs no well-behaved client would send.
-struct Raw {
-  explicit Raw(uint16_t port, int64_t timeout_ms = 10000)
-      : conn("127.0.0.1", port, 5000, timeout_ms) {}
-  void send(const std::vector<uint8_t>& bytes) { conn.send(bytes, "test"); }
-  Frame receive() {
-    Frame f;
-    decode_frame(conn.receive(kDefaultMaxFrameBytes, "test", nullptr), nullptr, f);
-    return f;
-  }
-  // True once the server has closed its end (what every fatal error ends with).
-  bool closed_by_server() {
-    try {
-      conn.receive(kDefaultMaxFrameBytes, "test", nullptr);
-    } catch (const ProtocolError& e) {
-      return e.code() == ErrorCode::ConnectionLost;
-    }
-    return false;
-  }
-  Connection conn;
-};
-
-std::vector<uint8_t> hello(std::string token = "", uint16_t version = kProtocolVersion) {
-  std::vector<uint8_t> b;
-  encode_hello(Hello{.version = version, .token = std::move(token)}, b);
-  return b;
-}
-
-// A client that keeps working while another misbehaves.
-void expect_serving(uint16_t port) {
-  auto env = make_env(url_of(port));
-  env->reset(0);
-  EXPECT_EQ(env->step(1).obs.numel(), 4);
-}
+using testing::expect_serving;
+using testing::hello;
+using testing::Raw;
+using testing::url_of;
 
 TEST(RemoteRobustness, WrongTokenIsRefusedWithUnauthorized) {
   Server server(ServerOptions{.env_id = "CartPole-v1", .token = "s3cret"});
