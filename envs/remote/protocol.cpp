@@ -194,7 +194,9 @@ void get_info(Reader& r, Info& info) {
   info.clear();
   const uint16_t count = r.get<uint16_t>("info count");
   // Info::set looks the key up among the entries already set, so the cap keeps decoding linear
-  // in the frame's length (at most kMaxInfoEntries comparisons per entry).
+  // in the frame's length: at most kMaxInfoEntries key comparisons per entry. (A 16 MiB frame
+  // built for the worst case, 64-entry infos with keys of one length, decodes in 0.4 s, 1.4 s
+  // with a cap of 256; one 983 KB info of 65535 entries took 10-20 s without a cap.)
   if (count > kMaxInfoEntries) {
     r.fail(str("an info with ", count, " entries (at most ", kMaxInfoEntries, ")"));
   }

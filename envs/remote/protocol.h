@@ -24,7 +24,7 @@ constexpr uint32_t kMaxHandshakeFrameBytes = 4096;  // any frame before the Welc
 constexpr uint32_t kMaxClientControlFrameBytes = 4096;  // Close and Error from a client
 constexpr uint32_t kMaxResetFrameBytes = 64u << 10;  // a Reset frame with its options
 constexpr size_t kMaxResetOptions = 256;              // options in one Reset
-constexpr size_t kMaxInfoEntries = 256;               // entries in one info
+constexpr size_t kMaxInfoEntries = 64;                // entries in one info
 
 enum class FrameType : uint8_t {
   Hello = 1,        // client -> server, first frame
