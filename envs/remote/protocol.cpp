@@ -462,56 +462,6 @@ uint32_t decode_length(std::span<const uint8_t, kLengthBytes> prefix, uint32_t m
   return length;
 }
 
-uint64_t step_frame_length(const Layout& layout) {
-  const uint64_t scalar_bytes = layout.action_space.is_box() ? 4 : 8;  // f32 or i64 on the wire
-  return 1 + 4 + static_cast<uint64_t>(layout.num_envs) *
-                     static_cast<uint64_t>(layout.action_numel) * scalar_bytes;
-}
-
-void check_frame_start(uint8_t type_byte, uint32_t length, Peer sender, const Layout* layout) {
-  const auto type = static_cast<FrameType>(type_byte);
-  const char* name = frame_type_name(type);
-  const char* who = sender == Peer::Client ? "client" : "server";
-  if (std::string_view(name) == "unknown") {
-    throw ProtocolError(ErrorCode::MalformedFrame,
-                        str("remote: unknown frame type ", int(type_byte)));
-  }
-  const bool from_client = type == FrameType::Hello || type == FrameType::Reset ||
-                           type == FrameType::Step || type == FrameType::Close;
-  const bool from_server = type == FrameType::Welcome || type == FrameType::ResetResult ||
-                           type == FrameType::StepResult;
-  if ((sender == Peer::Client && from_server) || (sender == Peer::Server && from_client)) {
-    throw ProtocolError(ErrorCode::UnexpectedFrame,
-                        str("remote: a ", who, " may not send ", name, " frames"));
-  }
-  const bool handshake = type == FrameType::Hello || type == FrameType::Welcome;
-  const bool in_session = !handshake && type != FrameType::Close && type != FrameType::Error;
-  if (layout == nullptr && in_session) {
-    throw ProtocolError(ErrorCode::UnexpectedFrame,
-                        str("remote: ", name, " frame before the handshake"));
-  }
-  if (layout != nullptr && handshake) {
-    throw ProtocolError(ErrorCode::UnexpectedFrame, str("remote: a second ", name, " frame"));
-  }
-  if (sender == Peer::Server) return;  // the client's max_frame_bytes bounds the rest
-  const auto too_large = [&](uint32_t limit, const char* why) {
-    if (length <= limit) return;
-    throw ProtocolError(ErrorCode::FrameTooLarge, str("remote: ", name, " frame of ", length,
-                                                      " bytes exceeds ", limit, " (", why, ")"));
-  };
-  if (layout == nullptr) too_large(kMaxHandshakeFrameBytes, "the limit before the handshake");
-  if (type == FrameType::Close || type == FrameType::Error) {
-    too_large(kMaxClientControlFrameBytes, "the limit for a client's Close and Error");
-  }
-  if (type == FrameType::Reset) too_large(kMaxResetFrameBytes, "the limit for Reset and its options");
-  if (type == FrameType::Step && length != step_frame_length(*layout)) {
-    throw ProtocolError(ErrorCode::MalformedFrame,
-                        str("remote: Step frame of ", length, " bytes; this session's Steps (",
-                            layout->num_envs, " x ", layout->action_space.to_string(), ") are ",
-                            step_frame_length(*layout), " bytes"));
-  }
-}
-
 FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Frame& out) {
   if (frame.empty()) throw ProtocolError(ErrorCode::MalformedFrame, "remote: empty frame");
   const auto type = static_cast<FrameType>(frame[0]);
@@ -613,41 +563,4 @@ FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Fra
   return type;
 }
 
-namespace internal {
-
-bool Reader::get_bool(const char* field) {
-  const auto b = get<uint8_t>(field);
-  if (b > 1) fail(str(field, ": boolean byte ", int(b), " (must be 0 or 1)"));
-  return b == 1;
-}
-
-std::string_view Reader::get_string_view(const char* field) {
-  const size_t n = get_count(field, 1);
-  const std::string_view s(reinterpret_cast<const char*>(bytes_.data() + pos_), n);
-  pos_ += n;
-  return s;
-}
-
-size_t Reader::get_count(const char* field, size_t min_element_bytes) {
-  const auto n = get<uint32_t>(field);
-  if (n > remaining() / min_element_bytes) {
-    fail(str(field, ": count ", n, " needs more than the ", remaining(), " bytes left"));
-  }
-  return n;
-}
-
-void Reader::finish() const {
-  if (remaining() != 0) fail(str(remaining(), " unexpected trailing bytes"));
-}
-
-void Reader::fail(const std::string& what) const {
-  throw ProtocolError(ErrorCode::MalformedFrame,
-                      str("remote: malformed ", frame_, " frame at byte ", pos_ + 1, ": ", what));
-}
-
-void Reader::fail_short(size_t n, const char* field) const {
-  fail(str("truncated reading ", field, " (", n, " bytes wanted, ", remaining(), " left)"));
-}
-
-}  // namespace internal
 }  // namespace rein::envs::remote

@@ -20,12 +20,9 @@ using testing::info_flood;
 using testing::option_flood;
 using testing::Raw;
 using testing::resident_bytes;
+using testing::says;
 using testing::ScriptedServer;
 using testing::url_of;
-
-bool says(const std::string& message, const std::string& text) {
-  return message.find(text) != std::string::npos;
-}
 
 // Sends `bytes` from another thread while this one reads the server's answer, since the server
 // answers (and closes) long before a large frame is through.

@@ -21,6 +21,10 @@ namespace rein::envs::remote::testing {
 
 inline std::string url_of(uint16_t port) { return str("remote://127.0.0.1:", port); }
 
+inline bool says(const std::string& message, const std::string& text) {
+  return message.find(text) != std::string::npos;
+}
+
 // A raw connection speaking bytes, for inputs no well-behaved client would send.
 struct Raw {
   explicit Raw(uint16_t port, int64_t timeout_ms = 10000)

@@ -24,11 +24,8 @@ namespace {
 using testing::expect_serving;
 using testing::hello;
 using testing::Raw;
+using testing::says;
 using testing::url_of;
-
-bool says(const std::string& message, const std::string& text) {
-  return message.find(text) != std::string::npos;
-}
 
 TEST(RemoteSlots, IdleClientsHoldingEverySlotAreDroppedAfterTheHandshakeTimeout) {
   Server server(ServerOptions{.env_id = "CartPole-v1", .handshake_timeout_ms = 500, .max_clients = 4});
