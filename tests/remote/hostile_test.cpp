@@ -92,16 +92,16 @@ TEST(RemoteHostile, AnnouncedFramesCommitNoMemoryBeforeTheHandshake) {
   Server server(ServerOptions{.env_id = "CartPole-v1", .token = "s3cret", .max_clients = 100});
   server.start();
   const Kwargs token{{"token", "s3cret"}};
-  make_env(url_of(server.port()), token)->reset(0);  // the server's thread and buffers exist
+  std::vector<std::unique_ptr<Raw>> clients;
+  for (int i = 0; i < 64; ++i) clients.push_back(std::make_unique<Raw>(server.port()));
+  make_env(url_of(server.port()), token)->reset(0);  // queued after the 64: all are accepted
   const int64_t before = resident_bytes();
   // 9 bytes each: a Hello announcing 16 MiB (or the 4 KiB allowed), its magic, then silence.
-  std::vector<std::unique_ptr<Raw>> clients;
-  for (int i = 0; i < 64; ++i) {
-    clients.push_back(std::make_unique<Raw>(server.port()));
+  for (size_t i = 0; i < clients.size(); ++i) {
     auto bytes = frame_start(FrameType::Hello, i % 2 == 0 ? kDefaultMaxFrameBytes - 1
                                                           : kMaxHandshakeFrameBytes);
     bytes.insert(bytes.end(), {'R', 'E', 'I', 'N'});
-    clients.back()->send(bytes);
+    clients[i]->send(bytes);
   }
   make_env(url_of(server.port()), token)->reset(0);  // the event loop has read those bytes
   const int64_t grown = resident_bytes() - before;
