@@ -21,7 +21,8 @@ using testing::option_flood;
 using testing::Raw;
 using testing::resident_bytes;
 using testing::says;
-using testing::ScriptedServer;
+using testing::FakeServer;
+using testing::reply_once;
 using testing::url_of;
 
 // Sends `bytes` from another thread while this one reads the server's answer, since the server
@@ -148,7 +149,7 @@ TEST(RemoteHostile, AClientRefusesAServersFrameFromItsTypeByte) {
   for (const auto& [type, text] :
        {std::pair{FrameType::StepResult, "StepResult frame before the handshake"},
         std::pair{FrameType::Hello, "a server may not send Hello frames"}}) {
-    ScriptedServer server(frame_start(type, kDefaultMaxFrameBytes - 1));  // the body never comes
+    FakeServer server(reply_once(frame_start(type, kDefaultMaxFrameBytes - 1)));  // no body
     try {
       make_env(url_of(server.port()), {{"timeout_ms", "5000"}});
       FAIL() << text;
@@ -167,7 +168,7 @@ TEST(RemoteHostile, AClientRefusesAnInfoFloodFromAServer) {
   encode_welcome(w, reply);
   const auto flood = info_flood(FrameType::ResetResult, 65535);
   reply.insert(reply.end(), flood.begin(), flood.end());
-  ScriptedServer server(reply);
+  FakeServer server(reply_once(reply));
   auto env = make_env(url_of(server.port()));
   try {
     env->reset(0);

@@ -9,6 +9,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -126,15 +127,18 @@ inline void expect_serving(uint16_t port) {
   if (env->step(1).obs.numel() != 4) throw Error("expect_serving: wrong observation");
 }
 
-// A server that reads the client's first frame, answers with `reply` (any bytes), then holds
-// the connection open until the client closes it.
-class ScriptedServer {
+// A fake server for one client: `answer` gets each frame the client sends (the bytes after its
+// length prefix) and returns the bytes to send back, any bytes or none. It serves until the
+// client closes the connection.
+class FakeServer {
  public:
-  explicit ScriptedServer(std::vector<uint8_t> reply)
-      : reply_(std::move(reply)), acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+  using Answer = std::function<std::vector<uint8_t>(const std::vector<uint8_t>& frame)>;
+  explicit FakeServer(Answer answer)
+      : answer_(std::move(answer)),
+        acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
     thread_ = std::thread([this] { serve(); });
   }
-  ~ScriptedServer() { thread_.join(); }
+  ~FakeServer() { thread_.join(); }
   uint16_t port() const { return acceptor_.local_endpoint().port(); }
 
  private:
@@ -142,20 +146,33 @@ class ScriptedServer {
     boost::asio::ip::tcp::socket s(io_);
     acceptor_.accept(s);
     boost::system::error_code ec;
-    uint8_t prefix[4];
-    boost::asio::read(s, boost::asio::buffer(prefix), ec);
-    std::vector<uint8_t> in(decode_length(std::span<const uint8_t, 4>(prefix), 1 << 16));
-    boost::asio::read(s, boost::asio::buffer(in), ec);
-    boost::asio::write(s, boost::asio::buffer(reply_), ec);
-    uint8_t byte;
-    while (!ec) boost::asio::read(s, boost::asio::buffer(&byte, 1), ec);  // until the client closes
+    std::vector<uint8_t> in;
+    for (;;) {
+      uint8_t prefix[4];
+      boost::asio::read(s, boost::asio::buffer(prefix), ec);
+      if (ec) return;
+      in.resize(decode_length(std::span<const uint8_t, 4>(prefix), kDefaultMaxFrameBytes));
+      boost::asio::read(s, boost::asio::buffer(in), ec);
+      if (ec) return;
+      const std::vector<uint8_t> out = answer_(in);
+      if (!out.empty()) boost::asio::write(s, boost::asio::buffer(out), ec);
+    }
   }
 
-  std::vector<uint8_t> reply_;
+  Answer answer_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::thread thread_;
 };
+
+// An answer that sends `bytes` for the client's first frame and nothing after.
+inline FakeServer::Answer reply_once(std::vector<uint8_t> bytes) {
+  return [bytes = std::move(bytes), sent = false](const std::vector<uint8_t>&) mutable {
+    if (sent) return std::vector<uint8_t>();
+    sent = true;
+    return bytes;
+  };
+}
 
 // This process's resident memory (Linux /proc/self/statm), in bytes.
 inline int64_t resident_bytes() {
