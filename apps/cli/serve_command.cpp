@@ -47,7 +47,9 @@ void run_serve(ServeArgs& a) {
   server.stop();
   const auto s = server.stats();
   std::cout << "stopped: " << s.accepted << " connection(s), " << s.steps << " step frame(s), "
-            << s.errors << " error(s)\n";
+            << s.errors << " error(s)";
+  if (s.accept_failures > 0) std::cout << ", " << s.accept_failures << " failed accept(s)";
+  std::cout << "\n";
 }
 
 }  // namespace
@@ -70,16 +72,23 @@ void add_envs_serve_command(CLI::App& envs_group) {
   cmd->add_option("--max-clients", o.max_clients, "concurrent clients")->capture_default_str();
   cmd->add_option("--max-envs-per-client", o.max_envs_per_client, "envs one client may ask for")
       ->capture_default_str();
-  cmd->add_option("--max-frame-bytes", o.max_frame_bytes, "largest frame accepted")
+  cmd->add_option("--max-frame-bytes", o.max_frame_bytes,
+                  "largest frame accepted (before the handshake: 4096 bytes; a Reset: 64 KiB)")
+      ->capture_default_str();
+  cmd->add_option("--handshake-timeout-ms", o.handshake_timeout_ms,
+                  "a client must have sent its Hello this long after connecting; 0: no limit")
       ->capture_default_str();
   cmd->add_option("--frame-timeout-ms", o.frame_timeout_ms,
-                  "a started frame (and the Hello) must arrive within this")
+                  "a started frame must arrive completely within this; 0: no limit")
       ->capture_default_str();
-  cmd->add_option("--idle-timeout-ms", o.idle_timeout_ms, "silence allowed between frames; 0: none")
+  cmd->add_option("--idle-timeout-ms", o.idle_timeout_ms,
+                  "silence allowed between a client's frames after the handshake; 0: no limit")
       ->capture_default_str();
-  cmd->add_option("--write-timeout-ms", o.write_timeout_ms, "a client must read its reply within this")
+  cmd->add_option("--write-timeout-ms", o.write_timeout_ms,
+                  "a client must read its reply within this; 0: no limit")
       ->capture_default_str();
-  cmd->add_flag("--quiet", a->quiet, "no line per connection and error on stderr");
+  cmd->add_flag("--quiet", a->quiet,
+                "no line per connection and error on stderr (otherwise at most 100 a second)");
   cmd->callback([a] { run_serve(*a); });
 }
 

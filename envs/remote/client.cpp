@@ -9,7 +9,7 @@ Client::Client(const Url& url, const ClientOptions& options, uint32_t num_envs, 
   try {
     encode_hello(Hello{.token = options.token, .num_envs = num_envs, .autoreset = autoreset}, out_);
     conn_.send(out_, "the handshake");
-    const auto bytes = conn_.receive(options_.max_frame_bytes, "the handshake");
+    const auto bytes = conn_.receive(options_.max_frame_bytes, "the handshake", nullptr);
     const FrameType type = decode_frame(bytes, nullptr, frame_);
     if (type == FrameType::Error) {
       throw ProtocolError(frame_.error.code, str("remote env ", peer(), ": the server refused the "
@@ -69,7 +69,7 @@ void Client::fail(const ProtocolError& e) {
 const Batch& Client::round_trip(FrameType expect, const char* op) {
   try {
     conn_.send(out_, op);
-    const auto bytes = conn_.receive(options_.max_frame_bytes, op);
+    const auto bytes = conn_.receive(options_.max_frame_bytes, op, &layout_);
     const FrameType type = decode_frame(bytes, &layout_, frame_);
     if (type == FrameType::Error) {
       throw ProtocolError(frame_.error.code,

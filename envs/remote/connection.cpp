@@ -57,7 +57,8 @@ Connection::Connection(const std::string& host, uint16_t port, int64_t connect_t
                        int64_t io_timeout_ms)
     : impl_(std::make_unique<Impl>()),
       peer_(str(host.find(':') != std::string::npos ? "[" + host + "]" : host, ":", port)),
-      io_timeout_ms_(io_timeout_ms) {
+      io_timeout_ms_(io_timeout_ms),
+      in_(kReadBufferBytes) {
   const int64_t start = now_ms();
   boost::system::error_code ec;
   tcp::resolver resolver(impl_->io);
@@ -145,23 +146,17 @@ void Connection::send(std::span<const uint8_t> bytes, const char* op) {
 }
 
 void Connection::fill(size_t n, const char* op, int64_t deadline_ms) {
-  if (rend_ - rpos_ >= n) return;
-  if (rpos_ + n > rbuf_.size()) {  // move what is left to the front, and grow to fit n
-    std::memmove(rbuf_.data(), rbuf_.data() + rpos_, rend_ - rpos_);
-    rend_ -= rpos_;
-    rpos_ = 0;
-    if (n > rbuf_.size()) rbuf_.resize(std::max(n, 2 * rbuf_.size()));
-  }
   const int fd = impl_->socket.native_handle();
-  bool partial = rend_ > rpos_;
-  while (rend_ - rpos_ < n) {
+  bool partial = in_.unread_size() > 0;
+  while (in_.unread_size() < n) {
     // A frame arriving in pieces: the next wait gets only what is left of the deadline.
     if (partial && io_timeout_ms_ > 0) {
       set_receive_timeout(std::max<int64_t>(1, deadline_ms - now_ms()));
     }
-    const ssize_t r = ::recv(fd, rbuf_.data() + rend_, rbuf_.size() - rend_, 0);
+    const std::span<uint8_t> space = in_.space(n);
+    const ssize_t r = ::recv(fd, space.data(), space.size(), 0);
     if (r > 0) {
-      rend_ += static_cast<size_t>(r);
+      in_.commit(static_cast<size_t>(r));
       partial = true;
       continue;
     }
@@ -182,22 +177,24 @@ void Connection::fill(size_t n, const char* op, int64_t deadline_ms) {
   }
 }
 
-std::span<const uint8_t> Connection::receive(uint32_t max_frame_bytes, const char* op) {
+std::span<const uint8_t> Connection::receive(uint32_t max_frame_bytes, const char* op,
+                                             const Layout* layout) {
   if (!impl_->socket.is_open()) {
     throw ProtocolError(ErrorCode::ConnectionLost,
                         str("remote env ", peer_, ": ", op, " on a closed connection"));
   }
-  if (rbuf_.empty()) rbuf_.resize(kReadBufferBytes);
-  if (rpos_ == rend_) rpos_ = rend_ = 0;
+  in_.consume(frame_bytes_);
+  frame_bytes_ = 0;
   set_receive_timeout(io_timeout_ms_);
   const int64_t deadline = io_timeout_ms_ > 0 ? now_ms() + io_timeout_ms_ : 0;
-  fill(kLengthBytes, op, deadline);
-  const uint32_t length = decode_length(
-      std::span<const uint8_t, kLengthBytes>(rbuf_.data() + rpos_, kLengthBytes), max_frame_bytes);
+  fill(kLengthBytes + 1, op, deadline);  // the length prefix and the type byte
+  const uint8_t* start = in_.unread().data();
+  const uint32_t length =
+      decode_length(std::span<const uint8_t, kLengthBytes>(start, kLengthBytes), max_frame_bytes);
+  check_frame_start(start[kLengthBytes], length, Peer::Server, layout);
   fill(kLengthBytes + length, op, deadline);
-  const uint8_t* body = rbuf_.data() + rpos_ + kLengthBytes;
-  rpos_ += kLengthBytes + length;
-  return {body, length};
+  frame_bytes_ = kLengthBytes + length;
+  return in_.unread().subspan(kLengthBytes, length);
 }
 
 }  // namespace rein::envs::remote::internal

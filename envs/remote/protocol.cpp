@@ -170,6 +170,10 @@ Space get_space(Reader& r, const char* field) {
 }
 
 void put_info(Writer& w, const Info& info) {
+  if (info.size() > kMaxInfoEntries) {
+    throw Error(str("remote: an info with ", info.size(), " entries cannot be sent (at most ",
+                    kMaxInfoEntries, " per env; put many values in one tensor entry)"));
+  }
   w.put<uint16_t>(static_cast<uint16_t>(info.size()));
   for (const Info::Entry& e : info.entries()) {
     w.put_string(e.key);
@@ -189,8 +193,16 @@ void put_info(Writer& w, const Info& info) {
 void get_info(Reader& r, Info& info) {
   info.clear();
   const uint16_t count = r.get<uint16_t>("info count");
+  // Info::set looks the key up among the entries already set, so the cap keeps decoding linear
+  // in the frame's length: at most kMaxInfoEntries key comparisons per entry. (A 16 MiB frame
+  // built for the worst case, 64-entry infos with keys of one length, decodes in 0.4 s, 1.4 s
+  // with a cap of 256; one 983 KB info of 65535 entries took 10-20 s without a cap.)
+  if (count > kMaxInfoEntries) {
+    r.fail(str("an info with ", count, " entries (at most ", kMaxInfoEntries, ")"));
+  }
   for (uint16_t i = 0; i < count; ++i) {
-    const std::string key = r.get_string("info key");
+    const std::string_view key = r.get_string_view("info key");
+    const size_t before = info.size();
     const uint8_t kind = r.get<uint8_t>("info kind");
     if (kind == 0) {
       info.set(key, r.get<double>("info number"));
@@ -203,6 +215,7 @@ void get_info(Reader& r, Info& info) {
     } else {
       r.fail(str("info entry '", key, "': unknown kind ", int(kind)));
     }
+    if (info.size() == before) r.fail(str("info key '", key, "' appears twice"));
   }
 }
 
@@ -329,6 +342,11 @@ Tensor make_action_buffer(const Layout& layout) {
 }
 
 void encode_hello(const Hello& hello, std::vector<uint8_t>& out) {
+  constexpr size_t kFixed = 1 + 4 + 2 + 4 + 4 + 1;  // type, magic, version, token length, ...
+  if (kFixed + hello.token.size() > kMaxHandshakeFrameBytes) {
+    throw Error(str("remote: a token of ", hello.token.size(), " bytes is too long (at most ",
+                    kMaxHandshakeFrameBytes - kFixed, ")"));
+  }
   const size_t at = begin_frame(out, FrameType::Hello);
   Writer w(out);
   w.put_array(kMagic, 4);
@@ -357,6 +375,13 @@ void encode_welcome(const Welcome& welcome, std::vector<uint8_t>& out) {
 }
 
 void encode_reset(const ResetRequest& reset, std::vector<uint8_t>& out) {
+  size_t bytes = 1 + 1 + 8 + 4;  // type, has_seed, seed, n_options
+  for (const auto& [k, v] : reset.options) bytes += 8 + k.size() + v.size();
+  if (reset.options.size() > kMaxResetOptions || bytes > kMaxResetFrameBytes) {
+    throw Error(str("remote reset: ", reset.options.size(), " options in ", bytes,
+                    " bytes exceed the protocol's limit (", kMaxResetOptions, " options, ",
+                    kMaxResetFrameBytes, " bytes)"));
+  }
   const size_t at = begin_frame(out, FrameType::Reset);
   Writer w(out);
   w.put_bool(reset.seed.has_value());
@@ -498,9 +523,13 @@ FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Fra
       out.reset.seed = has_seed ? std::optional<uint64_t>(seed) : std::nullopt;
       out.reset.options.clear();
       const size_t n = r.get_count("options", 8);
+      if (n > kMaxResetOptions) r.fail(str(n, " options (at most ", kMaxResetOptions, ")"));
       for (size_t i = 0; i < n; ++i) {
         std::string key = r.get_string("option key");
-        out.reset.options[std::move(key)] = r.get_string("option value");
+        std::string value = r.get_string("option value");
+        if (!out.reset.options.try_emplace(key, std::move(value)).second) {
+          r.fail(str("option '", key, "' appears twice"));
+        }
       }
       r.finish();
       break;
@@ -534,41 +563,4 @@ FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Fra
   return type;
 }
 
-namespace internal {
-
-bool Reader::get_bool(const char* field) {
-  const auto b = get<uint8_t>(field);
-  if (b > 1) fail(str(field, ": boolean byte ", int(b), " (must be 0 or 1)"));
-  return b == 1;
-}
-
-std::string Reader::get_string(const char* field) {
-  const size_t n = get_count(field, 1);
-  std::string s(reinterpret_cast<const char*>(bytes_.data() + pos_), n);
-  pos_ += n;
-  return s;
-}
-
-size_t Reader::get_count(const char* field, size_t min_element_bytes) {
-  const auto n = get<uint32_t>(field);
-  if (n > remaining() / min_element_bytes) {
-    fail(str(field, ": count ", n, " needs more than the ", remaining(), " bytes left"));
-  }
-  return n;
-}
-
-void Reader::finish() const {
-  if (remaining() != 0) fail(str(remaining(), " unexpected trailing bytes"));
-}
-
-void Reader::fail(const std::string& what) const {
-  throw ProtocolError(ErrorCode::MalformedFrame,
-                      str("remote: malformed ", frame_, " frame at byte ", pos_ + 1, ": ", what));
-}
-
-void Reader::fail_short(size_t n, const char* field) const {
-  fail(str("truncated reading ", field, " (", n, " bytes wanted, ", remaining(), " left)"));
-}
-
-}  // namespace internal
 }  // namespace rein::envs::remote

@@ -18,6 +18,13 @@ namespace rein::envs::remote {
 constexpr uint16_t kProtocolVersion = 1;
 constexpr size_t kLengthBytes = 4;                      // u32 frame length prefix
 constexpr uint32_t kDefaultMaxFrameBytes = 16u << 20;  // 16 MiB
+// Limits every peer applies whatever its max_frame_bytes (docs/REMOTE_ENVS.md, "Limits"): they
+// bound what a frame can make a receiver allocate and how long decoding it takes.
+constexpr uint32_t kMaxHandshakeFrameBytes = 4096;  // any frame before the Welcome (a Hello)
+constexpr uint32_t kMaxClientControlFrameBytes = 4096;  // Close and Error from a client
+constexpr uint32_t kMaxResetFrameBytes = 64u << 10;  // a Reset frame with its options
+constexpr size_t kMaxResetOptions = 256;              // options in one Reset
+constexpr size_t kMaxInfoEntries = 64;                // entries in one info
 
 enum class FrameType : uint8_t {
   Hello = 1,        // client -> server, first frame
@@ -30,6 +37,9 @@ enum class FrameType : uint8_t {
   Error = 8,        // either way
 };
 const char* frame_type_name(FrameType type);  // "Hello", ...; "unknown" for other values
+
+// Which peer sends a frame (Error goes both ways).
+enum class Peer : uint8_t { Client, Server };
 
 // The codes of an Error frame. All but EnvError end the connection; ConnectionLost and Timeout
 // are also raised locally when a peer vanishes or stalls.
@@ -122,13 +132,16 @@ struct Batch {
 Tensor make_action_buffer(const Layout& layout);
 
 // --- Encoding: each appends one complete frame (length prefix included) to `out`. ---
+// Throws rein::Error when the frame would exceed kMaxHandshakeFrameBytes (a token too long).
 void encode_hello(const Hello& hello, std::vector<uint8_t>& out);
 void encode_welcome(const Welcome& welcome, std::vector<uint8_t>& out);
+// Throws rein::Error above kMaxResetOptions options or kMaxResetFrameBytes bytes.
 void encode_reset(const ResetRequest& reset, std::vector<uint8_t>& out);
 // `actions` as make_action_buffer() describes; any dtype convertible is rejected (rein::Error).
 void encode_step(const Layout& layout, const Tensor& actions, std::vector<uint8_t>& out);
 // A single-env session's action (num_envs must be 1).
 void encode_step(const Layout& layout, const Action& action, std::vector<uint8_t>& out);
+// Both throw rein::Error for an info with more than kMaxInfoEntries entries.
 void encode_reset_result(const Layout& layout, const Batch& batch, std::vector<uint8_t>& out);
 void encode_step_result(const Layout& layout, const Batch& batch, std::vector<uint8_t>& out);
 void encode_close(std::vector<uint8_t>& out);
@@ -138,6 +151,18 @@ void encode_error(const ErrorFrame& error, std::vector<uint8_t>& out);
 // The length prefix: the number of bytes that follow it (type byte + body). Throws
 // ProtocolError FrameTooLarge above max_frame_bytes, MalformedFrame for 0.
 uint32_t decode_length(std::span<const uint8_t, kLengthBytes> prefix, uint32_t max_frame_bytes);
+
+// Checks a frame from its first byte after the length prefix (its type), before the body is
+// received or decoded, so that no frame is buffered or parsed only to be refused: a type the
+// sender may not send, or not at this point of the session (`layout` nullptr: before the
+// handshake), is UnexpectedFrame; an unknown type MalformedFrame; a length above the type's
+// limit (kMaxHandshakeFrameBytes, kMaxResetFrameBytes, ...) FrameTooLarge; a Step whose length
+// differs from step_frame_length(*layout) MalformedFrame. The receiver's max_frame_bytes is
+// decode_length's business.
+void check_frame_start(uint8_t type, uint32_t length, Peer sender, const Layout* layout);
+
+// The length (after the prefix) of every Step frame of a session.
+uint64_t step_frame_length(const Layout& layout);
 
 // One decoded frame. decode_frame fills the member for its type and leaves the others as they
 // were, so a peer that keeps one Frame decodes steps without allocating.
@@ -153,7 +178,10 @@ struct Frame {
 
 // Decodes `frame` (the bytes after the length prefix: type byte + body). `layout` is needed for
 // Step, ResetResult and StepResult (nullptr before the handshake: those are UnexpectedFrame).
-// Throws ProtocolError on any malformed input and never reads outside `frame`.
+// Throws ProtocolError on any malformed input and never reads outside `frame`. Infos with more
+// than kMaxInfoEntries entries or a repeated key, Resets with more than kMaxResetOptions options
+// or a repeated key, are MalformedFrame (refused at the count, before any entry is read). Work
+// and memory are linear in the frame's length.
 FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Frame& out);
 
 }  // namespace rein::envs::remote

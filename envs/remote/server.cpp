@@ -17,6 +17,7 @@
 
 #include "envs/registry.h"
 #include "envs/remote/internal/env_group.h"
+#include "envs/remote/internal/receive_buffer.h"
 
 namespace rein::envs::remote {
 namespace {
@@ -25,8 +26,13 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-// A session's read buffer to start with; a larger frame grows it (up to max_frame_bytes + 4).
-constexpr size_t kReadBufferBytes = 16 << 10;
+// A session's read buffer to start with: a Hello of the largest size allowed fits. Larger
+// frames (after the handshake) grow it as their bytes arrive.
+constexpr size_t kReadBufferBytes = kMaxHandshakeFrameBytes + kLengthBytes;
+// Pauses after a failed accept: the first, and the longest after doubling.
+constexpr int64_t kAcceptPauseMinMs = 10;
+constexpr int64_t kAcceptPauseMaxMs = 1000;
+constexpr int64_t kLogLinesPerSecond = 100;
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -59,10 +65,11 @@ class Session;
 struct Server::Impl {
   explicit Impl(ServerOptions o) : opt(std::move(o)) {}
 
-  void log(const std::string& line) const {
-    if (opt.log) opt.log(line);
-  }
+  void log(const std::string& line);
+  void flush_log(int64_t now, bool force = false);
   void accept();
+  void accept_failed(const error_code& ec);
+  void slot_freed();
   void sweep();
   void close_all(const char* reason);
 
@@ -71,10 +78,15 @@ struct Server::Impl {
   tcp::acceptor acceptor{io};
   asio::steady_timer sweeper{io};
   int64_t sweep_ms = 250;
+  asio::steady_timer accept_pause{io};
+  int64_t accept_pause_ms = 0;  // the last pause after a failed accept; 0 after a success
+  bool accept_paused = false;
+  int64_t log_window_ms = 0;  // when the current second of logging began
+  int64_t log_lines = 0, log_left_out = 0;  // in that second
   std::set<std::shared_ptr<Session>> sessions;  // touched on the io thread only
   std::thread thread;
   std::atomic<uint16_t> port{0};
-  std::atomic<int64_t> accepted{0}, refused{0}, active{0}, errors{0}, steps{0};
+  std::atomic<int64_t> accepted{0}, refused{0}, active{0}, errors{0}, steps{0}, accept_failures{0};
   std::atomic<bool> stopped{false};
 };
 
@@ -88,20 +100,29 @@ class Session : public std::enable_shared_from_this<Session> {
   void start() {
     error_code ignored;
     socket_.non_blocking(true, ignored);  // reply() tries a direct send first
+    const int64_t t = server_.opt.handshake_timeout_ms;
+    handshake_deadline_ = t > 0 ? now_ms() + t : 0;
     read_frame();
   }
 
-  // Called by the sweeper: ends a session whose frame or reply is overdue.
+  // Called by the sweeper: ends a session whose handshake, frame or reply is overdue.
   void check_deadline(int64_t now) {
-    if (closed_ || deadline_ == 0 || now < deadline_) return;
-    const char* what = phase_ == Phase::Writing ? "did not read its reply"
-                       : phase_ == Phase::Reading ? "stalled in the middle of a frame"
-                                                  : "sent nothing";
-    const std::string msg = str("remote server: client ", peer_, " ", what, " within ",
-                                phase_ == Phase::Writing ? server_.opt.write_timeout_ms
-                                : phase_ == Phase::Reading || !group_ ? server_.opt.frame_timeout_ms
-                                                                      : server_.opt.idle_timeout_ms,
-                                " ms");
+    if (closed_) return;
+    const ServerOptions& o = server_.opt;
+    std::string what;
+    if (!group_ && handshake_deadline_ != 0 && now >= handshake_deadline_) {
+      what = str("did not complete the handshake within ", o.handshake_timeout_ms,
+                 " ms (--handshake-timeout-ms)");
+    } else if (deadline_ != 0 && now >= deadline_) {
+      what = phase_ == Phase::Writing
+                 ? str("did not read its reply within ", o.write_timeout_ms, " ms")
+             : phase_ == Phase::Reading
+                 ? str("stalled in the middle of a frame for ", o.frame_timeout_ms, " ms")
+                 : str("sent nothing for ", o.idle_timeout_ms, " ms (--idle-timeout-ms)");
+    } else {
+      return;
+    }
+    const std::string msg = str("remote server: client ", peer_, " ", what);
     if (phase_ != Phase::Writing) send_now(ErrorCode::Timeout, msg);
     close(msg);
   }
@@ -115,6 +136,7 @@ class Session : public std::enable_shared_from_this<Session> {
     socket_.close(ignored);
     server_.active.fetch_sub(1);
     server_.sessions.erase(shared_from_this());
+    server_.slot_freed();
   }
 
   // Best effort, without waiting: an Error frame to a client we are about to drop.
@@ -136,59 +158,59 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_frame() {
-    // Before the handshake the idle allowance is the frame timeout: a connection that never
-    // says Hello must not hold a client slot.
-    set_deadline(Phase::Idle, group_ ? server_.opt.idle_timeout_ms : server_.opt.frame_timeout_ms);
-    if (in_end_ > in_pos_) set_deadline(Phase::Reading, server_.opt.frame_timeout_ms);
+    // Before the handshake, the handshake deadline (from start()) is the idle allowance.
+    set_deadline(Phase::Idle, group_ ? server_.opt.idle_timeout_ms : 0);
+    if (in_.unread_size() > 0) set_deadline(Phase::Reading, server_.opt.frame_timeout_ms);
     if (!take_frame()) read_more();
   }
 
   // Handles the frame at the front of the read buffer if it is all there. Reads are buffered so
-  // that a frame's length prefix and body usually arrive in one recv.
+  // that a frame's length prefix and body usually arrive in one recv. A frame is refused from
+  // its length prefix and type byte when those suffice (check_frame_start), before its body is
+  // received, so a hostile frame costs the server neither memory nor decoding time.
   bool take_frame() {
-    const size_t have = in_end_ - in_pos_;
-    if (have < kLengthBytes) return false;
+    const std::span<const uint8_t> have = in_.unread();
+    if (have.size() < kLengthBytes + 1) {
+      need_ = kLengthBytes + 1;
+      if (have.size() < kLengthBytes) return false;
+    }
     uint32_t length = 0;
     try {
-      length = decode_length(std::span<const uint8_t, kLengthBytes>(in_.data() + in_pos_,
-                                                                    kLengthBytes),
+      length = decode_length(std::span<const uint8_t, kLengthBytes>(have.data(), kLengthBytes),
                              server_.opt.max_frame_bytes);
+      if (have.size() == kLengthBytes) return false;
+      check_frame_start(have[kLengthBytes], length, Peer::Client,
+                        group_ ? &group_->layout() : nullptr);
     } catch (const ProtocolError& e) {
       fatal(e.code(), e.what());
       return true;
     }
-    if (have < kLengthBytes + length) {
+    if (have.size() < kLengthBytes + length) {
       need_ = kLengthBytes + length;
       return false;
     }
-    const std::span<const uint8_t> frame(in_.data() + in_pos_ + kLengthBytes, length);
-    in_pos_ += kLengthBytes + length;
-    handle(frame);
+    // The bytes stay in place until the next read_more(), after handle() has decoded them.
+    in_.consume(kLengthBytes + length);
+    handle(have.subspan(kLengthBytes, length));
     return true;
   }
 
   void read_more() {
-    if (in_pos_ > 0) {  // keep the unread bytes at the front (usually none)
-      std::memmove(in_.data(), in_.data() + in_pos_, in_end_ - in_pos_);
-      in_end_ -= in_pos_;
-      in_pos_ = 0;
-    }
-    const size_t want = std::max<size_t>({need_, kLengthBytes, kReadBufferBytes});
-    if (in_.size() < want) in_.resize(want);
+    const std::span<uint8_t> space = in_.space(need_);
     socket_.async_read_some(
-        asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+        asio::buffer(space.data(), space.size()),
         [self = shared_from_this()](const error_code& ec, size_t n) { self->on_read(ec, n); });
   }
 
   void on_read(const error_code& ec, size_t n) {
     if (closed_) return;
     if (ec) {
-      close(in_end_ == in_pos_ && ec == asio::error::eof
+      close(in_.unread_size() == 0 && ec == asio::error::eof
                 ? std::string("client disconnected")
                 : str("connection lost in the middle of a frame (", ec.message(), ")"));
       return;
     }
-    in_end_ += n;
+    in_.commit(n);
     if (phase_ == Phase::Idle) set_deadline(Phase::Reading, server_.opt.frame_timeout_ms);
     if (!take_frame()) read_more();
   }
@@ -203,12 +225,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     out_.clear();
-    if (!group_ && type != FrameType::Hello && type != FrameType::Close &&
-        type != FrameType::Error) {
-      return fatal(ErrorCode::UnexpectedFrame,
-                   str("remote server: ", frame_type_name(type), " before Hello"));
-    }
-    switch (type) {
+    switch (type) {  // check_frame_start() let only a client's frames, in their phase, through
       case FrameType::Hello: return hello();
       case FrameType::Reset:
         try {
@@ -238,7 +255,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void hello() {
     const Hello& h = frame_.hello;
-    if (group_) return fatal(ErrorCode::UnexpectedFrame, "remote server: a second Hello");
     if (h.version != kProtocolVersion) {
       return fatal(ErrorCode::VersionMismatch,
                    str("remote server: client speaks protocol version ", h.version,
@@ -299,7 +315,7 @@ class Session : public std::enable_shared_from_this<Session> {
         return close(str("write failed (", ec.message(), ")"));
       } else if (sent == out_.size()) {
         // Frames the client sent ahead are handled from the event loop, not by recursion.
-        if (in_end_ == in_pos_) return read_frame();
+        if (in_.unread_size() == 0) return read_frame();
         return asio::post(socket_.get_executor(), [self = shared_from_this()] {
           if (!self->closed_) self->read_frame();
         });
@@ -317,26 +333,49 @@ class Session : public std::enable_shared_from_this<Session> {
   Server::Impl& server_;
   tcp::socket socket_;
   std::string peer_;
-  std::vector<uint8_t> in_;  // bytes read; [in_pos_, in_end_) not handled yet
-  size_t in_pos_ = 0, in_end_ = 0;
+  internal::ReceiveBuffer in_{kReadBufferBytes};
   size_t need_ = 0;  // bytes of the frame being read, once its length is known
   std::vector<uint8_t> out_;
   Frame frame_;
   std::unique_ptr<internal::EnvGroup> group_;
   Phase phase_ = Phase::Idle;
   int64_t deadline_ = 0;  // ms on the steady clock; 0: none
+  int64_t handshake_deadline_ = 0;  // the Hello must have arrived by then; 0: no limit
   bool closed_ = false;
 };
 
 }  // namespace
 
+void Server::Impl::log(const std::string& line) {
+  if (!opt.log) return;
+  flush_log(now_ms());
+  if (log_lines < kLogLinesPerSecond) {
+    ++log_lines;
+    opt.log(line);
+  } else {
+    ++log_left_out;
+  }
+}
+
+// Starts a new second of logging once the current one is over (or at once when `force`), saying
+// how many lines it left out.
+void Server::Impl::flush_log(int64_t now, bool force) {
+  if (now - log_window_ms < 1000 && !force) return;
+  if (log_left_out > 0 && opt.log) {
+    opt.log(str(log_left_out, " more log lines in ", now - log_window_ms, " ms left out (at most ",
+                kLogLinesPerSecond, " a second)"));
+  }
+  log_window_ms = now;
+  log_lines = log_left_out = 0;
+}
+
 void Server::Impl::accept() {
   acceptor.async_accept([this](const error_code& ec, tcp::socket socket) {
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-      log(str("accept failed: ", ec.message()));
-      return accept();
+      return accept_failed(ec);
     }
+    accept_pause_ms = 0;
     accepted.fetch_add(1);
     error_code peer_ec;
     const tcp::endpoint ep = socket.remote_endpoint(peer_ec);
@@ -360,6 +399,25 @@ void Server::Impl::accept() {
   });
 }
 
+// A failed accept (out of file descriptors: EMFILE, ENFILE; out of memory) leaves the connection
+// queued, so an immediate retry fails again at once: a busy loop. Pause instead, doubling the
+// pause up to kAcceptPauseMaxMs, or until a session closes and frees a descriptor.
+void Server::Impl::accept_failed(const error_code& ec) {
+  accept_failures.fetch_add(1);
+  accept_pause_ms = std::clamp<int64_t>(2 * accept_pause_ms, kAcceptPauseMinMs, kAcceptPauseMaxMs);
+  log(str("accept failed: ", ec.message(), "; next try in ", accept_pause_ms, " ms or when a client leaves"));
+  accept_paused = true;
+  accept_pause.expires_after(std::chrono::milliseconds(accept_pause_ms));
+  accept_pause.async_wait([this](const error_code&) {  // expired, or cancelled by slot_freed()
+    accept_paused = false;
+    if (acceptor.is_open()) accept();
+  });
+}
+
+void Server::Impl::slot_freed() {
+  if (accept_paused) accept_pause.cancel();
+}
+
 void Server::Impl::sweep() {
   sweeper.expires_after(std::chrono::milliseconds(sweep_ms));
   sweeper.async_wait([this](const error_code& ec) {
@@ -367,6 +425,7 @@ void Server::Impl::sweep() {
     const int64_t now = now_ms();
     const std::vector<std::shared_ptr<Session>> all(sessions.begin(), sessions.end());
     for (const auto& s : all) s->check_deadline(now);
+    flush_log(now);
     sweep();
   });
 }
@@ -375,8 +434,10 @@ void Server::Impl::close_all(const char* reason) {
   error_code ignored;
   acceptor.close(ignored);
   sweeper.cancel();
+  accept_pause.cancel();
   const std::vector<std::shared_ptr<Session>> all(sessions.begin(), sessions.end());
   for (const auto& s : all) s->close(reason);
+  flush_log(now_ms(), true);
 }
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
@@ -389,8 +450,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
   if (o.max_frame_bytes < 64) {
     throw Error(str("serve: max_frame_bytes must be >= 64, got ", o.max_frame_bytes));
   }
-  if (o.frame_timeout_ms < 0 || o.idle_timeout_ms < 0 || o.write_timeout_ms < 0) {
-    throw Error("serve: timeouts must be >= 0 ms (0: none)");
+  for (int64_t t : {o.handshake_timeout_ms, o.frame_timeout_ms, o.idle_timeout_ms,
+                    o.write_timeout_ms}) {
+    if (t < 0) throw Error(str("serve: timeouts must be >= 0 ms (0: none), got ", t));
   }
   make(o.env_id, o.env_kwargs);  // an unknown id or bad kwargs fail here, not per client
   error_code ec;
@@ -406,7 +468,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
   if (ec) throw Error(str("serve: cannot listen on ", endpoint_text(ep), ": ", ec.message()));
   impl_->port = impl_->acceptor.local_endpoint().port();
   int64_t shortest = 1000;
-  for (int64_t t : {o.frame_timeout_ms, o.idle_timeout_ms, o.write_timeout_ms}) {
+  for (int64_t t : {o.handshake_timeout_ms, o.frame_timeout_ms, o.idle_timeout_ms,
+                    o.write_timeout_ms}) {
     if (t > 0) shortest = std::min(shortest, t);
   }
   impl_->sweep_ms = std::clamp<int64_t>(shortest / 4, 5, 250);
@@ -455,7 +518,7 @@ void Server::stop() {
 
 ServerStats Server::stats() const {
   return ServerStats{impl_->accepted.load(), impl_->refused.load(), impl_->active.load(),
-                     impl_->errors.load(), impl_->steps.load()};
+                     impl_->errors.load(), impl_->steps.load(), impl_->accept_failures.load()};
 }
 
 }  // namespace rein::envs::remote

@@ -22,12 +22,17 @@ struct ServerOptions {
   uint32_t max_envs_per_client = 4096;  // bounds the memory one client can claim
   std::string token{};                 // "" accepts every client
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;  // larger incoming frames are refused
-  int64_t frame_timeout_ms = 10000;    // a started frame (and the Hello) must arrive within this
-  int64_t idle_timeout_ms = 0;         // silence allowed between frames; 0: forever (trainers
-                                       // pause between rollouts)
-  int64_t write_timeout_ms = 10000;    // a reply the client does not read in time ends it
-  int64_t max_clients = 64;            // more connections are refused with ServerFull
-  std::function<void(const std::string&)> log{};  // one line per event; may be empty
+  // Timeouts in ms; 0 turns one off. A client that runs out of one gets an Error frame
+  // (Timeout) and is disconnected, which frees its slot among max_clients.
+  int64_t handshake_timeout_ms = 5000;  // from connecting until the Hello has arrived
+  int64_t frame_timeout_ms = 10000;     // a started frame must arrive completely within this
+  int64_t idle_timeout_ms = 300000;     // silence between frames after the handshake (longer
+                                        // than a trainer's pause between rollouts)
+  int64_t write_timeout_ms = 10000;     // a reply the client does not read in time ends it
+  int64_t max_clients = 64;             // more connections are refused with ServerFull
+  // One line per event (connections, errors, failed accepts), at most 100 a second: the rest
+  // are counted in one line a second later. Called on the server's thread; may be empty.
+  std::function<void(const std::string&)> log{};
 };
 
 struct ServerStats {
@@ -36,6 +41,8 @@ struct ServerStats {
   int64_t active = 0;    // open sessions now
   int64_t errors = 0;    // Error frames sent
   int64_t steps = 0;     // Step frames answered
+  int64_t accept_failures = 0;  // accept() errors (out of file descriptors, ...), each followed
+                                // by a pause before the next try
 };
 
 // Thread-safety: port(), address(), stop() and stats() may be called from any thread.

@@ -1,17 +1,26 @@
 // A bounded randomized fuzz of the frame decoder (the CI build uses g++, so no libFuzzer): valid
 // frames of every type, mutated, truncated and extended, plus pure noise. Every input must
 // either decode or throw ProtocolError; a crash, a sanitizer report or another exception fails.
+// Then the same mutations over real connections to a server, which must answer or close every
+// one of them and go on serving.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <cstring>
 
 #include "envs/remote/protocol.h"
+#include "envs/remote/server.h"
 #include "tensor/generator.h"
+#include "tests/remote/raw_client.h"
 
 namespace rein::envs::remote {
 namespace {
 
 constexpr int kIterations = 40000;
+constexpr int kConnections = 3000;
 
 std::vector<Layout> layouts() {
   Welcome w;
@@ -147,6 +156,74 @@ TEST(DecoderFuzz, RandomBytesDecodeOrThrowProtocolError) {
     } catch (const ProtocolError&) {
     }
   }
+}
+
+// Sends `bytes` on a new loopback connection, half-closes it and reads until the server closes
+// its end. Returns false if the server left the connection open (10 s without a byte).
+bool send_and_drain(uint16_t port, const std::vector<uint8_t>& bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw Error("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  bool closed = false;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    // The server may close before reading everything (a refused frame): a failed send is fine.
+    (void)!::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_WR);
+    uint8_t buf[4096];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof(buf), 0)) > 0) {
+    }
+    closed = n == 0 || (n < 0 && errno == ECONNRESET);
+  }
+  ::close(fd);
+  return closed;
+}
+
+TEST(ServerFuzz, MutatedSessionsOverLoopbackAreAnsweredOrClosedAndServingGoesOn) {
+  Server server(ServerOptions{.env_id = "CartPole-v1"});
+  server.start();
+  testing::Raw probe(server.port());
+  probe.handshake();
+  const Layout layout = *probe.layout;
+  // Valid client frames, length prefixes included: a Hello, then session frames.
+  std::vector<std::vector<uint8_t>> session(6);
+  encode_hello(Hello{}, session[0]);
+  encode_reset(ResetRequest{.seed = 3}, session[1]);
+  encode_step(layout, Action(int64_t{0}), session[2]);
+  encode_step(layout, Action(int64_t{1}), session[3]);
+  encode_close(session[4]);
+  encode_error(ErrorFrame{ErrorCode::EnvError, "client side"}, session[5]);
+  Generator gen(20261206);
+  int64_t frames = 0, mutated = 0, left_open = 0;
+  for (int c = 0; c < kConnections; ++c) {
+    // Hello, Reset, then up to 6 frames of any kind; each frame mutated with probability 1/3.
+    std::vector<uint8_t> bytes;
+    const int64_t n = gen.randint(1, 9);
+    for (int64_t i = 0; i < n; ++i) {
+      std::vector<uint8_t> f = session[static_cast<size_t>(i < 2 ? i : gen.randint(1, 6))];
+      if (gen.randint(0, 3) == 0) {
+        mutate(f, gen);
+        ++mutated;
+      }
+      bytes.insert(bytes.end(), f.begin(), f.end());
+      ++frames;
+    }
+    if (!send_and_drain(server.port(), bytes)) ++left_open;
+  }
+  EXPECT_EQ(left_open, 0);
+  testing::expect_serving(server.port());
+  const ServerStats stats = server.stats();
+  EXPECT_EQ(stats.accepted, kConnections + 2);
+  EXPECT_GT(stats.steps, kConnections / 10);       // many sessions got as far as stepping
+  EXPECT_GT(stats.errors, kConnections / 10);      // and many were refused
+  std::printf("%d connections, %lld frames (%lld mutated): %lld steps answered, %lld errors\n",
+              kConnections, static_cast<long long>(frames), static_cast<long long>(mutated),
+              static_cast<long long>(stats.steps), static_cast<long long>(stats.errors));
 }
 
 }  // namespace

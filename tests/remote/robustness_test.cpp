@@ -3,56 +3,19 @@
 // side it concerns as a clear error, and the server keeps serving everyone else.
 #include <gtest/gtest.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-#include <thread>
+#include <optional>
 
-#include "envs/remote/internal/connection.h"
 #include "envs/remote/remote_env.h"
 #include "envs/remote/server.h"
+#include "tests/remote/raw_client.h"
 
 namespace rein::envs::remote {
 namespace {
 
-using internal::Connection;
-
-std::string url_of(uint16_t port) { return str("remote://127.0.0.1:", port); }
-
-// A raw connection speaking bytes, for inputs no well-behaved client would send.
-struct Raw {
-  explicit Raw(uint16_t port, int64_t timeout_ms = 10000)
-      : conn("127.0.0.1", port, 5000, timeout_ms) {}
-  void send(const std::vector<uint8_t>& bytes) { conn.send(bytes, "test"); }
-  Frame receive() {
-    Frame f;
-    decode_frame(conn.receive(kDefaultMaxFrameBytes, "test"), nullptr, f);
-    return f;
-  }
-  // True once the server has closed its end (what every fatal error ends with).
-  bool closed_by_server() {
-    try {
-      conn.receive(kDefaultMaxFrameBytes, "test");
-    } catch (const ProtocolError& e) {
-      return e.code() == ErrorCode::ConnectionLost;
-    }
-    return false;
-  }
-  Connection conn;
-};
-
-std::vector<uint8_t> hello(std::string token = "", uint16_t version = kProtocolVersion) {
-  std::vector<uint8_t> b;
-  encode_hello(Hello{.version = version, .token = std::move(token)}, b);
-  return b;
-}
-
-// A client that keeps working while another misbehaves.
-void expect_serving(uint16_t port) {
-  auto env = make_env(url_of(port));
-  env->reset(0);
-  EXPECT_EQ(env->step(1).obs.numel(), 4);
-}
+using testing::expect_serving;
+using testing::hello;
+using testing::Raw;
+using testing::url_of;
 
 TEST(RemoteRobustness, WrongTokenIsRefusedWithUnauthorized) {
   Server server(ServerOptions{.env_id = "CartPole-v1", .token = "s3cret"});
@@ -178,52 +141,27 @@ TEST(RemoteRobustness, ServerStoppedMidEpisodeIsAClearErrorThatStays) {
   }
 }
 
-// A server that completes the handshake and the reset, then never answers a step.
-class StallingServer {
- public:
-  StallingServer() : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~StallingServer() { thread_.join(); }
-  uint16_t port() const { return acceptor_.local_endpoint().port(); }
-
- private:
-  void serve() {
-    boost::asio::ip::tcp::socket s(io_);
-    acceptor_.accept(s);
-    boost::system::error_code ec;
+// Answers the handshake and the reset, then never a step.
+testing::FakeServer::Answer stalling_at_the_first_step() {
+  return [layout = std::optional<Layout>()](const std::vector<uint8_t>& in) mutable {
     Frame f;
-    std::vector<uint8_t> in, out;
-    std::optional<Layout> layout;
-    for (;;) {  // ends when the client gives up and closes
-      uint8_t prefix[4];
-      boost::asio::read(s, boost::asio::buffer(prefix), ec);
-      if (ec) return;
-      in.resize(decode_length(std::span<const uint8_t, 4>(prefix), kDefaultMaxFrameBytes));
-      boost::asio::read(s, boost::asio::buffer(in), ec);
-      if (ec) return;
-      out.clear();
-      const FrameType type = decode_frame(in, layout ? &*layout : nullptr, f);
-      if (type == FrameType::Hello) {
-        Welcome w{.env_id = "Stall-v0", .observation_space = Discrete(3), .action_space = Discrete(2)};
-        layout.emplace(w);
-        encode_welcome(w, out);
-      } else if (type == FrameType::Reset) {
-        Batch b;
-        b.resize(*layout);
-        encode_reset_result(*layout, b, out);
-      }  // Step: silence
-      if (!out.empty()) boost::asio::write(s, boost::asio::buffer(out), ec);
-    }
-  }
-
-  boost::asio::io_context io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  std::thread thread_;
-};
+    std::vector<uint8_t> out;
+    const FrameType type = decode_frame(in, layout ? &*layout : nullptr, f);
+    if (type == FrameType::Hello) {
+      Welcome w{.env_id = "Stall-v0", .observation_space = Discrete(3), .action_space = Discrete(2)};
+      layout.emplace(w);
+      encode_welcome(w, out);
+    } else if (type == FrameType::Reset) {
+      Batch b;
+      b.resize(*layout);
+      encode_reset_result(*layout, b, out);
+    }  // Step: silence
+    return out;
+  };
+}
 
 TEST(RemoteRobustness, StalledServerGivesATimeoutErrorInsteadOfAHang) {
-  StallingServer server;
+  testing::FakeServer server(stalling_at_the_first_step());
   auto env = make_env(url_of(server.port()), {{"timeout_ms", "150"}});
   EXPECT_EQ(env->reset(0).obs.item(), 0.0);
   try {
@@ -234,7 +172,7 @@ TEST(RemoteRobustness, StalledServerGivesATimeoutErrorInsteadOfAHang) {
     EXPECT_NE(std::string(e.what()).find("no reply to step within 150 ms"), std::string::npos)
         << e.what();
   }
-  env.reset();  // closes the socket, which lets the stalling server's thread end
+  env.reset();  // closes the socket, which lets the fake server's thread end
 }
 
 TEST(RemoteRobustness, ExtraClientsAreRefusedWithServerFull) {

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "envs/remote/internal/receive_buffer.h"
+#include "envs/remote/protocol.h"
+
 namespace rein::envs::remote::internal {
 
 class Connection {
@@ -24,17 +27,19 @@ class Connection {
 
   // Writes all of `bytes`. `op` names the request in messages ("step").
   void send(std::span<const uint8_t> bytes, const char* op);
-  // Reads one frame and returns the bytes after its length prefix, a view of the connection's
-  // read buffer that stays valid until the next receive(). Throws FrameTooLarge above
-  // max_frame_bytes, Timeout when the peer stalls longer than io_timeout_ms, ConnectionLost
-  // when it closes or resets the connection.
-  std::span<const uint8_t> receive(uint32_t max_frame_bytes, const char* op);
+  // Reads one frame from the server and returns the bytes after its length prefix, a view of
+  // the connection's read buffer that stays valid until the next receive(). Throws
+  // FrameTooLarge above max_frame_bytes, what check_frame_start() throws for its type (from the
+  // type byte, before the body is read; `layout` nullptr during the handshake), Timeout when the
+  // peer stalls longer than io_timeout_ms, ConnectionLost when it closes the connection.
+  std::span<const uint8_t> receive(uint32_t max_frame_bytes, const char* op,
+                                   const Layout* layout);
   void close();
   const std::string& peer() const { return peer_; }  // "127.0.0.1:5555"
   int64_t timeout_ms() const { return io_timeout_ms_; }
 
  private:
-  // Reads until at least `n` bytes are buffered after rpos_ (taking whatever more has arrived).
+  // Reads until at least `n` bytes are unread (taking whatever more has arrived).
   void fill(size_t n, const char* op, int64_t deadline_ms);
   void set_receive_timeout(int64_t ms);
 
@@ -43,8 +48,8 @@ class Connection {
   std::string peer_;
   int64_t io_timeout_ms_;
   int64_t receive_timeout_set_ms_ = -1;
-  std::vector<uint8_t> rbuf_;  // bytes received; [rpos_, rend_) not consumed yet
-  size_t rpos_ = 0, rend_ = 0;
+  ReceiveBuffer in_;
+  size_t frame_bytes_ = 0;  // of the frame receive() returned last, consumed by the next call
 };
 
 }  // namespace rein::envs::remote::internal

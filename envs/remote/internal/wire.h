@@ -85,7 +85,8 @@ class Reader {
     pos_ += n * sizeof(T);
   }
   bool get_bool(const char* field);
-  std::string get_string(const char* field);
+  std::string get_string(const char* field) { return std::string(get_string_view(field)); }
+  std::string_view get_string_view(const char* field);  // a view of the frame's bytes
   // The number of elements an array field announces, checked against the bytes left so that a
   // lying count cannot make the decoder allocate more than the frame holds.
   size_t get_count(const char* field, size_t min_element_bytes);
