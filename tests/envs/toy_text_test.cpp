@@ -320,7 +320,7 @@ TEST(FrozenLake, SuccessRateSetsTheSlipProbabilities) {
 }
 
 TEST(FrozenLake, RandomMapsHaveAPathAndFollowTheSeed) {
-  Generator gen(11);
+  NpRandom gen(11);
   for (int i = 0; i < 20; ++i) {
     const auto map = generate_random_map(6, 0.6, gen);
     ASSERT_EQ(map.size(), 6u);
@@ -350,12 +350,16 @@ TEST(FrozenLake, RandomMapsHaveAPathAndFollowTheSeed) {
   EXPECT_EQ(a->observation_space(), Space(Discrete(25)));
   EXPECT_EQ(dynamic_cast<FrozenLake&>(a->unwrapped()).desc(),
             dynamic_cast<FrozenLake&>(b->unwrapped()).desc());
+  // NumPy's default_rng(3).choice(["F", "H"], (5, 5), p=[0.7, 0.3]), as Gymnasium's
+  // generate_random_map(5, 0.7, seed=3) draws it (the first board already has a path).
+  EXPECT_EQ(dynamic_cast<FrozenLake&>(a->unwrapped()).desc(),
+            (std::vector<std::string>{"SFHFF", "FFFHF", "FFFFH", "HFFFF", "FHFFG"}));
   EXPECT_THROW(generate_random_map(1, 0.8, gen), Error);
   EXPECT_THROW(generate_random_map(4, 0.0, gen), Error);
 }
 
 TEST(FrozenLake, RandomMapCellsAreFrozenWithProbabilityP) {
-  Generator gen(5);
+  NpRandom gen(5);
   int frozen = 0;
   int cells = 0;
   for (int i = 0; i < 200; ++i) {
