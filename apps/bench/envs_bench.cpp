@@ -1,8 +1,12 @@
-// Env benchmarks: CartPole-v1 env steps per second with random actions (resets included),
-// through make() (TimeLimit + OrderEnforcing), one env and vectors of 64 (sync and threaded).
+// Env benchmarks: env steps per second with random actions (resets included), through make()
+// (TimeLimit + OrderEnforcing), one env and vectors of 64: CartPole-v1 (sync and threaded),
+// LunarLander-v3 and LunarLanderContinuous-v3 beside the bare Box2D world step as the limit.
 // Gymnasium's figure is measured by bench/gymnasium_baseline.py where Gymnasium is installed.
 #include <benchmark/benchmark.h>
 
+#include <cstring>
+
+#include "envs/box2d/lunar_lander.h"
 #include "envs/registry.h"
 #include "envs/vector_env.h"
 
@@ -47,5 +51,65 @@ void BM_CartPoleVector(benchmark::State& state) {
 // threads (wall time is the figure).
 BENCHMARK(BM_CartPoleVector)->Arg(0);
 BENCHMARK(BM_CartPoleVector)->Arg(2)->UseRealTime();
+
+const char* lander_id(int64_t continuous) {
+  return continuous ? "LunarLanderContinuous-v3" : "LunarLander-v3";
+}
+
+// Arg: 0 = LunarLander-v3, 1 = LunarLanderContinuous-v3. Actions as Gymnasium's seeded
+// action_space.sample().
+void BM_LunarLanderSingleEnv(benchmark::State& state) {
+  auto env = make(lander_id(state.range(0)));
+  NpRandom gen(0);
+  Tensor action = zeros(env->action_space().shape(), env->action_space().dtype());
+  env->reset(0);
+  for (auto _ : state) {
+    env->action_space().sample_into(gen, action);
+    StepResult r = env->step(Action::from_tensor(action));
+    if (r.terminated || r.truncated) env->reset();
+    benchmark::DoNotOptimize(r.obs);
+  }
+  state.counters["env_steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LunarLanderSingleEnv)->Arg(0)->Arg(1);
+
+void BM_LunarLanderVector(benchmark::State& state) {
+  const int64_t n = 64;
+  auto venv = make_vec(lander_id(state.range(0)), n, {});
+  venv->reset(0);
+  const Space& space = venv->single_action_space();
+  NpRandom gen(0);
+  Tensor one = zeros(space.shape(), space.dtype());
+  const bool discrete = space.is_discrete();
+  Tensor actions = discrete ? zeros(Shape{n}, Dtype::Int64) : zeros(Shape{n, 2}, Dtype::Float32);
+  for (auto _ : state) {
+    for (int64_t i = 0; i < n; ++i) {
+      space.sample_into(gen, one);
+      if (discrete) {
+        actions.data<int64_t>()[i] = one.data<int64_t>()[0];
+      } else {
+        std::memcpy(actions.data<float>() + 2 * i, one.data<float>(), 2 * sizeof(float));
+      }
+    }
+    benchmark::DoNotOptimize(venv->step(actions).obs);
+  }
+  state.counters["env_steps_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LunarLanderVector)->Arg(0)->Arg(1);
+
+// The limit: Box2D's world step alone on LunarLander's world (engines off: free fall to a
+// crash or rest, then a reset, which builds a new world as the env does).
+void BM_LunarLanderBox2DWorldStep(benchmark::State& state) {
+  envs::internal::LunarLander env(envs::internal::LunarLanderConfig{});
+  env.reset(0);
+  for (auto _ : state) {
+    if (env.step_world_only()) env.reset();
+  }
+  state.counters["world_steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_LunarLanderBox2DWorldStep);
 
 }  // namespace
