@@ -10,8 +10,6 @@
 #include <cmath>
 #include <numbers>
 
-#include "envs/internal/builtin.h"
-#include "envs/registry.h"
 
 namespace rein::envs::internal {
 namespace {
@@ -189,6 +187,8 @@ void LunarLander::build_world() {
     rjd.bodyB = leg;
     rjd.localAnchorA = vec(0, 0);
     rjd.localAnchorB = vec(i * kLegAway / kScale, kLegDown / kScale);
+    // pybox2d's joint definition sets the reference angle from the bodies given to it.
+    rjd.referenceAngle = leg->GetAngle() - lander->GetAngle();
     rjd.enableMotor = true;
     rjd.enableLimit = true;
     rjd.maxMotorTorque = static_cast<float>(kLegSpringTorque);
@@ -356,15 +356,5 @@ std::unique_ptr<Env> make_lunar_lander(const Kwargs& kwargs) {
   return std::make_unique<LunarLander>(parse_config("LunarLander-v3", kwargs));
 }
 
-void register_box2d(Registry& r) {
-  const EnvSpec lander{.max_episode_steps = 1000, .reward_threshold = 200.0};
-  EnvSpec discrete = lander;
-  discrete.description = "land a rocket on the pad (Box2D; engines off/left/main/right)";
-  r.register_env("LunarLander-v3", make_lunar_lander, discrete);
-  EnvSpec continuous = lander;
-  continuous.kwargs = {{"continuous", "true"}};
-  continuous.description = "LunarLander-v3 with continuous=true: Box(-1, 1, (2,)) throttles";
-  r.register_env("LunarLanderContinuous-v3", make_lunar_lander, continuous);
-}
 
 }  // namespace rein::envs::internal

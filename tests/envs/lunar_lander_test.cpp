@@ -181,11 +181,11 @@ TEST(LunarLander, StepsAgreeCloselyBeforeTheFirstGroundContact) {
       EXPECT_EQ(s.terminated, rec["terminated"][t].get<bool>()) << rec["note"] << " step " << t;
     }
     EXPECT_GT(t, 50u);
-    // Measured (Box2D 2.4 against Gymnasium's 2.3): 2.4e-5 over the first 10 steps, at most
-    // 0.0103 in an observation and 0.63 in a reward over the up to 156 steps before contact.
+    // Measured (Box2D 2.4 against Gymnasium's 2.3): 2.2e-5 over the first 10 steps, at most
+    // 0.008 in an observation and 0.23 in a reward over the up to 156 steps before contact.
     EXPECT_LT(worst10, 1e-4) << rec["note"];
-    EXPECT_LT(worst, 0.02) << rec["note"] << " over " << t << " steps";
-    EXPECT_LT(worst_reward, 1.0) << rec["note"] << " over " << t << " steps";
+    EXPECT_LT(worst, 0.015) << rec["note"] << " over " << t << " steps";
+    EXPECT_LT(worst_reward, 0.5) << rec["note"] << " over " << t << " steps";
   }
 }
 

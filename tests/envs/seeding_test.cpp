@@ -190,7 +190,8 @@ TEST(Seeding, EveryEnvResetsAndSamplesAsGymnasium) {
   ASSERT_GE(lines.size(), 60u);
   for (const json& l : lines) {
     const std::string id = l["env"].get<std::string>();
-    if (id.rfind("LunarLander", 0) == 0) continue;  // Box2D physics: lunar_lander_test.cpp
+    // Box2D physics differs from Gymnasium's after reset: lunar_lander_test, bipedal_walker_test.
+    if (id.rfind("LunarLander", 0) == 0 || id.rfind("BipedalWalker", 0) == 0) continue;
     const uint64_t seed = l["seed"].get<uint64_t>();
     const std::string where = id + " seed " + std::to_string(seed);
     auto env = make(id);
