@@ -358,6 +358,12 @@ StepResult BipedalWalker::physics_step(std::span<const float> action) {
   return {obs_, reward, terminated, false, info_};
 }
 
+bool BipedalWalker::step_world_only() {
+  world_->world.Step(static_cast<float>(1.0 / kFps), 6 * 30, 2 * 30);
+  const double x = world_->hull->GetPosition().x;
+  return game_over_ || x < 0 || x > (kTerrainLength - kTerrainGrass) * kTerrainStep;
+}
+
 WalkerBodyState BipedalWalker::hull_state() const {
   if (!world_) return {};
   const b2Body* b = world_->hull;

@@ -30,6 +30,9 @@ class BipedalWalker final : public Env {
   ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Kwargs& options = {}) override;
   StepResult step(const Action& action) override;
   std::string render_text() const override;
+  // One Box2D world step and nothing else (motors as last set, no lidar or observation);
+  // returns whether the episode would end. rein-bench's limit.
+  bool step_world_only();
 
   // What the last reset built: the 200 terrain points (double, before Box2D's float), the
   // obstacle polygons as Box2D stores them, and the force on the hull.
