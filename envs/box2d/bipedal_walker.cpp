@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "envs/box2d/contact_detector.h"
 
 namespace rein::envs::internal {
 namespace {
@@ -33,37 +34,11 @@ constexpr double kHullPoly[5][2] = {{-30, 9}, {6, 9}, {34, 1}, {34, -8}, {-30, -
 
 enum TerrainState : int64_t { kGrass = 0, kStump = 1, kStairs = 2, kPit = 3, kStates = 4 };
 
-b2Vec2 vec(double x, double y) { return b2Vec2(static_cast<float>(x), static_cast<float>(y)); }
-
 using Polygon = std::vector<std::array<double, 2>>;
 
 double sign(double v) { return static_cast<double>((v > 0) - (v < 0)); }
 
 }  // namespace
-
-// Gymnasium's ContactDetector: the hull touching anything ends the game; the lower legs keep a
-// ground-contact flag from begin to end of contact.
-class WalkerContactListener final : public b2ContactListener {
- public:
-  WalkerContactListener(BipedalWalker& env, const b2Body* hull, const b2Body* lower0,
-                        const b2Body* lower1)
-      : env_(env), hull_(hull), lower_{lower0, lower1} {}
-  void BeginContact(b2Contact* c) override { update(c, true); }
-  void EndContact(b2Contact* c) override { update(c, false); }
-
- private:
-  void update(b2Contact* c, bool begin) {
-    const b2Body* a = c->GetFixtureA()->GetBody();
-    const b2Body* b = c->GetFixtureB()->GetBody();
-    if (begin && (a == hull_ || b == hull_)) env_.game_over_ = true;
-    for (int i = 0; i < 2; ++i) {
-      if (a == lower_[i] || b == lower_[i]) env_.lower_contact_[i] = begin;
-    }
-  }
-  BipedalWalker& env_;
-  const b2Body* hull_;
-  const b2Body* lower_[2];
-};
 
 // Keeps the nearest terrain hit along a ray (Gymnasium's LidarCallback).
 class LidarCallback final : public b2RayCastCallback {
@@ -79,7 +54,7 @@ class LidarCallback final : public b2RayCastCallback {
 
 struct BipedalWalker::World {
   World() : world(b2Vec2(0.0f, -10.0f)) {}
-  std::unique_ptr<WalkerContactListener> listener;  // declared first: outlives the world
+  std::unique_ptr<ContactDetector> listener;  // declared first: outlives the world
   b2World world;
   std::vector<b2Body*> obstacles;
   b2Body* hull = nullptr;
@@ -275,8 +250,9 @@ void BipedalWalker::build_walker() {
     world_->legs[2 * k + 1] = lower;
     world_->joints[2 * k + 1] = make_joint(upper, lower, -kLegH / 2, 1.0, -1.6, -0.1);
   }
-  world_->listener =
-      std::make_unique<WalkerContactListener>(*this, hull, world_->legs[1], world_->legs[3]);
+  world_->listener = std::make_unique<ContactDetector>(hull, &game_over_, world_->legs[1],
+                                                      &lower_contact_[0], world_->legs[3],
+                                                      &lower_contact_[1]);
   w.SetContactListener(world_->listener.get());
 }
 

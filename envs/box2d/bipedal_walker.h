@@ -44,7 +44,6 @@ class BipedalWalker final : public Env {
 
  private:
   struct World;
-  friend class WalkerContactListener;
   void generate_terrain();
   void build_walker();
   StepResult physics_step(std::span<const float> action);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "envs/box2d/contact_detector.h"
 
 namespace rein::envs::internal {
 namespace {
@@ -30,36 +31,11 @@ constexpr double kH = kViewportH / kScale;  // 13.333...
 constexpr int kChunks = 11;
 constexpr double kLanderPoly[6][2] = {{-14, 17}, {-17, 0}, {-17, -10}, {17, -10}, {17, 0}, {14, 17}};
 
-b2Vec2 vec(double x, double y) { return b2Vec2(static_cast<float>(x), static_cast<float>(y)); }
-
 }  // namespace
-
-// Gymnasium's ContactDetector: the lander body touching anything ends the game; legs keep a
-// ground-contact flag from begin to end of contact.
-class LanderContactListener final : public b2ContactListener {
- public:
-  LanderContactListener(LunarLander& env, b2Body* lander, b2Body* const* legs)
-      : env_(env), lander_(lander), legs_(legs) {}
-  void BeginContact(b2Contact* c) override { update(c, true); }
-  void EndContact(b2Contact* c) override { update(c, false); }
-
- private:
-  void update(b2Contact* c, bool begin) {
-    const b2Body* a = c->GetFixtureA()->GetBody();
-    const b2Body* b = c->GetFixtureB()->GetBody();
-    if (begin && (a == lander_ || b == lander_)) env_.game_over_ = true;
-    for (int i = 0; i < 2; ++i) {
-      if (a == legs_[i] || b == legs_[i]) env_.leg_contact_[i] = begin;
-    }
-  }
-  LunarLander& env_;
-  const b2Body* lander_;
-  b2Body* const* legs_;
-};
 
 struct LunarLander::World {
   explicit World(double gravity) : world(vec(0.0, gravity)) {}
-  std::unique_ptr<LanderContactListener> listener;  // declared first: outlives the world
+  std::unique_ptr<ContactDetector> listener;  // declared first: outlives the world
   b2World world;
   b2Body* lander = nullptr;
   b2Body* legs[2] = {nullptr, nullptr};
@@ -198,7 +174,9 @@ void LunarLander::build_world() {
     w.CreateJoint(&rjd);
     world_->legs[k] = leg;
   }
-  world_->listener = std::make_unique<LanderContactListener>(*this, lander, world_->legs);
+  world_->listener = std::make_unique<ContactDetector>(lander, &game_over_, world_->legs[0],
+                                                      &leg_contact_[0], world_->legs[1],
+                                                      &leg_contact_[1]);
   w.SetContactListener(world_->listener.get());
 }
 

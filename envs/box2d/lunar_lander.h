@@ -68,7 +68,6 @@ class LunarLander final : public Env {
 
  private:
   struct World;  // Box2D objects
-  friend class LanderContactListener;
   void build_world();
   StepResult physics_step(const LanderThrottle& throttle);
 

@@ -14,23 +14,13 @@
 #include "envs/box2d/bipedal_walker.h"
 #include "envs/np_random.h"
 #include "envs/registry.h"
+#include "tests/envs/reference_data.h"
 
 namespace rein::envs {
 namespace {
 
 using internal::BipedalWalker;
 using nlohmann::json;
-
-std::vector<json> load_lines(const std::string& file) {
-  const std::string path = std::string(REIN_SOURCE_DIR) + "/tests/envs/data/" + file;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::vector<json> out;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 std::unique_ptr<Env> make_for(const json& rec) {
   Kwargs kw;
@@ -54,7 +44,7 @@ std::vector<std::array<float, 2>> sorted(std::vector<std::array<float, 2>> v) {
 
 TEST(BipedalWalker, ResetBuildsGymnasiumsTerrainObstaclesAndForce) {
   int obstacles = 0;
-  for (const json& rec : load_lines("BipedalWalker-v3.jsonl")) {
+  for (const json& rec : testing::read_jsonl("BipedalWalker-v3.jsonl")) {
     auto env = make_for(rec);
     const ResetResult r = env->reset(rec["seed"].get<uint64_t>());
     const auto& walker = dynamic_cast<const BipedalWalker&>(env->unwrapped());
@@ -84,7 +74,7 @@ TEST(BipedalWalker, ResetBuildsGymnasiumsTerrainObstaclesAndForce) {
 
 TEST(BipedalWalker, SeedsGiveGymnasiumsTerrainForceAndActions) {
   int lines = 0;
-  for (const json& l : load_lines("seeding.jsonl")) {
+  for (const json& l : testing::read_jsonl("seeding.jsonl")) {
     if (l["kind"] != "reset_and_sample" || l["env"] != "BipedalWalker-v3") continue;
     ++lines;
     const uint64_t seed = l["seed"].get<uint64_t>();
@@ -117,7 +107,7 @@ internal::WalkerBodyState body_of(const json& b) {
 // from the recorded hull states.
 TEST(BipedalWalker, FormulasMatchExactlyGivenTheHullStates) {
   int checked = 0;
-  for (const json& rec : load_lines("BipedalWalker-v3.jsonl")) {
+  for (const json& rec : testing::read_jsonl("BipedalWalker-v3.jsonl")) {
     double prev = internal::bipedal_walker_shaping(body_of(rec["init_body_state"]));
     for (size_t t = 0; t < rec["actions"].size(); ++t) {
       const internal::WalkerBodyState h = body_of(rec["body_states"][t]);
@@ -145,7 +135,7 @@ TEST(BipedalWalker, FormulasMatchExactlyGivenTheHullStates) {
 TEST(BipedalWalker, FirstStepsAgreeCloselyWithTheMotorsOff) {
   std::vector<float> a;
   int records = 0;
-  for (const json& rec : load_lines("BipedalWalker-v3.jsonl")) {
+  for (const json& rec : testing::read_jsonl("BipedalWalker-v3.jsonl")) {
     bool motors_off = true;
     for (size_t t = 0; t < 10; ++t) {
       for (const json& x : rec["actions"][t]) motors_off = motors_off && x.get<double>() == 0.0;

@@ -13,23 +13,13 @@
 #include "envs/box2d/lunar_lander.h"
 #include "envs/np_random.h"
 #include "envs/registry.h"
+#include "tests/envs/reference_data.h"
 
 namespace rein::envs {
 namespace {
 
 using internal::LunarLander;
 using nlohmann::json;
-
-std::vector<json> load_lines(const std::string& file) {
-  const std::string path = std::string(REIN_SOURCE_DIR) + "/tests/envs/data/" + file;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::vector<json> out;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 std::string id_of(const json& rec) {
   return rec["env"] == "LunarLander-v3" && rec["kwargs"].value("continuous", false)
@@ -53,8 +43,8 @@ double max_abs_diff(const Tensor& obs, const json& expected, size_t n = 8) {
 }
 
 std::vector<json> episodes() {
-  std::vector<json> all = load_lines("LunarLander-v3.jsonl");
-  for (json& e : load_lines("LunarLanderContinuous-v3.jsonl")) all.push_back(std::move(e));
+  std::vector<json> all = testing::read_jsonl("LunarLander-v3.jsonl");
+  for (json& e : testing::read_jsonl("LunarLanderContinuous-v3.jsonl")) all.push_back(std::move(e));
   return all;
 }
 
@@ -80,7 +70,7 @@ TEST(LunarLander, ResetDrawsTerrainAndForceAsGymnasium) {
 
 TEST(LunarLander, SeedsGiveGymnasiumsStartsAndActionSamples) {
   int lines = 0;
-  for (const json& l : load_lines("seeding.jsonl")) {
+  for (const json& l : testing::read_jsonl("seeding.jsonl")) {
     if (l["kind"] != "reset_and_sample" || l["env"].get<std::string>().rfind("LunarLander", 0) != 0) {
       continue;
     }
@@ -116,7 +106,7 @@ TEST(LunarLander, SeedsGiveGymnasiumsStartsAndActionSamples) {
 // reward, throttle thresholds and out-of-bounds termination, bit for bit.
 TEST(LunarLander, FormulasMatchExactlyGivenTheBodyStates) {
   int checked = 0;
-  for (const json& rec : load_lines("LunarLanderContinuous-v3.jsonl")) {
+  for (const json& rec : testing::read_jsonl("LunarLanderContinuous-v3.jsonl")) {
     double prev = 0.0;
     bool has_prev = false;
     auto check = [&](const json& body, const json& obs, const json* action, const json* reward,

@@ -12,6 +12,7 @@
 #include "envs/np_random.h"
 #include "envs/registry.h"
 #include "tensor/error.h"
+#include "tests/envs/reference_data.h"
 
 namespace rein::envs {
 namespace {
@@ -19,13 +20,8 @@ namespace {
 using nlohmann::json;
 
 std::vector<json> seeding_lines(const std::string& kind) {
-  const std::string path = std::string(REIN_SOURCE_DIR) + "/tests/envs/data/seeding.jsonl";
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
   std::vector<json> out;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    json j = json::parse(line);
+  for (json& j : testing::read_jsonl("seeding.jsonl")) {
     if (j["kind"] == kind) out.push_back(std::move(j));
   }
   return out;

@@ -14,22 +14,13 @@
 #include "envs/toy_text/frozen_lake.h"
 #include "envs/toy_text/taxi.h"
 #include "tensor/error.h"
+#include "tests/envs/reference_data.h"
 
 namespace rein::envs {
 namespace {
 
 using nlohmann::json;
-
-std::vector<json> read_jsonl(const std::string& name) {
-  const std::string path = std::string(REIN_SOURCE_DIR) + "/tests/envs/data/" + name;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::vector<json> out;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
+using testing::read_jsonl;
 
 Kwargs to_kwargs(const json& j) {
   Kwargs kw;
