@@ -19,6 +19,8 @@ find_package(tomlplusplus QUIET CONFIG)
 rein_require(tomlplusplus_FOUND libtomlplusplus-dev)
 find_package(nlohmann_json 3 QUIET CONFIG)
 rein_require(nlohmann_json_FOUND nlohmann-json3-dev)
+find_package(box2d 2.4 QUIET CONFIG)
+rein_require(box2d_FOUND libbox2d-dev)
 find_package(Boost 1.74 QUIET)
 rein_require(Boost_FOUND libboost-dev)
 

@@ -256,12 +256,12 @@ std::string Env::name() const {
 
 void Env::seed_rng(std::optional<uint64_t> seed) {
   if (seed) {
-    rng_.manual_seed(*seed);
+    rng_.seed(*seed);
     seeded_ = true;
   } else if (!seeded_) {
     // Gymnasium seeds an env that was never given a seed from OS entropy.
     std::random_device rd;
-    rng_.manual_seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
+    rng_.seed((static_cast<uint64_t>(rd()) << 32) ^ rd());
     seeded_ = true;
   }
 }

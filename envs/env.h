@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "envs/np_random.h"
 #include "envs/render.h"
 #include "envs/spaces.h"
 #include "tensor/generator.h"
@@ -193,8 +194,9 @@ class Env {
   const std::optional<EnvSpec>& spec() const { return spec_; }
   void set_spec(EnvSpec spec) { spec_ = std::move(spec); }
 
-  // The env's random stream (Gymnasium's np_random).
-  Generator& rng() { return rng_; }
+  // The env's random stream, Gymnasium's np_random: reset(seed) makes it NumPy's
+  // default_rng(seed), so start states equal Gymnasium's bit for bit.
+  NpRandom& rng() { return rng_; }
 
  protected:
   // Call at the top of reset(), like Gymnasium's super().reset(seed=seed).
@@ -205,7 +207,7 @@ class Env {
   Info info_;  // the info most envs return; cleared/filled in place
 
  private:
-  Generator rng_{0};
+  NpRandom rng_{0};
   bool seeded_ = false;
   std::optional<EnvSpec> spec_;
 };

@@ -213,6 +213,7 @@ Registry& registry() {
   static const bool registered = [] {
     internal::register_classic_control(instance);
     internal::register_toy_text(instance);
+    internal::register_box2d(instance);
     return true;
   }();
   (void)registered;

@@ -145,57 +145,105 @@ std::string Space::why_not_contains(const Tensor& x) const {
 
 bool Space::contains(const Tensor& x) const { return why_not_contains(x).empty(); }
 
-Tensor Space::sample(Generator& gen) const {
-  Tensor out(shape(), dtype());
-  sample_into(gen, out);
-  return out;
-}
+namespace {
 
-void Space::sample_into(Generator& gen, Tensor& out) const {
-  if (out.dtype() != dtype() || !(out.shape() == shape()) || !out.is_contiguous()) {
-    throw Error(str("Space.sample_into: out must be contiguous ", dtype_name(dtype()), " ",
-                    rein::to_string(shape()), " for ", to_string()));
-  }
-  switch (kind()) {
+// The draws Space sampling needs, from either generator: NumPy's names for NpRandom (exact
+// Gymnasium samples), rein's for Generator.
+int64_t draw_integers(NpRandom& g, int64_t lo, int64_t hi) { return g.integers(lo, hi); }
+int64_t draw_integers(Generator& g, int64_t lo, int64_t hi) { return g.randint(lo, hi); }
+double draw_random(NpRandom& g) { return g.random(); }
+double draw_random(Generator& g) { return g.uniform(); }
+
+// Gymnasium 1.x Space.sample: Discrete start + integers(n); MultiDiscrete floor(random * nvec);
+// Box draws normal for unbounded components, then exponential shifted to the bound for
+// half-bounded ones, then one uniform per bounded component (integer boxes: floor of uniform
+// over [low, high + 1)), each group in element order, then casts to the dtype. (The exponential
+// is -log1p(-random()), not NumPy's ziggurat; no built-in space is half-bounded.)
+template <typename Rng>
+void sample_space(const Space& space, Rng& gen, Tensor& out) {
+  switch (space.kind()) {
     case SpaceKind::Discrete: {
-      const auto& d = std::get<Discrete>(v_);
-      out.data<int64_t>()[0] = d.start + gen.randint(0, d.n);
+      const Discrete& d = space.discrete();
+      out.data<int64_t>()[0] = d.start + draw_integers(gen, 0, d.n);
       return;
     }
     case SpaceKind::MultiDiscrete: {
-      const auto& m = std::get<MultiDiscrete>(v_);
-      for (size_t i = 0; i < m.nvec.size(); ++i) out.data<int64_t>()[i] = gen.randint(0, m.nvec[i]);
+      const MultiDiscrete& m = space.multi_discrete();
+      for (size_t i = 0; i < m.nvec.size(); ++i) {
+        out.data<int64_t>()[i] =
+            static_cast<int64_t>(draw_random(gen) * static_cast<double>(m.nvec[i]));
+      }
       return;
     }
     case SpaceKind::Box: {
-      // Gymnasium Box.sample: uniform when bounded, normal when unbounded, shifted exponential
-      // when bounded on one side; integer boxes sample floor(uniform(low, high + 1)).
-      const auto& b = std::get<Box>(v_);
-      for (size_t i = 0; i < b.low.size(); ++i) {
-        const double lo = b.low[i], hi = b.high[i];
-        const bool bl = std::isfinite(lo), bh = std::isfinite(hi);
-        double v;
-        if (b.dtype == Dtype::Int64) {
-          v = std::floor(gen.uniform(bl ? lo : -1e9, (bh ? hi : 1e9) + 1.0));
-          v = std::min(v, bh ? hi : v);
-        } else if (bl && bh) {
-          v = gen.uniform(lo, hi);
-        } else if (!bl && !bh) {
-          v = gen.normal();
-        } else {
-          const double e = -std::log1p(-gen.uniform());
-          v = bl ? lo + e : hi - e;
-        }
+      const Box& b = space.box();
+      const size_t n = b.low.size();
+      const bool integral = b.dtype == Dtype::Int64;
+      auto store = [&](size_t i, double v) {
+        if (integral) v = std::floor(v);
         switch (b.dtype) {
           case Dtype::Float32: out.data<float>()[i] = static_cast<float>(v); break;
           case Dtype::Float64: out.data<double>()[i] = v; break;
           case Dtype::Int64: out.data<int64_t>()[i] = static_cast<int64_t>(v); break;
           case Dtype::Bool: break;
         }
+      };
+      auto high_of = [&](size_t i) { return integral ? b.high[i] + 1.0 : b.high[i]; };
+      for (size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(b.low[i]) && !std::isfinite(b.high[i])) store(i, gen.normal());
+      }
+      for (size_t i = 0; i < n; ++i) {
+        if (std::isfinite(b.low[i]) && !std::isfinite(b.high[i])) {
+          store(i, -std::log1p(-draw_random(gen)) + b.low[i]);
+        }
+      }
+      for (size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(b.low[i]) && std::isfinite(b.high[i])) {
+          store(i, std::log1p(-draw_random(gen)) + high_of(i));
+        }
+      }
+      for (size_t i = 0; i < n; ++i) {
+        if (std::isfinite(b.low[i]) && std::isfinite(b.high[i])) {
+          const double range = high_of(i) - b.low[i];
+          double v = b.low[i] + range * draw_random(gen);
+          if (integral) v = std::min(std::floor(v), b.high[i]);
+          store(i, v);
+        }
       }
       return;
     }
   }
+}
+
+}  // namespace
+
+Tensor Space::sample(NpRandom& gen) const {
+  Tensor out(shape(), dtype());
+  sample_into(gen, out);
+  return out;
+}
+
+Tensor Space::sample(Generator& gen) const {
+  Tensor out(shape(), dtype());
+  sample_into(gen, out);
+  return out;
+}
+
+void Space::check_sample_out(const Tensor& out) const {
+  if (out.dtype() != dtype() || !(out.shape() == shape()) || !out.is_contiguous()) {
+    throw Error(str("Space.sample_into: out must be contiguous ", dtype_name(dtype()), " ",
+                    rein::to_string(shape()), " for ", to_string()));
+  }
+}
+
+void Space::sample_into(NpRandom& gen, Tensor& out) const {
+  check_sample_out(out);
+  sample_space(*this, gen, out);
+}
+
+void Space::sample_into(Generator& gen, Tensor& out) const {
+  check_sample_out(out);
+  sample_space(*this, gen, out);
 }
 
 bool Space::operator==(const Space& other) const {

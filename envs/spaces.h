@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "envs/np_random.h"
 #include "tensor/generator.h"
 #include "tensor/tensor.h"
 
@@ -84,9 +85,13 @@ class Space {
   // The first reason x is not contained, or "" if it is (for checkers and error messages).
   std::string why_not_contains(const Tensor& x) const;
   // A uniform sample (Box: uniform on bounded dims, normal on unbounded, exponential on
-  // half-bounded, as Gymnasium). Allocates a new tensor.
+  // half-bounded, as Gymnasium). Allocates a new tensor. With an NpRandom seeded with S the
+  // samples are Gymnasium's `space.seed(S); space.sample()` bit for bit (bounded Boxes,
+  // Discrete, MultiDiscrete); with a rein Generator they follow the same distribution.
+  Tensor sample(NpRandom& gen) const;
   Tensor sample(Generator& gen) const;
   // Same, written into `out` (shape and dtype of one element): no allocation.
+  void sample_into(NpRandom& gen, Tensor& out) const;
   void sample_into(Generator& gen, Tensor& out) const;
 
   bool operator==(const Space& other) const;
@@ -94,6 +99,8 @@ class Space {
   std::string to_string() const;
 
  private:
+  void check_sample_out(const Tensor& out) const;  // throws unless out fits one element
+
   std::variant<Discrete, Box, MultiDiscrete> v_;
 };
 

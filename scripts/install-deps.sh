@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   libeigen3-dev libsqlite3-dev sqlite3 libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  libboost-dev
+  libboost-dev libbox2d-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev
   xvfb xauth libgl1-mesa-dri

@@ -30,7 +30,7 @@ struct EnvsArgs {
   uint64_t seed = 0;
   std::string state;
   std::string actions;
-  int64_t steps = 500;
+  int64_t steps = 500;  // random actions when --actions is absent (--sample N sets it)
   int64_t check_steps = 300;
 };
 
@@ -175,7 +175,11 @@ void run_rollout(const EnvsArgs& a) {
     for (const auto& v : split(a.state, ',')) state.push_back(parse_number(v, "--state"));
     env->set_state(state);
   }
-  if (!a.json) std::cout << "reset: obs " << obs_text(reset.obs) << "\n";
+  if (a.json) {
+    std::cout << json{{"reset", true}, {"seed", a.seed}, {"obs", obs_json(reset.obs)}}.dump() << "\n";
+  } else {
+    std::cout << "reset: obs " << obs_text(reset.obs) << "\n";
+  }
 
   // Actions: "a1,a2,..." one per step; a continuous step may hold "x;y" for several elements.
   const envs::Space& space = env->action_space();
@@ -185,7 +189,8 @@ void run_rollout(const EnvsArgs& a) {
     for (const auto& v : split(step, ';')) values.push_back(parse_number(v, "--actions"));
     actions.push_back(values);
   }
-  Generator gen(a.seed + 1);
+  // Random actions as Gymnasium's `action_space.seed(seed); action_space.sample()` draws them.
+  envs::NpRandom gen(a.seed);
   const int64_t n = a.actions.empty() ? a.steps : static_cast<int64_t>(actions.size());
   std::vector<float> floats;
   for (int64_t t = 0; t < n; ++t) {
@@ -248,15 +253,22 @@ void add_envs_command(CLI::App& app) {
   CLI::App* rollout = envs->add_subcommand(
       "rollout", "reset (optionally set the physical state), step, print one line per step");
   rollout->add_option("id", a->id, "env id")->required();
-  rollout->add_option("--seed", a->seed, "reset seed (and seed of random actions)");
+  rollout->add_option("--seed", a->seed,
+                      "reset(seed=S); random actions come from the action space seeded with S");
   rollout->add_option("--state", a->state,
                       "physical state after reset, as Gymnasium's unwrapped.state (v1,v2,...)");
   rollout->add_option("--actions", a->actions,
                       "actions a1,a2,...; a continuous action with several elements is x;y")
       ->allow_extra_args(false);
-  rollout->add_option("--steps", a->steps, "steps of random actions when --actions is absent");
+  rollout->add_option("--sample,--steps", a->steps,
+                      "without --actions: N actions sampled as Gymnasium's action_space.seed(S) "
+                      "then sample() (stops early at the episode end; default 500)")
+      ->type_name("N");
   rollout->add_option("--env-arg", a->env_args, "constructor argument key=value")->type_name("K=V");
-  rollout->add_flag("--json", a->json, "one JSON object per step");
+  rollout->add_flag("--json", a->json,
+                    "one JSON object for the reset ({\"reset\": true, \"seed\", \"obs\"}), then one "
+                    "per step ({\"step\", \"action\", \"obs\", \"reward\", \"terminated\", "
+                    "\"truncated\"})");
   plugin_opt(rollout);
   rollout->callback([a] { run_rollout(*a); });
 }

@@ -71,7 +71,7 @@ void Blackjack::set_next_cards(std::vector<int> cards) {
 
 int Blackjack::draw_card() {
   if (next_card_ < next_cards_.size()) return next_cards_[next_card_++];
-  return kDeck[rng().randint(0, 13)];  // with replacement: ten-valued cards have p = 4/13
+  return kDeck[rng().integers(0, 13)];  // with replacement: ten-valued cards have p = 4/13
 }
 
 void Blackjack::write_obs() {
@@ -90,8 +90,11 @@ ResetResult Blackjack::reset(std::optional<uint64_t> seed, const Kwargs& options
   dealer_.push_back(draw_card());
   player_.push_back(draw_card());
   player_.push_back(draw_card());
-  // (Gymnasium then draws a suit and a face letter for its pygame rendering; they do not affect
-  // the game, and rein's rendering shows card values only.)
+  // Gymnasium then draws the face-up card's suit (choice of 4) and, for a ten-valued card, its
+  // letter (choice of J, Q, K) for its pygame rendering. They do not affect the game and rein's
+  // rendering shows values only, but the draws are made so that later draws stay Gymnasium's.
+  rng().integers(0, 4);
+  if (dealer_[0] == 10) rng().integers(0, 3);
   finished_ = false;
   write_obs();
   info_.clear();

@@ -129,7 +129,7 @@ namespace rein::envs {
 
 using internal::frozen_lake_has_path;
 
-std::vector<std::string> generate_random_map(int64_t size, double p, Generator& gen) {
+std::vector<std::string> generate_random_map(int64_t size, double p, NpRandom& gen) {
   if (size < 2) {
     throw Error(str("FrozenLake: random map size must be at least 2, got ", size));
   }
@@ -138,10 +138,13 @@ std::vector<std::string> generate_random_map(int64_t size, double p, Generator& 
                     " (with no frozen cells no path to the goal exists)"));
   }
   p = std::min(1.0, p);  // Gymnasium clips p the same way
+  // np_random.choice(["F", "H"], (size, size), p=[p, 1 - p]): one random() per cell in row
+  // order, compared with the normalised cumulative sum (F below p / (p + (1 - p))).
+  const double frozen_below = p / (p + (1.0 - p));
   std::vector<std::string> board(static_cast<size_t>(size), std::string(size, 'F'));
   do {
     for (auto& row : board) {
-      for (char& cell : row) cell = gen.uniform() < p ? 'F' : 'H';  // choice(["F","H"], p=[p,1-p])
+      for (char& cell : row) cell = gen.random() < frozen_below ? 'F' : 'H';
     }
     board.front().front() = 'S';
     board.back().back() = 'G';
@@ -188,7 +191,7 @@ std::array<double, 3> parse_reward_schedule(const std::string& text) {
 std::vector<std::string> resolve_desc(const FrozenLakeConfig& config) {
   if (!config.desc.empty()) return config.desc;
   if (config.map_name == "random") {
-    Generator gen(config.seed ? *config.seed : (uint64_t{std::random_device{}()} << 32) ^
+    NpRandom gen(config.seed ? *config.seed : (uint64_t{std::random_device{}()} << 32) ^
                                                    std::random_device{}());
     return generate_random_map(config.size, config.p, gen);
   }

@@ -31,7 +31,7 @@ struct FrozenLakeConfig {
 // Gymnasium's generate_random_map: size x size cells, each frozen with probability p (clipped to
 // 1) else a hole, S top left, G bottom right, redrawn until a hole-free path joins them. Throws
 // rein::Error if size < 2 or p <= 0 (no map could ever be valid).
-std::vector<std::string> generate_random_map(int64_t size, double p, Generator& gen);
+std::vector<std::string> generate_random_map(int64_t size, double p, NpRandom& gen);
 
 // Observation Discrete(nrow * ncol), s = row * ncol + col; actions Discrete(4): 0 left, 1 down,
 // 2 right, 3 up. Reward reward_schedule on entering G/H/other; terminated on entering G or H.

@@ -19,7 +19,7 @@ TabularEnv::TabularEnv(std::string label, TransitionTable table)
 ResetResult TabularEnv::reset(std::optional<uint64_t> seed, const Kwargs& options) {
   if (!options.empty()) KwargsReader(display_name() + ".reset options", options).finish();
   seed_rng(seed);
-  s_ = categorical_sample(table_.initial_state_distribution, rng().uniform());
+  s_ = categorical_sample(table_.initial_state_distribution, rng().random());
   last_action_.reset();
   after_reset();
   obs_.data<int64_t>()[0] = s_;
@@ -34,7 +34,7 @@ StepResult TabularEnv::step(const Action& action) {
   const int64_t a = action.index();
   const auto outcomes = table_.at(s_, a);
   // Gymnasium draws u even when there is a single outcome; so do we, to keep the same stream use.
-  const Transition& t = outcomes[categorical_sample(outcomes, rng().uniform())];
+  const Transition& t = outcomes[categorical_sample(outcomes, rng().random())];
   s_ = after_step(s_, t.next_state);
   last_action_ = a;
   obs_.data<int64_t>()[0] = s_;

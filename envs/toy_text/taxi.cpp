@@ -174,7 +174,7 @@ std::array<int8_t, 6> Taxi::action_mask(int64_t s) { return internal::taxi_actio
 
 void Taxi::after_reset() {
   // Gymnasium draws this only when fickle_passenger is on, after the start state.
-  fickle_step_ = fickle_passenger_ && rng().uniform() < 0.3;
+  fickle_step_ = fickle_passenger_ && rng().random() < 0.3;
 }
 
 int64_t Taxi::after_step(int64_t from, int64_t to) {
@@ -184,7 +184,7 @@ int64_t Taxi::after_step(int64_t from, int64_t to) {
   // Only once per episode, on the first step that moves the taxi with the passenger aboard.
   if (before.passenger != 4 || (after.row == before.row && after.col == before.col)) return to;
   fickle_step_ = false;
-  const int pick = static_cast<int>(rng().randint(0, 3));  // one of the other three landmarks
+  const int pick = static_cast<int>(rng().integers(0, 3));  // one of the other three landmarks
   after.destination = pick < before.destination ? pick : pick + 1;
   return internal::taxi_encode(after);
 }

@@ -10,22 +10,12 @@
 #include "envs/registry.h"
 #include "envs/toy_text/blackjack.h"
 #include "tensor/error.h"
+#include "tests/envs/reference_data.h"
 
 namespace rein::envs {
 namespace {
 
 using nlohmann::json;
-
-std::vector<json> read_episodes() {
-  const std::string path = std::string(REIN_SOURCE_DIR) + "/tests/envs/data/Blackjack-v1.jsonl";
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::vector<json> out;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 std::vector<int64_t> ints(const Tensor& t) {
   std::vector<int64_t> out;
@@ -35,7 +25,7 @@ std::vector<int64_t> ints(const Tensor& t) {
 
 // The deal takes dealer, dealer, player, player; hits and the dealer's draws follow in order.
 TEST(Blackjack, MatchesGymnasiumEpisodesWithScriptedCards) {
-  const auto episodes = read_episodes();
+  const auto episodes = testing::read_jsonl("Blackjack-v1.jsonl");
   ASSERT_GE(episodes.size(), 12u);
   for (const auto& ep : episodes) {
     SCOPED_TRACE(ep["note"].get<std::string>());
@@ -63,7 +53,7 @@ TEST(Blackjack, MatchesGymnasiumEpisodesWithScriptedCards) {
 
 // The same episodes from set_state (the rollout --state path) instead of a scripted deal.
 TEST(Blackjack, SetStateReplaysTheRecordedEpisodes) {
-  for (const auto& ep : read_episodes()) {
+  for (const auto& ep : testing::read_jsonl("Blackjack-v1.jsonl")) {
     SCOPED_TRACE(ep["note"].get<std::string>());
     Blackjack env(false, true);
     env.reset(uint64_t{1});

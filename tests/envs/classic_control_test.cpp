@@ -8,22 +8,12 @@
 #include <vector>
 
 #include "envs/registry.h"
+#include "tests/envs/reference_data.h"
 
 namespace rein::envs {
 namespace {
 
 using nlohmann::json;
-
-std::vector<json> load_episodes(const std::string& id) {
-  const std::string path = std::string(REIN_SOURCE_DIR) + "/tests/envs/data/" + id + ".jsonl";
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::vector<json> out;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
 
 Kwargs kwargs_of(const json& episode) {
   Kwargs kw;
@@ -51,7 +41,7 @@ void expect_obs(const Tensor& obs, const json& expected, const std::string& wher
 // Replays every recorded episode through make() (so TimeLimit truncation is checked too) and
 // returns how many observations were bit-identical to Gymnasium's float32 values.
 void replay_all(const std::string& id) {
-  const auto episodes = load_episodes(id);
+  const auto episodes = testing::read_jsonl(id + ".jsonl");
   ASSERT_FALSE(episodes.empty());
   int64_t steps = 0, exact = 0;
   for (size_t e = 0; e < episodes.size(); ++e) {
@@ -91,7 +81,7 @@ void replay_all(const std::string& id) {
 // Single steps from the recorded double-precision states, which must reproduce the next state
 // exactly: this isolates one step's arithmetic from accumulated drift.
 void single_steps(const std::string& id) {
-  for (const json& ep : load_episodes(id)) {
+  for (const json& ep : testing::read_jsonl(id + ".jsonl")) {
     auto env = registry().make_unwrapped(id, kwargs_of(ep));
     env->reset(0);
     std::vector<float> storage;

@@ -1,4 +1,5 @@
 // `rein envs` end to end: rollout with --state/--actions reproduces a recorded Gymnasium episode,
+// rollout --seed/--sample Gymnasium's seeded reset and action samples,
 // list shows the registry, check fails (exit 1) on a broken plug-in env.
 #include <gtest/gtest.h>
 
@@ -57,6 +58,9 @@ TEST_F(EnvsCli, RolloutWithStateAndActionsReplaysAGymnasiumEpisode) {
                      " --actions=" + actions);
   ASSERT_EQ(r.status, 0) << r.out;
   std::istringstream lines(r.out);
+  std::string first;
+  std::getline(lines, first);
+  EXPECT_EQ(json::parse(first)["reset"], true) << first;
   size_t t = 0;
   for (std::string l; std::getline(lines, l); ++t) {
     const json step = json::parse(l);
@@ -67,6 +71,40 @@ TEST_F(EnvsCli, RolloutWithStateAndActionsReplaysAGymnasiumEpisode) {
     }
     EXPECT_EQ(step["reward"].get<double>(), ep["rewards"][t].get<double>());
     EXPECT_EQ(step["terminated"].get<bool>(), ep["terminated"][t].get<bool>());
+  }
+  EXPECT_EQ(t, 20u);
+}
+
+// `--seed S --sample N` is Gymnasium's reset(seed=S), action_space.seed(S) and N samples.
+TEST_F(EnvsCli, RolloutSampleGivesGymnasiumsSeededResetAndActions) {
+  std::ifstream in(std::string(REIN_SOURCE_DIR) + "/tests/envs/data/seeding.jsonl");
+  json rec;
+  for (std::string line; std::getline(in, line);) {
+    rec = json::parse(line);
+    if (rec["kind"] == "reset_and_sample" && rec["env"] == "Pendulum-v1" && rec["seed"] == 42) break;
+  }
+  ASSERT_EQ(rec["env"], "Pendulum-v1");
+  const CliRun r = rein("envs rollout Pendulum-v1 --seed 42 --sample 20 --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::istringstream lines(r.out);
+  std::string l;
+  std::getline(lines, l);
+  const json reset = json::parse(l);
+  EXPECT_EQ(reset["seed"], 42);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(reset["obs"][i].get<float>(), static_cast<float>(rec["reset_obs"][i].get<double>()));
+  }
+  size_t t = 0;
+  for (; std::getline(lines, l); ++t) {
+    const json step = json::parse(l);
+    ASSERT_LT(t, 20u);
+    EXPECT_EQ(step["action"][0].get<float>(), static_cast<float>(rec["actions"][t][0].get<double>()))
+        << "step " << t;
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(step["obs"][i].get<float>(), static_cast<float>(rec["obs"][t][i].get<double>()))
+          << "step " << t;
+    }
+    EXPECT_EQ(step["reward"].get<double>(), rec["rewards"][t].get<double>()) << "step " << t;
   }
   EXPECT_EQ(t, 20u);
 }

@@ -14,22 +14,13 @@
 #include "envs/toy_text/frozen_lake.h"
 #include "envs/toy_text/taxi.h"
 #include "tensor/error.h"
+#include "tests/envs/reference_data.h"
 
 namespace rein::envs {
 namespace {
 
 using nlohmann::json;
-
-std::vector<json> read_jsonl(const std::string& name) {
-  const std::string path = std::string(REIN_SOURCE_DIR) + "/tests/envs/data/" + name;
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::vector<json> out;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) out.push_back(json::parse(line));
-  }
-  return out;
-}
+using testing::read_jsonl;
 
 Kwargs to_kwargs(const json& j) {
   Kwargs kw;
@@ -320,7 +311,7 @@ TEST(FrozenLake, SuccessRateSetsTheSlipProbabilities) {
 }
 
 TEST(FrozenLake, RandomMapsHaveAPathAndFollowTheSeed) {
-  Generator gen(11);
+  NpRandom gen(11);
   for (int i = 0; i < 20; ++i) {
     const auto map = generate_random_map(6, 0.6, gen);
     ASSERT_EQ(map.size(), 6u);
@@ -350,12 +341,16 @@ TEST(FrozenLake, RandomMapsHaveAPathAndFollowTheSeed) {
   EXPECT_EQ(a->observation_space(), Space(Discrete(25)));
   EXPECT_EQ(dynamic_cast<FrozenLake&>(a->unwrapped()).desc(),
             dynamic_cast<FrozenLake&>(b->unwrapped()).desc());
+  // NumPy's default_rng(3).choice(["F", "H"], (5, 5), p=[0.7, 0.3]), as Gymnasium's
+  // generate_random_map(5, 0.7, seed=3) draws it (the first board already has a path).
+  EXPECT_EQ(dynamic_cast<FrozenLake&>(a->unwrapped()).desc(),
+            (std::vector<std::string>{"SFHFF", "FFFHF", "FFFFH", "HFFFF", "FHFFG"}));
   EXPECT_THROW(generate_random_map(1, 0.8, gen), Error);
   EXPECT_THROW(generate_random_map(4, 0.0, gen), Error);
 }
 
 TEST(FrozenLake, RandomMapCellsAreFrozenWithProbabilityP) {
-  Generator gen(5);
+  NpRandom gen(5);
   int frozen = 0;
   int cells = 0;
   for (int i = 0; i < 200; ++i) {

@@ -1,0 +1,375 @@
+// BipedalWalker-v3 as Gymnasium 1.4's bipedal_walker.py defines it: the terrain state machine
+// (grass, and in hardcore stumps, stairs and pits), hull and legs with motors and limits, lidar,
+// observation, reward and termination, with Gymnasium's draws in Gymnasium's order (terrain, 110
+// for the background clouds, then the initial force). Physics: Debian's Box2D 2.4.
+#include "envs/box2d/bipedal_walker.h"
+
+#include <box2d/box2d.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "envs/box2d/contact_detector.h"
+
+namespace rein::envs::internal {
+namespace {
+
+constexpr double kFps = 50.0;
+constexpr double kScale = 30.0;
+constexpr double kMotorsTorque = 80.0;
+constexpr double kSpeedHip = 4.0, kSpeedKnee = 6.0;
+constexpr double kLidarRange = 160.0 / kScale;
+constexpr double kInitialRandom = 5.0;
+constexpr double kViewportW = 600.0, kViewportH = 400.0;
+constexpr double kTerrainStep = 14.0 / kScale;
+constexpr int kTerrainLength = 200;
+constexpr double kTerrainHeight = kViewportH / kScale / 4;
+constexpr int kTerrainGrass = 10;
+constexpr int kTerrainStartpad = 20;
+constexpr double kFriction = 2.5;
+constexpr double kLegDown = -8.0 / kScale;
+constexpr double kLegW = 8.0 / kScale, kLegH = 34.0 / kScale;
+constexpr double kHullPoly[5][2] = {{-30, 9}, {6, 9}, {34, 1}, {34, -8}, {-30, -8}};
+
+enum TerrainState : int64_t { kGrass = 0, kStump = 1, kStairs = 2, kPit = 3, kStates = 4 };
+
+using Polygon = std::vector<std::array<double, 2>>;
+
+double sign(double v) { return static_cast<double>((v > 0) - (v < 0)); }
+
+}  // namespace
+
+// Keeps the nearest terrain hit along a ray (Gymnasium's LidarCallback).
+class LidarCallback final : public b2RayCastCallback {
+ public:
+  float ReportFixture(b2Fixture* fixture, const b2Vec2& /*point*/, const b2Vec2& /*normal*/,
+                      float fraction) override {
+    if ((fixture->GetFilterData().categoryBits & 1) == 0) return -1.0f;
+    this->fraction = fraction;
+    return fraction;
+  }
+  float fraction = 1.0f;
+};
+
+struct BipedalWalker::World {
+  World() : world(b2Vec2(0.0f, -10.0f)) {}
+  std::unique_ptr<ContactDetector> listener;  // declared first: outlives the world
+  b2World world;
+  std::vector<b2Body*> obstacles;
+  b2Body* hull = nullptr;
+  b2Body* legs[4] = {};  // upper(-1), lower(-1), upper(+1), lower(+1)
+  b2RevoluteJoint* joints[4] = {};  // hip(-1), knee(-1), hip(+1), knee(+1)
+};
+
+std::array<double, 4> bipedal_walker_hull_observation(const WalkerBodyState& h) {
+  return {static_cast<double>(h.angle), 2.0 * h.omega / kFps,
+          0.3 * h.vx * (kViewportW / kScale) / kFps, 0.3 * h.vy * (kViewportH / kScale) / kFps};
+}
+
+double bipedal_walker_shaping(const WalkerBodyState& h) {
+  double shaping = 130 * static_cast<double>(h.x) / kScale;  // 300 for the whole course
+  shaping -= 5.0 * std::abs(static_cast<double>(h.angle));     // keep the head straight
+  return shaping;
+}
+
+double bipedal_walker_reward(double shaping, const double* previous_shaping,
+                             std::span<const float> action) {
+  double reward = previous_shaping ? shaping - *previous_shaping : 0.0;
+  for (float a : action) reward -= 0.00035 * kMotorsTorque * std::clamp(std::abs(double(a)), 0.0, 1.0);
+  return reward;
+}
+
+BipedalWalker::BipedalWalker(bool hardcore) : hardcore_(hardcore) {
+  const double pi = static_cast<float>(std::numbers::pi);  // float32 bounds, as Gymnasium
+  std::vector<double> low = {-pi, -5, -5, -5, -pi, -5, -pi, -5, -0.0, -pi, -5, -pi, -5, -0.0};
+  std::vector<double> high = {pi, 5, 5, 5, pi, 5, pi, 5, 5, pi, 5, pi, 5, 5};
+  for (int i = 0; i < 10; ++i) {
+    low.push_back(-1.0);
+    high.push_back(1.0);
+  }
+  observation_space_ = Box(low, high);
+  action_space_ = Box(-1.0, 1.0, Shape{4});
+  obs_ = zeros(Shape{24}, Dtype::Float32);
+  obs_data_ = obs_.data<float>();
+}
+
+BipedalWalker::~BipedalWalker() = default;
+
+void BipedalWalker::generate_terrain() {
+  b2World& w = world_->world;
+  std::vector<Polygon> obstacles;
+  int64_t state = kGrass;
+  double velocity = 0.0, y = kTerrainHeight, original_y = 0.0;
+  int64_t counter = kTerrainStartpad, stair_steps = 0, stair_width = 0, stair_height = 0;
+  bool oneshot = false;
+  const double s = kTerrainStep;
+  terrain_x_.clear();
+  terrain_y_.clear();
+  for (int i = 0; i < kTerrainLength; ++i) {
+    const double x = i * s;
+    terrain_x_.push_back(x);
+    if (state == kGrass && !oneshot) {
+      velocity = 0.8 * velocity + 0.01 * sign(kTerrainHeight - y);
+      if (i > kTerrainStartpad) velocity += rng().uniform(-1.0, 1.0) / kScale;
+      y += velocity;
+    } else if (state == kPit && oneshot) {
+      counter = rng().integers(3, 5);
+      const Polygon wall = {{x, y}, {x + s, y}, {x + s, y - 4 * s}, {x, y - 4 * s}};
+      obstacles.push_back(wall);
+      Polygon far = wall;
+      for (auto& p : far) p[0] += s * static_cast<double>(counter);
+      obstacles.push_back(far);
+      counter += 2;
+      original_y = y;
+    } else if (state == kPit && !oneshot) {
+      y = original_y;
+      if (counter > 1) y -= 4 * s;
+    } else if (state == kStump && oneshot) {
+      counter = rng().integers(1, 3);
+      const double c = static_cast<double>(counter);
+      obstacles.push_back({{x, y}, {x + c * s, y}, {x + c * s, y + c * s}, {x, y + c * s}});
+    } else if (state == kStairs && oneshot) {
+      stair_height = rng().random() > 0.5 ? 1 : -1;
+      stair_width = rng().integers(4, 5);
+      stair_steps = rng().integers(3, 5);
+      original_y = y;
+      for (int64_t k = 0; k < stair_steps; ++k) {
+        const double x0 = x + static_cast<double>(k * stair_width) * s;
+        const double x1 = x + static_cast<double>((1 + k) * stair_width) * s;
+        const double y0 = y + static_cast<double>(k * stair_height) * s;
+        const double y1 = y + static_cast<double>(-1 + k * stair_height) * s;
+        obstacles.push_back({{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}});
+      }
+      counter = stair_steps * stair_width;
+    } else if (state == kStairs && !oneshot) {
+      const int64_t k = stair_steps * stair_width - counter - stair_height;
+      const double n = static_cast<double>(k) / static_cast<double>(stair_width);
+      y = original_y + (n * static_cast<double>(stair_height)) * s;
+    }
+    oneshot = false;
+    terrain_y_.push_back(y);
+    counter -= 1;
+    if (counter == 0) {
+      counter = rng().integers(kTerrainGrass / 2, kTerrainGrass);
+      state = state == kGrass && hardcore_ ? rng().integers(1, kStates) : kGrass;
+      oneshot = true;
+    }
+  }
+  // Obstacles first, then the 199 edges: Box2D's contact order follows creation order.
+  for (const Polygon& poly : obstacles) {
+    b2Vec2 v[4];
+    for (size_t k = 0; k < 4; ++k) v[k] = vec(poly[k][0], poly[k][1]);
+    b2PolygonShape shape;
+    shape.Set(v, 4);
+    b2FixtureDef fd;
+    fd.shape = &shape;
+    fd.friction = static_cast<float>(kFriction);
+    b2BodyDef bd;
+    b2Body* body = w.CreateBody(&bd);
+    body->CreateFixture(&fd);
+    world_->obstacles.push_back(body);
+  }
+  for (int i = 0; i + 1 < kTerrainLength; ++i) {
+    b2EdgeShape edge;
+    edge.SetTwoSided(vec(terrain_x_[i], terrain_y_[i]), vec(terrain_x_[i + 1], terrain_y_[i + 1]));
+    b2FixtureDef fd;
+    fd.shape = &edge;
+    fd.friction = static_cast<float>(kFriction);
+    fd.filter.categoryBits = 0x0001;
+    b2BodyDef bd;
+    w.CreateBody(&bd)->CreateFixture(&fd);
+  }
+}
+
+void BipedalWalker::build_walker() {
+  b2World& w = world_->world;
+  const double init_x = kTerrainStep * kTerrainStartpad / 2;
+  const double init_y = kTerrainHeight + 2 * kLegH;
+  b2BodyDef hull_def;
+  hull_def.type = b2_dynamicBody;
+  hull_def.position = vec(init_x, init_y);
+  b2Body* hull = w.CreateBody(&hull_def);
+  b2Vec2 poly[5];
+  for (int i = 0; i < 5; ++i) poly[i] = vec(kHullPoly[i][0] / kScale, kHullPoly[i][1] / kScale);
+  b2PolygonShape hull_shape;
+  hull_shape.Set(poly, 5);
+  b2FixtureDef hull_fd;
+  hull_fd.shape = &hull_shape;
+  hull_fd.density = 5.0f;
+  hull_fd.friction = 0.1f;
+  hull_fd.restitution = 0.0f;
+  hull_fd.filter.categoryBits = 0x0020;
+  hull_fd.filter.maskBits = 0x001;
+  hull->CreateFixture(&hull_fd);
+  initial_force_ = rng().uniform(-kInitialRandom, kInitialRandom);
+  hull->ApplyForceToCenter(vec(initial_force_, 0.0), true);
+  world_->hull = hull;
+
+  auto make_leg = [&](double y, double half_w, double angle) {
+    b2BodyDef bd;
+    bd.type = b2_dynamicBody;
+    bd.position = vec(init_x, y);
+    bd.angle = static_cast<float>(angle);
+    b2Body* leg = w.CreateBody(&bd);
+    b2PolygonShape box;
+    box.SetAsBox(static_cast<float>(half_w), static_cast<float>(kLegH / 2));
+    b2FixtureDef fd;
+    fd.shape = &box;
+    fd.density = 1.0f;
+    fd.restitution = 0.0f;
+    fd.filter.categoryBits = 0x0020;
+    fd.filter.maskBits = 0x001;
+    leg->CreateFixture(&fd);
+    return leg;
+  };
+  auto make_joint = [&](b2Body* a, b2Body* b, double anchor_a_y, double speed, double lower,
+                        double upper) {
+    b2RevoluteJointDef rjd;
+    rjd.bodyA = a;
+    rjd.bodyB = b;
+    rjd.localAnchorA = vec(0, anchor_a_y);
+    rjd.localAnchorB = vec(0, kLegH / 2);
+    // pybox2d's joint definition sets the reference angle from the bodies given to it, so the
+    // hips read 0 (not +-0.05) at creation and their limits are relative to that.
+    rjd.referenceAngle = b->GetAngle() - a->GetAngle();
+    rjd.enableMotor = true;
+    rjd.enableLimit = true;
+    rjd.maxMotorTorque = static_cast<float>(kMotorsTorque);
+    rjd.motorSpeed = static_cast<float>(speed);
+    rjd.lowerAngle = static_cast<float>(lower);
+    rjd.upperAngle = static_cast<float>(upper);
+    return static_cast<b2RevoluteJoint*>(w.CreateJoint(&rjd));
+  };
+  for (int k = 0; k < 2; ++k) {
+    const double i = k == 0 ? -1.0 : 1.0;
+    b2Body* upper = make_leg(init_y - kLegH / 2 - kLegDown, kLegW / 2, i * 0.05);
+    world_->legs[2 * k] = upper;
+    world_->joints[2 * k] = make_joint(hull, upper, kLegDown, i, -0.8, 1.1);
+    b2Body* lower = make_leg(init_y - kLegH * 3 / 2 - kLegDown, 0.8 * kLegW / 2, i * 0.05);
+    world_->legs[2 * k + 1] = lower;
+    world_->joints[2 * k + 1] = make_joint(upper, lower, -kLegH / 2, 1.0, -1.6, -0.1);
+  }
+  world_->listener = std::make_unique<ContactDetector>(hull, &game_over_, world_->legs[1],
+                                                      &lower_contact_[0], world_->legs[3],
+                                                      &lower_contact_[1]);
+  w.SetContactListener(world_->listener.get());
+}
+
+ResetResult BipedalWalker::reset(std::optional<uint64_t> seed, const Kwargs& options) {
+  if (!options.empty()) KwargsReader(name() + ".reset options", options).finish();
+  seed_rng(seed);
+  world_ = std::make_unique<World>();
+  game_over_ = false;
+  lower_contact_[0] = lower_contact_[1] = false;
+  has_prev_shaping_ = false;
+  generate_terrain();
+  // The background clouds only decorate Gymnasium's frames, but their 110 draws come before the
+  // initial force: 10 clouds, each a position and 5 vertices of two draws.
+  for (int k = 0; k < 110; ++k) rng().random();
+  build_walker();
+  const float zeros4[4] = {0, 0, 0, 0};
+  physics_step(zeros4);  // Gymnasium's reset returns the observation of a step with action 0
+  info_.clear();
+  return {obs_, info_};
+}
+
+StepResult BipedalWalker::step(const Action& action) {
+  if (!world_) throw Error(str(name(), ".step: call reset() before step()"));
+  if (action.kind() != Action::Kind::Continuous || action.values().size() != 4) {
+    check_action(action_space_, action, name() + ".step");
+  }
+  return physics_step(action.values());
+}
+
+StepResult BipedalWalker::physics_step(std::span<const float> action) {
+  for (int j = 0; j < 4; ++j) {
+    // speed = SPEED * sign(a), torque = 80 * clip(|a|, 0, 1) in float32 (NumPy on a float32):
+    // a = 0 releases the joint, |a| > 1 only saturates the torque.
+    const float a = action[static_cast<size_t>(j)];
+    const double speed = (j % 2 == 0 ? kSpeedHip : kSpeedKnee) * sign(a);
+    world_->joints[j]->SetMotorSpeed(static_cast<float>(speed));
+    world_->joints[j]->SetMaxMotorTorque(80.0f * std::clamp(std::abs(a), 0.0f, 1.0f));
+  }
+  world_->world.Step(static_cast<float>(1.0 / kFps), 6 * 30, 2 * 30);
+
+  const b2Body* hull = world_->hull;
+  const b2Vec2 pos = hull->GetPosition();
+  float lidar[10];
+  for (int i = 0; i < 10; ++i) {
+    LidarCallback cb;
+    const b2Vec2 p2 = vec(pos.x + std::sin(1.5 * i / 10.0) * kLidarRange,
+                          pos.y - std::cos(1.5 * i / 10.0) * kLidarRange);
+    world_->world.RayCast(&cb, pos, p2);
+    lidar[i] = cb.fraction;
+  }
+  const WalkerBodyState h = hull_state();
+  const auto head = bipedal_walker_hull_observation(h);
+  double o[24];
+  for (int i = 0; i < 4; ++i) o[i] = head[static_cast<size_t>(i)];
+  for (int k = 0; k < 2; ++k) {
+    const b2RevoluteJoint* hip = world_->joints[2 * k];
+    const b2RevoluteJoint* knee = world_->joints[2 * k + 1];
+    double* leg = o + 4 + 5 * k;
+    leg[0] = hip->GetJointAngle();
+    leg[1] = hip->GetJointSpeed() / kSpeedHip;
+    leg[2] = knee->GetJointAngle() + 1.0;
+    leg[3] = knee->GetJointSpeed() / kSpeedKnee;
+    leg[4] = lower_contact_[k] ? 1.0 : 0.0;
+  }
+  for (int i = 0; i < 10; ++i) o[14 + i] = lidar[i];
+
+  const double shaping = bipedal_walker_shaping(h);
+  double reward = bipedal_walker_reward(shaping, has_prev_shaping_ ? &prev_shaping_ : nullptr, action);
+  prev_shaping_ = shaping;
+  has_prev_shaping_ = true;
+  bool terminated = false;
+  if (game_over_ || pos.x < 0) {
+    reward = -100;
+    terminated = true;
+  }
+  // The end of the course terminates without a bonus.
+  if (pos.x > (kTerrainLength - kTerrainGrass) * kTerrainStep) terminated = true;
+  for (int i = 0; i < 24; ++i) obs_data_[i] = static_cast<float>(o[i]);
+  return {obs_, reward, terminated, false, info_};
+}
+
+bool BipedalWalker::step_world_only() {
+  world_->world.Step(static_cast<float>(1.0 / kFps), 6 * 30, 2 * 30);
+  const double x = world_->hull->GetPosition().x;
+  return game_over_ || x < 0 || x > (kTerrainLength - kTerrainGrass) * kTerrainStep;
+}
+
+WalkerBodyState BipedalWalker::hull_state() const {
+  if (!world_) return {};
+  const b2Body* b = world_->hull;
+  return {b->GetPosition().x,       b->GetPosition().y, b->GetLinearVelocity().x,
+          b->GetLinearVelocity().y, b->GetAngle(),      b->GetAngularVelocity()};
+}
+
+std::vector<std::vector<std::array<float, 2>>> BipedalWalker::obstacles() const {
+  std::vector<std::vector<std::array<float, 2>>> out;
+  if (!world_) return out;
+  for (const b2Body* body : world_->obstacles) {
+    const auto* shape = static_cast<const b2PolygonShape*>(body->GetFixtureList()->GetShape());
+    std::vector<std::array<float, 2>> poly;
+    for (int k = 0; k < shape->m_count; ++k) poly.push_back({shape->m_vertices[k].x, shape->m_vertices[k].y});
+    out.push_back(std::move(poly));
+  }
+  return out;
+}
+
+std::string BipedalWalker::render_text() const {
+  const WalkerBodyState h = hull_state();
+  return str("hull x=", h.x, " y=", h.y, " angle=", h.angle, " legs=", lower_contact_[0],
+             lower_contact_[1]);
+}
+
+std::unique_ptr<Env> make_bipedal_walker(const Kwargs& kwargs) {
+  KwargsReader kw("BipedalWalker-v3", kwargs);
+  const bool hardcore = kw.get_bool("hardcore", false);
+  kw.finish();
+  return std::make_unique<BipedalWalker>(hardcore);
+}
+
+}  // namespace rein::envs::internal

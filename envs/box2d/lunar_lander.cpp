@@ -1,0 +1,338 @@
+// LunarLander-v3 as Gymnasium 1.4's lunar_lander.py defines it: terrain, bodies, joints,
+// engines, observation scaling, reward shaping and termination, with the same draws from the
+// env's NpRandom in the same order, so a seed gives Gymnasium's terrain and initial force. The
+// physics is Debian's Box2D 2.4 (Gymnasium runs 2.3): trajectories drift once bodies touch.
+#include "envs/box2d/lunar_lander.h"
+
+#include <box2d/box2d.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "envs/box2d/contact_detector.h"
+
+namespace rein::envs::internal {
+namespace {
+
+constexpr double kFps = 50.0;
+constexpr double kScale = 30.0;  // pixels per world unit
+constexpr double kMainEnginePower = 13.0;
+constexpr double kSideEnginePower = 0.6;
+constexpr double kInitialRandom = 1000.0;
+constexpr double kLegAway = 20.0, kLegDown = 18.0, kLegW = 2.0, kLegH = 8.0;
+constexpr double kLegSpringTorque = 40.0;
+constexpr double kSideEngineHeight = 14.0;  // the side impulse uses 17 along x, 14 along y
+constexpr double kSideEngineAway = 12.0;
+constexpr double kMainEngineYLocation = 4.0;
+constexpr double kViewportW = 600.0, kViewportH = 400.0;
+constexpr double kW = kViewportW / kScale;  // 20
+constexpr double kH = kViewportH / kScale;  // 13.333...
+constexpr int kChunks = 11;
+constexpr double kLanderPoly[6][2] = {{-14, 17}, {-17, 0}, {-17, -10}, {17, -10}, {17, 0}, {14, 17}};
+
+}  // namespace
+
+struct LunarLander::World {
+  explicit World(double gravity) : world(vec(0.0, gravity)) {}
+  std::unique_ptr<ContactDetector> listener;  // declared first: outlives the world
+  b2World world;
+  b2Body* lander = nullptr;
+  b2Body* legs[2] = {nullptr, nullptr};
+};
+
+std::array<double, 8> lunar_lander_observation(const LanderBodyState& s, bool leg0, bool leg1) {
+  const double half_w = kViewportW / kScale / 2;
+  const double half_h = kViewportH / kScale / 2;
+  const double helipad_y = kH / 4;
+  return {(s.x - half_w) / half_w,
+          (s.y - (helipad_y + kLegDown / kScale)) / half_h,
+          s.vx * half_w / kFps,
+          s.vy * half_h / kFps,
+          static_cast<double>(s.angle),
+          20.0 * s.omega / kFps,
+          leg0 ? 1.0 : 0.0,
+          leg1 ? 1.0 : 0.0};
+}
+
+double lunar_lander_shaping(const std::array<double, 8>& o) {
+  return -100 * std::sqrt(o[0] * o[0] + o[1] * o[1]) - 100 * std::sqrt(o[2] * o[2] + o[3] * o[3]) -
+         100 * std::abs(o[4]) + 10 * o[6] + 10 * o[7];
+}
+
+double lunar_lander_reward(double shaping, const double* previous_shaping, double main_power,
+                           double side_power) {
+  double reward = previous_shaping ? shaping - *previous_shaping : 0.0;
+  reward -= main_power * 0.30;  // fuel
+  reward -= side_power * 0.03;
+  return reward;
+}
+
+LunarLander::LunarLander(const LunarLanderConfig& config) : config_(config) {
+  const double two_pi = static_cast<float>(2 * std::numbers::pi);  // float32 bounds, as Gymnasium
+  observation_space_ = Box({-2.5, -2.5, -10.0, -10.0, -two_pi, -10.0, -0.0, -0.0},
+                           {2.5, 2.5, 10.0, 10.0, two_pi, 10.0, 1.0, 1.0});
+  if (config_.continuous) {
+    action_space_ = Box(-1.0, 1.0, Shape{2});
+  } else {
+    action_space_ = Discrete(4);  // 0 nothing, 1 left engine, 2 main engine, 3 right engine
+  }
+  obs_ = zeros(Shape{8}, Dtype::Float32);
+  obs_data_ = obs_.data<float>();
+}
+
+LunarLander::~LunarLander() = default;
+
+void LunarLander::build_world() {
+  world_ = std::make_unique<World>(config_.gravity);
+  b2World& w = world_->world;
+  // Terrain: 12 heights, the five around the pad flattened to H/4, smoothed with 0.33 (not 1/3)
+  // and index -1 wrapping to the last height, as Gymnasium does.
+  for (double& h : heights_) h = rng().uniform(0.0, kH / 2);
+  std::array<double, kChunks + 1> height = heights_;
+  double chunk_x[kChunks];
+  for (int i = 0; i < kChunks; ++i) chunk_x[i] = kW / (kChunks - 1) * i;
+  const double helipad_y = kH / 4;
+  for (int i = kChunks / 2 - 2; i <= kChunks / 2 + 2; ++i) height[static_cast<size_t>(i)] = helipad_y;
+  double smooth_y[kChunks];
+  for (int i = 0; i < kChunks; ++i) {
+    const double before = height[static_cast<size_t>(i == 0 ? kChunks : i - 1)];
+    smooth_y[i] = 0.33 * (before + height[static_cast<size_t>(i)] + height[static_cast<size_t>(i + 1)]);
+  }
+  b2BodyDef moon_def;
+  b2Body* moon = w.CreateBody(&moon_def);
+  b2EdgeShape bottom;
+  bottom.SetTwoSided(vec(0, 0), vec(kW, 0));
+  moon->CreateFixture(&bottom, 0.0f);  // friction 0.2, Box2D's default
+  for (int i = 0; i < kChunks - 1; ++i) {
+    b2EdgeShape edge;
+    edge.SetTwoSided(vec(chunk_x[i], smooth_y[i]), vec(chunk_x[i + 1], smooth_y[i + 1]));
+    b2FixtureDef fd;
+    fd.shape = &edge;
+    fd.density = 0.0f;
+    fd.friction = 0.1f;
+    moon->CreateFixture(&fd);
+  }
+
+  const double initial_x = kViewportW / kScale / 2, initial_y = kViewportH / kScale;
+  b2BodyDef lander_def;
+  lander_def.type = b2_dynamicBody;
+  lander_def.position = vec(initial_x, initial_y);
+  lander_def.angle = 0.0f;
+  b2Body* lander = w.CreateBody(&lander_def);
+  b2Vec2 poly[6];
+  for (int i = 0; i < 6; ++i) poly[i] = vec(kLanderPoly[i][0] / kScale, kLanderPoly[i][1] / kScale);
+  b2PolygonShape lander_shape;
+  lander_shape.Set(poly, 6);
+  b2FixtureDef lander_fd;
+  lander_fd.shape = &lander_shape;
+  lander_fd.density = 5.0f;
+  lander_fd.friction = 0.1f;
+  lander_fd.restitution = 0.0f;
+  lander_fd.filter.categoryBits = 0x0010;
+  lander_fd.filter.maskBits = 0x001;  // collides with the ground only
+  lander->CreateFixture(&lander_fd);
+  const double fx = rng().uniform(-kInitialRandom, kInitialRandom);
+  const double fy = rng().uniform(-kInitialRandom, kInitialRandom);
+  initial_force_ = {fx, fy};
+  lander->ApplyForceToCenter(vec(fx, fy), true);
+  if (config_.enable_wind) {
+    wind_idx_ = rng().integers(-9999, 9999);
+    torque_idx_ = rng().integers(-9999, 9999);
+  }
+  world_->lander = lander;
+
+  for (int k = 0; k < 2; ++k) {
+    const double i = k == 0 ? -1.0 : 1.0;
+    b2BodyDef leg_def;
+    leg_def.type = b2_dynamicBody;
+    leg_def.position = vec(initial_x - i * kLegAway / kScale, initial_y);
+    leg_def.angle = static_cast<float>(i * 0.05);
+    b2Body* leg = w.CreateBody(&leg_def);
+    b2PolygonShape box;
+    box.SetAsBox(static_cast<float>(kLegW / kScale), static_cast<float>(kLegH / kScale));
+    b2FixtureDef leg_fd;
+    leg_fd.shape = &box;
+    leg_fd.density = 1.0f;
+    leg_fd.restitution = 0.0f;
+    leg_fd.filter.categoryBits = 0x0020;
+    leg_fd.filter.maskBits = 0x001;
+    leg->CreateFixture(&leg_fd);
+    b2RevoluteJointDef rjd;
+    rjd.bodyA = lander;
+    rjd.bodyB = leg;
+    rjd.localAnchorA = vec(0, 0);
+    rjd.localAnchorB = vec(i * kLegAway / kScale, kLegDown / kScale);
+    // pybox2d's joint definition sets the reference angle from the bodies given to it.
+    rjd.referenceAngle = leg->GetAngle() - lander->GetAngle();
+    rjd.enableMotor = true;
+    rjd.enableLimit = true;
+    rjd.maxMotorTorque = static_cast<float>(kLegSpringTorque);
+    rjd.motorSpeed = static_cast<float>(0.3 * i);  // low enough not to jump back into the sky
+    rjd.lowerAngle = static_cast<float>(k == 0 ? 0.9 - 0.5 : -0.9);
+    rjd.upperAngle = static_cast<float>(k == 0 ? 0.9 : -0.9 + 0.5);
+    w.CreateJoint(&rjd);
+    world_->legs[k] = leg;
+  }
+  world_->listener = std::make_unique<ContactDetector>(lander, &game_over_, world_->legs[0],
+                                                      &leg_contact_[0], world_->legs[1],
+                                                      &leg_contact_[1]);
+  w.SetContactListener(world_->listener.get());
+}
+
+ResetResult LunarLander::reset(std::optional<uint64_t> seed, const Kwargs& options) {
+  if (!options.empty()) KwargsReader(name() + ".reset options", options).finish();
+  seed_rng(seed);
+  game_over_ = false;
+  leg_contact_[0] = leg_contact_[1] = false;
+  has_prev_shaping_ = false;
+  build_world();
+  // Gymnasium's reset returns the observation of one no-op step (which also draws dispersion).
+  physics_step(LanderThrottle{});
+  info_.clear();
+  return {obs_, info_};
+}
+
+StepResult LunarLander::step(const Action& action) {
+  if (!world_) throw Error(str(name(), ".step: call reset() before step()"));
+  if (config_.continuous) {
+    if (action.kind() != Action::Kind::Continuous || action.values().size() != 2) {
+      check_action(action_space_, action, name() + ".step");
+    }
+    return physics_step(lunar_lander_throttle(action.values()[0], action.values()[1]));
+  }
+  if (!action.is_discrete() || action.index() < 0 || action.index() > 3) {
+    check_action(action_space_, action, name() + ".step");
+  }
+  const int64_t a = action.index();
+  LanderThrottle throttle;
+  if (a == 2) throttle.main_power = 1.0;
+  if (a == 1 || a == 3) {
+    throttle.side_power = 1.0;
+    throttle.side_direction = static_cast<int>(a - 2);
+  }
+  return physics_step(throttle);
+}
+
+LanderThrottle lunar_lander_throttle(float a0_in, float a1_in) {
+  // np.clip on the float32 action, then float64.
+  const double a0 = std::clamp(a0_in, -1.0f, 1.0f);
+  const double a1 = std::clamp(a1_in, -1.0f, 1.0f);
+  LanderThrottle t;
+  if (a0 > 0.0) t.main_power = (std::clamp(a0, 0.0, 1.0) + 1.0) * 0.5;  // 0.5 to 1
+  if (std::abs(a1) > 0.5) {
+    t.side_power = std::clamp(std::abs(a1), 0.5, 1.0);
+    t.side_direction = a1 > 0 ? 1 : -1;
+  }
+  return t;
+}
+
+StepResult LunarLander::physics_step(const LanderThrottle& throttle) {
+  const double main_power = throttle.main_power, side_power = throttle.side_power;
+  const int side_direction = throttle.side_direction;
+  b2Body* lander = world_->lander;
+  if (config_.enable_wind && !(leg_contact_[0] || leg_contact_[1])) {
+    const double k = static_cast<double>(wind_idx_);
+    const double wind = std::tanh(std::sin(0.02 * k) + std::sin(std::numbers::pi * 0.01 * k)) *
+                        config_.wind_power;
+    ++wind_idx_;
+    lander->ApplyForceToCenter(vec(wind, 0.0), true);
+    const double t = static_cast<double>(torque_idx_);
+    const double torque = std::tanh(std::sin(0.02 * t) + std::sin(std::numbers::pi * 0.01 * t)) *
+                          config_.turbulence_power;
+    ++torque_idx_;
+    lander->ApplyTorque(static_cast<float>(torque), true);
+  }
+  const double angle = lander->GetAngle();
+  const double tip[2] = {std::sin(angle), std::cos(angle)};
+  const double side[2] = {-tip[1], tip[0]};
+  double dispersion[2];
+  for (double& d : dispersion) d = rng().uniform(-1.0, 1.0) / kScale;  // drawn every step
+  const double px = lander->GetPosition().x, py = lander->GetPosition().y;
+  if (main_power > 0.0) {
+    const double along = kMainEngineYLocation / kScale + 2 * dispersion[0];
+    const double ox = tip[0] * along + side[0] * dispersion[1];
+    const double oy = -tip[1] * along - side[1] * dispersion[1];
+    lander->ApplyLinearImpulse(vec(-ox * kMainEnginePower * main_power,
+                                   -oy * kMainEnginePower * main_power),
+                               vec(px + ox, py + oy), true);
+  }
+  if (side_power > 0.0) {
+    const double across = 3 * dispersion[1] + side_direction * kSideEngineAway / kScale;
+    const double ox = tip[0] * dispersion[0] + side[0] * across;
+    const double oy = -tip[1] * dispersion[0] - side[1] * across;
+    // 17 along the tip's x, SIDE_ENGINE_HEIGHT (14) along y: Gymnasium's asymmetry, kept.
+    lander->ApplyLinearImpulse(vec(-ox * kSideEnginePower * side_power,
+                                   -oy * kSideEnginePower * side_power),
+                               vec(px + ox - tip[0] * 17 / kScale,
+                                   py + oy + tip[1] * kSideEngineHeight / kScale),
+                               true);
+  }
+  world_->world.Step(static_cast<float>(1.0 / kFps), 6 * 30, 2 * 30);
+
+  const std::array<double, 8> o = lunar_lander_observation(body_state(), leg_contact_[0], leg_contact_[1]);
+  const double shaping = lunar_lander_shaping(o);
+  double reward = lunar_lander_reward(shaping, has_prev_shaping_ ? &prev_shaping_ : nullptr,
+                                      main_power, side_power);
+  prev_shaping_ = shaping;
+  has_prev_shaping_ = true;
+  bool terminated = false;
+  if (game_over_ || std::abs(o[0]) >= 1.0) {
+    terminated = true;
+    reward = -100;
+  }
+  if (!lander->IsAwake()) {  // at rest: Box2D put the lander to sleep (this check wins)
+    terminated = true;
+    reward = +100;
+  }
+  for (size_t i = 0; i < 8; ++i) obs_data_[i] = static_cast<float>(o[i]);
+  return {obs_, reward, terminated, false, info_};
+}
+
+bool LunarLander::step_world_only() {
+  world_->world.Step(static_cast<float>(1.0 / kFps), 6 * 30, 2 * 30);
+  return game_over_ || !world_->lander->IsAwake();
+}
+
+LanderBodyState LunarLander::body_state() const {
+  if (!world_) return {};
+  const b2Body* b = world_->lander;
+  return {b->GetPosition().x,       b->GetPosition().y, b->GetLinearVelocity().x,
+          b->GetLinearVelocity().y, b->GetAngle(),      b->GetAngularVelocity()};
+}
+
+std::string LunarLander::render_text() const {
+  const LanderBodyState s = body_state();
+  return str("x=", s.x, " y=", s.y, " vx=", s.vx, " vy=", s.vy, " angle=", s.angle,
+             " legs=", leg_contact_[0], leg_contact_[1]);
+}
+
+namespace {
+
+LunarLanderConfig parse_config(const char* id, const Kwargs& kwargs) {
+  KwargsReader kw(id, kwargs);
+  LunarLanderConfig c;
+  c.continuous = kw.get_bool("continuous", c.continuous);
+  c.gravity = kw.get_double("gravity", c.gravity);
+  c.enable_wind = kw.get_bool("enable_wind", c.enable_wind);
+  c.wind_power = kw.get_double("wind_power", c.wind_power);
+  c.turbulence_power = kw.get_double("turbulence_power", c.turbulence_power);
+  kw.finish();
+  if (!(c.gravity > -12.0 && c.gravity < 0.0)) {
+    throw Error(str(id, ": gravity must be in (-12, 0) (Gymnasium's bound), got ", c.gravity));
+  }
+  if (!std::isfinite(c.wind_power) || !std::isfinite(c.turbulence_power)) {
+    throw Error(str(id, ": wind_power and turbulence_power must be finite, got ", c.wind_power,
+                    " and ", c.turbulence_power));
+  }
+  return c;
+}
+
+}  // namespace
+
+std::unique_ptr<Env> make_lunar_lander(const Kwargs& kwargs) {
+  return std::make_unique<LunarLander>(parse_config("LunarLander-v3", kwargs));
+}
+
+
+}  // namespace rein::envs::internal
