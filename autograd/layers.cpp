@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "autograd/init.h"
+#include "autograd/internal/fused_linear.h"
 #include "autograd/ops.h"
 
 namespace rein::nn {
@@ -107,16 +108,24 @@ MLP::MLP(const std::vector<int64_t>& sizes, Activation activation, Generator& ge
 }
 
 Var MLP::forward(const Var& x) {
+  // Hidden ReLU/Tanh layers run as one fused linear + activation op (autograd/internal/
+  // fused_linear.h); without a graph to record, the whole MLP runs on tensors.
+  const bool fusable = activation_ != Activation::ELU;
+  const auto fused = activation_ == Activation::ReLU   ? internal::FusedActivation::ReLU
+                     : activation_ == Activation::Tanh ? internal::FusedActivation::Tanh
+                                                       : internal::FusedActivation::None;
+  if (fusable) {
+    if (Var y = internal::mlp_forward_no_graph(x, linears_, fused); y.defined()) return y;
+  }
   Var h = x;
   for (size_t i = 0; i < linears_.size(); ++i) {
-    h = rein::linear(h, linears_[i]->weight, linears_[i]->bias);
-    if (i + 1 == linears_.size()) break;
-    switch (activation_) {
-      case Activation::ReLU: h = relu(h); break;
-      case Activation::Tanh: h = tanh(h); break;
-      case Activation::ELU: h = elu(h, elu_alpha_); break;
-      case Activation::Identity: break;
+    const bool hidden = i + 1 < linears_.size();
+    if (hidden && fusable) {
+      h = internal::linear_activation(h, linears_[i]->weight, linears_[i]->bias, fused);
+      continue;
     }
+    h = rein::linear(h, linears_[i]->weight, linears_[i]->bias);
+    if (hidden) h = elu(h, elu_alpha_);  // the one activation without a fused kernel
   }
   return h;
 }

@@ -1,4 +1,5 @@
 // Differentiable linear algebra: matmul/mm/bmm/outer/dot and the fused linear layer.
+#include "autograd/internal/fused_linear.h"
 #include "autograd/internal/kernels.h"
 #include "autograd/internal/node.h"
 #include "autograd/ops.h"
@@ -58,18 +59,59 @@ void matmul_backward(VarImpl& s) {
   }
 }
 
-// linear: saved0 = x (2-D view), saved1 = weight; i0 = 1 when x was 1-D.
+// linear (and linear + activation): saved0 = x (2-D view), saved1 = weight; i0 = 1 when x was
+// 1-D; i1 = the fused activation, whose derivative comes from the output (s.value).
 void linear_backward_fn(VarImpl& s) {
   VarImpl* x = s.input(0);
   VarImpl* w = s.input(1);
   VarImpl* b = s.input(2);
-  Tensor g = s.i0 ? s.grad.unsqueeze(0) : s.grad;
+  Tensor g = internal::activation_backward(s.grad, s.value,
+                                           static_cast<internal::FusedActivation>(s.i1));
+  if (s.i0) g = g.unsqueeze(0);
   Tensor dx, dw, db;
   internal::linear_backward(g, s.saved0, s.saved1, needs_grad(x) ? &dx : nullptr,
                             needs_grad(w) ? &dw : nullptr, needs_grad(b) ? &db : nullptr);
   if (needs_grad(x)) accumulate_grad(x, s.i0 ? dx.reshape(x->value.shape()) : dx, true);
   if (needs_grad(w)) accumulate_grad(w, std::move(dw), true);
   if (needs_grad(b)) accumulate_grad(b, std::move(db), true);
+}
+
+void check_linear(const Tensor& x, const Tensor& w, const Var& bias) {
+  if (w.dim() != 2 || (x.dim() != 1 && x.dim() != 2) || x.size(-1) != w.size(1)) {
+    throw Error(str("linear: input ", x.shape(), " does not match weight ", w.shape(),
+                    " (expected input (N, ", w.dim() == 2 ? w.size(1) : -1, ") or (",
+                    w.dim() == 2 ? w.size(1) : -1, "))"));
+  }
+  check_floating_same(x, w, "linear");
+  if (bias.defined() && (bias.dim() != 1 || bias.size(0) != w.size(0) || bias.dtype() != w.dtype())) {
+    throw Error(str("linear: bias ", bias.shape(), " ", dtype_name(bias.dtype()),
+                    " does not match weight ", w.shape(), " ", dtype_name(w.dtype())));
+  }
+}
+
+// y = act(x W^T + b) on tensors, 1-D x as one row.
+Tensor linear_value(const Tensor& x, const Tensor& w, const Var& bias,
+                    internal::FusedActivation act) {
+  check_linear(x, w, bias);
+  const bool vec = x.dim() == 1;
+  Tensor out = internal::linear_forward(vec ? x.unsqueeze(0) : x, w,
+                                        bias.defined() ? bias.value() : Tensor(), act);
+  return vec ? out.reshape({w.size(0)}) : out;
+}
+
+Var linear_op(const Var& x, const Var& weight, const Var& bias, internal::FusedActivation act) {
+  const Tensor& w = weight.value();
+  Tensor out = linear_value(x.value(), w, bias, act);
+  if (!should_record(x, weight, bias)) return make_constant(std::move(out));
+  const bool vec = x.dim() == 1;
+  static constexpr const char* kNames[] = {"linear", "linear_relu", "linear_tanh"};
+  Var r = make_result(std::move(out), kNames[static_cast<int>(act)], linear_backward_fn, x,
+                      weight, bias);
+  r.impl()->saved0 = vec ? x.value().unsqueeze(0) : x.value();
+  r.impl()->saved1 = w;
+  r.impl()->i0 = vec ? 1 : 0;
+  r.impl()->i1 = static_cast<int64_t>(act);
+  return r;
 }
 
 }  // namespace
@@ -119,27 +161,32 @@ Var dot(const Var& a, const Var& b) {
 }
 
 Var linear(const Var& x, const Var& weight, const Var& bias) {
-  const Tensor& w = weight.value();
-  if (w.dim() != 2 || (x.dim() != 1 && x.dim() != 2) || x.size(-1) != w.size(1)) {
-    throw Error(str("linear: input ", x.shape(), " does not match weight ", w.shape(),
-                    " (expected input (N, ", w.dim() == 2 ? w.size(1) : -1, ") or (",
-                    w.dim() == 2 ? w.size(1) : -1, "))"));
-  }
-  check_floating_same(x.value(), w, "linear");
-  if (bias.defined() && (bias.dim() != 1 || bias.size(0) != w.size(0) || bias.dtype() != w.dtype())) {
-    throw Error(str("linear: bias ", bias.shape(), " ", dtype_name(bias.dtype()),
-                    " does not match weight ", w.shape(), " ", dtype_name(w.dtype())));
-  }
-  const bool vec = x.dim() == 1;
-  Tensor x2 = vec ? x.value().unsqueeze(0) : x.value();
-  Tensor out = internal::linear_forward(x2, w, bias.defined() ? bias.value() : Tensor());
-  if (vec) out = out.reshape({w.size(0)});
-  if (!should_record(x, weight, bias)) return make_constant(std::move(out));
-  Var r = make_result(std::move(out), "linear", linear_backward_fn, x, weight, bias);
-  r.impl()->saved0 = std::move(x2);
-  r.impl()->saved1 = w;
-  r.impl()->i0 = vec ? 1 : 0;
-  return r;
+  return linear_op(x, weight, bias, internal::FusedActivation::None);
 }
+
+namespace internal {
+
+Var linear_activation(const Var& x, const Var& weight, const Var& bias, FusedActivation act) {
+  return linear_op(x, weight, bias, act);
+}
+
+Var mlp_forward_no_graph(const Var& x, const std::vector<std::shared_ptr<nn::Linear>>& layers,
+                         FusedActivation act) {
+  if (is_grad_enabled()) {
+    if (x.requires_grad()) return Var();
+    for (const auto& layer : layers)
+      if (layer->weight.requires_grad() || (layer->bias.defined() && layer->bias.requires_grad()))
+        return Var();
+  }
+  Tensor h = x.value();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const bool last = i + 1 == layers.size();
+    h = linear_value(h, layers[i]->weight.value(), layers[i]->bias,
+                     last ? FusedActivation::None : act);
+  }
+  return make_constant(std::move(h));
+}
+
+}  // namespace internal
 
 }  // namespace rein

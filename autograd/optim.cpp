@@ -244,12 +244,16 @@ void RMSprop::step() {
 // ---- clipping ----
 double clip_grad_norm_(const std::vector<Var>& params, double max_norm, double norm_type) {
   const bool inf = std::isinf(norm_type);
-  if (!inf && norm_type <= 0) {
+  if (!inf && !(norm_type > 0)) {
     throw Error(str("clip_grad_norm_: norm_type must be positive, got ", norm_type));
   }
   double total = 0.0;
   for (const Var& p : params) {
     if (!p.grad().defined()) continue;
+    if (norm_type == 2.0) {  // the common case: squares summed by the tensor layer's lane kernel
+      total += sum_of_squares(p.grad());
+      continue;
+    }
     const Tensor g = p.grad().contiguous();
     dispatch(g, [&](auto tag) {
       using T = decltype(tag);
@@ -260,7 +264,11 @@ double clip_grad_norm_(const std::vector<Var>& params, double max_norm, double n
       }
     });
   }
-  if (!inf) total = std::pow(total, 1.0 / norm_type);
+  if (norm_type == 2.0) {
+    total = std::sqrt(total);
+  } else if (!inf) {
+    total = std::pow(total, 1.0 / norm_type);
+  }
   const double coef = max_norm / (total + 1e-6);
   if (coef < 1.0) {
     for (const Var& p : params) {

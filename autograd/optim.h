@@ -118,8 +118,11 @@ class RMSprop : public Optimizer {
 };
 
 // Scales all gradients together so that their global norm is at most max_norm; returns the
-// norm before clipping (torch.nn.utils.clip_grad_norm_, factor max_norm / (norm + 1e-6)).
-// norm_type 2 or infinity (std::numeric_limits<double>::infinity()). Undefined grads are skipped.
+// norm before clipping (torch.nn.utils.clip_grad_norm_, factor max_norm / (norm + 1e-6), applied
+// only when below 1). An infinite max_norm only measures. norm_type: any p > 0 or infinity
+// (std::numeric_limits<double>::infinity()); throws otherwise. Undefined grads are skipped. The
+// L2 norm (the default, what every rein agent uses) sums each gradient's squares with
+// rein::sum_of_squares (double lanes, deterministic) and adds them in parameter order.
 double clip_grad_norm_(const std::vector<Var>& params, double max_norm, double norm_type = 2.0);
 
 // A value that depends on the step: a learning rate, an exploration epsilon, a clip range.

@@ -88,7 +88,6 @@ using internal::EpisodeLimit;
 using internal::QNetwork;
 using internal::ReplayBatch;
 using internal::ReplayBuffer;
-using internal::dqn_clip_grad_norm;
 
 class DQNAgent final : public Agent {
  public:
@@ -346,7 +345,7 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
                                gradient_updates_, ")"));
     opt_->zero_grad();
     loss.backward();
-    const double gn = dqn_clip_grad_norm(params, cfg_.max_grad_norm);
+    const double gn = optim::clip_grad_norm_(params, cfg_.max_grad_norm);
     if (!std::isfinite(gn))
       throw NonFiniteError("train/grad_norm", global_step_,
                            str("dqn: gradient norm is ", gn, " at step ", global_step_));

@@ -96,6 +96,11 @@ inline Tensor std(const Tensor& a, int dim, bool unbiased = true, bool keepdim =
 Tensor norm(const Tensor& a, double p = 2.0);  // over all elements
 Tensor norm(const Tensor& a, double p, int64_t dim, bool keepdim = false);
 Tensor logsumexp(const Tensor& a, int64_t dim, bool keepdim = false);
+// Sum of a's squared elements (float32 or float64) in double precision: element k is added to
+// lane k % 8 and the eight lanes are then summed in a fixed order, so it vectorises and is
+// deterministic (not bit-equal to a sequential sum). The squared L2 norm behind
+// optim::clip_grad_norm_; throws for integer dtypes.
+double sum_of_squares(const Tensor& a);
 Tensor max(const Tensor& a);
 Tensor min(const Tensor& a);
 // Values and int64 indices along dim (first index among ties, as PyTorch on CPU).

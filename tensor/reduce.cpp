@@ -1,6 +1,8 @@
-// Sum-like reductions: sum, mean, prod, var, std, norm (over one dim or all elements), sum_to.
+// Sum-like reductions: sum, mean, prod, var, std, norm (over one dim or all elements), sum_to,
+// and the lane-wise sum of squares behind gradient clipping.
 // Float sums accumulate in double, so float32 results are correctly rounded for RL-sized data.
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 #include <vector>
@@ -154,6 +156,28 @@ Tensor norm_lanes(const Tensor& a, const Lanes& l, double ord, const char* op) {
   });
 }
 
+// Eight lanes instead of one running sum: a single sum is a chain of dependent additions g++
+// may not reorder (no -ffast-math), so it runs scalar; with lanes it vectorises (it was ~10% of
+// DQN's CartPole training time as one sum). Element k goes to lane k % 8 and the lanes are
+// added in a fixed tree, so the result does not depend on alignment or the machine.
+using Float8 = float __attribute__((vector_size(32)));
+using Double8 = double __attribute__((vector_size(64)));
+
+// Vec8 is the vector of eight elements that converts to Double8.
+template <typename T, typename Vec8>
+double lane_sum_of_squares(const T* x, int64_t n) {
+  Double8 acc = {};
+  int64_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    Vec8 v;
+    std::memcpy(&v, x + k, sizeof v);
+    const Double8 d = __builtin_convertvector(v, Double8);
+    acc += d * d;
+  }
+  for (int64_t j = 0; k < n; ++k, ++j) acc[j] += static_cast<double>(x[k]) * x[k];
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
 }  // namespace
 
 Tensor sum(const Tensor& a) { return sum_lanes(a, internal::lanes_all(a.shape()), "sum"); }
@@ -198,6 +222,17 @@ Tensor norm(const Tensor& a, double p) {
 }
 Tensor norm(const Tensor& a, double p, int64_t dim, bool keepdim) {
   return norm_lanes(a, internal::lanes_along(a.shape(), dim, keepdim, "norm"), p, "norm");
+}
+
+double sum_of_squares(const Tensor& a) {
+  internal::check_defined(a, "sum_of_squares");
+  if (!is_floating(a.dtype())) {
+    throw Error(str("sum_of_squares: expected a float32 or float64 tensor, got ",
+                    dtype_name(a.dtype())));
+  }
+  const Tensor c = a.contiguous();
+  return c.dtype() == Dtype::Float64 ? lane_sum_of_squares<double, Double8>(c.data<double>(), c.numel())
+                                     : lane_sum_of_squares<float, Float8>(c.data<float>(), c.numel());
 }
 
 Tensor sum_to(const Tensor& a, const Shape& shape) {

@@ -106,7 +106,9 @@ Tensor make_tensor(std::shared_ptr<internal::Storage> storage, const Shape& shap
   return t;
 }
 
-int64_t Tensor::size(int64_t d) const { return shape_[internal::normalize_dim(d, dim(), "size")]; }
+int64_t Tensor::size_slow(int64_t d) const {
+  return shape_[internal::normalize_dim(d, dim(), "size")];
+}
 
 bool Tensor::is_contiguous() const {
   int64_t expected = 1;

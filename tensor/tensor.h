@@ -85,7 +85,14 @@ class Tensor {
   const Shape& strides() const { return strides_; }  // in elements
   int64_t offset() const { return offset_; }          // in elements, into the storage
   int64_t dim() const { return shape_.size(); }
-  int64_t size(int64_t d) const;  // negative d counts from the end
+  // Negative d counts from the end; throws rein::Error out of range. Inline: shape checks in
+  // hot ops call it several times per op.
+  int64_t size(int64_t d) const {
+    const int64_t n = dim();
+    if (d >= 0 && d < n) return shape_[d];
+    if (d < 0 && d >= -n) return shape_[d + n];
+    return size_slow(d);
+  }
   int64_t numel() const { return shape_.numel(); }
   Dtype dtype() const { return dtype_; }
   bool is_contiguous() const;
@@ -146,6 +153,7 @@ class Tensor {
   friend struct internal::Storage;
   friend Tensor make_tensor(std::shared_ptr<internal::Storage>, const Shape&, const Shape&,
                             int64_t, Dtype);
+  int64_t size_slow(int64_t d) const;  // rank 0 (dim 0 and -1 allowed), or throws
   std::shared_ptr<internal::Storage> storage_;
   Shape shape_;
   Shape strides_;

@@ -1,6 +1,6 @@
-// The hand-written reference for the autograd benchmarks: the same PPO step and batch-1 act as
-// autograd_bench.cpp, written directly in Eigen (forward, manual backward, fused Adam) with
-// preallocated buffers. It is the floor that rein's graph, allocation and dispatch overhead is
+// The hand-written reference for the autograd benchmarks: the same PPO step, batch-1 act and big
+// cross-entropy step as autograd_bench.cpp, written directly in Eigen (forward, manual
+// backward, fused Adam) with preallocated buffers. It is the floor that rein's graph, allocation and dispatch overhead is
 // measured against (docs/PERFORMANCE.md).
 #include <benchmark/benchmark.h>
 
@@ -23,8 +23,8 @@ struct Param {
     m = Mat::Zero(rows, cols);
     v = Mat::Zero(rows, cols);
   }
-  void adam(int step, float lr) {
-    const float b1 = 0.9f, b2 = 0.999f, eps = 1e-5f;
+  void adam(int step, float lr, float eps = 1e-5f) {
+    const float b1 = 0.9f, b2 = 0.999f;
     const float bc1 = 1.0f - std::pow(b1, static_cast<float>(step));
     const float bc2 = std::sqrt(1.0f - std::pow(b2, static_cast<float>(step)));
     float* p = w.data();
@@ -119,5 +119,54 @@ void BM_handwritten_act_b1(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_handwritten_act_b1);
+
+// MLP 512-256-256-18 ReLU, batch 256, mean cross entropy, Adam (lr 1e-4, eps 1e-8).
+void BM_handwritten_big_update_b256(benchmark::State& state) {
+  const int B = 256, C = 18;
+  std::mt19937 rng{0};
+  Param w0{256, 512, rng}, b0{1, 256, rng}, w1{256, 256, rng}, b1{1, 256, rng}, w2{C, 256, rng},
+      b2{1, C, rng};
+  std::normal_distribution<float> n01;
+  Mat x = Mat::NullaryExpr(B, 512, [&] { return n01(rng); });
+  std::vector<int> label(B);
+  for (int i = 0; i < B; ++i) label[i] = static_cast<int>(rng() % C);
+  Mat h1, h2, z, dz(B, C), dh2, dh1;
+  int step = 0;
+  for (auto _ : state) {
+    // Forward.
+    h1.noalias() = x * w0.w.transpose();
+    h1.rowwise() += Vec(b0.w);
+    h1 = h1.cwiseMax(0.0f);
+    h2.noalias() = h1 * w1.w.transpose();
+    h2.rowwise() += Vec(b1.w);
+    h2 = h2.cwiseMax(0.0f);
+    z.noalias() = h2 * w2.w.transpose();
+    z.rowwise() += Vec(b2.w);
+    // Mean cross entropy and its gradient w.r.t. the logits: (softmax - one_hot) / B.
+    float loss = 0;
+    for (int i = 0; i < B; ++i) {
+      const float m = z.row(i).maxCoeff();
+      const float sum = (z.row(i).array() - m).exp().sum();
+      loss += (m + std::log(sum) - z(i, label[i])) / B;
+      dz.row(i) = (z.row(i).array() - m).exp() / (sum * B);
+      dz(i, label[i]) -= 1.0f / B;
+    }
+    // Backward.
+    w2.gw.noalias() = dz.transpose() * h2;
+    b2.gw = dz.colwise().sum();
+    dh2.noalias() = dz * w2.w;
+    dh2 = (h2.array() > 0.0f).select(dh2, 0.0f);
+    w1.gw.noalias() = dh2.transpose() * h1;
+    b1.gw = dh2.colwise().sum();
+    dh1.noalias() = dh2 * w1.w;
+    dh1 = (h1.array() > 0.0f).select(dh1, 0.0f);
+    w0.gw.noalias() = dh1.transpose() * x;
+    b0.gw = dh1.colwise().sum();
+    ++step;
+    for (Param* p : {&w0, &b0, &w1, &b1, &w2, &b2}) p->adam(step, 1e-4f, 1e-8f);
+    benchmark::DoNotOptimize(loss);
+  }
+}
+BENCHMARK(BM_handwritten_big_update_b256)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -2,7 +2,6 @@
 // records the run in the tracker, shows progress, stops cleanly on Ctrl-C, and prints the final
 // evaluation. `--resume RUN` continues a run from its latest checkpoint.
 #include <CLI/CLI.hpp>
-#include <malloc.h>
 
 #include <atomic>
 #include <csignal>
@@ -82,17 +81,7 @@ std::string fixed(double v, int digits = 2) {
   return b;
 }
 
-// Training frees and reallocates the same few hundred KB of activations and gradients every
-// minibatch. glibc's defaults hand big blocks back to the kernel on free (mmap threshold and
-// heap trimming), so every update paid page faults and TLB shootdowns: perf showed 40% of the
-// time in the kernel. Keeping freed memory in the process removes that (docs/PERFORMANCE.md).
-void keep_freed_memory() {
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
-}
-
 void run_train(const TrainArgs& a) {
-  keep_freed_memory();
   // Everything a user can get wrong is checked here, before a run is recorded.
   for (const std::string& lib : a.plugins) envs::load_plugin(lib);
   std::optional<rl::Trainer> trainer;

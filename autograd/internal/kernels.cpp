@@ -4,6 +4,7 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <type_traits>
 
 namespace rein::internal {
 namespace {
@@ -39,18 +40,38 @@ void with_matrix(const Tensor& t, Tensor& keep, F&& f) {
 }
 
 template <typename T>
-Tensor linear_forward_t(const Tensor& x, const Tensor& w, const Tensor& b) {
+void apply_activation(T* y, int64_t n, FusedActivation act) {
+  if (act == FusedActivation::ReLU) {
+    for (int64_t i = 0; i < n; ++i) y[i] = y[i] > T(0) ? y[i] : T(0);
+  } else if (act == FusedActivation::Tanh) {
+    if constexpr (std::is_same_v<T, float>) {  // Eigen's vectorised tanh, as tanh_kernel
+      Eigen::Map<Eigen::ArrayXf> a(y, n);
+      a = a.tanh();
+    } else {
+      for (int64_t i = 0; i < n; ++i) y[i] = std::tanh(y[i]);
+    }
+  }
+}
+
+template <typename T>
+Tensor linear_forward_t(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation act) {
   const int64_t n = x.size(0), out = w.size(0);
   Tensor y({n, out}, x.dtype());
   OutRM<T> Y(y.data<T>(), n, out);
   Tensor kx, kw;
   with_matrix<T>(x, kx, [&](const auto& X) {
-    with_matrix<T>(w, kw, [&](const auto& W) { Y.noalias() = X * W.transpose(); });
+    with_matrix<T>(w, kw, [&](const auto& W) {
+      if (b.defined()) {  // Eigen's GEMM adds into its output: start it at the bias, not zero
+        Tensor kb;
+        const Tensor& bc = b.is_contiguous() ? b : (kb = b.contiguous());
+        Y.rowwise() = RowVec<T>(bc.data<T>(), out);
+        Y.noalias() += X * W.transpose();
+      } else {
+        Y.noalias() = X * W.transpose();
+      }
+    });
   });
-  if (b.defined()) {
-    Tensor bc = b.contiguous();
-    Y.rowwise() += RowVec<T>(bc.data<T>(), out);
-  }
+  apply_activation(y.data<T>(), n * out, act);
   return y;
 }
 
@@ -115,9 +136,19 @@ Tensor tanh_kernel(const Tensor& x) {
   return y;
 }
 
-Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
-  return x.dtype() == Dtype::Float64 ? linear_forward_t<double>(x, w, b)
-                                     : linear_forward_t<float>(x, w, b);
+Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation act) {
+  return x.dtype() == Dtype::Float64 ? linear_forward_t<double>(x, w, b, act)
+                                     : linear_forward_t<float>(x, w, b, act);
+}
+
+Tensor activation_backward(const Tensor& g, const Tensor& y, FusedActivation act) {
+  if (act == FusedActivation::ReLU) {
+    return map2(g, y, [](auto gk, auto yk) { return yk > decltype(yk)(0) ? gk : decltype(yk)(0); });
+  }
+  if (act == FusedActivation::Tanh) {
+    return map2(g, y, [](auto gk, auto yk) { return gk * (decltype(yk)(1) - yk * yk); });
+  }
+  return g;
 }
 
 void linear_backward(const Tensor& g, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,

@@ -54,8 +54,18 @@ Tensor map2(const Tensor& a, const Tensor& b, F f) {
 // Vectorised tanh (Eigen's rational approximation for float32, std::tanh for float64).
 Tensor tanh_kernel(const Tensor& x);
 
-// y = x W^T + b: x (N, in), w (out, in), b (out) or undefined -> (N, out). Any strides.
-Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b);
+// The activation an MLP's hidden layer applies inside its linear kernel (no separate op, no
+// separate pass over the output).
+enum class FusedActivation : int64_t { None = 0, ReLU = 1, Tanh = 2 };
+
+// y = act(x W^T + b): x (N, in), w (out, in), b (out) or undefined -> (N, out). Any strides.
+// The bias rows are written first and the product added onto them: the output is written once,
+// never zero-filled. ReLU and Tanh give the bits of rein::relu and rein::tanh on the result.
+Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b,
+                      FusedActivation act = FusedActivation::None);
+// dL/d(pre-activation) from g = dL/dy and the activation's output y (same shape): g * (y > 0)
+// for ReLU, g * (1 - y^2) for Tanh, as rein::relu's and rein::tanh's backward.
+Tensor activation_backward(const Tensor& g, const Tensor& y, FusedActivation act);
 // Given g = dL/dy (N, out): dx = g W (N, in), dw = g^T x (out, in), db = column sums of g.
 // Each output is computed only when its pointer is non-null.
 void linear_backward(const Tensor& g, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,

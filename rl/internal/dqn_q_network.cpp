@@ -1,8 +1,5 @@
-// QNetwork forward passes, the target-network update, TD targets and gradient clipping.
+// QNetwork forward passes, the target-network update and TD targets.
 #include "rl/internal/dqn_q_network.h"
-
-#include <cmath>
-#include <cstring>
 
 #include "autograd/ops.h"
 #include "tensor/error.h"
@@ -64,44 +61,6 @@ Tensor td_targets(const Tensor& target_next_q, const Tensor& online_next_q, cons
     best = std::get<0>(max(target_next_q, 1));
   }
   return returns + discounts * best;
-}
-
-// Eight lanes instead of one running sum: a single sum is a chain of dependent additions g++
-// may not reorder (no -ffast-math), so it ran scalar, ~10% of CartPole training time
-// (docs/PERFORMANCE.md). The lane order is fixed, so the result is deterministic.
-double sum_of_squares(const float* x, int64_t n) {
-  using Float8 = float __attribute__((vector_size(32)));
-  using Double8 = double __attribute__((vector_size(64)));
-  Double8 acc = {};
-  int64_t k = 0;
-  for (; k + 8 <= n; k += 8) {
-    Float8 v;
-    std::memcpy(&v, x + k, sizeof v);
-    const Double8 d = __builtin_convertvector(v, Double8);
-    acc += d * d;
-  }
-  for (int64_t j = 0; k < n; ++k, ++j) acc[j] += static_cast<double>(x[k]) * x[k];
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
-double dqn_clip_grad_norm(const std::vector<Var>& params, double max_norm) {
-  double total = 0.0;
-  for (const Var& p : params) {
-    if (!p.grad().defined()) continue;
-    const Tensor g = p.grad().contiguous();
-    if (g.dtype() != Dtype::Float32)
-      throw Error(str("dqn clip_grad_norm: gradients must be float32, got ", dtype_name(g.dtype())));
-    total += sum_of_squares(g.data<float>(), g.numel());
-  }
-  total = std::sqrt(total);
-  const double coef = max_norm / (total + 1e-6);
-  if (coef < 1.0)
-    for (const Var& p : params)
-      if (p.grad().defined()) {
-        Tensor g = p.grad();
-        g.mul_(coef);
-      }
-  return total;
 }
 
 }  // namespace rein::rl::internal

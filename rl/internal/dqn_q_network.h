@@ -44,12 +44,4 @@ void polyak_update(const QNetwork& online, QNetwork& target, double tau);
 Tensor td_targets(const Tensor& target_next_q, const Tensor& online_next_q, const Tensor& returns,
                   const Tensor& discounts, bool double_q);
 
-// Sum of x[k]^2 in double precision, element k added to lane k % 8 and the lanes then summed
-// in a fixed order (vectorises; deterministic).
-double sum_of_squares(const float* x, int64_t n);
-
-// torch.nn.utils.clip_grad_norm_ for the L2 norm over the float32 gradients of `params`: scales
-// every gradient by max_norm / (norm + 1e-6) when that is below 1. Returns the norm before
-// clipping. Parameters without a gradient are skipped.
-double dqn_clip_grad_norm(const std::vector<Var>& params, double max_norm);
 }  // namespace rein::rl::internal

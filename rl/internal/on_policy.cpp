@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "autograd/distributions.h"
 #include "autograd/ops.h"
@@ -133,34 +134,12 @@ void check_losses(const char* algo, int64_t global_step, int64_t iteration, doub
                                " (update ", iteration, ")"));
 }
 
-double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm) {
-  double total = 0.0;
-  for (const Var& p : params) {
-    if (!p.grad().defined()) continue;
-    const Tensor g = p.grad().contiguous();
-    const float* gp = g.data<float>();
-    for (int64_t k = 0, n = g.numel(); k < n; ++k) {
-      const double a = gp[k];
-      total += a * a;
-    }
-  }
-  total = std::sqrt(total);
-  if (max_norm <= 0) return total;
-  const double coef = max_norm / (total + 1e-6);
-  if (coef < 1.0)
-    for (const Var& p : params)
-      if (p.grad().defined()) {
-        Tensor g = p.grad();
-        g.mul_(coef);
-      }
-  return total;
-}
-
 double backward_and_step(optim::Optimizer& opt, const Var& loss, const std::vector<Var>& params,
                          double max_grad_norm, const char* algo, int64_t global_step) {
   opt.zero_grad();
   loss.backward();
-  const double gn = clip_grad_norm_l2(params, max_grad_norm);
+  const double gn = optim::clip_grad_norm_(
+      params, max_grad_norm > 0 ? max_grad_norm : std::numeric_limits<double>::infinity());
   if (!std::isfinite(gn))
     throw NonFiniteError("train/grad_norm", global_step,
                          str(algo, ": gradient norm is ", gn, " at step ", global_step));

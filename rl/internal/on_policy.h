@@ -73,14 +73,9 @@ double progress_remaining(int64_t global_step, int64_t total_timesteps);
 void check_losses(const char* algo, int64_t global_step, int64_t iteration, double policy_loss,
                   double value_loss, double entropy_loss);
 
-// torch.nn.utils.clip_grad_norm_ for the L2 norm (double accumulation in parameter order, factor
-// max_norm / (norm + 1e-6)); squares with a * a: the generic optim::clip_grad_norm_ calls
-// std::pow per element, which perf measured at a quarter of CartPole training time. Returns the
-// norm before clipping. max_norm <= 0 only measures the norm.
-double clip_grad_norm_l2(const std::vector<Var>& params, double max_norm);
-
-// zero_grad, loss.backward(), clip_grad_norm_l2, then the optimizer step. Returns the gradient
-// norm before clipping; throws NonFiniteError (without stepping) when it is not finite.
+// zero_grad, loss.backward(), optim::clip_grad_norm_ (L2; max_grad_norm <= 0 only measures the
+// norm), then the optimizer step. Returns the gradient norm before clipping; throws
+// NonFiniteError (without stepping) when it is not finite.
 double backward_and_step(optim::Optimizer& opt, const Var& loss, const std::vector<Var>& params,
                          double max_grad_norm, const char* algo, int64_t global_step);
 

@@ -19,7 +19,9 @@ struct Storage {
   static const std::shared_ptr<Storage>& of(const Tensor& t) { return t.storage_; }
 };
 
-// One heap allocation per call (control block + Storage + data). Never returns null.
+// One block per call (control block + Storage + data), taken from this thread's cache of freed
+// blocks of the same size class when it has one, else from the heap (storage.cpp). Never
+// returns null. Thread-safe: the last reference may be dropped on any thread.
 std::shared_ptr<Storage> allocate_storage(size_t nbytes);
 
 }  // namespace rein::internal

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "autograd/internal/fused_linear.h"
 #include "autograd/loss.h"
 #include "autograd/ops.h"
 #include "tensor/generator.h"
@@ -133,6 +134,20 @@ TEST(GradcheckLinalg, MatmulLinearOuterDot) {
   expect_gradcheck([](const auto& v) { return linear(v[0], v[1]); }, {v1, w});
   expect_gradcheck([](const auto& v) { return linear(transpose(v[0], 0, 1), v[1], v[2]); },
                    {input({4, 3}, 22), w, bias});
+}
+
+TEST(GradcheckLinalg, FusedLinearActivation) {
+  using internal::FusedActivation;
+  Var a = input({3, 4}, 23), w = input({2, 4}, 24), bias = input({2}, 25), v1 = input({4}, 26);
+  for (FusedActivation act : {FusedActivation::ReLU, FusedActivation::Tanh}) {
+    const Fn fused = [act](const auto& v) {
+      return internal::linear_activation(v[0], v[1], v[2], act);
+    };
+    expect_gradcheck(fused, {a, w, bias});
+    expect_gradcheck(  // 1-D input, no bias
+        [act](const auto& v) { return internal::linear_activation(v[0], v[1], Var(), act); },
+        {v1, w});
+  }
 }
 
 TEST(GradcheckShape, ViewsAndSlices) {

@@ -83,6 +83,61 @@ TEST(MLP, ForwardMatchesManualComposition) {
   EXPECT_TRUE(allclose(mlp(Var(x)).value(), y, 1e-5, 1e-6));
 }
 
+// The same MLP written with separate ops: linear, then the activation as its own node.
+Var unfused_mlp(nn::MLP& mlp, const Var& x) {
+  Var h = x;
+  for (size_t i = 0; i < mlp.num_linear(); ++i) {
+    h = linear(h, mlp.linear(i).weight, mlp.linear(i).bias);
+    if (i + 1 == mlp.num_linear()) break;
+    switch (mlp.activation()) {
+      case nn::Activation::ReLU: h = relu(h); break;
+      case nn::Activation::Tanh: h = tanh(h); break;
+      case nn::Activation::ELU: h = elu(h); break;
+      case nn::Activation::Identity: break;
+    }
+  }
+  return h;
+}
+
+TEST(MLP, FusedHiddenLayersGiveTheBitsOfSeparateOps) {
+  for (auto act : {nn::Activation::Tanh, nn::Activation::ReLU, nn::Activation::ELU,
+                   nn::Activation::Identity}) {
+    for (int64_t batch : {1, 7, 64}) {
+      Generator gen(3);
+      nn::MLP mlp({5, 33, 17, 3}, act, gen);
+      const Tensor x = randn({batch, 5}, gen);
+      Var y = mlp(Var(x));
+      sum(square(y)).backward();
+      std::vector<Tensor> fused_grads;
+      for (const Var& p : mlp.parameters()) fused_grads.push_back(p.grad().clone());
+      for (Var& p : mlp.parameters()) p.zero_grad();
+      Var ref = unfused_mlp(mlp, Var(x));
+      sum(square(ref)).backward();
+      EXPECT_TRUE(equal(y.value(), ref.value())) << static_cast<int>(act) << " " << batch;
+      for (size_t i = 0; i < fused_grads.size(); ++i)
+        EXPECT_TRUE(equal(fused_grads[i], mlp.parameters()[i].grad())) << i;
+      NoGradGuard no_grad;  // the tensor-only inference path
+      EXPECT_TRUE(equal(mlp(Var(x)).value(), ref.value()));
+      EXPECT_FALSE(mlp(Var(x)).requires_grad());
+    }
+  }
+}
+
+TEST(MLP, OneDimensionalInputAndInputGradients) {
+  Generator gen(4);
+  nn::MLP mlp({3, 6, 2}, nn::Activation::Tanh, gen);
+  Var x(randn({3}, gen), true);
+  Var y = mlp(x);
+  EXPECT_EQ(y.shape(), Shape({2}));
+  sum(y).backward();
+  Var x2(x.value(), true);
+  sum(unfused_mlp(mlp, x2)).backward();
+  EXPECT_TRUE(equal(x.grad(), x2.grad()));
+  EXPECT_THROW(mlp(Var(randn({2, 4}, gen))), Error);  // wrong width, on the no-graph path too
+  NoGradGuard no_grad;
+  EXPECT_THROW(mlp(Var(randn({2, 4}, gen))), Error);
+}
+
 TEST(LayerNorm, NormalisesTheLastDimension) {
   nn::LayerNorm ln(4);
   Var y = ln(Var(tensor({{1.0, 2.0, 3.0, 4.0}, {2.0, 2.0, 2.0, 6.0}})));

@@ -82,6 +82,36 @@ TEST(ClipGradNorm, ScalesToMaxNormAndReturnsTheNormBefore) {
   EXPECT_NEAR(optim::clip_grad_norm_({a, b}, 10.0, inf), 4.0 / (5.0 + 1e-6), 1e-12);
 }
 
+TEST(ClipGradNorm, Float32GradientsSkipsUndefinedAndInfiniteMaxNormOnlyMeasures) {
+  Var a(zeros({2, 3}), true), b(zeros({5}), true), c(zeros({4}), true);  // c: no gradient
+  a.set_grad(full({2, 3}, 2.0));  // 6 * 4 = 24
+  b.set_grad(full({5}, 2.0));     // 5 * 4 = 20 -> norm sqrt(44)
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_NEAR(optim::clip_grad_norm_({a, b, c}, inf), std::sqrt(44.0), 1e-9);
+  EXPECT_FLOAT_EQ(a.grad().data<float>()[0], 2.0f);  // measured, not scaled
+  EXPECT_NEAR(optim::clip_grad_norm_({a, b, c}, 1.0), std::sqrt(44.0), 1e-9);
+  EXPECT_NEAR(optim::clip_grad_norm_({a, b, c}, 10.0), 1.0, 1e-5);  // below: untouched
+  EXPECT_NEAR(a.grad().data<float>()[0], 2.0 / std::sqrt(44.0), 1e-6);
+  EXPECT_FALSE(c.grad().defined());
+}
+
+TEST(ClipGradNorm, GeneralPNormAndInvalidNormType) {
+  Var a(tensor({3.0, -4.0}, Dtype::Float64), true);
+  a.set_grad(tensor({3.0, -4.0}, Dtype::Float64));
+  EXPECT_NEAR(optim::clip_grad_norm_({a}, 100.0, 1.0), 7.0, 1e-12);
+  EXPECT_NEAR(optim::clip_grad_norm_({a}, 100.0, 3.0), std::cbrt(27.0 + 64.0), 1e-12);
+  for (double bad : {0.0, -2.0, std::nan("")}) {
+    try {
+      optim::clip_grad_norm_({a}, 1.0, bad);
+      FAIL() << bad;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("clip_grad_norm_: norm_type must be positive"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(Schedule, LinearConstantAndCosineHitTheirEnds) {
   auto lin = optim::Schedule::linear(1.0, 0.0, 10);
   EXPECT_DOUBLE_EQ(lin(0), 1.0);

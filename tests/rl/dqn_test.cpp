@@ -235,28 +235,6 @@ TEST(TdTargets, DoubleQRatesTheOnlineArgmaxWithTheTargetNetwork) {
   EXPECT_FLOAT_EQ(ddqn.data<float>()[1], -1.0f);
 }
 
-TEST(SumOfSquares, MatchesADoubleSumForEveryTailLength) {
-  Generator gen(11);
-  for (int64_t n : {0, 1, 7, 8, 9, 67, 1000}) {
-    Tensor x = randn({std::max<int64_t>(n, 1)}, gen);
-    const float* xp = x.data<float>();
-    double naive = 0.0;
-    for (int64_t k = 0; k < n; ++k) naive += static_cast<double>(xp[k]) * xp[k];
-    EXPECT_NEAR(internal::sum_of_squares(xp, n), naive, 1e-12 * (1.0 + naive)) << n;
-  }
-}
-
-TEST(ClipGradNorm, ScalesGradientsToTheMaxNormOnlyWhenAbove) {
-  Var a(zeros({2, 3}), true), b(zeros({5}), true), c(zeros({4}), true);  // c: no gradient
-  a.set_grad(full({2, 3}, 2.0));  // 6 * 4 = 24
-  b.set_grad(full({5}, 2.0));     // 5 * 4 = 20 -> norm sqrt(44)
-  const double norm = internal::dqn_clip_grad_norm({a, b, c}, 1.0);
-  EXPECT_NEAR(norm, std::sqrt(44.0), 1e-9);
-  const double after = internal::dqn_clip_grad_norm({a, b, c}, 10.0);  // below: untouched
-  EXPECT_NEAR(after, 1.0, 1e-5);
-  EXPECT_NEAR(a.grad().data<float>()[0], 2.0 / std::sqrt(44.0), 1e-6);
-}
-
 using test_support::temp_dir;
 
 Settings short_dqn(int64_t steps = 3000) {

@@ -2,7 +2,6 @@
 // rein's REINFORCE preset, 500,000 steps), judged by a 100-episode deterministic evaluation
 // against the bars (A2C >= 475, REINFORCE >= 400 on 3 of 5 seeds; two seeds here).
 #include <gtest/gtest.h>
-#include <malloc.h>
 
 #include "rl/metric_sink.h"
 #include "rl/trainer.h"
@@ -19,9 +18,6 @@ struct Case {
 class PolicyGradientLearning : public ::testing::TestWithParam<Case> {};
 
 TEST_P(PolicyGradientLearning, CartPolePresetClearsTheBar) {
-  // As `rein train` does: keep freed memory in the process (see apps/cli/train_command.cpp).
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   const Case c = GetParam();
   Settings s = preset_settings(c.algorithm, "CartPole-v1");
   s.set("seed", std::to_string(c.seed), "test");

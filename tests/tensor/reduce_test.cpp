@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "tensor/generator.h"
 #include "tensor/ops.h"
 #include "tensor/tensor.h"
 #include "tests/tensor/test_util.h"
@@ -151,6 +152,27 @@ TEST(SumTo, ReducesBroadcastDims) {
         sum_to(g, {1, 2, 3, 4});
       },
       "sum_to: shape [2, 3, 4] cannot be summed to [1, 2, 3, 4]");
+}
+
+TEST(SumOfSquares, MatchesADoubleSumForEveryTailLengthAndDtype) {
+  Generator gen(11);
+  for (Dtype dtype : {Dtype::Float32, Dtype::Float64}) {
+    for (int64_t n : {0, 1, 7, 8, 9, 67, 1000}) {
+      const Tensor x = randn({n}, gen).to(dtype);
+      const Tensor x64 = x.to(Dtype::Float64);
+      double naive = 0.0;
+      for (int64_t k = 0; k < n; ++k) naive += x64.data<double>()[k] * x64.data<double>()[k];
+      EXPECT_NEAR(sum_of_squares(x), naive, 1e-12 * (1.0 + naive)) << n;
+    }
+  }
+}
+
+TEST(SumOfSquares, ReadsStridedViewsAndRejectsIntegers) {
+  const Tensor a = tensor({{1.0, 2.0}, {3.0, 4.0}});
+  EXPECT_DOUBLE_EQ(sum_of_squares(a.transpose(0, 1)), 30.0);
+  EXPECT_DOUBLE_EQ(sum_of_squares(a.select(1, 1)), 20.0);
+  expect_error([] { sum_of_squares(arange(3, Dtype::Int64)); },
+               "sum_of_squares: expected a float32 or float64 tensor, got int64");
 }
 
 }  // namespace
