@@ -19,6 +19,7 @@ namespace rein::rl {
 inline constexpr const char* kCheckpointFormat = "rein-agent-checkpoint-1";
 
 struct CheckpointInfo {
+  std::string path;  // the file it was read from (named in load errors)
   std::string algorithm;
   std::string env_id;
   envs::Kwargs env_kwargs;
@@ -37,6 +38,8 @@ void save_agent_checkpoint(const std::string& path, const std::string& algorithm
 CheckpointInfo read_agent_checkpoint(const std::string& path);
 // Rebuilds the agent a checkpoint describes (same config, envs reset) and loads its state.
 // `overrides` (e.g. total_timesteps for a longer resumed run) are applied over the saved params.
+// Every saved value is checked before use (rl/internal/state_reader.h); throws rein::Error
+// "checkpoint '<path>': <what was wrong>" on one that is missing, mistyped or out of range.
 std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides = {});
 
 }  // namespace rein::rl
