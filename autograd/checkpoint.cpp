@@ -2,6 +2,7 @@
 #include "autograd/checkpoint.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -120,6 +122,24 @@ void save_safetensors(const std::string& path,
     throw Error(str("save_safetensors: cannot rename '", tmp, "' to '", path, "': ",
                     std::strerror(err)));
   }
+}
+
+std::vector<std::string> remove_stale_temporaries(const std::string& dir) {
+  std::vector<std::string> removed;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos || at + 5 == name.size()) continue;
+    const std::string digits = name.substr(at + 5);
+    if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid <= 0 || !(::kill(pid, 0) != 0 && errno == ESRCH)) continue;  // alive, or unknown
+    std::error_code rm;
+    if (entry.is_regular_file(rm) && std::filesystem::remove(entry.path(), rm))
+      removed.push_back(entry.path().string());
+  }
+  return removed;
 }
 
 SafetensorsFile load_safetensors(const std::string& path) {

@@ -6,6 +6,7 @@
 #include <deque>
 #include <filesystem>
 
+#include "autograd/checkpoint.h"
 #include "envs/registry.h"
 #include "rl/checkpoint.h"
 #include "rl/presets.h"
@@ -29,6 +30,7 @@ class ReturnWatcher final : public MetricSink {
     }
     next_.log(step, name, value);
   }
+  void check() override { next_.check(); }
   std::optional<double> mean() const {
     if (recent_.empty()) return std::nullopt;
     return sum_ / static_cast<double>(recent_.size());
@@ -133,6 +135,7 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
   const int64_t start_step = agent_->global_step();
   ReturnWatcher watcher(sink);
   TrainResult result;
+  if (!checkpoint_dir.empty()) remove_stale_temporaries(checkpoint_dir);
   auto checkpoint = [&] {
     if (checkpoint_dir.empty()) return;
     result.last_checkpoint = save_checkpoint(checkpoint_dir);
@@ -157,12 +160,14 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     const int64_t before = agent_->global_step();
     try {
       agent_->iterate(watcher);
+      watcher.check();  // a storage fault stops the run here, with a checkpoint below
     } catch (const NonFiniteError&) {
       checkpoint();  // the model is still the last good one: the bad update was not applied
       throw;
     } catch (const std::exception&) {
-      // An env that failed mid-rollout (e.g. a remote server that vanished) leaves the model of
-      // the last update: keep it, then report the env's error, not a failed save's.
+      // An env that failed mid-rollout (e.g. a remote server that vanished) or a sink that can
+      // no longer record leaves the model of the last update: keep it, then report the error,
+      // not a failed save's (on a full disk the checkpoint may fail too).
       try {
         checkpoint();
       } catch (const std::exception&) {

@@ -78,7 +78,9 @@ class Trainer {
   // checkpoint_dir/step-<N>.safetensors (none if checkpoint_dir is empty). At the end, unless
   // interrupted, evaluates eval_episodes deterministic episodes and logs eval/mean_return and
   // eval/std_return at the last step. On NonFiniteError it writes a checkpoint of the last good
-  // model (the bad update is never applied) and rethrows.
+  // model (the bad update is never applied) and rethrows; so it does (if the disk allows) when
+  // sink.check() throws after an iteration, e.g. because the tracker's database refused a write.
+  // Leftover temporary checkpoint files of killed writers in checkpoint_dir are removed first.
   TrainResult train(MetricSink& sink, const std::string& checkpoint_dir, const TrainHooks& hooks);
 
   // Writes a checkpoint now; returns its path.

@@ -19,6 +19,7 @@
 #include "apps/version.h"
 #include "envs/plugin.h"
 #include "rl/trainer.h"
+#include "tracker/names.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
 
@@ -27,9 +28,11 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_sigint(int) {
+// Ctrl-C and SIGTERM (kill, systemd, a batch scheduler) both stop after the iteration and
+// leave the run interrupted, with a checkpoint.
+extern "C" void on_stop_signal(int sig) {
   g_stop.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
+  std::signal(sig, SIG_DFL);  // a second one kills at once
 }
 
 // rl::MetricSink -> tracker::RunWriter, with interned metric keys.
@@ -41,6 +44,7 @@ class TrackerSink final : public rl::MetricSink {
     if (it == keys_.end()) it = keys_.emplace(std::string(name), writer_.key(name)).first;
     writer_.log(it->second, step, value);
   }
+  void check() override { writer_.check(); }
 
  private:
   tracker::RunWriter& writer_;
@@ -132,6 +136,13 @@ void run_train(const TrainArgs& a) {
     spec.params.push_back({"resumed_at_step", trainer->agent().global_step()});
     spec.tags.push_back("resumed");
   }
+  // Checkpoint paths are stored in the tracker: one it would refuse must fail now, not after
+  // training. The default folder adds only the run name, which the tracker checks itself.
+  tracker::check_utf8("--checkpoint-dir",
+                      std::filesystem::absolute(!a.checkpoint_dir.empty()
+                                                    ? std::filesystem::path(a.checkpoint_dir)
+                                                    : std::filesystem::path(a.db).parent_path())
+                          .string());
   std::optional<tracker::RunWriter> opened;
   if (resumed_run) {
     // The same run continues: points it logged after the checkpoint's step are dropped, since
@@ -152,11 +163,9 @@ void run_train(const TrainArgs& a) {
   }
   tracker::RunWriter& writer = *opened;
   TrackerSink sink(writer);
-  const std::string ckpt_dir =
-      !a.checkpoint_dir.empty()
-          ? a.checkpoint_dir
-          : (std::filesystem::path(a.db).parent_path() / "checkpoints" / writer.run_name())
-                .string();
+  const std::string ckpt_dir = !a.checkpoint_dir.empty()
+                                   ? a.checkpoint_dir
+                                   : tracker::run_checkpoint_dir(a.db, writer.run_name());
 
   std::fprintf(stderr, "run %s: %s on %s, %s steps, %lld env(s), seed %lld (db %s)\n",
                writer.run_name().c_str(), trainer->algorithm().c_str(),
@@ -183,18 +192,25 @@ void run_train(const TrainArgs& a) {
 
   const int64_t start_step = trainer->agent().global_step();  // > 0 when resumed
   g_stop = false;
-  auto previous = std::signal(SIGINT, on_sigint);
+  auto previous = std::signal(SIGINT, on_stop_signal);
+  auto previous_term = std::signal(SIGTERM, on_stop_signal);
   rl::TrainResult result;
   try {
     result = trainer->train(sink, ckpt_dir, hooks);
   } catch (const std::exception& e) {
     std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previous_term);
     progress.finish();
-    writer.finish(tracker::RunStatus::Failed, e.what());
+    try {
+      writer.finish(tracker::RunStatus::Failed, e.what());
+    } catch (const std::exception&) {
+      // The database may be what failed: report the training error, not this one.
+    }
     if (!last_checkpoint.empty()) std::fprintf(stderr, "checkpoint: %s\n", last_checkpoint.c_str());
     throw;
   }
   std::signal(SIGINT, previous);
+  std::signal(SIGTERM, previous_term);
   progress.finish();
 
   nlohmann::json summary;
