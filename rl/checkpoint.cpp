@@ -70,6 +70,11 @@ CheckpointInfo read_agent_checkpoint(const std::string& path) {
 
 std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides) {
   try {
+    if (checkpoint.env_id.find("://") != std::string::npos && !checkpoint.env_id_from_user)
+      throw Error(str("it was trained on '", checkpoint.env_id, "'; rein does not connect to an ",
+                      "address read from a file: name the env yourself (rein eval --env ",
+                      checkpoint.env_id, ", or rein train ALGO ", checkpoint.env_id,
+                      " --resume ...) if you trust it"));
     AlgorithmInfo algo = find_algorithm(checkpoint.algorithm);
     Settings settings;
     for (const auto& [k, v] : checkpoint.params) settings.set(k, v, "checkpoint");

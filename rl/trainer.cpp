@@ -90,8 +90,13 @@ Trainer::Trainer(const std::string& algorithm, const std::string& env_id,
   agent_ = algo.make(AgentSetup{env_id, env_kwargs, run_}, settings);
 }
 
-Trainer Trainer::resume(const std::string& checkpoint_path, const Settings& overrides) {
+Trainer Trainer::resume(const std::string& checkpoint_path, const Settings& overrides,
+                        const std::string& env_id) {
   CheckpointInfo info = read_agent_checkpoint(checkpoint_path);
+  if (!env_id.empty()) {
+    info.env_id = env_id;
+    info.env_id_from_user = true;
+  }
   Trainer t;
   t.algorithm_ = info.algorithm;
   t.env_id_ = info.env_id;

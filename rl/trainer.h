@@ -59,8 +59,10 @@ class Trainer {
   Trainer(const std::string& algorithm, const std::string& env_id, const envs::Kwargs& env_kwargs,
           Settings settings);
   // Continues the run saved in a checkpoint; `overrides` (e.g. total_timesteps) replace saved
-  // params.
-  static Trainer resume(const std::string& checkpoint_path, const Settings& overrides = {});
+  // params. A non-empty `env_id` (typed by the user) replaces the saved one; a checkpoint of a
+  // scheme env ("remote://HOST:PORT") resumes only that way (rl/checkpoint.h).
+  static Trainer resume(const std::string& checkpoint_path, const Settings& overrides = {},
+                        const std::string& env_id = "");
 
   Trainer(Trainer&&) noexcept;
   Trainer& operator=(Trainer&&) noexcept;

@@ -106,7 +106,8 @@ void run_train(const TrainArgs& a) {
     ResolvedCheckpoint ck = resolve_checkpoint(a.resume, a.db);
     resumed_from = ck.run_name.empty() ? ck.path : ck.run_name;
     resumed_run = ck.run_id;
-    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false)));
+    // ENV given with --resume replaces the saved env id (needed for remote://HOST:PORT).
+    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false), a.env_id));
     std::fprintf(stderr, "resuming %s from %s (step %s)\n",
                  ck.run_name.empty() ? "checkpoint" : ck.run_name.c_str(), ck.path.c_str(),
                  format_count(trainer->agent().global_step()).c_str());

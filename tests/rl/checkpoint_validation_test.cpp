@@ -2,6 +2,8 @@
 // position of 100000000, -5000000 or [], a FrozenLake observation index of 5e6), and the message
 // every refused value gets: the file, the field, the value and what was expected.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstring>
@@ -194,6 +196,46 @@ TEST(CheckpointValidation, SafetensorsShapesAndBoolBytesAreCheckedBeforeAllocati
             std::string::npos);
   EXPECT_NE(write_raw(R"({"__metadata__":"x"})", "").find("__metadata__ is not an object"),
             std::string::npos);
+}
+
+TEST(CheckpointValidation, ARemoteEnvNamedByTheFileIsNotConnectedTo) {
+  const std::string path = short_checkpoint("ckpt-remote", "qlearning", "FrozenLake-v1",
+                                            {{"total_timesteps", "100"},
+                                             {"steps_per_iteration", "50"}});
+  SafetensorsFile f = load_safetensors(path);
+  f.metadata["env_id"] = "remote://203.0.113.7:4000";
+  save_safetensors(path, f.tensors, f.metadata);
+  CheckpointInfo info = read_agent_checkpoint(path);
+  const std::string msg = error_of([&] { load_agent(info); });
+  EXPECT_NE(msg.find("it was trained on 'remote://203.0.113.7:4000'; rein does not connect to an "
+                     "address read from a file"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(error_of([&] { Trainer::resume(path); }).find("does not connect"), std::string::npos);
+  // The user naming an env id (here a local one) is what lets a checkpoint load.
+  info.env_id = "FrozenLake-v1";
+  info.env_id_from_user = true;
+  EXPECT_EQ(error_of([&] { load_agent(info); }), "(no error)");
+  EXPECT_EQ(Trainer::resume(path, {}, "FrozenLake-v1").env_id(), "FrozenLake-v1");
+}
+
+TEST(CheckpointValidation, TemporariesOfDeadWritersAreRemovedWhenTrainingStarts) {
+  const fs::path dir = test_support::temp_dir("ckpt-stale-tmp");
+  const pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  ASSERT_GT(dead, 0);
+  waitpid(dead, nullptr, 0);
+  const fs::path stale = dir / str("step-000000064.safetensors.tmp.", dead);
+  const fs::path live = dir / str("step-000000064.safetensors.tmp.", getpid());
+  std::ofstream(stale) << "half";
+  std::ofstream(live) << "being written";
+  Trainer t("qlearning", "FrozenLake-v1", {},
+            test_support::settings_of({{"total_timesteps", "100"}, {"steps_per_iteration", "50"},
+                                       {"eval_episodes", "0"}}));
+  NullSink sink;
+  t.train(sink, dir.string(), {});
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(live));
 }
 
 }  // namespace
