@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/rl/rein_process.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
 
@@ -25,55 +26,9 @@ namespace {
 namespace fs = std::filesystem;
 using rein::tracker::RunStatus;
 using rein::tracker::Store;
-
-struct Output {
-  int status;  // exit code, or 128 + signal
-  std::string text;
-};
-
-struct ChildOptions {
-  rlim_t file_size_limit = RLIM_INFINITY;  // RLIMIT_FSIZE of the child
-  const char* trigger = nullptr;           // send `signal` when a line contains this
-  int signal = SIGTERM;
-};
-
-// Runs bin/rein with `args` in a child process (stdout and stderr captured).
-Output rein(const std::vector<std::string>& args, const ChildOptions& o = {}) {
-  const std::string bin = std::string(REIN_BINARY_DIR) + "/bin/rein";
-  int fds[2];
-  if (pipe(fds) != 0) return {-1, "pipe failed"};
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    struct rlimit limit {o.file_size_limit, o.file_size_limit};
-    setrlimit(RLIMIT_FSIZE, &limit);
-    signal(SIGXFSZ, SIG_DFL);  // what a shell gives: the default kills the process
-    std::vector<char*> argv{const_cast<char*>("rein")};
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  FILE* in = fdopen(fds[0], "r");
-  std::string text;
-  char line[4096];
-  bool sent = false;
-  while (std::fgets(line, sizeof line, in)) {
-    text += line;
-    if (o.trigger && !sent && std::strstr(line, o.trigger)) {
-      kill(pid, o.signal);
-      sent = true;
-    }
-  }
-  std::fclose(in);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
-}
+using rein::test_support::ChildOptions;
+using rein::test_support::Output;
+using rein::test_support::rein_process;
 
 fs::path fresh_dir(const std::string& name) {
   fs::path dir = fs::path(REIN_BINARY_DIR) / "test-tmp" / name;
@@ -96,7 +51,7 @@ std::vector<std::string> long_run(const std::string& db) {
 TEST(TrainStorage, FileSizeLimitStopsTrainingAtTheFirstFailedWrite) {
   const fs::path dir = fresh_dir("storage_fsize");
   const std::string db = (dir / "runs.db").string();
-  Output out = rein(long_run(db), {.file_size_limit = 512 * 1024});
+  Output out = rein_process(long_run(db), {.file_size_limit = 512 * 1024});
   EXPECT_EQ(out.status, 1) << "128 + 25 would be SIGXFSZ: " << out.text;
   EXPECT_TRUE(contains(out.text, "': writing to the database failed"))
       << out.text;
@@ -117,7 +72,7 @@ TEST(TrainStorage, FullFilesystemStopsTrainingAtTheFirstFailedWrite) {
     ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
   } unmount{mnt.string()};
   const std::string db = (mnt / "runs.db").string();
-  Output out = rein(long_run(db));
+  Output out = rein_process(long_run(db));
   EXPECT_EQ(out.status, 1) << out.text;
   EXPECT_TRUE(contains(out.text, "writing to the database failed")) << out.text;
   EXPECT_TRUE(contains(out.text, "full")) << out.text;
@@ -126,7 +81,7 @@ TEST(TrainStorage, FullFilesystemStopsTrainingAtTheFirstFailedWrite) {
 TEST(TrainStorage, SigtermLeavesTheRunInterruptedLikeCtrlC) {
   const fs::path dir = fresh_dir("storage_sigterm");
   const std::string db = (dir / "runs.db").string();
-  Output out = rein({"train", "ppo", "CartPole-v1", "--steps", "100000", "--eval-every", "1024",
+  Output out = rein_process({"train", "ppo", "CartPole-v1", "--steps", "100000", "--eval-every", "1024",
                      "--eval-episodes", "1", "--name", "term-run", "--no-progress", "--db", db},
                     {.trigger = "eval at step", .signal = SIGTERM});
   ASSERT_EQ(out.status, 0) << out.text;
@@ -140,7 +95,7 @@ TEST(TrainStorage, RunNamesCannotEscapeTheCheckpointFolder) {
   const std::string db = (dir / "sub" / "runs.db").string();
   fs::create_directories(dir / "sub");
   for (const std::string& name : std::vector<std::string>{"../../../escaped", (dir / "abs").string(), "a/b"}) {
-    Output out = rein({"train", "qlearning", "FrozenLake-v1", "--steps", "100", "--name", name,
+    Output out = rein_process({"train", "qlearning", "FrozenLake-v1", "--steps", "100", "--name", name,
                        "--no-progress", "--db", db});
     EXPECT_EQ(out.status, 1) << out.text;
     EXPECT_TRUE(contains(out.text, "error: run name '" + name + "'")) << out.text;
@@ -153,7 +108,7 @@ TEST(TrainStorage, RunNamesCannotEscapeTheCheckpointFolder) {
 TEST(TrainStorage, NonUtf8CheckpointDirFailsBeforeTraining) {
   const fs::path dir = fresh_dir("storage_latin1");
   const std::string db = (dir / "runs.db").string();
-  Output out = rein({"train", "ppo", "CartPole-v1", "--steps", "100000", "--no-progress",
+  Output out = rein_process({"train", "ppo", "CartPole-v1", "--steps", "100000", "--no-progress",
                      "--checkpoint-dir", (dir / "caf\xE9").string(), "--db", db});
   EXPECT_EQ(out.status, 1) << out.text;
   EXPECT_TRUE(contains(out.text, "--checkpoint-dir '")) << out.text;
@@ -178,7 +133,7 @@ TEST(TrainStorage, RunsListJsonSurvivesLatin1RowsOfAnOlderRein) {
                          nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(raw);
-  Output out = rein({"runs", "list", "--json", "--db", db});
+  Output out = rein_process({"runs", "list", "--json", "--db", db});
   ASSERT_EQ(out.status, 0) << out.text;
   nlohmann::json rows = nlohmann::json::parse(out.text);
   ASSERT_EQ(rows.size(), 1u);
@@ -191,10 +146,10 @@ TEST(TrainStorage, RmOfALiveRunIsRefusedUnlessForced) {
   rein::tracker::RunSpec spec;
   spec.name = "live";
   rein::tracker::RunWriter writer(db, spec);  // this process: alive, heartbeat fresh
-  Output refused = rein({"runs", "rm", "live", "--yes", "--db", db});
+  Output refused = rein_process({"runs", "rm", "live", "--yes", "--db", db});
   EXPECT_EQ(refused.status, 1) << refused.text;
   EXPECT_TRUE(contains(refused.text, "is still running")) << refused.text;
-  Output forced = rein({"runs", "rm", "live", "--yes", "--force", "--db", db});
+  Output forced = rein_process({"runs", "rm", "live", "--yes", "--force", "--db", db});
   EXPECT_EQ(forced.status, 0) << forced.text;
   writer.log("x", 0, 1.0);
   EXPECT_THROW(writer.flush(), rein::tracker::Error);
