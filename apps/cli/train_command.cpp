@@ -276,7 +276,9 @@ void add_train_command(CLI::App& app) {
                   "env steps between checkpoints (0: at the end only)");
   cmd->add_option("--checkpoint-dir", a->checkpoint_dir,
                   "where checkpoints go (default: checkpoints/RUN beside the db)");
-  cmd->add_option("--resume", a->resume, "continue a run (name, id or checkpoint file)");
+  cmd->add_option("--resume", a->resume,
+                  "continue a run (name, id or checkpoint file); ENV, if given, replaces the "
+                  "saved env id (a remote:// id is never taken from the file)");
   cmd->add_flag("--save-replay", a->save_replay,
                 "checkpoints include the replay buffer, so --resume continues exactly (dqn)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");
