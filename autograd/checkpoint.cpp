@@ -2,6 +2,7 @@
 #include "autograd/checkpoint.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -122,6 +124,24 @@ void save_safetensors(const std::string& path,
   }
 }
 
+std::vector<std::string> remove_stale_temporaries(const std::string& dir) {
+  std::vector<std::string> removed;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos || at + 5 == name.size()) continue;
+    const std::string digits = name.substr(at + 5);
+    if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid <= 0 || !(::kill(pid, 0) != 0 && errno == ESRCH)) continue;  // alive, or unknown
+    std::error_code rm;
+    if (entry.is_regular_file(rm) && std::filesystem::remove(entry.path(), rm))
+      removed.push_back(entry.path().string());
+  }
+  return removed;
+}
+
 SafetensorsFile load_safetensors(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(str("load_safetensors: cannot open '", path, "'"));
@@ -147,6 +167,8 @@ SafetensorsFile load_safetensors(const std::string& path) {
   std::vector<std::pair<uint64_t, std::pair<std::string, Tensor>>> ordered;
   for (auto it = header.begin(); it != header.end(); ++it) {
     if (it.key() == "__metadata__") {
+      if (!it.value().is_object())
+        throw Error(str("load_safetensors: '", path, "' __metadata__ is not an object"));
       for (auto m = it.value().begin(); m != it.value().end(); ++m) {
         if (!m.value().is_string()) {
           throw Error(str("load_safetensors: '", path, "' metadata '", m.key(), "' is not a string"));
@@ -162,13 +184,31 @@ SafetensorsFile load_safetensors(const std::string& path) {
         throw Error(str("load_safetensors: '", path, "' tensor '", it.key(), "' has dtype ",
                         e.at("dtype").get<std::string>(), " (rein reads F32, F64, I64, BOOL)"));
       }
-      Shape shape(e.at("shape").get<std::vector<int64_t>>());
+      const auto dims = e.at("shape").get<std::vector<int64_t>>();
+      // The sizes are untrusted: each must be >= 0 and the byte count must fit in the data
+      // section before a tensor of that shape is allocated (no overflow, no huge allocation).
+      uint64_t expected = element_size(dtype);
+      for (int64_t d : dims) {
+        if (d < 0 || dims.size() > static_cast<size_t>(kMaxDims))
+          throw Error(str("load_safetensors: '", path, "' tensor '", it.key(), "' has shape ",
+                          e.at("shape").dump(), " (sizes must be >= 0, at most ", kMaxDims,
+                          " dims)"));
+        if (d > 0 && expected > data_size / static_cast<uint64_t>(d)) expected = data_size + 1;
+        else expected *= static_cast<uint64_t>(d);
+      }
+      Shape shape(dims);
       auto offs = e.at("data_offsets").get<std::vector<uint64_t>>();
-      const uint64_t expected = static_cast<uint64_t>(shape.numel()) * element_size(dtype);
       if (offs.size() != 2 || offs[0] > offs[1] || offs[1] > data_size ||
           offs[1] - offs[0] != expected) {
         throw Error(str("load_safetensors: '", path, "' tensor '", it.key(),
                         "' has data offsets out of range or not matching its shape ", shape));
+      }
+      if (dtype == Dtype::Bool) {  // any other byte is not a bool: reading it is undefined
+        const auto* b = reinterpret_cast<const unsigned char*>(data + offs[0]);
+        for (uint64_t k = 0; k < expected; ++k)
+          if (b[k] > 1)
+            throw Error(str("load_safetensors: '", path, "' tensor '", it.key(), "' element ", k,
+                            " is byte ", int(b[k]), ", a BOOL must be 0 or 1"));
       }
       Tensor t(shape, dtype);
       if (expected > 0) {

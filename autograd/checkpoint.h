@@ -33,6 +33,10 @@ struct SafetensorsFile {
 void save_safetensors(const std::string& path,
                       const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const Metadata& metadata = {});
+// Deletes the temporaries "<name>.tmp.<pid>" that save_safetensors writers killed mid-write left
+// in `dir`, when process <pid> no longer exists on this host (a live writer's file is kept).
+// Returns the paths deleted; a missing `dir` is not an error.
+std::vector<std::string> remove_stale_temporaries(const std::string& dir);
 // Reads a whole file. Throws rein::Error naming the file and the problem (truncated, bad JSON,
 // unknown dtype, offsets out of range).
 SafetensorsFile load_safetensors(const std::string& path);

@@ -2,6 +2,7 @@
 #include "envs/spaces.h"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "envs/internal/values.h"
@@ -144,6 +145,29 @@ std::string Space::why_not_contains(const Tensor& x) const {
 }
 
 bool Space::contains(const Tensor& x) const { return why_not_contains(x).empty(); }
+
+Tensor Space::from_values(std::span<const double> values) const {
+  if (static_cast<int64_t>(values.size()) != flat_dim())
+    throw Error(str("action: ", to_string(), " takes ", flat_dim(), " value(s), got ",
+                    values.size()));
+  const bool integral = kind() != SpaceKind::Box;
+  for (double v : values) {
+    if (!std::isfinite(v)) throw Error(str("action: ", v, " is not a finite number"));
+    if (integral && (std::floor(v) != v || std::fabs(v) > 9.0e15))
+      throw Error(str("action: ", v, " is not an integer (", to_string(), " takes integers)"));
+    if (!integral && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max()))
+      throw Error(str("action: ", v, " does not fit in a float32"));
+  }
+  Tensor out(shape(), dtype());
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (integral) out.data<int64_t>()[i] = static_cast<int64_t>(values[i]);
+    else if (out.dtype() == Dtype::Float64) out.data<double>()[i] = values[i];
+    else out.data<float>()[i] = static_cast<float>(values[i]);
+  }
+  const std::string why = why_not_contains(out);
+  if (!why.empty()) throw Error(str("action: ", why, " of ", to_string()));
+  return out;
+}
 
 namespace {
 

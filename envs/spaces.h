@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -84,6 +85,11 @@ class Space {
   bool contains(const Tensor& x) const;
   // The first reason x is not contained, or "" if it is (for checkers and error messages).
   std::string why_not_contains(const Tensor& x) const;
+  // The element whose values (row-major) a user typed, e.g. `rein envs rollout --actions`:
+  // exactly flat_dim() finite values, integers for Discrete and MultiDiscrete, inside the
+  // bounds. Throws rein::Error "action 1.5 is not an integer (Discrete(2) takes 0..1)" and the
+  // like; NaN, infinities and values no float32 holds never reach an env.
+  Tensor from_values(std::span<const double> values) const;
   // A uniform sample (Box: uniform on bounded dims, normal on unbounded, exponential on
   // half-bounded, as Gymnasium). Allocates a new tensor. With an NpRandom seeded with S the
   // samples are Gymnasium's `space.seed(S); space.sample()` bit for bit (bounded Boxes,

@@ -48,6 +48,7 @@ CheckpointInfo read_agent_checkpoint(const std::string& path) {
     throw Error(str("checkpoint '", path, "': format '", get("format"), "' is not ",
                     kCheckpointFormat));
   CheckpointInfo info;
+  info.path = path;
   info.algorithm = get("algorithm");
   info.env_id = get("env_id");
   try {
@@ -68,17 +69,26 @@ CheckpointInfo read_agent_checkpoint(const std::string& path) {
 }
 
 std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides) {
-  AlgorithmInfo algo = find_algorithm(checkpoint.algorithm);
-  Settings settings;
-  for (const auto& [k, v] : checkpoint.params) settings.set(k, v, "checkpoint");
-  settings.merge(overrides);
-  AgentSetup setup{checkpoint.env_id, checkpoint.env_kwargs, {}};
-  auto run_fields = setup.run.fields();
-  settings.apply(run_fields);
-  setup.run.validate();
-  std::unique_ptr<Agent> agent = algo.make(setup, settings);
-  agent->load_state(checkpoint.tensors, checkpoint.state_json);
-  return agent;
+  try {
+    if (checkpoint.env_id.find("://") != std::string::npos && !checkpoint.env_id_from_user)
+      throw Error(str("it was trained on '", checkpoint.env_id, "'; rein does not connect to an ",
+                      "address read from a file: name the env yourself (rein eval --env ",
+                      checkpoint.env_id, ", or rein train ALGO ", checkpoint.env_id,
+                      " --resume ...) if you trust it"));
+    AlgorithmInfo algo = find_algorithm(checkpoint.algorithm);
+    Settings settings;
+    for (const auto& [k, v] : checkpoint.params) settings.set(k, v, "checkpoint");
+    settings.merge(overrides);
+    AgentSetup setup{checkpoint.env_id, checkpoint.env_kwargs, {}};
+    auto run_fields = setup.run.fields();
+    settings.apply(run_fields);
+    setup.run.validate();
+    std::unique_ptr<Agent> agent = algo.make(setup, settings);
+    agent->load_state(checkpoint.tensors, checkpoint.state_json);
+    return agent;
+  } catch (const Error& e) {
+    throw Error(str("checkpoint '", checkpoint.path, "': ", e.what()));
+  }
 }
 
 }  // namespace rein::rl

@@ -19,8 +19,13 @@ namespace rein::rl {
 inline constexpr const char* kCheckpointFormat = "rein-agent-checkpoint-1";
 
 struct CheckpointInfo {
+  std::string path;  // the file it was read from (named in load errors)
   std::string algorithm;
   std::string env_id;
+  // Whether env_id was typed by the user (a caller replaced the saved one, e.g. rein eval
+  // --env). Only then may it be a scheme id ("remote://HOST:PORT"): a file never decides where
+  // rein connects.
+  bool env_id_from_user = false;
   envs::Kwargs env_kwargs;
   std::vector<std::pair<std::string, std::string>> params;  // RunConfig + algorithm, resolved
   int64_t global_step = 0;
@@ -37,6 +42,9 @@ void save_agent_checkpoint(const std::string& path, const std::string& algorithm
 CheckpointInfo read_agent_checkpoint(const std::string& path);
 // Rebuilds the agent a checkpoint describes (same config, envs reset) and loads its state.
 // `overrides` (e.g. total_timesteps for a longer resumed run) are applied over the saved params.
+// Every saved value is checked before use (rl/internal/state_reader.h); throws rein::Error
+// "checkpoint '<path>': <what was wrong>" on one that is missing, mistyped or out of range, and
+// on a scheme env id the user did not give (env_id_from_user).
 std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides = {});
 
 }  // namespace rein::rl

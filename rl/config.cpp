@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -169,6 +170,11 @@ void Settings::merge_toml(std::string_view toml_text, const std::string& origin)
 }
 
 void Settings::merge_toml_file(const std::string& path) {
+  // A directory opens as a stream that reads nothing: it would apply no settings, silently.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(str("--config: '", path, "' is a directory; give a TOML file (e.g. ", path,
+                    "/ppo.toml)"));
   std::ifstream in(path);
   if (!in) throw Error(str("--config: cannot open '", path, "'"));
   std::stringstream ss;

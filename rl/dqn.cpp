@@ -18,6 +18,7 @@
 #include "rl/internal/dqn_q_network.h"
 #include "rl/internal/dqn_replay_buffer.h"
 #include "rl/internal/obs_encoder.h"
+#include "rl/internal/state_reader.h"
 
 namespace rein::rl {
 
@@ -183,6 +184,7 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
       .n_envs = N_,
       .obs_dim = D_,
       .one_hot = one_hot_,
+      .n_actions = A_,
       .n_step = cfg_.n_step,
       .gamma = cfg_.gamma,
       .prioritized = cfg_.prioritized_replay,
@@ -439,48 +441,32 @@ std::string DQNAgent::state_json() {
 
 void DQNAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
                           const std::string& json) {
-  nn::NamedTensors model, target, optim, rest;
-  for (const auto& [name, t] : tensors) {
-    if (name.rfind("model.", 0) == 0)
-      model.emplace_back(name.substr(6), t);
-    else if (name.rfind("target.", 0) == 0)
-      target.emplace_back(name.substr(7), t);
-    else if (name.rfind("optimizer.", 0) == 0)
-      optim.emplace_back(name.substr(10), t);
-    else if (name.rfind("replay.", 0) == 0 || name == "env.obs")
-      rest.emplace_back(name, t);
-    else
-      throw Error(str("dqn checkpoint: unexpected tensor '", name, "'"));
-  }
-  q_->load_state_dict(model);
-  q_target_->load_state_dict(target);
-  opt_->load_state_dict(optim);
+  internal::StateReader r("dqn state", json, tensors);
+  r.only_tensors({"model.", "target.", "optimizer.", "replay.", "env.obs"});
+  r.module("model.", *q_);
+  r.module("target.", *q_target_);
+  r.optimizer("optimizer.", *opt_);
+  global_step_ = r.integer("global_step", 0, internal::kMaxCounter);
+  n_calls_ = r.integer("n_calls", 0, internal::kMaxCounter);
+  gradient_updates_ = r.integer("gradient_updates", 0, internal::kMaxCounter);
+  r.generator("generator", gen_);
   bool envs_restored = false;
-  try {
-    nlohmann::json j = nlohmann::json::parse(json);
-    global_step_ = j.at("global_step").get<int64_t>();
-    n_calls_ = j.at("n_calls").get<int64_t>();
-    gradient_updates_ = j.at("gradient_updates").get<int64_t>();
-    gen_.set_state_string(j.at("generator").get<std::string>());
-    if (j.contains("replay") && cfg_.save_replay) {
-      buffer_->load_state(rest, j.at("replay").dump());
-      const nlohmann::json& envs = j.at("envs");
-      if (!envs.is_null() && static_cast<int64_t>(envs.size()) == N_) {
-        for (int64_t i = 0; i < N_; ++i) {
-          envs::Env& e = envs_->env(i);
-          const nlohmann::json& s = envs[static_cast<size_t>(i)];
-          e.unwrapped().set_state(s.at("state").get<std::vector<double>>());
-          e.unwrapped().rng().set_state_string(s.at("rng").get<std::string>());
-          envs::find_wrapper<EpisodeLimit>(e)->set_counters(
-              {s.at("elapsed_steps").get<int64_t>(), s.at("episode_return").get<double>()});
-        }
-        for (const auto& [name, t] : rest)
-          if (name == "env.obs") obs_.copy_(t);
-        envs_restored = true;
+  if (r.has("replay") && cfg_.save_replay) {
+    buffer_->load_state(r.object("replay"));
+    if (r.has("envs")) {
+      const std::vector<internal::StateReader> saved = r.objects("envs", static_cast<size_t>(N_));
+      for (int64_t i = 0; i < N_; ++i) {
+        envs::Env& e = envs_->env(i);
+        const internal::StateReader& s = saved[static_cast<size_t>(i)];
+        // set_state checks the values against the env (an index in range, a valid hand ...).
+        e.unwrapped().set_state(s.numbers("state", std::nullopt));
+        s.generator("rng", e.unwrapped().rng());
+        envs::find_wrapper<EpisodeLimit>(e)->set_counters(
+            {s.integer("elapsed_steps", 0, internal::kMaxCounter), s.number("episode_return")});
       }
+      obs_.copy_(r.tensor("env.obs", Dtype::Float32, {N_, D_}));
+      envs_restored = true;
     }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(str("dqn checkpoint: bad state: ", e.what()));
   }
   // Without a saved buffer the envs restart from fresh episodes on a stream of their own (SB3
   // starts with an empty buffer when none is loaded).

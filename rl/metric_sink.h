@@ -18,6 +18,11 @@ class MetricSink {
  public:
   virtual ~MetricSink() = default;
   virtual void log(int64_t step, std::string_view name, double value) = 0;
+  // Throws (e.g. rein::Error) once the sink can no longer record what it is given, such as a
+  // database that refused a write. The Trainer calls it after every iteration and stops with a
+  // checkpoint at the first fault, instead of training on without a record. log() itself never
+  // throws for that reason: an agent is never interrupted halfway through an update.
+  virtual void check() {}
 };
 
 // Discards everything (for evaluation-only runs and benchmarks).
@@ -58,6 +63,10 @@ class TeeSink final : public MetricSink {
   void log(int64_t step, std::string_view name, double value) override {
     a_.log(step, name, value);
     b_.log(step, name, value);
+  }
+  void check() override {
+    a_.check();
+    b_.check();
   }
 
  private:

@@ -10,6 +10,7 @@
 #include "envs/registry.h"
 #include "envs/vector_env.h"
 #include "rl/internal/algorithm_entry.h"
+#include "rl/internal/state_reader.h"
 
 namespace rein::rl {
 
@@ -316,23 +317,13 @@ std::string TabularAgent::state_json() {
 
 void TabularAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
                               const std::string& json) {
-  const char* name = method_name(method_);
-  if (tensors.size() != 1 || tensors[0].first != "q_table")
-    throw Error(str(name, " checkpoint: expected exactly one tensor 'q_table'"));
-  const Tensor& q = tensors[0].second;
-  if (q.dim() != 2 || q.size(0) != S_ || q.size(1) != A_ || q.dtype() != Dtype::Float64)
-    throw Error(str(name, " checkpoint: q_table is ", to_string(q.shape()), " ",
-                    dtype_name(q.dtype()), ", the env needs [", S_, ", ", A_, "] float64"));
-  const Tensor qc = q.contiguous();
-  std::copy_n(qc.data<double>(), S_ * A_, q_.begin());
-  try {
-    nlohmann::json j = nlohmann::json::parse(json);
-    global_step_ = j.at("global_step").get<int64_t>();
-    iteration_ = j.at("iteration").get<int64_t>();
-    gen_.set_state_string(j.at("generator").get<std::string>());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(str(name, " checkpoint: bad state: ", e.what()));
-  }
+  internal::StateReader r(str(method_name(method_), " checkpoint"), json, tensors);
+  r.only_tensors({"q_table"});
+  const Tensor q = r.tensor("q_table", Dtype::Float64, {S_, A_});
+  std::copy_n(q.data<double>(), S_ * A_, q_.begin());
+  global_step_ = r.integer("global_step", 0, internal::kMaxCounter);
+  iteration_ = r.integer("iteration", 0, internal::kMaxCounter);
+  r.generator("generator", gen_);
   // The envs restart from fresh episodes on a stream of their own, as PPO's do.
   reset_envs(static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(global_step_));
 }

@@ -6,6 +6,7 @@
 #include <deque>
 #include <filesystem>
 
+#include "autograd/checkpoint.h"
 #include "envs/registry.h"
 #include "rl/checkpoint.h"
 #include "rl/presets.h"
@@ -29,6 +30,7 @@ class ReturnWatcher final : public MetricSink {
     }
     next_.log(step, name, value);
   }
+  void check() override { next_.check(); }
   std::optional<double> mean() const {
     if (recent_.empty()) return std::nullopt;
     return sum_ / static_cast<double>(recent_.size());
@@ -88,8 +90,13 @@ Trainer::Trainer(const std::string& algorithm, const std::string& env_id,
   agent_ = algo.make(AgentSetup{env_id, env_kwargs, run_}, settings);
 }
 
-Trainer Trainer::resume(const std::string& checkpoint_path, const Settings& overrides) {
+Trainer Trainer::resume(const std::string& checkpoint_path, const Settings& overrides,
+                        const std::string& env_id) {
   CheckpointInfo info = read_agent_checkpoint(checkpoint_path);
+  if (!env_id.empty()) {
+    info.env_id = env_id;
+    info.env_id_from_user = true;
+  }
   Trainer t;
   t.algorithm_ = info.algorithm;
   t.env_id_ = info.env_id;
@@ -133,6 +140,7 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
   const int64_t start_step = agent_->global_step();
   ReturnWatcher watcher(sink);
   TrainResult result;
+  if (!checkpoint_dir.empty()) remove_stale_temporaries(checkpoint_dir);
   auto checkpoint = [&] {
     if (checkpoint_dir.empty()) return;
     result.last_checkpoint = save_checkpoint(checkpoint_dir);
@@ -157,12 +165,14 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     const int64_t before = agent_->global_step();
     try {
       agent_->iterate(watcher);
+      watcher.check();  // a storage fault stops the run here, with a checkpoint below
     } catch (const NonFiniteError&) {
       checkpoint();  // the model is still the last good one: the bad update was not applied
       throw;
     } catch (const std::exception&) {
-      // An env that failed mid-rollout (e.g. a remote server that vanished) leaves the model of
-      // the last update: keep it, then report the env's error, not a failed save's.
+      // An env that failed mid-rollout (e.g. a remote server that vanished) or a sink that can
+      // no longer record leaves the model of the last update: keep it, then report the error,
+      // not a failed save's (on a full disk the checkpoint may fail too).
       try {
         checkpoint();
       } catch (const std::exception&) {

@@ -59,8 +59,10 @@ class Trainer {
   Trainer(const std::string& algorithm, const std::string& env_id, const envs::Kwargs& env_kwargs,
           Settings settings);
   // Continues the run saved in a checkpoint; `overrides` (e.g. total_timesteps) replace saved
-  // params.
-  static Trainer resume(const std::string& checkpoint_path, const Settings& overrides = {});
+  // params. A non-empty `env_id` (typed by the user) replaces the saved one; a checkpoint of a
+  // scheme env ("remote://HOST:PORT") resumes only that way (rl/checkpoint.h).
+  static Trainer resume(const std::string& checkpoint_path, const Settings& overrides = {},
+                        const std::string& env_id = "");
 
   Trainer(Trainer&&) noexcept;
   Trainer& operator=(Trainer&&) noexcept;
@@ -78,7 +80,9 @@ class Trainer {
   // checkpoint_dir/step-<N>.safetensors (none if checkpoint_dir is empty). At the end, unless
   // interrupted, evaluates eval_episodes deterministic episodes and logs eval/mean_return and
   // eval/std_return at the last step. On NonFiniteError it writes a checkpoint of the last good
-  // model (the bad update is never applied) and rethrows.
+  // model (the bad update is never applied) and rethrows; so it does (if the disk allows) when
+  // sink.check() throws after an iteration, e.g. because the tracker's database refused a write.
+  // Leftover temporary checkpoint files of killed writers in checkpoint_dir are removed first.
   TrainResult train(MetricSink& sink, const std::string& checkpoint_dir, const TrainHooks& hooks);
 
   // Writes a checkpoint now; returns its path.

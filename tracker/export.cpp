@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ostream>
 
+#include "tracker/names.h"
+
 namespace rein::tracker {
 
 namespace {
@@ -21,7 +23,7 @@ std::string csv_field(const std::string& s) {
 
 std::string json_string(const std::string& s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  for (unsigned char c : to_utf8(s)) {  // rows of an older rein may hold other bytes
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

@@ -18,6 +18,7 @@
 #include "tracker/internal/reopen.h"
 #include "tracker/internal/rows.h"
 #include "tracker/internal/schema.h"
+#include "tracker/names.h"
 
 namespace rein::tracker {
 
@@ -140,6 +141,8 @@ struct RunWriter::Impl {
   std::uint64_t committed_ops = 0;  // operations committed so far (guarded by mu)
   std::uint64_t failures = 0;       // failed batch attempts (guarded by mu)
   std::string last_error;           // of the latest failed attempt (guarded by mu)
+  std::string first_error;          // of the first failed attempt (guarded by mu)
+  std::atomic<bool> failed{false};  // a batch failed at least once (check() reads it)
   bool flush_requested = false;
   bool stop = false;
   bool finished = false;
@@ -162,6 +165,12 @@ struct RunWriter::Impl {
   void write_slice(std::size_t end, bool with_meta, const std::optional<FinalState>& fin);
   void add_point(Stmt& insert_metric, Stmt& insert_chunk, const PendingPoint& p);
   void adopt(internal::ReopenedRun&& reopened);
+  // After an UPDATE of this run's row: throws when it touched no row (the run was removed).
+  void require_run() {
+    if (sqlite3_changes(db.get()) == 0)
+      throw Error("run " + std::to_string(run_id) + " ('" + run_name +
+                  "') is no longer in the database (removed with rein runs rm --force?)");
+  }
   void start();
   void push(const PendingPoint& p) {
     pending.push_back(p);
@@ -252,6 +261,7 @@ MetricKey RunWriter::key(std::string_view name) {
   std::lock_guard lock(impl_->mu);
   auto it = impl_->key_index.find(name);
   if (it != impl_->key_index.end()) return MetricKey{it->second};
+  check_utf8("metric name", name);
   auto index = static_cast<std::uint32_t>(impl_->key_names.size());
   impl_->key_names.emplace_back(name);
   impl_->key_index.emplace(std::string(name), index);
@@ -277,6 +287,7 @@ void RunWriter::log(std::string_view name, std::int64_t step, double value) {
   if (it != impl_->key_index.end()) {
     index = it->second;
   } else {
+    check_utf8("metric name", name);
     index = static_cast<std::uint32_t>(impl_->key_names.size());
     impl_->key_names.emplace_back(name);
     impl_->key_index.emplace(std::string(name), index);
@@ -286,12 +297,14 @@ void RunWriter::log(std::string_view name, std::int64_t step, double value) {
 }
 
 void RunWriter::log_param(const std::string& key, const ParamValue& value) {
+  internal::check_param({key, value});
   std::lock_guard lock(impl_->mu);
   impl_->pending_meta.params.push_back({key, value});
   ++impl_->enqueued;
 }
 
 void RunWriter::add_tag(const std::string& tag) {
+  internal::check_tag(tag);
   std::lock_guard lock(impl_->mu);
   impl_->pending_meta.tags.push_back(tag);
   ++impl_->enqueued;
@@ -299,12 +312,15 @@ void RunWriter::add_tag(const std::string& tag) {
 
 void RunWriter::add_artifact(const std::string& kind, const std::string& path,
                              std::optional<std::int64_t> step) {
+  check_utf8("artifact kind", kind);
+  check_utf8("artifact path", path);
   std::lock_guard lock(impl_->mu);
   impl_->pending_meta.artifacts.push_back({kind, path, step});
   ++impl_->enqueued;
 }
 
 void RunWriter::set_summary(const std::string& summary) {
+  check_utf8("run summary", summary);
   std::lock_guard lock(impl_->mu);
   impl_->pending_meta.summary = summary;
   ++impl_->enqueued;
@@ -349,6 +365,13 @@ void RunWriter::finish(RunStatus status, const std::string& error) {
     throw Error("RunWriter::finish: run '" + impl_->run_name +
                 "': the final write failed: " + impl_->last_error);
   }
+}
+
+void RunWriter::check() const {
+  if (!impl_->failed.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(impl_->mu);
+  throw Error("run '" + impl_->run_name + "': writing to the database failed: " +
+              impl_->first_error);
 }
 
 std::uint64_t RunWriter::logged_points() const {
@@ -407,6 +430,8 @@ void RunWriter::Impl::loop() {
       } else {
         ++failures;
         last_error = error;
+        if (first_error.empty()) first_error = error;
+        failed.store(true, std::memory_order_release);
       }
     }
     committed.notify_all();
@@ -421,6 +446,7 @@ void RunWriter::Impl::write_pending(const std::optional<FinalState>& fin) {
     if (now - last_heartbeat < kHeartbeatIntervalSeconds) return;
     Stmt hb(db.get(), "UPDATE runs SET heartbeat = ? WHERE id = ?");
     hb.bind(1, now).bind(2, run_id).run();
+    require_run();
     last_heartbeat = now;
     return;
   }
@@ -508,6 +534,7 @@ void RunWriter::Impl::write_slice(std::size_t end, bool with_meta,
       Stmt hb(db.get(), "UPDATE runs SET heartbeat = ? WHERE id = ?");
       hb.bind(1, now).bind(2, run_id).run();
     }
+    require_run();  // before the commit: nothing is added for a run that was removed
     tx.commit();
     last_heartbeat = now;
   } catch (...) {

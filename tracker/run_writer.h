@@ -70,7 +70,8 @@ class RunWriter {
   void log(MetricKey key, std::int64_t step, double value);
   void log(std::string_view name, std::int64_t step, double value);
 
-  // Written with the next batch; a param logged twice keeps the last value.
+  // Written with the next batch; a param logged twice keeps the last value. Text that is not
+  // UTF-8 (names, tags, paths, string values) throws Error here, in the caller's thread.
   void log_param(const std::string& key, const ParamValue& value);
   void add_tag(const std::string& tag);
   void add_artifact(const std::string& kind, const std::string& path,
@@ -86,6 +87,12 @@ class RunWriter {
   // the summary and end time, and stops the thread. Throws Error if the final write failed.
   // Calling it twice throws.
   void finish(RunStatus status, const std::string& error = "");
+
+  // Throws Error (naming the run and the database's first reason, e.g. "database or disk is
+  // full" or "run 3 ... is no longer in the database") once any write of this writer failed,
+  // even if a later retry succeeded: the trainer calls it after every iteration and stops at
+  // the first storage fault instead of training on without a record. Cheap (one atomic load).
+  void check() const;
 
   // Points logged and points committed so far (for progress lines and tests).
   std::uint64_t logged_points() const;

@@ -11,6 +11,7 @@
 #include "tracker/internal/rows.h"
 #include "tracker/internal/schema.h"
 #include "tracker/internal/store_impl.h"
+#include "tracker/names.h"
 
 namespace rein::tracker {
 
@@ -219,7 +220,7 @@ void Store::set_status(std::int64_t run_id, RunStatus status, const std::string&
 
 void Store::rename_run(std::int64_t run_id, const std::string& new_name) {
   impl_->require_writable("rename");
-  if (new_name.empty()) throw Error("rename: the new name of run " + std::to_string(run_id) + " is empty");
+  check_run_name(new_name);
   Stmt s(impl_->db.get(), "UPDATE runs SET name = ? WHERE id = ?");
   s.bind(1, new_name).bind(2, run_id).run();
   if (sqlite3_changes(impl_->db.get()) == 0) {
@@ -229,7 +230,7 @@ void Store::rename_run(std::int64_t run_id, const std::string& new_name) {
 
 void Store::add_tag(std::int64_t run_id, const std::string& tag) {
   impl_->require_writable("tag");
-  if (tag.empty()) throw Error("tag: empty tag for run " + std::to_string(run_id));
+  internal::check_tag(tag);
   if (!run(run_id)) throw Error("tag: no run with id " + std::to_string(run_id));
   internal::insert_tag(impl_->db, run_id, tag);
 }
@@ -240,9 +241,18 @@ void Store::remove_tag(std::int64_t run_id, const std::string& tag) {
   s.bind(1, run_id).bind(2, tag).run();
 }
 
-void Store::remove_run(std::int64_t run_id) {
+void Store::remove_run(std::int64_t run_id, bool force) {
   impl_->require_writable("rm");
-  if (!run(run_id)) throw Error("rm: no run with id " + std::to_string(run_id));
+  std::optional<RunInfo> r = run(run_id);
+  if (!r) throw Error("rm: no run with id " + std::to_string(run_id));
+  if (r->status == RunStatus::Running && !force) {
+    char ago[32];
+    std::snprintf(ago, sizeof ago, "%.0f", std::max(0.0, internal::now_seconds() - r->heartbeat));
+    throw Error("rm: run '" + r->name + "' (id " + std::to_string(run_id) +
+                ") is still running (pid " + std::to_string(r->pid) + " on " + r->host +
+                ", heartbeat " + ago + " s ago); stop its trainer first, or pass --force to "
+                "remove it anyway (the trainer then stops at its next write)");
+  }
   internal::Transaction tx(impl_->db);
   for (const char* sql : {"DELETE FROM metrics WHERE run_id = ?",
                           "DELETE FROM metric_chunks WHERE run_id = ?",
@@ -260,6 +270,8 @@ std::int64_t Store::add_artifact(std::int64_t run_id, const std::string& kind,
                                  const std::string& path, std::optional<std::int64_t> step) {
   impl_->require_writable("add_artifact");
   if (!run(run_id)) throw Error("add_artifact: no run with id " + std::to_string(run_id));
+  check_utf8("artifact kind", kind);
+  check_utf8("artifact path", path);
   return internal::insert_artifact(impl_->db, run_id, kind, path, step);
 }
 
@@ -280,31 +292,56 @@ std::vector<Artifact> Store::artifacts(std::int64_t run_id) {
   return out;
 }
 
-std::vector<Artifact> Store::gc_artifacts(bool dry_run) {
+namespace {
+
+// Rows of a run that no longer exists: what a writer added after `rm` (older rein) or a crash
+// between statements of another tool left behind.
+constexpr const char* kOrphanTables[] = {"metrics", "metric_chunks", "metric_series", "params",
+                                         "tags"};
+
+}  // namespace
+
+GcResult Store::gc(bool dry_run) {
   if (!dry_run) impl_->require_writable("gc");
-  Stmt s(impl_->db.get(), "SELECT id, run_id, kind, path, step, created FROM artifacts ORDER BY id");
-  std::vector<Artifact> orphans;
+  GcResult out;
+  for (const char* table : kOrphanTables) {
+    Stmt count(impl_->db.get(), std::string("SELECT count(*) FROM ") + table +
+                                    " WHERE run_id NOT IN (SELECT id FROM runs)");
+    count.step();
+    out.orphan_rows += count.int64(0);
+  }
+  // An artifact whose run is gone counts as detached even if its run_id was never cleared.
+  Stmt s(impl_->db.get(),
+         "SELECT a.id, r.id, a.kind, a.path, a.step, a.created FROM artifacts a "
+         "LEFT JOIN runs r ON r.id = a.run_id ORDER BY a.id");
   while (s.step()) {
     Artifact a = read_artifact(s);
     struct stat st {};
     bool exists = ::stat(a.path.c_str(), &st) == 0;
-    if (!a.run_id || !exists) orphans.push_back(std::move(a));
+    if (a.run_id && exists) continue;
+    // Only a regular file in a run's own checkpoint folder beside this database is deleted:
+    // a path the database names elsewhere (a crafted file, --checkpoint-dir) is left alone.
+    if (!a.run_id && exists) {
+      if (in_run_checkpoint_dir(impl_->path, a.path)) out.deleted_files.push_back(a.path);
+      else out.kept_files.push_back(a.path);
+    }
+    out.artifacts.push_back(std::move(a));
   }
   s.reset();
-  if (dry_run) return orphans;
+  if (dry_run) return out;
   internal::Transaction tx(impl_->db);
+  for (const char* table : kOrphanTables) {
+    Stmt del(impl_->db.get(), std::string("DELETE FROM ") + table +
+                                  " WHERE run_id NOT IN (SELECT id FROM runs)");
+    del.run();
+  }
   Stmt del(impl_->db.get(), "DELETE FROM artifacts WHERE id = ?");
-  for (const Artifact& a : orphans) del.bind(1, a.id).run();
+  for (const Artifact& a : out.artifacts) del.bind(1, a.id).run();
   tx.commit();
   // Files go after the rows are gone: a crash in between leaves a stray file, never a row
-  // pointing at a deleted file. Only regular files are deleted, never directories.
-  for (const Artifact& a : orphans) {
-    struct stat st {};
-    if (!a.run_id && ::stat(a.path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-      ::unlink(a.path.c_str());
-    }
-  }
-  return orphans;
+  // pointing at a deleted file.
+  for (const std::string& path : out.deleted_files) ::unlink(path.c_str());
+  return out;
 }
 
 std::string Store::integrity_check() {

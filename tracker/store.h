@@ -67,16 +67,21 @@ class Store {
   void add_tag(std::int64_t run_id, const std::string& tag);
   void remove_tag(std::int64_t run_id, const std::string& tag);
   // Removes the run with its params, metrics and tags in one transaction. Its artifacts stay
-  // behind, detached (run_id unset), until gc_artifacts() deletes them.
-  void remove_run(std::int64_t run_id);
+  // behind, detached (run_id unset), until gc() deletes them. A run still running (live
+  // heartbeat) is refused unless `force`; its writer then finds its run gone at its next write
+  // and fails (RunWriter::check), so it adds no rows for a run that no longer exists.
+  void remove_run(std::int64_t run_id, bool force = false);
 
   // --- artifacts ------------------------------------------------------------------------------
   std::int64_t add_artifact(std::int64_t run_id, const std::string& kind, const std::string& path,
                             std::optional<std::int64_t> step = std::nullopt);
   std::vector<Artifact> artifacts(std::int64_t run_id);
-  // Orphans: artifacts whose run was removed (their files are deleted too) and artifacts whose
-  // file no longer exists. Returns what was (or, with dry_run, would be) dropped.
-  std::vector<Artifact> gc_artifacts(bool dry_run = false);
+  // Drops orphans: artifacts whose run was removed and artifacts whose file no longer exists,
+  // and metric, series, param and tag rows of runs that no longer exist. The files of removed
+  // runs' artifacts are deleted only when they are regular files in a run's own checkpoint
+  // folder beside the database (tracker/names.h in_run_checkpoint_dir); others are kept and
+  // listed. Returns what was (or, with dry_run, would be) dropped.
+  GcResult gc(bool dry_run = false);
 
   // --- metrics --------------------------------------------------------------------------------
   // Metric names a run has logged, sorted.

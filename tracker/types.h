@@ -90,6 +90,14 @@ struct Artifact {
   double created = 0;
 };
 
+// What Store::gc() dropped (or would drop).
+struct GcResult {
+  std::vector<Artifact> artifacts;         // rows dropped: run removed, or file missing
+  std::vector<std::string> deleted_files;  // files of removed runs, in their checkpoint folder
+  std::vector<std::string> kept_files;     // files of removed runs outside it: left alone
+  std::int64_t orphan_rows = 0;            // metric, series, param and tag rows without a run
+};
+
 // One logged value. `step` is the global environment step (DESIGN.md: the x-axis of every
 // metric); `wall_time` is seconds since the epoch when log() was called.
 struct MetricPoint {

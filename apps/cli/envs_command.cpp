@@ -192,18 +192,15 @@ void run_rollout(const EnvsArgs& a) {
   // Random actions as Gymnasium's `action_space.seed(seed); action_space.sample()` draws them.
   envs::NpRandom gen(a.seed);
   const int64_t n = a.actions.empty() ? a.steps : static_cast<int64_t>(actions.size());
-  std::vector<float> floats;
   for (int64_t t = 0; t < n; ++t) {
     Tensor sampled;
     envs::Action action = int64_t{0};
     if (a.actions.empty()) {
       sampled = space.sample(gen).contiguous();
       action = envs::Action::from_tensor(sampled);
-    } else if (space.is_discrete()) {
-      action = static_cast<int64_t>(actions[static_cast<size_t>(t)].at(0));
     } else {
-      floats.assign(actions[static_cast<size_t>(t)].begin(), actions[static_cast<size_t>(t)].end());
-      action = envs::Action(std::span<const float>(floats));
+      sampled = space.from_values(actions[static_cast<size_t>(t)]);  // checked: no NaN, 1.5 ...
+      action = envs::Action::from_tensor(sampled);
     }
     envs::StepResult r = env->step(action);
     if (a.json) {

@@ -14,7 +14,7 @@ namespace rein::cli {
 namespace {
 
 struct EvalArgs {
-  std::string target, db = "rein.db";
+  std::string target, db = "rein.db", env;
   std::vector<std::string> plugins, env_args;
   int64_t episodes = 100;
   int64_t seed = 1'000'000;
@@ -25,6 +25,10 @@ void run_eval(const EvalArgs& a) {
   for (const std::string& lib : a.plugins) envs::load_plugin(lib);
   ResolvedCheckpoint ck = resolve_checkpoint(a.target, a.db);
   rl::CheckpointInfo info = rl::read_agent_checkpoint(ck.path);
+  if (!a.env.empty()) {
+    info.env_id = a.env;
+    info.env_id_from_user = true;
+  }
   auto agent = rl::load_agent(info);
   rl::EvalOptions eo{.episodes = a.episodes,
                      .seed = static_cast<uint64_t>(a.seed),
@@ -65,6 +69,8 @@ void add_eval_command(CLI::App& app) {
                   "env argument key=value over the checkpoint's (repeatable), e.g. "
                   "max_episode_steps=200")
       ->type_name("K=V");
+  cmd->add_option("--env", a->env,
+                  "evaluate on this env id instead of the checkpoint's (needed for remote://)");
   cmd->add_flag("--stochastic", a->stochastic, "sample actions instead of the most likely one");
   cmd->callback([a] { run_eval(*a); });
 }

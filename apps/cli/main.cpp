@@ -1,6 +1,7 @@
 // rein: the command-line entry point. Parses flags, dispatches to the subcommand groups, and turns
 // any exception into "error: <message>" and a non-zero exit.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -9,6 +10,9 @@
 #include "envs/remote/remote_env.h"
 
 int main(int argc, char** argv) {
+  // A file-size limit (ulimit -f) must fail a write with EFBIG, which the tracker and the
+  // checkpoint writer report, not kill the process mid-run with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"rein: reinforcement learning from the command line (train, compare, inspect)",
                "rein"};
   app.set_version_flag("--version", std::string("rein ") + REIN_VERSION);

@@ -123,7 +123,9 @@ void list_runs(const std::string& db, const ListOptions& o) {
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const RunInfo& r : runs) out.push_back(run_json(r));
-    std::cout << out.dump(2) << "\n";
+    // Rows an older rein stored unchecked may hold bytes that are not UTF-8: replaced, so one
+    // such row cannot make the whole listing fail.
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
   if (runs.empty()) {
@@ -265,7 +267,8 @@ void export_command(const std::string& db, const std::vector<std::string>& which
   std::cerr << "wrote " << ids.size() << " run(s) to " << output << "\n";
 }
 
-void remove_runs(const std::string& db, const std::vector<std::string>& which, bool yes) {
+void remove_runs(const std::string& db, const std::vector<std::string>& which, bool yes,
+                 bool force) {
   Store store = open_store(db, true);
   std::vector<RunInfo> runs;
   for (const std::string& w : which) runs.push_back(store.resolve_run(w));
@@ -284,7 +287,7 @@ void remove_runs(const std::string& db, const std::vector<std::string>& which, b
     }
   }
   for (const RunInfo& r : runs) {
-    store.remove_run(r.id);
+    store.remove_run(r.id, force);
     std::cout << "removed " << r.id << "  " << r.name << "\n";
   }
 }
@@ -371,25 +374,32 @@ void add_runs_command(CLI::App& app) {
   });
 
   auto yes = std::make_shared<bool>(false);
+  auto force = std::make_shared<bool>(false);
   CLI::App* rm = runs->add_subcommand("rm", "Remove runs with their params and metrics");
   add_db(rm);
   rm->add_option("RUN", *many, "Run ids or names")->required();
   rm->add_flag("-y,--yes", *yes, "Do not ask for confirmation");
-  rm->callback([db, many, yes] { remove_runs(*db, *many, *yes); });
+  rm->add_flag("--force", *force, "Remove a run that is still running (its trainer then stops)");
+  rm->callback([db, many, yes, force] { remove_runs(*db, *many, *yes, *force); });
 
   auto dry = std::make_shared<bool>(false);
   CLI::App* gc = runs->add_subcommand(
-      "gc", "Drop orphaned artifacts: those of removed runs (deleting the files) and missing files");
+      "gc", "Drop orphans: artifacts of removed runs (deleting their files from the run's "
+            "checkpoint folder), artifacts whose file is missing, rows of runs that are gone");
   add_db(gc);
   gc->add_flag("--dry-run", *dry, "Only list what would be dropped");
   gc->callback([db, dry] {
     Store store = open_store(*db, !*dry);
-    std::vector<Artifact> dropped = store.gc_artifacts(*dry);
-    for (const Artifact& a : dropped) {
+    GcResult r = store.gc(*dry);
+    for (const Artifact& a : r.artifacts) {
       std::cout << (*dry ? "would drop " : "dropped ") << a.kind << "  " << a.path
                 << (a.run_id ? "  (file missing)" : "  (run removed)") << "\n";
     }
-    std::cout << dropped.size() << " orphaned artifact(s)\n";
+    for (const std::string& f : r.kept_files)
+      std::cout << "kept file " << f << "  (not in a run's checkpoint folder beside the db)\n";
+    std::cout << r.artifacts.size() << " orphaned artifact(s), " << r.deleted_files.size()
+              << " file(s) " << (*dry ? "to delete" : "deleted") << ", " << r.orphan_rows
+              << " orphaned row(s)\n";
   });
 }
 

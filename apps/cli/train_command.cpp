@@ -18,6 +18,7 @@
 #include "apps/version.h"
 #include "envs/plugin.h"
 #include "rl/trainer.h"
+#include "tracker/names.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
 
@@ -26,9 +27,11 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_sigint(int) {
+// Ctrl-C and SIGTERM (kill, systemd, a batch scheduler) both stop after the iteration and
+// leave the run interrupted, with a checkpoint.
+extern "C" void on_stop_signal(int sig) {
   g_stop.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C kills at once
+  std::signal(sig, SIG_DFL);  // a second one kills at once
 }
 
 // rl::MetricSink -> tracker::RunWriter, with interned metric keys.
@@ -40,6 +43,7 @@ class TrackerSink final : public rl::MetricSink {
     if (it == keys_.end()) it = keys_.emplace(std::string(name), writer_.key(name)).first;
     writer_.log(it->second, step, value);
   }
+  void check() override { writer_.check(); }
 
  private:
   tracker::RunWriter& writer_;
@@ -91,7 +95,8 @@ void run_train(const TrainArgs& a) {
     ResolvedCheckpoint ck = resolve_checkpoint(a.resume, a.db);
     resumed_from = ck.run_name.empty() ? ck.path : ck.run_name;
     resumed_run = ck.run_id;
-    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false)));
+    // ENV given with --resume replaces the saved env id (needed for remote://HOST:PORT).
+    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false), a.env_id));
     std::fprintf(stderr, "resuming %s from %s (step %s)\n",
                  ck.run_name.empty() ? "checkpoint" : ck.run_name.c_str(), ck.path.c_str(),
                  format_count(trainer->agent().global_step()).c_str());
@@ -121,6 +126,13 @@ void run_train(const TrainArgs& a) {
     spec.params.push_back({"resumed_at_step", trainer->agent().global_step()});
     spec.tags.push_back("resumed");
   }
+  // Checkpoint paths are stored in the tracker: one it would refuse must fail now, not after
+  // training. The default folder adds only the run name, which the tracker checks itself.
+  tracker::check_utf8("--checkpoint-dir",
+                      std::filesystem::absolute(!a.checkpoint_dir.empty()
+                                                    ? std::filesystem::path(a.checkpoint_dir)
+                                                    : std::filesystem::path(a.db).parent_path())
+                          .string());
   std::optional<tracker::RunWriter> opened;
   if (resumed_run) {
     // The same run continues: points it logged after the checkpoint's step are dropped, since
@@ -141,11 +153,9 @@ void run_train(const TrainArgs& a) {
   }
   tracker::RunWriter& writer = *opened;
   TrackerSink sink(writer);
-  const std::string ckpt_dir =
-      !a.checkpoint_dir.empty()
-          ? a.checkpoint_dir
-          : (std::filesystem::path(a.db).parent_path() / "checkpoints" / writer.run_name())
-                .string();
+  const std::string ckpt_dir = !a.checkpoint_dir.empty()
+                                   ? a.checkpoint_dir
+                                   : tracker::run_checkpoint_dir(a.db, writer.run_name());
 
   std::fprintf(stderr, "run %s: %s on %s, %s steps, %lld env(s), seed %lld (db %s)\n",
                writer.run_name().c_str(), trainer->algorithm().c_str(),
@@ -172,18 +182,25 @@ void run_train(const TrainArgs& a) {
 
   const int64_t start_step = trainer->agent().global_step();  // > 0 when resumed
   g_stop = false;
-  auto previous = std::signal(SIGINT, on_sigint);
+  auto previous = std::signal(SIGINT, on_stop_signal);
+  auto previous_term = std::signal(SIGTERM, on_stop_signal);
   rl::TrainResult result;
   try {
     result = trainer->train(sink, ckpt_dir, hooks);
   } catch (const std::exception& e) {
     std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previous_term);
     progress.finish();
-    writer.finish(tracker::RunStatus::Failed, e.what());
+    try {
+      writer.finish(tracker::RunStatus::Failed, e.what());
+    } catch (const std::exception&) {
+      // The database may be what failed: report the training error, not this one.
+    }
     if (!last_checkpoint.empty()) std::fprintf(stderr, "checkpoint: %s\n", last_checkpoint.c_str());
     throw;
   }
   std::signal(SIGINT, previous);
+  std::signal(SIGTERM, previous_term);
   progress.finish();
 
   nlohmann::json summary;
@@ -248,7 +265,9 @@ void add_train_command(CLI::App& app) {
                   "env steps between checkpoints (0: at the end only)");
   cmd->add_option("--checkpoint-dir", a->checkpoint_dir,
                   "where checkpoints go (default: checkpoints/RUN beside the db)");
-  cmd->add_option("--resume", a->resume, "continue a run (name, id or checkpoint file)");
+  cmd->add_option("--resume", a->resume,
+                  "continue a run (name, id or checkpoint file); ENV, if given, replaces the "
+                  "saved env id (a remote:// id is never taken from the file)");
   cmd->add_flag("--save-replay", a->save_replay,
                 "checkpoints include the replay buffer, so --resume continues exactly (dqn)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rl/internal/state_reader.h"
+
 namespace rein::rl::internal {
 
 std::vector<std::pair<std::string, Tensor>> AgentState::tensors() const {
@@ -28,40 +30,26 @@ std::string AgentState::json() const {
 
 void AgentState::load(const std::vector<std::pair<std::string, Tensor>>& tensors,
                       const std::string& json) const {
-  nn::NamedTensors model_state, optim_state;
-  for (const auto& [name, t] : tensors) {
-    if (name.rfind("model.", 0) == 0)
-      model_state.emplace_back(name.substr(6), t);
-    else if (name.rfind("optimizer.", 0) == 0)
-      optim_state.emplace_back(name.substr(10), t);
-    else
-      throw Error(str(what, ": unexpected tensor '", name, "'"));
-  }
-  model.load_state_dict(model_state);
-  optimizer.load_state_dict(optim_state);
-  auto load_rms = [&](const nlohmann::json& o, envs::RunningMeanStd& rms) {
-    auto mean = o.at("mean").get<std::vector<double>>();
-    auto var = o.at("var").get<std::vector<double>>();
-    if (mean.size() != rms.mean.size() || var.size() != rms.var.size())
-      throw Error(str(what, ": normaliser size ", mean.size(), " does not match ",
-                      rms.mean.size()));
-    rms.mean = mean;
-    rms.var = var;
-    rms.count = o.at("count").get<double>();
+  StateReader r(what, json, tensors);
+  r.only_tensors({"model.", "optimizer."});
+  r.module("model.", model);
+  r.optimizer("optimizer.", optimizer);
+  global_step = r.integer("global_step", 0, kMaxCounter);
+  iteration = r.integer("iteration", 0, kMaxCounter);
+  r.generator("generator", gen);
+  auto load_rms = [&](const char* key, envs::RunningMeanStd& rms) {
+    const StateReader o = r.object(key);
+    // Variances are >= 0 and the count > 0: normalising divides by sqrt(var + eps) and the
+    // running update divides by the count.
+    rms.mean = o.numbers("mean", rms.mean.size());
+    rms.var = o.numbers("var", rms.var.size(), 0.0);
+    rms.count = o.number("count", std::numeric_limits<double>::min());
   };
-  try {
-    nlohmann::json j = nlohmann::json::parse(json);
-    global_step = j.at("global_step").get<int64_t>();
-    iteration = j.at("iteration").get<int64_t>();
-    gen.set_state_string(j.at("generator").get<std::string>());
-    load_rms(j.at("obs_rms"), norm.obs_rms());
-    load_rms(j.at("ret_rms"), norm.ret_rms());
-    // One running return per env: a checkpoint of another n_envs leaves them as they are.
-    auto rr = j.at("running_returns").get<std::vector<double>>();
-    if (rr.size() == norm.running_returns().size()) norm.running_returns() = rr;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(str(what, ": bad state: ", e.what()));
-  }
+  load_rms("obs_rms", norm.obs_rms());
+  load_rms("ret_rms", norm.ret_rms());
+  // One running return per env: a checkpoint of another n_envs leaves them as they are.
+  auto rr = r.numbers("running_returns", std::nullopt);
+  if (rr.size() == norm.running_returns().size()) norm.running_returns() = rr;
 }
 
 }  // namespace rein::rl::internal

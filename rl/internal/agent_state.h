@@ -28,8 +28,8 @@ struct AgentState {
 
   std::vector<std::pair<std::string, Tensor>> tensors() const;
   std::string json() const;
-  // Restores what tensors() and json() saved. Throws rein::Error "<what>: unexpected tensor 'x'",
-  // "<what>: bad state: ..." (JSON missing a key) or "<what>: normaliser size ..." on a mismatch.
+  // Restores what tensors() and json() saved, every value checked (internal/state_reader.h):
+  // throws rein::Error "<what>: field 'obs_rms.var[2]' is -1, expected ..." and the like.
   void load(const std::vector<std::pair<std::string, Tensor>>& tensors,
             const std::string& json) const;
 };

@@ -199,21 +199,6 @@ Tensor to_tensor(const std::vector<T>& v, const Shape& shape) {
   return from_vector(v, shape);
 }
 
-template <typename T>
-void from_tensor(const std::vector<std::pair<std::string, Tensor>>& tensors, const std::string& name,
-                 std::vector<T>& out) {
-  for (const auto& [n, t] : tensors)
-    if (n == name) {
-      Tensor c = t.contiguous();
-      if (c.dtype() != dtype_of<T>() || c.numel() != static_cast<int64_t>(out.size()))
-        throw Error(str("dqn checkpoint: '", name, "' is ", dtype_name(c.dtype()), " ", c.shape(),
-                        ", expected ", dtype_name(dtype_of<T>()), " of ", out.size(), " elements"));
-      std::memcpy(out.data(), c.data<T>(), out.size() * sizeof(T));
-      return;
-    }
-  throw Error(str("dqn checkpoint: no '", name, "' tensor"));
-}
-
 }  // namespace
 
 std::vector<std::pair<std::string, Tensor>> ReplayBuffer::state_tensors() const {
@@ -241,33 +226,77 @@ std::string ReplayBuffer::state_json() const {
   return j.dump();
 }
 
-void ReplayBuffer::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                              const std::string& json) {
-  try {
-    nlohmann::json j = nlohmann::json::parse(json);
-    if (j.at("slots_per_env").get<int64_t>() != ring_ || j.at("n_envs").get<int64_t>() != n_envs_)
-      throw Error(str("dqn checkpoint: replay buffer of ", j.at("n_envs"), " x ",
-                      j.at("slots_per_env"), " slots does not match ", n_envs_, " x ", ring_));
-    pos_ = j.at("pos").get<std::vector<int64_t>>();
-    filled_ = j.at("filled").get<std::vector<int64_t>>();
-    auto started = j.at("started").get<std::vector<int>>();
-    started_.assign(started.begin(), started.end());
-    transitions_ = j.at("transitions").get<int64_t>();
-    max_priority_ = j.at("max_priority").get<double>();
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(str("dqn checkpoint: bad replay state: ", e.what()));
+void ReplayBuffer::load_state(const StateReader& r) {
+  const int64_t slots = n_envs_ * ring_;
+  r.integer("n_envs", n_envs_, n_envs_);
+  r.integer("slots_per_env", ring_, ring_);
+  const auto n = static_cast<size_t>(n_envs_);
+  auto pos = r.integers("pos", n, 0, ring_ - 1);
+  auto filled = r.integers("filled", n, 0, ring_);
+  auto started = r.integers("started", n, 0, 1);
+  for (size_t e = 0; e < n; ++e) {
+    // A started stream has written its pending slot (pos < filled, or the ring is full); an
+    // unstarted one has written nothing.
+    const bool ok = started[e] ? pos[e] < filled[e] : pos[e] == 0 && filled[e] == 0;
+    if (!ok)
+      throw Error(str("dqn state: replay env ", e, " has pos ", pos[e], ", filled ", filled[e],
+                      " and started ", started[e], ", which no buffer reaches (expected pos < "
+                      "filled when started, both 0 otherwise)"));
   }
-  from_tensor(tensors, "replay.obs", obs_);
-  from_tensor(tensors, "replay.actions", actions_);
-  from_tensor(tensors, "replay.rewards", rewards_);
-  std::vector<int64_t> flags(flags_.size());
-  from_tensor(tensors, "replay.flags", flags);
-  std::copy(flags.begin(), flags.end(), flags_.begin());
+  const double max_priority = r.number("max_priority", 0.0);
+  const int64_t transitions = r.integer("transitions", 0, slots);
+
+  // Observations are copied into network inputs: finite, and one-hot indices in range.
+  const Tensor obs = r.tensor("replay.obs", Dtype::Float32, {slots, stored_dim_});
+  if (opt_.one_hot > 0) {
+    const float* o = obs.data<float>();
+    for (int64_t i = 0; i < slots; ++i)
+      if (!(o[i] >= 0.0f && o[i] < static_cast<float>(opt_.one_hot)) || std::floor(o[i]) != o[i])
+        throw Error(str("dqn state: tensor 'replay.obs' element ", i, " is ", o[i],
+                        ", expected a state index in [0, ", opt_.one_hot, ")"));
+  }
+  auto actions = r.integer_tensor("replay.actions", slots, 0, opt_.n_actions - 1);
+  const Tensor rewards = r.tensor("replay.rewards", Dtype::Float32, {slots});
+  auto flags = r.integer_tensor("replay.flags", slots, 0, kValid | kDone | kTerminated | kFinal);
+  // Sampling draws among the written slots of each ring until it finds a valid one, so a valid
+  // slot must lie in the written part, and the count must match the flags.
+  int64_t valid = 0;
+  for (int64_t slot = 0; slot < slots; ++slot) {
+    if (!(flags[static_cast<size_t>(slot)] & kValid)) continue;
+    ++valid;
+    const int64_t e = slot / ring_, p = slot % ring_;
+    if (p >= filled[static_cast<size_t>(e)])
+      throw Error(str("dqn state: replay slot ", slot, " is marked valid but env ", e,
+                      " has written only ", filled[static_cast<size_t>(e)], " slots"));
+  }
+  if (valid != transitions)
+    throw Error(str("dqn state: field 'replay.transitions' is ", transitions, ", but ", valid,
+                    " slots are marked valid"));
+  std::vector<double> leaves;
   if (opt_.prioritized) {
-    std::vector<double> leaves(static_cast<size_t>(n_envs_ * ring_));
-    from_tensor(tensors, "replay.priorities", leaves);
-    tree_.set_leaves(leaves);
+    const Tensor pr = r.tensor("replay.priorities", Dtype::Float64, {slots});
+    leaves.assign(pr.data<double>(), pr.data<double>() + slots);
+    // Only valid slots may be drawn: a positive priority exactly where a transition is.
+    for (int64_t slot = 0; slot < slots; ++slot) {
+      const bool is_valid = flags[static_cast<size_t>(slot)] & kValid;
+      const double v = leaves[static_cast<size_t>(slot)];
+      if (is_valid ? !(v > 0.0) : v != 0.0)
+        throw Error(str("dqn state: tensor 'replay.priorities' element ", slot, " is ", v,
+                        is_valid ? ", expected > 0 for a stored transition"
+                                 : ", expected 0 for an empty slot"));
+    }
   }
+
+  pos_ = std::move(pos);
+  filled_ = std::move(filled);
+  started_.assign(started.begin(), started.end());
+  transitions_ = transitions;
+  max_priority_ = max_priority;
+  std::memcpy(obs_.data(), obs.data<float>(), obs_.size() * sizeof(float));
+  actions_ = std::move(actions);
+  std::memcpy(rewards_.data(), rewards.data<float>(), rewards_.size() * sizeof(float));
+  std::copy(flags.begin(), flags.end(), flags_.begin());
+  if (opt_.prioritized) tree_.set_leaves(leaves);
 }
 
 }  // namespace rein::rl::internal

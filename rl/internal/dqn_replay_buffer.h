@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "rl/internal/dqn_sum_tree.h"
+#include "rl/internal/state_reader.h"
 #include "tensor/generator.h"
 #include "tensor/tensor.h"
 
@@ -33,6 +34,7 @@ struct ReplayOptions {
   int64_t n_envs = 1;
   int64_t obs_dim = 1;           // floats per observation as the network sees them
   int64_t one_hot = 0;           // > 0: store a Discrete observation's index, one-hot on sampling
+  int64_t n_actions = 1;         // actions are in [0, n_actions) (checked when loading)
   int64_t n_step = 1;
   double gamma = 0.99;
   bool prioritized = false;
@@ -74,11 +76,13 @@ class ReplayBuffer {
   void update_priorities(std::span<const int64_t> slots, std::span<const float> td_abs,
                          double eps);
 
-  // Checkpoint: named tensors and a JSON object text; load throws rein::Error on a mismatch.
+  // Checkpoint: named tensors "replay.*" and a JSON object text. load_state reads them back
+  // from the "replay" object of an agent's state, checking every size, index, flag and count
+  // against this buffer (a crafted file must not write or sample outside the rings); throws
+  // rein::Error naming the field and leaves the buffer unchanged.
   std::vector<std::pair<std::string, Tensor>> state_tensors() const;
   std::string state_json() const;
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                  const std::string& json);
+  void load_state(const StateReader& replay);
 
   // For tests: the stored row of a slot, its flags and n-step expansion.
   enum Flag : uint8_t { kValid = 1, kDone = 2, kTerminated = 4, kFinal = 8 };

@@ -32,6 +32,29 @@ TEST(Spaces, DiscreteContainsOnlyItsRange) {
   EXPECT_EQ(s.one_hot_dim(), 3);
 }
 
+TEST(Spaces, TypedActionValuesAreCheckedBeforeTheyBecomeAnAction) {
+  const Space d = Discrete(2);
+  EXPECT_EQ(d.from_values(std::vector<double>{1}).data<int64_t>()[0], 1);
+  EXPECT_EQ(error_of([&] { d.from_values(std::vector<double>{1.5}); }),
+            "action: 1.5 is not an integer (Discrete(2) takes integers)");
+  EXPECT_EQ(error_of([&] { d.from_values(std::vector<double>{1e30}); }),
+            "action: 1e+30 is not an integer (Discrete(2) takes integers)");
+  EXPECT_EQ(error_of([&] { d.from_values(std::vector<double>{2}); }),
+            "action: element 0 = 2 is outside [0, 1] of Discrete(2)");
+  const Space b = Box(-2.0, 2.0, Shape{1});
+  EXPECT_EQ(error_of([&] { b.from_values(std::vector<double>{std::nan("")}); }),
+            "action: nan is not a finite number");
+  EXPECT_EQ(error_of([&] { b.from_values(std::vector<double>{INFINITY}); }),
+            "action: inf is not a finite number");
+  EXPECT_EQ(error_of([&] { b.from_values(std::vector<double>{1e30}); }),
+            "action: element 0 = 1e+30 is outside [-2, 2] of " + b.to_string());
+  EXPECT_EQ(error_of([&] { b.from_values(std::vector<double>{1e300}); }),
+            "action: 1e+300 does not fit in a float32");
+  EXPECT_EQ(error_of([&] { b.from_values(std::vector<double>{0.5, 0.5}); }),
+            "action: " + b.to_string() + " takes 1 value(s), got 2");
+  EXPECT_FLOAT_EQ(b.from_values(std::vector<double>{0.5}).data<float>()[0], 0.5f);
+}
+
 TEST(Spaces, BoxChecksShapeDtypeAndBounds) {
   Space s = Box({-1.0, -INFINITY}, {1.0, INFINITY});
   Tensor x = tensor({0.5, 1e30});

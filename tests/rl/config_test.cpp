@@ -79,6 +79,13 @@ TEST(Settings, AssignmentWithoutEqualsIsAnError) {
             "--set: expected key=value, got 'gamma'");
 }
 
+TEST(Settings, ConfigThatIsADirectoryIsAnError) {
+  Settings s;
+  const std::string dir = REIN_BINARY_DIR;
+  EXPECT_EQ(error_of([&] { s.merge_toml_file(dir); }),
+            "--config: '" + dir + "' is a directory; give a TOML file (e.g. " + dir + "/ppo.toml)");
+}
+
 TEST(Settings, MergesTomlScalars) {
   Settings s;
   s.merge_toml("n_steps = 128\ngamma = 0.98\nanneal_lr = true\nactivation = \"relu\"\n",

@@ -219,7 +219,7 @@ TEST(TabularErrors, CheckpointOfAnotherEnvSizeIsRefused) {
   CheckpointInfo info = read_agent_checkpoint(t.train(sink, dir.string(), {}).last_checkpoint);
   info.env_id = "FrozenLake8x8-v1";
   EXPECT_NE(error_of([&] { load_agent(info); })
-                .find("qlearning checkpoint: q_table is [16, 4] float64, the env needs [64, 4]"),
+                .find("qlearning checkpoint: tensor 'q_table' has shape [16, 4], expected [64, 4]"),
             std::string::npos);
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/rl/rein_process.h"
 #include "tracker/store.h"
 
 namespace {
@@ -136,37 +137,8 @@ TEST(TrainCli, ResumeAfterACrashContinuesTheSameRunFromItsLastCheckpoint) {
 // Starts `rein ARGS...`, sends it SIGINT once a line containing `trigger` appears, and returns
 // its output and exit status.
 Output run_and_interrupt(const std::vector<std::string>& args, const char* trigger) {
-  std::string bin = std::string(REIN_BINARY_DIR) + "/bin/rein";
-  int fds[2];
-  if (pipe(fds) != 0) return {-1, "pipe failed"};
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    std::vector<char*> argv{const_cast<char*>("rein")};
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  FILE* in = fdopen(fds[0], "r");
-  std::string text;
-  char line[4096];
-  bool sent = false;
-  while (std::fgets(line, sizeof line, in)) {
-    text += line;
-    if (!sent && std::strstr(line, trigger)) {
-      kill(pid, SIGINT);
-      sent = true;
-    }
-  }
-  std::fclose(in);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
+  auto r = rein::test_support::rein_process(args, {.trigger = trigger, .signal = SIGINT});
+  return {r.status, r.text};
 }
 
 TEST(TrainCli, InterruptedRunResumesIntoTheSameRunAndFinishes) {

@@ -142,6 +142,7 @@ TEST(Store, RenamesTagsAndRemovesRuns) {
   EXPECT_EQ(r.tags, (std::vector<std::string>{"keep"}));
   EXPECT_THROW(store.rename_run(id + 1, "z"), Error);
   EXPECT_THROW(store.rename_run(id, ""), Error);
+  store.set_status(id, RunStatus::Finished);  // a running run is refused (HostileInput tests)
   store.remove_run(id);
   EXPECT_FALSE(store.run(id));
   EXPECT_TRUE(store.params(id).empty());
@@ -206,19 +207,23 @@ TEST(Store, GcDropsArtifactsOfRemovedRunsAndMissingFiles) {
   Store store(dir.file("rein.db"));
   std::int64_t keep = store.create_run(spec("ppo", "CartPole-v1", 1));
   std::int64_t gone = store.create_run(spec("ppo", "CartPole-v1", 2));
-  std::string kept_file = dir.file("keep.ckpt"), gone_file = dir.file("gone.ckpt");
+  // Files of removed runs are deleted only from their checkpoint folder beside the database.
+  std::string kept_file = dir.file("keep.ckpt");
+  std::string gone_file = dir.file("checkpoints/" + store.run(gone)->name + "/gone.ckpt");
+  std::filesystem::create_directories(std::filesystem::path(gone_file).parent_path());
   std::ofstream(kept_file) << "weights";
   std::ofstream(gone_file) << "weights";
   store.add_artifact(keep, "checkpoint", kept_file, 1000);
   store.add_artifact(keep, "config", dir.file("never-written.toml"));
   store.add_artifact(gone, "checkpoint", gone_file, 2000);
   EXPECT_EQ(store.artifacts(keep).size(), 2u);
+  store.set_status(gone, RunStatus::Finished);
   store.remove_run(gone);
 
-  std::vector<Artifact> planned = store.gc_artifacts(/*dry_run=*/true);
+  std::vector<Artifact> planned = store.gc(/*dry_run=*/true).artifacts;
   EXPECT_EQ(planned.size(), 2u);
   EXPECT_TRUE(std::filesystem::exists(gone_file));
-  std::vector<Artifact> dropped = store.gc_artifacts();
+  std::vector<Artifact> dropped = store.gc().artifacts;
   ASSERT_EQ(dropped.size(), 2u);
   EXPECT_FALSE(std::filesystem::exists(gone_file));
   EXPECT_TRUE(std::filesystem::exists(kept_file));
@@ -226,7 +231,7 @@ TEST(Store, GcDropsArtifactsOfRemovedRunsAndMissingFiles) {
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].path, kept_file);
   EXPECT_EQ(left[0].step, 1000);
-  EXPECT_TRUE(store.gc_artifacts().empty());
+  EXPECT_TRUE(store.gc().artifacts.empty());
 }
 
 TEST(Store, ParamValuesParseAndFormatByType) {

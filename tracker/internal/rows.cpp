@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <chrono>
 
+#include "tracker/names.h"
+
 namespace rein::tracker::internal {
 
 double now_seconds() {
@@ -63,7 +65,28 @@ std::string generated_name(const RunSpec& spec, std::int64_t id) {
 
 }  // namespace
 
+void check_run_spec(const RunSpec& spec) {
+  if (!spec.name.empty()) check_run_name(spec.name);
+  check_utf8("experiment", spec.experiment);
+  check_utf8("algorithm", spec.algorithm);
+  check_utf8("env", spec.env);
+  for (const Param& p : spec.params) check_param(p);
+  for (const std::string& t : spec.tags) check_tag(t);
+}
+
+void check_param(const Param& param) {
+  check_utf8("param name", param.key);
+  if (const auto* s = std::get_if<std::string>(&param.value))
+    check_utf8("value of param '" + param.key + "'", *s);
+}
+
+void check_tag(const std::string& tag) {
+  if (tag.empty()) throw Error("tag: a tag cannot be empty");
+  check_utf8("tag", tag);
+}
+
 std::pair<std::int64_t, std::string> insert_run(Db& db, const RunSpec& spec) {
+  check_run_spec(spec);
   Transaction tx(db);
   std::int64_t exp = experiment_id(db, spec.experiment.empty() ? "default" : spec.experiment);
   double now = now_seconds();
@@ -72,7 +95,7 @@ std::pair<std::int64_t, std::string> insert_run(Db& db, const RunSpec& spec) {
            "heartbeat, command, host, pid, rein_version) "
            "VALUES(?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)");
   ins.bind(1, spec.name).bind(2, exp).bind(3, spec.algorithm).bind(4, spec.env);
-  ins.bind(5, spec.seed).bind(6, now).bind(7, now).bind(8, spec.command).bind(9, host_name());
+  ins.bind(5, spec.seed).bind(6, now).bind(7, now).bind(8, to_utf8(spec.command)).bind(9, host_name());
   ins.bind(10, current_pid()).bind(11, spec.rein_version);
   ins.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());

@@ -18,8 +18,15 @@ std::int64_t current_pid();
 // False only when `pid` certainly does not exist on this host (kill(pid, 0) gives ESRCH).
 bool process_alive(std::int64_t pid);
 
+// Throw Error on text that may not enter the database (tracker/names.h): a run name that is no
+// folder name, names, tags and string params that are not UTF-8, an empty tag.
+void check_run_spec(const RunSpec& spec);
+void check_param(const Param& param);
+void check_tag(const std::string& tag);
+
 // Inserts the run (status running, this host and pid), its experiment, params and tags in one
 // transaction. Returns {id, name}; an empty spec.name becomes "<algo>-<env>-s<seed>-<id>".
+// Calls check_run_spec first; the command line is stored with bytes that are not UTF-8 replaced.
 std::pair<std::int64_t, std::string> insert_run(Db& db, const RunSpec& spec);
 
 // These run inside the caller's transaction (or autocommit).

@@ -142,6 +142,10 @@ void check_ours(const std::string& path, const Header& h) {
     throw Error("open '" + path + "': not a rein database (it is an SQLite file of another " +
                 "program); pass a different --db file");
   }
+  if (h.user_version < 0) {  // would index the migration table out of bounds
+    throw Error("open '" + path + "': schema version " + version_text(h.user_version) +
+                " is not one rein ever wrote (the file is damaged or not a rein database)");
+  }
   if (h.user_version > kSchemaVersion) {
     throw Error("open '" + path + "': schema version " + version_text(h.user_version) +
                 " is newer than this rein reads (" + version_text(kSchemaVersion) +

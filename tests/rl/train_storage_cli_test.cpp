@@ -1,0 +1,159 @@
+// `rein train` and `rein runs` under storage faults and hostile names, end to end: a file-size
+// limit and a really full filesystem stop training at the first failed write, SIGTERM leaves
+// the run interrupted, run names and checkpoint folders cannot escape or break the database,
+// and `runs list --json` survives rows an older rein stored with Latin-1 bytes.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/rl/rein_process.h"
+#include "tracker/run_writer.h"
+#include "tracker/store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using rein::tracker::RunStatus;
+using rein::tracker::Store;
+using rein::test_support::ChildOptions;
+using rein::test_support::Output;
+using rein::test_support::rein_process;
+
+fs::path fresh_dir(const std::string& name) {
+  fs::path dir = fs::path(REIN_BINARY_DIR) / "test-tmp" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// A DQN run long enough that only a fault stops it early (it logs every 4 env steps), with a
+// network small enough that its checkpoint (~20 KB) still fits under the limits below.
+std::vector<std::string> long_run(const std::string& db) {
+  return {"train", "dqn", "CartPole-v1", "--steps", "20000000", "--set", "net_arch=32",
+          "--no-progress", "--db", db};
+}
+
+TEST(TrainStorage, FileSizeLimitStopsTrainingAtTheFirstFailedWrite) {
+  const fs::path dir = fresh_dir("storage_fsize");
+  const std::string db = (dir / "runs.db").string();
+  Output out = rein_process(long_run(db), {.file_size_limit = 512 * 1024});
+  EXPECT_EQ(out.status, 1) << "128 + 25 would be SIGXFSZ: " << out.text;
+  EXPECT_TRUE(contains(out.text, "': writing to the database failed"))
+      << out.text;
+  EXPECT_TRUE(contains(out.text, "checkpoint: ")) << out.text;  // the last good model, kept
+  Store store(db, {.mode = rein::tracker::OpenMode::ReadOnly});
+  EXPECT_EQ(store.integrity_check(), "ok");
+}
+
+TEST(TrainStorage, FullFilesystemStopsTrainingAtTheFirstFailedWrite) {
+  const fs::path dir = fresh_dir("storage_full");
+  const fs::path mnt = dir / "mnt";
+  fs::create_directories(mnt);
+  if (geteuid() != 0 || mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=384k") != 0)
+    GTEST_SKIP() << "needs root and a working mount(2) to make a small tmpfs: "
+                 << std::strerror(errno);
+  struct Unmount {
+    std::string path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mnt.string()};
+  const std::string db = (mnt / "runs.db").string();
+  Output out = rein_process(long_run(db));
+  EXPECT_EQ(out.status, 1) << out.text;
+  EXPECT_TRUE(contains(out.text, "writing to the database failed")) << out.text;
+  EXPECT_TRUE(contains(out.text, "full")) << out.text;
+}
+
+TEST(TrainStorage, SigtermLeavesTheRunInterruptedLikeCtrlC) {
+  const fs::path dir = fresh_dir("storage_sigterm");
+  const std::string db = (dir / "runs.db").string();
+  Output out = rein_process({"train", "ppo", "CartPole-v1", "--steps", "100000", "--eval-every", "1024",
+                     "--eval-episodes", "1", "--name", "term-run", "--no-progress", "--db", db},
+                    {.trigger = "eval at step", .signal = SIGTERM});
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_TRUE(contains(out.text, "run term-run interrupted")) << out.text;
+  Store store(db);
+  EXPECT_EQ(store.resolve_run("term-run").status, RunStatus::Interrupted);
+}
+
+TEST(TrainStorage, RunNamesCannotEscapeTheCheckpointFolder) {
+  const fs::path dir = fresh_dir("storage_names");
+  const std::string db = (dir / "sub" / "runs.db").string();
+  fs::create_directories(dir / "sub");
+  for (const std::string& name : std::vector<std::string>{"../../../escaped", (dir / "abs").string(), "a/b"}) {
+    Output out = rein_process({"train", "qlearning", "FrozenLake-v1", "--steps", "100", "--name", name,
+                       "--no-progress", "--db", db});
+    EXPECT_EQ(out.status, 1) << out.text;
+    EXPECT_TRUE(contains(out.text, "error: run name '" + name + "'")) << out.text;
+  }
+  EXPECT_FALSE(fs::exists(dir / "escaped"));
+  EXPECT_FALSE(fs::exists(dir / "abs"));
+  EXPECT_FALSE(fs::exists(dir / "sub" / "checkpoints"));
+}
+
+TEST(TrainStorage, NonUtf8CheckpointDirFailsBeforeTraining) {
+  const fs::path dir = fresh_dir("storage_latin1");
+  const std::string db = (dir / "runs.db").string();
+  Output out = rein_process({"train", "ppo", "CartPole-v1", "--steps", "100000", "--no-progress",
+                     "--checkpoint-dir", (dir / "caf\xE9").string(), "--db", db});
+  EXPECT_EQ(out.status, 1) << out.text;
+  EXPECT_TRUE(contains(out.text, "--checkpoint-dir '")) << out.text;
+  EXPECT_TRUE(contains(out.text, "caf\\xE9' is not valid UTF-8")) << out.text;
+  EXPECT_FALSE(contains(out.text, "run ppo-")) << "no run may start: " << out.text;
+  EXPECT_FALSE(fs::exists(db));
+}
+
+TEST(TrainStorage, RunsListJsonSurvivesLatin1RowsOfAnOlderRein) {
+  const fs::path dir = fresh_dir("storage_json");
+  const std::string db = (dir / "runs.db").string();
+  {
+    Store store(db);
+    rein::tracker::RunSpec spec;
+    spec.name = "old";
+    const int64_t id = store.create_run(spec);
+    store.set_status(id, RunStatus::Finished);
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw, "INSERT INTO tags VALUES(1, CAST(X'636166E9' AS TEXT))", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  Output out = rein_process({"runs", "list", "--json", "--db", db});
+  ASSERT_EQ(out.status, 0) << out.text;
+  nlohmann::json rows = nlohmann::json::parse(out.text);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["tags"][0], "caf\xEF\xBF\xBD");
+}
+
+TEST(TrainStorage, RmOfALiveRunIsRefusedUnlessForced) {
+  const fs::path dir = fresh_dir("storage_rm_live");
+  const std::string db = (dir / "runs.db").string();
+  rein::tracker::RunSpec spec;
+  spec.name = "live";
+  rein::tracker::RunWriter writer(db, spec);  // this process: alive, heartbeat fresh
+  Output refused = rein_process({"runs", "rm", "live", "--yes", "--db", db});
+  EXPECT_EQ(refused.status, 1) << refused.text;
+  EXPECT_TRUE(contains(refused.text, "is still running")) << refused.text;
+  Output forced = rein_process({"runs", "rm", "live", "--yes", "--force", "--db", db});
+  EXPECT_EQ(forced.status, 0) << forced.text;
+  writer.log("x", 0, 1.0);
+  EXPECT_THROW(writer.flush(), rein::tracker::Error);
+  EXPECT_THROW(writer.check(), rein::tracker::Error);
+}
+
+}  // namespace
