@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tracker/run_facts.h"
+
 namespace rein::dashboard {
 
 namespace {
@@ -21,7 +23,7 @@ constexpr float kRightMargin = 26.0f;  // half of the last x label
 std::string x_label(double v, double step, XLabels kind, double span) {
   switch (kind) {
     case XLabels::Clock: return format_clock(v, span > 86400.0);
-    case XLabels::Duration: return format_duration(v);
+    case XLabels::Duration: return tracker::format_duration(v);  // relative-time axis
     case XLabels::Number: break;
   }
   return format_tick(v, step);

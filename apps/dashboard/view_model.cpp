@@ -102,7 +102,7 @@ std::string cell_text(const RunRow& r, RunColumn column) {
       std::snprintf(buf, sizeof buf, "%.2f", r.final_return);
       return buf;
     case RunColumn::Start: return format_clock(r.start_time, true);
-    case RunColumn::Duration: return format_duration(r.duration);
+    case RunColumn::Duration: return tracker::format_duration(r.duration);
     case RunColumn::Tags: return r.tags;
   }
   return "";
@@ -252,11 +252,7 @@ std::vector<RunGroup> group_runs(const std::vector<const RunRow*>& runs, const s
   const bool seeds = by.empty() || by == "seed";
   auto key_of = [&](const RunRow& r) {
     if (!seeds) return run_value(r, by);
-    std::string k = r.experiment + '\x1f' + r.algorithm + '\x1f' + r.env;
-    for (const auto& [pk, pv] : r.params) {
-      if (pk != "seed") k += '\x1f' + pk + '=' + pv;
-    }
-    return k;
+    return tracker::seed_group_key(r.experiment, r.algorithm, r.env, r.params);
   };
   std::map<std::string, std::size_t> index;
   std::vector<const RunRow*> first;  // first run of each group, for labels
@@ -306,21 +302,6 @@ std::vector<CompareRow> compare_params(const std::vector<const RunRow*>& runs) {
     rows.push_back(std::move(row));
   }
   return rows;
-}
-
-MeanStd mean_std(const std::vector<double>& values) {
-  MeanStd out;
-  double sum = 0, sq = 0;
-  for (double v : values) {
-    if (!std::isfinite(v)) continue;
-    sum += v;
-    sq += v * v;
-    ++out.count;
-  }
-  if (out.count == 0) return {std::nan(""), std::nan(""), 0};
-  out.mean = sum / static_cast<double>(out.count);
-  out.std = std::sqrt(std::max(0.0, sq / static_cast<double>(out.count) - out.mean * out.mean));
-  return out;
 }
 
 }  // namespace rein::dashboard
