@@ -17,7 +17,7 @@ namespace rein::cli {
 namespace {
 
 struct DashboardArgs {
-  std::string db = "rein.db";
+  std::string db = default_db();
   std::vector<std::string> runs;
   std::vector<std::string> metrics;
   std::string group_by;

@@ -14,7 +14,7 @@ namespace rein::cli {
 namespace {
 
 struct EvalArgs {
-  std::string target, db = "rein.db";
+  std::string target, db = default_db();
   std::vector<std::string> plugins, env_args;
   int64_t episodes = 100;
   int64_t seed = 1'000'000;

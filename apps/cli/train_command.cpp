@@ -19,6 +19,7 @@
 #include "apps/version.h"
 #include "envs/plugin.h"
 #include "rl/trainer.h"
+#include "tracker/run_facts.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
 
@@ -48,7 +49,7 @@ class TrackerSink final : public rl::MetricSink {
 };
 
 struct TrainArgs {
-  std::string algorithm, env_id, config_file, db = "rein.db", name, resume, checkpoint_dir;
+  std::string algorithm, env_id, config_file, db = default_db(), name, resume, checkpoint_dir;
   std::string experiment = "default";
   std::vector<std::string> sets, env_args, tags, plugins;
   std::optional<int64_t> steps, seed, n_envs, threads, eval_episodes, eval_every, checkpoint_every;
@@ -215,7 +216,7 @@ void run_train(const TrainArgs& a) {
                          : 0;
   std::printf("run %s %s: %s steps in %s (%s steps/s)\n", writer.run_name().c_str(),
               result.interrupted ? "interrupted" : "finished",
-              format_count(result.global_step).c_str(), format_duration(result.wall_seconds).c_str(),
+              format_count(result.global_step).c_str(), tracker::format_duration(result.wall_seconds).c_str(),
               format_count(std::llround(sps)).c_str());
   if (result.final_eval)
     std::printf("eval/mean_return %s +- %s over %zu episodes (deterministic policy)\n",
