@@ -18,6 +18,7 @@
 #include "apps/cli/run_checkpoints.h"
 #include "apps/version.h"
 #include "envs/plugin.h"
+#include "envs/remote/remote_env.h"
 #include "rl/trainer.h"
 #include "tracker/run_facts.h"
 #include "tracker/run_writer.h"
@@ -58,9 +59,18 @@ struct TrainArgs {
   std::string command_line;
 };
 
-rl::Settings build_settings(const TrainArgs& a, bool with_preset) {
+// The env a remote://HOST:PORT id serves, as its server names it in the handshake (one short
+// connection); any other id is itself. It picks the preset, names the run and fills the env column.
+std::string served_env_id(const std::string& env_id, const envs::Kwargs& kwargs) {
+  if (!envs::remote::is_remote_id(env_id)) return env_id;
+  envs::remote::RemoteEnv probe(envs::remote::parse_url(env_id),
+                                envs::remote::client_options(kwargs));
+  return probe.welcome().env_id.empty() ? env_id : probe.welcome().env_id;
+}
+
+rl::Settings build_settings(const TrainArgs& a, bool with_preset, const std::string& preset_env) {
   rl::Settings s;
-  if (with_preset && !a.no_preset) s = rl::preset_settings(a.algorithm, a.env_id);
+  if (with_preset && !a.no_preset) s = rl::preset_settings(a.algorithm, preset_env);
   if (!a.config_file.empty()) s.merge_toml_file(a.config_file);
   for (const std::string& kv : a.sets) s.set_assignment(kv, "--set");
   auto flag = [&](const std::optional<int64_t>& v, const char* key, const char* origin) {
@@ -95,22 +105,28 @@ void keep_freed_memory() {
 void run_train(const TrainArgs& a) {
   keep_freed_memory();
   // Everything a user can get wrong is checked here, before a run is recorded.
-  for (const std::string& lib : a.plugins) envs::load_plugin(lib);
+  std::vector<std::string> plugins = a.plugins;  // recorded as plugin.N; a resumed run's own
   std::optional<rl::Trainer> trainer;
   std::string resumed_from;
   std::optional<int64_t> resumed_run;  // the run --resume continues in place
+  std::string served_env;               // differs from the env id for remote://HOST:PORT
   if (!a.resume.empty()) {
     ResolvedCheckpoint ck = resolve_checkpoint(a.resume, a.db);
+    load_plugins(a.plugins, ck);
+    if (plugins.empty()) plugins = ck.plugins;
     resumed_from = ck.run_name.empty() ? ck.path : ck.run_name;
     resumed_run = ck.run_id;
-    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false)));
+    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false, "")));
     std::fprintf(stderr, "resuming %s from %s (step %s)\n",
                  ck.run_name.empty() ? "checkpoint" : ck.run_name.c_str(), ck.path.c_str(),
                  format_count(trainer->agent().global_step()).c_str());
   } else {
+    for (const std::string& lib : plugins) envs::load_plugin(lib);
     if (a.algorithm.empty() || a.env_id.empty())
       throw Error("train: ALGO and ENV are required (e.g. rein train ppo CartPole-v1), or --resume RUN");
-    trainer.emplace(a.algorithm, a.env_id, parse_env_args(a.env_args), build_settings(a, true));
+    const envs::Kwargs kwargs = parse_env_args(a.env_args);
+    served_env = served_env_id(a.env_id, kwargs);
+    trainer.emplace(a.algorithm, a.env_id, kwargs, build_settings(a, true, served_env));
   }
   const rl::RunConfig& run = trainer->run_config();
 
@@ -118,17 +134,18 @@ void run_train(const TrainArgs& a) {
   spec.experiment = a.experiment;
   spec.name = a.name;
   spec.algorithm = trainer->algorithm();
-  spec.env = trainer->env_id();
+  spec.env = served_env.empty() ? trainer->env_id() : served_env;
   spec.seed = run.seed;
   spec.command = a.command_line;
   spec.rein_version = REIN_VERSION;
   spec.tags = a.tags;
   for (const auto& [k, v] : trainer->params())
     spec.params.push_back({k, tracker::parse_param_value(v)});
+  if (spec.env != trainer->env_id()) spec.params.push_back({"env.address", trainer->env_id()});
   for (const auto& [k, v] : trainer->env_kwargs())
     spec.params.push_back({"env." + k, tracker::parse_param_value(v)});
-  for (size_t i = 0; i < a.plugins.size(); ++i)
-    spec.params.push_back({"plugin." + std::to_string(i), a.plugins[i]});
+  for (size_t i = 0; i < plugins.size(); ++i)
+    spec.params.push_back({"plugin." + std::to_string(i), plugin_record_path(plugins[i])});
   if (!resumed_from.empty()) {
     spec.params.push_back({"resumed_at_step", trainer->agent().global_step()});
     spec.tags.push_back("resumed");
@@ -247,7 +264,9 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--config", a->config_file, "TOML file of key = value settings");
   cmd->add_option("--set", a->sets, "override a setting: key=value (repeatable)");
   cmd->add_option("--env-arg", a->env_args, "env constructor argument key=value (repeatable)");
-  cmd->add_option("--plugin", a->plugins, "load env plug-in LIB.so first (repeatable)");
+  cmd->add_option("--plugin", a->plugins,
+                  "load env plug-in LIB.so first (repeatable; recorded, so eval and --resume "
+                  "load it again)");
   cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
   cmd->add_option("--name", a->name, "run name (default: generated)");
   cmd->add_option("--experiment", a->experiment, "experiment the run belongs to")
