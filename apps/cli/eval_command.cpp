@@ -22,8 +22,8 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& a) {
-  for (const std::string& lib : a.plugins) envs::load_plugin(lib);
   ResolvedCheckpoint ck = resolve_checkpoint(a.target, a.db);
+  load_plugins(a.plugins, ck);
   rl::CheckpointInfo info = rl::read_agent_checkpoint(ck.path);
   auto agent = rl::load_agent(info);
   rl::EvalOptions eo{.episodes = a.episodes,
@@ -60,7 +60,8 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "seed of the evaluation envs")->capture_default_str();
   cmd->add_option("--db", a->db, "tracker database (to find a run's checkpoint)")
       ->capture_default_str();
-  cmd->add_option("--plugin", a->plugins, "load env plug-in LIB.so first (repeatable)");
+  cmd->add_option("--plugin", a->plugins,
+                  "load env plug-in LIB.so first (repeatable; default: the run's own plug-ins)");
   cmd->add_option("--env-arg", a->env_args,
                   "env argument key=value over the checkpoint's (repeatable), e.g. "
                   "max_episode_steps=200")
