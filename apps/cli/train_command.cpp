@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -54,6 +55,8 @@ struct TrainArgs {
   std::string experiment = "default";
   std::vector<std::string> sets, env_args, tags, plugins;
   std::optional<int64_t> steps, seed, n_envs, threads, eval_episodes, eval_every, checkpoint_every;
+  double checkpoint_minutes = 5.0;  // wall-clock safety checkpoints (TrainHooks); 0: off
+  int64_t keep_checkpoints = 3;     // checkpoint files of this process kept on disk; 0: all
   bool no_progress = false, no_preset = false;
   bool save_replay = false;  // DQN: checkpoints carry the replay buffer (DQNConfig::save_replay)
   std::string command_line;
@@ -117,6 +120,16 @@ void run_train(const TrainArgs& a) {
     resumed_from = ck.run_name.empty() ? ck.path : ck.run_name;
     resumed_run = ck.run_id;
     trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false, "")));
+    const int64_t done = trainer->agent().global_step();
+    const int64_t total = trainer->run_config().total_timesteps;
+    if (done >= total) {
+      // Nothing to train: say so before the run is reopened (and its later points dropped).
+      const std::string who = ck.run_name.empty() ? ck.path : ck.run_name;
+      throw Error(str("train --resume: ", who, " already trained ", format_count(done),
+                      " of its ", format_count(total), " steps. --steps is the new total, "
+                      "counting the steps done: to train ", format_count(total),
+                      " more, run: rein train --resume ", who, " --steps ", total + done));
+    }
     std::fprintf(stderr, "resuming %s from %s (step %s)\n",
                  ck.run_name.empty() ? "checkpoint" : ck.run_name.c_str(), ck.path.c_str(),
                  format_count(trainer->agent().global_step()).c_str());
@@ -186,10 +199,20 @@ void run_train(const TrainArgs& a) {
   rl::TrainHooks hooks;
   hooks.stop = &g_stop;
   hooks.on_progress = [&](const rl::TrainProgress& p) { progress.update(p); };
+  hooks.checkpoint_every_seconds = a.checkpoint_minutes * 60.0;
   std::string last_checkpoint;  // named when the run fails, to resume from
+  std::deque<std::string> written;  // this process's checkpoint files, oldest first
   hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
     last_checkpoint = std::filesystem::absolute(path).string();
     writer.add_artifact("checkpoint", last_checkpoint, step);
+    // Bounded disk: only the newest --keep-checkpoints files stay (their artifact rows of older
+    // ones read as "file missing"; `rein runs gc` drops them).
+    written.push_back(last_checkpoint);
+    while (a.keep_checkpoints > 0 && written.size() > static_cast<size_t>(a.keep_checkpoints)) {
+      std::error_code ec;
+      std::filesystem::remove(written.front(), ec);
+      written.pop_front();
+    }
   };
   hooks.on_eval = [&](const rl::EvalResult& ev, int64_t step) {
     progress.finish();
@@ -258,7 +281,9 @@ void add_train_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("train", "Train an agent: rein train ALGO ENV [options]");
   cmd->add_option("algorithm", a->algorithm, "algorithm (listed below), e.g. ppo");
   cmd->add_option("env", a->env_id, "env id (see: rein envs list), e.g. CartPole-v1");
-  cmd->add_option("--steps", a->steps, "env steps to train for (total_timesteps)");
+  cmd->add_option("--steps", a->steps,
+                  "env steps to train for (total_timesteps); with --resume the new total, "
+                  "counting the steps already done");
   cmd->add_option("--seed", a->seed, "random seed");
   cmd->add_option("--n-envs", a->n_envs, "envs stepped together");
   cmd->add_option("--config", a->config_file, "TOML file of key = value settings");
@@ -277,6 +302,13 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--eval-every", a->eval_every, "env steps between evaluations (0: final only)");
   cmd->add_option("--checkpoint-every", a->checkpoint_every,
                   "env steps between checkpoints (0: at the end only)");
+  cmd->add_option("--checkpoint-minutes", a->checkpoint_minutes,
+                  "also checkpoint every M minutes of wall time, so a killed run can be resumed "
+                  "(0: off)")
+      ->capture_default_str();
+  cmd->add_option("--keep-checkpoints", a->keep_checkpoints,
+                  "keep only the newest N checkpoint files this run writes (0: all)")
+      ->capture_default_str();
   cmd->add_option("--checkpoint-dir", a->checkpoint_dir,
                   "where checkpoints go (default: checkpoints/RUN beside the db)");
   cmd->add_option("--resume", a->resume, "continue a run (name, id or checkpoint file)");
@@ -288,7 +320,10 @@ void add_train_command(CLI::App& app) {
   cmd->footer([] { return "Algorithms and the spaces they support:\n" + rl::algorithm_table(); });
   cmd->footer(
       "Settings apply in this order, later ones winning: the built-in preset of (ALGO, ENV)\n"
-      "(rein presets show ALGO ENV), --config FILE, --set key=value, then the flags above.");
+      "(rein presets show ALGO ENV), --config FILE, --set key=value, then the flags above.\n"
+      "--resume RUN continues the run in place from its newest checkpoint (with its plug-ins);\n"
+      "--steps is then the new total, counting the steps already done. A checkpoint is also\n"
+      "written every --checkpoint-minutes of wall time, so a killed run can be resumed.");
   cmd->callback([a] { run_train(*a); });
 }
 
