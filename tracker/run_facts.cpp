@@ -18,9 +18,8 @@ Json param_json(const ParamValue& v) {
 }
 
 bool wanted(const RunJsonParts& parts, const std::string& key) {
-  return parts.metric_keys.empty() ||
-         std::find(parts.metric_keys.begin(), parts.metric_keys.end(), key) !=
-             parts.metric_keys.end();
+  return parts.metric_keys.empty() || std::find(parts.metric_keys.begin(), parts.metric_keys.end(),
+                                                key) != parts.metric_keys.end();
 }
 
 }  // namespace
@@ -31,7 +30,7 @@ double now_seconds() {
 }
 
 double run_duration_seconds(const RunInfo& run, double now) {
-  const double end = run.end_time                        ? *run.end_time
+  const double end = run.end_time                       ? *run.end_time
                      : run.status == RunStatus::Running ? std::max(now, run.heartbeat)
                                                         : run.heartbeat;
   return std::max(0.0, end - run.start_time);
@@ -126,7 +125,8 @@ std::string run_json(Store& store, std::int64_t run_id, const RunJsonParts& part
   if (parts.artifacts) {
     Json arts = Json::array();
     for (const Artifact& a : store.artifacts(run_id)) {
-      arts.push_back({{"kind", a.kind}, {"path", a.path}, {"step", a.step ? Json(*a.step) : Json()}});
+      arts.push_back(
+          {{"kind", a.kind}, {"path", a.path}, {"step", a.step ? Json(*a.step) : Json()}});
     }
     j["artifacts"] = std::move(arts);
   }

@@ -1,6 +1,7 @@
 // Facts about runs that every reader computes the same way: how long a run took and how that
-// reads, which runs are seeds of one configuration, mean and std over runs, and a run as JSON. The CLI, the dashboard and scripts all call these, so
-// `rein runs list`, the dashboard's table and `--json` output never disagree.
+// reads, which runs are seeds of one configuration, mean and std over runs, and a run as JSON. The
+// CLI, the dashboard and scripts all call these, so `rein runs list`, the dashboard's table and
+// `--json` output never disagree.
 #pragma once
 
 #include <cstddef>
@@ -43,10 +44,10 @@ std::string seed_group_key(std::string_view experiment, std::string_view algorit
 // seed, status, error, start_time, end_time, duration_seconds, tags, host, pid, command,
 // rein_version, summary).
 struct RunJsonParts {
-  bool params = true;        // "params": {key: typed value}
+  bool params = true;          // "params": {key: typed value}
   bool final_metrics = false;  // "final": {key: {"step", "value", "points"}}
-  bool artifacts = false;    // "artifacts": [{"kind", "path", "step"}]
-  bool all_metrics = false;  // "metrics": {key: [[step, wall_time, value], ...]}, every point
+  bool artifacts = false;      // "artifacts": [{"kind", "path", "step"}]
+  bool all_metrics = false;    // "metrics": {key: [[step, wall_time, value], ...]}, every point
   std::vector<std::string> metric_keys{};  // only these metrics (empty: all) in final/metrics
 };
 

@@ -120,8 +120,8 @@ std::string completion_script(CLI::App& app, const std::string& shell) {
 
 void add_completion_command(CLI::App& app) {
   auto shell = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand(
-      "completion", "Print a shell completion script: rein completion bash|zsh");
+  CLI::App* cmd =
+      app.add_subcommand("completion", "Print a shell completion script: rein completion bash|zsh");
   cmd->add_option("shell", *shell, "bash or zsh")->required();
   cmd->footer(
       "bash: rein completion bash > ~/.local/share/bash-completion/completions/rein\n"

@@ -45,7 +45,8 @@ void run_eval(const EvalArgs& a) {
   if (a.json) {
     nlohmann::ordered_json out = {
         {"algorithm", info.algorithm}, {"env", info.env_id}, {"checkpoint", ck.path},
-        {"run", ck.run_name.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(ck.run_name)},
+        {"run", ck.run_name.empty() ? nlohmann::ordered_json()
+                                    : nlohmann::ordered_json(ck.run_name)},
         {"global_step", info.global_step}, {"episodes", r.returns.size()},
         {"deterministic", !a.stochastic}, {"mean_return", r.mean_return},
         {"std_return", r.std_return}, {"min_return", min}, {"max_return", max},

@@ -19,7 +19,8 @@ void list_presets() {
   std::vector<std::vector<std::string>> rows = {{"ALGO", "ENV", "SETTINGS"}};
   for (const rl::Preset& p : rl::list_presets()) {
     std::string settings;
-    for (const auto& [k, v] : p.settings.items()) settings += (settings.empty() ? "" : " ") + k + "=" + v;
+    for (const auto& [k, v] : p.settings.items())
+      settings += (settings.empty() ? "" : " ") + k + "=" + v;
     rows.push_back({p.algorithm, p.env_id, settings});
   }
   print_table(rows, width);
@@ -79,8 +80,11 @@ void show_resolved(const std::string& algo, const std::string& env, bool json) {
     nlohmann::ordered_json out = {{"algorithm", algo}, {"env", env}, {"preset", preset}};
     out["settings"] = nlohmann::ordered_json::array();
     for (const Setting& s : settings) {
-      out["settings"].push_back({{"key", s.key}, {"value", json_value(s)}, {"type", s.type},
-                                 {"from_preset", s.from_preset}, {"help", s.help}});
+      out["settings"].push_back({{"key", s.key},
+                                 {"value", json_value(s)},
+                                 {"type", s.type},
+                                 {"from_preset", s.from_preset},
+                                 {"help", s.help}});
     }
     std::cout << out.dump(2) << "\n";
     return;
@@ -98,9 +102,12 @@ void show_resolved(const std::string& algo, const std::string& env, bool json) {
 }  // namespace
 
 void add_presets_command(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("presets", "Built-in hyperparameter presets (rl-baselines3-zoo)");
+  CLI::App* cmd =
+      app.add_subcommand("presets", "Built-in hyperparameter presets (rl-baselines3-zoo)");
   cmd->require_subcommand(1);
-  cmd->add_subcommand("list", "List every (algorithm, env) preset")->callback([] { list_presets(); });
+  cmd->add_subcommand("list", "List every (algorithm, env) preset")->callback([] {
+    list_presets();
+  });
   auto show_args = std::make_shared<std::pair<std::string, std::string>>();
   auto json = std::make_shared<bool>(false);
   CLI::App* show = cmd->add_subcommand(
@@ -108,11 +115,13 @@ void add_presets_command(CLI::App& app) {
   show->add_option("algorithm", show_args->first, "algorithm, e.g. ppo")->required();
   show->add_option("env", show_args->second, "env id, e.g. CartPole-v1");
   show->add_flag("--json", *json, "print the settings of ALGO on ENV as JSON");
-  show->footer("Round trip: rein presets show ppo CartPole-v1 > my.toml, edit my.toml, then\n"
-               "rein train ppo CartPole-v1 --config my.toml");
+  show->footer(
+      "Round trip: rein presets show ppo CartPole-v1 > my.toml, edit my.toml, then\n"
+      "rein train ppo CartPole-v1 --config my.toml");
   show->callback([show_args, json] {
     if (show_args->second.empty()) {
-      if (*json) throw Error("presets show --json: give an env too (rein presets show ALGO ENV --json)");
+      if (*json)
+        throw Error("presets show --json: give an env too (rein presets show ALGO ENV --json)");
       auto text = rl::preset_file_text(show_args->first);
       if (!text) {
         rl::find_algorithm(show_args->first);  // unknown algorithm: the usual error

@@ -256,7 +256,8 @@ void run_train(const TrainArgs& a) {
                          : 0;
   std::printf("run %s %s: %s steps in %s (%s steps/s)\n", writer.run_name().c_str(),
               result.interrupted ? "interrupted" : "finished",
-              format_count(result.global_step).c_str(), tracker::format_duration(result.wall_seconds).c_str(),
+              format_count(result.global_step).c_str(),
+              tracker::format_duration(result.wall_seconds).c_str(),
               format_count(std::llround(sps)).c_str());
   if (result.final_eval)
     std::printf("eval/mean_return %s +- %s over %zu episodes (deterministic policy)\n",

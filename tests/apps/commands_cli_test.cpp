@@ -156,7 +156,8 @@ TEST(CommandsCli, EvalSpeaksJson) {
   const fs::path dir = fresh_dir("eval_json");
   const std::string db = (dir / "runs.db").string();
   ASSERT_EQ(run_rein("train ppo CartPole-v1 --steps 256 --eval-episodes 1 --no-progress --name e"
-                     " --db " + db)
+                     " --db " +
+                     db)
                 .status,
             0);
   Output out = run_rein("eval e --episodes 3 --json --db " + db, false);

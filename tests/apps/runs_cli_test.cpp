@@ -55,8 +55,8 @@ TEST(RunsCli, CompareRunsThatDoNotShareEveryParamShowsMissingValues) {
 
 TEST(RunsCli, CompareJsonHasRunsFinalsAndGroupsForTheChosenMetrics) {
   const std::string db = make_db("compare_json");
-  Output out = run_rein("runs compare ppo-1 ppo-2 a2c-1 --metric eval/mean_return --json --db " + db,
-                        false);
+  Output out =
+      run_rein("runs compare ppo-1 ppo-2 a2c-1 --metric eval/mean_return --json --db " + db, false);
   ASSERT_EQ(out.status, 0) << out.text;
   nlohmann::json j = nlohmann::json::parse(out.text);
   ASSERT_EQ(j["runs"].size(), 3u);

@@ -27,8 +27,9 @@ std::size_t files_in(const fs::path& dir) {
 TEST(TrainCli, PluginRunsAreEvaluatedAndResumedWithoutPluginAgain) {
   const fs::path dir = fresh_dir("plugin_run");
   const std::string db = (dir / "runs.db").string();
-  Output train = run_rein(std::string("train ppo Corridor-v0 --plugin ") + REIN_TEST_PLUGIN_CORRIDOR +
-                          " --steps 128 --name corridor" + kShort + " --db " + db);
+  Output train =
+      run_rein(std::string("train ppo Corridor-v0 --plugin ") + REIN_TEST_PLUGIN_CORRIDOR +
+               " --steps 128 --name corridor" + kShort + " --db " + db);
   ASSERT_EQ(train.status, 0) << train.text;
 
   Output eval = run_rein("eval corridor --episodes 2 --db " + db);
@@ -65,8 +66,10 @@ TEST(TrainCli, ResumingAFinishedRunSaysSoAndHowToTrainMore) {
 TEST(TrainCli, TimedCheckpointsKeepOnlyTheNewestFiles) {
   const fs::path dir = fresh_dir("timed_checkpoints");
   const std::string db = (dir / "runs.db").string();
-  Output out = run_rein("train ppo CartPole-v1 --steps 768 --name timed --checkpoint-minutes 1e-9"
-                        " --keep-checkpoints 2" + std::string(kShort) + " --db " + db);
+  Output out = run_rein(
+      "train ppo CartPole-v1 --steps 768 --name timed --checkpoint-minutes 1e-9"
+      " --keep-checkpoints 2" +
+      std::string(kShort) + " --db " + db);
   ASSERT_EQ(out.status, 0) << out.text;
   const fs::path ckpt_dir = dir / "checkpoints" / "timed";
   EXPECT_EQ(files_in(ckpt_dir), 2u);
