@@ -7,6 +7,16 @@
 
 namespace rein::cli::testing {
 
+std::string shell_output(const std::string& command) {
+  FILE* p = popen(command.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
 Output run_rein(const std::string& args, bool stderr_too, const std::string& env) {
   const std::string cmd = env + " " + std::string(REIN_BINARY_DIR) + "/bin/rein " + args +
                           (stderr_too ? " 2>&1" : " 2>/dev/null");

@@ -52,13 +52,7 @@ std::string complete(const std::string& shell, const std::string& words) {
       "bash -c \"compdef() { :; }; autoload() { :; }; bashcompinit() { :; }; source " +
       script.string() + "; COMP_WORDS=(" + array + "); COMP_CWORD=" + std::to_string(n - 1) +
       "; _rein; echo \\${COMPREPLY[@]}\"";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  std::size_t got;
-  while ((got = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, got);
-  pclose(p);
-  return out;
+  return shell_output(cmd);
 }
 
 TEST(CommandsCli, CompletionScriptsCompleteCommandsAndOptions) {
@@ -77,12 +71,7 @@ TEST(CommandsCli, CompletionScriptsCompleteCommandsAndOptions) {
 std::vector<std::string> terminal_lines(const std::string& args, int columns) {
   const std::string cmd = "COLUMNS=" + std::to_string(columns) + " script -qec '" +
                           std::string(REIN_BINARY_DIR) + "/bin/rein " + args + "' /dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  std::size_t got;
-  while ((got = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, got);
-  pclose(p);
+  const std::string out = shell_output(cmd);
   std::vector<std::string> lines;
   std::istringstream in(out);
   for (std::string line; std::getline(in, line);) {
