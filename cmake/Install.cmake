@@ -8,3 +8,5 @@ write_basic_package_version_file(${CMAKE_BINARY_DIR}/reinConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_BINARY_DIR}/reinConfig.cmake ${CMAKE_BINARY_DIR}/reinConfigVersion.cmake
         DESTINATION ${REIN_INSTALL_CMAKEDIR})
+# The licence travels with the installed package.
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -27,5 +27,3 @@ if(REIN_SANITIZE)
   target_link_options(rein_options INTERFACE -fsanitize=address,undefined)
   target_compile_definitions(rein_options INTERFACE REIN_ENABLE_ASSERTS=1)
 endif()
-# Exported so that installed static libraries carry their link requirements.
-install(TARGETS rein_options EXPORT reinTargets)

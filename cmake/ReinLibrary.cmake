@@ -11,7 +11,13 @@ function(rein_add_library folder)
     $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/rein>)
   target_compile_features(${target} PUBLIC cxx_std_20)
-  target_link_libraries(${target} PUBLIC ${ARG_PUBLIC} PRIVATE rein_options ${ARG_PRIVATE})
+  # rein's own warnings and -march=native stay on rein's targets: BUILD_INTERFACE keeps
+  # rein_options out of the exported package, so a user's targets get none of them.
+  target_link_libraries(${target} PUBLIC ${ARG_PUBLIC}
+                        PRIVATE $<BUILD_INTERFACE:rein_options> ${ARG_PRIVATE})
+  if(REIN_SANITIZE)  # sanitized static libraries need the runtime wherever they are linked
+    target_link_options(${target} INTERFACE -fsanitize=address,undefined)
+  endif()
   install(TARGETS ${target} EXPORT reinTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
 #include "envs/plugin_abi.h"
@@ -182,7 +183,17 @@ std::vector<std::string> load_plugin(const std::string& path, Registry& registry
   lib->handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (lib->handle == nullptr) {
     const char* e = dlerror();
-    throw Error(str("load_plugin: cannot load '", path, "': ", e ? e : "unknown error"));
+    // dlopen looks for a name without '/' in the system library path only, never in the current
+    // directory: say so when the file is right here (a common first step with `--plugin`).
+    std::string hint;
+    if (path.find('/') == std::string::npos) {
+      hint = std::filesystem::exists(path)
+                 ? str(" (a name without '/' is searched in the system library path only; "
+                       "did you mean './", path, "'?)")
+                 : str(" (a name without '/' is searched in the system library path only; "
+                       "give a path such as './", path, "')");
+    }
+    throw Error(str("load_plugin: cannot load '", path, "': ", e ? e : "unknown error", hint));
   }
   dlerror();
   void* sym = dlsym(lib->handle, REIN_ENV_PLUGIN_ENTRY);

@@ -79,8 +79,21 @@ std::string toml_scalar_to_string(const toml::node& node, const std::string& key
   if (auto v = node.as_floating_point()) return format_double(v->get());
   if (auto v = node.as_boolean()) return v->get() ? "true" : "false";
   if (auto v = node.as_string()) return v->get();
-  throw Error(str(origin, ": key '", key, "' must be a number, bool or string, not a ",
-                  node.type() == toml::node_type::table ? "table" : "array"));
+  // A list field (net_arch = [64, 64]) takes an array of scalars; it reads as "64,64", the
+  // spelling --set net_arch=64,64 uses.
+  if (auto arr = node.as_array()) {
+    std::string out;
+    for (const toml::node& item : *arr) {
+      if (item.is_array() || item.is_table()) {
+        throw Error(str(origin, ": key '", key, "' must be a list of numbers, bools or strings, "
+                        "not of lists or tables"));
+      }
+      if (!out.empty()) out += ',';
+      out += toml_scalar_to_string(item, key, origin);
+    }
+    return out;
+  }
+  throw Error(str(origin, ": key '", key, "' must be a number, bool, string or list, not a table"));
 }
 
 }  // namespace

@@ -141,7 +141,9 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
   ReturnWatcher watcher(sink);
   TrainResult result;
   if (!checkpoint_dir.empty()) remove_stale_temporaries(checkpoint_dir);
+  auto last_checkpoint_time = start;
   auto checkpoint = [&] {
+    last_checkpoint_time = Clock::now();
     if (checkpoint_dir.empty()) return;
     result.last_checkpoint = save_checkpoint(checkpoint_dir);
     if (hooks.on_checkpoint) hooks.on_checkpoint(result.last_checkpoint, agent_->global_step());
@@ -186,7 +188,12 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     if (hooks.on_progress)
       hooks.on_progress({step, run_.total_timesteps, elapsed, sps, watcher.mean(),
                          watcher.episodes()});
-    if (crossed(before, step, run_.checkpoint_every) && step < run_.total_timesteps) checkpoint();
+    const bool timed =
+        hooks.checkpoint_every_seconds > 0 &&
+        std::chrono::duration<double>(Clock::now() - last_checkpoint_time).count() >=
+            hooks.checkpoint_every_seconds;
+    if ((crossed(before, step, run_.checkpoint_every) || timed) && step < run_.total_timesteps)
+      checkpoint();
     if (crossed(before, step, run_.eval_every) && step < run_.total_timesteps &&
         run_.eval_episodes > 0)
       run_eval(step);

@@ -36,6 +36,11 @@ struct TrainHooks {
   std::function<void(const std::string& path, int64_t step)> on_checkpoint;
   std::function<void(const EvalResult&, int64_t step)> on_eval;
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to stop after the iteration
+  // Also checkpoint after the first iteration that ends this many wall-clock seconds after the
+  // previous checkpoint (or the start); 0: only checkpoint_every and the end. A safety net, so a
+  // run killed with kill -9 can be resumed; it is not part of the config, since when it fires
+  // depends on the machine (training itself does not change: saving draws no random numbers).
+  double checkpoint_every_seconds = 0.0;
 };
 
 struct TrainResult {

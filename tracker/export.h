@@ -16,10 +16,12 @@ enum class ExportFormat { Csv, Json };
 // "csv" or "json"; throws Error otherwise.
 ExportFormat parse_export_format(const std::string& text);
 
-// CSV: one row per metric point, columns run_id,run_name,key,step,wall_time,value (RFC 4180
-// quoting). JSON: an array of runs, each with its fields, params, tags and
+// CSV: one row per metric point, columns run_id,run_name,algorithm,env,seed,key,step,wall_time,
+// value (RFC 4180 quoting; numbers in the shortest text that reads back exactly; an empty seed
+// when the run has none). JSON: an array of runs in run_json's shape (tracker/run_facts.h) with
 // "metrics": {key: [[step, wall_time, value], ...]}. Every stored point, no downsampling.
+// `metrics` keeps only those keys (empty: every key). Throws Error for an unknown run id.
 void export_runs(Store& store, const std::vector<std::int64_t>& run_ids, ExportFormat format,
-                 std::ostream& out);
+                 std::ostream& out, const std::vector<std::string>& metrics = {});
 
 }  // namespace rein::tracker

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tracker/internal/store_impl.h"
+#include "tracker/run_facts.h"
 #include "tracker/store.h"
 
 namespace rein::tracker {
@@ -42,15 +43,6 @@ std::map<std::string, std::string> config_without_seed(const Member& m) {
     if (p.key != "seed") c[p.key] = format_param_value(p.value);
   }
   return c;
-}
-
-void mean_std(const std::vector<double>& xs, double* mean, double* stdev) {
-  double sum = 0;
-  for (double x : xs) sum += x;
-  *mean = xs.empty() ? 0 : sum / static_cast<double>(xs.size());
-  double sq = 0;
-  for (double x : xs) sq += (x - *mean) * (x - *mean);
-  *stdev = xs.empty() ? 0 : std::sqrt(sq / static_cast<double>(xs.size()));
 }
 
 }  // namespace
@@ -90,9 +82,10 @@ std::vector<GroupSeries> Store::group(const std::vector<std::int64_t>& run_ids,
   for (const Member& m : members) {
     std::string g;
     if (options.by.empty()) {
-      auto c = config_without_seed(m);
-      for (const auto& [k, v] : c) g += k + "=" + v + "\x1f";
-      configs[g] = c;
+      std::vector<ParamText> texts;
+      for (const Param& p : m.params) texts.emplace_back(p.key, format_param_value(p.value));
+      g = seed_group_key(m.info.experiment, m.info.algorithm, m.info.env, std::move(texts));
+      configs[g] = config_without_seed(m);
     } else {
       g = options.by + "=" + field_or_param(m, options.by);
     }
@@ -120,7 +113,11 @@ std::vector<GroupSeries> Store::group(const std::vector<std::int64_t>& run_ids,
     gs.key = key;
     if (options.by.empty()) {
       const auto& c = configs[g];
-      for (const std::string& k : differing) gs.label += (gs.label.empty() ? "" : " ") + k + "=" + c.at(k);
+      // A key some configurations lack (PPO vs A2C params, a resumed run) reads as "—".
+      for (const std::string& k : differing) {
+        auto it = c.find(k);
+        gs.label += (gs.label.empty() ? "" : " ") + k + "=" + (it == c.end() ? "—" : it->second);
+      }
       if (gs.label.empty()) gs.label = c.at("algorithm") + " " + c.at("env");
     } else {
       gs.label = g;
@@ -132,7 +129,9 @@ std::vector<GroupSeries> Store::group(const std::vector<std::int64_t>& run_ids,
       lo = std::max(lo, m->first_step);
       hi = std::min(hi, m->last_step);
     }
-    mean_std(gs.finals, &gs.final_mean, &gs.final_std);
+    const MeanStd finals = mean_std(gs.finals);
+    gs.final_mean = finals.mean;
+    gs.final_std = finals.std;
     if (hi >= lo && options.max_points > 0) {
       std::int64_t n = std::min<std::int64_t>(static_cast<std::int64_t>(options.max_points),
                                               hi - lo + 1);
@@ -146,11 +145,10 @@ std::vector<GroupSeries> Store::group(const std::vector<std::int64_t>& run_ids,
           values[r] = at.step() ? at.real(0) : std::nan("");
           at.reset();
         }
-        double mean, stdev;
-        mean_std(values, &mean, &stdev);
+        const MeanStd at_step = mean_std(values);
         gs.steps.push_back(step);
-        gs.mean.push_back(mean);
-        gs.std.push_back(stdev);
+        gs.mean.push_back(at_step.mean);
+        gs.std.push_back(at_step.std);
       }
     }
     out.push_back(std::move(gs));

@@ -1,11 +1,20 @@
 // The subcommand groups of the rein CLI; each adds itself to the app in its own file.
 #pragma once
 
+#include <cstdlib>
+#include <string>
+
 namespace CLI {
 class App;
 }
 
 namespace rein::cli {
+
+// The tracker database a command uses without --db: $REIN_DB when set, else ./rein.db.
+inline std::string default_db() {
+  const char* env = std::getenv("REIN_DB");
+  return env && *env ? env : "rein.db";
+}
 
 // Each returns after registering its subcommand and callbacks on `app`. A callback that fails
 // throws; main() prints "error: <message>" and exits non-zero.

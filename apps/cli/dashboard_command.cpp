@@ -2,6 +2,7 @@
 // next to the rein executable (the CLI does not link ImGui, GLFW or OpenGL).
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -17,7 +18,7 @@ namespace rein::cli {
 namespace {
 
 struct DashboardArgs {
-  std::string db = "rein.db";
+  std::string db = default_db();
   std::vector<std::string> runs;
   std::vector<std::string> metrics;
   std::string group_by;
@@ -36,6 +37,14 @@ void exec_dashboard(const DashboardArgs& a) {
     throw std::runtime_error("dashboard: '" + bin.string() +
                              "' not found (configure with -DREIN_BUILD_DASHBOARD=ON and build "
                              "the rein-dashboard target)");
+  }
+  const char* display = std::getenv("DISPLAY");
+  const char* wayland = std::getenv("WAYLAND_DISPLAY");
+  if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) {
+    throw std::runtime_error(
+        "dashboard: no display (DISPLAY and WAYLAND_DISPLAY are not set). On a server, render "
+        "it to a PNG under a virtual X server: xvfb-run -a " + bin.string() +
+        " --screenshot dashboard.png --db " + a.db + " (package xvfb), or connect with ssh -X");
   }
   if (!std::filesystem::exists(a.db)) {
     throw std::runtime_error("dashboard: no database '" + a.db +

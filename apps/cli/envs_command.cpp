@@ -13,6 +13,7 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
+#include "apps/cli/text_table.h"
 #include "envs/env_checker.h"
 #include "envs/plugin.h"
 #include "envs/registry.h"
@@ -132,17 +133,7 @@ void run_list(const EnvsArgs& a) {
     std::cout << rows.dump(2) << "\n";
     return;
   }
-  std::vector<size_t> width(table[0].size(), 0);
-  for (const auto& r : table) {
-    for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  }
-  for (const auto& r : table) {
-    std::string line;
-    for (size_t c = 0; c < r.size(); ++c) {
-      line += r[c] + (c + 1 < r.size() ? std::string(width[c] - r[c].size() + 2, ' ') : "");
-    }
-    std::cout << line << "\n";
-  }
+  print_table(table, terminal_columns());  // a terminal's lines end in "…"; a pipe gets all
 }
 
 void run_check(const EnvsArgs& a) {

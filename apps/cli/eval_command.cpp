@@ -1,6 +1,8 @@
 // `rein eval CHECKPOINT_OR_RUN`: loads a trained agent and reports its return over N episodes.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
@@ -14,16 +16,17 @@ namespace rein::cli {
 namespace {
 
 struct EvalArgs {
-  std::string target, db = "rein.db", env;
+  std::string target, db = default_db(), env;
   std::vector<std::string> plugins, env_args;
   int64_t episodes = 100;
   int64_t seed = 1'000'000;
   bool stochastic = false;
+  bool json = false;
 };
 
 void run_eval(const EvalArgs& a) {
-  for (const std::string& lib : a.plugins) envs::load_plugin(lib);
   ResolvedCheckpoint ck = resolve_checkpoint(a.target, a.db);
+  load_plugins(a.plugins, ck);
   rl::CheckpointInfo info = rl::read_agent_checkpoint(ck.path);
   if (!a.env.empty()) {
     info.env_id = a.env;
@@ -43,6 +46,21 @@ void run_eval(const EvalArgs& a) {
     max = std::max(max, x);
   }
   for (int64_t l : r.lengths) len += static_cast<double>(l);
+  if (a.json) {
+    nlohmann::ordered_json out = {
+        {"algorithm", info.algorithm}, {"env", info.env_id}, {"checkpoint", ck.path},
+        {"run", ck.run_name.empty() ? nlohmann::ordered_json()
+                                    : nlohmann::ordered_json(ck.run_name)},
+        {"global_step", info.global_step}, {"episodes", r.returns.size()},
+        {"deterministic", !a.stochastic}, {"mean_return", r.mean_return},
+        {"std_return", r.std_return}, {"min_return", min}, {"max_return", max},
+        {"mean_length", len / static_cast<double>(r.lengths.size())},
+        {"success_rate", r.success_rate ? nlohmann::ordered_json(*r.success_rate)
+                                        : nlohmann::ordered_json()},
+        {"returns", r.returns}, {"lengths", r.lengths}, {"warning", r.warning}};
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
   std::printf("%s on %s, checkpoint at step %s%s%s\n", info.algorithm.c_str(),
               info.env_id.c_str(), format_count(info.global_step).c_str(),
               ck.run_name.empty() ? "" : " of run ", ck.run_name.c_str());
@@ -64,7 +82,8 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "seed of the evaluation envs")->capture_default_str();
   cmd->add_option("--db", a->db, "tracker database (to find a run's checkpoint)")
       ->capture_default_str();
-  cmd->add_option("--plugin", a->plugins, "load env plug-in LIB.so first (repeatable)");
+  cmd->add_option("--plugin", a->plugins,
+                  "load env plug-in LIB.so first (repeatable; default: the run's own plug-ins)");
   cmd->add_option("--env-arg", a->env_args,
                   "env argument key=value over the checkpoint's (repeatable), e.g. "
                   "max_episode_steps=200")
@@ -72,6 +91,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--env", a->env,
                   "evaluate on this env id instead of the checkpoint's (needed for remote://)");
   cmd->add_flag("--stochastic", a->stochastic, "sample actions instead of the most likely one");
+  cmd->add_flag("--json", a->json, "print the result as JSON (with every episode's return)");
   cmd->callback([a] { run_eval(*a); });
 }
 

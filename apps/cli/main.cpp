@@ -5,6 +5,7 @@
 #include <exception>
 #include <iostream>
 
+#include "apps/cli/command_tree.h"
 #include "apps/cli/commands.h"
 #include "apps/version.h"
 #include "envs/remote/remote_env.h"
@@ -37,8 +38,10 @@ int main(int argc, char** argv) {
 
   // remote://HOST:PORT env ids work wherever an env id is taken (train, eval, envs ...).
   rein::envs::remote::register_scheme();
+  rein::cli::add_completion_command(app);
 
   try {
+    rein::cli::check_command_words(app, argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

@@ -6,21 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tracker/run_facts.h"
 
 namespace rein::cli {
-
-std::string format_duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "?";
-  long s = std::lround(seconds);
-  char buf[32];
-  if (s >= 3600)
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
-  else if (s >= 60)
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  else
-    std::snprintf(buf, sizeof buf, "%lds", s);
-  return buf;
-}
 
 std::string format_count(int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n), out;
@@ -63,13 +51,13 @@ void ProgressDisplay::update(const rl::TrainProgress& p) {
                  bar.c_str(), frac * 100, format_count(p.step).c_str(),
                  format_count(p.total_steps).c_str(),
                  format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
-                 format_duration(eta).c_str());
+                 tracker::format_duration(eta).c_str());
     drawn_ = true;
   } else {
     std::fprintf(out_, "step %s/%s (%.0f%%)  %s steps/s  return %s  elapsed %s  ETA %s\n",
                  format_count(p.step).c_str(), format_count(p.total_steps).c_str(), frac * 100,
                  format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
-                 format_duration(p.elapsed_seconds).c_str(), format_duration(eta).c_str());
+                 tracker::format_duration(p.elapsed_seconds).c_str(), tracker::format_duration(eta).c_str());
   }
   std::fflush(out_);
 }

@@ -28,8 +28,6 @@ class ProgressDisplay {
   std::chrono::steady_clock::time_point last_;
 };
 
-// "1h02m", "3m05s", "12s".
-std::string format_duration(double seconds);
 // 100352 -> "100,352".
 std::string format_count(int64_t n);
 

@@ -1,14 +1,58 @@
 // resolve_checkpoint(): checkpoint file or tracker run -> checkpoint path.
 #include "apps/cli/run_checkpoints.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "envs/plugin.h"
 #include "tensor/error.h"
 #include "tracker/store.h"
 
 namespace rein::cli {
+
+namespace {
+
+std::vector<std::string> recorded_plugins(tracker::Store& store, std::int64_t run_id) {
+  std::vector<std::pair<long, std::string>> found;
+  for (const tracker::Param& p : store.params(run_id)) {
+    if (p.key.rfind("plugin.", 0) != 0) continue;
+    if (const auto* path = std::get_if<std::string>(&p.value)) {
+      found.emplace_back(std::strtol(p.key.c_str() + 7, nullptr, 10), *path);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> out;
+  for (auto& [index, path] : found) out.push_back(std::move(path));
+  return out;
+}
+
+}  // namespace
+
+void load_plugins(const std::vector<std::string>& explicit_plugins, const ResolvedCheckpoint& ck) {
+  if (!explicit_plugins.empty()) {
+    for (const std::string& lib : explicit_plugins) envs::load_plugin(lib);
+    return;
+  }
+  for (const std::string& lib : ck.plugins) {
+    try {
+      envs::load_plugin(lib);
+    } catch (const std::exception& e) {
+      throw Error(str("run '", ck.run_name, "' was trained with env plug-in '", lib,
+                      "', which cannot be loaded now: ", e.what(),
+                      " (pass --plugin PATH if it moved)"));
+    }
+  }
+}
+
+std::string plugin_record_path(const std::string& plugin) {
+  if (plugin.find('/') == std::string::npos) return plugin;
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(plugin, ec);
+  return ec ? plugin : abs.lexically_normal().string();
+}
 
 ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string& db) {
   if (std::filesystem::is_regular_file(what)) {
@@ -22,6 +66,7 @@ ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string
           if (art.kind == "checkpoint" && std::filesystem::equivalent(art.path, what, ec)) {
             out.run_name = run.name;
             out.run_id = run.id;
+            out.plugins = recorded_plugins(store, run.id);
             return out;
           }
         }
@@ -46,7 +91,7 @@ ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string
     if (!best || art.step.value_or(-1) >= best->step.value_or(-1)) best = art;
   }
   if (!best) throw Error(str("run '", run.name, "' has no checkpoint file left"));
-  return {best->path, run.name, run.id};
+  return {best->path, run.name, run.id, recorded_plugins(store, run.id)};
 }
 
 std::string process_command_line() {

@@ -1,10 +1,10 @@
 // rein runs list | show | compare | export | tag | rename | rm | gc: the tracker database from
-// the command line. Glue only: parse flags, call rein::tracker::Store, print.
+// the command line. Glue only: parse flags, call rein::tracker::Store, print a table or, with
+// --json, the run JSON every reader shares (tracker/run_facts.h).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -13,10 +13,11 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "apps/cli/commands.h"
+#include "apps/cli/text_table.h"
 #include "tracker/export.h"
+#include "tracker/run_facts.h"
 #include "tracker/store.h"
 
 namespace rein::cli {
@@ -29,24 +30,14 @@ Store open_store(const std::string& db, bool write) {
   return Store(db, {.mode = write ? OpenMode::ReadWrite : OpenMode::ReadOnly});
 }
 
+using Json = nlohmann::ordered_json;
+
 std::string local_time(double t) {
   std::time_t s = static_cast<std::time_t>(t);
   std::tm tm{};
   localtime_r(&s, &tm);
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
-
-std::string duration_text(const RunInfo& r) {
-  double end = r.end_time ? *r.end_time : r.heartbeat;
-  auto secs = static_cast<long>(std::max(0.0, end - r.start_time));
-  char buf[32];
-  if (secs >= 3600) {
-    std::snprintf(buf, sizeof(buf), "%ldh%02ldm", secs / 3600, secs / 60 % 60);
-  } else {
-    std::snprintf(buf, sizeof(buf), "%ldm%02lds", secs / 60, secs % 60);
-  }
   return buf;
 }
 
@@ -62,37 +53,15 @@ std::string join(const std::vector<std::string>& xs, const char* sep) {
   return out;
 }
 
-// Prints rows as left-aligned columns separated by two spaces.
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()));
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
-      if (c + 1 < row.size()) line += std::string(width[c] - row[c].size() + 2, ' ');
-    }
-    std::cout << line << "\n";
-  }
+// One run in the shape every --json output shares.
+Json run_json(Store& store, std::int64_t id, const RunJsonParts& parts) {
+  return Json::parse(tracker::run_json(store, id, parts, now_seconds()));
 }
 
-nlohmann::json run_json(const RunInfo& r) {
-  return {{"id", r.id},
-          {"name", r.name},
-          {"experiment", r.experiment},
-          {"algorithm", r.algorithm},
-          {"env", r.env},
-          {"seed", r.seed ? nlohmann::json(*r.seed) : nlohmann::json()},
-          {"status", to_string(r.status)},
-          {"error", r.error},
-          {"start_time", r.start_time},
-          {"end_time", r.end_time ? nlohmann::json(*r.end_time) : nlohmann::json()},
-          {"tags", r.tags},
-          {"host", r.host},
-          {"command", r.command}};
+// Rows an older rein stored unchecked may hold bytes that are not UTF-8: replaced (U+FFFD), so
+// one such row cannot make a whole listing fail.
+void print_json(const Json& j) {
+  std::cout << j.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
 }
 
 struct ListOptions {
@@ -121,11 +90,9 @@ void list_runs(const std::string& db, const ListOptions& o) {
   f.limit = o.limit;
   std::vector<RunInfo> runs = store.list_runs(f);
   if (o.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const RunInfo& r : runs) out.push_back(run_json(r));
-    // Rows an older rein stored unchecked may hold bytes that are not UTF-8: replaced, so one
-    // such row cannot make the whole listing fail.
-    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    Json out = Json::array();
+    for (const RunInfo& r : runs) out.push_back(run_json(store, r.id, {}));
+    print_json(out);
     return;
   }
   if (runs.empty()) {
@@ -133,29 +100,35 @@ void list_runs(const std::string& db, const ListOptions& o) {
               << "\n";
     return;
   }
+  const double now = now_seconds();
   std::vector<std::vector<std::string>> rows = {
       {"ID", "NAME", "EXPERIMENT", "ALGO", "ENV", "SEED", "STATUS", "STARTED", "TIME", "TAGS"}};
   for (const RunInfo& r : runs) {
     rows.push_back({std::to_string(r.id), r.name, r.experiment, r.algorithm, r.env,
-                    r.seed ? std::to_string(*r.seed) : "-", to_string(r.status),
-                    local_time(r.start_time), duration_text(r), join(r.tags, ",")});
+                    r.seed ? std::to_string(*r.seed) : kMissing, to_string(r.status),
+                    local_time(r.start_time), format_duration(run_duration_seconds(r, now)),
+                    join(r.tags, ",")});
   }
-  print_table(rows);
+  print_table(rows, terminal_columns());
 }
 
-void show_run(const std::string& db, const std::string& which) {
+void show_run(const std::string& db, const std::string& which, bool json) {
   Store store = open_store(db, false);
   RunInfo r = store.resolve_run(which);
+  if (json) {
+    print_json(run_json(store, r.id, {.final_metrics = true, .artifacts = true}));
+    return;
+  }
   std::vector<std::vector<std::string>> rows = {
       {"id", std::to_string(r.id)},
       {"name", r.name},
       {"experiment", r.experiment},
       {"algorithm", r.algorithm},
       {"env", r.env},
-      {"seed", r.seed ? std::to_string(*r.seed) : "-"},
+      {"seed", r.seed ? std::to_string(*r.seed) : kMissing},
       {"status", std::string(to_string(r.status)) + (r.error.empty() ? "" : ": " + r.error)},
       {"started", local_time(r.start_time)},
-      {"time", duration_text(r)},
+      {"time", format_duration(run_duration_seconds(r, now_seconds()))},
       {"host", r.host + " (pid " + std::to_string(r.pid) + ")"},
       {"rein", r.rein_version},
       {"command", r.command},
@@ -183,18 +156,50 @@ void show_run(const std::string& db, const std::string& which) {
   if (!r.summary.empty()) std::cout << "\nsummary: " << r.summary << "\n";
 }
 
-void compare_runs(const std::string& db, const std::vector<std::string>& which,
-                  const std::string& group_by) {
+struct CompareOptions {
+  std::vector<std::string> runs, metrics;
+  std::string group_by;
+  bool json = false;
+};
+
+// Runs side by side: every param any of them has (a param a run lacks reads "—", e.g. PPO's
+// clip_range beside A2C), their final metrics, and seeds of one configuration as mean ± std.
+void compare_runs(const std::string& db, const CompareOptions& o) {
   Store store = open_store(db, false);
   std::vector<RunInfo> runs;
-  for (const std::string& w : which) runs.push_back(store.resolve_run(w));
+  for (const std::string& w : o.runs) runs.push_back(store.resolve_run(w));
   std::vector<std::int64_t> ids;
+  for (const RunInfo& r : runs) ids.push_back(r.id);
+  std::map<std::string, std::map<std::int64_t, double>> finals;
+  for (const LatestValue& l : store.latest(ids, o.metrics)) finals[l.key][l.run_id] = l.point.value;
+  for (const std::string& k : o.metrics) finals[k];  // asked for, logged by none: still a row
+
+  // Seeds of one configuration (or runs sharing --group-by) as mean ± std.
+  std::vector<GroupSeries> groups;
+  for (const auto& [key, by_run] : finals) {
+    for (GroupSeries& gs : store.group(ids, key, {.by = o.group_by, .max_points = 1})) {
+      if (gs.run_ids.size() >= 2) groups.push_back(std::move(gs));
+    }
+  }
+  if (o.json) {
+    Json out = {{"runs", Json::array()}, {"groups", Json::array()}};
+    for (std::int64_t id : ids) {
+      out["runs"].push_back(run_json(store, id, {.final_metrics = true, .metric_keys = o.metrics}));
+    }
+    for (const GroupSeries& gs : groups) {
+      out["groups"].push_back({{"label", gs.label}, {"metric", gs.key}, {"runs", gs.run_ids},
+                               {"finals", gs.finals}, {"mean", gs.final_mean},
+                               {"std", gs.final_std}});
+    }
+    print_json(out);
+    return;
+  }
+
   std::vector<std::map<std::string, std::string>> params;
   std::set<std::string> keys;
   for (const RunInfo& r : runs) {
-    ids.push_back(r.id);
     std::map<std::string, std::string> p = {{"algorithm", r.algorithm}, {"env", r.env},
-                                            {"seed", r.seed ? std::to_string(*r.seed) : "-"}};
+                                            {"seed", r.seed ? std::to_string(*r.seed) : kMissing}};
     for (const Param& x : store.params(r.id)) p[x.key] = format_param_value(x.value);
     for (const auto& [k, v] : p) keys.insert(k);
     params.push_back(std::move(p));
@@ -207,7 +212,7 @@ void compare_runs(const std::string& db, const std::vector<std::string>& which,
     std::set<std::string> distinct;
     for (const auto& p : params) {
       auto it = p.find(k);
-      row.push_back(it == p.end() ? "-" : it->second);
+      row.push_back(it == p.end() ? kMissing : it->second);
       distinct.insert(row.back());
     }
     if (distinct.size() > 1) row[0] = "* " + k;  // differs between the runs
@@ -215,41 +220,38 @@ void compare_runs(const std::string& db, const std::vector<std::string>& which,
   }
   print_table(rows);
 
-  std::map<std::string, std::map<std::int64_t, double>> finals;
-  for (const LatestValue& l : store.latest(ids)) finals[l.key][l.run_id] = l.point.value;
   std::cout << "\n";
   std::vector<std::vector<std::string>> m = {header};
   m[0][0] = "FINAL";
   for (const auto& [key, by_run] : finals) {
     std::vector<std::string> row = {key};
-    for (std::int64_t id : ids) row.push_back(by_run.count(id) ? number_text(by_run.at(id)) : "-");
+    for (std::int64_t id : ids) {
+      auto it = by_run.find(id);
+      row.push_back(it == by_run.end() ? kMissing : number_text(it->second));
+    }
     m.push_back(row);
   }
   print_table(m);
 
-  // Seeds of one configuration (or runs sharing --group-by) as mean ± std.
+  if (groups.empty()) return;
   std::vector<std::vector<std::string>> g = {{"GROUP", "RUNS", "METRIC", "FINAL (mean ± std)"}};
-  for (const auto& [key, by_run] : finals) {
-    for (const GroupSeries& gs : store.group(ids, key, {.by = group_by, .max_points = 1})) {
-      if (gs.run_ids.size() < 2) continue;
-      g.push_back({gs.label, std::to_string(gs.run_ids.size()), key,
-                   number_text(gs.final_mean) + " ± " + number_text(gs.final_std)});
-    }
+  for (const GroupSeries& gs : groups) {
+    g.push_back({gs.label, std::to_string(gs.run_ids.size()), gs.key,
+                 number_text(gs.final_mean) + " ± " + number_text(gs.final_std)});
   }
-  if (g.size() > 1) {
-    std::cout << "\n";
-    print_table(g);
-  }
+  std::cout << "\n";
+  print_table(g);
 }
 
 void export_command(const std::string& db, const std::vector<std::string>& which,
-                    const std::string& format, const std::string& output) {
+                    const std::string& format, const std::string& output,
+                    const std::vector<std::string>& metrics) {
   Store store = open_store(db, false);
   std::vector<std::int64_t> ids;
   for (const std::string& w : which) ids.push_back(store.resolve_run(w).id);
   ExportFormat f = parse_export_format(format);
   if (output.empty() || output == "-") {
-    export_runs(store, ids, f, std::cout);
+    export_runs(store, ids, f, std::cout, metrics);
     return;
   }
   // Write-then-rename: an interrupted export never leaves a truncated file under the name.
@@ -257,7 +259,7 @@ void export_command(const std::string& db, const std::vector<std::string>& which
   {
     std::ofstream out(tmp);
     if (!out) throw std::runtime_error("runs export: cannot write '" + tmp + "'");
-    export_runs(store, ids, f, out);
+    export_runs(store, ids, f, out, metrics);
     out.flush();
     if (!out) throw std::runtime_error("runs export: writing '" + tmp + "' failed");
   }
@@ -268,7 +270,7 @@ void export_command(const std::string& db, const std::vector<std::string>& which
 }
 
 void remove_runs(const std::string& db, const std::vector<std::string>& which, bool yes,
-                 bool force) {
+                 bool force, bool json) {
   Store store = open_store(db, true);
   std::vector<RunInfo> runs;
   for (const std::string& w : which) runs.push_back(store.resolve_run(w));
@@ -282,14 +284,17 @@ void remove_runs(const std::string& db, const std::vector<std::string>& which, b
     std::string answer;
     std::getline(std::cin, answer);
     if (answer != "y" && answer != "yes") {
-      std::cout << "nothing removed\n";
+      std::cout << (json ? "{\"removed\": []}" : "nothing removed") << "\n";
       return;
     }
   }
+  Json removed = Json::array();
   for (const RunInfo& r : runs) {
     store.remove_run(r.id, force);
-    std::cout << "removed " << r.id << "  " << r.name << "\n";
+    if (!json) std::cout << "removed " << r.id << "  " << r.name << "\n";
+    removed.push_back({{"id", r.id}, {"name", r.name}});
   }
+  if (json) print_json({{"removed", removed}});
 }
 
 }  // namespace
@@ -297,9 +302,12 @@ void remove_runs(const std::string& db, const std::vector<std::string>& which, b
 void add_runs_command(CLI::App& app) {
   CLI::App* runs = app.add_subcommand("runs", "List, inspect, compare, export and tidy runs");
   runs->require_subcommand(1);
-  auto db = std::make_shared<std::string>("rein.db");
-  auto add_db = [db](CLI::App* c) {
-    c->add_option("--db", *db, "Tracker database file")->capture_default_str();
+  auto db = std::make_shared<std::string>(default_db());
+  auto json = std::make_shared<bool>(false);
+  auto add_db = [db, json](CLI::App* c) {
+    c->add_option("--db", *db, "Tracker database file (default: $REIN_DB, else rein.db)")
+        ->capture_default_str();
+    c->add_flag("--json", *json, "Print JSON instead of text (the shape of docs/TRACKER.md)");
   };
 
   auto lo = std::make_shared<ListOptions>();
@@ -314,32 +322,45 @@ void add_runs_command(CLI::App& app) {
   list->add_option("--param", lo->params, "Only runs whose param KEY equals VALUE (KEY=VALUE)");
   list->add_option("--name", lo->name, "Only runs whose name contains this text");
   list->add_option("--limit", lo->limit, "At most this many runs (0: all)");
-  list->add_flag("--json", lo->json, "Print JSON instead of a table");
-  list->callback([db, lo] { list_runs(*db, *lo); });
+  list->callback([db, lo, json] {
+    lo->json = *json;
+    list_runs(*db, *lo);
+  });
 
   auto run = std::make_shared<std::string>();
   CLI::App* show = runs->add_subcommand("show", "Params, tags, status, final metrics, artifacts");
   add_db(show);
   show->add_option("RUN", *run, "Run id or name")->required();
-  show->callback([db, run] { show_run(*db, *run); });
+  show->callback([db, run, json] { show_run(*db, *run, *json); });
 
-  auto many = std::make_shared<std::vector<std::string>>();
-  auto group_by = std::make_shared<std::string>();
+  auto co = std::make_shared<CompareOptions>();
   CLI::App* compare = runs->add_subcommand("compare", "Params side by side and final metrics");
   add_db(compare);
-  compare->add_option("RUN", *many, "Run ids or names")->required();
-  compare->add_option("--group-by", *group_by,
+  compare->add_option("RUN", co->runs, "Run ids or names")->required();
+  compare->add_option("--group-by", co->group_by,
                       "Aggregate runs sharing this param (default: seeds of one config)");
-  compare->callback([db, many, group_by] { compare_runs(*db, *many, *group_by); });
+  compare->add_option("--metric", co->metrics,
+                      "Only this metric, e.g. eval/mean_return (repeatable; default: all)");
+  compare->callback([db, co, json] {
+    co->json = *json;
+    compare_runs(*db, *co);
+  });
+
+  auto many = std::make_shared<std::vector<std::string>>();
+  auto metrics = std::make_shared<std::vector<std::string>>();
 
   auto format = std::make_shared<std::string>("csv");
   auto output = std::make_shared<std::string>();
   CLI::App* exp = runs->add_subcommand("export", "Every metric point of runs as CSV or JSON");
-  add_db(exp);
+  exp->add_option("--db", *db, "Tracker database file (default: $REIN_DB, else rein.db)")
+      ->capture_default_str();
   exp->add_option("RUN", *many, "Run ids or names")->required();
+  exp->add_option("--metric", *metrics, "Only this metric (repeatable; default: all)");
   exp->add_option("--format", *format, "csv or json")->capture_default_str();
   exp->add_option("-o,--output", *output, "File to write (default: standard output)");
-  exp->callback([db, many, format, output] { export_command(*db, *many, *format, *output); });
+  exp->callback([db, many, format, output, metrics] {
+    export_command(*db, *many, *format, *output, *metrics);
+  });
 
   auto tags = std::make_shared<std::vector<std::string>>();
   auto remove = std::make_shared<bool>(false);
@@ -348,7 +369,7 @@ void add_runs_command(CLI::App& app) {
   tag->add_option("RUN", *run, "Run id or name")->required();
   tag->add_option("TAG", *tags, "Tags")->required();
   tag->add_flag("--remove", *remove, "Remove the tags instead");
-  tag->callback([db, run, tags, remove] {
+  tag->callback([db, run, tags, remove, json] {
     Store store = open_store(*db, true);
     RunInfo r = store.resolve_run(*run);
     for (const std::string& t : *tags) {
@@ -358,6 +379,7 @@ void add_runs_command(CLI::App& app) {
         store.add_tag(r.id, t);
       }
     }
+    if (*json) return print_json(run_json(store, r.id, {.params = false}));
     std::cout << r.id << "  " << r.name << "  tags: " << join(store.run(r.id)->tags, ", ") << "\n";
   });
 
@@ -366,10 +388,11 @@ void add_runs_command(CLI::App& app) {
   add_db(rename);
   rename->add_option("RUN", *run, "Run id or name")->required();
   rename->add_option("NAME", *new_name, "New name")->required();
-  rename->callback([db, run, new_name] {
+  rename->callback([db, run, new_name, json] {
     Store store = open_store(*db, true);
     RunInfo r = store.resolve_run(*run);
     store.rename_run(r.id, *new_name);
+    if (*json) return print_json(run_json(store, r.id, {.params = false}));
     std::cout << r.id << "  " << r.name << " -> " << *new_name << "\n";
   });
 
@@ -380,7 +403,7 @@ void add_runs_command(CLI::App& app) {
   rm->add_option("RUN", *many, "Run ids or names")->required();
   rm->add_flag("-y,--yes", *yes, "Do not ask for confirmation");
   rm->add_flag("--force", *force, "Remove a run that is still running (its trainer then stops)");
-  rm->callback([db, many, yes, force] { remove_runs(*db, *many, *yes, *force); });
+  rm->callback([db, many, yes, force, json] { remove_runs(*db, *many, *yes, *force, *json); });
 
   auto dry = std::make_shared<bool>(false);
   CLI::App* gc = runs->add_subcommand(
@@ -388,9 +411,18 @@ void add_runs_command(CLI::App& app) {
             "checkpoint folder), artifacts whose file is missing, rows of runs that are gone");
   add_db(gc);
   gc->add_flag("--dry-run", *dry, "Only list what would be dropped");
-  gc->callback([db, dry] {
+  gc->callback([db, dry, json] {
     Store store = open_store(*db, !*dry);
     GcResult r = store.gc(*dry);
+    if (*json) {
+      Json out = {{"dry_run", *dry}, {"dropped", Json::array()}, {"deleted_files", r.deleted_files},
+                  {"kept_files", r.kept_files}, {"orphan_rows", r.orphan_rows}};
+      for (const Artifact& a : r.artifacts) {
+        out["dropped"].push_back({{"kind", a.kind}, {"path", a.path},
+                                  {"reason", a.run_id ? "file missing" : "run removed"}});
+      }
+      return print_json(out);
+    }
     for (const Artifact& a : r.artifacts) {
       std::cout << (*dry ? "would drop " : "dropped ") << a.kind << "  " << a.path
                 << (a.run_id ? "  (file missing)" : "  (run removed)") << "\n";

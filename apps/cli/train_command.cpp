@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -17,8 +18,10 @@
 #include "apps/cli/run_checkpoints.h"
 #include "apps/version.h"
 #include "envs/plugin.h"
+#include "envs/remote/remote_env.h"
 #include "rl/trainer.h"
 #include "tracker/names.h"
+#include "tracker/run_facts.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
 
@@ -51,18 +54,29 @@ class TrackerSink final : public rl::MetricSink {
 };
 
 struct TrainArgs {
-  std::string algorithm, env_id, config_file, db = "rein.db", name, resume, checkpoint_dir;
+  std::string algorithm, env_id, config_file, db = default_db(), name, resume, checkpoint_dir;
   std::string experiment = "default";
   std::vector<std::string> sets, env_args, tags, plugins;
   std::optional<int64_t> steps, seed, n_envs, threads, eval_episodes, eval_every, checkpoint_every;
+  double checkpoint_minutes = 5.0;  // wall-clock safety checkpoints (TrainHooks); 0: off
+  int64_t keep_checkpoints = 3;     // checkpoint files of this process kept on disk; 0: all
   bool no_progress = false, no_preset = false;
   bool save_replay = false;  // DQN: checkpoints carry the replay buffer (DQNConfig::save_replay)
   std::string command_line;
 };
 
-rl::Settings build_settings(const TrainArgs& a, bool with_preset) {
+// The env a remote://HOST:PORT id serves, as its server names it in the handshake (one short
+// connection); any other id is itself. It picks the preset, names the run and fills the env column.
+std::string served_env_id(const std::string& env_id, const envs::Kwargs& kwargs) {
+  if (!envs::remote::is_remote_id(env_id)) return env_id;
+  envs::remote::RemoteEnv probe(envs::remote::parse_url(env_id),
+                                envs::remote::client_options(kwargs));
+  return probe.welcome().env_id.empty() ? env_id : probe.welcome().env_id;
+}
+
+rl::Settings build_settings(const TrainArgs& a, bool with_preset, const std::string& preset_env) {
   rl::Settings s;
-  if (with_preset && !a.no_preset) s = rl::preset_settings(a.algorithm, a.env_id);
+  if (with_preset && !a.no_preset) s = rl::preset_settings(a.algorithm, preset_env);
   if (!a.config_file.empty()) s.merge_toml_file(a.config_file);
   for (const std::string& kv : a.sets) s.set_assignment(kv, "--set");
   auto flag = [&](const std::optional<int64_t>& v, const char* key, const char* origin) {
@@ -87,23 +101,39 @@ std::string fixed(double v, int digits = 2) {
 
 void run_train(const TrainArgs& a) {
   // Everything a user can get wrong is checked here, before a run is recorded.
-  for (const std::string& lib : a.plugins) envs::load_plugin(lib);
+  std::vector<std::string> plugins = a.plugins;  // recorded as plugin.N; a resumed run's own
   std::optional<rl::Trainer> trainer;
   std::string resumed_from;
   std::optional<int64_t> resumed_run;  // the run --resume continues in place
+  std::string served_env;               // differs from the env id for remote://HOST:PORT
   if (!a.resume.empty()) {
     ResolvedCheckpoint ck = resolve_checkpoint(a.resume, a.db);
+    load_plugins(a.plugins, ck);
+    if (plugins.empty()) plugins = ck.plugins;
     resumed_from = ck.run_name.empty() ? ck.path : ck.run_name;
     resumed_run = ck.run_id;
     // ENV given with --resume replaces the saved env id (needed for remote://HOST:PORT).
-    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false), a.env_id));
+    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false, ""), a.env_id));
+    const int64_t done = trainer->agent().global_step();
+    const int64_t total = trainer->run_config().total_timesteps;
+    if (done >= total) {
+      // Nothing to train: say so before the run is reopened (and its later points dropped).
+      const std::string who = ck.run_name.empty() ? ck.path : ck.run_name;
+      throw Error(str("train --resume: ", who, " already trained ", format_count(done),
+                      " of its ", format_count(total), " steps. --steps is the new total, "
+                      "counting the steps done: to train ", format_count(total),
+                      " more, run: rein train --resume ", who, " --steps ", total + done));
+    }
     std::fprintf(stderr, "resuming %s from %s (step %s)\n",
                  ck.run_name.empty() ? "checkpoint" : ck.run_name.c_str(), ck.path.c_str(),
                  format_count(trainer->agent().global_step()).c_str());
   } else {
+    for (const std::string& lib : plugins) envs::load_plugin(lib);
     if (a.algorithm.empty() || a.env_id.empty())
       throw Error("train: ALGO and ENV are required (e.g. rein train ppo CartPole-v1), or --resume RUN");
-    trainer.emplace(a.algorithm, a.env_id, parse_env_args(a.env_args), build_settings(a, true));
+    const envs::Kwargs kwargs = parse_env_args(a.env_args);
+    served_env = served_env_id(a.env_id, kwargs);
+    trainer.emplace(a.algorithm, a.env_id, kwargs, build_settings(a, true, served_env));
   }
   const rl::RunConfig& run = trainer->run_config();
 
@@ -111,17 +141,18 @@ void run_train(const TrainArgs& a) {
   spec.experiment = a.experiment;
   spec.name = a.name;
   spec.algorithm = trainer->algorithm();
-  spec.env = trainer->env_id();
+  spec.env = served_env.empty() ? trainer->env_id() : served_env;
   spec.seed = run.seed;
   spec.command = a.command_line;
   spec.rein_version = REIN_VERSION;
   spec.tags = a.tags;
   for (const auto& [k, v] : trainer->params())
     spec.params.push_back({k, tracker::parse_param_value(v)});
+  if (spec.env != trainer->env_id()) spec.params.push_back({"env.address", trainer->env_id()});
   for (const auto& [k, v] : trainer->env_kwargs())
     spec.params.push_back({"env." + k, tracker::parse_param_value(v)});
-  for (size_t i = 0; i < a.plugins.size(); ++i)
-    spec.params.push_back({"plugin." + std::to_string(i), a.plugins[i]});
+  for (size_t i = 0; i < plugins.size(); ++i)
+    spec.params.push_back({"plugin." + std::to_string(i), plugin_record_path(plugins[i])});
   if (!resumed_from.empty()) {
     spec.params.push_back({"resumed_at_step", trainer->agent().global_step()});
     spec.tags.push_back("resumed");
@@ -167,10 +198,20 @@ void run_train(const TrainArgs& a) {
   rl::TrainHooks hooks;
   hooks.stop = &g_stop;
   hooks.on_progress = [&](const rl::TrainProgress& p) { progress.update(p); };
+  hooks.checkpoint_every_seconds = a.checkpoint_minutes * 60.0;
   std::string last_checkpoint;  // named when the run fails, to resume from
+  std::deque<std::string> written;  // this process's checkpoint files, oldest first
   hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
     last_checkpoint = std::filesystem::absolute(path).string();
     writer.add_artifact("checkpoint", last_checkpoint, step);
+    // Bounded disk: only the newest --keep-checkpoints files stay (their artifact rows of older
+    // ones read as "file missing"; `rein runs gc` drops them).
+    written.push_back(last_checkpoint);
+    while (a.keep_checkpoints > 0 && written.size() > static_cast<size_t>(a.keep_checkpoints)) {
+      std::error_code ec;
+      std::filesystem::remove(written.front(), ec);
+      written.pop_front();
+    }
   };
   hooks.on_eval = [&](const rl::EvalResult& ev, int64_t step) {
     progress.finish();
@@ -221,7 +262,8 @@ void run_train(const TrainArgs& a) {
                          : 0;
   std::printf("run %s %s: %s steps in %s (%s steps/s)\n", writer.run_name().c_str(),
               result.interrupted ? "interrupted" : "finished",
-              format_count(result.global_step).c_str(), format_duration(result.wall_seconds).c_str(),
+              format_count(result.global_step).c_str(),
+              tracker::format_duration(result.wall_seconds).c_str(),
               format_count(std::llround(sps)).c_str());
   if (result.final_eval)
     std::printf("eval/mean_return %s +- %s over %zu episodes (deterministic policy)\n",
@@ -246,13 +288,17 @@ void add_train_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("train", "Train an agent: rein train ALGO ENV [options]");
   cmd->add_option("algorithm", a->algorithm, "algorithm (listed below), e.g. ppo");
   cmd->add_option("env", a->env_id, "env id (see: rein envs list), e.g. CartPole-v1");
-  cmd->add_option("--steps", a->steps, "env steps to train for (total_timesteps)");
+  cmd->add_option("--steps", a->steps,
+                  "env steps to train for (total_timesteps); with --resume the new total, "
+                  "counting the steps already done");
   cmd->add_option("--seed", a->seed, "random seed");
   cmd->add_option("--n-envs", a->n_envs, "envs stepped together");
   cmd->add_option("--config", a->config_file, "TOML file of key = value settings");
   cmd->add_option("--set", a->sets, "override a setting: key=value (repeatable)");
   cmd->add_option("--env-arg", a->env_args, "env constructor argument key=value (repeatable)");
-  cmd->add_option("--plugin", a->plugins, "load env plug-in LIB.so first (repeatable)");
+  cmd->add_option("--plugin", a->plugins,
+                  "load env plug-in LIB.so first (repeatable; recorded, so eval and --resume "
+                  "load it again)");
   cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
   cmd->add_option("--name", a->name, "run name (default: generated)");
   cmd->add_option("--experiment", a->experiment, "experiment the run belongs to")
@@ -263,6 +309,13 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--eval-every", a->eval_every, "env steps between evaluations (0: final only)");
   cmd->add_option("--checkpoint-every", a->checkpoint_every,
                   "env steps between checkpoints (0: at the end only)");
+  cmd->add_option("--checkpoint-minutes", a->checkpoint_minutes,
+                  "also checkpoint every M minutes of wall time, so a killed run can be resumed "
+                  "(0: off)")
+      ->capture_default_str();
+  cmd->add_option("--keep-checkpoints", a->keep_checkpoints,
+                  "keep only the newest N checkpoint files this run writes (0: all)")
+      ->capture_default_str();
   cmd->add_option("--checkpoint-dir", a->checkpoint_dir,
                   "where checkpoints go (default: checkpoints/RUN beside the db)");
   cmd->add_option("--resume", a->resume,
@@ -276,7 +329,10 @@ void add_train_command(CLI::App& app) {
   cmd->footer([] { return "Algorithms and the spaces they support:\n" + rl::algorithm_table(); });
   cmd->footer(
       "Settings apply in this order, later ones winning: the built-in preset of (ALGO, ENV)\n"
-      "(rein presets show ALGO ENV), --config FILE, --set key=value, then the flags above.");
+      "(rein presets show ALGO ENV), --config FILE, --set key=value, then the flags above.\n"
+      "--resume RUN continues the run in place from its newest checkpoint (with its plug-ins);\n"
+      "--steps is then the new total, counting the steps already done. A checkpoint is also\n"
+      "written every --checkpoint-minutes of wall time, so a killed run can be resumed.");
   cmd->callback([a] { run_train(*a); });
 }
 

@@ -116,22 +116,6 @@ std::string format_value(double value) {
   return buf;
 }
 
-std::string format_duration(double seconds) {
-  char buf[64];
-  const char* sign = seconds < 0 ? "-" : "";
-  const long long s = std::llround(std::abs(seconds));
-  if (s < 60) {
-    std::snprintf(buf, sizeof buf, "%s%llds", sign, s);
-  } else if (s < 3600) {
-    std::snprintf(buf, sizeof buf, "%s%lldm %02llds", sign, s / 60, s % 60);
-  } else if (s < 86400) {
-    std::snprintf(buf, sizeof buf, "%s%lldh %02lldm", sign, s / 3600, (s % 3600) / 60);
-  } else {
-    std::snprintf(buf, sizeof buf, "%s%lldd %02lldh", sign, s / 86400, (s % 86400) / 3600);
-  }
-  return buf;
-}
-
 std::string format_clock(double epoch_seconds, bool with_date) {
   const std::time_t t = static_cast<std::time_t>(std::floor(epoch_seconds));
   std::tm tm{};

@@ -43,8 +43,6 @@ std::string format_tick(double value, double step);
 std::vector<std::string> format_ticks(const std::vector<double>& ticks, double step);
 // Six significant digits for the hover read-out.
 std::string format_value(double value);
-// Seconds as "45s", "12m 05s", "3h 07m", "2d 04h": labels of the relative-time axis.
-std::string format_duration(double seconds);
 // Seconds since the epoch as local "HH:MM:SS" (or "MM-DD HH:MM" when `with_date`).
 std::string format_clock(double epoch_seconds, bool with_date);
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "tracker/run_facts.h"
+
 namespace rein::dashboard {
 
 namespace {
@@ -22,7 +24,7 @@ constexpr float kMarkerRadius = 4.0f;  // points of sparse series
 std::string x_label(double v, double step, XLabels kind, double span) {
   switch (kind) {
     case XLabels::Clock: return format_clock(v, span > 86400.0);
-    case XLabels::Duration: return format_duration(v);
+    case XLabels::Duration: return tracker::format_duration(v);  // relative-time axis
     case XLabels::Number: break;
   }
   return format_tick(v, step);

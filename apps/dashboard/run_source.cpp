@@ -21,11 +21,7 @@ RunRow make_row(const tracker::RunInfo& info, const std::vector<tracker::Param>&
   row.status = info.status;
   row.error = info.error;
   row.start_time = info.start_time;
-  const double end = info.end_time ? *info.end_time
-                     : info.status == tracker::RunStatus::Running
-                         ? std::max(now, info.heartbeat)
-                         : info.heartbeat;
-  row.duration = std::max(0.0, end - info.start_time);
+  row.duration = tracker::run_duration_seconds(info, now);
   for (const std::string& t : info.tags) {
     if (!row.tags.empty()) row.tags += ", ";
     row.tags += t;

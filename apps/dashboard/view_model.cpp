@@ -121,7 +121,7 @@ std::string cell_text(const RunRow& r, RunColumn column) {
       return buf;
     }
     case RunColumn::Start: return format_clock(r.start_time, true);
-    case RunColumn::Duration: return format_duration(r.duration);
+    case RunColumn::Duration: return tracker::format_duration(r.duration);
     case RunColumn::Tags: return r.tags;
   }
   return "";
@@ -352,15 +352,9 @@ std::vector<RunGroup> group_runs(const std::vector<const RunRow*>& runs, const s
   const std::vector<std::string> by_keys = split_keys(by);
   const bool several = by.find('+') != std::string::npos;
   auto key_of = [&](const RunRow& r) {
+    if (seeds) return tracker::seed_group_key(r.experiment, r.algorithm, r.env, r.params);
     std::string k;
-    if (seeds) {
-      k = r.experiment + '\x1f' + r.algorithm + '\x1f' + r.env;
-      for (const auto& [pk, pv] : r.params) {
-        if (pk != "seed") k += '\x1f' + pk + '=' + pv;
-      }
-    } else {
-      for (const std::string& key : by_keys) k += run_value(r, key) + '\x1f';
-    }
+    for (const std::string& key : by_keys) k += run_value(r, key) + '\x1f';
     return k;
   };
   std::map<std::string, std::size_t> index;
@@ -414,21 +408,6 @@ std::vector<CompareRow> compare_params(const std::vector<const RunRow*>& runs) {
     rows.push_back(std::move(row));
   }
   return rows;
-}
-
-MeanStd mean_std(const std::vector<double>& values) {
-  MeanStd out;
-  double sum = 0, sq = 0;
-  for (double v : values) {
-    if (!std::isfinite(v)) continue;
-    sum += v;
-    sq += v * v;
-    ++out.count;
-  }
-  if (out.count == 0) return {std::nan(""), std::nan(""), 0};
-  out.mean = sum / static_cast<double>(out.count);
-  out.std = std::sqrt(std::max(0.0, sq / static_cast<double>(out.count) - out.mean * out.mean));
-  return out;
 }
 
 }  // namespace rein::dashboard

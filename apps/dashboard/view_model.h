@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "tracker/run_facts.h"
 #include "tracker/types.h"
 
 namespace rein::dashboard {
@@ -145,12 +146,8 @@ struct CompareRow {
 // The run fields (algorithm, env, experiment, seed) then every param key, sorted.
 std::vector<CompareRow> compare_params(const std::vector<const RunRow*>& runs);
 
-struct MeanStd {
-  double mean = 0.0;
-  double std = 0.0;  // population std, as the tracker's group() computes it
-  std::size_t count = 0;
-};
-// Over the finite values only.
-MeanStd mean_std(const std::vector<double>& values);
+// Over the finite values only; the tracker's, so the dashboard and `rein runs compare` agree.
+using tracker::MeanStd;
+using tracker::mean_std;
 
 }  // namespace rein::dashboard

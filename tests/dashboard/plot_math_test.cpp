@@ -101,13 +101,6 @@ TEST(FormatTicks, OneAxisSharesItsSuffixAndDecimals) {
             (std::vector<std::string>{"-100", "0", "100", "200"}));
 }
 
-TEST(FormatDuration, ReadsAsHoursMinutesSeconds) {
-  EXPECT_EQ(format_duration(45), "45s");
-  EXPECT_EQ(format_duration(725), "12m 05s");
-  EXPECT_EQ(format_duration(3 * 3600 + 7 * 60), "3h 07m");
-  EXPECT_EQ(format_duration(2 * 86400 + 4 * 3600), "2d 04h");
-}
-
 TEST(AxisMap, MapsLinearDataToPixelsAndBack) {
   const AxisMap x({0.0, 10.0}, 100.0, 300.0);
   EXPECT_DOUBLE_EQ(x.to_pixel(0.0), 100.0);

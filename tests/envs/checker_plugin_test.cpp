@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "envs/env_checker.h"
 #include "envs/plugin.h"
@@ -102,6 +103,22 @@ TEST(Plugin, MissingFileMissingSymbolAndWrongVersionFailClearly) {
                 "' was built for plug-in ABI version 999, this rein speaks version 1 (rebuild "
                 "the plug-in against this rein)"));
   EXPECT_TRUE(r.specs().empty());
+}
+
+// dlopen("libfoo.so") never looks in the current directory; the error says so and names
+// the "./" spelling when the file is right there.
+TEST(Plugin, BareFileNameGetsAPathHint) {
+  Registry r;
+  const std::filesystem::path lib = REIN_TEST_PLUGIN_CORRIDOR;
+  const std::filesystem::path before = std::filesystem::current_path();
+  std::filesystem::current_path(lib.parent_path());
+  const std::string here = error_of([&] { load_plugin(lib.filename().string(), r); });
+  const std::string absent = error_of([&] { load_plugin("libno-such-plugin.so", r); });
+  std::filesystem::current_path(before);
+  EXPECT_NE(here.find(str("did you mean './", lib.filename().string(), "'?")), std::string::npos)
+      << here;
+  EXPECT_NE(absent.find("give a path such as './libno-such-plugin.so'"), std::string::npos)
+      << absent;
 }
 
 TEST(Plugin, EnvsThatBreakTheContractFailWithTheirMessage) {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "tests/remote/child_process.h"
 #include "tracker/store.h"
@@ -42,8 +43,8 @@ std::vector<std::string> train_args(const std::string& url, const std::string& e
   return args;
 }
 
-// The CartPole-v1 zoo preset of rl/presets/ppo.toml (presets are looked up by env id, and a
-// remote id has none), on a budget a fifth of the preset's.
+// The CartPole-v1 zoo preset of rl/presets/ppo.toml (presets are looked up by the served env's
+// id, and the Python server's PyCartPole-v0 has none), on a budget a fifth of the preset's.
 constexpr const char* kCartPoleZoo =
     "--set n_envs=8 --set n_steps=32 --set batch_size=256 --set gae_lambda=0.8 --set gamma=0.98 "
     "--set n_epochs=20 --set learning_rate=0.001 --set anneal_lr=true --set clip_range=0.2 "
@@ -72,13 +73,36 @@ TEST(TrainRemote, PpoLearnsThePythonCartPoleToTheStatedReturn) {
   tracker::Store store(db);
   const tracker::RunInfo run = store.resolve_run("py-cartpole");
   EXPECT_EQ(run.status, tracker::RunStatus::Finished);
-  EXPECT_EQ(run.env, url);
+  EXPECT_EQ(run.env, "PyCartPole-v0");  // the served id; the address is a param
   const auto latest = store.latest({run.id}, {"eval/mean_return"});
   ASSERT_EQ(latest.size(), 1u);
   EXPECT_GE(latest[0].point.step, 20000);
   EXPECT_GE(latest[0].point.value, kStatedReturn) << train.output();
   EXPECT_NE(run.summary.find("eval_mean_return"), std::string::npos) << run.summary;
   server.kill_now();
+}
+
+// The handshake names the served env: it picks the preset, names the run and fills the env
+// column; the address stays as the param env.address (before: defaults, "ppo-remote___127...").
+TEST(TrainRemote, RunTakesThePresetNameAndEnvOfTheServedEnv) {
+  const fs::path dir = fresh_dir("train_remote_identity");
+  const std::string db = (dir / "runs.db").string();
+  ChildProcess server({kRein, "envs", "serve", "CartPole-v1", "--port", "0", "--quiet"});
+  const std::string url = testing::url_in(server.wait_for("serving"));
+  ChildProcess train(
+      train_args(url, str("--steps 512 --seed 4 --eval-episodes 1 --no-progress --db ", db)));
+  ASSERT_EQ(train.wait(), 0) << train.output();
+  server.kill_now();
+
+  tracker::Store store(db);
+  const std::vector<tracker::RunInfo> runs = store.list_runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].env, "CartPole-v1");
+  EXPECT_EQ(runs[0].name.rfind("ppo-CartPole-v1-s4-", 0), 0u) << runs[0].name;
+  std::map<std::string, tracker::ParamValue> params;
+  for (const tracker::Param& p : store.params(runs[0].id)) params[p.key] = p.value;
+  EXPECT_EQ(std::get<std::string>(params.at("env.address")), url);
+  EXPECT_EQ(std::get<std::int64_t>(params.at("batch_size")), 256);  // the CartPole-v1 zoo preset
 }
 
 TEST(TrainRemote, ServerVanishingMidTrainingFailsTheRunWithAMessageAndACheckpoint) {

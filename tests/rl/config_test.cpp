@@ -99,6 +99,21 @@ TEST(Settings, MergesTomlScalars) {
   EXPECT_EQ(c.activation, "relu");
 }
 
+// A list field is written as a TOML array (before: "must be a number, bool or string, not a
+// array"); nested lists and tables stay errors.
+TEST(Settings, TomlArraysFillListFields) {
+  Settings s;
+  s.merge_toml("net_arch = [64, 64]\n", "my.toml");
+  PPOConfig c;
+  auto f = c.fields();
+  s.apply(f);
+  EXPECT_EQ(c.net_arch, "64,64");
+  Settings nested;
+  EXPECT_EQ(error_of([&] { nested.merge_toml("net_arch = [[64], 64]\n", "my.toml"); }),
+            "my.toml: key 'net_arch' must be a list of numbers, bools or strings, not of lists "
+            "or tables");
+}
+
 TEST(Settings, TomlSyntaxErrorNamesFileAndLine) {
   Settings s;
   std::string msg = error_of([&] { s.merge_toml("gamma = 0.9\nn_steps = = 3\n", "bad.toml"); });

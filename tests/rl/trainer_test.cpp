@@ -105,6 +105,32 @@ TEST(Trainer, ResumeContinuesFromTheSavedStep) {
   for (const auto& p : log.points()) EXPECT_GT(p.step, 1024) << p.name;
 }
 
+// The wall-clock safety net: with a period shorter than one iteration, every iteration ends in
+// a checkpoint (before, a run checkpointed only at checkpoint_every steps and at the end, so a
+// kill -9 lost everything), and training itself is unchanged.
+TEST(Trainer, TimedCheckpointsFireByWallClockWithoutChangingTraining) {
+  fs::path dir = temp_dir("ckpt_timed");
+  Trainer timed("ppo", "CartPole-v1", {}, short_cartpole(1024));
+  TrainHooks hooks;
+  hooks.checkpoint_every_seconds = 1e-9;
+  std::vector<int64_t> steps;
+  hooks.on_checkpoint = [&](const std::string&, int64_t step) { steps.push_back(step); };
+  MemorySink a;
+  timed.train(a, dir.string(), hooks);
+  EXPECT_EQ(steps, (std::vector<int64_t>{256, 512, 768, 1024}));
+
+  Trainer plain("ppo", "CartPole-v1", {}, short_cartpole(1024));
+  MemorySink b;
+  plain.train(b, "", {});
+  auto without_sps = [](const MemorySink& s) {
+    std::vector<std::pair<int64_t, double>> out;
+    for (const auto& p : s.points())
+      if (p.name != "train/sps") out.emplace_back(p.step, p.value);
+    return out;
+  };
+  EXPECT_EQ(without_sps(a), without_sps(b));
+}
+
 TEST(Trainer, StopRequestEndsCleanlyWithACheckpoint) {
   fs::path dir = temp_dir("ckpt_stop");
   Trainer t("ppo", "CartPole-v1", {}, short_cartpole(100000));

@@ -39,8 +39,8 @@ TEST(Export, CsvHasOneQuotedRowPerPoint) {
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   ASSERT_EQ(lines.size(), 5u);
-  EXPECT_EQ(lines[0], "run_id,run_name,key,step,wall_time,value");
-  std::string prefix = std::to_string(id) + ",\"with,comma \"\"quoted\"\"\",";
+  EXPECT_EQ(lines[0], "run_id,run_name,algorithm,env,seed,key,step,wall_time,value");
+  std::string prefix = std::to_string(id) + ",\"with,comma \"\"quoted\"\"\",dqn,CartPole-v1,4,";
   EXPECT_EQ(lines[1].rfind(prefix + "eval/mean_return,200,", 0), 0u) << lines[1];
   EXPECT_EQ(lines[1].substr(lines[1].size() - 4), ",nan");
   EXPECT_EQ(lines[4].rfind(prefix + "loss/q,200,", 0), 0u) << lines[4];
