@@ -172,13 +172,22 @@ std::string StateReader::text(const std::string& key) const {
   return v.get<std::string>();
 }
 
-void StateReader::generator(const std::string& key, Generator& gen) const {
+template <typename G>
+void StateReader::restore_generator(const std::string& key, G& gen) const {
   const std::string s = text(key);
   try {
     gen.set_state_string(s);
   } catch (const Error& e) {
     fail(field(key), shown(member(key)), str("a generator state (", e.what(), ")"));
   }
+}
+
+void StateReader::generator(const std::string& key, Generator& gen) const {
+  restore_generator(key, gen);
+}
+
+void StateReader::generator(const std::string& key, envs::NpRandom& gen) const {
+  restore_generator(key, gen);
 }
 
 bool StateReader::has_tensor(const std::string& name) const {

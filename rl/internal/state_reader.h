@@ -18,6 +18,7 @@
 
 #include "autograd/module.h"
 #include "autograd/optim.h"
+#include "envs/np_random.h"
 #include "tensor/generator.h"
 #include "tensor/tensor.h"
 
@@ -56,8 +57,10 @@ class StateReader {
                               double lo = std::numeric_limits<double>::lowest(),
                               double hi = std::numeric_limits<double>::max()) const;
   std::string text(const std::string& key) const;
-  // Restores `gen` from its state string (64 hex digits, not all zero).
+  // Restores `gen` from its state string (64 hex digits, not all zero; an env's NumPy stream:
+  // NpRandom::state_string's form).
   void generator(const std::string& key, Generator& gen) const;
+  void generator(const std::string& key, envs::NpRandom& gen) const;
 
   // The tensor `name`: exactly `dtype` and `shape`, every float finite. Contiguous.
   Tensor tensor(const std::string& name, Dtype dtype, const Shape& shape) const;
@@ -75,6 +78,8 @@ class StateReader {
   void only_tensors(const std::vector<std::string>& prefixes) const;
 
  private:
+  template <typename G>
+  void restore_generator(const std::string& key, G& gen) const;
   struct Root;
   StateReader(std::shared_ptr<const Root> root, const nlohmann::json* node, std::string path);
   const nlohmann::json& member(const std::string& key) const;
