@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -68,6 +69,7 @@ struct ListOptions {
   std::string experiment, env, algorithm, status, tag, name;
   std::vector<std::string> params;
   std::size_t limit = 0;
+  std::string sort;  // "", "return" or "train-return": best first
   bool json = false;
 };
 
@@ -100,14 +102,35 @@ void list_runs(const std::string& db, const ListOptions& o) {
               << "\n";
     return;
   }
+  // "Which run is best?": the final evaluation and the last-100-episode training mean, from the
+  // same query the dashboard's runs table uses.
+  std::vector<std::int64_t> ids;
+  for (const RunInfo& r : runs) ids.push_back(r.id);
+  std::map<std::int64_t, double> eval, train;
+  for (const auto& m : store.summaries(ids, tracker::kEvalReturnKey, 0)) eval[m.run_id] = m.last.value;
+  for (const auto& m : store.summaries(ids, tracker::kTrainReturnKey)) train[m.run_id] = m.recent_mean;
+  if (!o.sort.empty()) {
+    const auto& by = o.sort == "return" ? eval : train;
+    auto value = [&](const RunInfo& r) {
+      auto it = by.find(r.id);
+      return it == by.end() || std::isnan(it->second) ? -HUGE_VAL : it->second;
+    };
+    std::stable_sort(runs.begin(), runs.end(),
+                     [&](const RunInfo& a, const RunInfo& b) { return value(a) > value(b); });
+  }
+  auto cell = [](const std::map<std::int64_t, double>& m, std::int64_t id) {
+    auto it = m.find(id);
+    return it == m.end() ? std::string(kMissing) : number_text(it->second);
+  };
   const double now = now_seconds();
-  std::vector<std::vector<std::string>> rows = {
-      {"ID", "NAME", "EXPERIMENT", "ALGO", "ENV", "SEED", "STATUS", "STARTED", "TIME", "TAGS"}};
+  std::vector<std::vector<std::string>> rows = {{"ID", "NAME", "EXPERIMENT", "ALGO", "ENV", "SEED",
+                                                 "STATUS", "RETURN", "TRAIN RETURN", "STARTED",
+                                                 "TIME", "TAGS"}};
   for (const RunInfo& r : runs) {
     rows.push_back({std::to_string(r.id), r.name, r.experiment, r.algorithm, r.env,
                     r.seed ? std::to_string(*r.seed) : kMissing, to_string(r.status),
-                    local_time(r.start_time), format_duration(run_duration_seconds(r, now)),
-                    join(r.tags, ",")});
+                    cell(eval, r.id), cell(train, r.id), local_time(r.start_time),
+                    format_duration(run_duration_seconds(r, now)), join(r.tags, ",")});
   }
   print_table(rows, terminal_columns());
 }
@@ -322,6 +345,10 @@ void add_runs_command(CLI::App& app) {
   list->add_option("--param", lo->params, "Only runs whose param KEY equals VALUE (KEY=VALUE)");
   list->add_option("--name", lo->name, "Only runs whose name contains this text");
   list->add_option("--limit", lo->limit, "At most this many runs (0: all)");
+  list->add_option("--sort", lo->sort,
+                   "Best first by RETURN (the final eval/mean_return) or TRAIN RETURN (the mean "
+                   "of the last 100 training episodes)")
+      ->check(CLI::IsMember({"return", "train-return"}));
   list->callback([db, lo, json] {
     lo->json = *json;
     list_runs(*db, *lo);

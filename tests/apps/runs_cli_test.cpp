@@ -53,6 +53,25 @@ TEST(RunsCli, CompareRunsThatDoNotShareEveryParamShowsMissingValues) {
   EXPECT_NE(out.text.find("450 ± 50"), std::string::npos) << out.text;
 }
 
+// "Which run is best?": the list shows each run's final evaluation and recent training mean,
+// and sorts by either, best first.
+TEST(RunsCli, ListShowsTheFinalEvalAndTrainReturnAndSortsByThem) {
+  const std::string db = make_db("list_returns");
+  Output out = run_rein("runs list --sort return --db " + db, false);
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("RETURN"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("TRAIN RETURN"), std::string::npos) << out.text;
+  const auto at = [&](const std::string& name) { return out.text.find(name); };
+  // eval: ppo-2 500 > ppo-resumed 450 > ppo-1 400 > a2c-1 100.
+  ASSERT_NE(at("ppo-2"), std::string::npos) << out.text;
+  EXPECT_LT(at("ppo-2"), at("ppo-resumed")) << out.text;
+  EXPECT_LT(at("ppo-resumed"), at("ppo-1")) << out.text;
+  EXPECT_LT(at("ppo-1"), at("a2c-1")) << out.text;
+  EXPECT_NE(out.text.find("250"), std::string::npos) << out.text;  // ppo-2's training mean
+  Output bad = run_rein("runs list --sort speed --db " + db, false);
+  EXPECT_NE(bad.status, 0) << bad.text;
+}
+
 TEST(RunsCli, CompareJsonHasRunsFinalsAndGroupsForTheChosenMetrics) {
   const std::string db = make_db("compare_json");
   Output out =
