@@ -159,11 +159,11 @@ void run_train(const TrainArgs& a) {
   }
   // Checkpoint paths are stored in the tracker: one it would refuse must fail now, not after
   // training. The default folder adds only the run name, which the tracker checks itself.
+  // (absolute() of the db first: `--db rein.db` has an empty parent path.)
   tracker::check_utf8("--checkpoint-dir",
-                      std::filesystem::absolute(!a.checkpoint_dir.empty()
-                                                    ? std::filesystem::path(a.checkpoint_dir)
-                                                    : std::filesystem::path(a.db).parent_path())
-                          .string());
+                      !a.checkpoint_dir.empty()
+                          ? std::filesystem::absolute(a.checkpoint_dir).string()
+                          : std::filesystem::absolute(a.db).parent_path().string());
   std::optional<tracker::RunWriter> opened;
   if (resumed_run) {
     // The same run continues: points it logged after the checkpoint's step are dropped, since

@@ -41,6 +41,17 @@ TEST(TrainCli, PluginRunsAreEvaluatedAndResumedWithoutPluginAgain) {
   EXPECT_NE(resumed.text.find("256 steps"), std::string::npos) << resumed.text;
 }
 
+// The README's first command: the default database, rein.db, in the working directory (its
+// parent path is empty, which the checkpoint-folder check once turned into an exception).
+TEST(TrainCli, DefaultDatabaseInTheWorkingDirectoryTrains) {
+  const std::filesystem::path dir = fresh_dir("default_db");
+  Output out = run_rein("train ppo CartPole-v1 --steps 128" + std::string(kShort), true,
+                        "cd " + dir.string() + " &&");
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_TRUE(std::filesystem::exists(dir / "rein.db")) << out.text;
+  EXPECT_TRUE(std::filesystem::exists(dir / "checkpoints")) << out.text;
+}
+
 TEST(TrainCli, ResumingAFinishedRunSaysSoAndHowToTrainMore) {
   const fs::path dir = fresh_dir("resume_finished");
   const std::string db = (dir / "runs.db").string();
