@@ -10,7 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev
   xvfb xauth libgl1-mesa-dri
-  python3 python3-numpy
+  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev
+  python3 python3-dev python3-numpy pybind11-dev
 )
 if [[ "${1:-}" == "--dev" ]]; then
   packages+=(python3-torch libtorch-dev libopenblas0)
