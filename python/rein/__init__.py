@@ -9,10 +9,13 @@ See docs/PYTHON.md.
 """
 from ._rein import Error, InvalidArgument
 from .envs import Env, EnvSpec, VectorEnv, list_envs, load_plugin, make, make_vec
-from . import spaces
+from . import spaces, tracker
+from .serve import Server, serve
+from .training import EvalResult, Policy, RunResult, evaluate, load_policy, train
 
 __all__ = ["Error", "InvalidArgument", "Env", "EnvSpec", "VectorEnv", "list_envs",
-           "load_plugin", "make", "make_vec", "spaces"]
+           "load_plugin", "make", "make_vec", "spaces", "tracker", "EvalResult", "Policy",
+           "RunResult", "evaluate", "load_policy", "train", "Server", "serve"]
 
 
 def _register_with_gymnasium():

@@ -4,10 +4,16 @@
 
 namespace rein::python {
 void bind_envs(py::module_& m);
+void bind_tracker(py::module_& m);
+void bind_training(py::module_& m);
+void bind_serve(py::module_& m);
 }  // namespace rein::python
 
 PYBIND11_MODULE(_rein, m) {
   m.doc() = "rein's native core: environments, tracking and training (use the rein package)";
   rein::python::register_errors(m);
   rein::python::bind_envs(m);
+  rein::python::bind_tracker(m);
+  rein::python::bind_training(m);
+  rein::python::bind_serve(m);
 }
