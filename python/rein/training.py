@@ -57,6 +57,8 @@ def train(algo: str, env_id: str, *, steps: int | None = None, seed: int | None 
     d = _rein._train(algo, env_id, overrides, dict(env_kwargs or {}), os.fspath(db), name,
                      experiment, list(tags), os.fspath(checkpoint_dir or ""), command)
     final = d.pop("final_eval")
+    if d["checkpoint"]:
+        d["checkpoint"] = os.path.abspath(d["checkpoint"])
     return RunResult(final_eval=EvalResult(**final) if final else None, **d)
 
 

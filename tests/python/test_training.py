@@ -45,7 +45,7 @@ class Training(unittest.TestCase):
         self.assertGreaterEqual(r.global_step, 30_000)
         self.assertFalse(r.interrupted)
         self.assertTrue(os.path.exists(r.checkpoint))
-        self.assertGreaterEqual(r.final_eval.mean_return, 150.0)  # random play: ~22
+        self.assertGreaterEqual(r.final_eval.mean_return, 400.0)  # random play: ~22; max 500
         out = subprocess.run([os.environ["REIN_BIN"], "runs", "show", "py-ppo", "--db", self.db,
                               "--json"], check=True, capture_output=True, text=True).stdout
         run = json.loads(out)
