@@ -49,10 +49,22 @@ class EnvSpec:
         return None if d is None else EnvSpec(**d)
 
 
-_RENDER_MODES = ("ansi",)  # rein draws no pixels from Python yet: text frames only
+class _Closing:
+    """``with`` closes the env; ``unwrapped`` is the env itself (rein's wrappers are native)."""
+
+    @property
+    def unwrapped(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
 
 
-class Env(_EnvBase):
+class Env(_Closing, _EnvBase):
     """One environment; create it with :func:`make`."""
 
     def __init__(self, native, render_mode=None):
@@ -88,10 +100,6 @@ class Env(_EnvBase):
         self._env.close()
 
     @property
-    def unwrapped(self):
-        return self
-
-    @property
     def state(self):
         """The physical state (Gymnasium's ``unwrapped.state``) as a list of floats."""
         return self._env.state()
@@ -99,13 +107,6 @@ class Env(_EnvBase):
     @state.setter
     def state(self, value):
         self._env.set_state([float(v) for v in np.ravel(value)])
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return f"<rein.Env {self.spec.id if self.spec else '?'}>"
@@ -122,11 +123,20 @@ def _batch_space(space, n):
     return spaces.MultiDiscrete(np.stack([space.nvec] * n))
 
 
+def _gym_autoreset_mode(mode):
+    # Gymnasium's wrappers read metadata["autoreset_mode"] as its AutoresetMode enum.
+    try:
+        from gymnasium.vector import AutoresetMode  # noqa: PLC0415
+    except ImportError:
+        return mode
+    return AutoresetMode.NEXT_STEP if mode == "next_step" else AutoresetMode.SAME_STEP
+
+
 _AUTORESET = {"next_step": "next_step", "nextstep": "next_step",
               "same_step": "same_step", "samestep": "same_step"}
 
 
-class VectorEnv(_VectorEnvBase):
+class VectorEnv(_Closing, _VectorEnvBase):
     """``num_envs`` copies of an env stepped together; create it with :func:`make_vec`."""
 
     def __init__(self, native, autoreset_mode):
@@ -138,7 +148,7 @@ class VectorEnv(_VectorEnvBase):
         self.action_space = _batch_space(self.single_action_space, self.num_envs)
         self.spec = EnvSpec._from(native.spec())
         self.autoreset_mode = autoreset_mode
-        self.metadata = {"autoreset_mode": autoreset_mode}
+        self.metadata = {"autoreset_mode": _gym_autoreset_mode(autoreset_mode)}
         self.render_mode = None
         self.closed = False
         self._same_step = autoreset_mode == "same_step"
@@ -175,17 +185,6 @@ class VectorEnv(_VectorEnvBase):
     def close(self, **kwargs):
         self._env.close()
         self.closed = True
-
-    @property
-    def unwrapped(self):
-        return self
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-        return False
 
     def __repr__(self):
         return f"<rein.VectorEnv {self.spec.id if self.spec else '?'} x{self.num_envs}>"

@@ -8,8 +8,10 @@
 namespace rein::python {
 namespace {
 
-py::object& invalid_argument_type() {
-  static py::object type;  // set by register_errors; lives as long as the module
+// Set by register_errors. A handle holding a reference that is never dropped: a static
+// py::object would be released after the interpreter is gone, at process exit.
+py::handle& invalid_argument_type() {
+  static py::handle type;
   return type;
 }
 
@@ -25,10 +27,6 @@ const void* raw_data(const Tensor& t) {
 
 std::vector<py::ssize_t> dims_of(const Tensor& t) {
   return {t.shape().begin(), t.shape().end()};
-}
-
-std::string type_name(const py::handle& obj) {
-  return py::str(py::type::handle_of(obj).attr("__name__"));
 }
 
 // A shape as Python writes a tuple: "(4,)", "(64, 4)", "()".
@@ -87,6 +85,10 @@ py::array cast_contiguous(const py::array& a) {
 }
 
 }  // namespace
+
+std::string type_name(const py::handle& obj) {
+  return py::str(py::type::handle_of(obj).attr("__name__"));
+}
 
 py::dtype numpy_dtype(Dtype dtype) {
   switch (dtype) {
@@ -181,7 +183,7 @@ void register_errors(py::module_& m) {
       "InvalidArgument", py::make_tuple(m.attr("Error"), builtins.attr("ValueError")),
       py::dict(py::arg("__doc__") = "A bad argument: unknown env id, action outside the "
                                     "space, malformed keyword argument.",
-               py::arg("__module__") = "rein"));
+               py::arg("__module__") = "rein")).release();
   m.attr("InvalidArgument") = invalid_argument_type();
 }
 

@@ -22,6 +22,8 @@ py::array to_numpy_copy(const Tensor& t);
 // valid, but it sees every later write into that storage (vector env buffers are overwritten
 // by the next step). `t` must be contiguous.
 py::array to_numpy_view(const Tensor& t);
+// The Python type name of obj, for messages ("float", "ndarray").
+std::string type_name(const py::handle& obj);
 // The NumPy dtype of a rein dtype.
 py::dtype numpy_dtype(Dtype dtype);
 

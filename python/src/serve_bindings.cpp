@@ -50,20 +50,34 @@ envs::Space space_of(const py::handle& space, const char* which) {
   throw Error(where + ": the Python env raised " + e.what());
 }
 
+// A Python object owned from C++ code that may outlive the interpreter: the registry keeps env
+// factories until process exit, after Python has finalized. Dropped under the GIL while Python
+// runs; afterwards deliberately leaked (nothing is left to free it with).
+class PythonObject {
+ public:
+  explicit PythonObject(py::object o) : o_(std::move(o)) {}
+  PythonObject(const PythonObject&) = delete;
+  PythonObject& operator=(const PythonObject&) = delete;
+  ~PythonObject() {
+    if (Py_IsInitialized() && !_Py_IsFinalizing()) {
+      py::gil_scoped_acquire gil;
+      o_ = py::object();
+    } else {
+      o_.release();
+    }
+  }
+  const py::object& get() const { return o_; }
+
+ private:
+  py::object o_;
+};
+
 class PythonEnv final : public envs::Env {
  public:
-  PythonEnv(py::object env, std::string name) : env_(std::move(env)), name_(std::move(name)) {
+  PythonEnv(py::object env, std::string name) : holder_(std::move(env)), env_(holder_.get()), name_(std::move(name)) {
     observation_space_ = space_of(env_.attr("observation_space"), "observation_space");
     action_space_ = space_of(env_.attr("action_space"), "action_space");
     obs_ = zeros(observation_space_.shape(), observation_space_.dtype());
-  }
-  ~PythonEnv() override {
-    if (Py_IsInitialized()) {
-      py::gil_scoped_acquire gil;
-      env_ = py::object();
-    } else {
-      env_.release();  // the interpreter is gone: nothing left to free it with
-    }
   }
 
   envs::ResetResult reset(std::optional<uint64_t> seed, const envs::Kwargs& options) override {
@@ -144,7 +158,8 @@ class PythonEnv final : public envs::Env {
     std::copy(c.data(), c.data() + c.size(), out);
   }
 
-  py::object env_;
+  PythonObject holder_;
+  py::handle env_;  // holder_'s object
   std::string name_;
   Tensor obs_;
 };
@@ -159,12 +174,12 @@ class PythonServer {
     if (n_envs < 1) raise_invalid("serve: n_envs must be >= 1");
     static std::atomic<int> counter{0};
     id_ = env_id + "#" + std::to_string(++counter);  // unique in this process's registry
-    auto factory = std::make_shared<py::object>(std::move(make_env));
+    auto factory = std::make_shared<PythonObject>(std::move(make_env));
     const std::string name = env_id;
     envs::register_env(id_, [factory, name](const envs::Kwargs&) -> std::unique_ptr<envs::Env> {
       py::gil_scoped_acquire gil;
       try {
-        return std::make_unique<PythonEnv>((*factory)(), name);
+        return std::make_unique<PythonEnv>(factory->get()(), name);
       } catch (py::error_already_set& e) {
         rethrow_python(name, e);
       }

@@ -13,10 +13,6 @@
 namespace rein::python {
 namespace {
 
-std::string type_name(const py::handle& obj) {
-  return py::str(py::type::handle_of(obj).attr("__name__"));
-}
-
 tracker::ParamValue to_param(const std::string& key, const py::handle& value) {
   if (py::isinstance<py::bool_>(value)) return value.cast<bool>();
   if (PyIndex_Check(value.ptr())) return py::int_(py::reinterpret_borrow<py::object>(value)).cast<std::int64_t>();
@@ -118,7 +114,7 @@ class Run {
 
 void bind_tracker(py::module_& m) {
   // The tracker's own exception type becomes rein.Error too, with the tracker's message.
-  static py::object error_type = m.attr("Error");
+  static py::handle error_type = py::object(m.attr("Error")).release();  // kept for the process's life
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
