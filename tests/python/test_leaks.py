@@ -61,6 +61,22 @@ class Leaks(unittest.TestCase):
         self.assertLess(objects, 50)
         self.assertLess(rss, 4 << 20)
 
+    def test_tracker_logging(self):
+        import tempfile  # noqa: PLC0415
+        with tempfile.TemporaryDirectory() as d:
+            with rein.tracker.start_run(os.path.join(d, "runs.db"), name="leaks") as run:
+                step = [0]
+
+                def body(n):
+                    for _ in range(n):
+                        run.log({"loss": 0.5, "return": step[0]}, step=step[0])
+                        step[0] += 1
+                    run.flush()  # committed points leave the buffer
+
+                objects, rss = self.run_and_measure(body)
+        self.assertLess(objects, 50)
+        self.assertLess(rss, 8 << 20)
+
     def test_exceptions(self):
         env = rein.make("CartPole-v1")
         env.reset(seed=0)

@@ -1,7 +1,9 @@
 """rein.train / rein.evaluate / rein.load_policy: a short PPO run reaching a stated return,
 tracked in the database, without holding the GIL; and bad input."""
 import os
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -76,6 +78,37 @@ class Training(unittest.TestCase):
         ev = rein.evaluate(self.result.checkpoint, episodes=5)
         self.assertEqual(len(ev.returns), 5)
         self.assertAlmostEqual(ev.mean_return, float(np.mean(ev.returns)))
+
+    def test_ctrl_c_stops_training_and_leaves_an_interrupted_run(self):
+        db = os.path.join(self.dir.name, "interrupt.db")
+        script = (
+            "import rein\n"
+            "try:\n"
+            f"    rein.train('ppo', 'CartPole-v1', steps=10_000_000, db={db!r}, name='stopped')\n"
+            "except KeyboardInterrupt:\n"
+            "    print('interrupted', flush=True)\n")
+        p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        try:
+            deadline = time.time() + 60
+            while time.time() < deadline:  # wait until the run exists and has trained a little
+                time.sleep(0.5)
+                if os.path.exists(db) and subprocess.run(
+                        [os.environ["REIN_BIN"], "runs", "show", "stopped", "--db", db, "--json"],
+                        capture_output=True).returncode == 0:
+                    break
+            time.sleep(1.0)
+            p.send_signal(signal.SIGINT)
+            out, _ = p.communicate(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("interrupted", out)
+        show = subprocess.run([os.environ["REIN_BIN"], "runs", "show", "stopped", "--db", db,
+                               "--json"], check=True, capture_output=True, text=True).stdout
+        run = json.loads(show)
+        self.assertEqual(run["status"], "interrupted")
+        self.assertTrue(any(a["kind"] == "checkpoint" for a in run["artifacts"]))
 
     def test_bad_input(self):
         with self.assertRaisesRegex(rein.InvalidArgument, "ppoo"):
