@@ -81,6 +81,8 @@ class Env(_Closing, _EnvBase):
                 f"{self.metadata['render_modes'] or 'none'}; rein renders text frames only)")
         self.render_mode = render_mode
         self.reward_range = (-float("inf"), float("inf"))
+        if type(self).step is Env.step:
+            self.step = native.step  # the native call itself: no Python frame per step
 
     def reset(self, *, seed=None, options=None):
         """Starts an episode: ``(obs, info)``. A seed reseeds the env's generator as Gymnasium's
@@ -152,6 +154,8 @@ class VectorEnv(_Closing, _VectorEnvBase):
         self.render_mode = None
         self.closed = False
         self._same_step = autoreset_mode == "same_step"
+        if not self._same_step and type(self).step is VectorEnv.step:
+            self.step = native.step  # the native call itself: no Python frame per step
 
     def reset(self, *, seed=None, options=None):
         """``(obs, infos)``; with a seed, env i is reset with ``seed + i`` (as Gymnasium)."""
