@@ -62,10 +62,13 @@ class Server:
 
 
 def serve(env, host: str = "127.0.0.1", port: int = 5556, *, env_id: str | None = None,
-          n_envs: int = 1, token: str = "", max_clients: int = 64, block: bool = True):
+          n_envs: int = 1, token: str = "", max_clients: int = 64,
+          max_episode_steps: int | None = None, block: bool = True):
     """Serves ``env`` (a class, a function making an env, or one env object) on host:port
-    (``port=0``: a free port). With ``block=True`` serves until Ctrl-C; with ``block=False``
-    returns the running :class:`Server` (stop it, or use it as a context manager)."""
+    (``port=0``: a free port). ``env_id`` names the env to clients and in their runs (default:
+    the class name); ``max_episode_steps`` truncates episodes there (Gymnasium's TimeLimit).
+    With ``block=True`` serves until Ctrl-C; with ``block=False`` returns the running
+    :class:`Server` (stop it, or use it as a context manager)."""
     shared = not isinstance(env, type) and hasattr(env, "step")
     make_env = (lambda: env) if shared else env
     if not callable(make_env):
@@ -75,7 +78,7 @@ def serve(env, host: str = "127.0.0.1", port: int = 5556, *, env_id: str | None 
         env_id = getattr(getattr(env, "spec", None), "id", None) or \
             (env.__name__ if isinstance(env, type) else type(env).__name__)
     server = Server(_rein._Server(make_env, str(env_id), host, int(port), int(n_envs), token,
-                                  int(max_clients), shared))
+                                  int(max_clients), shared, max_episode_steps))
     if not block:
         return server
     print(f"serving {env_id} on {server.url}", flush=True)

@@ -3,7 +3,6 @@
 // calls it holding the GIL only for the duration of each reset/step.
 #include <pybind11/stl.h>
 
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -169,11 +168,14 @@ class PythonServer {
  public:
   PythonServer(py::object make_env, const std::string& env_id, const std::string& host,
                int port, int64_t n_envs, const std::string& token, int64_t max_clients,
-               bool shared_instance) {
+               bool shared_instance, std::optional<int64_t> max_episode_steps) {
     if (port < 0 || port > 65535) raise_invalid("serve: port must be in 0..65535");
     if (n_envs < 1) raise_invalid("serve: n_envs must be >= 1");
-    static std::atomic<int> counter{0};
-    id_ = env_id + "#" + std::to_string(++counter);  // unique in this process's registry
+    if (max_episode_steps && *max_episode_steps < 1) raise_invalid("serve: max_episode_steps must be >= 1");
+    // The id clients see (and runs record); a second server of the same name in this process
+    // gets a numbered one, since the registry keeps each id once.
+    id_ = env_id;
+    for (int n = 2; envs::registry().contains(id_); ++n) id_ = env_id + "-" + std::to_string(n);
     auto factory = std::make_shared<PythonObject>(std::move(make_env));
     const std::string name = env_id;
     envs::register_env(id_, [factory, name](const envs::Kwargs&) -> std::unique_ptr<envs::Env> {
@@ -183,7 +185,7 @@ class PythonServer {
       } catch (py::error_already_set& e) {
         rethrow_python(name, e);
       }
-    });
+    }, envs::EnvSpec{.id = id_, .max_episode_steps = max_episode_steps});
     envs::remote::ServerOptions o;
     o.env_id = id_;
     o.host = host;
@@ -216,9 +218,10 @@ class PythonServer {
 void bind_serve(py::module_& m) {
   py::class_<PythonServer>(m, "_Server")
       .def(py::init<py::object, const std::string&, const std::string&, int, int64_t,
-                    const std::string&, int64_t, bool>(),
+                    const std::string&, int64_t, bool, std::optional<int64_t>>(),
            py::arg("make_env"), py::arg("env_id"), py::arg("host"), py::arg("port"),
-           py::arg("n_envs"), py::arg("token"), py::arg("max_clients"), py::arg("shared_instance"))
+           py::arg("n_envs"), py::arg("token"), py::arg("max_clients"), py::arg("shared_instance"),
+           py::arg("max_episode_steps"))
       .def_property_readonly("port", &PythonServer::port)
       .def_property_readonly("address", &PythonServer::address)
       .def_property_readonly("steps", &PythonServer::steps)

@@ -62,6 +62,18 @@ class Serving(unittest.TestCase):
             self.assertTrue(terminated.all())
             venv.close()
 
+    def test_env_id_and_time_limit(self):
+        with rein.serve(Corridor, port=0, block=False, env_id="MyCorridor-v0",
+                        max_episode_steps=3) as server:
+            env = rein.make(server.url)
+            env.reset()
+            flags = [env.step(0)[3] for _ in range(3)]
+            self.assertEqual(flags, [False, False, True])
+            with rein.serve(Corridor, port=0, block=False, env_id="MyCorridor-v0") as second:
+                rein.make(second.url).reset()  # a second server of the same name serves too
+        with self.assertRaisesRegex(rein.InvalidArgument, "max_episode_steps must be >= 1"):
+            rein.serve(Corridor, port=0, block=False, max_episode_steps=0)
+
     def test_a_python_exception_reaches_the_client_with_its_message(self):
         with rein.serve(Exploding, port=0, block=False) as server:
             env = rein.make(server.url)
