@@ -63,8 +63,8 @@ bool has_shape(const py::array& a, int64_t lead, const Shape& shape) {
 
 char kind_of(const py::array& a) { return a.dtype().kind(); }
 
-// `obj` as a NumPy array (no copy when it already is one); raises InvalidArgument for objects
-// NumPy cannot turn into a numeric array.
+}  // namespace
+
 py::array as_numeric_array(const py::handle& obj, const std::string& owner) {
   py::array a = py::array::ensure(obj);
   if (!a) {
@@ -78,6 +78,8 @@ py::array as_numeric_array(const py::handle& obj, const std::string& owner) {
   }
   return a;
 }
+
+namespace {
 
 template <typename T>
 py::array cast_contiguous(const py::array& a) {

@@ -24,6 +24,9 @@ py::array to_numpy_copy(const Tensor& t);
 py::array to_numpy_view(const Tensor& t);
 // The Python type name of obj, for messages ("float", "ndarray").
 std::string type_name(const py::handle& obj);
+// `obj` as a NumPy array of numbers (bool, int, float; no copy when it already is one); raises
+// InvalidArgument naming `owner` for anything else (strings, objects, ragged lists).
+py::array as_numeric_array(const py::handle& obj, const std::string& owner);
 // The NumPy dtype of a rein dtype.
 py::dtype numpy_dtype(Dtype dtype);
 

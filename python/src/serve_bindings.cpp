@@ -131,9 +131,8 @@ class PythonEnv final : public envs::Env {
 
   // Copies obs into the env's buffer (checking it fits the space) and numeric infos into info_.
   void store(const py::handle& obs, const py::handle& info, const std::string& where) {
-    py::array a = py::array::ensure(obs);
-    if (!a || a.size() != obs_.numel()) {
-      PyErr_Clear();
+    py::array a = as_numeric_array(obs, where + ": observation");
+    if (a.size() != obs_.numel()) {
       throw Error(where + ": observation " + std::string(py::str(py::repr(obs))) +
                   " does not fit " + observation_space_.to_string());
     }

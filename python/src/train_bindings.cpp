@@ -157,11 +157,7 @@ class Policy {
   py::array call(const py::handle& obs, bool deterministic) {
     const envs::Space& space = env_->observation_space();
     const Shape one = space.shape();
-    py::array a = py::array::ensure(obs);
-    if (!a) {
-      PyErr_Clear();
-      raise_invalid("policy: observations must be an array of numbers");
-    }
+    py::array a = as_numeric_array(obs, "policy: observations");
     const bool single = a.ndim() == static_cast<py::ssize_t>(one.size());
     Shape batch{single ? 1 : (a.ndim() > 0 ? a.shape(0) : 1)};
     for (int64_t d : one) batch.push_back(d);

@@ -26,6 +26,11 @@ class Exploding(Corridor):
         raise RuntimeError("the corridor collapsed")
 
 
+class Wordy(Corridor):
+    def reset(self, *, seed=None, options=None):
+        return "start", {}
+
+
 class Serving(unittest.TestCase):
     def test_a_numpy_class_is_served_and_stepped_remotely(self):
         with rein.serve(Corridor, port=0, block=False) as server:
@@ -80,6 +85,12 @@ class Serving(unittest.TestCase):
             env.reset()
             with self.assertRaisesRegex(rein.Error, "the corridor collapsed"):
                 env.step(1)
+
+    def test_an_observation_that_is_not_numbers_is_an_error_not_a_crash(self):
+        with rein.serve(Wordy, port=0, block=False) as server:
+            env = rein.make(server.url)
+            with self.assertRaisesRegex(rein.Error, "observation: expected numbers"):
+                env.reset()
 
     def test_bad_envs_and_arguments(self):
         class NoSpaces:

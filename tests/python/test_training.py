@@ -124,6 +124,8 @@ class Training(unittest.TestCase):
         policy = rein.load_policy(self.result.checkpoint)
         with self.assertRaisesRegex(rein.InvalidArgument, "observations must have shape"):
             policy(np.zeros((2, 5), np.float32))
+        with self.assertRaisesRegex(rein.InvalidArgument, "expected numbers"):
+            policy(np.array(["a", "b", "c", "d"]))
 
 
 if __name__ == "__main__":
