@@ -119,27 +119,48 @@ py::array to_numpy_view(const Tensor& t) {
   return out;
 }
 
+namespace {
+
+// One scalar keyword value as text; nullopt for a value of another type.
+std::optional<std::string> scalar_text(const py::object& value) {
+  if (value.is_none()) return "none";
+  if (py::isinstance<py::bool_>(value)) return value.cast<bool>() ? "true" : "false";
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  if (PyIndex_Check(value.ptr())) return py::str(py::int_(value)).cast<std::string>();
+  if (PyFloat_Check(value.ptr()) ||
+      py::isinstance(value, py::module_::import("numpy").attr("floating"))) {
+    return py::repr(py::float_(value)).cast<std::string>();  // shortest text, same double
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 envs::Kwargs to_kwargs(const py::dict& kwargs, std::string_view owner) {
   envs::Kwargs out;
   for (auto [key, item] : kwargs) {
     const std::string k = py::str(key);
     const auto value = py::reinterpret_borrow<py::object>(item);
-    if (value.is_none()) {
-      out[k] = "none";
-    } else if (py::isinstance<py::bool_>(value)) {
-      out[k] = value.cast<bool>() ? "true" : "false";
-    } else if (py::isinstance<py::str>(value)) {
-      out[k] = value.cast<std::string>();
-    } else if (PyIndex_Check(value.ptr())) {  // int and NumPy integers
-      out[k] = py::str(py::int_(value)).cast<std::string>();
-    } else if (PyFloat_Check(value.ptr()) ||
-               py::isinstance(value, py::module_::import("numpy").attr("floating"))) {
-      // repr is the shortest text that reads back the same double.
-      out[k] = py::repr(py::float_(value)).cast<std::string>();
-    } else {
-      raise_invalid(std::string(owner) + ": argument '" + k + "' must be a str, bool, int, " +
-                    "float or None, got " + type_name(value));
+    if (auto text = scalar_text(value)) {
+      out[k] = *text;
+      continue;
     }
+    if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+      // A sequence is comma-separated, as rein's settings write lists ("64,64" for net_arch).
+      std::string joined;
+      for (const auto& element : value) {
+        auto text = scalar_text(py::reinterpret_borrow<py::object>(element));
+        if (!text) {
+          raise_invalid(std::string(owner) + ": argument '" + k + "' holds a " +
+                        type_name(element) + "; lists may hold str, bool, int or float");
+        }
+        joined += (joined.empty() ? "" : ",") + *text;
+      }
+      out[k] = joined;
+      continue;
+    }
+    raise_invalid(std::string(owner) + ": argument '" + k + "' must be a str, bool, int, " +
+                  "float, None or a list of them, got " + type_name(value));
   }
   return out;
 }

@@ -31,7 +31,8 @@ py::array as_numeric_array(const py::handle& obj, const std::string& owner);
 py::dtype numpy_dtype(Dtype dtype);
 
 // Python keyword arguments as rein's textual Kwargs: str as is, bool as true/false, int and
-// float as their shortest repr, None as "none". Other types raise InvalidArgument naming `owner`.
+// float as their shortest repr, None as "none", a list or tuple of those comma-separated. Other
+// types raise InvalidArgument naming `owner`.
 envs::Kwargs to_kwargs(const py::dict& kwargs, std::string_view owner);
 // A reset seed: None or a non-negative int (Gymnasium's rule); anything else raises.
 std::optional<uint64_t> to_seed(const py::object& seed, std::string_view owner);

@@ -148,8 +148,9 @@ class BadInput(unittest.TestCase):
         self.assert_invalid("unknown env id 'CartPol-v1'.*did you mean 'CartPole-v1'",
                             rein.make, "CartPol-v1")
         self.assert_invalid("unknown argument 'gg'", rein.make, "Pendulum-v1", gg=1.0)
-        self.assert_invalid("argument 'g' must be a str, bool, int, float or None",
-                            rein.make, "Pendulum-v1", g=[1.0])
+        self.assert_invalid("argument 'g' must be a str, bool, int, float, None or a list",
+                            rein.make, "Pendulum-v1", g={"a": 1.0})
+        self.assert_invalid("argument 'g' holds a dict", rein.make, "Pendulum-v1", g=[{}])
         self.assert_invalid("id must be a str", rein.make, 3)
         self.assert_invalid("max_episode_steps", rein.make, "CartPole-v1", max_episode_steps=-2)
 

@@ -110,6 +110,16 @@ class Training(unittest.TestCase):
         self.assertEqual(run["status"], "interrupted")
         self.assertTrue(any(a["kind"] == "checkpoint" for a in run["artifacts"]))
 
+    def test_overrides_reach_the_run_lists_included(self):
+        r = rein.train("ppo", "CartPole-v1", steps=512, db=self.db, name="small", n_envs=2,
+                       n_steps=128, batch_size=64, net_arch=[16, 16], learning_rate=1e-3,
+                       eval_episodes=1)
+        out = subprocess.run([os.environ["REIN_BIN"], "runs", "show", r.run_name, "--db", self.db,
+                              "--json"], check=True, capture_output=True, text=True).stdout
+        params = json.loads(out)["params"]
+        self.assertEqual((params["net_arch"], params["learning_rate"], params["n_envs"]),
+                         ("16,16", 1e-3, 2))
+
     def test_bad_input(self):
         with self.assertRaisesRegex(rein.InvalidArgument, "ppoo"):
             rein.train("ppoo", "CartPole-v1", steps=100, db=self.db)
