@@ -24,6 +24,17 @@ rein_require(box2d_FOUND libbox2d-dev)
 find_package(Boost 1.74 QUIET)
 rein_require(Boost_FOUND libboost-dev)
 
+if(REIN_BUILD_PYTHON)
+  # Debian's interpreter (with python3-numpy) unless told otherwise with -DPython3_EXECUTABLE=...:
+  # a python3 earlier on PATH (a virtualenv, pyenv) may lack NumPy or have another ABI.
+  if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3)
+  endif()
+  find_package(Python3 3.9 QUIET COMPONENTS Interpreter Development.Module NumPy)
+  rein_require(Python3_FOUND "python3-dev python3-numpy")
+  find_package(pybind11 2.6 QUIET CONFIG)
+  rein_require(pybind11_FOUND pybind11-dev)
+endif()
 if(REIN_BUILD_TESTS)
   find_package(GTest QUIET)
   rein_require(GTest_FOUND libgtest-dev)

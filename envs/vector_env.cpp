@@ -52,6 +52,7 @@ VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs) : envs_(std::move(e
   buf_.done = zeros(Shape{n}, Dtype::Bool);
   infos_.resize(envs_.size());
   final_infos_.resize(envs_.size());
+  reset_next_.assign(envs_.size(), 0);
   obs_row_bytes_ = os.flat_dim() * static_cast<int64_t>(element_size(os.dtype()));
   obs_ptr_ = bytes_of<Tensor, char>(buf_.obs);
   final_obs_ptr_ = bytes_of<Tensor, char>(buf_.final_obs);
@@ -98,6 +99,7 @@ void VectorEnv::reset_one(int64_t i, std::optional<uint64_t> seed, const Kwargs&
   terminated_ptr_[i] = false;
   truncated_ptr_[i] = false;
   done_ptr_[i] = false;
+  reset_next_[k] = 0;
 }
 
 const void* VectorEnv::action_data(const Tensor& actions) {
@@ -107,6 +109,10 @@ const void* VectorEnv::action_data(const Tensor& actions) {
 
 void VectorEnv::step_one(int64_t i, const void* actions) {
   const auto k = static_cast<size_t>(i);
+  if (reset_next_[k]) {  // NextStep: this step is the reset; the action is ignored
+    reset_one(i, std::nullopt, {});
+    return;
+  }
   Env& env = *envs_[k];
   const Space& as = env.action_space();
   StepResult r = [&] {
@@ -129,7 +135,8 @@ void VectorEnv::step_one(int64_t i, const void* actions) {
   truncated_ptr_[i] = r.truncated;
   const bool done = r.terminated || r.truncated;
   done_ptr_[i] = done;
-  if (!done) {
+  if (!done || autoreset_ == AutoresetMode::NextStep) {
+    reset_next_[k] = done ? 1 : 0;
     write_row(obs_ptr_, i, r.obs);
     infos_[k] = r.info;
     return;
@@ -175,10 +182,14 @@ std::unique_ptr<VectorEnv> make_vec(std::string_view id, int64_t num_envs,
     if (options.wrap) env = options.wrap(std::move(env));
     envs.push_back(std::move(env));
   }
+  std::unique_ptr<VectorEnv> venv;
   if (options.mode == VectorMode::Threaded) {
-    return std::make_unique<ThreadedVectorEnv>(std::move(envs), options.num_threads);
+    venv = std::make_unique<ThreadedVectorEnv>(std::move(envs), options.num_threads);
+  } else {
+    venv = std::make_unique<SyncVectorEnv>(std::move(envs));
   }
-  return std::make_unique<SyncVectorEnv>(std::move(envs));
+  venv->set_autoreset(options.autoreset);
+  return venv;
 }
 
 }  // namespace rein::envs

@@ -8,8 +8,13 @@
 // truncated episode from), final_info(i) its info, and done[i] = terminated[i] || truncated[i].
 // The env is then reset at once (its stream continues; no new seed) and obs[i] is the first
 // observation of the next episode, info(i) the reset info. Rows of final_obs with done[i] false
-// hold stale data. NOTE: Gymnasium 1.x defaults to "next-step" autoreset instead (the step after
-// an episode end ignores the action and returns the reset observation with reward 0).
+// hold stale data.
+//
+// Autoreset "next-step" (Gymnasium 1.x's default, AutoresetMode.NEXT_STEP; opt in with
+// VectorOptions::autoreset or set_autoreset()): when env i ends an episode, obs[i] and info(i) are
+// that step's own observation and info and the env is left as it is; the NEXT step() ignores
+// action i, resets env i (its stream continues) and reports the reset observation and info with
+// reward 0 and both flags false. final_obs is not written in this mode.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +37,8 @@ struct VectorStep {
   Tensor final_obs;   // (N, *obs_shape): last observation of the episodes that just ended
 };
 
+enum class AutoresetMode : uint8_t { SameStep, NextStep };
+
 // Thread-safety: a vector env is driven by one thread at a time (its workers are internal).
 class VectorEnv {
  public:
@@ -48,6 +55,10 @@ class VectorEnv {
   // actions: Discrete -> int64 (N,); Box -> float32 (N, *action_shape); MultiDiscrete -> int64
   // (N, k). Contiguous. Throws rein::Error on a wrong shape/dtype or before the first reset.
   virtual const VectorStep& step(const Tensor& actions) = 0;
+
+  // Which autoreset rule step() follows (see the top of this file); SameStep unless told.
+  AutoresetMode autoreset() const { return autoreset_; }
+  void set_autoreset(AutoresetMode mode) { autoreset_ = mode; }
 
   const VectorStep& buffers() const { return buf_; }
   const Info& info(int64_t i) const { return infos_[static_cast<size_t>(i)]; }
@@ -73,6 +84,8 @@ class VectorEnv {
   std::vector<Info> infos_;
   std::vector<Info> final_infos_;
   bool needs_reset_ = true;
+  AutoresetMode autoreset_ = AutoresetMode::SameStep;
+  std::vector<uint8_t> reset_next_;  // NextStep: env i ended its episode in the last step()
   int64_t obs_row_bytes_ = 0;
   // Raw views of buf_ (the hot loop skips the dtype checks of Tensor::data<T>()).
   char* obs_ptr_ = nullptr;
@@ -115,6 +128,7 @@ enum class VectorMode : uint8_t { Sync, Threaded };
 struct VectorOptions {
   VectorMode mode = VectorMode::Sync;  // Threaded pays off for expensive envs only
   int num_threads = 0;                 // Threaded only; 0 = hardware concurrency
+  AutoresetMode autoreset = AutoresetMode::SameStep;
   Kwargs kwargs;                       // passed to make() for every env
   // Applied to each env after make() (e.g. RecordEpisodeStatistics); may be empty.
   std::function<std::unique_ptr<Env>(std::unique_ptr<Env>)> wrap;

@@ -154,6 +154,44 @@ TEST(SyncVectorEnv, AutoresetsInTheSameStepAndKeepsTheFinalObservation) {
   EXPECT_EQ(episodes, 3);
 }
 
+// Gymnasium 1.x's default: the step that ends an episode reports its own observation; the next
+// step ignores the action, resets that env and reports the reset observation with reward 0.
+TEST(VectorEnv, NextStepAutoresetResetsOnTheStepAfterTheEnd) {
+  for (const bool threaded : {false, true}) {
+    VectorOptions options;
+    options.mode = threaded ? VectorMode::Threaded : VectorMode::Sync;
+    options.num_threads = 2;
+    options.autoreset = AutoresetMode::NextStep;
+    auto venv = make_vec("CartPole-v1", 2, options);
+    EXPECT_EQ(venv->autoreset(), AutoresetMode::NextStep);
+    venv->reset(0);
+    auto shadow = make("CartPole-v1");  // replays env 0 alone
+    shadow->reset(0);
+    Tensor actions = zeros(Shape{2}, Dtype::Int64);  // always push left
+    int episodes = 0;
+    bool ended = false;
+    for (int t = 0; t < 200 && episodes < 3; ++t) {
+      const VectorStep& s = venv->step(actions);
+      if (ended) {  // the reset step
+        const auto next = shadow->reset().obs.tolist();
+        for (int j = 0; j < 4; ++j) ASSERT_EQ(s.obs.at({0, j}), next[j]) << t;
+        EXPECT_EQ(s.rewards.at({0}), 0.0);
+        EXPECT_EQ(s.terminated.at({0}), 0.0);
+        EXPECT_EQ(s.truncated.at({0}), 0.0);
+        ended = false;
+        continue;
+      }
+      StepResult r = shadow->step(0);
+      EXPECT_EQ(s.rewards.at({0}), r.reward);
+      EXPECT_EQ(s.terminated.at({0}) != 0, r.terminated);
+      for (int j = 0; j < 4; ++j) ASSERT_EQ(s.obs.at({0, j}), r.obs.at({j})) << t;
+      ended = r.terminated || r.truncated;
+      episodes += ended;
+    }
+    EXPECT_EQ(episodes, 3) << (threaded ? "threaded" : "sync");
+  }
+}
+
 TEST(ThreadedVectorEnv, GivesExactlyTheResultsOfSyncVectorEnv) {
   auto a = cartpoles(7, false);
   auto b = cartpoles(7, true, 3);

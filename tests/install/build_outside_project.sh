@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# usage: build_outside_project.sh BUILD_DIR SOURCE_DIR SCRATCH_DIR
+# usage: build_outside_project.sh BUILD_DIR SOURCE_DIR SCRATCH_DIR [PYTHON]
 # Installs rein into a scratch prefix, then builds and runs, against that prefix only: a consumer
-# linking every exported library, and the examples that build on an installed rein.
+# linking every exported library, and the examples that build on an installed rein; with PYTHON,
+# imports the installed Python package (from a folder outside the build tree) and steps an env.
 set -euo pipefail
-build_dir=$1 source_dir=$2 scratch=$3
+build_dir=$1 source_dir=$2 scratch=$3 python=${4:-}
 rm -rf "$scratch"
 cmake --install "$build_dir" --prefix "$scratch/prefix" >/dev/null
 targets=$(cat "$scratch"/prefix/lib*/cmake/rein/reinTargets*.cmake)
@@ -24,3 +25,14 @@ build_and_run() {  # NAME SOURCE PROGRAM
 build_and_run consumer "$source_dir/tests/install/consumer" consumer
 build_and_run custom_env "$source_dir/examples/custom_env" custom_env
 build_and_run train_custom_env "$source_dir/examples/train_custom_env" train_custom_env
+if [[ -n "$python" ]]; then
+  site=$(echo "$scratch"/prefix/lib/python3*/dist-packages)
+  test -f "$site/rein/__init__.py" || { echo "the Python package is not installed" >&2; exit 1; }
+  (cd "$scratch" && PYTHONPATH="$site" "$python" -c '
+import rein, numpy as np
+assert rein.__file__.startswith("'"$site"'"), rein.__file__
+v = rein.make_vec("CartPole-v1", 4)
+v.reset(seed=0)
+assert v.step(np.ones(4, np.int64))[0].shape == (4, 4)
+print("installed rein imports from", rein.__file__)')
+fi

@@ -1,0 +1,235 @@
+// The training half of the module: rein.train (a tracked run, like `rein train` for a new run),
+// rein.evaluate and rein.load_policy. Training and evaluation release the GIL; Ctrl-C in Python
+// stops training after the current iteration, leaving an interrupted run with a checkpoint.
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <unordered_map>
+
+#include "convert.h"
+#include "rl/evaluate.h"
+#include "rl/policy.h"
+#include "rl/trainer.h"
+#include "tracker/names.h"
+#include "tracker/run_writer.h"
+
+namespace rein::python {
+namespace {
+
+// rl::MetricSink -> tracker::RunWriter, with interned metric keys.
+class WriterSink final : public rl::MetricSink {
+ public:
+  explicit WriterSink(tracker::RunWriter& writer) : writer_(writer) {}
+  void log(int64_t step, std::string_view name, double value) override {
+    auto it = keys_.find(std::string(name));
+    if (it == keys_.end()) it = keys_.emplace(std::string(name), writer_.key(name)).first;
+    writer_.log(it->second, step, value);
+  }
+  void check() override { writer_.check(); }
+
+ private:
+  tracker::RunWriter& writer_;
+  std::unordered_map<std::string, tracker::MetricKey> keys_;
+};
+
+struct TrainRequest {
+  std::string algorithm, env_id, db, name, experiment, checkpoint_dir, command;
+  envs::Kwargs env_kwargs;
+  rl::Settings settings;
+  std::vector<std::string> tags;
+};
+
+struct TrainOutcome {
+  int64_t run_id = 0;
+  std::string run_name;
+  rl::TrainResult result;
+};
+
+// A new tracked training run: trainer, run record (params, tags), metrics, checkpoints as
+// artifacts, summary and end state. This is the one place the module trains; it mirrors
+// `rein train` for a new run (no resume, no progress display) and is meant to call the shared
+// tracked-training function of the rl/tracker layers once they offer one.
+TrainOutcome train_tracked(TrainRequest req, const rl::TrainHooks& base_hooks) {
+  rl::Settings settings = rl::preset_settings(req.algorithm, req.env_id);
+  settings.merge(req.settings);
+  rl::Trainer trainer(req.algorithm, req.env_id, req.env_kwargs, std::move(settings));
+  tracker::RunSpec spec;
+  spec.experiment = req.experiment;
+  spec.name = req.name;
+  spec.algorithm = trainer.algorithm();
+  spec.env = trainer.env_id();
+  spec.seed = trainer.run_config().seed;
+  spec.command = req.command;
+  spec.tags = req.tags;
+  for (const auto& [k, v] : trainer.params()) spec.params.push_back({k, tracker::parse_param_value(v)});
+  for (const auto& [k, v] : trainer.env_kwargs())
+    spec.params.push_back({"env." + k, tracker::parse_param_value(v)});
+  tracker::RunWriter writer(req.db, spec);
+  WriterSink sink(writer);
+  const std::string dir = !req.checkpoint_dir.empty()
+                              ? req.checkpoint_dir
+                              : tracker::run_checkpoint_dir(req.db, writer.run_name());
+  rl::TrainHooks hooks = base_hooks;
+  hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
+    writer.add_artifact("checkpoint", std::filesystem::absolute(path).string(), step);
+  };
+  TrainOutcome out{writer.run_id(), writer.run_name(), {}};
+  try {
+    out.result = trainer.train(sink, dir, hooks);
+  } catch (const std::exception& e) {
+    try {
+      writer.finish(tracker::RunStatus::Failed, e.what());
+    } catch (const std::exception&) {
+      // The database may be what failed: the training error is the one to report.
+    }
+    throw;
+  }
+  std::string summary = "{\"global_step\": " + std::to_string(out.result.global_step);
+  if (out.result.final_eval) {
+    summary += ", \"eval_mean_return\": " + std::to_string(out.result.final_eval->mean_return);
+  }
+  writer.set_summary(summary + "}");
+  writer.finish(out.result.interrupted ? tracker::RunStatus::Interrupted
+                                       : tracker::RunStatus::Finished);
+  return out;
+}
+
+py::dict eval_dict(const rl::EvalResult& r) {
+  py::dict d;
+  d["mean_return"] = r.mean_return;
+  d["std_return"] = r.std_return;
+  d["returns"] = r.returns;
+  d["lengths"] = r.lengths;
+  d["success_rate"] = r.success_rate ? py::cast(*r.success_rate) : py::none();
+  d["warning"] = r.warning;
+  return d;
+}
+
+py::dict train(const std::string& algorithm, const std::string& env_id, const py::dict& overrides,
+               const py::dict& env_kwargs, const std::string& db, const std::string& name,
+               const std::string& experiment, const std::vector<std::string>& tags,
+               const std::string& checkpoint_dir, const std::string& command) {
+  TrainRequest req{algorithm, env_id, db, name, experiment, checkpoint_dir, command,
+                   to_kwargs(env_kwargs, "train"), {}, tags};
+  for (const auto& [k, v] : to_kwargs(overrides, "train")) req.settings.set(k, v, "rein.train");
+  // Ctrl-C: Python's handler only sets a flag, which this thread checks after each iteration.
+  std::atomic<bool> stop{false};
+  std::optional<py::error_already_set> interrupt;
+  rl::TrainHooks hooks;
+  hooks.stop = &stop;
+  hooks.on_progress = [&](const rl::TrainProgress&) {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() != 0) {
+      interrupt.emplace();  // takes the pending KeyboardInterrupt, raised once the run is closed
+      stop = true;
+    }
+  };
+  TrainOutcome out;
+  try {
+    py::gil_scoped_release release;
+    out = train_tracked(std::move(req), hooks);
+  } catch (const rein::Error& e) {
+    // Settings, env and algorithm are checked before the run is created: bad arguments.
+    if (out.run_id == 0) raise_invalid(e.what());
+    throw;
+  }
+  if (interrupt) throw *interrupt;
+  py::dict d;
+  d["run_id"] = out.run_id;
+  d["run_name"] = out.run_name;
+  d["global_step"] = out.result.global_step;
+  d["wall_seconds"] = out.result.wall_seconds;
+  d["interrupted"] = out.result.interrupted;
+  d["checkpoint"] = out.result.last_checkpoint;
+  d["final_eval"] = out.result.final_eval ? py::object(eval_dict(*out.result.final_eval)) : py::none();
+  return d;
+}
+
+// A loaded policy: actions for NumPy observations.
+class Policy {
+ public:
+  explicit Policy(const std::string& path)
+      : policy_(invalid_on_error([&] { return rl::load_policy(path); })),
+        env_(policy_.make_env()) {}
+
+  py::array call(const py::handle& obs, bool deterministic) {
+    const envs::Space& space = env_->observation_space();
+    const Shape one = space.shape();
+    py::array a = as_numeric_array(obs, "policy: observations");
+    const bool single = a.ndim() == static_cast<py::ssize_t>(one.size());
+    Shape batch{single ? 1 : (a.ndim() > 0 ? a.shape(0) : 1)};
+    for (int64_t d : one) batch.push_back(d);
+    if (a.ndim() != static_cast<py::ssize_t>(batch.size()) - (single ? 1 : 0)) {
+      raise_invalid("policy: observations must have shape " + to_string(one) + " or (B, ...) " +
+                    "for " + space.to_string());
+    }
+    for (int64_t d = 0; d < static_cast<int64_t>(one.size()); ++d) {
+      if (a.shape(d + (single ? 0 : 1)) != one[static_cast<size_t>(d)]) {
+        raise_invalid("policy: observations must have shape " + to_string(one) + " or (B, " +
+                      "...) for " + space.to_string());
+      }
+    }
+    Tensor x = empty(batch, space.dtype());
+    if (space.dtype() == Dtype::Float32) {
+      auto c = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(a);
+      std::copy(c.data(), c.data() + c.size(), x.data<float>());
+    } else if (space.dtype() == Dtype::Int64) {
+      auto c = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(a);
+      std::copy(c.data(), c.data() + c.size(), x.data<int64_t>());
+    } else {
+      auto c = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(a);
+      std::copy(c.data(), c.data() + c.size(), x.data<double>());
+    }
+    Tensor actions;
+    {
+      py::gil_scoped_release release;
+      actions = policy_.predict(x, deterministic);
+    }
+    py::array out = to_numpy_copy(actions);
+    return single ? py::array(out[py::int_(0)]) : out;
+  }
+
+  const rl::Policy& get() const { return policy_; }
+
+ private:
+  rl::Policy policy_;
+  std::unique_ptr<envs::Env> env_;
+};
+
+py::dict evaluate(const std::string& checkpoint, int64_t episodes, uint64_t seed,
+                  bool deterministic, const std::string& env_id) {
+  if (episodes < 1) raise_invalid("evaluate: episodes must be >= 1");
+  rl::Policy policy = invalid_on_error([&] { return rl::load_policy(checkpoint); });
+  rl::EvalOptions options;
+  options.episodes = episodes;
+  options.seed = seed;
+  options.deterministic = deterministic;
+  rl::EvalResult r;
+  {
+    py::gil_scoped_release release;
+    r = rl::evaluate(policy.agent(), env_id.empty() ? policy.env_id() : env_id,
+                     policy.env_kwargs(), options);
+  }
+  return eval_dict(r);
+}
+
+}  // namespace
+
+void bind_training(py::module_& m) {
+  m.def("_train", &train, py::arg("algorithm"), py::arg("env_id"), py::arg("overrides"),
+        py::arg("env_kwargs"), py::arg("db"), py::arg("name"), py::arg("experiment"),
+        py::arg("tags"), py::arg("checkpoint_dir"), py::arg("command"));
+  m.def("_evaluate", &evaluate, py::arg("checkpoint"), py::arg("episodes"), py::arg("seed"),
+        py::arg("deterministic"), py::arg("env_id"));
+  py::class_<Policy>(m, "_Policy")
+      .def(py::init<const std::string&>())
+      .def("__call__", &Policy::call, py::arg("obs"), py::arg("deterministic") = true)
+      .def_property_readonly("algorithm", [](const Policy& p) { return p.get().algorithm(); })
+      .def_property_readonly("env_id", [](const Policy& p) { return p.get().env_id(); })
+      .def_property_readonly("global_step", [](const Policy& p) { return p.get().global_step(); })
+      .def_property_readonly("checkpoint", [](const Policy& p) { return p.get().checkpoint_path(); });
+}
+
+}  // namespace rein::python
