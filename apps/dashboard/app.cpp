@@ -17,6 +17,7 @@ Dashboard::Dashboard(AppOptions options) : options_(std::move(options)) {
   if (!options_.settings_path.empty()) settings_ = load_settings(options_.settings_path);
   if (!options_.metrics.empty()) settings_.metrics = options_.metrics;
   if (options_.group_by) settings_.group_by = *options_.group_by;
+  if (options_.band) settings_.band = parse_band(*options_.band);
   source_ = std::make_unique<RunSource>(options_.db_path);
   source_->set_progressive(options_.progressive);
   source_->refresh_rows();
@@ -184,12 +185,17 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
   st.groups.clear();
   for (std::size_t g = 0; g < groups.size(); ++g) {
     ChartGroup cg{groups[g].label, static_cast<int>(g), {}, {}, groups[g].full_label};
+    std::vector<std::string> envs;  // strata of the IQM band, in order of first appearance
     for (std::int64_t id : groups[g].run_ids) {
       const PreparedSeries* s = prepared(id, key);
       if (!s || s->size() == 0) continue;
       cg.series.push_back(s);
       const RunRow* r = table_.find(id);
       cg.run_labels.push_back(r ? r->name : std::to_string(id));
+      const std::string env = r ? r->env : "";
+      const auto at = std::find(envs.begin(), envs.end(), env);
+      cg.strata.push_back(static_cast<int>(at - envs.begin()));
+      if (at == envs.end()) envs.push_back(env);
     }
     if (!cg.series.empty()) st.groups.push_back(std::move(cg));
   }
@@ -314,8 +320,16 @@ void Dashboard::chart_toolbar() {
   }
   ImGui::SameLine();
   int band = static_cast<int>(settings_.band);
-  ImGui::SetNextItemWidth(110);
-  if (ImGui::Combo("band", &band, "mean ± std\0min – max\0")) settings_.band = static_cast<BandKind>(band);
+  ImGui::SetNextItemWidth(130);
+  if (ImGui::Combo("band", &band, "mean ± std\0min – max\0IQM, 95% CI\0")) {
+    settings_.band = static_cast<BandKind>(band);
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(
+        "Line and band of groups of runs: mean with mean ± std, mean with min – max, or the\n"
+        "interquartile mean (the mean of the middle half of the runs) with its 95%% bootstrap\n"
+        "confidence interval, resampling runs within each env");
+  }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(80);
   ImGui::SliderInt("columns", &settings_.chart_columns, 1, 4);
@@ -331,6 +345,7 @@ nlohmann::json Dashboard::describe() const {
   }
   j["selected"] = selected;
   j["group_by"] = settings_.group_by;
+  j["band"] = band_name(settings_.band);
   nlohmann::json charts = nlohmann::json::array();
   for (const std::string& key : settings_.metrics) {
     const auto it = charts_.find(key);

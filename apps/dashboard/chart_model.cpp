@@ -7,6 +7,19 @@
 
 namespace rein::dashboard {
 
+const char* band_name(BandKind band) {
+  switch (band) {
+    case BandKind::MinMax: return "minmax";
+    case BandKind::IqmCi: return "iqm";
+    case BandKind::Std: break;
+  }
+  return "std";
+}
+
+BandKind parse_band(const std::string& name) {
+  return name == "minmax" ? BandKind::MinMax : name == "iqm" ? BandKind::IqmCi : BandKind::Std;
+}
+
 void ChartModel::extent(const std::vector<ChartGroup>& groups, Scale y_scale, Range& x, Range& y) {
   const double inf = std::numeric_limits<double>::infinity();
   x = {inf, -inf};
@@ -55,6 +68,8 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
     line.band_hi.clear();
     line.mean.clear();
     line.std.clear();
+    line.ci_lo.clear();
+    line.ci_hi.clear();
     line.column.clear();
     if (g.series.size() == 1) {
       const PreparedSeries& s = *g.series[0];
@@ -68,10 +83,14 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
     }
     bool all_sparse = true;
     for (const PreparedSeries* s : g.series) all_sparse = all_sparse && sparse(*s, width);
+    const bool iqm = band == BandKind::IqmCi;
     stats_.reset(width);
-    for (const PreparedSeries* s : g.series) {
+    if (iqm) run_values_.resize(g.series.size());
+    for (std::size_t si = 0; si < g.series.size(); ++si) {
+      const PreparedSeries* s = g.series[si];
       column_values(s->x(), s->y(), s->lod(), xm, width, scratch_, values_);
       stats_.add(values_);
+      if (iqm) run_values_[si] = values_;
     }
     stats_.finish();
     const float nan = std::numeric_limits<float>::quiet_NaN();
@@ -85,9 +104,17 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
       const float px = p0 + static_cast<float>(c) + 0.5f;
       if (gap && !line.line.empty()) line.line.push_back({px, nan});
       gap = false;
-      const float m = stats_.mean[i];
-      const float lo = band == BandKind::Std ? m - stats_.std[i] : stats_.min[i];
-      const float hi = band == BandKind::Std ? m + stats_.std[i] : stats_.max[i];
+      float m = stats_.mean[i];
+      float lo = band == BandKind::Std ? m - stats_.std[i] : stats_.min[i];
+      float hi = band == BandKind::Std ? m + stats_.std[i] : stats_.max[i];
+      if (iqm) {
+        const tracker::Estimate e = column_iqm(g, i);
+        m = static_cast<float>(e.value);
+        lo = static_cast<float>(e.ci.lo);
+        hi = static_cast<float>(e.ci.hi);
+        line.ci_lo.push_back(lo);
+        line.ci_hi.push_back(hi);
+      }
       line.line.push_back({px, static_cast<float>(ym.to_pixel(m))});
       line.band_x.push_back(px);
       line.band_lo.push_back(static_cast<float>(ym.to_pixel(lo)));
@@ -121,6 +148,18 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
   }
 }
 
+tracker::Estimate ChartModel::column_iqm(const ChartGroup& g, std::size_t column) {
+  for (auto& s : strata_) s.clear();
+  for (std::size_t si = 0; si < run_values_.size(); ++si) {
+    const float v = run_values_[si][column];
+    if (std::isnan(v)) continue;
+    const std::size_t k = si < g.strata.size() ? static_cast<std::size_t>(g.strata[si]) : 0;
+    if (strata_.size() <= k) strata_.resize(k + 1);
+    strata_[k].push_back(v);
+  }
+  return tracker::aggregate_scores(strata_, {.resamples = kChartBootstrapResamples, .seed = 0}).iqm;
+}
+
 void ChartModel::hover(const std::vector<ChartGroup>& groups, const std::vector<ChartLine>& lines,
                        const AxisMap& xm, double x, std::vector<HoverValue>& out) {
   out.clear();
@@ -133,7 +172,11 @@ void ChartModel::hover(const std::vector<ChartGroup>& groups, const std::vector<
       const auto it = std::lower_bound(l.column.begin(), l.column.end(), col);
       if (it != l.column.end() && *it == col) {
         const std::size_t i = static_cast<std::size_t>(it - l.column.begin());
-        out.push_back({g.label, g.color, x, l.mean[i], l.std[i], true});
+        if (l.ci_lo.empty()) {
+          out.push_back({g.label, g.color, x, l.mean[i], l.std[i], true});
+        } else {
+          out.push_back({g.label, g.color, x, l.mean[i], -1.0, true, true, l.ci_lo[i], l.ci_hi[i]});
+        }
       }
     }
     for (std::size_t si = 0; si < g.series.size(); ++si) {
