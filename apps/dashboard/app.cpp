@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <cstdlib>
 #include <ctime>
@@ -365,6 +366,8 @@ nlohmann::json Dashboard::describe() const {
                                                       : nlohmann::json{l.marks[0].x, l.marks[0].y}},
                        {"color", {rgb[0], rgb[1], rgb[2]}},
                        {"runs", l.runs},
+                       {"band_columns", l.band_x.size()},
+                       {"interval", !l.ci_lo.empty()},
                        {"points", l.line.size()},
                        {"raw_points", l.raw.size()}});
     }
@@ -374,6 +377,26 @@ nlohmann::json Dashboard::describe() const {
     charts.push_back(c);
   }
   j["charts"] = charts;
+  nlohmann::json bars = nlohmann::json::object();
+  for (const auto& [metric, drawn] : bars_drawn_) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const FinalBar& b : drawn) {
+      unsigned char rgb[3];
+      palette_rgb(b.color, rgb);
+      const auto number = [](double v) {
+        return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+      };
+      list.push_back({{"label", b.label},
+                      {"statistic", statistic_name(bar_statistic_)},
+                      {"value", number(b.value)},
+                      {"ci", {number(b.ci.lo), number(b.ci.hi)}},
+                      {"runs", b.runs},
+                      {"color", {rgb[0], rgb[1], rgb[2]}},
+                      {"rect", {b.x0, std::min(b.y_value, b.y_base), b.x1, std::max(b.y_value, b.y_base)}}});
+    }
+    bars[metric] = list;
+  }
+  j["bars"] = bars;
   return j;
 }
 

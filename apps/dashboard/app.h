@@ -112,6 +112,7 @@ class Dashboard {
   std::uint64_t bars_for_ = 0;
   std::map<std::string, std::vector<FinalBar>> bars_;
   BarStatistic bar_statistic_ = BarStatistic::Iqm;
+  std::map<std::string, std::vector<FinalBar>> bars_drawn_;  // laid out last frame, for describe()
 };
 
 }  // namespace rein::dashboard

@@ -22,14 +22,19 @@ void Dashboard::compare_panel() {
   const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
                                 ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
-  const float half = ImGui::GetContentRegionAvail().y * 0.55f;
+  const std::vector<CompareRow> params = compare_params(rows);
+  // As tall as its rows, at most 45% of the panel: the finals and their bars go below.
+  const float params_h = std::min(ImGui::GetContentRegionAvail().y * 0.45f,
+                                  ImGui::GetTextLineHeightWithSpacing() *
+                                          static_cast<float>(params.size() + 1) +
+                                      ImGui::GetStyle().ScrollbarSize + 8.0f);
   const int ncols = static_cast<int>(std::min<std::size_t>(rows.size(), 60)) + 1;
-  if (ImGui::BeginTable("params", ncols, flags, ImVec2(0, half))) {
+  if (ImGui::BeginTable("params", ncols, flags, ImVec2(0, params_h))) {
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("param");
     for (int i = 1; i < ncols; ++i) ImGui::TableSetupColumn(rows[static_cast<std::size_t>(i - 1)]->name.c_str());
     ImGui::TableHeadersRow();
-    for (const CompareRow& row : compare_params(rows)) {
+    for (const CompareRow& row : params) {
       if (only_diff && !row.differs) continue;
       ImGui::TableNextRow();
       if (row.differs) {
@@ -199,6 +204,7 @@ void Dashboard::final_bars_chart(const std::string& metric, const std::vector<Fi
   }
   ImGui::Dummy(size);
   ImGui::EndGroup();
+  bars_drawn_[metric] = std::move(bars);
 }
 
 }  // namespace rein::dashboard
