@@ -108,12 +108,11 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
       float lo = band == BandKind::Std ? m - stats_.std[i] : stats_.min[i];
       float hi = band == BandKind::Std ? m + stats_.std[i] : stats_.max[i];
       if (iqm) {
-        const tracker::Estimate e = column_iqm(g, i);
-        m = static_cast<float>(e.value);
-        lo = static_cast<float>(e.ci.lo);
-        hi = static_cast<float>(e.ci.hi);
-        line.ci_lo.push_back(lo);
-        line.ci_hi.push_back(hi);
+        // The interval is filled in by iqm_intervals() below, from a subset of the columns.
+        m = static_cast<float>(tracker::interquartile_mean(column_strata(g, i).front()));
+        lo = hi = m;
+        line.ci_lo.push_back(nan);
+        line.ci_hi.push_back(nan);
       }
       line.line.push_back({px, static_cast<float>(ym.to_pixel(m))});
       line.band_x.push_back(px);
@@ -129,6 +128,7 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
       line.std.push_back(stats_.std[i]);
       line.column.push_back(c);
     }
+    if (iqm) iqm_intervals(g, ym, line);
     if (all_sparse) {
       // A marker on the mean line in each column where a run has a point of its own.
       marked_.assign(static_cast<std::size_t>(width), 0);
@@ -148,16 +148,48 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
   }
 }
 
-tracker::Estimate ChartModel::column_iqm(const ChartGroup& g, std::size_t column) {
+const tracker::Strata& ChartModel::column_strata(const ChartGroup& g, std::size_t column) {
+  // strata_[0] pools every run's value (the IQM's input); strata_[1 + k] holds stratum k's.
   for (auto& s : strata_) s.clear();
+  if (strata_.empty()) strata_.resize(1);
   for (std::size_t si = 0; si < run_values_.size(); ++si) {
     const float v = run_values_[si][column];
     if (std::isnan(v)) continue;
-    const std::size_t k = si < g.strata.size() ? static_cast<std::size_t>(g.strata[si]) : 0;
+    const std::size_t k = 1 + (si < g.strata.size() ? static_cast<std::size_t>(g.strata[si]) : 0);
     if (strata_.size() <= k) strata_.resize(k + 1);
+    strata_[0].push_back(v);
     strata_[k].push_back(v);
   }
-  return tracker::aggregate_scores(strata_, {.resamples = kChartBootstrapResamples, .seed = 0}).iqm;
+  return strata_;
+}
+
+void ChartModel::iqm_intervals(const ChartGroup& g, const AxisMap& ym, ChartLine& line) {
+  // A bootstrap at every pixel column costs seconds for 100 runs; the interval changes slowly
+  // along the x axis, so it is resampled at every kIqmIntervalStride-th column and at both ends
+  // of each stretch without gaps, and interpolated linearly in between.
+  const std::size_t n = line.column.size();
+  std::size_t last = 0;  // the previous sampled entry of this stretch
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool starts = i == 0 || line.column[i] != line.column[i - 1] + 1;
+    const bool ends = i + 1 == n || line.column[i + 1] != line.column[i] + 1;
+    if (!(starts || ends || i - last >= kIqmIntervalStride)) continue;
+    const tracker::Strata& s = column_strata(g, static_cast<std::size_t>(line.column[i]));
+    const tracker::Strata by_stratum(s.begin() + 1, s.end());
+    const tracker::Estimate e =
+        tracker::aggregate_scores(by_stratum, {.resamples = kChartBootstrapResamples, .seed = 0}).iqm;
+    line.ci_lo[i] = static_cast<float>(e.ci.lo);
+    line.ci_hi[i] = static_cast<float>(e.ci.hi);
+    for (std::size_t j = last + 1; !starts && j < i; ++j) {
+      const float t = static_cast<float>(j - last) / static_cast<float>(i - last);
+      line.ci_lo[j] = line.ci_lo[last] + t * (line.ci_lo[i] - line.ci_lo[last]);
+      line.ci_hi[j] = line.ci_hi[last] + t * (line.ci_hi[i] - line.ci_hi[last]);
+    }
+    last = i;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    line.band_lo[i] = static_cast<float>(ym.to_pixel(line.ci_lo[i]));
+    line.band_hi[i] = static_cast<float>(ym.to_pixel(line.ci_hi[i]));
+  }
 }
 
 void ChartModel::hover(const std::vector<ChartGroup>& groups, const std::vector<ChartLine>& lines,

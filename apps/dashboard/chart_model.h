@@ -24,8 +24,10 @@ const char* band_name(BandKind band);
 // The kind named `name`; Std for an unknown name.
 BandKind parse_band(const std::string& name);
 
-// Resamples of the IQM band at each pixel column, seeded so the band is the same every frame.
-inline constexpr std::size_t kChartBootstrapResamples = 1000;
+// The IQM band's bootstrap: resamples at each sampled pixel column (seeded, so the band is the
+// same every frame), and the columns between samples (interpolated).
+inline constexpr std::size_t kChartBootstrapResamples = 500;
+inline constexpr std::size_t kIqmIntervalStride = 16;
 
 // A group's runs as prepared series (pointers borrowed for the call), with labels for hover.
 struct ChartGroup {
@@ -102,8 +104,10 @@ class ChartModel {
                     const AxisMap& xm, double x, std::vector<HoverValue>& out);
 
  private:
-  // IQM and interval of one pixel column of run_values_.
-  tracker::Estimate column_iqm(const ChartGroup& g, std::size_t column);
+  // One pixel column of run_values_: [0] every run's value, [1 + k] those of stratum k.
+  const tracker::Strata& column_strata(const ChartGroup& g, std::size_t column);
+  // Fills line.ci_lo/ci_hi and the band's pixels of an IqmCi line.
+  void iqm_intervals(const ChartGroup& g, const AxisMap& ym, ChartLine& line);
 
   std::vector<Column> scratch_;
   std::vector<float> values_;

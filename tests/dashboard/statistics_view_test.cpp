@@ -56,14 +56,48 @@ TEST(IqmBand, ResamplesRunsWithinEachEnv) {
   ChartModel m;
   std::vector<ChartLine> out;
   m.build(groups, xm, ym, 50, BandKind::IqmCi, false, out);
-  EXPECT_FLOAT_EQ(out[0].mean[5], 2.0f);
-  EXPECT_FLOAT_EQ(out[0].ci_lo[5], 2.0f);
-  EXPECT_FLOAT_EQ(out[0].ci_hi[5], 2.0f);
+  ASSERT_EQ(out[0].ci_lo.size(), 50u);
+  for (std::size_t i = 0; i < 50; ++i) {  // sampled and interpolated columns alike
+    EXPECT_FLOAT_EQ(out[0].mean[i], 2.0f) << i;
+    EXPECT_FLOAT_EQ(out[0].ci_lo[i], 2.0f) << i;
+    EXPECT_FLOAT_EQ(out[0].ci_hi[i], 2.0f) << i;
+  }
   // One stratum: resamples mix the envs and the interval opens up.
   groups[0].strata.clear();
   m.build(groups, xm, ym, 50, BandKind::IqmCi, false, out);
   EXPECT_LT(out[0].ci_lo[5], 2.0f);
   EXPECT_GT(out[0].ci_hi[5], 2.0f);
+}
+
+TEST(IqmBand, IntervalsBetweenSampledColumnsFollowTheData) {
+  // Rising runs: the interval is resampled every few columns and interpolated between, so every
+  // column has one and it rises with the data.
+  auto ramp = [](double offset) {
+    SeriesData d;
+    for (int i = 0; i <= 400; ++i) d.append(i, 0.0, i / 100.0 + offset);
+    PreparedSeries s;
+    s.prepare(d, XAxis::Step, 0.0, 0.0);
+    return s;
+  };
+  const PreparedSeries a = ramp(0), b = ramp(1), c = ramp(2);
+  const std::vector<ChartGroup> groups = {{"g", 0, {&a, &b, &c}, {"a", "b", "c"}}};
+  const AxisMap xm({0, 400}, 0, 200), ym({0, 8}, 400, 0);
+  ChartModel m;
+  std::vector<ChartLine> out;
+  m.build(groups, xm, ym, 200, BandKind::IqmCi, false, out);
+  const ChartLine& l = out[0];
+  ASSERT_EQ(l.column.size(), 200u);
+  for (std::size_t i = 0; i < l.column.size(); ++i) {
+    ASSERT_FALSE(std::isnan(l.ci_lo[i])) << i;
+    // The IQM of x, x+1, x+2 (three runs: all kept) is x+1; its bootstrap interval lies
+    // between the lowest and highest run.
+    const double x = l.column[i] * 2.0 / 100.0;
+    EXPECT_NEAR(l.mean[i], x + 1.0, 0.03) << i;
+    EXPECT_GE(l.ci_lo[i], x - 0.03) << i;
+    EXPECT_LE(l.ci_hi[i], x + 2.03) << i;
+    EXPECT_LT(l.ci_lo[i], l.mean[i]) << i;
+    EXPECT_GT(l.ci_hi[i], l.mean[i]) << i;
+  }
 }
 
 TEST(IqmBand, HoverReadsTheIqmAndItsInterval) {
