@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 #include "tests/tracker/statistics_fixtures.h"
 #include "tracker/error.h"
@@ -179,6 +182,29 @@ TEST(Statistics, ProbabilityOfImprovementMatchesNumpy) {
                         {.resamples = c.resamples, .seed = c.seed, .confidence = c.confidence}),
                     c.p, c.name);
   }
+}
+
+// The committed fixtures are what the script writes today (the first line names numpy's version).
+TEST(Statistics, FixturesAreWhatTheNumpyScriptWrites) {
+  if (std::system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "/usr/bin/python3 has no numpy";
+  }
+  const std::string out = std::string(REIN_BINARY_DIR) + "/statistics_fixtures_check.h";
+  const std::string cmd = std::string("/usr/bin/python3 ") + REIN_SOURCE_DIR +
+                          "/tests/tracker/statistics_fixtures.py > " + out;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto body = [](const std::string& path) {
+    std::ifstream in(path);
+    std::string first;
+    std::getline(in, first);
+    std::stringstream rest;
+    rest << in.rdbuf();
+    return rest.str();
+  };
+  const std::string committed = body(std::string(REIN_SOURCE_DIR) + "/tests/tracker/statistics_fixtures.h");
+  ASSERT_FALSE(committed.empty());
+  EXPECT_EQ(body(out), committed) << "regenerate: /usr/bin/python3 tests/tracker/statistics_fixtures.py"
+                                     " > tests/tracker/statistics_fixtures.h";
 }
 
 }  // namespace
