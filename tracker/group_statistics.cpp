@@ -65,8 +65,33 @@ std::vector<GroupStatistics> group_statistics(Store& store, const std::vector<st
   return out;
 }
 
+std::vector<Improvement> pairwise_improvement(const std::vector<GroupStatistics>& groups,
+                                              const BootstrapOptions& options) {
+  auto by_env = [](const GroupStatistics& g) {
+    std::map<std::string, std::vector<double>> m;
+    for (std::size_t i = 0; i < g.finals.size(); ++i) m[g.envs[i]].push_back(g.finals[i]);
+    return m;
+  };
+  std::vector<Improvement> out;
+  for (std::size_t x = 0; x < groups.size(); ++x) {
+    for (std::size_t y = x + 1; y < groups.size(); ++y) {
+      if (groups[x].metric != groups[y].metric) continue;
+      // Strata matched by env: each env of x, with y's runs on it (none: skipped by the estimator).
+      Strata sx, sy;
+      auto ey = by_env(groups[y]);
+      for (auto& [env, finals] : by_env(groups[x])) {
+        sx.push_back(std::move(finals));
+        sy.push_back(std::move(ey[env]));
+      }
+      out.push_back({x, y, probability_of_improvement(sx, sy, options)});
+    }
+  }
+  return out;
+}
+
 std::string group_statistics_json(const std::vector<GroupStatistics>& groups,
-                                  const BootstrapOptions& options) {
+                                  const BootstrapOptions& options,
+                                  const std::vector<Improvement>& improvements) {
   Json out = {{"bootstrap",
                {{"resamples", options.resamples}, {"seed", options.seed},
                 {"confidence", options.confidence}, {"strata", "env"}}},
@@ -96,6 +121,17 @@ std::string group_statistics_json(const std::vector<GroupStatistics>& groups,
       j["profile"] = std::move(profile);
     }
     out["groups"].push_back(std::move(j));
+  }
+  if (!improvements.empty()) {
+    Json list = Json::array();
+    for (const Improvement& i : improvements) {
+      list.push_back({{"metric", groups[i.x].metric},
+                      {"x", groups[i.x].label},
+                      {"y", groups[i.y].label},
+                      {"probability", number(i.probability.value)},
+                      {"ci", interval(i.probability.ci)}});
+    }
+    out["improvement"] = std::move(list);
   }
   return out.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

@@ -37,10 +37,23 @@ struct GroupStatistics {
 std::vector<GroupStatistics> group_statistics(Store& store, const std::vector<std::int64_t>& run_ids,
                                               const GroupStatisticsOptions& options);
 
+// Probability that a run of group x beats a run of group y on the same env
+// (probability_of_improvement, envs matched by name), for every pair x < y of groups of one
+// metric; indices into the groups given.
+struct Improvement {
+  std::size_t x = 0, y = 0;
+  Estimate probability;
+};
+std::vector<Improvement> pairwise_improvement(const std::vector<GroupStatistics>& groups,
+                                              const BootstrapOptions& options);
+
 // {"bootstrap": {"resamples", "seed", "confidence", "strata": "env"}, "groups": [{"label",
 // "metric", "runs", "envs", "finals", "mean", "std", "median", "iqm", "ci": {"mean": [lo, hi],
-// "median": [..], "iqm": [..]}, "profile": [{"tau", "fraction", "ci"}]}]}; NaN becomes null.
+// "median": [..], "iqm": [..]}, "profile": [{"tau", "fraction", "ci"}]}], and with
+// improvements "improvement": [{"metric", "x", "y", "probability", "ci"}] (x, y: labels)};
+// NaN becomes null.
 std::string group_statistics_json(const std::vector<GroupStatistics>& groups,
-                                  const BootstrapOptions& options);
+                                  const BootstrapOptions& options,
+                                  const std::vector<Improvement>& improvements = {});
 
 }  // namespace rein::tracker

@@ -185,6 +185,7 @@ struct CompareOptions {
   std::string group_by;
   BootstrapOptions bootstrap;
   std::size_t profile = 0;
+  bool improvement = false;
   bool json = false;
 };
 
@@ -211,14 +212,17 @@ void compare_runs(const std::string& db, const CompareOptions& o) {
       store, ids,
       {.group_by = o.group_by, .metrics = o.metrics, .min_runs = 2, .bootstrap = o.bootstrap,
        .profile_points = o.profile});
+  const std::vector<Improvement> improvements =
+      o.improvement ? pairwise_improvement(groups, o.bootstrap) : std::vector<Improvement>{};
   if (o.json) {
     Json out = {{"runs", Json::array()}};
     for (std::int64_t id : ids) {
       out["runs"].push_back(run_json(store, id, {.final_metrics = true, .metric_keys = o.metrics}));
     }
-    Json stats = Json::parse(group_statistics_json(groups, o.bootstrap));
+    Json stats = Json::parse(group_statistics_json(groups, o.bootstrap, improvements));
     out["groups"] = std::move(stats["groups"]);
     out["bootstrap"] = std::move(stats["bootstrap"]);
+    if (stats.contains("improvement")) out["improvement"] = std::move(stats["improvement"]);
     print_json(out);
     return;
   }
@@ -276,6 +280,15 @@ void compare_runs(const std::string& db, const CompareOptions& o) {
   print_table(g);
   std::cout << "(" << level << "s: stratified bootstrap over envs, " << o.bootstrap.resamples
             << " resamples, seed " << o.bootstrap.seed << ")\n";
+  if (!improvements.empty()) {
+    std::vector<std::vector<std::string>> t = {{"METRIC", "P(X > Y)", "X", "Y"}};
+    for (const Improvement& i : improvements) {
+      t.push_back({groups[i.x].metric, estimate_text(i.probability), groups[i.x].label,
+                   groups[i.y].label});
+    }
+    std::cout << "\nprobability of improvement (a run of X beats a run of Y on the same env):\n";
+    print_table(t);
+  }
 
   if (o.profile == 0) return;
   // Performance profiles: per metric, the fraction of each group's runs above each threshold.
@@ -441,6 +454,9 @@ void add_runs_command(CLI::App& app) {
   compare->add_option("--profile", co->profile,
                       "Also print each metric's performance profile on this many thresholds")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
+  compare->add_flag("--improvement", co->improvement,
+                    "Also print the probability that a run of one group beats a run of another "
+                    "(every pair of groups)");
   compare->callback([db, co, json] {
     co->json = *json;
     compare_runs(*db, *co);

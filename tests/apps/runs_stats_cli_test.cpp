@@ -132,6 +132,26 @@ TEST(RunsStatsCli, ComparePrintsPerformanceProfiles) {
   EXPECT_EQ(a2c["profile"][2]["fraction"], 0.5);  // 300 and 400
 }
 
+TEST(RunsStatsCli, ProbabilityOfImprovementBetweenGroups) {
+  const std::string db = make_db("stats_improvement");
+  Output json = run_rein("runs compare " + kCartPoleRuns + " --improvement --json --db " + db, false);
+  ASSERT_EQ(json.status, 0) << json.text;
+  const nlohmann::json j = nlohmann::json::parse(json.text);
+  ASSERT_EQ(j["improvement"].size(), 1u) << j.dump();
+  const nlohmann::json& i = j["improvement"][0];
+  // PPO's 500 480 495 450 beat every A2C run (100..400), its 20 none: 16 of 20 pairs.
+  const bool ppo_first = i["x"] == "algorithm=ppo";
+  EXPECT_DOUBLE_EQ(i["probability"].get<double>(), ppo_first ? 0.8 : 0.2) << i.dump();
+  EXPECT_EQ(i["metric"], "eval/mean_return");
+  EXPECT_LE(i["ci"][0].get<double>(), i["probability"].get<double>());
+  Output text = run_rein("runs compare " + kCartPoleRuns + " --improvement --db " + db, false);
+  ASSERT_EQ(text.status, 0) << text.text;
+  EXPECT_NE(text.text.find("probability of improvement"), std::string::npos) << text.text;
+  EXPECT_NE(text.text.find(ppo_first ? "0.8 [" : "0.2 ["), std::string::npos) << text.text;
+  Output plain = run_rein("runs compare " + kCartPoleRuns + " --json --db " + db, false);
+  EXPECT_FALSE(nlohmann::json::parse(plain.text).contains("improvement"));
+}
+
 TEST(RunsStatsCli, BadBootstrapOptionsAreRefused) {
   const std::string db = make_db("stats_bad");
   for (const char* bad : {"--bootstrap 0", "--bootstrap -3", "--bootstrap many", "--seed -1",
