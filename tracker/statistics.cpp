@@ -16,6 +16,7 @@ namespace rein::tracker {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::size_t kMaxBootstrapValues = std::size_t{1} << 24;  // 128 MiB of doubles
 
 class SplitMix64 {
  public:
@@ -120,6 +121,12 @@ template <typename Statistic>
 std::vector<Interval> bootstrap(const Strata& strata, std::size_t width,
                                 const BootstrapOptions& options, Statistic&& statistic) {
   check(options);
+  // Every resampled value is kept for its percentiles: refuse what would not fit in memory.
+  if (width > kMaxBootstrapValues / options.resamples) {
+    throw Error("bootstrap: " + std::to_string(options.resamples) + " resamples of " +
+                std::to_string(width) + " values each is more than " +
+                std::to_string(kMaxBootstrapValues) + " values; use fewer resamples or thresholds");
+  }
   std::vector<std::size_t> ends;
   std::vector<double> pooled = pool(strata, ends), out(width);
   SplitMix64 rng(options.seed);

@@ -38,6 +38,8 @@ struct Estimate {
   Interval ci;         // bootstrap percentile interval
 };
 
+// Every function below throws Error for zero resamples, a confidence outside (0, 1), or more than
+// 2^24 resampled values in all (resamples x statistics, e.g. x profile thresholds).
 struct BootstrapOptions {
   std::size_t resamples = 10000;
   std::uint64_t seed = 0;

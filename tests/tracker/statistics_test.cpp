@@ -121,6 +121,9 @@ TEST(Statistics, BadOptionsAreRejectedWithTheFix) {
     }
   }
   EXPECT_THROW(performance_profile({{1}}, {0.5}, {.resamples = 0}), Error);
+  // 1000 thresholds x 10^6 resamples would keep 8 GB of values: refused before allocating.
+  EXPECT_THROW(performance_profile({{1, 2}}, std::vector<double>(1000, 1.0), {.resamples = 1000000}),
+               Error);
   EXPECT_THROW(probability_of_improvement({{1}}, {{2}}, {.confidence = 2}), Error);
 }
 
