@@ -45,22 +45,27 @@ class SplitMix64 {
   std::uint64_t state_;
 };
 
+// The finite values, sorted: resampling sorted input makes an interval depend on the values
+// and the seed only, not on the order the runs came in.
 std::vector<double> finite(const std::vector<double>& values) {
   std::vector<double> out;
   out.reserve(values.size());
   for (double v : values) {
     if (std::isfinite(v)) out.push_back(v);
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
-// The finite scores of each non-empty stratum.
+// The finite scores of each non-empty stratum, strata in lexicographic order (again so that
+// the order of envs does not change the resamples).
 Strata clean(const Strata& scores) {
   Strata out;
   for (const auto& s : scores) {
     std::vector<double> f = finite(s);
     if (!f.empty()) out.push_back(std::move(f));
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -158,17 +163,9 @@ void mean_median_iqm(std::span<double> pooled, std::span<const std::size_t>, std
 
 }  // namespace
 
-double median(std::vector<double> values) {
-  std::vector<double> f = finite(values);
-  std::sort(f.begin(), f.end());
-  return sorted_median(f);
-}
+double median(std::vector<double> values) { return sorted_median(finite(values)); }
 
-double interquartile_mean(std::vector<double> values) {
-  std::vector<double> f = finite(values);
-  std::sort(f.begin(), f.end());
-  return sorted_iqm(f);
-}
+double interquartile_mean(std::vector<double> values) { return sorted_iqm(finite(values)); }
 
 Aggregates aggregate_scores(const Strata& scores, const BootstrapOptions& options) {
   check(options);
@@ -247,16 +244,19 @@ Estimate probability_of_improvement(const Strata& x, const Strata& y,
   check(options);
   // Tasks with runs on both sides, X's strata then Y's, so one bootstrap resamples both sides
   // independently within each task.
-  Strata both;
-  std::size_t tasks = 0;
+  std::vector<std::pair<std::vector<double>, std::vector<double>>> pairs;
   for (std::size_t s = 0; s < std::min(x.size(), y.size()); ++s) {
     std::vector<double> fx = finite(x[s]), fy = finite(y[s]);
-    if (fx.empty() || fy.empty()) continue;
-    both.insert(both.begin() + static_cast<std::ptrdiff_t>(tasks), std::move(fx));
-    both.push_back(std::move(fy));
-    ++tasks;
+    if (!fx.empty() && !fy.empty()) pairs.emplace_back(std::move(fx), std::move(fy));
   }
+  std::sort(pairs.begin(), pairs.end());
+  const std::size_t tasks = pairs.size();
   if (tasks == 0) return {kNaN, {kNaN, kNaN}};
+  Strata both(2 * tasks);
+  for (std::size_t t = 0; t < tasks; ++t) {
+    both[t] = std::move(pairs[t].first);
+    both[tasks + t] = std::move(pairs[t].second);
+  }
   auto statistic = [tasks](std::span<double> pooled, std::span<const std::size_t> ends,
                            std::span<double> out) {
     double total = 0;

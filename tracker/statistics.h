@@ -50,7 +50,9 @@ struct BootstrapOptions {
 // from one stratified bootstrap: each resample draws, within every stratum, as many runs as it has,
 // with replacement (rliable's StratifiedBootstrap), pools them and computes all three. Intervals
 // are the (1 - confidence)/2 and (1 + confidence)/2 percentiles of the resampled values, with
-// numpy.percentile's linear interpolation. Everything is NaN when no score is finite.
+// numpy.percentile's linear interpolation. The resamples are drawn from each stratum's scores
+// sorted, strata in lexicographic order, so an interval depends on the scores and the seed, not
+// on the order of runs or envs. Everything is NaN when no score is finite.
 struct Aggregates {
   std::size_t runs = 0;    // finite scores
   std::size_t strata = 0;  // non-empty strata

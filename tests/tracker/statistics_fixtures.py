@@ -38,8 +38,10 @@ class SplitMix64:
 
 
 def clean(strata):
-    out = [[v for v in s if math.isfinite(v)] for s in strata]
-    return [s for s in out if s]
+    # Each stratum sorted and the strata in lexicographic order, as tracker/statistics.cpp
+    # resamples them (so that the order of runs and envs does not change an interval).
+    out = [sorted(v for v in s if math.isfinite(v)) for s in strata]
+    return sorted(s for s in out if s)
 
 
 def iqm(x):
@@ -94,7 +96,7 @@ def improvement(x, y):
 
 def probability_of_improvement(x, y, reps, seed, confidence):
     pairs = [(clean([a]), clean([b])) for a, b in zip(x, y)]
-    pairs = [(a[0], b[0]) for a, b in pairs if a and b]
+    pairs = sorted((a[0], b[0]) for a, b in pairs if a and b)
     xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
     boot = []
     for r in resamples(xs + ys, reps, seed):

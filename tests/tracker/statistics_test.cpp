@@ -96,6 +96,20 @@ TEST(Statistics, SeededAndDeterministic) {
   EXPECT_TRUE(a.mean.ci.lo != c.mean.ci.lo || a.mean.ci.hi != c.mean.ci.hi);
 }
 
+TEST(Statistics, OrderOfRunsAndEnvsDoesNotChangeTheInterval) {
+  const BootstrapOptions o{.resamples = 300, .seed = 5};
+  const Aggregates a = aggregate_scores({{1, 5, 2, 8, 3}, {10, 30, 20}}, o);
+  const Aggregates b = aggregate_scores({{30, 10, 20}, {8, 3, 5, 1, 2}}, o);
+  EXPECT_EQ(a.iqm.ci.lo, b.iqm.ci.lo);
+  EXPECT_EQ(a.iqm.ci.hi, b.iqm.ci.hi);
+  EXPECT_EQ(a.mean.ci.lo, b.mean.ci.lo);
+  const Estimate p = probability_of_improvement({{3, 1}, {9, 7, 8}}, {{2, 2}, {8, 6}}, o);
+  const Estimate q = probability_of_improvement({{7, 9, 8}, {1, 3}}, {{6, 8}, {2, 2}}, o);
+  EXPECT_EQ(p.value, q.value);
+  EXPECT_EQ(p.ci.lo, q.ci.lo);
+  EXPECT_EQ(p.ci.hi, q.ci.hi);
+}
+
 TEST(Statistics, NoFiniteScoreIsNaNNotACrash) {
   const Aggregates a = aggregate_scores({{}, {kNaN, INFINITY}});
   EXPECT_EQ(a.runs, 0u);
