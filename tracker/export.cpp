@@ -76,4 +76,28 @@ void export_runs(Store& store, const std::vector<std::int64_t>& run_ids, ExportF
   }
 }
 
+void export_group_statistics(const std::vector<GroupStatistics>& groups,
+                             const BootstrapOptions& options, ExportFormat format,
+                             std::ostream& out) {
+  if (format == ExportFormat::Json) {
+    out << group_statistics_json(groups, options) << "\n";
+    return;
+  }
+  auto cell = [](double v) { return std::isfinite(v) ? number(v) : std::string(); };
+  out << "group,metric,runs,envs,mean,std,mean_lo,mean_hi,median,median_lo,median_hi,iqm,iqm_lo,"
+         "iqm_hi\n";
+  for (const GroupStatistics& g : groups) {
+    std::string envs;
+    for (const std::string& e : g.envs) envs += (envs.empty() ? "" : ";") + e;
+    const Aggregates& a = g.aggregates;
+    out << csv_field(g.label) << ',' << csv_field(g.metric) << ',' << g.run_ids.size() << ','
+        << csv_field(envs);
+    for (double v : {a.mean.value, g.std, a.mean.ci.lo, a.mean.ci.hi, a.median.value,
+                     a.median.ci.lo, a.median.ci.hi, a.iqm.value, a.iqm.ci.lo, a.iqm.ci.hi}) {
+      out << ',' << cell(v);
+    }
+    out << '\n';
+  }
+}
+
 }  // namespace rein::tracker

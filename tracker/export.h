@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tracker/group_statistics.h"
 #include "tracker/store.h"
 
 namespace rein::tracker {
@@ -23,5 +24,13 @@ ExportFormat parse_export_format(const std::string& text);
 // `metrics` keeps only those keys (empty: every key). Throws Error for an unknown run id.
 void export_runs(Store& store, const std::vector<std::int64_t>& run_ids, ExportFormat format,
                  std::ostream& out, const std::vector<std::string>& metrics = {});
+
+// Grouped runs' aggregates (tracker/group_statistics.h) instead of their points. CSV: one row
+// per group and metric, columns group,metric,runs,envs,mean,std,mean_lo,mean_hi,median,
+// median_lo,median_hi,iqm,iqm_lo,iqm_hi (envs joined by ';', an empty cell for a NaN). JSON:
+// group_statistics_json's object.
+void export_group_statistics(const std::vector<GroupStatistics>& groups,
+                             const BootstrapOptions& options, ExportFormat format,
+                             std::ostream& out);
 
 }  // namespace rein::tracker

@@ -54,7 +54,8 @@ std::vector<ChartGroup> groups_of(int per_group, double smoothing) {
   return groups;
 }
 
-void run_frame(benchmark::State& state, int per_group, double smoothing) {
+void run_frame(benchmark::State& state, int per_group, double smoothing,
+               BandKind band = BandKind::Std) {
   const std::vector<ChartGroup> groups = groups_of(per_group, smoothing);
   Range x, y;
   ChartModel::extent(groups, Scale::Linear, x, y);
@@ -67,7 +68,7 @@ void run_frame(benchmark::State& state, int per_group, double smoothing) {
   std::vector<ChartLine> lines;
   std::size_t points = 0;
   for (auto _ : state) {
-    model.build(groups, xm, ym, kWidth, BandKind::Std, true, lines);
+    model.build(groups, xm, ym, kWidth, band, true, lines);
     // The legend's corner is chosen every frame from the same points (plot_widget.cpp).
     benchmark::DoNotOptimize(legend_position(lines, {60, 20}, {60 + kWidth, 20 + kHeight}, 300, 200, 6));
     points = 0;
@@ -83,6 +84,11 @@ void run_frame(benchmark::State& state, int per_group, double smoothing) {
 void BM_DashboardFrame_100Runs_Lines(benchmark::State& state) { run_frame(state, 1, 0.6); }
 // 100 runs in 10 groups of 10 seeds: mean line and std band per group.
 void BM_DashboardFrame_100Runs_Groups(benchmark::State& state) { run_frame(state, 10, 0.6); }
+// The same groups drawn as IQM lines with bootstrap 95% bands (rebuilt only when the view or
+// the data change, not on hover).
+void BM_DashboardFrame_100Runs_GroupsIqm(benchmark::State& state) {
+  run_frame(state, 10, 0.6, BandKind::IqmCi);
+}
 
 // The comparison: the same min/max per pixel column found by scanning every point.
 void BM_NaiveScan_100Runs(benchmark::State& state) {
@@ -124,5 +130,6 @@ void BM_PrepareSeries_100k(benchmark::State& state) {
 
 BENCHMARK(BM_DashboardFrame_100Runs_Lines)->Arg(100)->Arg(50)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DashboardFrame_100Runs_Groups)->Arg(100)->Arg(50)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DashboardFrame_100Runs_GroupsIqm)->Arg(100)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_NaiveScan_100Runs)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PrepareSeries_100k)->Unit(benchmark::kMillisecond);

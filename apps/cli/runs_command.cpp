@@ -18,6 +18,7 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/text_table.h"
 #include "tracker/export.h"
+#include "tracker/group_statistics.h"
 #include "tracker/run_facts.h"
 #include "tracker/store.h"
 
@@ -182,11 +183,20 @@ void show_run(const std::string& db, const std::string& which, bool json) {
 struct CompareOptions {
   std::vector<std::string> runs, metrics;
   std::string group_by;
+  BootstrapOptions bootstrap;
+  std::size_t profile = 0;
+  bool improvement = false;
   bool json = false;
 };
 
+// "441.3 [230.8, 497]": an estimate and its interval.
+std::string estimate_text(const Estimate& e) {
+  return number_text(e.value) + " [" + number_text(e.ci.lo) + ", " + number_text(e.ci.hi) + "]";
+}
+
 // Runs side by side: every param any of them has (a param a run lacks reads "—", e.g. PPO's
-// clip_range beside A2C), their final metrics, and seeds of one configuration as mean ± std.
+// clip_range beside A2C), their final metrics, and seeds of one configuration aggregated: mean ±
+// std, and mean, median and IQM with stratified-bootstrap confidence intervals.
 void compare_runs(const std::string& db, const CompareOptions& o) {
   Store store = open_store(db, false);
   std::vector<RunInfo> runs;
@@ -197,23 +207,22 @@ void compare_runs(const std::string& db, const CompareOptions& o) {
   for (const LatestValue& l : store.latest(ids, o.metrics)) finals[l.key][l.run_id] = l.point.value;
   for (const std::string& k : o.metrics) finals[k];  // asked for, logged by none: still a row
 
-  // Seeds of one configuration (or runs sharing --group-by) as mean ± std.
-  std::vector<GroupSeries> groups;
-  for (const auto& [key, by_run] : finals) {
-    for (GroupSeries& gs : store.group(ids, key, {.by = o.group_by, .max_points = 1})) {
-      if (gs.run_ids.size() >= 2) groups.push_back(std::move(gs));
-    }
-  }
+  // Seeds of one configuration (or runs sharing --group-by), two runs or more.
+  const std::vector<GroupStatistics> groups = group_statistics(
+      store, ids,
+      {.group_by = o.group_by, .metrics = o.metrics, .min_runs = 2, .bootstrap = o.bootstrap,
+       .profile_points = o.profile});
+  const std::vector<Improvement> improvements =
+      o.improvement ? pairwise_improvement(groups, o.bootstrap) : std::vector<Improvement>{};
   if (o.json) {
-    Json out = {{"runs", Json::array()}, {"groups", Json::array()}};
+    Json out = {{"runs", Json::array()}};
     for (std::int64_t id : ids) {
       out["runs"].push_back(run_json(store, id, {.final_metrics = true, .metric_keys = o.metrics}));
     }
-    for (const GroupSeries& gs : groups) {
-      out["groups"].push_back({{"label", gs.label}, {"metric", gs.key}, {"runs", gs.run_ids},
-                               {"finals", gs.finals}, {"mean", gs.final_mean},
-                               {"std", gs.final_std}});
-    }
+    Json stats = Json::parse(group_statistics_json(groups, o.bootstrap, improvements));
+    out["groups"] = std::move(stats["groups"]);
+    out["bootstrap"] = std::move(stats["bootstrap"]);
+    if (stats.contains("improvement")) out["improvement"] = std::move(stats["improvement"]);
     print_json(out);
     return;
   }
@@ -257,39 +266,111 @@ void compare_runs(const std::string& db, const CompareOptions& o) {
   print_table(m);
 
   if (groups.empty()) return;
-  std::vector<std::vector<std::string>> g = {{"GROUP", "RUNS", "METRIC", "FINAL (mean ± std)"}};
-  for (const GroupSeries& gs : groups) {
-    g.push_back({gs.label, std::to_string(gs.run_ids.size()), gs.key,
-                 number_text(gs.final_mean) + " ± " + number_text(gs.final_std)});
+  const std::string level = number_text(o.bootstrap.confidence * 100) + "% CI";
+  std::vector<std::vector<std::string>> g = {{"GROUP", "RUNS", "METRIC", "MEAN ± STD",
+                                              "MEAN [" + level + "]", "MEDIAN [" + level + "]",
+                                              "IQM [" + level + "]"}};
+  for (const GroupStatistics& gs : groups) {
+    const Aggregates& a = gs.aggregates;
+    g.push_back({gs.label, std::to_string(gs.run_ids.size()), gs.metric,
+                 number_text(a.mean.value) + " ± " + number_text(gs.std), estimate_text(a.mean),
+                 estimate_text(a.median), estimate_text(a.iqm)});
   }
   std::cout << "\n";
   print_table(g);
+  std::cout << "(" << level << "s: stratified bootstrap over envs, " << o.bootstrap.resamples
+            << " resamples, seed " << o.bootstrap.seed << ")\n";
+  if (!improvements.empty()) {
+    std::vector<std::vector<std::string>> t = {{"METRIC", "P(X > Y)", "X", "Y"}};
+    for (const Improvement& i : improvements) {
+      t.push_back({groups[i.x].metric, estimate_text(i.probability), groups[i.x].label,
+                   groups[i.y].label});
+    }
+    std::cout << "\nprobability of improvement (a run of X beats a run of Y on the same env):\n";
+    print_table(t);
+  }
+
+  if (o.profile == 0) return;
+  // Performance profiles: per metric, the fraction of each group's runs above each threshold.
+  for (std::size_t first = 0; first < groups.size();) {
+    std::size_t end = first;
+    while (end < groups.size() && groups[end].metric == groups[first].metric) ++end;
+    std::vector<std::vector<std::string>> p = {{groups[first].metric + " >"}};
+    for (std::size_t i = first; i < end; ++i) p[0].push_back(groups[i].label);
+    for (std::size_t k = 0; k < groups[first].profile.size(); ++k) {
+      std::vector<std::string> row = {number_text(groups[first].profile[k].tau)};
+      for (std::size_t i = first; i < end; ++i) {
+        const ProfilePoint& pt = groups[i].profile[k];
+        row.push_back(estimate_text({pt.fraction, pt.ci}));
+      }
+      p.push_back(std::move(row));
+    }
+    std::cout << "\nperformance profile (fraction of runs above each threshold):\n";
+    print_table(p);
+    first = end;
+  }
 }
 
-void export_command(const std::string& db, const std::vector<std::string>& which,
-                    const std::string& format, const std::string& output,
-                    const std::vector<std::string>& metrics) {
+struct ExportOptions {
+  std::vector<std::string> runs, metrics;
+  std::string format = "csv", output;
+  bool aggregate = false;  // groups' aggregates instead of every point
+  std::string group_by;
+  BootstrapOptions bootstrap;
+};
+
+void export_command(const std::string& db, const ExportOptions& o) {
   Store store = open_store(db, false);
   std::vector<std::int64_t> ids;
-  for (const std::string& w : which) ids.push_back(store.resolve_run(w).id);
-  ExportFormat f = parse_export_format(format);
-  if (output.empty() || output == "-") {
-    export_runs(store, ids, f, std::cout, metrics);
+  for (const std::string& w : o.runs) ids.push_back(store.resolve_run(w).id);
+  const ExportFormat f = parse_export_format(o.format);
+  // Computed before the output file is opened: a bad option leaves no file behind.
+  std::vector<GroupStatistics> groups;
+  if (o.aggregate) {
+    groups = group_statistics(
+        store, ids, {.group_by = o.group_by, .metrics = o.metrics, .bootstrap = o.bootstrap});
+  }
+  auto write = [&](std::ostream& out) {
+    if (o.aggregate) {
+      export_group_statistics(groups, o.bootstrap, f, out);
+    } else {
+      export_runs(store, ids, f, out, o.metrics);
+    }
+  };
+  if (o.output.empty() || o.output == "-") {
+    write(std::cout);
     return;
   }
   // Write-then-rename: an interrupted export never leaves a truncated file under the name.
-  std::string tmp = output + ".tmp";
+  std::string tmp = o.output + ".tmp";
   {
     std::ofstream out(tmp);
     if (!out) throw std::runtime_error("runs export: cannot write '" + tmp + "'");
-    export_runs(store, ids, f, out, metrics);
+    write(out);
     out.flush();
     if (!out) throw std::runtime_error("runs export: writing '" + tmp + "' failed");
   }
-  if (std::rename(tmp.c_str(), output.c_str()) != 0) {
-    throw std::runtime_error("runs export: cannot rename '" + tmp + "' to '" + output + "'");
+  if (std::rename(tmp.c_str(), o.output.c_str()) != 0) {
+    throw std::runtime_error("runs export: cannot rename '" + tmp + "' to '" + o.output + "'");
   }
-  std::cerr << "wrote " << ids.size() << " run(s) to " << output << "\n";
+  std::cerr << "wrote " << (o.aggregate ? std::to_string(groups.size()) + " group(s) of " : "")
+            << ids.size() << " run(s) to " << o.output << "\n";
+}
+
+// --bootstrap and --seed of compare and export (export: only with `needs`, its --aggregate).
+void add_bootstrap_options(CLI::App* c, BootstrapOptions& b, CLI::Option* needs = nullptr) {
+  CLI::Option* n =
+      c->add_option("--bootstrap", b.resamples,
+                    "Bootstrap resamples for the confidence intervals (more: steadier ends)")
+          ->capture_default_str()
+          ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
+  CLI::Option* s = c->add_option("--seed", b.seed, "Seed of the bootstrap (same seed, same intervals)")
+                       ->capture_default_str()
+                       ->check(CLI::NonNegativeNumber);
+  if (needs) {
+    n->needs(needs);
+    s->needs(needs);
+  }
 }
 
 void remove_runs(const std::string& db, const std::vector<std::string>& which, bool yes,
@@ -361,33 +442,46 @@ void add_runs_command(CLI::App& app) {
   show->callback([db, run, json] { show_run(*db, *run, *json); });
 
   auto co = std::make_shared<CompareOptions>();
-  CLI::App* compare = runs->add_subcommand("compare", "Params side by side and final metrics");
+  CLI::App* compare = runs->add_subcommand(
+      "compare", "Params side by side, final metrics, seeds aggregated with confidence intervals");
   add_db(compare);
   compare->add_option("RUN", co->runs, "Run ids or names")->required();
   compare->add_option("--group-by", co->group_by,
                       "Aggregate runs sharing this param (default: seeds of one config)");
   compare->add_option("--metric", co->metrics,
                       "Only this metric, e.g. eval/mean_return (repeatable; default: all)");
+  add_bootstrap_options(compare, co->bootstrap);
+  compare->add_option("--profile", co->profile,
+                      "Also print each metric's performance profile on this many thresholds")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
+  compare->add_flag("--improvement", co->improvement,
+                    "Also print the probability that a run of one group beats a run of another "
+                    "(every pair of groups)");
   compare->callback([db, co, json] {
     co->json = *json;
     compare_runs(*db, *co);
   });
 
   auto many = std::make_shared<std::vector<std::string>>();
-  auto metrics = std::make_shared<std::vector<std::string>>();
-
-  auto format = std::make_shared<std::string>("csv");
-  auto output = std::make_shared<std::string>();
-  CLI::App* exp = runs->add_subcommand("export", "Every metric point of runs as CSV or JSON");
+  auto eo = std::make_shared<ExportOptions>();
+  CLI::App* exp = runs->add_subcommand(
+      "export", "Every metric point of runs, or with --aggregate their groups' statistics, as "
+                "CSV or JSON");
   exp->add_option("--db", *db, "Tracker database file (default: $REIN_DB, else rein.db)")
       ->capture_default_str();
-  exp->add_option("RUN", *many, "Run ids or names")->required();
-  exp->add_option("--metric", *metrics, "Only this metric (repeatable; default: all)");
-  exp->add_option("--format", *format, "csv or json")->capture_default_str();
-  exp->add_option("-o,--output", *output, "File to write (default: standard output)");
-  exp->callback([db, many, format, output, metrics] {
-    export_command(*db, *many, *format, *output, *metrics);
-  });
+  exp->add_option("RUN", eo->runs, "Run ids or names")->required();
+  exp->add_option("--metric", eo->metrics, "Only this metric (repeatable; default: all)");
+  exp->add_option("--format", eo->format, "csv or json")->capture_default_str();
+  exp->add_option("-o,--output", eo->output, "File to write (default: standard output)");
+  CLI::Option* aggregate =
+      exp->add_flag("--aggregate", eo->aggregate,
+                    "One row per group of runs and metric: mean, std, median, IQM and their "
+                    "confidence intervals, instead of every point");
+  exp->add_option("--group-by", eo->group_by,
+                  "With --aggregate: group runs sharing this param (default: seeds of one config)")
+      ->needs(aggregate);
+  add_bootstrap_options(exp, eo->bootstrap, aggregate);
+  exp->callback([db, eo] { export_command(*db, *eo); });
 
   auto tags = std::make_shared<std::vector<std::string>>();
   auto remove = std::make_shared<bool>(false);

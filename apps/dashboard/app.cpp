@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <cstdlib>
 #include <ctime>
@@ -17,6 +18,7 @@ Dashboard::Dashboard(AppOptions options) : options_(std::move(options)) {
   if (!options_.settings_path.empty()) settings_ = load_settings(options_.settings_path);
   if (!options_.metrics.empty()) settings_.metrics = options_.metrics;
   if (options_.group_by) settings_.group_by = *options_.group_by;
+  if (options_.band) settings_.band = parse_band(*options_.band);
   source_ = std::make_unique<RunSource>(options_.db_path);
   source_->set_progressive(options_.progressive);
   source_->refresh_rows();
@@ -184,12 +186,17 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
   st.groups.clear();
   for (std::size_t g = 0; g < groups.size(); ++g) {
     ChartGroup cg{groups[g].label, static_cast<int>(g), {}, {}, groups[g].full_label};
+    std::vector<std::string> envs;  // strata of the IQM band, in order of first appearance
     for (std::int64_t id : groups[g].run_ids) {
       const PreparedSeries* s = prepared(id, key);
       if (!s || s->size() == 0) continue;
       cg.series.push_back(s);
       const RunRow* r = table_.find(id);
       cg.run_labels.push_back(r ? r->name : std::to_string(id));
+      const std::string env = r ? r->env : "";
+      const auto at = std::find(envs.begin(), envs.end(), env);
+      cg.strata.push_back(static_cast<int>(at - envs.begin()));
+      if (at == envs.end()) envs.push_back(env);
     }
     if (!cg.series.empty()) st.groups.push_back(std::move(cg));
   }
@@ -314,8 +321,16 @@ void Dashboard::chart_toolbar() {
   }
   ImGui::SameLine();
   int band = static_cast<int>(settings_.band);
-  ImGui::SetNextItemWidth(110);
-  if (ImGui::Combo("band", &band, "mean ± std\0min – max\0")) settings_.band = static_cast<BandKind>(band);
+  ImGui::SetNextItemWidth(130);
+  if (ImGui::Combo("band", &band, "mean ± std\0min – max\0IQM, 95% CI\0")) {
+    settings_.band = static_cast<BandKind>(band);
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(
+        "Line and band of groups of runs: mean with mean ± std, mean with min – max, or the\n"
+        "interquartile mean (the mean of the middle half of the runs) with its 95%% bootstrap\n"
+        "confidence interval, resampling runs within each env");
+  }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(80);
   ImGui::SliderInt("columns", &settings_.chart_columns, 1, 4);
@@ -331,6 +346,7 @@ nlohmann::json Dashboard::describe() const {
   }
   j["selected"] = selected;
   j["group_by"] = settings_.group_by;
+  j["band"] = band_name(settings_.band);
   nlohmann::json charts = nlohmann::json::array();
   for (const std::string& key : settings_.metrics) {
     const auto it = charts_.find(key);
@@ -350,6 +366,8 @@ nlohmann::json Dashboard::describe() const {
                                                       : nlohmann::json{l.marks[0].x, l.marks[0].y}},
                        {"color", {rgb[0], rgb[1], rgb[2]}},
                        {"runs", l.runs},
+                       {"band_columns", l.band_x.size()},
+                       {"interval", !l.ci_lo.empty()},
                        {"points", l.line.size()},
                        {"raw_points", l.raw.size()}});
     }
@@ -359,6 +377,26 @@ nlohmann::json Dashboard::describe() const {
     charts.push_back(c);
   }
   j["charts"] = charts;
+  nlohmann::json bars = nlohmann::json::object();
+  for (const auto& [metric, drawn] : bars_drawn_) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const FinalBar& b : drawn) {
+      unsigned char rgb[3];
+      palette_rgb(b.color, rgb);
+      const auto number = [](double v) {
+        return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+      };
+      list.push_back({{"label", b.label},
+                      {"statistic", statistic_name(bar_statistic_)},
+                      {"value", number(b.value)},
+                      {"ci", {number(b.ci.lo), number(b.ci.hi)}},
+                      {"runs", b.runs},
+                      {"color", {rgb[0], rgb[1], rgb[2]}},
+                      {"rect", {b.x0, std::min(b.y_value, b.y_base), b.x1, std::max(b.y_value, b.y_base)}}});
+    }
+    bars[metric] = list;
+  }
+  j["bars"] = bars;
   return j;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "apps/dashboard/chart_model.h"
+#include "apps/dashboard/final_bars.h"
 #include "apps/dashboard/plot_widget.h"
 #include "apps/dashboard/run_source.h"
 #include "apps/dashboard/settings.h"
@@ -27,6 +28,7 @@ struct AppOptions {
   std::vector<std::string> runs;     // --runs: names or ids to select (overrides settings)
   std::vector<std::string> metrics;  // --metric (overrides settings)
   std::optional<std::string> group_by;
+  std::optional<std::string> band;  // "std", "minmax" or "iqm" (overrides settings)
   std::string settings_path;  // empty: do not load or save settings (headless screenshots)
   std::string view;           // tab shown first: "charts", "compare" or "agent" ("" = last used)
   // Long series are drawn first from the tracker's chunk summaries and refined over the next
@@ -76,6 +78,7 @@ class Dashboard {
   void charts_panel();
   void chart(const std::string& key, ImVec2 size);
   void compare_panel();
+  void final_bars_chart(const std::string& metric, const std::vector<FinalBar>& bars, ImVec2 size);
   void chart_toolbar();
   const PreparedSeries* prepared(std::int64_t run_id, const std::string& key);
   std::vector<const RunRow*> selected_rows();
@@ -104,6 +107,12 @@ class Dashboard {
   std::uint64_t data_version_ = 0;  // bumped when poll() brought changes
   std::uint64_t finals_for_ = 0;
   std::map<std::pair<std::int64_t, std::string>, double> finals_;
+  // The compare panel's final-value bars per metric, recomputed when finals_, the grouping or
+  // the statistic change (a bootstrap per group is too slow for every frame).
+  std::uint64_t bars_for_ = 0;
+  std::map<std::string, std::vector<FinalBar>> bars_;
+  BarStatistic bar_statistic_ = BarStatistic::Iqm;
+  std::map<std::string, std::vector<FinalBar>> bars_drawn_;  // laid out last frame, for describe()
 };
 
 }  // namespace rein::dashboard

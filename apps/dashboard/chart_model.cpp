@@ -7,6 +7,19 @@
 
 namespace rein::dashboard {
 
+const char* band_name(BandKind band) {
+  switch (band) {
+    case BandKind::MinMax: return "minmax";
+    case BandKind::IqmCi: return "iqm";
+    case BandKind::Std: break;
+  }
+  return "std";
+}
+
+BandKind parse_band(const std::string& name) {
+  return name == "minmax" ? BandKind::MinMax : name == "iqm" ? BandKind::IqmCi : BandKind::Std;
+}
+
 void ChartModel::extent(const std::vector<ChartGroup>& groups, Scale y_scale, Range& x, Range& y) {
   const double inf = std::numeric_limits<double>::infinity();
   x = {inf, -inf};
@@ -55,6 +68,8 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
     line.band_hi.clear();
     line.mean.clear();
     line.std.clear();
+    line.ci_lo.clear();
+    line.ci_hi.clear();
     line.column.clear();
     if (g.series.size() == 1) {
       const PreparedSeries& s = *g.series[0];
@@ -68,10 +83,14 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
     }
     bool all_sparse = true;
     for (const PreparedSeries* s : g.series) all_sparse = all_sparse && sparse(*s, width);
+    const bool iqm = band == BandKind::IqmCi;
     stats_.reset(width);
-    for (const PreparedSeries* s : g.series) {
+    if (iqm) run_values_.resize(g.series.size());
+    for (std::size_t si = 0; si < g.series.size(); ++si) {
+      const PreparedSeries* s = g.series[si];
       column_values(s->x(), s->y(), s->lod(), xm, width, scratch_, values_);
       stats_.add(values_);
+      if (iqm) run_values_[si] = values_;
     }
     stats_.finish();
     const float nan = std::numeric_limits<float>::quiet_NaN();
@@ -85,9 +104,16 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
       const float px = p0 + static_cast<float>(c) + 0.5f;
       if (gap && !line.line.empty()) line.line.push_back({px, nan});
       gap = false;
-      const float m = stats_.mean[i];
-      const float lo = band == BandKind::Std ? m - stats_.std[i] : stats_.min[i];
-      const float hi = band == BandKind::Std ? m + stats_.std[i] : stats_.max[i];
+      float m = stats_.mean[i];
+      float lo = band == BandKind::Std ? m - stats_.std[i] : stats_.min[i];
+      float hi = band == BandKind::Std ? m + stats_.std[i] : stats_.max[i];
+      if (iqm) {
+        // The interval is filled in by iqm_intervals() below, from a subset of the columns.
+        m = static_cast<float>(tracker::interquartile_mean(column_strata(g, i).front()));
+        lo = hi = m;
+        line.ci_lo.push_back(nan);
+        line.ci_hi.push_back(nan);
+      }
       line.line.push_back({px, static_cast<float>(ym.to_pixel(m))});
       line.band_x.push_back(px);
       line.band_lo.push_back(static_cast<float>(ym.to_pixel(lo)));
@@ -102,6 +128,7 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
       line.std.push_back(stats_.std[i]);
       line.column.push_back(c);
     }
+    if (iqm) iqm_intervals(g, ym, line);
     if (all_sparse) {
       // A marker on the mean line in each column where a run has a point of its own.
       marked_.assign(static_cast<std::size_t>(width), 0);
@@ -121,6 +148,50 @@ void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
   }
 }
 
+const tracker::Strata& ChartModel::column_strata(const ChartGroup& g, std::size_t column) {
+  // strata_[0] pools every run's value (the IQM's input); strata_[1 + k] holds stratum k's.
+  for (auto& s : strata_) s.clear();
+  if (strata_.empty()) strata_.resize(1);
+  for (std::size_t si = 0; si < run_values_.size(); ++si) {
+    const float v = run_values_[si][column];
+    if (std::isnan(v)) continue;
+    const std::size_t k = 1 + (si < g.strata.size() ? static_cast<std::size_t>(g.strata[si]) : 0);
+    if (strata_.size() <= k) strata_.resize(k + 1);
+    strata_[0].push_back(v);
+    strata_[k].push_back(v);
+  }
+  return strata_;
+}
+
+void ChartModel::iqm_intervals(const ChartGroup& g, const AxisMap& ym, ChartLine& line) {
+  // A bootstrap at every pixel column costs seconds for 100 runs; the interval changes slowly
+  // along the x axis, so it is resampled at every kIqmIntervalStride-th column and at both ends
+  // of each stretch without gaps, and interpolated linearly in between.
+  const std::size_t n = line.column.size();
+  std::size_t last = 0;  // the previous sampled entry of this stretch
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool starts = i == 0 || line.column[i] != line.column[i - 1] + 1;
+    const bool ends = i + 1 == n || line.column[i + 1] != line.column[i] + 1;
+    if (!(starts || ends || i - last >= kIqmIntervalStride)) continue;
+    const tracker::Strata& s = column_strata(g, static_cast<std::size_t>(line.column[i]));
+    const tracker::Strata by_stratum(s.begin() + 1, s.end());
+    const tracker::Estimate e =
+        tracker::aggregate_scores(by_stratum, {.resamples = kChartBootstrapResamples, .seed = 0}).iqm;
+    line.ci_lo[i] = static_cast<float>(e.ci.lo);
+    line.ci_hi[i] = static_cast<float>(e.ci.hi);
+    for (std::size_t j = last + 1; !starts && j < i; ++j) {
+      const float t = static_cast<float>(j - last) / static_cast<float>(i - last);
+      line.ci_lo[j] = line.ci_lo[last] + t * (line.ci_lo[i] - line.ci_lo[last]);
+      line.ci_hi[j] = line.ci_hi[last] + t * (line.ci_hi[i] - line.ci_hi[last]);
+    }
+    last = i;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    line.band_lo[i] = static_cast<float>(ym.to_pixel(line.ci_lo[i]));
+    line.band_hi[i] = static_cast<float>(ym.to_pixel(line.ci_hi[i]));
+  }
+}
+
 void ChartModel::hover(const std::vector<ChartGroup>& groups, const std::vector<ChartLine>& lines,
                        const AxisMap& xm, double x, std::vector<HoverValue>& out) {
   out.clear();
@@ -133,7 +204,11 @@ void ChartModel::hover(const std::vector<ChartGroup>& groups, const std::vector<
       const auto it = std::lower_bound(l.column.begin(), l.column.end(), col);
       if (it != l.column.end() && *it == col) {
         const std::size_t i = static_cast<std::size_t>(it - l.column.begin());
-        out.push_back({g.label, g.color, x, l.mean[i], l.std[i], true});
+        if (l.ci_lo.empty()) {
+          out.push_back({g.label, g.color, x, l.mean[i], l.std[i], true});
+        } else {
+          out.push_back({g.label, g.color, x, l.mean[i], -1.0, true, true, l.ci_lo[i], l.ci_hi[i]});
+        }
       }
     }
     for (std::size_t si = 0; si < g.series.size(); ++si) {

@@ -10,10 +10,24 @@
 
 #include "apps/dashboard/plot_math.h"
 #include "apps/dashboard/series.h"
+#include "tracker/statistics.h"
 
 namespace rein::dashboard {
 
-enum class BandKind { Std, MinMax };
+// Std: mean line, mean ± std band. MinMax: mean line, min-max band. IqmCi: interquartile-mean
+// line with its stratified-bootstrap 95% confidence band (tracker/statistics.h), the robust
+// aggregate of Agarwal et al. (2021) for few seeds.
+enum class BandKind { Std, MinMax, IqmCi };
+
+// "std", "minmax", "iqm": the names settings files and --band use.
+const char* band_name(BandKind band);
+// The kind named `name`; Std for an unknown name.
+BandKind parse_band(const std::string& name);
+
+// The IQM band's bootstrap: resamples at each sampled pixel column (seeded, so the band is the
+// same every frame), and the columns between samples (interpolated).
+inline constexpr std::size_t kChartBootstrapResamples = 500;
+inline constexpr std::size_t kIqmIntervalStride = 16;
 
 // A group's runs as prepared series (pointers borrowed for the call), with labels for hover.
 struct ChartGroup {
@@ -22,6 +36,9 @@ struct ChartGroup {
   std::vector<const PreparedSeries*> series;
   std::vector<std::string> run_labels;  // one per series
   std::string full_label{};             // uncut label, for the legend's hover ("" = label)
+  // The stratum (env) of each series: the IQM band's bootstrap resamples runs within each.
+  // Empty: one stratum.
+  std::vector<int> strata{};
 };
 
 // A series with at most one point per this many pixel columns is sparse (evaluations every
@@ -39,9 +56,11 @@ struct ChartLine {
   // group's runs has a point, on the mean line. Empty for dense series.
   std::vector<PixelPoint> marks;
   std::vector<PixelPoint> raw;   // the unsmoothed curve, drawn faint (single runs only)
-  // Groups of several runs: per pixel column x, the band's edges and the mean/std (data units).
+  // Groups of several runs: per pixel column x, the band's edges and the line's value with the
+  // mean/std, or for IqmCi the IQM and its interval (data units).
   std::vector<float> band_x, band_lo, band_hi;
   std::vector<float> mean, std;
+  std::vector<float> ci_lo, ci_hi;  // IqmCi only
   std::vector<int> column;  // pixel column of each band entry
 };
 
@@ -52,6 +71,8 @@ struct HoverValue {
   double y = 0.0;
   double std = -1.0;  // >= 0 for a group's mean
   bool is_group = false;
+  bool is_iqm = false;  // a group's IQM (y) with its interval [lo, hi]
+  double lo = 0.0, hi = 0.0;
 };
 
 // Where a legend box of w x h pixels goes inside the data area [lo, hi] (screen pixels, y down),
@@ -83,8 +104,15 @@ class ChartModel {
                     const AxisMap& xm, double x, std::vector<HoverValue>& out);
 
  private:
+  // One pixel column of run_values_: [0] every run's value, [1 + k] those of stratum k.
+  const tracker::Strata& column_strata(const ChartGroup& g, std::size_t column);
+  // Fills line.ci_lo/ci_hi and the band's pixels of an IqmCi line.
+  void iqm_intervals(const ChartGroup& g, const AxisMap& ym, ChartLine& line);
+
   std::vector<Column> scratch_;
   std::vector<float> values_;
+  std::vector<std::vector<float>> run_values_;  // IqmCi: each run's column values
+  tracker::Strata strata_;
   std::vector<unsigned char> marked_;
   Range band_extent_;  // columns holding a sparse run's own point
   BandStats stats_;

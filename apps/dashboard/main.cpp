@@ -47,6 +47,7 @@ struct Flags {
   std::vector<std::string> runs;
   std::vector<std::string> metrics;
   std::string group_by;
+  std::string band;
   int frames = 3;
   std::int64_t agent_steps = 0;
   std::string size = "1600x1000";
@@ -75,6 +76,7 @@ int run(const Flags& f) {
   options.runs = f.runs;
   options.metrics = f.metrics;
   if (!f.group_by.empty()) options.group_by = f.group_by;
+  if (!f.band.empty()) options.band = f.band;
   options.view = f.view;
   options.agent_steps = f.agent_steps;
   options.progressive = !headless;  // a screenshot shows the series at full resolution
@@ -170,6 +172,10 @@ int main(int argc, char** argv) {
                  "algorithm+env (the default: each algorithm's seeds on each env pooled), seed "
                  "(the seeds of one configuration), none, algorithm, env, a param key, or keys "
                  "joined by '+'");
+  app.add_option("--band", f.band,
+                 "band of groups of runs: std (mean ± std), minmax, or iqm (interquartile mean "
+                 "with its 95% bootstrap confidence interval)")
+      ->check(CLI::IsMember({"std", "minmax", "iqm"}));
   app.add_option("--frames", f.frames, "frames to render before the screenshot")
       ->capture_default_str()->check(CLI::Range(1, 1000));
   app.add_option("--size", f.size, "window size WxH")->capture_default_str();

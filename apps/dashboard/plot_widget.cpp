@@ -261,7 +261,10 @@ void Plot::tooltip(const std::vector<HoverValue>& values, XLabels x_labels) cons
     ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(palette_color(v.color)),
                        ImGuiColorEditFlags_NoTooltip, ImVec2(10, 10));
     ImGui::SameLine();
-    if (v.is_group) {
+    if (v.is_iqm) {
+      ImGui::Text("%s  IQM %s  [%s, %s] 95%% CI", v.label.c_str(), format_value(v.y).c_str(),
+                  format_value(v.lo).c_str(), format_value(v.hi).c_str());
+    } else if (v.is_group) {
       ImGui::Text("%s  mean %s ± %s", v.label.c_str(), format_value(v.y).c_str(),
                   format_value(v.std).c_str());
     } else {

@@ -61,7 +61,7 @@ std::string to_json(const Settings& s) {
   j["smooth_eval"] = s.smooth_eval;
   j["show_raw"] = s.show_raw;
   j["group_by"] = s.group_by;
-  j["band"] = s.band == BandKind::Std ? "std" : "minmax";
+  j["band"] = band_name(s.band);
   j["log_y"] = s.log_y;
   j["selected_runs"] = s.selected_runs;
   j["chart_columns"] = s.chart_columns;
@@ -84,7 +84,7 @@ Settings settings_from_json(const std::string& text) {
   read(j, "group_by", s.group_by);
   std::string band = "std";
   read(j, "band", band);
-  s.band = band == "minmax" ? BandKind::MinMax : BandKind::Std;
+  s.band = parse_band(band);
   read(j, "log_y", s.log_y);
   read(j, "selected_runs", s.selected_runs);
   read(j, "chart_columns", s.chart_columns);

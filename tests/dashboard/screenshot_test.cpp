@@ -229,6 +229,58 @@ TEST_F(DashboardScreenshot, FinalOnlyEvaluationsAreWholeMarkersAtThePlotEdges) {
   }
 }
 
+// The robust aggregate: each group's interquartile mean with its bootstrap interval as the band.
+TEST_F(DashboardScreenshot, IqmBandDrawsTheInterquartileMeanWithItsInterval) {
+  const fs::path png = dir_ / "iqm.png";
+  ASSERT_EQ(run_dashboard(db_, png,
+                          "--runs ppo-s1,ppo-s2,dqn-s1 --metric train/episode_return "
+                          "--group-by algorithm --band iqm"),
+            0);
+  const nlohmann::json side = read_json(png.string() + ".json");
+  EXPECT_EQ(side["band"], "iqm");
+  ASSERT_EQ(side["charts"].size(), 1u);
+  const auto& lines = side["charts"][0]["lines"];
+  ASSERT_EQ(lines.size(), 2u);
+  const int ppo = lines[0]["runs"] == 2 ? 0 : 1;
+  EXPECT_TRUE(lines[ppo]["interval"].get<bool>());
+  EXPECT_GT(lines[ppo]["band_columns"].get<int>(), 500);  // every column of the plot
+  EXPECT_FALSE(lines[1 - ppo]["interval"].get<bool>());   // a single run has no band
+  const Image img = load_png(png);
+  const auto& a = side["charts"][0]["area"];
+  EXPECT_GT(count_color(img, lines[ppo]["color"], a[0], a[1], a[2], a[3]), 100);
+}
+
+// The compare tab's bar chart: one bar per group at its IQM final value, with a whisker.
+TEST_F(DashboardScreenshot, CompareViewDrawsFinalValueBarsWithIntervals) {
+  const fs::path png = dir_ / "bars.png";
+  ASSERT_EQ(run_dashboard(db_, png,
+                          "--runs ppo-s1,ppo-s2,dqn-s1 --metric train/episode_return "
+                          "--group-by algorithm --view compare"),
+            0);
+  const nlohmann::json side = read_json(png.string() + ".json");
+  ASSERT_TRUE(side["bars"].contains("train/episode_return")) << side.dump();
+  const auto& bars = side["bars"]["train/episode_return"];
+  ASSERT_EQ(bars.size(), 2u);
+  const Image img = load_png(png);
+  for (const auto& b : bars) {
+    EXPECT_EQ(b["statistic"], "IQM");
+    const double v = b["value"], lo = b["ci"][0], hi = b["ci"][1];
+    EXPECT_LE(lo, v) << b.dump();
+    EXPECT_GE(hi, v) << b.dump();
+    EXPECT_GT(v, 300.0) << b.dump();  // PPO's curves end near 460, DQN's (slower) near 380
+    const auto& r = b["rect"];
+    const int x0 = r[0].get<int>() + 2, y0 = r[1].get<int>() + 3, x1 = r[2].get<int>() - 2,
+              y1 = r[3].get<int>() - 2;
+    ASSERT_GT(x1 - x0, 10) << b.dump();
+    ASSERT_GT(y1 - y0, 30) << b.dump();
+    // Filled in the group's colour at 55% over the dark background: a darker shade of it,
+    // the same everywhere inside; its top edge in the full colour.
+    EXPECT_GT(count_color(img, b["color"], x0, r[1].get<int>() - 2, x1, r[1].get<int>() + 3, 40),
+              (x1 - x0) / 2)
+        << b.dump();
+  }
+}
+
 TEST_F(DashboardScreenshot, UnknownRunIsAnError) {
   const fs::path png = dir_ / "none.png";
   EXPECT_NE(run_dashboard(db_, png, "--runs no-such-run"), 0);
