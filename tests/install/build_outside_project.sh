@@ -24,3 +24,4 @@ build_and_run() {  # NAME SOURCE PROGRAM
 build_and_run consumer "$source_dir/tests/install/consumer" consumer
 build_and_run custom_env "$source_dir/examples/custom_env" custom_env
 build_and_run train_custom_env "$source_dir/examples/train_custom_env" train_custom_env
+build_and_run train_tracked "$source_dir/examples/train_tracked" train_tracked
