@@ -108,8 +108,12 @@ std::vector<ChildProcesses::Finished> ChildProcesses::wait(int timeout_ms) {
 }
 
 void ChildProcesses::interrupt() {
+  for (Child& c : children_) interrupt(c.id);
+}
+
+void ChildProcesses::interrupt(int64_t id) {
   for (Child& c : children_) {
-    if (c.interrupted) continue;
+    if (c.id != id || c.interrupted) continue;
     kill(c.pid, SIGINT);
     c.interrupted = true;
   }

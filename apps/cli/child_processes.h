@@ -35,6 +35,8 @@ class ChildProcesses {
   std::vector<Finished> wait(int timeout_ms);
   // Sends SIGINT to every running child (once each; later calls do nothing for them).
   void interrupt();
+  // Sends SIGINT to the running children started with `id` (once each).
+  void interrupt(int64_t id);
 
  private:
   struct Child {
