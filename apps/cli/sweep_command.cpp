@@ -3,15 +3,14 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/progress.h"
+#include "apps/cli/stop_signals.h"
 #include "apps/cli/sweep_driver.h"
 #include "apps/cli/text_table.h"
 #include "rl/config.h"
@@ -27,36 +26,7 @@ using Json = nlohmann::ordered_json;
 using tracker::TrialInfo;
 using tracker::TrialStatus;
 
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_sweep_signal(int sig) {
-  g_stop.store(true);
-  std::signal(sig, SIG_DFL);  // a second one kills at once
-}
-
-// Runs `body` with Ctrl-C and SIGTERM stopping the sweep cleanly.
-template <typename Body>
-void with_stop_signals(Body body) {
-  g_stop = false;
-  auto previous = std::signal(SIGINT, on_sweep_signal);
-  auto previous_term = std::signal(SIGTERM, on_sweep_signal);
-  try {
-    body();
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previous_term);
-    throw;
-  }
-  std::signal(SIGINT, previous);
-  std::signal(SIGTERM, previous_term);
-}
-
-std::string fixed(double v) {
-  if (std::isnan(v)) return kMissing;
-  char b[64];
-  std::snprintf(b, sizeof b, "%.2f", v);
-  return b;
-}
+std::string fixed(double v) { return std::isnan(v) ? kMissing : format_fixed(v); }
 
 const tracker::ParamValue* param(const TrialInfo& t, const std::string& key) {
   for (const tracker::Param& p : t.params)
@@ -252,7 +222,8 @@ void add_sweep_command(CLI::App& app) {
   resume->add_option("--db", a->db, "tracker database")->capture_default_str();
   resume->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
   resume->callback([a] {
-    with_stop_signals([&] { resume_sweep(a->target, {a->db, a->jobs, !a->quiet}, g_stop); });
+    const StopSignals signals;
+    resume_sweep(a->target, {a->db, a->jobs, !a->quiet}, signals.flag());
   });
 
   CLI::App* show = cmd->add_subcommand("show", "Best trials, each parameter's effect, trials");
@@ -266,7 +237,8 @@ void add_sweep_command(CLI::App& app) {
     if (a->spec_file.empty())
       throw Error("sweep: give a spec file (rein sweep SPEC.toml), or resume ID / show ID; see "
                   "rein sweep --help");
-    with_stop_signals([&] { start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet}, g_stop); });
+    const StopSignals signals;
+    start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet}, signals.flag());
   });
 }
 

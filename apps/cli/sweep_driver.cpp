@@ -11,6 +11,7 @@
 
 #include "apps/cli/child_processes.h"
 #include "apps/cli/progress.h"
+#include "apps/cli/text_table.h"
 #include "rl/config.h"
 #include "rl/metric_names.h"
 #include "session/samplers.h"
@@ -32,12 +33,6 @@ std::string params_text(const std::vector<tracker::Param>& params) {
   for (const tracker::Param& p : params)
     out += (out.empty() ? "" : " ") + p.key + "=" + session::display_text(p.value);
   return out;
-}
-
-std::string fixed(double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.2f", v);
-  return b;
 }
 
 class SweepDriver {
@@ -96,9 +91,13 @@ class SweepDriver {
         }
       }
     }
-    sweeps_.set_status(id_, interrupted ? tracker::SweepStatus::Interrupted
-                                        : tracker::SweepStatus::Finished);
-    print_end(interrupted);
+    const bool stopped = interrupted || give_up_;
+    sweeps_.set_status(id_, stopped ? tracker::SweepStatus::Interrupted
+                                    : tracker::SweepStatus::Finished);
+    print_end(stopped);
+    if (give_up_)
+      throw Error(str("sweep ", id_, " stopped: its first trials all failed (their output is "
+                      "above); fix the spec's settings and start it again"));
   }
 
  private:
@@ -143,6 +142,7 @@ class SweepDriver {
 
   // The next trial from the strategy, within the budget; false when there is none.
   bool new_trial() {
+    if (give_up_) return false;
     const std::vector<tracker::TrialInfo> trials = sweeps_.trials(id_);
     if (spec_.max_trials && static_cast<int64_t>(trials.size()) >= *spec_.max_trials) return false;
     if (spec_.max_total_steps && steps_used(trials) >= *spec_.max_total_steps) return false;
@@ -267,7 +267,7 @@ class SweepDriver {
         std::printf("trial %lld pruned at step %s: %s %s, not in the best 1/%lld of %zu at "
                     "this rung\n",
                     static_cast<long long>(number), format_count(step).c_str(),
-                    spec_.early_stopping.metric.c_str(), fixed(value).c_str(),
+                    spec_.early_stopping.metric.c_str(), format_fixed(value).c_str(),
                     static_cast<long long>(spec_.early_stopping.reduction_factor),
                     competing.size());
         std::fflush(stdout);
@@ -309,6 +309,13 @@ class SweepDriver {
                   static_cast<long long>(number), finals.size(), spec_.seeds.size(),
                   spec_.metric.c_str());
       std::fflush(stdout);
+      // A spec every trial fails with (a misspelt setting, an unknown env) would spend the whole
+      // budget on failures: stop once the first trials all failed.
+      bool any_good = false;
+      for (const tracker::TrialInfo& info : sweeps_.trials(id_))
+        any_good = any_good || info.status == TrialStatus::Complete ||
+                   info.status == TrialStatus::Pruned;
+      give_up_ = give_up_ || !any_good;
       return;
     }
     const tracker::MeanStd m = tracker::mean_std(finals);
@@ -316,8 +323,8 @@ class SweepDriver {
     const bool better = !best_ || (spec_.maximize ? m.mean > *best_ : m.mean < *best_);
     if (better) best_ = m.mean;
     std::printf("trial %lld complete: %s %s +- %s over %zu seeds%s\n",
-                static_cast<long long>(number), spec_.metric.c_str(), fixed(m.mean).c_str(),
-                fixed(m.std).c_str(), finals.size(), better ? " (best so far)" : "");
+                static_cast<long long>(number), spec_.metric.c_str(), format_fixed(m.mean).c_str(),
+                format_fixed(m.std).c_str(), finals.size(), better ? " (best so far)" : "");
     std::fflush(stdout);
   }
 
@@ -345,6 +352,7 @@ class SweepDriver {
   std::deque<std::pair<int64_t, int64_t>> queue_;  // (trial, seed index) waiting for a slot
   int64_t next_number_ = 0;
   std::optional<double> best_;
+  bool give_up_ = false;  // every trial so far failed: start no more
 };
 
 std::string read_file(const std::string& path) {

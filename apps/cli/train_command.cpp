@@ -3,8 +3,6 @@
 // prints the final evaluation. `--resume RUN` continues a run from its latest checkpoint.
 #include <CLI/CLI.hpp>
 
-#include <atomic>
-#include <csignal>
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -13,6 +11,8 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
 #include "apps/cli/progress.h"
+#include "apps/cli/stop_signals.h"
+#include "apps/cli/text_table.h"
 #include "apps/cli/train_seeds.h"
 #include "rl/trainer.h"
 #include "session/train.h"
@@ -22,15 +22,6 @@
 
 namespace rein::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-// Ctrl-C and SIGTERM (kill, systemd, a batch scheduler) both stop after the iteration and
-// leave the run interrupted, with a checkpoint.
-extern "C" void on_stop_signal(int sig) {
-  g_stop.store(true);
-  std::signal(sig, SIG_DFL);  // a second one kills at once
-}
 
 struct TrainArgs {
   std::string algorithm, env_id, config_file, db = default_db(), name, resume, checkpoint_dir;
@@ -67,12 +58,6 @@ rl::Settings build_settings(const TrainArgs& a) {
   return s;
 }
 
-std::string fixed(double v, int digits = 2) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
-}
-
 // The group id of a --seeds invocation when --group is not given: ALGO-ENV-YYYYmmdd-HHMMSS.
 std::string default_group(const TrainArgs& a) {
   char stamp[32];
@@ -102,18 +87,8 @@ void run_train_seeds(const TrainArgs& a) {
   job.db = a.db;
   job.progress = !a.no_progress;
   job.child_args = seed_child_arguments();
-  g_stop = false;
-  auto previous = std::signal(SIGINT, on_stop_signal);
-  auto previous_term = std::signal(SIGTERM, on_stop_signal);
-  try {
-    run_seeds(job, g_stop);
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previous_term);
-    throw;
-  }
-  std::signal(SIGINT, previous);
-  std::signal(SIGTERM, previous_term);
+  const StopSignals signals;
+  run_seeds(job, signals.flag());
 }
 
 void run_train(const TrainArgs& a) {
@@ -151,25 +126,21 @@ void run_train(const TrainArgs& a) {
   r.on_eval = [&](const rl::EvalResult& ev, int64_t step) {
     progress.finish();
     std::fprintf(stderr, "eval at step %s: mean return %s +- %s over %zu episodes\n",
-                 format_count(step).c_str(), fixed(ev.mean_return).c_str(),
-                 fixed(ev.std_return).c_str(), ev.returns.size());
+                 format_count(step).c_str(), format_fixed(ev.mean_return).c_str(),
+                 format_fixed(ev.std_return).c_str(), ev.returns.size());
     if (!ev.warning.empty()) std::fprintf(stderr, "warning: %s\n", ev.warning.c_str());
   };
-  g_stop = false;
-  r.stop = &g_stop;
-  auto previous = std::signal(SIGINT, on_stop_signal);
-  auto previous_term = std::signal(SIGTERM, on_stop_signal);
   session::TrainResult out;
-  try {
-    out = session::train(r);
-  } catch (...) {
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previous_term);
-    progress.finish();
-    throw;
+  {
+    const StopSignals signals;  // Ctrl-C: stop after the iteration, run interrupted
+    r.stop = &signals.flag();
+    try {
+      out = session::train(r);
+    } catch (...) {
+      progress.finish();
+      throw;
+    }
   }
-  std::signal(SIGINT, previous);
-  std::signal(SIGTERM, previous_term);
   progress.finish();
 
   const rl::TrainResult& result = out.train;
@@ -185,10 +156,12 @@ void run_train(const TrainArgs& a) {
               format_count(std::llround(sps)).c_str());
   if (result.final_eval)
     std::printf("eval/mean_return %s +- %s over %zu episodes (deterministic policy)\n",
-                fixed(result.final_eval->mean_return).c_str(),
-                fixed(result.final_eval->std_return).c_str(), result.final_eval->returns.size());
+                format_fixed(result.final_eval->mean_return).c_str(),
+                format_fixed(result.final_eval->std_return).c_str(),
+                result.final_eval->returns.size());
   if (result.final_eval && result.final_eval->success_rate)
-    std::printf("eval/success_rate %s\n", fixed(*result.final_eval->success_rate, 3).c_str());
+    std::printf("eval/success_rate %s\n",
+                format_fixed(*result.final_eval->success_rate, 3).c_str());
   if (!result.last_checkpoint.empty())
     std::printf("checkpoint: %s\n", result.last_checkpoint.c_str());
   if (result.interrupted)

@@ -64,12 +64,6 @@ std::map<int64_t, SeedRun> read_group(tracker::Store& store, const std::string& 
   return out;
 }
 
-std::string fixed(double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.2f", v);
-  return b;
-}
-
 }  // namespace
 
 std::vector<int64_t> parse_seed_list(const std::string& text) {
@@ -212,8 +206,8 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
     if (r.info.status == tracker::RunStatus::Finished && r.eval_return)
       evals.push_back(*r.eval_return);
     rows.push_back({std::to_string(seed), r.info.name, tracker::to_string(r.info.status),
-                    format_count(r.step), r.eval_return ? fixed(*r.eval_return) : kMissing,
-                    r.train_return ? fixed(*r.train_return) : kMissing,
+                    format_count(r.step), r.eval_return ? format_fixed(*r.eval_return) : kMissing,
+                    r.train_return ? format_fixed(*r.train_return) : kMissing,
                     tracker::format_duration(tracker::run_duration_seconds(r.info, now))});
   }
   for (const auto& [seed, f] : ended) {
@@ -225,7 +219,7 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
   const tracker::MeanStd m = tracker::mean_std(evals);
   if (m.count > 0)
     std::printf("eval/mean_return over %zu of %zu seeds: %s +- %s (mean +- std)\n", m.count,
-                job.seeds.size(), fixed(m.mean).c_str(), fixed(m.std).c_str());
+                job.seeds.size(), format_fixed(m.mean).c_str(), format_fixed(m.std).c_str());
   std::printf("see: rein runs list --tag group:%s --db %s\n", job.group.c_str(), job.db.c_str());
   if (interrupted)
     std::printf("interrupted: resume a seed with rein train --resume RUN --db %s\n",

@@ -152,6 +152,16 @@ TEST(SweepCli, ABadSpecIsRefusedBeforeAnythingRuns) {
   EXPECT_NE(missing.text.find("cannot read"), std::string::npos) << missing.text;
   const auto none = rein_process({"sweep", "show", "7", "--db", db});
   EXPECT_NE(none.status, 0);
+
+  // A setting every trial fails with stops the sweep after its first trials, not the budget.
+  std::ofstream(spec) << "algorithm = \"ppo\"\nenv = \"CartPole-v1\"\ntrials = 20\njobs = 2\n"
+                         "[settings]\nn_step = 64\n[params]\n"
+                         "learning_rate = { type = \"log_uniform\", low = 1e-4, high = 1e-2 }\n";
+  const auto failing = rein_process({"sweep", spec, "--db", db});
+  EXPECT_NE(failing.status, 0);
+  EXPECT_NE(failing.text.find("did you mean 'n_steps'"), std::string::npos) << failing.text;
+  EXPECT_NE(failing.text.find("its first trials all failed"), std::string::npos) << failing.text;
+  EXPECT_LE(rein::tracker::SweepStore(db).trials(1).size(), 2u) << failing.text;
 }
 
 }  // namespace
