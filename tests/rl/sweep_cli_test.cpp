@@ -20,15 +20,9 @@
 namespace {
 
 namespace fs = std::filesystem;
+using rein::test_support::fresh_test_dir;
 using rein::test_support::rein_process;
 using rein::tracker::TrialStatus;
-
-fs::path fresh_dir(const std::string& name) {
-  fs::path dir = fs::path(REIN_BINARY_DIR) / "test-tmp" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 std::string quick_spec() {
   std::ifstream in(std::string(REIN_SOURCE_DIR) + "/examples/sweeps/quick.toml");
@@ -48,7 +42,7 @@ std::map<int64_t, std::vector<rein::tracker::RunInfo>> runs_by_trial(const std::
 }
 
 TEST(SweepCli, TheQuickSpecRunsEveryTrialWithItsSeedsAndShowsThem) {
-  const fs::path dir = fresh_dir("sweep_quick");
+  const fs::path dir = fresh_test_dir("sweep_quick");
   const std::string db = (dir / "s.db").string();
   const auto out = rein_process({"sweep", std::string(REIN_SOURCE_DIR) + "/examples/sweeps/quick.toml",
                                  "--db", db});
@@ -88,7 +82,7 @@ TEST(SweepCli, TheQuickSpecRunsEveryTrialWithItsSeedsAndShowsThem) {
 }
 
 TEST(SweepCli, ADriverKilledWithKill9ResumesWithoutLosingOrRepeatingAFinishedTrial) {
-  const fs::path dir = fresh_dir("sweep_kill9");
+  const fs::path dir = fresh_test_dir("sweep_kill9");
   const std::string db = (dir / "s.db").string();
   const std::string spec = (dir / "kill.toml").string();
   std::ofstream(spec) << quick_spec();
@@ -139,7 +133,7 @@ TEST(SweepCli, ADriverKilledWithKill9ResumesWithoutLosingOrRepeatingAFinishedTri
 }
 
 TEST(SweepCli, ABadSpecIsRefusedBeforeAnythingRuns) {
-  const fs::path dir = fresh_dir("sweep_bad");
+  const fs::path dir = fresh_test_dir("sweep_bad");
   const std::string db = (dir / "s.db").string();
   const std::string spec = (dir / "bad.toml").string();
   std::ofstream(spec) << "algorithm = \"ppo\"\nenv = \"CartPole-v1\"\ntrials = 2\n[params]\n"

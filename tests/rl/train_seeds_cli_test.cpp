@@ -17,19 +17,10 @@
 namespace {
 
 namespace fs = std::filesystem;
+using rein::test_support::contains;
+using rein::test_support::fresh_test_dir;
 using rein::test_support::rein_process;
 using rein::tracker::RunStatus;
-
-fs::path fresh_dir(const std::string& name) {
-  fs::path dir = fs::path(REIN_BINARY_DIR) / "test-tmp" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // A PPO run of a few hundred steps.
 std::vector<std::string> short_ppo(const std::string& db, const std::string& steps) {
@@ -38,7 +29,7 @@ std::vector<std::string> short_ppo(const std::string& db, const std::string& ste
 }
 
 TEST(TrainSeedsCli, EverySeedIsARunOfOneGroupAndTheTableShowsMeanAndStd) {
-  const fs::path dir = fresh_dir("seeds_group");
+  const fs::path dir = fresh_test_dir("seeds_group");
   const std::string db = (dir / "runs.db").string();
   std::vector<std::string> args = short_ppo(db, "512");
   args.insert(args.end(), {"--seeds", "1-3", "--jobs", "2", "--group", "g1", "--name", "try"});
@@ -67,7 +58,7 @@ TEST(TrainSeedsCli, EverySeedIsARunOfOneGroupAndTheTableShowsMeanAndStd) {
 }
 
 TEST(TrainSeedsCli, CtrlCStopsEverySeedCleanlyAndStartsNoMore) {
-  const fs::path dir = fresh_dir("seeds_interrupt");
+  const fs::path dir = fresh_test_dir("seeds_interrupt");
   const std::string db = (dir / "runs.db").string();
   std::vector<std::string> args = short_ppo(db, "2000000");
   args.insert(args.end(), {"--seeds", "1-4", "--jobs", "2", "--group", "stop"});
@@ -83,7 +74,7 @@ TEST(TrainSeedsCli, CtrlCStopsEverySeedCleanlyAndStartsNoMore) {
 }
 
 TEST(TrainSeedsCli, AFailingSeedShowsItsErrorAndStartsNoMore) {
-  const fs::path dir = fresh_dir("seeds_fail");
+  const fs::path dir = fresh_test_dir("seeds_fail");
   const std::string db = (dir / "runs.db").string();
   std::vector<std::string> args = short_ppo(db, "512");
   args.insert(args.end(), {"--seeds", "1-3", "--jobs", "1", "--set", "n_step=3"});
@@ -95,7 +86,7 @@ TEST(TrainSeedsCli, AFailingSeedShowsItsErrorAndStartsNoMore) {
 }
 
 TEST(TrainSeedsCli, BadSeedListsAreRefusedBeforeAnythingRuns) {
-  const fs::path dir = fresh_dir("seeds_bad");
+  const fs::path dir = fresh_test_dir("seeds_bad");
   const std::string db = (dir / "runs.db").string();
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"3-1", "runs backwards"}, {"1,x", "'x' is not a seed or a range"},
