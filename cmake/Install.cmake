@@ -1,5 +1,5 @@
 # Exported CMake package: find_package(rein) gives rein::tensor, rein::autograd, rein::envs,
-# rein::rl and rein::tracker.
+# rein::rl, rein::tracker and rein::session.
 include(CMakePackageConfigHelpers)
 install(EXPORT reinTargets NAMESPACE rein:: DESTINATION ${REIN_INSTALL_CMAKEDIR})
 configure_package_config_file(cmake/reinConfig.cmake.in

@@ -13,6 +13,7 @@
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"
 #include "rl/internal/vec_rollout.h"
+#include "rl/metric_names.h"
 
 namespace rein::rl {
 
@@ -63,7 +64,7 @@ class A2CAgent final : public Agent {
   Tensor predict(const Tensor& obs, bool deterministic) override {
     return roll_.policy.predict(obs, deterministic);
   }
-  std::vector<std::pair<std::string, std::string>> params() override {
+  std::vector<Param> params() override {
     return to_params(cfg_.fields());
   }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
@@ -135,15 +136,15 @@ void A2CAgent::update(MetricSink& sink) {
   const double gn = internal::backward_and_step(*opt_, loss, model_->parameters(),
                                                 cfg_.max_grad_norm, "a2c", global_step);
 
-  sink.log(global_step, "loss/policy", pl);
-  sink.log(global_step, "loss/value", vl);
-  sink.log(global_step, "loss/entropy", el);
-  sink.log(global_step, "train/grad_norm", gn);
-  sink.log(global_step, "train/learning_rate", lr);
+  sink.log(global_step, metric::kPolicyLoss, pl);
+  sink.log(global_step, metric::kValueLoss, vl);
+  sink.log(global_step, metric::kEntropyLoss, el);
+  sink.log(global_step, metric::kGradNorm, gn);
+  sink.log(global_step, metric::kLearningRate, lr);
   const double ev = roll_.buffer.explained_variance();
-  if (std::isfinite(ev)) sink.log(global_step, "train/explained_variance", ev);
+  if (std::isfinite(ev)) sink.log(global_step, metric::kExplainedVariance, ev);
   if (!roll_.policy.discrete)
-    sink.log(global_step, "train/std", exp(model_->log_std().value()).mean().item());
+    sink.log(global_step, metric::kActionStd, exp(model_->log_std().value()).mean().item());
 }
 
 void A2CAgent::iterate(MetricSink& sink) {

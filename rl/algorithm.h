@@ -44,7 +44,7 @@ class Agent {
   virtual Tensor predict(const Tensor& obs, bool deterministic) = 0;
 
   // The algorithm's resolved hyperparameters, by name (RunConfig's are added by the trainer).
-  virtual std::vector<std::pair<std::string, std::string>> params() = 0;
+  virtual std::vector<Param> params() = 0;
 
   // Checkpoint contents: named tensors (weights, optimizer moments) and a JSON object text with
   // everything else (counters, normaliser statistics, generator states).

@@ -104,13 +104,18 @@ const char* field_type(const Field& field) {
                     field.value);
 }
 
-std::string field_to_string(const Field& field) {
-  return std::visit(
-      Overloaded{[](int64_t* p) { return std::to_string(*p); },
-                 [](double* p) { return format_double(*p); },
-                 [](bool* p) { return std::string(*p ? "true" : "false"); },
-                 [](std::string* p) { return *p; }},
-      field.value);
+std::string field_to_string(const Field& field) { return param_text(field_value(field)); }
+
+ParamValue field_value(const Field& field) {
+  return std::visit([](auto* p) { return ParamValue(*p); }, field.value);
+}
+
+std::string param_text(const ParamValue& value) {
+  return std::visit(Overloaded{[](int64_t v) { return std::to_string(v); },
+                               [](double v) { return format_double(v); },
+                               [](bool v) { return std::string(v ? "true" : "false"); },
+                               [](const std::string& v) { return v; }},
+                    value);
 }
 
 void parse_field(const Field& field, std::string_view text, std::string_view origin) {
@@ -140,10 +145,17 @@ void parse_field(const Field& field, std::string_view text, std::string_view ori
              field.value);
 }
 
-std::vector<std::pair<std::string, std::string>> to_params(std::span<const Field> fields) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::vector<Param> to_params(std::span<const Field> fields) {
+  std::vector<Param> out;
   out.reserve(fields.size());
-  for (const Field& f : fields) out.emplace_back(std::string(f.name), field_to_string(f));
+  for (const Field& f : fields) out.push_back({std::string(f.name), field_value(f)});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> param_texts(const std::vector<Param>& params) {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(params.size());
+  for (const Param& p : params) out.emplace_back(p.key, param_text(p.value));
   return out;
 }
 

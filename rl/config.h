@@ -29,8 +29,21 @@ std::string field_to_string(const Field& field);
 // an int)"; bools accept true/false/1/0/yes/no; ints accept 1e5 when it is a whole number.
 void parse_field(const Field& field, std::string_view text, std::string_view origin);
 
-// Every field as (name, value text), in declaration order: what goes into params and checkpoints.
-std::vector<std::pair<std::string, std::string>> to_params(std::span<const Field> fields);
+// A resolved setting with its type, as the tracker stores it: net_arch "64" stays text and
+// learning_rate 1 stays a float.
+using ParamValue = std::variant<bool, int64_t, double, std::string>;
+struct Param {
+  std::string key;
+  ParamValue value;
+};
+// The field's current value.
+ParamValue field_value(const Field& field);
+// The value as text, parseable by parse_field (floats round-trip exactly: %.17g).
+std::string param_text(const ParamValue& value);
+// Every field with its typed value, in declaration order: what goes into params and checkpoints.
+std::vector<Param> to_params(std::span<const Field> fields);
+// (key, text) pairs of `params`, as checkpoints store them.
+std::vector<std::pair<std::string, std::string>> param_texts(const std::vector<Param>& params);
 
 // Ordered key=value overrides gathered from presets, config files and --set (later ones win),
 // each remembering where it came from for error messages. apply() writes the keys a config knows;

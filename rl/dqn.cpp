@@ -19,6 +19,7 @@
 #include "rl/internal/dqn_replay_buffer.h"
 #include "rl/internal/obs_encoder.h"
 #include "rl/internal/state_reader.h"
+#include "rl/metric_names.h"
 
 namespace rein::rl {
 
@@ -97,7 +98,7 @@ class DQNAgent final : public Agent {
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return global_step_; }
   Tensor predict(const Tensor& obs, bool deterministic) override;
-  std::vector<std::pair<std::string, std::string>> params() override {
+  std::vector<Param> params() override {
     return to_params(cfg_.fields());
   }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override;
@@ -262,8 +263,8 @@ void DQNAgent::collect(MetricSink& sink) {
       buffer_->add(i, a[i], r[i], term[i], trunc[i], next, reset);
       if (done) {
         const envs::Info& info = envs_->final_info(i);
-        sink.log(global_step_, "train/episode_return", info.number("episode_return"));
-        sink.log(global_step_, "train/episode_length", info.number("episode_length"));
+        sink.log(global_step_, metric::kEpisodeReturn, info.number("episode_return"));
+        sink.log(global_step_, metric::kEpisodeLength, info.number("episode_length"));
       }
     }
     encoder_.encode(s.obs, obs_.data<float>());
@@ -342,14 +343,14 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
                    : nn::smooth_l1_loss(q_sa, Var(y));
     const double l = loss.item();
     if (!std::isfinite(l))
-      throw NonFiniteError("loss/q", global_step_,
+      throw NonFiniteError(metric::kQLoss, global_step_,
                            str("dqn: loss/q is ", l, " at step ", global_step_, " (update ",
                                gradient_updates_, ")"));
     opt_->zero_grad();
     loss.backward();
     const double gn = optim::clip_grad_norm_(params, cfg_.max_grad_norm);
     if (!std::isfinite(gn))
-      throw NonFiniteError("train/grad_norm", global_step_,
+      throw NonFiniteError(metric::kGradNorm, global_step_,
                            str("dqn: gradient norm is ", gn, " at step ", global_step_));
     opt_->step();
     if (cfg_.prioritized_replay) {
@@ -368,15 +369,15 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
 void DQNAgent::iterate(MetricSink& sink) {
   const double eps = epsilon();
   collect(sink);
-  sink.log(global_step_, "train/epsilon", eps);
+  sink.log(global_step_, metric::kEpsilon, eps);
   // SB3 learn(): train once past learning_starts; gradient_steps -1 = env steps collected.
   if (global_step_ > cfg_.learning_starts && buffer_->size() > 0) {
     const int64_t steps = cfg_.gradient_steps >= 0 ? cfg_.gradient_steps : cfg_.train_freq * N_;
     if (steps > 0) {
       auto [loss, gn] = train(steps);
-      sink.log(global_step_, "loss/q", loss);
-      sink.log(global_step_, "train/grad_norm", gn);
-      sink.log(global_step_, "train/learning_rate", cfg_.learning_rate);
+      sink.log(global_step_, metric::kQLoss, loss);
+      sink.log(global_step_, metric::kGradNorm, gn);
+      sink.log(global_step_, metric::kLearningRate, cfg_.learning_rate);
     }
   }
 }

@@ -13,6 +13,7 @@
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"
 #include "rl/internal/vec_rollout.h"
+#include "rl/metric_names.h"
 
 namespace rein::rl {
 
@@ -72,7 +73,7 @@ class PPOAgent final : public Agent {
   Tensor predict(const Tensor& obs, bool deterministic) override {
     return roll_.policy.predict(obs, deterministic);
   }
-  std::vector<std::pair<std::string, std::string>> params() override {
+  std::vector<Param> params() override {
     return to_params(cfg_.fields());
   }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
@@ -179,18 +180,18 @@ void PPOAgent::update(MetricSink& sink) {
     }
   }
   const double u = std::max<int64_t>(updates, 1);
-  sink.log(global_step, "loss/policy", pg_sum / u);
-  sink.log(global_step, "loss/value", v_sum / u);
-  sink.log(global_step, "loss/entropy", ent_sum / u);
-  sink.log(global_step, "train/approx_kl", kl_last_sum / std::max<int64_t>(kl_last_count, 1));
-  sink.log(global_step, "train/clip_fraction", clipfrac_sum / u);
-  sink.log(global_step, "train/grad_norm", gn_sum / u);
-  sink.log(global_step, "train/learning_rate", lr);
-  sink.log(global_step, "train/clip_range", clip);
+  sink.log(global_step, metric::kPolicyLoss, pg_sum / u);
+  sink.log(global_step, metric::kValueLoss, v_sum / u);
+  sink.log(global_step, metric::kEntropyLoss, ent_sum / u);
+  sink.log(global_step, metric::kApproxKl, kl_last_sum / std::max<int64_t>(kl_last_count, 1));
+  sink.log(global_step, metric::kClipFraction, clipfrac_sum / u);
+  sink.log(global_step, metric::kGradNorm, gn_sum / u);
+  sink.log(global_step, metric::kLearningRate, lr);
+  sink.log(global_step, metric::kClipRange, clip);
   const double ev = buf.explained_variance();
-  if (std::isfinite(ev)) sink.log(global_step, "train/explained_variance", ev);
+  if (std::isfinite(ev)) sink.log(global_step, metric::kExplainedVariance, ev);
   if (!roll_.policy.discrete)
-    sink.log(global_step, "train/std", exp(model_->log_std().value()).mean().item());
+    sink.log(global_step, metric::kActionStd, exp(model_->log_std().value()).mean().item());
 }
 
 void PPOAgent::iterate(MetricSink& sink) {

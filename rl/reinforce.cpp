@@ -14,6 +14,7 @@
 #include "rl/internal/agent_state.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"
+#include "rl/metric_names.h"
 #include "rl/rollout_buffer.h"
 
 namespace rein::rl {
@@ -74,7 +75,7 @@ class ReinforceAgent final : public Agent {
   Tensor predict(const Tensor& obs, bool deterministic) override {
     return policy_.predict(obs, deterministic);
   }
-  std::vector<std::pair<std::string, std::string>> params() override {
+  std::vector<Param> params() override {
     return to_params(cfg_.fields());
   }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
@@ -231,8 +232,8 @@ void ReinforceAgent::collect_episodes(MetricSink& sink) {
           ep.final_obs.resize(static_cast<size_t>(D_));
           encode_obs(s.obs, false, ep.final_obs.data());
         }
-        sink.log(global_step_, "train/episode_return", ep_return[static_cast<size_t>(i)]);
-        sink.log(global_step_, "train/episode_length", static_cast<double>(ep.rewards.size()));
+        sink.log(global_step_, metric::kEpisodeReturn, ep_return[static_cast<size_t>(i)]);
+        sink.log(global_step_, metric::kEpisodeLength, static_cast<double>(ep.rewards.size()));
       } else {
         ep.obs.resize(ep.obs.size() + static_cast<size_t>(D_));
         encode_obs(s.obs, true, ep.obs.data() + ep.obs.size() - D_);
@@ -301,17 +302,18 @@ void ReinforceAgent::update(MetricSink& sink) {
   const double gn = internal::backward_and_step(*opt_, loss, model_->parameters(),
                                                 cfg_.max_grad_norm, "reinforce", global_step_);
 
-  sink.log(global_step_, "loss/policy", pl);
-  if (cfg_.baseline) sink.log(global_step_, "loss/value", vl);
-  sink.log(global_step_, "loss/entropy", el);
-  sink.log(global_step_, "train/grad_norm", gn);
-  sink.log(global_step_, "train/learning_rate", lr);
+  sink.log(global_step_, metric::kPolicyLoss, pl);
+  if (cfg_.baseline) sink.log(global_step_, metric::kValueLoss, vl);
+  sink.log(global_step_, metric::kEntropyLoss, el);
+  sink.log(global_step_, metric::kGradNorm, gn);
+  sink.log(global_step_, metric::kLearningRate, lr);
   if (cfg_.baseline && T > 1) {
     const double ev = explained_variance({returns.data<float>(), static_cast<size_t>(T)},
                                          {v.value().data<float>(), static_cast<size_t>(T)});
-    if (std::isfinite(ev)) sink.log(global_step_, "train/explained_variance", ev);
+    if (std::isfinite(ev)) sink.log(global_step_, metric::kExplainedVariance, ev);
   }
-  if (!discrete_) sink.log(global_step_, "train/std", exp(model_->log_std().value()).mean().item());
+  if (!discrete_)
+    sink.log(global_step_, metric::kActionStd, exp(model_->log_std().value()).mean().item());
 }
 
 void ReinforceAgent::iterate(MetricSink& sink) {

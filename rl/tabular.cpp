@@ -11,6 +11,7 @@
 #include "envs/vector_env.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/state_reader.h"
+#include "rl/metric_names.h"
 
 namespace rein::rl {
 
@@ -122,7 +123,7 @@ class TabularAgent final : public Agent {
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return global_step_; }
   Tensor predict(const Tensor& obs, bool deterministic) override;
-  std::vector<std::pair<std::string, std::string>> params() override {
+  std::vector<Param> params() override {
     return to_params(cfg_.fields());
   }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override;
@@ -262,8 +263,8 @@ void TabularAgent::iterate(MetricSink& sink) {
       ep_return_[i] += r;
       ep_length_[i] += 1;
       if (done[i]) {
-        sink.log(global_step_, "train/episode_return", ep_return_[i]);
-        sink.log(global_step_, "train/episode_length", static_cast<double>(ep_length_[i]));
+        sink.log(global_step_, metric::kEpisodeReturn, ep_return_[i]);
+        sink.log(global_step_, metric::kEpisodeLength, static_cast<double>(ep_length_[i]));
         ep_return_[i] = 0.0;
         ep_length_[i] = 0;
         state_[i] = obs[i] - obs_start_;  // the reset observation of the next episode
@@ -275,10 +276,11 @@ void TabularAgent::iterate(MetricSink& sink) {
     }
   }
   ++iteration_;
-  sink.log(global_step_, "train/epsilon", eps);
-  sink.log(global_step_, "train/learning_rate", lr);
+  sink.log(global_step_, metric::kEpsilon, eps);
+  sink.log(global_step_, metric::kLearningRate, lr);
   // loss/q for a table is the mean absolute TD error of the iteration's updates.
-  sink.log(global_step_, "loss/q", abs_td_sum / static_cast<double>(std::max<int64_t>(updates, 1)));
+  sink.log(global_step_, metric::kQLoss,
+           abs_td_sum / static_cast<double>(std::max<int64_t>(updates, 1)));
 }
 
 Tensor TabularAgent::predict(const Tensor& obs, bool deterministic) {

@@ -9,6 +9,7 @@
 #include "autograd/checkpoint.h"
 #include "envs/registry.h"
 #include "rl/checkpoint.h"
+#include "rl/metric_names.h"
 #include "rl/presets.h"
 
 namespace rein::rl {
@@ -19,7 +20,7 @@ class ReturnWatcher final : public MetricSink {
  public:
   explicit ReturnWatcher(MetricSink& next) : next_(next) {}
   void log(int64_t step, std::string_view name, double value) override {
-    if (name == "train/episode_return") {
+    if (name == metric::kEpisodeReturn) {
       recent_.push_back(value);
       sum_ += value;
       if (recent_.size() > 100) {
@@ -115,7 +116,7 @@ Trainer::Trainer(Trainer&&) noexcept = default;
 Trainer& Trainer::operator=(Trainer&&) noexcept = default;
 Trainer::~Trainer() = default;
 
-std::vector<std::pair<std::string, std::string>> Trainer::params() const {
+std::vector<Param> Trainer::params() const {
   RunConfig copy = run_;
   auto out = to_params(copy.fields());
   auto algo = agent_->params();
@@ -129,7 +130,7 @@ std::string Trainer::save_checkpoint(const std::string& checkpoint_dir) {
   std::snprintf(name, sizeof name, "step-%09lld.safetensors",
                 static_cast<long long>(agent_->global_step()));
   std::string path = (std::filesystem::path(checkpoint_dir) / name).string();
-  save_agent_checkpoint(path, algorithm_, env_id_, env_kwargs_, params(), *agent_);
+  save_agent_checkpoint(path, algorithm_, env_id_, env_kwargs_, param_texts(params()), *agent_);
   return path;
 }
 
@@ -152,9 +153,9 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     EvalOptions eo{.episodes = run_.eval_episodes,
                    .seed = static_cast<uint64_t>(run_.seed) + 1'000'000u};
     EvalResult ev = evaluate(*agent_, env_id_, env_kwargs_, eo);
-    sink.log(step, "eval/mean_return", ev.mean_return);
-    sink.log(step, "eval/std_return", ev.std_return);
-    if (ev.success_rate) sink.log(step, "eval/success_rate", *ev.success_rate);
+    sink.log(step, metric::kEvalMeanReturn, ev.mean_return);
+    sink.log(step, metric::kEvalStdReturn, ev.std_return);
+    if (ev.success_rate) sink.log(step, metric::kEvalSuccessRate, *ev.success_rate);
     if (hooks.on_eval) hooks.on_eval(ev, step);
     return ev;
   };
@@ -184,7 +185,7 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     const int64_t step = agent_->global_step();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     const double sps = elapsed > 0 ? static_cast<double>(step - start_step) / elapsed : 0.0;
-    sink.log(step, "train/sps", sps);
+    sink.log(step, metric::kStepsPerSecond, sps);
     if (hooks.on_progress)
       hooks.on_progress({step, run_.total_timesteps, elapsed, sps, watcher.mean(),
                          watcher.episodes()});

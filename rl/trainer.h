@@ -78,7 +78,7 @@ class Trainer {
   const envs::Kwargs& env_kwargs() const { return env_kwargs_; }
   const RunConfig& run_config() const { return run_; }
   // All resolved params: RunConfig's, then the algorithm's (what the tracker and checkpoints get).
-  std::vector<std::pair<std::string, std::string>> params() const;
+  std::vector<Param> params() const;
   Agent& agent() { return *agent_; }
 
   // Trains until total_timesteps (or hooks.stop). Checkpoints go to

@@ -7,10 +7,10 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
 #include "apps/cli/progress.h"
-#include "apps/cli/run_checkpoints.h"
 #include "envs/plugin.h"
 #include "rl/checkpoint.h"
 #include "rl/evaluate.h"
+#include "session/checkpoints.h"
 
 namespace rein::cli {
 namespace {
@@ -25,8 +25,8 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& a) {
-  ResolvedCheckpoint ck = resolve_checkpoint(a.target, a.db);
-  load_plugins(a.plugins, ck);
+  session::ResolvedCheckpoint ck = session::resolve_checkpoint(a.target, a.db);
+  session::load_plugins(a.plugins, ck);
   rl::CheckpointInfo info = rl::read_agent_checkpoint(ck.path);
   if (!a.env.empty()) {
     info.env_id = a.env;

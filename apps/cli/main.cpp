@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   rein::cli::add_eval_command(app);
   rein::cli::add_presets_command(app);
   rein::cli::add_runs_command(app);
+  rein::cli::add_sweep_command(app);
   rein::cli::add_envs_command(app);
   rein::cli::add_dashboard_command(app);
   {  // `rein envs serve`: under the envs group, made here when no command made it yet

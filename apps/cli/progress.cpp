@@ -10,15 +10,6 @@
 
 namespace rein::cli {
 
-std::string format_count(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return n < 0 ? "-" + out : out;
-}
-
 ProgressDisplay::ProgressDisplay(bool enabled, std::FILE* out)
     : enabled_(enabled), tty_(isatty(fileno(out)) != 0), out_(out),
       last_(std::chrono::steady_clock::now()) {}
@@ -42,20 +33,22 @@ void ProgressDisplay::update(const rl::TrainProgress& p) {
     std::snprintf(b, sizeof b, "%.1f", *p.mean_return);
     ret = b;
   }
+  const std::string label = label_.empty() ? "" : label_ + "  ";
   if (tty_) {
     constexpr int kWidth = 24;
     const int filled = static_cast<int>(frac * kWidth);
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, '.');
-    std::fprintf(out_, "\r[%s] %3.0f%%  %s/%s steps  %s steps/s  return %s  ETA %s   ",
-                 bar.c_str(), frac * 100, format_count(p.step).c_str(),
+    std::fprintf(out_, "\r%s[%s] %3.0f%%  %s/%s steps  %s steps/s  return %s  ETA %s   ",
+                 label.c_str(), bar.c_str(), frac * 100, format_count(p.step).c_str(),
                  format_count(p.total_steps).c_str(),
                  format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
                  tracker::format_duration(eta).c_str());
     drawn_ = true;
   } else {
-    std::fprintf(out_, "step %s/%s (%.0f%%)  %s steps/s  return %s  elapsed %s  ETA %s\n",
-                 format_count(p.step).c_str(), format_count(p.total_steps).c_str(), frac * 100,
+    std::fprintf(out_, "%sstep %s/%s (%.0f%%)  %s steps/s  return %s  elapsed %s  ETA %s\n",
+                 label.c_str(), format_count(p.step).c_str(),
+                 format_count(p.total_steps).c_str(), frac * 100,
                  format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
                  tracker::format_duration(p.elapsed_seconds).c_str(), tracker::format_duration(eta).c_str());
   }

@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "rl/trainer.h"
+#include "session/train.h"
 
 namespace rein::cli {
 
@@ -19,16 +21,18 @@ class ProgressDisplay {
   void update(const rl::TrainProgress& p);
   // Ends the bar's line (call before printing anything else).
   void finish();
+  // Text shown before the bar or line from the next update on ("seeds: 2 done, 3 running").
+  void set_label(std::string label) { label_ = std::move(label); }
 
  private:
   bool enabled_;
   bool tty_;
   std::FILE* out_;
   bool drawn_ = false;
+  std::string label_;
   std::chrono::steady_clock::time_point last_;
 };
 
-// 100352 -> "100,352".
-std::string format_count(int64_t n);
+using session::format_count;  // 100352 -> "100,352"
 
 }  // namespace rein::cli

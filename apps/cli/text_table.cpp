@@ -58,4 +58,10 @@ void print_table(const std::vector<std::vector<std::string>>& rows, std::size_t 
   }
 }
 
+std::string format_fixed(double v, int digits) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
 }  // namespace rein::cli

@@ -21,6 +21,9 @@ std::string fit(const std::string& text, std::size_t width);
 // Prints rows as left-aligned columns separated by two spaces; each line is fit() to `width`.
 void print_table(const std::vector<std::vector<std::string>>& rows, std::size_t width = 0);
 
+// `v` with `digits` decimals ("500.00").
+std::string format_fixed(double v, int digits = 2);
+
 // The mark of a value a run does not have (a param another run has, a metric never logged).
 inline constexpr const char* kMissing = "—";
 

@@ -1,57 +1,27 @@
-// `rein train ALGO ENV`: resolves settings (preset, --config, --set, flags), builds the trainer,
-// records the run in the tracker, shows progress, stops cleanly on Ctrl-C, and prints the final
-// evaluation. `--resume RUN` continues a run from its latest checkpoint.
+// `rein train ALGO ENV`: gathers the user's settings (--config, --set, flags), trains through
+// session::train (preset, trainer, tracked run), shows progress, stops cleanly on Ctrl-C, and
+// prints the final evaluation. `--resume RUN` continues a run from its latest checkpoint.
 #include <CLI/CLI.hpp>
 
-#include <atomic>
-#include <csignal>
-#include <deque>
+#include <algorithm>
 #include <cstdio>
-#include <filesystem>
-#include <iostream>
-#include <nlohmann/json.hpp>
-#include <unordered_map>
+#include <ctime>
+#include <thread>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
 #include "apps/cli/progress.h"
-#include "apps/cli/run_checkpoints.h"
-#include "apps/version.h"
-#include "envs/plugin.h"
-#include "envs/remote/remote_env.h"
+#include "apps/cli/stop_signals.h"
+#include "apps/cli/text_table.h"
+#include "apps/cli/train_seeds.h"
 #include "rl/trainer.h"
+#include "session/train.h"
+#include "tensor/error.h"
 #include "tracker/names.h"
 #include "tracker/run_facts.h"
-#include "tracker/run_writer.h"
-#include "tracker/store.h"
 
 namespace rein::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-// Ctrl-C and SIGTERM (kill, systemd, a batch scheduler) both stop after the iteration and
-// leave the run interrupted, with a checkpoint.
-extern "C" void on_stop_signal(int sig) {
-  g_stop.store(true);
-  std::signal(sig, SIG_DFL);  // a second one kills at once
-}
-
-// rl::MetricSink -> tracker::RunWriter, with interned metric keys.
-class TrackerSink final : public rl::MetricSink {
- public:
-  explicit TrackerSink(tracker::RunWriter& writer) : writer_(writer) {}
-  void log(int64_t step, std::string_view name, double value) override {
-    auto it = keys_.find(std::string(name));
-    if (it == keys_.end()) it = keys_.emplace(std::string(name), writer_.key(name)).first;
-    writer_.log(it->second, step, value);
-  }
-  void check() override { writer_.check(); }
-
- private:
-  tracker::RunWriter& writer_;
-  std::unordered_map<std::string, tracker::MetricKey> keys_;
-};
 
 struct TrainArgs {
   std::string algorithm, env_id, config_file, db = default_db(), name, resume, checkpoint_dir;
@@ -61,22 +31,17 @@ struct TrainArgs {
   double checkpoint_minutes = 5.0;  // wall-clock safety checkpoints (TrainHooks); 0: off
   int64_t keep_checkpoints = 3;     // checkpoint files of this process kept on disk; 0: all
   bool no_progress = false, no_preset = false;
+  std::optional<std::string> seeds;  // --seeds LIST: one process per seed, tagged group:GROUP
+  std::string group;
+  std::optional<int64_t> jobs;  // seeds trained at once
   bool save_replay = false;  // DQN: checkpoints carry the replay buffer (DQNConfig::save_replay)
   std::string command_line;
 };
 
-// The env a remote://HOST:PORT id serves, as its server names it in the handshake (one short
-// connection); any other id is itself. It picks the preset, names the run and fills the env column.
-std::string served_env_id(const std::string& env_id, const envs::Kwargs& kwargs) {
-  if (!envs::remote::is_remote_id(env_id)) return env_id;
-  envs::remote::RemoteEnv probe(envs::remote::parse_url(env_id),
-                                envs::remote::client_options(kwargs));
-  return probe.welcome().env_id.empty() ? env_id : probe.welcome().env_id;
-}
-
-rl::Settings build_settings(const TrainArgs& a, bool with_preset, const std::string& preset_env) {
+// The user's settings, later ones winning: --config, --set, then the flags (the session puts
+// them over the preset).
+rl::Settings build_settings(const TrainArgs& a) {
   rl::Settings s;
-  if (with_preset && !a.no_preset) s = rl::preset_settings(a.algorithm, preset_env);
   if (!a.config_file.empty()) s.merge_toml_file(a.config_file);
   for (const std::string& kv : a.sets) s.set_assignment(kv, "--set");
   auto flag = [&](const std::optional<int64_t>& v, const char* key, const char* origin) {
@@ -93,198 +58,123 @@ rl::Settings build_settings(const TrainArgs& a, bool with_preset, const std::str
   return s;
 }
 
-std::string fixed(double v, int digits = 2) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
+// The group id of a --seeds invocation when --group is not given: ALGO-ENV-YYYYmmdd-HHMMSS.
+std::string default_group(const TrainArgs& a) {
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  std::string env = a.env_id;
+  for (char& c : env)
+    if (c == '/' || c == ':') c = '_';  // remote://HOST:PORT
+  return str(a.algorithm, "-", env, "-", stamp);
+}
+
+void run_train_seeds(const TrainArgs& a) {
+  if (!a.resume.empty())
+    throw Error("train: --seeds starts new runs and cannot be used with --resume (resume each "
+                "seed's run on its own: rein train --resume RUN)");
+  if (a.seed) throw Error("train: give either --seed N or --seeds LIST, not both");
+  if (a.algorithm.empty() || a.env_id.empty())
+    throw Error("train: ALGO and ENV are required (e.g. rein train ppo CartPole-v1 --seeds 1-5)");
+  SeedsJob job;
+  job.seeds = parse_seed_list(*a.seeds);
+  const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  job.jobs = a.jobs.value_or(std::min<int64_t>(cores, static_cast<int64_t>(job.seeds.size())));
+  if (job.jobs < 1) throw Error(str("train: --jobs must be at least 1 (got ", job.jobs, ")"));
+  job.group = a.group.empty() ? default_group(a) : a.group;
+  tracker::check_utf8("--group", job.group);
+  job.name = a.name;
+  job.db = a.db;
+  job.progress = !a.no_progress;
+  job.child_args = seed_child_arguments();
+  const StopSignals signals;
+  run_seeds(job, signals.flag());
 }
 
 void run_train(const TrainArgs& a) {
-  // Everything a user can get wrong is checked here, before a run is recorded.
-  std::vector<std::string> plugins = a.plugins;  // recorded as plugin.N; a resumed run's own
-  std::optional<rl::Trainer> trainer;
-  std::string resumed_from;
-  std::optional<int64_t> resumed_run;  // the run --resume continues in place
-  std::string served_env;               // differs from the env id for remote://HOST:PORT
-  if (!a.resume.empty()) {
-    ResolvedCheckpoint ck = resolve_checkpoint(a.resume, a.db);
-    load_plugins(a.plugins, ck);
-    if (plugins.empty()) plugins = ck.plugins;
-    resumed_from = ck.run_name.empty() ? ck.path : ck.run_name;
-    resumed_run = ck.run_id;
-    // ENV given with --resume replaces the saved env id (needed for remote://HOST:PORT).
-    trainer.emplace(rl::Trainer::resume(ck.path, build_settings(a, false, ""), a.env_id));
-    const int64_t done = trainer->agent().global_step();
-    const int64_t total = trainer->run_config().total_timesteps;
-    if (done >= total) {
-      // Nothing to train: say so before the run is reopened (and its later points dropped).
-      const std::string who = ck.run_name.empty() ? ck.path : ck.run_name;
-      throw Error(str("train --resume: ", who, " already trained ", format_count(done),
-                      " of its ", format_count(total), " steps. --steps is the new total, "
-                      "counting the steps done: to train ", format_count(total),
-                      " more, run: rein train --resume ", who, " --steps ", total + done));
-    }
-    std::fprintf(stderr, "resuming %s from %s (step %s)\n",
-                 ck.run_name.empty() ? "checkpoint" : ck.run_name.c_str(), ck.path.c_str(),
-                 format_count(trainer->agent().global_step()).c_str());
-  } else {
-    for (const std::string& lib : plugins) envs::load_plugin(lib);
-    if (a.algorithm.empty() || a.env_id.empty())
-      throw Error("train: ALGO and ENV are required (e.g. rein train ppo CartPole-v1), or --resume RUN");
-    const envs::Kwargs kwargs = parse_env_args(a.env_args);
-    served_env = served_env_id(a.env_id, kwargs);
-    trainer.emplace(a.algorithm, a.env_id, kwargs, build_settings(a, true, served_env));
-  }
-  const rl::RunConfig& run = trainer->run_config();
-
-  tracker::RunSpec spec;
-  spec.experiment = a.experiment;
-  spec.name = a.name;
-  spec.algorithm = trainer->algorithm();
-  spec.env = served_env.empty() ? trainer->env_id() : served_env;
-  spec.seed = run.seed;
-  spec.command = a.command_line;
-  spec.rein_version = REIN_VERSION;
-  spec.tags = a.tags;
-  for (const auto& [k, v] : trainer->params())
-    spec.params.push_back({k, tracker::parse_param_value(v)});
-  if (spec.env != trainer->env_id()) spec.params.push_back({"env.address", trainer->env_id()});
-  for (const auto& [k, v] : trainer->env_kwargs())
-    spec.params.push_back({"env." + k, tracker::parse_param_value(v)});
-  for (size_t i = 0; i < plugins.size(); ++i)
-    spec.params.push_back({"plugin." + std::to_string(i), plugin_record_path(plugins[i])});
-  if (!resumed_from.empty()) {
-    spec.params.push_back({"resumed_at_step", trainer->agent().global_step()});
-    spec.tags.push_back("resumed");
-  }
-  // Checkpoint paths are stored in the tracker: one it would refuse must fail now, not after
-  // training. The default folder adds only the run name, which the tracker checks itself.
-  // (absolute() of the db first: `--db rein.db` has an empty parent path.)
-  tracker::check_utf8("--checkpoint-dir",
-                      !a.checkpoint_dir.empty()
-                          ? std::filesystem::absolute(a.checkpoint_dir).string()
-                          : std::filesystem::absolute(a.db).parent_path().string());
-  std::optional<tracker::RunWriter> opened;
-  if (resumed_run) {
-    // The same run continues: points it logged after the checkpoint's step are dropped, since
-    // training repeats those steps (docs/TRACKER.md, "Resuming a run"). Params are written
-    // again, so a changed total_timesteps shows; the name, start time and command stay.
-    opened.emplace(a.db, tracker::ReopenSpec{.run_id = *resumed_run,
-                                             .truncate_after_step = trainer->agent().global_step()});
-    for (const tracker::Param& p : spec.params) opened->log_param(p.key, p.value);
-    for (const std::string& t : spec.tags) opened->add_tag(t);
-    if (opened->dropped_points() > 0)
-      std::fprintf(stderr, "dropped %s points of run %s logged after step %s\n",
-                   format_count(static_cast<int64_t>(opened->dropped_points())).c_str(),
-                   opened->run_name().c_str(), format_count(trainer->agent().global_step()).c_str());
-  } else {
-    // A checkpoint file no run in --db records: the continuation is a new run naming its origin.
-    if (!resumed_from.empty()) spec.params.push_back({"resumed_from", resumed_from});
-    opened.emplace(a.db, spec);
-  }
-  tracker::RunWriter& writer = *opened;
-  TrackerSink sink(writer);
-  const std::string ckpt_dir = !a.checkpoint_dir.empty()
-                                   ? a.checkpoint_dir
-                                   : tracker::run_checkpoint_dir(a.db, writer.run_name());
-
-  std::fprintf(stderr, "run %s: %s on %s, %s steps, %lld env(s), seed %lld (db %s)\n",
-               writer.run_name().c_str(), trainer->algorithm().c_str(),
-               trainer->env_id().c_str(), format_count(run.total_timesteps).c_str(),
-               static_cast<long long>(run.n_envs), static_cast<long long>(run.seed),
-               a.db.c_str());
+  if (a.seeds) return run_train_seeds(a);
+  if (a.jobs) throw Error("train: --jobs N runs seeds in parallel; give it with --seeds LIST");
+  session::TrainRequest r;
+  r.algorithm = a.algorithm;
+  r.env_id = a.env_id;
+  r.resume = a.resume;
+  r.settings = build_settings(a);
+  r.use_preset = !a.no_preset;
+  r.plugins = a.plugins;
+  r.db = a.db;
+  r.experiment = a.experiment;
+  r.name = a.name;
+  r.command = a.command_line;
+  r.tags = a.tags;
+  r.checkpoint_dir = a.checkpoint_dir;
+  r.checkpoint_minutes = a.checkpoint_minutes;
+  r.keep_checkpoints = a.keep_checkpoints;
+  if (a.resume.empty()) r.env_kwargs = parse_env_args(a.env_args);
 
   ProgressDisplay progress(!a.no_progress);
-  rl::TrainHooks hooks;
-  hooks.stop = &g_stop;
-  hooks.on_progress = [&](const rl::TrainProgress& p) { progress.update(p); };
-  hooks.checkpoint_every_seconds = a.checkpoint_minutes * 60.0;
-  std::string last_checkpoint;  // named when the run fails, to resume from
-  std::deque<std::string> written;  // this process's checkpoint files, oldest first
-  hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
-    last_checkpoint = std::filesystem::absolute(path).string();
-    writer.add_artifact("checkpoint", last_checkpoint, step);
-    // Bounded disk: only the newest --keep-checkpoints files stay (their artifact rows of older
-    // ones read as "file missing"; `rein runs gc` drops them).
-    written.push_back(last_checkpoint);
-    while (a.keep_checkpoints > 0 && written.size() > static_cast<size_t>(a.keep_checkpoints)) {
-      std::error_code ec;
-      std::filesystem::remove(written.front(), ec);
-      written.pop_front();
-    }
+  r.on_notice = [&](const std::string& text) {
+    progress.finish();
+    std::fprintf(stderr, "%s\n", text.c_str());
   };
-  hooks.on_eval = [&](const rl::EvalResult& ev, int64_t step) {
+  r.on_start = [&](const session::StartedRun& run) {
+    std::fprintf(stderr, "run %s: %s on %s, %s steps, %lld env(s), seed %lld (db %s)\n",
+                 run.run_name.c_str(), run.algorithm.c_str(), run.env_id.c_str(),
+                 format_count(run.total_timesteps).c_str(), static_cast<long long>(run.n_envs),
+                 static_cast<long long>(run.seed), a.db.c_str());
+  };
+  r.on_progress = [&](const rl::TrainProgress& p) { progress.update(p); };
+  r.on_eval = [&](const rl::EvalResult& ev, int64_t step) {
     progress.finish();
     std::fprintf(stderr, "eval at step %s: mean return %s +- %s over %zu episodes\n",
-                 format_count(step).c_str(), fixed(ev.mean_return).c_str(),
-                 fixed(ev.std_return).c_str(), ev.returns.size());
+                 format_count(step).c_str(), format_fixed(ev.mean_return).c_str(),
+                 format_fixed(ev.std_return).c_str(), ev.returns.size());
     if (!ev.warning.empty()) std::fprintf(stderr, "warning: %s\n", ev.warning.c_str());
   };
-
-  const int64_t start_step = trainer->agent().global_step();  // > 0 when resumed
-  g_stop = false;
-  auto previous = std::signal(SIGINT, on_stop_signal);
-  auto previous_term = std::signal(SIGTERM, on_stop_signal);
-  rl::TrainResult result;
-  try {
-    result = trainer->train(sink, ckpt_dir, hooks);
-  } catch (const std::exception& e) {
-    std::signal(SIGINT, previous);
-    std::signal(SIGTERM, previous_term);
-    progress.finish();
+  session::TrainResult out;
+  {
+    const StopSignals signals;  // Ctrl-C: stop after the iteration, run interrupted
+    r.stop = &signals.flag();
     try {
-      writer.finish(tracker::RunStatus::Failed, e.what());
-    } catch (const std::exception&) {
-      // The database may be what failed: report the training error, not this one.
+      out = session::train(r);
+    } catch (...) {
+      progress.finish();
+      throw;
     }
-    if (!last_checkpoint.empty()) std::fprintf(stderr, "checkpoint: %s\n", last_checkpoint.c_str());
-    throw;
   }
-  std::signal(SIGINT, previous);
-  std::signal(SIGTERM, previous_term);
   progress.finish();
 
-  nlohmann::json summary;
-  summary["global_step"] = result.global_step;
-  summary["wall_seconds"] = result.wall_seconds;
-  summary["checkpoint"] = result.last_checkpoint;
-  if (result.final_eval) {
-    summary["eval_mean_return"] = result.final_eval->mean_return;
-    summary["eval_std_return"] = result.final_eval->std_return;
-    summary["eval_episodes"] = result.final_eval->returns.size();
-  }
-  writer.set_summary(summary.dump());
-  writer.finish(result.interrupted ? tracker::RunStatus::Interrupted
-                                   : tracker::RunStatus::Finished);
-
+  const rl::TrainResult& result = out.train;
   const double sps = result.wall_seconds > 0
-                         ? static_cast<double>(result.global_step - start_step) / result.wall_seconds
+                         ? static_cast<double>(result.global_step - out.start_step) /
+                               result.wall_seconds
                          : 0;
-  std::printf("run %s %s: %s steps in %s (%s steps/s)\n", writer.run_name().c_str(),
+  const std::string& name = out.run_name;
+  std::printf("run %s %s: %s steps in %s (%s steps/s)\n", name.c_str(),
               result.interrupted ? "interrupted" : "finished",
               format_count(result.global_step).c_str(),
               tracker::format_duration(result.wall_seconds).c_str(),
               format_count(std::llround(sps)).c_str());
   if (result.final_eval)
     std::printf("eval/mean_return %s +- %s over %zu episodes (deterministic policy)\n",
-                fixed(result.final_eval->mean_return).c_str(),
-                fixed(result.final_eval->std_return).c_str(), result.final_eval->returns.size());
+                format_fixed(result.final_eval->mean_return).c_str(),
+                format_fixed(result.final_eval->std_return).c_str(),
+                result.final_eval->returns.size());
   if (result.final_eval && result.final_eval->success_rate)
-    std::printf("eval/success_rate %s\n", fixed(*result.final_eval->success_rate, 3).c_str());
+    std::printf("eval/success_rate %s\n",
+                format_fixed(*result.final_eval->success_rate, 3).c_str());
   if (!result.last_checkpoint.empty())
     std::printf("checkpoint: %s\n", result.last_checkpoint.c_str());
   if (result.interrupted)
-    std::printf("continue with: rein train --resume %s --db %s\n", writer.run_name().c_str(),
-                a.db.c_str());
-  std::printf("see: rein runs show %s --db %s   |   rein dashboard --db %s\n",
-              writer.run_name().c_str(), a.db.c_str(), a.db.c_str());
+    std::printf("continue with: rein train --resume %s --db %s\n", name.c_str(), a.db.c_str());
+  std::printf("see: rein runs show %s --db %s   |   rein dashboard --db %s\n", name.c_str(),
+              a.db.c_str(), a.db.c_str());
 }
 
 }  // namespace
 
 void add_train_command(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
-  a->command_line = process_command_line();
+  a->command_line = session::process_command_line();
   CLI::App* cmd = app.add_subcommand("train", "Train an agent: rein train ALGO ENV [options]");
   cmd->add_option("algorithm", a->algorithm, "algorithm (listed below), e.g. ppo");
   cmd->add_option("env", a->env_id, "env id (see: rein envs list), e.g. CartPole-v1");
@@ -321,6 +211,13 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--resume", a->resume,
                   "continue a run (name, id or checkpoint file); ENV, if given, replaces the "
                   "saved env id (a remote:// id is never taken from the file)");
+  cmd->add_option("--seeds", a->seeds,
+                  "train one run per seed, as parallel processes: 1-10, 1,3,5 or 0-4,10; the "
+                  "runs are tagged group:ID and a table with mean and std follows");
+  cmd->add_option("--jobs", a->jobs, "with --seeds: seeds trained at once (default: one per core)");
+  cmd->add_option("--group", a->group,
+                  "with --seeds: the group id the runs are tagged with (default: "
+                  "ALGO-ENV-DATE-TIME)");
   cmd->add_flag("--save-replay", a->save_replay,
                 "checkpoints include the replay buffer, so --resume continues exactly (dqn)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");
@@ -332,7 +229,9 @@ void add_train_command(CLI::App& app) {
       "(rein presets show ALGO ENV), --config FILE, --set key=value, then the flags above.\n"
       "--resume RUN continues the run in place from its newest checkpoint (with its plug-ins);\n"
       "--steps is then the new total, counting the steps already done. A checkpoint is also\n"
-      "written every --checkpoint-minutes of wall time, so a killed run can be resumed.");
+      "written every --checkpoint-minutes of wall time, so a killed run can be resumed.\n"
+      "--seeds 1-10 --jobs 4 trains the seeds as separate processes, four at a time, with one\n"
+      "progress line; Ctrl-C stops them all cleanly (each run is then interrupted, resumable).");
   cmd->callback([a] { run_train(*a); });
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "envs/registry.h"
+#include "tracker/artifact_kinds.h"
 
 namespace rein::dashboard {
 
@@ -143,7 +144,7 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
   std::string latest;  // a newly picked run starts with its latest checkpoint: the trained agent
   std::int64_t latest_step = -1;
   for (const tracker::Artifact& a : store.artifacts(run->id)) {
-    if (a.kind != "checkpoint") continue;
+    if (a.kind != tracker::kCheckpointArtifact) continue;
     checkpoints.push_back(a.path);
     if (a.step.value_or(0) >= latest_step) {
       latest_step = a.step.value_or(0);

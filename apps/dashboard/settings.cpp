@@ -34,7 +34,7 @@ void read(const nlohmann::json& j, const char* key, T& out) {
 }  // namespace
 
 float smoothing_for(const std::string& metric, const Settings& settings) {
-  if (metric.rfind("eval/", 0) == 0 && !settings.smooth_eval) return 0.0f;
+  if (metric.rfind(rl::metric::kEvalPrefix, 0) == 0 && !settings.smooth_eval) return 0.0f;
   return settings.smoothing;
 }
 

@@ -8,11 +8,12 @@
 #include "apps/dashboard/chart_model.h"
 #include "apps/dashboard/series.h"
 #include "apps/dashboard/view_model.h"
+#include "rl/metric_names.h"
 
 namespace rein::dashboard {
 
 struct Settings {
-  std::vector<std::string> metrics = {"train/episode_return"};  // one chart each
+  std::vector<std::string> metrics = {rl::metric::kEpisodeReturn};  // one chart each
   XAxis x_axis = XAxis::Step;
   float smoothing = 0.6f;    // EMA weight; 0 draws the raw curve only
   // eval/* metrics are drawn unsmoothed unless this is set: a few evaluation points smoothed

@@ -1,11 +1,10 @@
-// Train PPO on your own C++ env with every run tracked: the env is a class, rl::Trainer trains
-// it, and a five-line MetricSink puts metrics, checkpoints and the status into a rein database
-// that `rein runs list`, `rein eval RUN` and `rein dashboard` read like any other run.
+// Train PPO on your own C++ env with every run tracked: the env is a class, and session::train
+// trains it and puts metrics, checkpoints and the status into a rein database that
+// `rein runs list`, `rein eval RUN` and `rein dashboard` read like any other run.
 #include <iostream>
 
 #include "envs/registry.h"
-#include "rl/trainer.h"
-#include "tracker/run_writer.h"
+#include "session/train.h"
 
 using namespace rein;
 
@@ -34,33 +33,17 @@ class Corridor final : public envs::Env {
   Tensor obs_;
 };
 
-// rl reports through MetricSink; the tracker's RunWriter stores what it gets.
-struct TrackerSink final : rl::MetricSink {
-  explicit TrackerSink(tracker::RunWriter& w) : writer(w) {}
-  void log(int64_t step, std::string_view name, double value) override {
-    writer.log(name, step, value);
-  }
-  tracker::RunWriter& writer;
-};
-
 int main() {
   envs::register_env<Corridor>("Corridor-v0", {.max_episode_steps = 50});
-  rl::Settings settings;
+  session::TrainRequest request;
+  request.algorithm = "ppo";
+  request.env_id = "Corridor-v0";
   for (const char* kv : {"total_timesteps=8192", "n_envs=4", "n_steps=128", "eval_episodes=5"})
-    settings.set_assignment(kv, "example");
-  rl::Trainer trainer("ppo", "Corridor-v0", {}, settings);
-
-  tracker::RunWriter writer(
-      "corridor.db", {.name = "corridor-ppo", .algorithm = "ppo", .env = "Corridor-v0", .seed = 0});
-  for (const auto& [key, value] : trainer.params())
-    writer.log_param(key, tracker::parse_param_value(value));
-  TrackerSink sink(writer);
-  rl::TrainHooks hooks;
-  hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
-    writer.add_artifact("checkpoint", path, step);  // `rein eval corridor-ppo --db corridor.db`
-  };
-  const rl::TrainResult result = trainer.train(sink, "corridor-checkpoints", hooks);
-  writer.finish(tracker::RunStatus::Finished);
+    request.settings.set_assignment(kv, "example");
+  request.db = "corridor.db";
+  request.name = "corridor-ppo";  // `rein eval corridor-ppo --db corridor.db`
+  request.checkpoint_dir = "corridor-checkpoints";
+  const rl::TrainResult result = session::train(request).train;
 
   const double mean = result.final_eval->mean_return;
   std::cout << "eval/mean_return " << mean << " (the best possible is 0.94)\n";

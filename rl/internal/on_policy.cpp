@@ -8,6 +8,7 @@
 #include "autograd/distributions.h"
 #include "autograd/ops.h"
 #include "envs/wrappers.h"
+#include "rl/metric_names.h"
 
 namespace rein::rl::internal {
 
@@ -126,8 +127,8 @@ double progress_remaining(int64_t global_step, int64_t total_timesteps) {
 
 void check_losses(const char* algo, int64_t global_step, int64_t iteration, double policy_loss,
                   double value_loss, double entropy_loss) {
-  for (auto [name, x] : {std::pair{"loss/policy", policy_loss}, {"loss/value", value_loss},
-                         {"loss/entropy", entropy_loss}})
+  for (auto [name, x] : {std::pair{metric::kPolicyLoss, policy_loss},
+                         {metric::kValueLoss, value_loss}, {metric::kEntropyLoss, entropy_loss}})
     if (!std::isfinite(x))
       throw NonFiniteError(name, global_step,
                            str(algo, ": ", name, " is ", x, " at step ", global_step,
@@ -141,7 +142,7 @@ double backward_and_step(optim::Optimizer& opt, const Var& loss, const std::vect
   const double gn = optim::clip_grad_norm_(
       params, max_grad_norm > 0 ? max_grad_norm : std::numeric_limits<double>::infinity());
   if (!std::isfinite(gn))
-    throw NonFiniteError("train/grad_norm", global_step,
+    throw NonFiniteError(metric::kGradNorm, global_step,
                          str(algo, ": gradient norm is ", gn, " at step ", global_step));
   opt.step();
   return gn;

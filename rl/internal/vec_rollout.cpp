@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "rl/metric_names.h"
+
 namespace rein::rl::internal {
 
 VecRollout::VecRollout(const AgentSetup& setup, const ActorCriticSpec& net, int64_t n_steps,
@@ -58,8 +60,8 @@ void VecRollout::collect(MetricSink& sink, bool store_log_probs, const char* alg
       if (done[i]) {
         const envs::Info& info = envs->final_info(i);
         if (info.contains("episode_return")) {
-          sink.log(global_step, "train/episode_return", info.number("episode_return"));
-          sink.log(global_step, "train/episode_length", info.number("episode_length"));
+          sink.log(global_step, metric::kEpisodeReturn, info.number("episode_return"));
+          sink.log(global_step, metric::kEpisodeLength, info.number("episode_length"));
         }
       }
     }

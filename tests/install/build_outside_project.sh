@@ -25,6 +25,7 @@ build_and_run() {  # NAME SOURCE PROGRAM
 build_and_run consumer "$source_dir/tests/install/consumer" consumer
 build_and_run custom_env "$source_dir/examples/custom_env" custom_env
 build_and_run train_custom_env "$source_dir/examples/train_custom_env" train_custom_env
+build_and_run train_tracked "$source_dir/examples/train_tracked" train_tracked
 if [[ -n "$python" ]]; then
   site=$(echo "$scratch"/prefix/lib/python3*/dist-packages)
   test -f "$site/rein/__init__.py" || { echo "the Python package is not installed" >&2; exit 1; }

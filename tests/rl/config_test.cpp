@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "rl/ppo.h"
 #include "rl/presets.h"
 #include "rl/run_config.h"
@@ -127,12 +129,25 @@ TEST(Fields, FloatsRoundTripThroughText) {
   auto params = to_params(c.fields());
   PPOConfig d;
   Settings s;
-  for (auto& [k, v] : params) s.set(k, v, "params");
+  for (auto& [k, v] : param_texts(params)) s.set(k, v, "params");
   auto f = d.fields();
   s.apply(f);
   EXPECT_EQ(d.learning_rate, c.learning_rate);
   EXPECT_EQ(d.gamma, c.gamma);
   EXPECT_EQ(*s.get("learning_rate"), "0.001");
+}
+
+TEST(Fields, ParamsKeepTheFieldTypes) {
+  PPOConfig c;
+  c.net_arch = "64";  // reads like an int, is a string field
+  c.learning_rate = 1;  // reads like an int, is a float field
+  std::map<std::string, ParamValue> by_key;
+  for (const Param& p : to_params(c.fields())) by_key[p.key] = p.value;
+  EXPECT_EQ(by_key.at("net_arch"), ParamValue(std::string("64")));
+  EXPECT_EQ(by_key.at("learning_rate"), ParamValue(1.0));
+  EXPECT_EQ(by_key.at("n_steps"), ParamValue(int64_t{c.n_steps}));
+  EXPECT_EQ(by_key.at("normalize_advantage"), ParamValue(c.normalize_advantage));
+  EXPECT_EQ(param_text(by_key.at("learning_rate")), "1.0");  // and its text reads as a float
 }
 
 TEST(PPOConfig, ValidateNamesTheField) {

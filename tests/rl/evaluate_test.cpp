@@ -24,7 +24,7 @@ class RuleAgent final : public Agent {
     for (int64_t i = 0; i < b; ++i) out.data<int64_t>()[i] = rule_(obs.select(0, i));
     return out;
   }
-  std::vector<std::pair<std::string, std::string>> params() override { return {}; }
+  std::vector<Param> params() override { return {}; }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override { return {}; }
   std::string state_json() override { return "{}"; }
   void load_state(const std::vector<std::pair<std::string, Tensor>>&,

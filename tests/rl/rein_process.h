@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,18 @@ inline Output rein_process(const std::vector<std::string>& args, const ChildOpti
   int status = 0;
   waitpid(pid, &status, 0);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
+}
+
+// An empty directory under the build tree for one test.
+inline std::filesystem::path fresh_test_dir(const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::path(REIN_BINARY_DIR) / "test-tmp" / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
 }
 
 }  // namespace rein::test_support

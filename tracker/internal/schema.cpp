@@ -93,6 +93,27 @@ CREATE TABLE artifacts(
   created REAL NOT NULL);
 CREATE INDEX artifacts_by_run ON artifacts(run_id);
 )sql",
+    // v2: hyperparameter sweeps and their trials (tracker/sweep_store.h).
+    R"sql(
+CREATE TABLE sweeps(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  spec TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('running', 'finished', 'interrupted')),
+  created REAL NOT NULL,
+  updated REAL NOT NULL);
+CREATE TABLE trials(
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id),
+  number INTEGER NOT NULL,
+  params TEXT NOT NULL,
+  status TEXT NOT NULL CHECK(status IN ('running', 'complete', 'pruned', 'failed')),
+  value REAL,
+  rungs TEXT NOT NULL DEFAULT '[]',
+  steps INTEGER NOT NULL DEFAULT 0,
+  started REAL NOT NULL,
+  ended REAL,
+  PRIMARY KEY(sweep_id, number)) WITHOUT ROWID;
+)sql",
 };
 
 bool file_exists(const std::string& path) {
@@ -190,7 +211,9 @@ OpenedDb open_database(const std::string& path, bool read_only, int busy_timeout
       throw Error("open '" + path + "': the file is empty, not a rein database");
     }
     check_ours(path, h);
-    if (h.user_version < kSchemaVersion) {
+    // Versions after 1 only add tables, so an older file reads as it is; what it lacks (sweeps)
+    // reads as empty.
+    if (h.user_version < 1) {
       throw Error("open '" + path + "': schema version " + version_text(h.user_version) +
                   " needs migrating to " + version_text(kSchemaVersion) +
                   "; open it once writable (e.g. rein runs list) to upgrade it");

@@ -5,6 +5,7 @@
 #include "envs/registry.h"
 #include "envs/remote/remote_env.h"
 #include "rl/algorithm.h"
+#include "session/train.h"
 #include "tensor/ops.h"
 #include "tensor/tensor.h"
 #include "tracker/types.h"
@@ -18,8 +19,10 @@ int main() {
   const bool remote = rein::envs::remote::is_remote_id("remote://localhost:5555");
   const std::string algo = rein::rl::find_algorithm("ppo").name;
   const std::string status = rein::tracker::to_string(rein::tracker::RunStatus::Finished);
+  const std::string count = rein::session::format_count(1234567);
   std::cout << "sum = " << total << ", " << env->spec()->id << ", " << algo << ", " << status
-            << "\n";
-  return total == 10.0 && remote && algo == "ppo" && status == "finished" && v.requires_grad() ? 0
-                                                                                               : 1;
+            << ", " << count << "\n";
+  const bool ok = total == 10.0 && remote && algo == "ppo" && status == "finished" &&
+                  count == "1,234,567" && v.requires_grad();
+  return ok ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 // Finding the checkpoint a user means: a checkpoint file, or a run (name or id) in the tracker
-// whose latest "checkpoint" artifact is taken. Shared by `rein eval` and `rein train --resume`.
+// whose latest checkpoint artifact is taken. Shared by `rein eval`, resumed training
+// (session::train) and library users.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace rein::cli {
+namespace rein::session {
 
 struct ResolvedCheckpoint {
   std::string path;
@@ -31,7 +32,4 @@ void load_plugins(const std::vector<std::string>& explicit_plugins, const Resolv
 // evaluated or resumed from another directory; a bare library name stays as given.
 std::string plugin_record_path(const std::string& plugin);
 
-// This process's command line as typed ("rein train ppo CartPole-v1 --seed 3"), for the run record.
-std::string process_command_line();
-
-}  // namespace rein::cli
+}  // namespace rein::session

@@ -1,0 +1,245 @@
+// `rein sweep SPEC.toml | resume ID | show ID [--json]`: hyperparameter sweeps (sweep_driver.h)
+// and what they found: the best trials, each parameter's effect and the trial table.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "apps/cli/commands.h"
+#include "apps/cli/progress.h"
+#include "apps/cli/stop_signals.h"
+#include "apps/cli/sweep_driver.h"
+#include "apps/cli/text_table.h"
+#include "rl/config.h"
+#include "session/sweep_spec.h"
+#include "tensor/error.h"
+#include "tracker/run_facts.h"
+#include "tracker/sweep_store.h"
+
+namespace rein::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using tracker::TrialInfo;
+using tracker::TrialStatus;
+
+std::string fixed(double v) { return std::isnan(v) ? kMissing : format_fixed(v); }
+
+const tracker::ParamValue* param(const TrialInfo& t, const std::string& key) {
+  for (const tracker::Param& p : t.params)
+    if (p.key == key) return &p.value;
+  return nullptr;
+}
+
+// Complete trials, best first.
+std::vector<const TrialInfo*> ranked(const std::vector<TrialInfo>& trials, bool maximize) {
+  std::vector<const TrialInfo*> out;
+  for (const TrialInfo& t : trials)
+    if (t.status == TrialStatus::Complete && t.value && !std::isnan(*t.value)) out.push_back(&t);
+  std::stable_sort(out.begin(), out.end(), [&](const TrialInfo* a, const TrialInfo* b) {
+    return maximize ? *a->value > *b->value : *a->value < *b->value;
+  });
+  return out;
+}
+
+// One parameter's effect: the objective's mean and std over the complete trials at each choice,
+// or, for a range, in each third of the values tried.
+struct Effect {
+  std::string level;
+  tracker::MeanStd stats;
+};
+
+std::vector<Effect> effects(const session::SearchParam& p, const std::vector<const TrialInfo*>& done) {
+  std::vector<std::pair<double, double>> points;  // (internal value, objective)
+  for (const TrialInfo* t : done)
+    if (const auto* v = param(*t, p.name)) points.emplace_back(session::to_internal(p, *v), *t->value);
+  std::vector<Effect> out;
+  if (p.kind == session::SearchParam::Kind::Choice) {
+    for (size_t i = 0; i < p.choices.size(); ++i) {
+      std::vector<double> values;
+      for (const auto& [x, y] : points)
+        if (static_cast<size_t>(x) == i) values.push_back(y);
+      if (!values.empty()) out.push_back({rl::param_text(p.choices[i]), tracker::mean_std(values)});
+    }
+    return out;
+  }
+  std::sort(points.begin(), points.end());
+  const size_t bins = std::min<size_t>(3, points.size());
+  for (size_t b = 0; b < bins; ++b) {
+    const size_t from = points.size() * b / bins, to = points.size() * (b + 1) / bins;
+    std::vector<double> values;
+    for (size_t i = from; i < to; ++i) values.push_back(points[i].second);
+    const std::string lo = session::display_text(session::from_internal(p, points[from].first));
+    const std::string hi = session::display_text(session::from_internal(p, points[to - 1].first));
+    out.push_back({lo == hi ? lo : lo + " .. " + hi, tracker::mean_std(values)});
+  }
+  return out;
+}
+
+Json value_json(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+void show_sweep(const std::string& db, const std::string& id_or_name, bool as_json) {
+  tracker::SweepStore sweeps(db, /*read_only=*/true);
+  const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
+  const session::SweepSpec spec = session::parse_sweep_spec(info.spec, str("sweep ", info.id));
+  const std::vector<TrialInfo> trials = sweeps.trials(info.id);
+  const std::vector<const TrialInfo*> best = ranked(trials, spec.maximize);
+  size_t counts[4] = {0, 0, 0, 0};
+  for (const TrialInfo& t : trials) ++counts[static_cast<int>(t.status)];
+
+  if (as_json) {
+    Json out;
+    out["id"] = info.id;
+    out["name"] = info.name;
+    out["status"] = tracker::to_string(info.status);
+    out["algorithm"] = spec.algorithm;
+    out["env"] = spec.env;
+    out["strategy"] = session::to_string(spec.strategy);
+    out["metric"] = spec.metric;
+    out["direction"] = spec.maximize ? "maximize" : "minimize";
+    out["seeds"] = spec.seeds;
+    out["best"] = Json::array();
+    for (const TrialInfo* t : best) out["best"].push_back(t->number);
+    Json& fx = out["effects"] = Json::object();
+    for (const session::SearchParam& p : spec.space) {
+      fx[p.name] = Json::array();
+      for (const Effect& e : effects(p, best))
+        fx[p.name].push_back({{"level", e.level}, {"mean", value_json(e.stats.mean)},
+                              {"std", value_json(e.stats.std)}, {"trials", e.stats.count}});
+    }
+    out["trials"] = Json::array();
+    for (const TrialInfo& t : trials) {
+      Json j;
+      j["number"] = t.number;
+      j["status"] = tracker::to_string(t.status);
+      j["value"] = t.value ? value_json(*t.value) : Json(nullptr);
+      j["steps"] = t.steps;
+      j["params"] = Json::object();
+      for (const tracker::Param& p : t.params)
+        std::visit([&](const auto& v) { j["params"][p.key] = v; }, p.value);
+      j["rungs"] = Json::array();
+      for (const auto& [step, v] : t.rungs) j["rungs"].push_back({step, value_json(v)});
+      j["tag"] = tracker::trial_tag(info.id, t.number);
+      out["trials"].push_back(std::move(j));
+    }
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+
+  std::printf("sweep %lld (%s): %s on %s, %s, %s %s, %zu seeds per trial, %s\n",
+              static_cast<long long>(info.id), info.name.c_str(), spec.algorithm.c_str(),
+              spec.env.c_str(), session::to_string(spec.strategy),
+              spec.maximize ? "maximize" : "minimize", spec.metric.c_str(), spec.seeds.size(),
+              tracker::to_string(info.status));
+  std::printf("trials: %zu complete, %zu pruned, %zu failed, %zu running\n", counts[1], counts[2],
+              counts[3], counts[0]);
+  const size_t width = terminal_columns();
+  if (!best.empty()) {
+    std::printf("\nbest trials\n");
+    std::vector<std::vector<std::string>> rows = {{"RANK", "TRIAL", "VALUE", "PARAMS"}};
+    for (size_t i = 0; i < best.size() && i < 5; ++i) {
+      std::string params;
+      for (const tracker::Param& p : best[i]->params)
+        params += (params.empty() ? "" : " ") + p.key + "=" + session::display_text(p.value);
+      rows.push_back({std::to_string(i + 1), std::to_string(best[i]->number),
+                      fixed(*best[i]->value), params});
+    }
+    print_table(rows, width);
+    std::printf("\neach parameter's effect (%s over the complete trials: mean +- std, trials)\n",
+                spec.metric.c_str());
+    std::vector<std::vector<std::string>> fx = {{"PARAM", "VALUES", "MEAN", "STD", "TRIALS"}};
+    for (const session::SearchParam& p : spec.space)
+      for (const Effect& e : effects(p, best))
+        fx.push_back({p.name, e.level, fixed(e.stats.mean), fixed(e.stats.std),
+                      std::to_string(e.stats.count)});
+    print_table(fx, width);
+  }
+  std::printf("\ntrials\n");
+  std::vector<std::vector<std::string>> rows = {{"TRIAL", "STATUS", "VALUE", "STEPS"}};
+  for (const session::SearchParam& p : spec.space) rows[0].push_back(p.name);
+  for (const TrialInfo& t : trials) {
+    std::vector<std::string> row = {std::to_string(t.number), tracker::to_string(t.status),
+                                    t.value ? fixed(*t.value) : kMissing, format_count(t.steps)};
+    for (const session::SearchParam& p : spec.space) {
+      const auto* v = param(t, p.name);
+      row.push_back(v ? session::display_text(*v) : kMissing);
+    }
+    rows.push_back(std::move(row));
+  }
+  print_table(rows, width);
+  std::printf("\nruns of a trial: rein runs list --tag trial:%lld.N --db %s\n",
+              static_cast<long long>(info.id), db.c_str());
+}
+
+struct SweepArgs {
+  std::string spec_file, target, db = default_db();
+  std::optional<int64_t> jobs;
+  bool json = false, quiet = false;
+};
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app) {
+  auto a = std::make_shared<SweepArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "sweep", "Search hyperparameters: rein sweep SPEC.toml | resume ID | show ID");
+  cmd->add_option("spec", a->spec_file, "sweep spec (TOML), e.g. examples/sweeps/quick.toml");
+  cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
+  cmd->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
+  cmd->add_flag("--quiet", a->quiet, "no line per started trial");
+  cmd->footer(
+      "A spec names the algorithm and env, fixed settings, the search space over any --set\n"
+      "key, the strategy, the seeds of each trial, a budget and early stopping:\n\n"
+      "  name = \"quick\"\n"
+      "  algorithm = \"ppo\"\n"
+      "  env = \"CartPole-v1\"\n"
+      "  metric = \"eval/mean_return\"   # objective: mean over seeds of its final value\n"
+      "  direction = \"maximize\"        # or minimize\n"
+      "  strategy = \"tpe\"              # grid, random or tpe (Optuna's default sampler)\n"
+      "  startup_trials = 10           # tpe: random trials before the model\n"
+      "  seeds = 2                     # seeds 0 and 1 of every trial (or a list: [1, 5])\n"
+      "  trials = 20                   # budget: trials; and/or total_steps = N env steps\n"
+      "  jobs = 2                      # training processes at once\n"
+      "  [settings]                    # fixed --set values of every trial\n"
+      "  total_timesteps = 20000\n"
+      "  [params]                      # choice, uniform, log_uniform or int (log = true)\n"
+      "  learning_rate = { type = \"log_uniform\", low = 1e-4, high = 1e-2 }\n"
+      "  n_epochs = { type = \"int\", low = 2, high = 10 }\n"
+      "  batch_size = { type = \"choice\", values = [32, 64, 128] }\n"
+      "  [early_stopping]              # asynchronous successive halving (ASHA)\n"
+      "  metric = \"train/episode_return\"\n"
+      "  min_steps = 5000              # first rung; then x reduction_factor\n"
+      "  reduction_factor = 3          # keep the best third at every rung\n\n"
+      "grid needs choices or grid_points = N on ranges. The sweep, its trials and their runs\n"
+      "(tagged sweep:ID and trial:ID.N) live in --db; a killed sweep continues with\n"
+      "rein sweep resume ID (finished trials are kept, unfinished ones run again).");
+
+  CLI::App* resume = cmd->add_subcommand("resume", "Continue a sweep that was stopped or killed");
+  resume->add_option("sweep", a->target, "sweep id or name")->required();
+  resume->add_option("--db", a->db, "tracker database")->capture_default_str();
+  resume->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
+  resume->callback([a] {
+    const StopSignals signals;
+    resume_sweep(a->target, {a->db, a->jobs, !a->quiet}, signals.flag());
+  });
+
+  CLI::App* show = cmd->add_subcommand("show", "Best trials, each parameter's effect, trials");
+  show->add_option("sweep", a->target, "sweep id or name")->required();
+  show->add_option("--db", a->db, "tracker database")->capture_default_str();
+  show->add_flag("--json", a->json, "print JSON");
+  show->callback([a] { show_sweep(a->db, a->target, a->json); });
+
+  cmd->callback([a, cmd] {
+    if (!cmd->get_subcommands().empty()) return;  // resume / show ran
+    if (a->spec_file.empty())
+      throw Error("sweep: give a spec file (rein sweep SPEC.toml), or resume ID / show ID; see "
+                  "rein sweep --help");
+    const StopSignals signals;
+    start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet}, signals.flag());
+  });
+}
+
+}  // namespace rein::cli

@@ -1,0 +1,406 @@
+// SweepDriver: strategy -> trials -> `rein train` children -> rungs -> trial values.
+#include "apps/cli/sweep_driver.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "apps/cli/child_processes.h"
+#include "apps/cli/progress.h"
+#include "apps/cli/text_table.h"
+#include "rl/config.h"
+#include "rl/metric_names.h"
+#include "session/samplers.h"
+#include "tensor/error.h"
+#include "tracker/run_facts.h"
+#include "tracker/store.h"
+#include "tracker/sweep_store.h"
+
+namespace rein::cli {
+namespace {
+
+using session::SweepSpec;
+using tracker::TrialStatus;
+
+constexpr int64_t kSeedSlots = 100000;  // child id = trial number * kSeedSlots + seed index
+
+std::string params_text(const std::vector<tracker::Param>& params) {
+  std::string out;
+  for (const tracker::Param& p : params)
+    out += (out.empty() ? "" : " ") + p.key + "=" + session::display_text(p.value);
+  return out;
+}
+
+class SweepDriver {
+ public:
+  SweepDriver(SweepSpec spec, int64_t sweep_id, const SweepOptions& options)
+      : spec_(std::move(spec)), id_(sweep_id), options_(options), sweeps_(options.db) {
+    if (options.jobs) spec_.jobs = *options.jobs;
+    if (spec_.jobs < 1) throw Error(str("sweep: --jobs must be at least 1 (got ", spec_.jobs, ")"));
+  }
+
+  void run(const std::atomic<bool>& stop) {
+    sweeps_.set_status(id_, tracker::SweepStatus::Running);
+    for (const tracker::TrialInfo& t : sweeps_.trials(id_)) {
+      next_number_ = std::max(next_number_, t.number + 1);
+      if (t.status == TrialStatus::Running) begin_trial(t.number, t.params, " again");
+    }
+    bool interrupted = false;
+    while (true) {
+      if (stop && !interrupted) {
+        interrupted = true;
+        children_.interrupt();
+        queue_.clear();
+      }
+      while (!interrupted && children_.running() < static_cast<size_t>(spec_.jobs)) {
+        if (queue_.empty() && !new_trial()) break;
+        const auto [number, seed_index] = queue_.front();
+        queue_.pop_front();
+        if (active_[number].pruned) {  // stopped before this seed started
+          ++active_[number].ended;
+          continue;
+        }
+        children_.start(number * kSeedSlots + seed_index, child_args(number, seed_index));
+      }
+      if (children_.running() == 0 && (queue_.empty() || interrupted)) {
+        if (interrupted || active_.empty()) break;
+      }
+      for (const ChildProcesses::Finished& f : children_.wait(250)) {
+        Active& t = active_[f.id / kSeedSlots];
+        ++t.ended;
+        if (f.status != 0 && !stop && !t.pruned) {
+          t.failed = true;
+          std::fprintf(stderr, "trial %lld: seed %lld failed (exit %d); its last output:\n%s",
+                       static_cast<long long>(f.id / kSeedSlots),
+                       static_cast<long long>(spec_.seeds[static_cast<size_t>(f.id % kSeedSlots)]),
+                       f.status, f.output.c_str());
+        }
+      }
+      if (interrupted) continue;
+      judge_rungs();
+      for (auto it = active_.begin(); it != active_.end();) {
+        if (it->second.ended == spec_.seeds.size()) {
+          end_trial(it->first, it->second);
+          it = active_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    const bool stopped = interrupted || give_up_;
+    sweeps_.set_status(id_, stopped ? tracker::SweepStatus::Interrupted
+                                    : tracker::SweepStatus::Finished);
+    print_end(stopped);
+    if (give_up_)
+      throw Error(str("sweep ", id_, " stopped: its first trials all failed (their output is "
+                      "above); fix the spec's settings and start it again"));
+  }
+
+ private:
+  struct Active {
+    std::vector<tracker::Param> params;
+    double started = 0;  // when this attempt began: its runs started after it
+    size_t ended = 0;    // seeds ended (or skipped after pruning)
+    bool failed = false, pruned = false;
+    size_t rungs = 0;    // rungs judged
+  };
+  struct RunState {
+    tracker::RunInfo info;
+    int64_t step = 0;
+  };
+
+  std::vector<std::string> child_args(int64_t number, int64_t seed_index) const {
+    std::vector<std::string> args = {"train", spec_.algorithm, spec_.env, "--db", options_.db,
+                                     "--experiment", spec_.name, "--seed",
+                                     std::to_string(spec_.seeds[static_cast<size_t>(seed_index)]),
+                                     "--tag", tracker::sweep_tag(id_), "--tag",
+                                     tracker::trial_tag(id_, number), "--no-progress",
+                                     "--checkpoint-minutes", "0"};
+    for (const auto& [k, v] : spec_.settings) args.insert(args.end(), {"--set", k + "=" + v});
+    for (const tracker::Param& p : active_.at(number).params)
+      args.insert(args.end(), {"--set", p.key + "=" + rl::param_text(p.value)});
+    return args;
+  }
+
+  void begin_trial(int64_t number, const std::vector<tracker::Param>& params, const char* again) {
+    sweeps_.start_trial(id_, number, params);
+    Active& t = active_[number];
+    t = Active{};
+    t.params = params;
+    t.started = tracker::now_seconds() - 0.001;
+    for (size_t i = 0; i < spec_.seeds.size(); ++i)
+      queue_.emplace_back(number, static_cast<int64_t>(i));
+    if (options_.verbose)
+      std::printf("trial %lld started%s: %s\n", static_cast<long long>(number), again,
+                  params_text(params).c_str());
+    std::fflush(stdout);
+  }
+
+  // The next trial from the strategy, within the budget; false when there is none.
+  bool new_trial() {
+    if (give_up_) return false;
+    const std::vector<tracker::TrialInfo> trials = sweeps_.trials(id_);
+    if (spec_.max_trials && static_cast<int64_t>(trials.size()) >= *spec_.max_trials) return false;
+    if (spec_.max_total_steps && steps_used(trials) >= *spec_.max_total_steps) return false;
+    const int64_t number = next_number_;
+    std::optional<session::Point> x;
+    switch (spec_.strategy) {
+      case session::Strategy::Grid: x = session::grid_point(spec_, number); break;
+      case session::Strategy::Random: x = session::random_point(spec_, number); break;
+      case session::Strategy::Tpe:
+        x = session::tpe_point(spec_, observations(trials), number,
+                               {.startup_trials = spec_.startup_trials});
+        break;
+    }
+    if (!x) return false;  // the grid is done
+    std::vector<tracker::Param> params;
+    for (const session::SearchParam& p : spec_.space)
+      params.push_back({p.name, session::from_internal(p, x->at(p.name))});
+    ++next_number_;
+    begin_trial(number, params, "");
+    return true;
+  }
+
+  std::vector<session::Observation> observations(const std::vector<tracker::TrialInfo>& trials) {
+    std::vector<session::Observation> out;
+    for (const tracker::TrialInfo& t : trials) {
+      const bool pruned = t.status == TrialStatus::Pruned;
+      if ((t.status != TrialStatus::Complete && !pruned) || !t.value || std::isnan(*t.value))
+        continue;
+      session::Observation o;
+      for (const session::SearchParam& p : spec_.space)
+        for (const tracker::Param& v : t.params)
+          if (v.key == p.name) o.x[p.name] = session::to_internal(p, v.value);
+      if (o.x.size() != spec_.space.size()) continue;  // a spec edited since: skip
+      o.state = pruned ? session::Observation::State::Pruned : session::Observation::State::Complete;
+      o.loss = spec_.maximize ? -*t.value : *t.value;
+      o.rungs = static_cast<int64_t>(t.rungs.size());
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  int64_t steps_used(const std::vector<tracker::TrialInfo>& trials) {
+    int64_t used = 0;
+    for (const tracker::TrialInfo& t : trials)
+      if (t.status != TrialStatus::Running) used += t.steps;
+    for (const auto& [number, t] : active_)
+      for (const RunState& r : runs_of(number)) used += r.step;
+    return used;
+  }
+
+  // The runs of the current attempt at trial `number` with their latest steps.
+  std::vector<RunState> runs_of(int64_t number) {
+    tracker::Store& store = this->store();
+    std::vector<RunState> out;
+    std::vector<int64_t> ids;
+    for (tracker::RunInfo& run : store.list_runs({.tag = tracker::trial_tag(id_, number)})) {
+      if (run.start_time < active_.at(number).started) continue;
+      ids.push_back(run.id);
+      out.push_back({std::move(run), 0});
+    }
+    for (const tracker::LatestValue& l : store.latest(ids, {rl::metric::kStepsPerSecond}))
+      for (RunState& r : out)
+        if (r.info.id == l.run_id) r.step = l.point.step;
+    return out;
+  }
+
+  tracker::Store& store() {
+    if (!store_) store_.emplace(options_.db);
+    return *store_;
+  }
+
+  // The intermediate value of a run at `step`: the mean of the last 100 points of the metric up
+  // to that step (the training return as SB3 reports it), or the last point for eval metrics.
+  double value_at(int64_t run_id, int64_t step) {
+    const std::string& key = spec_.early_stopping.metric;
+    const auto series = store().series({run_id}, key, {.max_points = 0, .max_step = step});
+    if (series.empty() || series[0].points.empty()) return NAN;
+    const auto& pts = series[0].points;
+    const size_t n = key == rl::metric::kEpisodeReturn ? std::min<size_t>(pts.size(), 100) : 1;
+    double sum = 0;
+    for (size_t i = pts.size() - n; i < pts.size(); ++i) sum += pts[i].value;
+    return sum / static_cast<double>(n);
+  }
+
+  int64_t rung_step(size_t k) const {
+    int64_t step = spec_.early_stopping.min_steps;
+    for (size_t i = 0; i < k; ++i) step *= spec_.early_stopping.reduction_factor;
+    return step;
+  }
+
+  // Asynchronous successive halving: a trial whose every seed passed the next rung's step is
+  // judged against every value reported at that rung so far; the worse ones stop.
+  void judge_rungs() {
+    if (!spec_.early_stopping.enabled) return;
+    for (auto& [number, t] : active_) {
+      if (t.pruned || t.failed) continue;
+      while (true) {
+        const std::vector<RunState> runs = runs_of(number);
+        if (runs.size() < spec_.seeds.size()) break;
+        const int64_t step = rung_step(t.rungs);
+        int64_t slowest = runs[0].step;
+        bool all_running = true;
+        for (const RunState& r : runs) {
+          slowest = std::min(slowest, r.step);
+          all_running = all_running && r.info.status == tracker::RunStatus::Running;
+        }
+        if (slowest < step || !all_running) break;  // a finished trial is judged at its end
+        std::vector<double> values;
+        for (const RunState& r : runs) values.push_back(value_at(r.info.id, step));
+        const double value = tracker::mean_std(values).mean;
+        sweeps_.add_rung(id_, number, step, value);
+        std::vector<double> competing;
+        for (const tracker::TrialInfo& other : sweeps_.trials(id_))
+          if (other.rungs.size() > t.rungs) competing.push_back(other.rungs[t.rungs].second);
+        ++t.rungs;
+        if (session::promote_at_rung(value, competing, spec_.early_stopping.reduction_factor,
+                                     spec_.maximize))
+          continue;
+        t.pruned = true;
+        for (size_t i = 0; i < spec_.seeds.size(); ++i)
+          children_.interrupt(number * kSeedSlots + static_cast<int64_t>(i));
+        std::printf("trial %lld pruned at step %s: %s %s, not in the best 1/%lld of %zu at "
+                    "this rung\n",
+                    static_cast<long long>(number), format_count(step).c_str(),
+                    spec_.early_stopping.metric.c_str(), format_fixed(value).c_str(),
+                    static_cast<long long>(spec_.early_stopping.reduction_factor),
+                    competing.size());
+        std::fflush(stdout);
+        break;
+      }
+    }
+  }
+
+  void end_trial(int64_t number, Active& t) {
+    const std::vector<RunState> runs = runs_of(number);
+    int64_t steps = 0;
+    for (const RunState& r : runs) steps += r.step;
+    if (t.pruned) {
+      const auto trials = sweeps_.trials(id_);
+      std::optional<double> value;
+      for (const tracker::TrialInfo& info : trials)
+        if (info.number == number && !info.rungs.empty()) value = info.rungs.back().second;
+      sweeps_.end_trial(id_, number, TrialStatus::Pruned, value, steps);
+      return;
+    }
+    std::vector<double> finals;
+    std::vector<int64_t> ids;
+    for (const RunState& r : runs)
+      if (r.info.status == tracker::RunStatus::Finished) ids.push_back(r.info.id);
+    for (const auto& m : store().summaries(ids, spec_.metric, 0)) finals.push_back(m.last.value);
+    // A completed trial still reports its rungs, so later trials compete against it.
+    if (spec_.early_stopping.enabled && !t.failed && ids.size() == spec_.seeds.size()) {
+      int64_t shortest = runs.empty() ? 0 : runs[0].step;
+      for (const RunState& r : runs) shortest = std::min(shortest, r.step);
+      for (size_t k = t.rungs; rung_step(k) <= shortest; ++k) {
+        std::vector<double> values;
+        for (const RunState& r : runs) values.push_back(value_at(r.info.id, rung_step(k)));
+        sweeps_.add_rung(id_, number, rung_step(k), tracker::mean_std(values).mean);
+      }
+    }
+    if (t.failed || finals.size() != spec_.seeds.size()) {
+      sweeps_.end_trial(id_, number, TrialStatus::Failed, std::nullopt, steps);
+      std::printf("trial %lld failed: %zu of %zu seeds finished with %s\n",
+                  static_cast<long long>(number), finals.size(), spec_.seeds.size(),
+                  spec_.metric.c_str());
+      std::fflush(stdout);
+      // A spec every trial fails with (a misspelt setting, an unknown env) would spend the whole
+      // budget on failures: stop once the first trials all failed.
+      bool any_good = false;
+      for (const tracker::TrialInfo& info : sweeps_.trials(id_))
+        any_good = any_good || info.status == TrialStatus::Complete ||
+                   info.status == TrialStatus::Pruned;
+      give_up_ = give_up_ || !any_good;
+      return;
+    }
+    const tracker::MeanStd m = tracker::mean_std(finals);
+    sweeps_.end_trial(id_, number, TrialStatus::Complete, m.mean, steps);
+    const bool better = !best_ || (spec_.maximize ? m.mean > *best_ : m.mean < *best_);
+    if (better) best_ = m.mean;
+    std::printf("trial %lld complete: %s %s +- %s over %zu seeds%s\n",
+                static_cast<long long>(number), spec_.metric.c_str(), format_fixed(m.mean).c_str(),
+                format_fixed(m.std).c_str(), finals.size(), better ? " (best so far)" : "");
+    std::fflush(stdout);
+  }
+
+  void print_end(bool interrupted) {
+    size_t counts[4] = {0, 0, 0, 0};
+    for (const tracker::TrialInfo& t : sweeps_.trials(id_)) ++counts[static_cast<int>(t.status)];
+    std::printf("sweep %lld %s: %zu complete, %zu pruned, %zu failed%s\n",
+                static_cast<long long>(id_), interrupted ? "interrupted" : "finished", counts[1],
+                counts[2], counts[3],
+                interrupted ? str(", ", counts[0], " to run again").c_str() : "");
+    if (interrupted)
+      std::printf("continue with: rein sweep resume %lld --db %s\n", static_cast<long long>(id_),
+                  options_.db.c_str());
+    std::printf("see: rein sweep show %lld --db %s\n", static_cast<long long>(id_),
+                options_.db.c_str());
+  }
+
+  SweepSpec spec_;
+  int64_t id_;
+  SweepOptions options_;
+  tracker::SweepStore sweeps_;
+  std::optional<tracker::Store> store_;
+  ChildProcesses children_;
+  std::map<int64_t, Active> active_;
+  std::deque<std::pair<int64_t, int64_t>> queue_;  // (trial, seed index) waiting for a slot
+  int64_t next_number_ = 0;
+  std::optional<double> best_;
+  bool give_up_ = false;  // every trial so far failed: start no more
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(str("sweep: cannot read '", path, "' (no such file?)"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void describe(const SweepSpec& spec, int64_t id, const SweepOptions& options) {
+  std::string budget;
+  if (spec.max_trials) budget += str(*spec.max_trials, " trials");
+  if (spec.max_total_steps)
+    budget += str(budget.empty() ? "" : ", ", format_count(*spec.max_total_steps), " steps");
+  if (budget.empty()) budget = str("the grid's ", session::grid_size(spec), " points");
+  std::printf("sweep %lld (%s): %s on %s, %s, %zu seeds per trial, budget %s, %lld jobs%s "
+              "(db %s)\n",
+              static_cast<long long>(id), spec.name.c_str(), spec.algorithm.c_str(),
+              spec.env.c_str(), session::to_string(spec.strategy), spec.seeds.size(),
+              budget.c_str(), static_cast<long long>(options.jobs.value_or(spec.jobs)),
+              spec.early_stopping.enabled ? ", early stopping" : "", options.db.c_str());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int64_t start_sweep(const std::string& spec_file, const SweepOptions& options,
+                    const std::atomic<bool>& stop) {
+  SweepSpec spec = session::parse_sweep_spec(read_file(spec_file), spec_file);
+  tracker::SweepStore sweeps(options.db);
+  const int64_t id = sweeps.create_sweep(spec.name, spec.text);
+  describe(spec, id, options);
+  SweepDriver(std::move(spec), id, options).run(stop);
+  return id;
+}
+
+int64_t resume_sweep(const std::string& id_or_name, const SweepOptions& options,
+                     const std::atomic<bool>& stop) {
+  tracker::SweepStore sweeps(options.db);
+  const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
+  if (info.status == tracker::SweepStatus::Finished)
+    throw Error(str("sweep ", info.id, " (", info.name, ") already finished; see: rein sweep "
+                    "show ", info.id, " --db ", options.db));
+  SweepSpec spec = session::parse_sweep_spec(info.spec, str("sweep ", info.id));
+  describe(spec, info.id, options);
+  SweepDriver(std::move(spec), info.id, options).run(stop);
+  return info.id;
+}
+
+}  // namespace rein::cli

@@ -1,0 +1,37 @@
+// The metric vocabulary: every name rl/ logs through MetricSink, in one place. Agents, the
+// Trainer, the CLI's progress display and the dashboard name metrics through these constants, so
+// a chart, a ranking and the code that logs a value cannot drift apart. Names follow
+// Stable-Baselines3's groups: train/ for training, loss/ for the optimised losses, eval/ for the
+// deterministic evaluation.
+#pragma once
+
+namespace rein::rl::metric {
+
+// Episodes of the training envs (logged when an episode ends).
+inline constexpr const char* kEpisodeReturn = "train/episode_return";
+inline constexpr const char* kEpisodeLength = "train/episode_length";
+
+// Updates.
+inline constexpr const char* kGradNorm = "train/grad_norm";  // before clipping
+inline constexpr const char* kLearningRate = "train/learning_rate";
+inline constexpr const char* kExplainedVariance = "train/explained_variance";
+inline constexpr const char* kActionStd = "train/std";  // Gaussian policies: mean exp(log_std)
+inline constexpr const char* kApproxKl = "train/approx_kl";
+inline constexpr const char* kClipFraction = "train/clip_fraction";
+inline constexpr const char* kClipRange = "train/clip_range";
+inline constexpr const char* kEpsilon = "train/epsilon";  // epsilon-greedy exploration
+inline constexpr const char* kStepsPerSecond = "train/sps";
+
+// Losses.
+inline constexpr const char* kPolicyLoss = "loss/policy";
+inline constexpr const char* kValueLoss = "loss/value";
+inline constexpr const char* kEntropyLoss = "loss/entropy";
+inline constexpr const char* kQLoss = "loss/q";  // DQN's Huber loss; tabular: mean |TD error|
+
+// Evaluation (deterministic policy; at eval_every and at the end).
+inline constexpr const char* kEvalPrefix = "eval/";
+inline constexpr const char* kEvalMeanReturn = "eval/mean_return";
+inline constexpr const char* kEvalStdReturn = "eval/std_return";
+inline constexpr const char* kEvalSuccessRate = "eval/success_rate";
+
+}  // namespace rein::rl::metric

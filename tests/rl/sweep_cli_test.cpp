@@ -1,0 +1,161 @@
+// `rein sweep` end to end on examples/sweeps/quick.toml: trials, runs and pruning in the
+// tracker, `sweep show --json`, a driver killed with kill -9 resumed without losing or repeating
+// a finished trial, and a bad spec refused before anything runs.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/rl/rein_process.h"
+#include "tracker/store.h"
+#include "tracker/sweep_store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using rein::test_support::fresh_test_dir;
+using rein::test_support::rein_process;
+using rein::tracker::TrialStatus;
+
+std::string quick_spec() {
+  std::ifstream in(std::string(REIN_SOURCE_DIR) + "/examples/sweeps/quick.toml");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every trial's runs (by trial tag) in `db`.
+std::map<int64_t, std::vector<rein::tracker::RunInfo>> runs_by_trial(const std::string& db,
+                                                                      int64_t sweep, int64_t n) {
+  rein::tracker::Store store(db);
+  std::map<int64_t, std::vector<rein::tracker::RunInfo>> out;
+  for (int64_t t = 0; t < n; ++t)
+    out[t] = store.list_runs({.tag = rein::tracker::trial_tag(sweep, t)});
+  return out;
+}
+
+TEST(SweepCli, TheQuickSpecRunsEveryTrialWithItsSeedsAndShowsThem) {
+  const fs::path dir = fresh_test_dir("sweep_quick");
+  const std::string db = (dir / "s.db").string();
+  const auto out = rein_process({"sweep", std::string(REIN_SOURCE_DIR) + "/examples/sweeps/quick.toml",
+                                 "--db", db});
+  ASSERT_EQ(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("sweep 1 finished"), std::string::npos) << out.text;
+
+  rein::tracker::SweepStore sweeps(db);
+  const auto trials = sweeps.trials(1);
+  ASSERT_EQ(trials.size(), 8u);
+  const auto runs = runs_by_trial(db, 1, 8);
+  for (const auto& t : trials) {
+    ASSERT_NE(t.status, TrialStatus::Running) << t.number;
+    EXPECT_NE(t.status, TrialStatus::Failed) << t.number << "\n" << out.text;
+    if (t.status != TrialStatus::Complete) continue;
+    ASSERT_EQ(runs.at(t.number).size(), 2u);  // one run per seed
+    for (const auto& run : runs.at(t.number))
+      EXPECT_EQ(run.status, rein::tracker::RunStatus::Finished);
+    ASSERT_TRUE(t.value);
+  }
+
+  const auto show = rein_process({"sweep", "show", "1", "--db", db, "--json"}, {});
+  ASSERT_EQ(show.status, 0) << show.text;
+  const auto j = nlohmann::json::parse(show.text);
+  ASSERT_EQ(j["trials"].size(), 8u);
+  ASSERT_FALSE(j["best"].empty());
+  double previous = 1e300;
+  for (const auto& number : j["best"]) {  // best first
+    const double v = j["trials"][number.get<size_t>()]["value"].get<double>();
+    EXPECT_LE(v, previous);
+    previous = v;
+  }
+  EXPECT_TRUE(j["effects"].contains("learning_rate"));
+  EXPECT_TRUE(j["effects"].contains("n_epochs"));
+  const auto text = rein_process({"sweep", "show", "quick", "--db", db});
+  EXPECT_NE(text.text.find("best trials"), std::string::npos) << text.text;
+  EXPECT_NE(text.text.find("each parameter's effect"), std::string::npos) << text.text;
+}
+
+TEST(SweepCli, ADriverKilledWithKill9ResumesWithoutLosingOrRepeatingAFinishedTrial) {
+  const fs::path dir = fresh_test_dir("sweep_kill9");
+  const std::string db = (dir / "s.db").string();
+  const std::string spec = (dir / "kill.toml").string();
+  std::ofstream(spec) << quick_spec();
+  // The driver dies the moment it reports its first complete trial.
+  const auto killed = rein_process({"sweep", spec, "--db", db}, {.trigger = " complete:",
+                                                                  .signal = SIGKILL});
+  ASSERT_EQ(killed.status, 128 + SIGKILL) << killed.text;
+
+  std::map<int64_t, double> finished_before;
+  std::map<int64_t, std::set<int64_t>> runs_before;
+  {
+    rein::tracker::SweepStore sweeps(db);
+    EXPECT_EQ(sweeps.resolve_sweep("1").status, rein::tracker::SweepStatus::Running);
+    for (const auto& t : sweeps.trials(1))
+      if (t.status != TrialStatus::Running) finished_before[t.number] = t.value.value_or(-1);
+    ASSERT_FALSE(finished_before.empty()) << killed.text;
+    for (const auto& [number, runs] : runs_by_trial(db, 1, 8))
+      for (const auto& run : runs) runs_before[number].insert(run.id);
+  }
+  // Children of a killed driver stop (parent-death signal) rather than train on unobserved.
+  const auto resumed = rein_process({"sweep", "resume", "1", "--db", db});
+  ASSERT_EQ(resumed.status, 0) << resumed.text;
+  EXPECT_NE(resumed.text.find("started again"), std::string::npos) << resumed.text;
+
+  rein::tracker::SweepStore sweeps(db);
+  const auto trials = sweeps.trials(1);
+  ASSERT_EQ(trials.size(), 8u);  // the budget, not one trial more
+  std::set<int64_t> numbers;
+  for (const auto& t : trials) {
+    numbers.insert(t.number);
+    EXPECT_NE(t.status, TrialStatus::Running);
+    if (finished_before.count(t.number)) {
+      EXPECT_EQ(t.value.value_or(-1), finished_before[t.number]) << "trial " << t.number;
+    }
+  }
+  EXPECT_EQ(numbers.size(), 8u);
+  for (const auto& [number, runs] : runs_by_trial(db, 1, 8)) {
+    if (!finished_before.count(number)) continue;
+    std::set<int64_t> ids;
+    for (const auto& run : runs) ids.insert(run.id);
+    EXPECT_EQ(ids, runs_before[number]) << "finished trial " << number << " ran again";
+  }
+  EXPECT_EQ(sweeps.resolve_sweep("1").status, rein::tracker::SweepStatus::Finished);
+  // A finished sweep is not resumed twice.
+  const auto again = rein_process({"sweep", "resume", "1", "--db", db});
+  EXPECT_NE(again.status, 0);
+  EXPECT_NE(again.text.find("already finished"), std::string::npos) << again.text;
+}
+
+TEST(SweepCli, ABadSpecIsRefusedBeforeAnythingRuns) {
+  const fs::path dir = fresh_test_dir("sweep_bad");
+  const std::string db = (dir / "s.db").string();
+  const std::string spec = (dir / "bad.toml").string();
+  std::ofstream(spec) << "algorithm = \"ppo\"\nenv = \"CartPole-v1\"\ntrials = 2\n[params]\n"
+                         "lr = { type = \"uniform\", low = 1, high = 0 }\n";
+  const auto out = rein_process({"sweep", spec, "--db", db});
+  EXPECT_NE(out.status, 0);
+  EXPECT_NE(out.text.find("'params.lr' needs low < high"), std::string::npos) << out.text;
+  EXPECT_FALSE(fs::exists(db));
+  const auto missing = rein_process({"sweep", (dir / "nope.toml").string(), "--db", db});
+  EXPECT_NE(missing.text.find("cannot read"), std::string::npos) << missing.text;
+  const auto none = rein_process({"sweep", "show", "7", "--db", db});
+  EXPECT_NE(none.status, 0);
+
+  // A setting every trial fails with stops the sweep after its first trials, not the budget.
+  std::ofstream(spec) << "algorithm = \"ppo\"\nenv = \"CartPole-v1\"\ntrials = 20\njobs = 2\n"
+                         "[settings]\nn_step = 64\n[params]\n"
+                         "learning_rate = { type = \"log_uniform\", low = 1e-4, high = 1e-2 }\n";
+  const auto failing = rein_process({"sweep", spec, "--db", db});
+  EXPECT_NE(failing.status, 0);
+  EXPECT_NE(failing.text.find("did you mean 'n_steps'"), std::string::npos) << failing.text;
+  EXPECT_NE(failing.text.find("its first trials all failed"), std::string::npos) << failing.text;
+  EXPECT_LE(rein::tracker::SweepStore(db).trials(1).size(), 2u) << failing.text;
+}
+
+}  // namespace
