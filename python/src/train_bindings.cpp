@@ -4,97 +4,16 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
-#include <filesystem>
 #include <string>
-#include <unordered_map>
 
 #include "convert.h"
 #include "rl/evaluate.h"
 #include "rl/policy.h"
 #include "rl/trainer.h"
-#include "tracker/names.h"
-#include "tracker/run_writer.h"
+#include "session/train.h"
 
 namespace rein::python {
 namespace {
-
-// rl::MetricSink -> tracker::RunWriter, with interned metric keys.
-class WriterSink final : public rl::MetricSink {
- public:
-  explicit WriterSink(tracker::RunWriter& writer) : writer_(writer) {}
-  void log(int64_t step, std::string_view name, double value) override {
-    auto it = keys_.find(std::string(name));
-    if (it == keys_.end()) it = keys_.emplace(std::string(name), writer_.key(name)).first;
-    writer_.log(it->second, step, value);
-  }
-  void check() override { writer_.check(); }
-
- private:
-  tracker::RunWriter& writer_;
-  std::unordered_map<std::string, tracker::MetricKey> keys_;
-};
-
-struct TrainRequest {
-  std::string algorithm, env_id, db, name, experiment, checkpoint_dir, command;
-  envs::Kwargs env_kwargs;
-  rl::Settings settings;
-  std::vector<std::string> tags;
-};
-
-struct TrainOutcome {
-  int64_t run_id = 0;
-  std::string run_name;
-  rl::TrainResult result;
-};
-
-// A new tracked training run: trainer, run record (params, tags), metrics, checkpoints as
-// artifacts, summary and end state. This is the one place the module trains; it mirrors
-// `rein train` for a new run (no resume, no progress display) and is meant to call the shared
-// tracked-training function of the rl/tracker layers once they offer one.
-TrainOutcome train_tracked(TrainRequest req, const rl::TrainHooks& base_hooks) {
-  rl::Settings settings = rl::preset_settings(req.algorithm, req.env_id);
-  settings.merge(req.settings);
-  rl::Trainer trainer(req.algorithm, req.env_id, req.env_kwargs, std::move(settings));
-  tracker::RunSpec spec;
-  spec.experiment = req.experiment;
-  spec.name = req.name;
-  spec.algorithm = trainer.algorithm();
-  spec.env = trainer.env_id();
-  spec.seed = trainer.run_config().seed;
-  spec.command = req.command;
-  spec.tags = req.tags;
-  for (const auto& [k, v] : trainer.params()) spec.params.push_back({k, tracker::parse_param_value(v)});
-  for (const auto& [k, v] : trainer.env_kwargs())
-    spec.params.push_back({"env." + k, tracker::parse_param_value(v)});
-  tracker::RunWriter writer(req.db, spec);
-  WriterSink sink(writer);
-  const std::string dir = !req.checkpoint_dir.empty()
-                              ? req.checkpoint_dir
-                              : tracker::run_checkpoint_dir(req.db, writer.run_name());
-  rl::TrainHooks hooks = base_hooks;
-  hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
-    writer.add_artifact("checkpoint", std::filesystem::absolute(path).string(), step);
-  };
-  TrainOutcome out{writer.run_id(), writer.run_name(), {}};
-  try {
-    out.result = trainer.train(sink, dir, hooks);
-  } catch (const std::exception& e) {
-    try {
-      writer.finish(tracker::RunStatus::Failed, e.what());
-    } catch (const std::exception&) {
-      // The database may be what failed: the training error is the one to report.
-    }
-    throw;
-  }
-  std::string summary = "{\"global_step\": " + std::to_string(out.result.global_step);
-  if (out.result.final_eval) {
-    summary += ", \"eval_mean_return\": " + std::to_string(out.result.final_eval->mean_return);
-  }
-  writer.set_summary(summary + "}");
-  writer.finish(out.result.interrupted ? tracker::RunStatus::Interrupted
-                                       : tracker::RunStatus::Finished);
-  return out;
-}
 
 py::dict eval_dict(const rl::EvalResult& r) {
   py::dict d;
@@ -111,39 +30,48 @@ py::dict train(const std::string& algorithm, const std::string& env_id, const py
                const py::dict& env_kwargs, const std::string& db, const std::string& name,
                const std::string& experiment, const std::vector<std::string>& tags,
                const std::string& checkpoint_dir, const std::string& command) {
-  TrainRequest req{algorithm, env_id, db, name, experiment, checkpoint_dir, command,
-                   to_kwargs(env_kwargs, "train"), {}, tags};
+  session::TrainRequest req;
+  req.algorithm = algorithm;
+  req.env_id = env_id;
+  req.env_kwargs = to_kwargs(env_kwargs, "train");
+  req.db = db;
+  req.name = name;
+  req.experiment = experiment;
+  req.tags = tags;
+  req.checkpoint_dir = checkpoint_dir;
+  req.command = command;
   for (const auto& [k, v] : to_kwargs(overrides, "train")) req.settings.set(k, v, "rein.train");
   // Ctrl-C: Python's handler only sets a flag, which this thread checks after each iteration.
   std::atomic<bool> stop{false};
   std::optional<py::error_already_set> interrupt;
-  rl::TrainHooks hooks;
-  hooks.stop = &stop;
-  hooks.on_progress = [&](const rl::TrainProgress&) {
+  req.stop = &stop;
+  req.on_progress = [&](const rl::TrainProgress&) {
     py::gil_scoped_acquire gil;
     if (PyErr_CheckSignals() != 0) {
       interrupt.emplace();  // takes the pending KeyboardInterrupt, raised once the run is closed
       stop = true;
     }
   };
-  TrainOutcome out;
+  bool started = false;
+  req.on_start = [&](const session::StartedRun&) { started = true; };
+  session::TrainResult out;
   try {
     py::gil_scoped_release release;
-    out = train_tracked(std::move(req), hooks);
+    out = session::train(req);
   } catch (const rein::Error& e) {
-    // Settings, env and algorithm are checked before the run is created: bad arguments.
-    if (out.run_id == 0) raise_invalid(e.what());
+    // Settings, env and algorithm are checked before the run is recorded: bad arguments.
+    if (!started) raise_invalid(e.what());
     throw;
   }
   if (interrupt) throw *interrupt;
   py::dict d;
   d["run_id"] = out.run_id;
   d["run_name"] = out.run_name;
-  d["global_step"] = out.result.global_step;
-  d["wall_seconds"] = out.result.wall_seconds;
-  d["interrupted"] = out.result.interrupted;
-  d["checkpoint"] = out.result.last_checkpoint;
-  d["final_eval"] = out.result.final_eval ? py::object(eval_dict(*out.result.final_eval)) : py::none();
+  d["global_step"] = out.train.global_step;
+  d["wall_seconds"] = out.train.wall_seconds;
+  d["interrupted"] = out.train.interrupted;
+  d["checkpoint"] = out.train.last_checkpoint;
+  d["final_eval"] = out.train.final_eval ? py::object(eval_dict(*out.train.final_eval)) : py::none();
   return d;
 }
 
