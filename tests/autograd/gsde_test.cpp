@@ -8,6 +8,7 @@
 
 #include "autograd/distributions.h"
 #include "autograd/gradcheck.h"
+#include "autograd/layers.h"
 #include "autograd/ops.h"
 #include "tensor/ops.h"
 
@@ -146,6 +147,31 @@ TEST(Gsde, DetachedFeaturesGetNoGradient) {
   sum(d.log_prob(Var(rand64({2, 2}, 4)))).backward();
   EXPECT_FALSE(latent.grad().defined());
   EXPECT_TRUE(log_std.grad().defined());
+}
+
+TEST(Gsde, MlpLatentIsTheLastHiddenLayerAndTheOutputKeepsTheBitsOfForward) {
+  for (nn::Activation act : {nn::Activation::Tanh, nn::Activation::ReLU, nn::Activation::ELU}) {
+    for (bool grad : {false, true}) {
+      Generator gen(2);
+      nn::MLP mlp({3, 5, 4, 2}, act, gen);
+      Var x(randn({6, 3}, gen), grad);
+      auto [latent, out] = mlp.forward_with_latent(x);
+      EXPECT_EQ(out.value().tolist(), mlp.forward(x).value().tolist());
+      EXPECT_EQ(latent.shape(), Shape({6, 4}));
+      Tensor h = x.value();
+      for (size_t i = 0; i < 2; ++i) {
+        h = linear(Var(h), mlp.linear(i).weight, mlp.linear(i).bias).value();
+        h = act == nn::Activation::Tanh ? tanh(h)
+            : act == nn::Activation::ReLU ? relu(Var(h)).value()
+                                          : elu(Var(h), 1.0).value();
+      }
+      EXPECT_EQ(latent.value().tolist(), h.tolist());
+    }
+  }
+  Generator gen(3);
+  nn::MLP linear_policy({3, 2}, nn::Activation::Tanh, gen);  // no hidden layer: latent = input
+  Var x(randn({2, 3}, gen));
+  EXPECT_EQ(linear_policy.forward_with_latent(x).first.value().tolist(), x.value().tolist());
 }
 
 TEST(Gsde, BadShapesAndMissingMatricesAreClearErrors) {
