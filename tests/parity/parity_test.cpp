@@ -21,12 +21,15 @@ using json = nlohmann::json;
 using Inputs = std::map<std::string, Var>;
 using Program = std::function<Var(Inputs&)>;
 
+// tests/parity/<file>, parsed.
+json load_fixture(const std::string& file) {
+  std::ifstream in(std::string(REIN_SOURCE_DIR) + "/tests/parity/" + file);
+  if (!in) throw Error(str("parity: tests/parity/", file, " not found"));
+  return json::parse(in);
+}
+
 const json& fixtures() {
-  static const json data = [] {
-    std::ifstream in(std::string(REIN_SOURCE_DIR) + "/tests/parity/fixtures.json");
-    if (!in) throw Error("parity: tests/parity/fixtures.json not found");
-    return json::parse(in);
-  }();
+  static const json data = load_fixture("fixtures.json");
   return data;
 }
 
@@ -254,11 +257,7 @@ namespace rein {
 namespace {
 
 const json& gsde_fixtures() {
-  static const json data = [] {
-    std::ifstream in(std::string(REIN_SOURCE_DIR) + "/tests/parity/gsde_fixtures.json");
-    if (!in) throw Error("parity: tests/parity/gsde_fixtures.json not found");
-    return json::parse(in);
-  }();
+  static const json data = load_fixture("gsde_fixtures.json");
   return data;
 }
 
