@@ -3,6 +3,7 @@
 // configured, and bad combinations are refused with the fix named.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -86,6 +87,26 @@ TEST_P(Gsde, SampleFrequencyChangesTheNoiseButNotTheSeededDeterminism) {
   ASSERT_FALSE(once.empty());
   EXPECT_EQ(once, again);
   EXPECT_NE(once, every2);
+}
+
+TEST_P(Gsde, SquashedActionsAreRescaledToTheBoundsAndTrain) {
+  // Same seed, same weights: the squashed policy's deterministic action is tanh of the other's
+  // mean, rescaled from (-1, 1) to Pendulum's [-2, 2] (the untrained means are well inside).
+  const std::string algo = GetParam();
+  Settings plain = sde_run(algo, 256, "-1"), squashed = sde_run(algo, 256, "-1");
+  squashed.set("squash_output", "true", "test");
+  Trainer a(algo, "Pendulum-v1", {}, plain), b(algo, "Pendulum-v1", {}, squashed);
+  Tensor obs = from_vector<float>({0.5f, -0.8f, 1.2f, 1.0f, 0.0f, -3.0f}, Shape{2, 3});
+  Tensor mean = a.agent().predict(obs, true), act = b.agent().predict(obs, true);
+  for (int64_t i = 0; i < 2; ++i) {
+    EXPECT_LT(std::abs(mean.at({i, 0})), 1.0);
+    EXPECT_NEAR(act.at({i, 0}), 2.0 * std::tanh(mean.at({i, 0})), 1e-6);
+  }
+  MemorySink sink;
+  b.train(sink, "", {});
+  const auto entropy = sink.values("loss/entropy");  // -mean(-log_prob): no closed form
+  ASSERT_FALSE(entropy.empty());
+  for (double e : entropy) EXPECT_TRUE(std::isfinite(e));
 }
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, Gsde, ::testing::Values("ppo", "a2c"));
