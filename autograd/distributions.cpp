@@ -2,6 +2,7 @@
 #include "autograd/distributions.h"
 
 #include <cmath>
+#include <limits>
 
 #include "autograd/ops.h"
 #include "tensor/ops.h"
@@ -159,5 +160,134 @@ Var TanhNormal::log_prob(const Var& action) const {
 }
 
 Var TanhNormal::mode() const { return tanh(base_.mean()); }
+
+}  // namespace rein::distributions
+
+// ---- gSDE (SB3 StateDependentNoiseDistribution) ----
+
+namespace rein::distributions {
+
+Var state_dependent_std(const Var& log_std, int64_t action_dim,
+                        const StateDependentNoiseOptions& options) {
+  if (!log_std.defined() || log_std.dim() != 2 ||
+      log_std.size(1) != (options.full_std ? action_dim : 1)) {
+    throw Error(str("gSDE: log_std must have shape (features, ", options.full_std ? action_dim : 1,
+                    ")", options.full_std ? "" : " (full_std false)", ", got ",
+                    log_std.defined() ? to_string(log_std.shape()) : std::string("undefined")));
+  }
+  Var std;
+  if (options.use_expln) {
+    // exp(x) for x <= 0, log1p(x + epsilon) + 1 above. Each branch sees its argument clamped to
+    // its side, so the branch where() drops cannot overflow into a NaN gradient.
+    Var below = exp(clamp(log_std, std::nullopt, 0.0));
+    Var above = log1p(clamp(log_std, 0.0, std::nullopt) + options.epsilon) + 1.0;
+    std = where(le(log_std.value(), 0.0), below, above);
+  } else {
+    std = exp(log_std);
+  }
+  if (options.full_std) return std;
+  return expand(std, Shape{log_std.size(0), action_dim});
+}
+
+void ExplorationMatrices::resample(const Var& log_std, int64_t action_dim, int64_t batch,
+                                   const StateDependentNoiseOptions& options, Generator& gen) {
+  if (batch < 1) throw Error(str("gSDE: the batch of exploration matrices must be >= 1, got ", batch));
+  if (!log_std.defined() || log_std.dim() != 2)
+    throw Error("gSDE: log_std must be a (features, actions or 1) matrix");
+  const int64_t f = log_std.size(0);
+  Tensor eps_single = randn({f, action_dim}, gen, log_std.dtype());
+  resample_from(log_std, eps_single, randn({batch, f, action_dim}, gen, log_std.dtype()), options);
+}
+
+void ExplorationMatrices::resample_from(const Var& log_std, const Tensor& eps_single,
+                                        const Tensor& eps_batch,
+                                        const StateDependentNoiseOptions& options) {
+  if (eps_single.dim() != 2 || eps_batch.dim() != 3 || eps_batch.size(0) < 1)
+    throw Error(str("gSDE: draws must be (F, A) and (n, F, A), got ", eps_single.shape(), " and ",
+                    eps_batch.shape()));
+  Var std = state_dependent_std(log_std, eps_single.size(1), options);  // (F, A)
+  if (!(eps_single.shape() == std.shape()) || eps_batch.size(1) != std.size(0) ||
+      eps_batch.size(2) != std.size(1))
+    throw Error(str("gSDE: draws of shape ", eps_single.shape(), " and ", eps_batch.shape(),
+                    " do not fit the std matrix ", std.shape()));
+  single_ = std * Var(eps_single);
+  batch_ = unsqueeze(std, 0) * Var(eps_batch);
+}
+
+Var ExplorationMatrices::noise(const Var& latent, const StateDependentNoiseOptions& options) const {
+  if (!sampled()) throw Error("gSDE: noise() before the exploration matrices were sampled");
+  if (latent.dim() != 2 || latent.size(1) != single_.size(0)) {
+    throw Error(str("gSDE: latent features must be (B, ", single_.size(0), "), got ",
+                    to_string(latent.shape())));
+  }
+  Var z = options.learn_features ? latent : latent.detach();
+  const int64_t rows = z.size(0);
+  if (rows == 1 || rows != batch_.size(0)) return mm(z, single_);
+  return squeeze(bmm(unsqueeze(z, 1), batch_), 1);  // (B, 1, F) x (B, F, A) -> (B, A)
+}
+
+void ExplorationMatrices::set(const Tensor& single, const Tensor& batch) {
+  if (single.dim() != 2 || batch.dim() != 3 || batch.size(1) != single.size(0) ||
+      batch.size(2) != single.size(1) || single.dtype() != batch.dtype()) {
+    throw Error(str("gSDE: exploration matrices must be (F, A) and (n, F, A) of one dtype, got ",
+                    single.shape(), " and ", batch.shape()));
+  }
+  if (sampled() && !(single.shape() == single_.shape())) {
+    throw Error(str("gSDE: exploration matrix of shape ", single.shape(), " does not fit the policy's ",
+                    single_.shape()));
+  }
+  single_ = Var(single.clone());
+  batch_ = Var(batch.clone());
+}
+
+namespace {
+
+Normal state_dependent_gaussian(const Var& mean, const Var& log_std, const Var& latent,
+                                const StateDependentNoiseOptions& options) {
+  if (!mean.defined() || !latent.defined() || mean.dim() != 2 || latent.dim() != 2 ||
+      mean.size(0) != latent.size(0) || latent.size(1) != log_std.size(0)) {
+    throw Error(str("gSDE: expected mean (B, A), latent (B, F) and log_std (F, A or 1), got ",
+                    mean.defined() ? to_string(mean.shape()) : std::string("undefined"), ", ",
+                    latent.defined() ? to_string(latent.shape()) : std::string("undefined"),
+                    " and ", log_std.defined() ? to_string(log_std.shape()) : std::string("undefined")));
+  }
+  Var sigma = state_dependent_std(log_std, mean.size(1), options);
+  Var variance = mm(square(latent), square(sigma));  // (B, A)
+  return Normal(mean, sqrt(variance + options.epsilon));
+}
+
+}  // namespace
+
+StateDependentNoise::StateDependentNoise(const Var& mean, const Var& log_std, const Var& latent,
+                                         const StateDependentNoiseOptions& options)
+    : options_(options),
+      latent_(options.learn_features || !latent.defined() ? latent : latent.detach()),
+      gaussian_(state_dependent_gaussian(mean, log_std, latent_, options)) {}
+
+Var StateDependentNoise::sample(const ExplorationMatrices& noise) const {
+  Var u = gaussian_.mean() + noise.noise(latent_, options_);
+  return options_.squash_output ? tanh(u) : u;
+}
+
+Var StateDependentNoise::mode() const {
+  return options_.squash_output ? tanh(gaussian_.mean()) : gaussian_.mean();
+}
+
+Var StateDependentNoise::log_prob(const Var& actions) const {
+  if (!options_.squash_output) return gaussian_.log_prob(actions);
+  // SB3 TanhBijector: atanh of the actions clipped by the dtype's machine epsilon, and the
+  // correction log(1 - tanh(u)^2 + epsilon).
+  const double eps = actions.dtype() == Dtype::Float64 ? std::numeric_limits<double>::epsilon()
+                                                       : std::numeric_limits<float>::epsilon();
+  Var a = clamp(actions, -1.0 + eps, 1.0 - eps);
+  Var u = 0.5 * (log1p(a) - log1p(-a));
+  return gaussian_.log_prob(u) - sum(log(1.0 - square(tanh(u)) + options_.epsilon), -1);
+}
+
+Var StateDependentNoise::entropy() const {
+  if (options_.squash_output)
+    throw Error("gSDE: squashed actions have no closed-form entropy (use -log_prob)");
+  return gaussian_.entropy();
+}
 
 }  // namespace rein::distributions

@@ -130,4 +130,19 @@ Var MLP::forward(const Var& x) {
   return h;
 }
 
+std::pair<Var, Var> MLP::forward_with_latent(const Var& x) {
+  const auto fused = activation_ == Activation::ReLU   ? internal::FusedActivation::ReLU
+                     : activation_ == Activation::Tanh ? internal::FusedActivation::Tanh
+                                                       : internal::FusedActivation::None;
+  Var h = x;
+  for (size_t i = 0; i + 1 < linears_.size(); ++i) {
+    if (activation_ == Activation::ELU) {
+      h = elu(rein::linear(h, linears_[i]->weight, linears_[i]->bias), elu_alpha_);
+    } else {
+      h = internal::linear_activation(h, linears_[i]->weight, linears_[i]->bias, fused);
+    }
+  }
+  return {h, rein::linear(h, linears_.back()->weight, linears_.back()->bias)};
+}
+
 }  // namespace rein::nn

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "autograd/module.h"
@@ -104,6 +105,10 @@ class MLP : public Module {
   MLP(const std::vector<int64_t>& sizes, Activation activation, Generator& gen,
       Dtype dtype = Dtype::Float32);
   Var forward(const Var& x) override;
+  // The last hidden layer's output (after its activation; x itself when there is no hidden
+  // layer) and the MLP's output computed from it, with the bits of forward(): gSDE reads the
+  // policy's latent features this way.
+  std::pair<Var, Var> forward_with_latent(const Var& x);
   std::string name() const override { return "MLP"; }
 
   size_t num_linear() const { return linears_.size(); }

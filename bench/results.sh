@@ -12,8 +12,10 @@ cd "$(dirname "$0")/.."
 rein=${REIN:-build/bin/rein}
 jobs=${JOBS:-2}
 rows=${ROWS:-"ppo:CartPole-v1:1-5 ppo:Acrobot-v1:1-5 ppo:Pendulum-v1:1-5
-a2c:CartPole-v1:1-5 a2c:Acrobot-v1:1-5 a2c:Pendulum-v1:1-5 reinforce:CartPole-v1:1-5
-dqn:CartPole-v1:1-10 dqn:Acrobot-v1:1-5 dqn:MountainCar-v0:1-5
+ppo:MountainCarContinuous-v0:1-5 ppo:LunarLander-v3:1-5
+a2c:CartPole-v1:1-5 a2c:Acrobot-v1:1-5 a2c:Pendulum-v1:1-5 a2c:MountainCarContinuous-v0:1-5
+reinforce:CartPole-v1:1-5
+dqn:CartPole-v1:1-10 dqn:Acrobot-v1:1-5 dqn:MountainCar-v0:1-5 dqn:LunarLander-v3:1-5
 qlearning:FrozenLake-v1:1-5 qlearning:FrozenLake8x8-v1:1-5 qlearning:Taxi-v4:1-5
 qlearning:CliffWalking-v1:1-5 sarsa:FrozenLake-v1:1-5 sarsa:Taxi-v4:1-5 sarsa:CliffWalking-v1:1-5
 expected_sarsa:FrozenLake-v1:1-5 expected_sarsa:FrozenLake8x8-v1:1-5 expected_sarsa:Taxi-v4:1-5

@@ -18,7 +18,7 @@
 namespace rein::rl {
 
 std::vector<Field> A2CConfig::fields() {
-  return {
+  std::vector<Field> out = {
       {"n_steps", &n_steps, "steps per env per update"},
       {"learning_rate", &learning_rate, "optimizer step size (initial value when annealed)"},
       {"anneal_lr", &anneal_lr, "decay the learning rate linearly to 0"},
@@ -36,6 +36,8 @@ std::vector<Field> A2CConfig::fields() {
       {"ortho_init", &ortho_init, "orthogonal initialisation"},
       {"log_std_init", &log_std_init, "initial log std (Box actions)"},
   };
+  sde.add_fields(out);
+  return out;
 }
 
 void A2CConfig::validate() const {
@@ -51,6 +53,7 @@ void A2CConfig::validate() const {
   need(rms_prop_eps > 0, "rms_prop_eps", str("must be > 0, got ", rms_prop_eps));
   parse_net_arch(net_arch);
   nn::activation_from_string(activation);
+  sde.validate("a2c");
 }
 
 namespace {
@@ -76,7 +79,8 @@ class A2CAgent final : public Agent {
   void update(MetricSink& sink);
   internal::AgentState state() {
     return {"a2c checkpoint", *model_, *opt_, roll_.policy.gen, roll_.policy.norm,
-            roll_.global_step, iteration_};
+            roll_.global_step, iteration_,
+            roll_.policy.sde ? &roll_.policy.exploration : nullptr};
   }
 
   AgentSetup setup_;
@@ -94,9 +98,10 @@ A2CAgent::A2CAgent(const AgentSetup& setup, const A2CConfig& config)
       cfg_(config),
       roll_(setup,
             internal::net_spec(config.net_arch, config.activation, config.shared_network,
-                               config.ortho_init, config.log_std_init),
+                               config.ortho_init, config.log_std_init, config.sde.options()),
             config.n_steps, config.gamma),
       model_(roll_.policy.model.get()) {
+  roll_.sde_sample_freq = config.sde.sde_sample_freq;
   if (cfg_.use_rms_prop) {
     // SB3 A2C: th.optim.RMSprop(alpha=0.99, eps=rms_prop_eps, weight_decay=0).
     opt_ = std::make_unique<optim::RMSprop>(

@@ -13,6 +13,7 @@
 
 #include "rl/algorithm.h"
 #include "rl/config.h"
+#include "rl/sde.h"
 
 namespace rein::rl {
 
@@ -35,6 +36,7 @@ struct A2CConfig {
   bool shared_network = false;       // one trunk for actor and critic
   bool ortho_init = true;            // orthogonal init, gains sqrt(2) / 0.01 policy / 1 value
   double log_std_init = 0.0;         // initial log std of the Gaussian policy (Box actions)
+  SdeConfig sde;                     // gSDE: use_sde, sde_sample_freq, full_std, use_expln, ...
 
   std::vector<Field> fields();
   // Throws rein::Error naming the first field out of range.

@@ -88,7 +88,17 @@ ActorCritic::ActorCritic(const ActorCriticSpec& spec, Generator& gen)
       nn::init::zeros_(vf_head_->bias);
     }
   }
-  if (continuous_) log_std_ = register_parameter("log_std", full({action_dim_}, spec.log_std_init));
+  latent_dim_ = spec.hidden.empty() ? spec.obs_dim : spec.hidden.back();
+  if (spec.sde && !continuous_)
+    throw Error(str("ActorCritic: gSDE (use_sde) needs a Box action space, got ",
+                    spec.action_space.to_string()));
+  if (spec.sde) {
+    // SB3 proba_distribution_net: ones(F, A) (or (F, 1)) * log_std_init.
+    log_std_ = register_parameter(
+        "log_std", full({latent_dim_, spec.sde->full_std ? action_dim_ : 1}, spec.log_std_init));
+  } else if (continuous_) {
+    log_std_ = register_parameter("log_std", full({action_dim_}, spec.log_std_init));
+  }
 }
 
 std::pair<Var, Var> ActorCritic::forward_both(const Var& obs) {
@@ -98,6 +108,15 @@ std::pair<Var, Var> ActorCritic::forward_both(const Var& obs) {
     return {v, reshape(vf_head_->forward(h), Shape{-1})};
   }
   return {pi_->forward(obs), reshape(vf_->forward(obs), Shape{-1})};
+}
+
+ActorCritic::Outputs ActorCritic::forward_latent(const Var& obs) {
+  if (trunk_) {
+    Var h = activate(trunk_->forward(obs), activation_);
+    return {pi_head_->forward(h), h, reshape(vf_head_->forward(h), Shape{-1})};
+  }
+  auto [latent, head] = pi_->forward_with_latent(obs);
+  return {head, latent, reshape(vf_->forward(obs), Shape{-1})};
 }
 
 Var ActorCritic::values(const Var& obs) {

@@ -7,6 +7,7 @@
 
 #include "rl/a2c.h"
 #include "rl/dqn.h"
+#include "rl/internal/algorithm_entry.h"
 #include "rl/ppo.h"
 #include "rl/reinforce.h"
 #include "rl/tabular.h"
@@ -125,3 +126,21 @@ void check_observation_space(const AlgorithmInfo& algo, const envs::Space& space
 }
 
 }  // namespace rein::rl
+
+namespace rein::rl::internal {
+
+std::string setting_owners_note(std::string_view algorithm, std::string_view key) {
+  std::string owners;
+  for (const AlgorithmInfo& a : list_algorithms()) {
+    if (a.name == algorithm || !a.describe_config) continue;
+    for (const auto& field : a.describe_config())
+      if (!field.empty() && field[0] == key) {
+        owners += (owners.empty() ? "" : ", ") + a.name;
+        break;
+      }
+  }
+  if (owners.empty()) return "";
+  return str("it is a setting of ", owners, ", not of ", algorithm, " (train one of those to use it)");
+}
+
+}  // namespace rein::rl::internal

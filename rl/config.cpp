@@ -229,7 +229,7 @@ void Settings::apply(std::span<const Field> fields) {
   }
 }
 
-void Settings::finish() const {
+void Settings::finish(const std::function<std::string(std::string_view key)>& note) const {
   for (const Item& item : entries_) {
     if (item.used) continue;
     std::vector<std::string> sorted = valid_;
@@ -238,6 +238,9 @@ void Settings::finish() const {
     std::string msg = str(item.origin, ": unknown key '", item.key, "'");
     auto close = suggest(item.key, sorted, 1);
     if (!close.empty()) msg += str(" (did you mean '", close[0], "'?)");
+    if (note) {
+      if (std::string n = note(item.key); !n.empty()) msg += str(": ", n);
+    }
     msg += "; valid keys: ";
     for (size_t i = 0; i < sorted.size(); ++i) msg += (i ? ", " : "") + sorted[i];
     throw Error(msg);

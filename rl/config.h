@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -68,7 +69,8 @@ class Settings {
   void apply(std::span<const Field> fields);
   // Throws rein::Error if a key matched no field of any apply() call:
   //   --set: unknown key 'n_step' (did you mean 'n_steps'?); valid keys: batch_size, ...
-  void finish() const;
+  // `note(key)`, when given and not empty, is added after the key ("it is a setting of ...").
+  void finish(const std::function<std::string(std::string_view key)>& note = {}) const;
 
  private:
   struct Item {

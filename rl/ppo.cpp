@@ -18,7 +18,7 @@
 namespace rein::rl {
 
 std::vector<Field> PPOConfig::fields() {
-  return {
+  std::vector<Field> out = {
       {"n_steps", &n_steps, "steps per env per rollout"},
       {"batch_size", &batch_size, "minibatch size"},
       {"n_epochs", &n_epochs, "passes over each rollout"},
@@ -41,6 +41,8 @@ std::vector<Field> PPOConfig::fields() {
       {"log_std_init", &log_std_init, "initial log std (Box actions)"},
       {"adam_eps", &adam_eps, "Adam epsilon"},
   };
+  sde.add_fields(out);
+  return out;
 }
 
 void PPOConfig::validate() const {
@@ -60,6 +62,7 @@ void PPOConfig::validate() const {
   need(adam_eps > 0, "adam_eps", str("must be > 0, got ", adam_eps));
   parse_net_arch(net_arch);
   nn::activation_from_string(activation);
+  sde.validate("ppo");
 }
 
 namespace {
@@ -85,7 +88,8 @@ class PPOAgent final : public Agent {
   void update(MetricSink& sink);
   internal::AgentState state() {
     return {"ppo checkpoint", *model_, *opt_, roll_.policy.gen, roll_.policy.norm,
-            roll_.global_step, iteration_};
+            roll_.global_step, iteration_,
+            roll_.policy.sde ? &roll_.policy.exploration : nullptr};
   }
 
   AgentSetup setup_;
@@ -102,12 +106,14 @@ PPOAgent::PPOAgent(const AgentSetup& setup, const PPOConfig& config)
       cfg_(config),
       roll_(setup,
             internal::net_spec(config.net_arch, config.activation, config.shared_network,
-                               config.ortho_init, config.log_std_init),
+                               config.ortho_init, config.log_std_init, config.sde.options()),
             config.n_steps, config.gamma),
       model_(roll_.policy.model.get()),
       opt_(std::make_unique<optim::Adam>(
           model_->parameters(),
-          optim::AdamOptions{.lr = config.learning_rate, .eps = config.adam_eps})) {}
+          optim::AdamOptions{.lr = config.learning_rate, .eps = config.adam_eps})) {
+  roll_.sde_sample_freq = config.sde.sde_sample_freq;
+}
 
 void PPOAgent::update(MetricSink& sink) {
   const int64_t global_step = roll_.global_step;
@@ -138,6 +144,9 @@ void PPOAgent::update(MetricSink& sink) {
         // SB3: (adv - mean) / (std + 1e-8), std unbiased (torch.Tensor.std).
         adv = (adv - mean(adv)) / (std(adv) + 1e-8);
       }
+      // SB3 redraws gSDE's matrices per minibatch ("the log_std has changed"); the loss does not
+      // use them, but the generator advances as there.
+      if (roll_.policy.sde) roll_.policy.reset_noise(cfg_.batch_size);
       auto [v, log_prob, entropy] = roll_.policy.evaluate_actions(mb_.obs, mb_.actions);
       Var log_ratio = log_prob - Var(mb_.old_log_probs);
       Var ratio = exp(log_ratio);

@@ -14,6 +14,7 @@
 
 #include "rl/algorithm.h"
 #include "rl/config.h"
+#include "rl/sde.h"
 
 namespace rein::rl {
 
@@ -41,6 +42,7 @@ struct PPOConfig {
   bool ortho_init = true;          // orthogonal init, gains sqrt(2) / 0.01 policy / 1 value
   double log_std_init = 0.0;       // initial log std of the Gaussian policy (Box actions)
   double adam_eps = 1e-5;          // SB3/CleanRL use 1e-5, not PyTorch's 1e-8
+  SdeConfig sde;                   // gSDE: use_sde, sde_sample_freq, full_std, use_expln, ...
 
   std::vector<Field> fields();
   // Throws rein::Error naming the first field out of range.

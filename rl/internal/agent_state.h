@@ -1,7 +1,9 @@
 // The checkpoint state the policy-gradient agents (PPO, A2C, REINFORCE) save alike: tensors
 // "model.<name>" and "optimizer.<name>", and a JSON object with the counters global_step and
 // iteration, the generator state, and the VecNormalize statistics (obs_rms, ret_rms,
-// running_returns). Agent::state_tensors / state_json / load_state forward here.
+// running_returns); with gSDE also the exploration matrices ("gsde.exploration_mat" and
+// "gsde.exploration_matrices", their count in "gsde_batch"). Agent::state_tensors / state_json /
+// load_state forward here.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "autograd/distributions.h"
 #include "autograd/module.h"
 #include "autograd/optim.h"
 #include "rl/vec_normalize.h"
@@ -25,6 +28,7 @@ struct AgentState {
   VecNormalize& norm;
   int64_t& global_step;
   int64_t& iteration;
+  distributions::ExplorationMatrices* exploration = nullptr;  // gSDE only
 
   std::vector<std::pair<std::string, Tensor>> tensors() const;
   std::string json() const;

@@ -4,12 +4,17 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "rl/algorithm.h"
 
 namespace rein::rl::internal {
+
+// For a key `algorithm` does not know: "it is a setting of a2c, ppo, not of dqn (train one of
+// those to use it)" when other registered algorithms have it, else "".
+std::string setting_owners_note(std::string_view algorithm, std::string_view key);
 
 // `make(setup, config)` validates the config and builds the agent (make_ppo, or a lambda that
 // binds more arguments). The entry's make applies the settings to a default Config, then calls
@@ -28,11 +33,11 @@ AlgorithmInfo algorithm_entry(std::string name, std::string summary,
       out.push_back({std::string(f.name), field_to_string(f), field_type(f), std::string(f.help)});
     return out;
   };
-  info.make = [make](const AgentSetup& setup, Settings& settings) {
+  info.make = [make, name = info.name](const AgentSetup& setup, Settings& settings) {
     Config c;
     auto fields = c.fields();
     settings.apply(fields);
-    settings.finish();
+    settings.finish([&name](std::string_view key) { return setting_owners_note(name, key); });
     return make(setup, c);
   };
   return info;

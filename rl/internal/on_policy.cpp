@@ -26,13 +26,15 @@ std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup) {
 }
 
 ActorCriticSpec net_spec(const std::string& net_arch, const std::string& activation, bool shared,
-                         bool ortho_init, double log_std_init) {
+                         bool ortho_init, double log_std_init,
+                         std::optional<distributions::StateDependentNoiseOptions> sde) {
   ActorCriticSpec spec;
   spec.hidden = parse_net_arch(net_arch);
   spec.activation = nn::activation_from_string(activation);
   spec.shared = shared;
   spec.ortho_init = ortho_init;
   spec.log_std_init = log_std_init;
+  spec.sde = sde;
   return spec;
 }
 
@@ -52,7 +54,12 @@ ActorCriticPolicy::ActorCriticPolicy(const envs::Space& observation_space,
       A(action_space.is_box() ? action_space.flat_dim() : 1),
       discrete(action_space.is_discrete()),
       gen(static_cast<uint64_t>(setup.run.seed)),
-      norm(setup.run.n_envs, encoder.dim(), norm_options) {
+      norm(setup.run.n_envs, encoder.dim(), norm_options),
+      sde(net.sde) {
+  if (sde && !action_space.is_box())
+    throw Error(str("use_sde = true needs a Box (continuous) action space, but ", setup.env_id,
+                    " has ", action_space.to_string(), ": gSDE perturbs continuous actions. ",
+                    "Train without it (--set use_sde=false)"));
   if (action_space.is_box()) {
     low = action_space.box().low;
     high = action_space.box().high;
@@ -61,11 +68,25 @@ ActorCriticPolicy::ActorCriticPolicy(const envs::Space& observation_space,
   net.action_space = action_space;
   Generator init_gen = gen.split();
   model = std::make_unique<ActorCritic>(net, init_gen);
+  if (sde) reset_noise(1);
+}
+
+void ActorCriticPolicy::reset_noise(int64_t batch) {
+  no_grad guard;
+  exploration.resample(model->log_std(), A, batch, *sde, gen);
 }
 
 void ActorCriticPolicy::act(const Tensor& obs, bool deterministic, Tensor* actions,
                             Tensor* log_probs, Tensor* values) {
   no_grad guard;
+  if (sde) {
+    auto out = model->forward_latent(Var(obs));
+    if (values) *values = out.values.value();
+    distributions::StateDependentNoise dist(out.head, model->log_std(), out.latent, *sde);
+    *actions = (deterministic ? dist.mode() : dist.sample(exploration)).value().clone();
+    if (log_probs) *log_probs = dist.log_prob(Var(*actions)).value();
+    return;
+  }
   auto [head, v] = model->forward_both(Var(obs));
   if (values) *values = v.value();
   if (discrete) {
@@ -81,6 +102,12 @@ void ActorCriticPolicy::act(const Tensor& obs, bool deterministic, Tensor* actio
 
 ActorCriticPolicy::Evaluation ActorCriticPolicy::evaluate_actions(const Tensor& obs,
                                                                   const Tensor& actions) {
+  if (sde) {
+    auto out = model->forward_latent(Var(obs));
+    distributions::StateDependentNoise dist(out.head, model->log_std(), out.latent, *sde);
+    Var log_prob = dist.log_prob(Var(actions));
+    return {out.values, log_prob, sde->squash_output ? -log_prob : dist.entropy()};
+  }
   auto [head, v] = model->forward_both(Var(obs));  // (B, A), (B)
   if (discrete) {
     distributions::Categorical dist(head);
@@ -94,11 +121,14 @@ Tensor ActorCriticPolicy::env_actions(const Tensor& actions) const {
   if (discrete) return actions;
   Tensor out = actions.clone();
   float* p = out.data<float>();
+  const bool squashed = sde && sde->squash_output;
   for (int64_t r = 0, rows = out.size(0); r < rows; ++r)
     for (int64_t j = 0; j < A; ++j) {
       float& x = p[r * A + j];
-      x = static_cast<float>(std::clamp<double>(x, low[static_cast<size_t>(j)],
-                                                high[static_cast<size_t>(j)]));
+      const double lo = low[static_cast<size_t>(j)], hi = high[static_cast<size_t>(j)];
+      // SB3 unscale_action: low + (a + 1) (high - low) / 2 for actions squashed into [-1, 1].
+      x = static_cast<float>(squashed ? lo + 0.5 * (x + 1.0) * (hi - lo)
+                                      : std::clamp<double>(x, lo, hi));
     }
   return out;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,12 @@ namespace rein::rl::internal {
 // carries episode_return / episode_length); threaded when setup.run.threads > 1.
 std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup);
 
-// The layers of the actor-critic from the config's strings ("64,64", "tanh"); obs_dim and
-// action_space are left for ActorCriticPolicy to fill. Throws rein::Error on a bad string.
+// The layers of the actor-critic from the config's strings ("64,64", "tanh"), with gSDE when
+// `sde` is set; obs_dim and action_space are left for ActorCriticPolicy to fill. Throws
+// rein::Error on a bad string.
 ActorCriticSpec net_spec(const std::string& net_arch, const std::string& activation, bool shared,
-                         bool ortho_init, double log_std_init);
+                         bool ortho_init, double log_std_init,
+                         std::optional<distributions::StateDependentNoiseOptions> sde = {});
 
 // VecNormalize options from the run settings; gamma discounts the return that scales rewards.
 VecNormalizeOptions normalize_options(const RunConfig& run, double gamma);
@@ -35,20 +38,28 @@ VecNormalizeOptions normalize_options(const RunConfig& run, double gamma);
 // Not thread-safe.
 struct ActorCriticPolicy {
   // `net` gives the layers; its obs_dim and action_space are filled in here. The weights are
-  // initialised from gen.split() of a generator seeded with setup.run.seed, before any sample.
+  // initialised from gen.split() of a generator seeded with setup.run.seed, before any sample;
+  // with gSDE one exploration matrix is then drawn (SB3 draws it when building the policy).
+  // Throws rein::Error when gSDE is asked for on an action space other than Box.
   ActorCriticPolicy(const envs::Space& observation_space, const envs::Space& action_space,
                     const AgentSetup& setup, ActorCriticSpec net, VecNormalizeOptions norm);
 
+  // gSDE: draws new exploration matrices for a batch of `batch` rows (SB3 reset_noise). No
+  // gradient is recorded.
+  void reset_noise(int64_t batch);
   // Sampled (or deterministic: mode / mean) actions for normalised observations (B, D), as SB3's
   // policy.forward; log_probs and values (B) are filled when not null. No gradient is recorded.
   void act(const Tensor& obs, bool deterministic, Tensor* actions, Tensor* log_probs,
            Tensor* values);
   // SB3 evaluate_actions: values (B), log-probs (B) and entropies (B) of `actions`, with grad.
+  // Squashed gSDE actions have no closed-form entropy: `entropy` is then -log_prob, so that
+  // -mean(entropy) is SB3's estimate -mean(-log_prob).
   struct Evaluation {
     Var values, log_prob, entropy;
   };
   Evaluation evaluate_actions(const Tensor& obs, const Tensor& actions);
-  // Actions as the env takes them: Box actions clipped to the bounds (SB3 does the same).
+  // Actions as the env takes them: Box actions clipped to the bounds (SB3 does the same), or,
+  // squashed by gSDE into (-1, 1), rescaled to them.
   Tensor env_actions(const Tensor& actions) const;
   // Agent::predict: raw env observations -> encoded, normalised (frozen) -> env actions.
   Tensor predict(const Tensor& raw_obs, bool deterministic);
@@ -61,6 +72,8 @@ struct ActorCriticPolicy {
   Generator gen;
   VecNormalize norm;
   std::unique_ptr<ActorCritic> model;
+  std::optional<distributions::StateDependentNoiseOptions> sde;  // gSDE on (Box actions)
+  distributions::ExplorationMatrices exploration;                // gSDE's current weights
 };
 
 bool all_finite(const float* p, int64_t n);

@@ -33,7 +33,10 @@ void VecRollout::collect(MetricSink& sink, bool store_log_probs, const char* alg
   Tensor actions, log_probs, values;
   std::vector<int64_t> trunc_rows;
   std::vector<float> final_raw(static_cast<size_t>(D));
+  if (policy.sde) policy.reset_noise(N);
   for (int64_t t = 0; t < buffer.num_steps(); ++t) {
+    // At t = 0 this repeats the draw above, as SB3 does (the generator advances as there).
+    if (policy.sde && sde_sample_freq > 0 && t % sde_sample_freq == 0) policy.reset_noise(N);
     std::copy_n(obs.data<float>(), N * D, buffer.obs(t));
     policy.act(obs, false, &actions, store_log_probs ? &log_probs : nullptr, &values);
     if (store_log_probs) std::copy_n(log_probs.data<float>(), N, buffer.log_probs(t));

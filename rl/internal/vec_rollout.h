@@ -22,6 +22,8 @@ struct VecRollout {
   // reset; a restored checkpoint must not, or its statistics would drift before training).
   void reset(uint64_t seed, bool update_stats);
   // Fills the buffer with n_steps steps of every env (advancing global_step by n_envs each),
+  // drawing gSDE's exploration matrices (one per env) at the start and, with
+  // sde_sample_freq > 0, every sde_sample_freq steps, as SB3's collect_rollouts,
   // logging train/episode_return and train/episode_length as episodes end. Stores log-probs
   // when store_log_probs (PPO's ratio needs them). Throws NonFiniteError on a NaN/inf reward or
   // observation; `algo` prefixes the message.
@@ -32,6 +34,7 @@ struct VecRollout {
   RolloutBuffer buffer;
   int64_t N;                // envs
   int64_t global_step = 0;  // env steps taken over all envs
+  int64_t sde_sample_freq = -1;  // gSDE only: steps between redraws (<= 0: once per rollout)
   Tensor obs;               // (N, D) normalised current observations
   std::vector<float> raw;   // (N, D) encoded observations before normalisation
 };

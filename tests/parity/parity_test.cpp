@@ -21,12 +21,15 @@ using json = nlohmann::json;
 using Inputs = std::map<std::string, Var>;
 using Program = std::function<Var(Inputs&)>;
 
+// tests/parity/<file>, parsed.
+json load_fixture(const std::string& file) {
+  std::ifstream in(std::string(REIN_SOURCE_DIR) + "/tests/parity/" + file);
+  if (!in) throw Error(str("parity: tests/parity/", file, " not found"));
+  return json::parse(in);
+}
+
 const json& fixtures() {
-  static const json data = [] {
-    std::ifstream in(std::string(REIN_SOURCE_DIR) + "/tests/parity/fixtures.json");
-    if (!in) throw Error("parity: tests/parity/fixtures.json not found");
-    return json::parse(in);
-  }();
+  static const json data = load_fixture("fixtures.json");
   return data;
 }
 
@@ -240,6 +243,57 @@ TEST(Parity, OptimizersMatchTorchOptimForTenSteps) {
       ++step;
       EXPECT_TRUE(close(w.value(), decode(expected.at("w")), 1e-6)) << "w after step " << step;
       EXPECT_TRUE(close(b.value(), decode(expected.at("b")), 1e-6)) << "b after step " << step;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rein
+
+// gSDE against tests/parity/generate_gsde.py (gsde_fixtures.json): the state-dependent Gaussian's
+// log-prob, entropy and reparameterised samples, with every option combination that changes
+// the formulas.
+namespace rein {
+namespace {
+
+const json& gsde_fixtures() {
+  static const json data = load_fixture("gsde_fixtures.json");
+  return data;
+}
+
+TEST(GsdeParity, LogProbEntropySamplesAndGradientsMatchPyTorch) {
+  ASSERT_GE(gsde_fixtures().at("cases").size(), 12u);
+  for (const json& c : gsde_fixtures().at("cases")) {
+    SCOPED_TRACE(c.at("name").get<std::string>());
+    const json& o = c.at("options");
+    const distributions::StateDependentNoiseOptions opts{
+        .full_std = o.at("full_std"),
+        .use_expln = o.at("use_expln"),
+        .squash_output = o.at("squash_output"),
+        .learn_features = o.at("learn_features")};
+    const double tol = c.at("dtype") == "float64" ? 1e-10 : 1e-5;
+    const json& in = c.at("inputs");
+    Var mean(decode(in.at("mean")), true), log_std(decode(in.at("log_std")), true),
+        latent(decode(in.at("latent")), true);
+    const Tensor actions = decode(in.at("c_actions")), eps_single = decode(in.at("c_eps_single")),
+                 eps_batch = decode(in.at("c_eps_batch"));
+    distributions::StateDependentNoise dist(mean, log_std, latent, opts);
+    Var out = dist.log_prob(Var(actions));
+    if (!opts.squash_output) out = out + dist.entropy();
+    distributions::ExplorationMatrices per_row, single;
+    per_row.resample_from(log_std, eps_single, eps_batch, opts);  // B matrices: one per row
+    single.resample_from(log_std, eps_single, eps_batch.narrow(0, 0, 1), opts);  // B != 1
+    out = out + sum(dist.sample(per_row), 1) + 0.5 * sum(dist.sample(single), 1);
+    EXPECT_TRUE(close(out.value(), decode(c.at("output")), tol)) << "output";
+    out.backward(decode(c.at("seed")));
+    std::map<std::string, Var*> vars{{"mean", &mean}, {"log_std", &log_std}, {"latent", &latent}};
+    EXPECT_EQ(c.at("grads").contains("latent"), opts.learn_features);
+    if (!opts.learn_features) {
+      EXPECT_FALSE(latent.grad().defined()) << "latent must be detached";
+    }
+    for (const auto& [k, j] : c.at("grads").items()) {
+      ASSERT_TRUE(vars.at(k)->grad().defined()) << "no gradient for " << k;
+      EXPECT_TRUE(close(vars.at(k)->grad(), decode(j), tol)) << "gradient of " << k;
     }
   }
 }

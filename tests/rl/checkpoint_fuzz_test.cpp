@@ -32,7 +32,7 @@ struct AgentCase {
 };
 
 // Short runs of every agent, with the options that add state (normalisers, the replay buffer
-// with priorities and env states, one-hot Discrete observations).
+// with priorities and env states, one-hot Discrete observations, gSDE's exploration matrices).
 std::vector<AgentCase> agent_cases() {
   return {
       {"ppo", "CartPole-v1", {{"total_timesteps", "64"}, {"n_envs", "2"}, {"n_steps", "16"},
@@ -40,6 +40,9 @@ std::vector<AgentCase> agent_cases() {
                               {"normalize_reward", "true"}, {"net_arch", "8"}}},
       {"a2c", "Pendulum-v1", {{"total_timesteps", "40"}, {"n_envs", "2"}, {"n_steps", "5"},
                               {"normalize_obs", "true"}, {"net_arch", "8"}}},
+      {"ppo", "Pendulum-v1", {{"total_timesteps", "64"}, {"n_envs", "2"}, {"n_steps", "16"},
+                              {"batch_size", "16"}, {"n_epochs", "1"}, {"net_arch", "8"},
+                              {"use_sde", "true"}, {"sde_sample_freq", "4"}}},
       {"reinforce", "CartPole-v1", {{"total_timesteps", "100"}, {"net_arch", "8"}}},
       {"dqn", "CartPole-v1", {{"total_timesteps", "120"}, {"n_envs", "2"}, {"buffer_size", "64"},
                               {"learning_starts", "40"}, {"batch_size", "8"},
