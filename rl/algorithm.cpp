@@ -9,6 +9,7 @@
 #include "rl/dqn.h"
 #include "rl/ppo.h"
 #include "rl/reinforce.h"
+#include "rl/sac.h"
 #include "rl/tabular.h"
 
 namespace rein::rl {
@@ -26,6 +27,7 @@ Registry& registry() {
     reg->algorithms.push_back(a2c_algorithm());
     reg->algorithms.push_back(dqn_algorithm());
     reg->algorithms.push_back(reinforce_algorithm());
+    reg->algorithms.push_back(sac_algorithm());
     reg->algorithms.push_back(qlearning_algorithm());
     reg->algorithms.push_back(sarsa_algorithm());
     reg->algorithms.push_back(expected_sarsa_algorithm());
