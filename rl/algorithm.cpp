@@ -10,6 +10,7 @@
 #include "rl/ppo.h"
 #include "rl/reinforce.h"
 #include "rl/sac.h"
+#include "rl/td3.h"
 #include "rl/tabular.h"
 
 namespace rein::rl {
@@ -28,6 +29,8 @@ Registry& registry() {
     reg->algorithms.push_back(dqn_algorithm());
     reg->algorithms.push_back(reinforce_algorithm());
     reg->algorithms.push_back(sac_algorithm());
+    reg->algorithms.push_back(td3_algorithm());
+    reg->algorithms.push_back(ddpg_algorithm());
     reg->algorithms.push_back(qlearning_algorithm());
     reg->algorithms.push_back(sarsa_algorithm());
     reg->algorithms.push_back(expected_sarsa_algorithm());

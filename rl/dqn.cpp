@@ -295,7 +295,7 @@ void DQNAgent::iterate(MetricSink& sink) {
         act(env);
         stored = env;
       },
-      [this] {
+      [this](const std::vector<uint8_t>&) {
         // SB3 _on_step: target update every target_update_interval env steps (// n_envs calls).
         if (core_.n_calls() % std::max<int64_t>(cfg_.target_update_interval / N_, 1) == 0)
           internal::polyak_update(*q_, *q_target_, cfg_.tau);

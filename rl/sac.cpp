@@ -26,6 +26,7 @@ std::vector<Field> SACConfig::fields() {
       {"tau", &tau, "Polyak coefficient of the target critics"},
       {"gamma", &gamma, "discount factor"},
       {"train_freq", &train_freq, "vector-env steps between training phases"},
+      {"train_freq_unit", &train_freq_unit, "step or episode: what train_freq counts"},
       {"gradient_steps", &gradient_steps, "gradient steps per phase (-1: env steps collected)"},
       {"ent_coef", &ent_coef, "entropy coefficient: a number, auto or auto_X (learned from X)"},
       {"target_entropy", &target_entropy, "auto (-dim(A)) or a number"},
@@ -77,6 +78,8 @@ void SACConfig::validate() const {
   need(tau > 0 && tau <= 1, "tau", str("must be in (0, 1], got ", tau));
   need(gamma >= 0 && gamma <= 1, "gamma", str("must be in [0, 1], got ", gamma));
   need(train_freq >= 1, "train_freq", str("must be >= 1, got ", train_freq));
+  need(train_freq_unit == "step" || train_freq_unit == "episode", "train_freq_unit",
+       str("must be step or episode, got '", train_freq_unit, "'"));
   need(gradient_steps >= -1, "gradient_steps", str("must be >= 0 or -1, got ", gradient_steps));
   need(target_update_interval >= 1, "target_update_interval",
        str("must be >= 1, got ", target_update_interval));
@@ -137,23 +140,6 @@ class SquashedGaussianActor : public nn::Module {
   std::shared_ptr<nn::MLP> net_;
 };
 
-// Parameters stop collecting gradients while the guard lives (SB3's actor loss reads the
-// critics, whose gradients it then discards).
-class FrozenParameters {
- public:
-  explicit FrozenParameters(std::vector<Var> params) : params_(std::move(params)) {
-    for (Var& p : params_) p.requires_grad_(false);
-  }
-  ~FrozenParameters() {
-    for (Var& p : params_) p.requires_grad_(true);
-  }
-  FrozenParameters(const FrozenParameters&) = delete;
-  FrozenParameters& operator=(const FrozenParameters&) = delete;
-
- private:
-  std::vector<Var> params_;
-};
-
 class SACAgent final : public Agent {
  public:
   SACAgent(const AgentSetup& setup, const SACConfig& config);
@@ -192,6 +178,7 @@ class SACAgent final : public Agent {
 internal::OffPolicyOptions off_policy_options(const SACConfig& c) {
   return {.learning_starts = c.learning_starts,
           .train_freq = c.train_freq,
+          .train_freq_episodes = c.train_freq_unit == "episode",
           .gradient_steps = c.gradient_steps,
           .save_replay = c.save_replay,
           .replay = {.capacity = c.buffer_size, .gamma = c.gamma}};
@@ -289,7 +276,7 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
 
     Var actor_loss;
     {
-      FrozenParameters frozen(critic_->parameters());
+      internal::FrozenParameters frozen(critic_->parameters());
       const auto q_pi = critic_->values(obs, actions_pi);
       actor_loss = mean(log_prob * ent - minimum(q_pi[0], q_pi[1]));
     }
@@ -312,7 +299,7 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
 
 void SACAgent::iterate(MetricSink& sink) {
   core_.collect(
-      sink, [this](Tensor& env, Tensor& stored) { act(env, stored); }, [] {});
+      sink, [this](Tensor& env, Tensor& stored) { act(env, stored); }, [](const std::vector<uint8_t>&) {});
   if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
 }
 
@@ -382,9 +369,11 @@ std::unique_ptr<Agent> make_sac(const AgentSetup& setup, const SACConfig& config
 }
 
 AlgorithmInfo sac_algorithm() {
-  return internal::algorithm_entry<SACConfig>(
+  AlgorithmInfo info = internal::algorithm_entry<SACConfig>(
       "sac", "Soft Actor-Critic (squashed Gaussian, twin critics, learned entropy), as SB3",
       {envs::SpaceKind::Box}, make_sac);
+  info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
+  return info;
 }
 
 }  // namespace rein::rl

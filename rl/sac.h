@@ -26,7 +26,8 @@ struct SACConfig {
   int64_t batch_size = 256;         // transitions per gradient step
   double tau = 0.005;               // Polyak coefficient of the target critics
   double gamma = 0.99;              // discount
-  int64_t train_freq = 1;           // vector-env steps between training phases
+  int64_t train_freq = 1;           // vector-env steps (or episodes) between training phases
+  std::string train_freq_unit = "step";  // step | episode (zoo: train_freq: [1, "episode"])
   int64_t gradient_steps = 1;       // gradient steps per phase; -1: env steps collected
   std::string ent_coef = "auto";    // a number (fixed), "auto" or "auto_X" (learned, from X)
   std::string target_entropy = "auto";  // "auto": -dim(A); or a number

@@ -32,6 +32,14 @@ Var Critics::first(const Var& obs, const Var& actions) {
 
 Var Critics::forward(const Var& x) { return q_[0]->forward(x); }
 
+FrozenParameters::FrozenParameters(std::vector<Var> params) : params_(std::move(params)) {
+  for (Var& p : params_) p.requires_grad_(false);
+}
+
+FrozenParameters::~FrozenParameters() {
+  for (Var& p : params_) p.requires_grad_(true);
+}
+
 ActionScale::ActionScale(const std::string& algo, const envs::Space& space,
                          const std::string& env_id) {
   if (space.kind() != envs::SpaceKind::Box)

@@ -33,6 +33,19 @@ class Critics : public nn::Module {
   std::vector<std::shared_ptr<nn::MLP>> q_;
 };
 
+// Parameters stop collecting gradients while the guard lives: the actor losses of SAC and TD3
+// read the critics, whose gradients SB3 computes and then discards.
+class FrozenParameters {
+ public:
+  explicit FrozenParameters(std::vector<Var> params);
+  ~FrozenParameters();
+  FrozenParameters(const FrozenParameters&) = delete;
+  FrozenParameters& operator=(const FrozenParameters&) = delete;
+
+ private:
+  std::vector<Var> params_;
+};
+
 // The affine map between [-1, 1]^A and a bounded Box. Throws rein::Error naming `algo` and
 // the fix when the Box has an infinite bound (a squashed or clipped policy cannot reach it).
 class ActionScale {

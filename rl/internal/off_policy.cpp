@@ -75,10 +75,12 @@ const float* OffPolicyCore::stored_row(const Tensor& batch, int64_t i, float* sc
 
 void OffPolicyCore::collect(MetricSink& sink,
                             const std::function<void(Tensor& env, Tensor& stored)>& act,
-                            const std::function<void()>& on_step) {
+                            const std::function<void(const std::vector<uint8_t>& done)>& on_step) {
   Tensor env_actions, stored;
   const int64_t width = options_.replay.action_dim;
-  for (int64_t t = 0; t < options_.train_freq; ++t) {
+  collected_ = 0;
+  done_.assign(static_cast<size_t>(N_), 0);
+  for (int64_t t = 0; t < options_.train_freq;) {
     act(env_actions, stored);
     const envs::VectorStep& s = envs_->step(env_actions);
     global_step_ += N_;
@@ -101,7 +103,9 @@ void OffPolicyCore::collect(MetricSink& sink,
         buffer_->add(i, {stored.data<float>() + i * width, static_cast<size_t>(width)}, r[i], term[i], trunc[i], next, reset);
       else
         buffer_->add(i, stored.data<int64_t>()[i], r[i], term[i], trunc[i], next, reset);
+      done_[static_cast<size_t>(i)] = done;
       if (done) {
+        if (options_.train_freq_episodes) ++t;
         const envs::Info& info = envs_->final_info(i);
         sink.log(global_step_, "train/episode_return", info.number("episode_return"));
         sink.log(global_step_, "train/episode_length", info.number("episode_length"));
@@ -109,13 +113,15 @@ void OffPolicyCore::collect(MetricSink& sink,
     }
     encoder_.encode(s.obs, obs_.data<float>());
     ++n_calls_;
-    on_step();
+    collected_ += N_;
+    if (!options_.train_freq_episodes) ++t;
+    on_step(done_);
   }
 }
 
 int64_t OffPolicyCore::due_gradient_steps() const {
   if (global_step_ <= options_.learning_starts || buffer_->size() == 0) return 0;
-  return options_.gradient_steps >= 0 ? options_.gradient_steps : options_.train_freq * N_;
+  return options_.gradient_steps >= 0 ? options_.gradient_steps : collected_;
 }
 
 void OffPolicyCore::save(nlohmann::json& j) const {

@@ -26,7 +26,8 @@ namespace rein::rl::internal {
 
 struct OffPolicyOptions {
   int64_t learning_starts = 100;  // env steps before the first gradient step
-  int64_t train_freq = 1;         // vector-env steps per collect phase
+  int64_t train_freq = 1;         // vector-env steps (or episodes) per collect phase
+  bool train_freq_episodes = false;  // train_freq counts finished episodes (SB3 (n, "episode"))
   int64_t gradient_steps = 1;     // gradient steps per phase; -1: env steps collected
   bool save_replay = false;       // checkpoints carry the buffer and the envs' states
   ReplayOptions replay;           // capacity, n_step, gamma, priorities (sizes are filled in)
@@ -49,13 +50,14 @@ class OffPolicyCore {
   // Before learning_starts: actions come from the action space, not the policy.
   bool warmup() const { return global_step_ < options_.learning_starts; }
 
-  // SB3 collect_rollouts: train_freq vector steps. `act` writes the env actions (int64 (N) for
+  // SB3 collect_rollouts: train_freq vector steps, or steps until train_freq episodes ended. `act` writes the env actions (int64 (N) for
   // Discrete, float32 (N, A) in the env's bounds for Box) and the actions the buffer stores
   // (the same tensor for Discrete; the policy's [-1, 1] actions for Box); `on_step` runs after
-  // each step (SB3 _on_step).
+  // each step (SB3 _on_step) with the envs whose episode ended in it.
   void collect(MetricSink& sink, const std::function<void(Tensor& env, Tensor& stored)>& act,
-               const std::function<void()>& on_step);
-  // Gradient steps due after a collect phase (SB3 learn()): 0 until past learning_starts.
+               const std::function<void(const std::vector<uint8_t>& done)>& on_step);
+  // Gradient steps due after a collect phase (SB3 learn()): 0 until past learning_starts;
+  // gradient_steps -1 gives the env steps the phase collected.
   int64_t due_gradient_steps() const;
 
   // Checkpoint: the step counters (JSON "global_step", "n_calls") and, with save_replay,
@@ -83,6 +85,8 @@ class OffPolicyCore {
   std::vector<float> scratch_a_, scratch_b_;
   int64_t global_step_ = 0;
   int64_t n_calls_ = 0;
+  int64_t collected_ = 0;  // env steps of the last collect phase
+  std::vector<uint8_t> done_;
 };
 
 // target <- tau * online + (1 - tau) * target for every parameter (SB3 polyak_update; tau = 1

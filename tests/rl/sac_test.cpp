@@ -192,3 +192,75 @@ TEST(Sac, PlaysItsCheckpointWithinTheBounds) {
 
 }  // namespace
 }  // namespace rein::rl
+
+namespace rein::rl {
+namespace {
+
+Settings short_td3(int64_t steps) {
+  return test_support::settings_of(
+      {{"total_timesteps", std::to_string(steps)}, {"net_arch", "pi=[16,16], qf=[32,32]"},
+       {"learning_starts", "200"}, {"batch_size", "32"}, {"buffer_size", "2000"},
+       {"eval_episodes", "2"}, {"seed", "9"}});
+}
+
+TEST(Td3, ResumedRunWithItsBufferAndNoiseStateMatchesTheUninterruptedRun) {
+  for (const char* algo : {"td3", "ddpg"}) {
+    const fs::path dir = temp_dir(std::string("td3-resume-") + algo);
+    Settings s = short_td3(1000);
+    s.set("checkpoint_every", "500", "test");
+    s.set("save_replay", "true", "test");
+    s.set("noise_type", "ornstein-uhlenbeck", "test");
+    s.set("noise_std", "0.5", "test");
+    Trainer full(algo, "MountainCarContinuous-v0", {}, s);
+    MemorySink full_sink;
+    full.train(full_sink, dir.string(), {});
+    const fs::path ckpt = dir / "step-000000500.safetensors";
+    ASSERT_TRUE(fs::exists(ckpt));
+    Trainer resumed = Trainer::resume(ckpt.string());
+    MemorySink resumed_sink;
+    resumed.train(resumed_sink, "", {});
+    const auto a = without_sps(full_sink, 500), b = without_sps(resumed_sink);
+    ASSERT_GT(a.size(), 20u);
+    EXPECT_FALSE(full_sink.values("loss/actor").empty());
+    EXPECT_EQ(a, b) << algo;
+  }
+}
+
+TEST(Td3, TrainsOncePerEpisodeWithAsManyStepsAsTheEpisodeHad) {
+  // train_freq [1, "episode"] with gradient_steps -1 (the zoo's Pendulum preset): one phase per
+  // 200-step episode, at the steps where episodes end.
+  Settings s = short_td3(1000);
+  s.set("train_freq_unit", "episode", "test");
+  s.set("gradient_steps", "-1", "test");
+  Trainer t("td3", "Pendulum-v1", {}, s);
+  MemorySink sink;
+  t.train(sink, "", {});
+  std::vector<int64_t> steps;
+  for (const auto& p : sink.points())
+    if (p.name == "loss/critic") steps.push_back(p.step);
+  EXPECT_EQ(steps, (std::vector<int64_t>{400, 600, 800, 1000}));
+}
+
+TEST(Td3, RefusesBadCombinationsWithTheFix) {
+  auto error_with = [](const char* algo, const char* key, const char* value) {
+    Settings s = short_td3(100);
+    s.set(key, value, "test");
+    return error_of([&] { Trainer(algo, "Pendulum-v1", {}, s); });
+  };
+  EXPECT_NE(error_with("td3", "policy_delay", "0").find("td3: policy_delay must be >= 1"),
+            std::string::npos);
+  EXPECT_NE(error_with("td3", "noise_type", "pink").find("none, normal or ornstein-uhlenbeck"),
+            std::string::npos);
+  // DDPG has no policy delay to set, as in SB3.
+  EXPECT_NE(error_with("ddpg", "policy_delay", "2").find("policy_delay"), std::string::npos);
+  EXPECT_NE(error_of([] { Trainer("td3", "Acrobot-v1", {}, {}); })
+                .find("td3 cannot handle the action space"),
+            std::string::npos);
+  Trainer ddpg("ddpg", "Pendulum-v1", {}, short_td3(100));
+  bool has_delay = false;
+  for (const auto& [key, value] : ddpg.agent().params()) has_delay |= key == "policy_delay";
+  EXPECT_FALSE(has_delay);
+}
+
+}  // namespace
+}  // namespace rein::rl
