@@ -61,7 +61,7 @@ struct TrainArgs {
   double checkpoint_minutes = 5.0;  // wall-clock safety checkpoints (TrainHooks); 0: off
   int64_t keep_checkpoints = 3;     // checkpoint files of this process kept on disk; 0: all
   bool no_progress = false, no_preset = false;
-  bool save_replay = false;  // DQN: checkpoints carry the replay buffer (DQNConfig::save_replay)
+  bool save_replay = false;  // off-policy: checkpoints carry the replay buffer (save_replay)
   std::string command_line;
 };
 
@@ -322,7 +322,7 @@ void add_train_command(CLI::App& app) {
                   "continue a run (name, id or checkpoint file); ENV, if given, replaces the "
                   "saved env id (a remote:// id is never taken from the file)");
   cmd->add_flag("--save-replay", a->save_replay,
-                "checkpoints include the replay buffer, so --resume continues exactly (dqn)");
+                "checkpoints include the replay buffer, so --resume continues exactly (dqn, sac, td3, ddpg)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");
   cmd->add_flag("--no-progress", a->no_progress, "no progress bar or progress lines");
   // Built when help is printed, from the registry (plug-in algorithms included).
