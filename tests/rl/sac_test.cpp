@@ -9,6 +9,7 @@
 #include "rl/internal/continuous.h"
 #include "rl/internal/replay_buffer.h"
 #include "rl/metric_sink.h"
+#include "rl/policy.h"
 #include "rl/trainer.h"
 #include "tensor/ops.h"
 #include "tests/rl/test_support.h"
@@ -188,6 +189,27 @@ TEST(Sac, PlaysItsCheckpointWithinTheBounds) {
     }
   }
   EXPECT_TRUE(equal(agent->predict(obs, true), t.agent().predict(obs, true)));
+}
+
+TEST(Sac, TheViewersPolicyPlaysSacAndTd3Checkpoints) {
+  // The dashboard's agent viewer and `rein eval` act through rl::Policy (load_policy).
+  for (const char* algo : {"sac", "td3", "ddpg"}) {
+    const fs::path dir = temp_dir(std::string("play-") + algo);
+    Settings s = short_sac(250);
+    Trainer t(algo, "Pendulum-v1", {}, s);
+    NullSink sink;
+    t.train(sink, "", {});
+    Policy policy = load_policy(t.save_checkpoint(dir.string()));
+    EXPECT_EQ(policy.algorithm(), algo);
+    auto env = policy.make_env();
+    Tensor obs = env->reset(3).obs;
+    for (int k = 0; k < 5; ++k) {
+      Tensor a = policy.act(obs);
+      ASSERT_EQ(a.shape(), (Shape{1}));
+      EXPECT_LE(std::abs(a.data<float>()[0]), 2.0f);
+      obs = env->step(envs::Action::from_tensor(a)).obs;
+    }
+  }
 }
 
 }  // namespace
