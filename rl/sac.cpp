@@ -299,7 +299,8 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
 
 void SACAgent::iterate(MetricSink& sink) {
   core_.collect(
-      sink, [this](Tensor& env, Tensor& stored) { act(env, stored); }, [](const std::vector<uint8_t>&) {});
+      sink, [this](Tensor& env, Tensor& stored) { act(env, stored); },
+      [](const std::vector<uint8_t>&) {});
   if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
 }
 

@@ -279,7 +279,8 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
       ++actor_updates;
     }
   }
-  sink.log(global_step(), "loss/critic", critic_sum / static_cast<double>(std::max<int64_t>(steps, 1)));
+  const double n = static_cast<double>(std::max<int64_t>(steps, 1));
+  sink.log(global_step(), "loss/critic", critic_sum / n);
   if (actor_updates > 0)
     sink.log(global_step(), "loss/actor", actor_sum / static_cast<double>(actor_updates));
   sink.log(global_step(), "train/learning_rate", lr);

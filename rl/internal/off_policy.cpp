@@ -100,7 +100,8 @@ void OffPolicyCore::collect(MetricSink& sink,
         throw NonFiniteError("observation", global_step_,
                              str(algo_, ": observation is not finite at step ", global_step_));
       if (width > 0)
-        buffer_->add(i, {stored.data<float>() + i * width, static_cast<size_t>(width)}, r[i], term[i], trunc[i], next, reset);
+        buffer_->add(i, {stored.data<float>() + i * width, static_cast<size_t>(width)}, r[i],
+                     term[i], trunc[i], next, reset);
       else
         buffer_->add(i, stored.data<int64_t>()[i], r[i], term[i], trunc[i], next, reset);
       done_[static_cast<size_t>(i)] = done;

@@ -50,10 +50,11 @@ class OffPolicyCore {
   // Before learning_starts: actions come from the action space, not the policy.
   bool warmup() const { return global_step_ < options_.learning_starts; }
 
-  // SB3 collect_rollouts: train_freq vector steps, or steps until train_freq episodes ended. `act` writes the env actions (int64 (N) for
-  // Discrete, float32 (N, A) in the env's bounds for Box) and the actions the buffer stores
-  // (the same tensor for Discrete; the policy's [-1, 1] actions for Box); `on_step` runs after
-  // each step (SB3 _on_step) with the envs whose episode ended in it.
+  // SB3 collect_rollouts: train_freq vector steps, or steps until train_freq episodes ended.
+  // `act` writes the env actions (int64 (N) for Discrete, float32 (N, A) in the env's bounds for
+  // Box) and the actions the buffer stores (the same tensor for Discrete; the policy's [-1, 1]
+  // actions for Box); `on_step` runs after each step (SB3 _on_step) with the envs whose episode
+  // ended in it.
   void collect(MetricSink& sink, const std::function<void(Tensor& env, Tensor& stored)>& act,
                const std::function<void(const std::vector<uint8_t>& done)>& on_step);
   // Gradient steps due after a collect phase (SB3 learn()): 0 until past learning_starts;

@@ -28,7 +28,8 @@ ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
   obs_.assign(slots * static_cast<size_t>(stored_dim_), 0.0f);
   // A float holds every Discrete index below 2^24 exactly.
   if (opt_.action_dim == 0 && opt_.n_actions > (int64_t{1} << 24))
-    throw Error(str("replay buffer: ", opt_.n_actions, " actions exceed the 2^24 it stores exactly"));
+    throw Error(str("replay buffer: ", opt_.n_actions,
+                    " actions exceed the 2^24 it stores exactly"));
   actions_.assign(slots * static_cast<size_t>(action_width_), 0.0f);
   rewards_.assign(slots, 0.0f);
   flags_.assign(slots, 0);

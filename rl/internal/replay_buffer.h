@@ -69,8 +69,8 @@ class ReplayBuffer {
   void add(int64_t env, int64_t action, float reward, bool terminated, bool truncated,
            const float* next_obs, const float* reset_obs);
   // The same for Box actions: `action` holds action_dim floats.
-  void add(int64_t env, std::span<const float> action, float reward, bool terminated, bool truncated,
-           const float* next_obs, const float* reset_obs);
+  void add(int64_t env, std::span<const float> action, float reward, bool terminated,
+           bool truncated, const float* next_obs, const float* reset_obs);
 
   int64_t size() const { return transitions_; }  // sampleable transitions
   int64_t capacity() const { return n_envs_ * ring_; }
