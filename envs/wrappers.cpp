@@ -54,6 +54,11 @@ ResetResult TimeLimit::reset(std::optional<uint64_t> seed, const Kwargs& options
   return env_->reset(seed, options);
 }
 
+void TimeLimit::set_elapsed_steps(int64_t steps) {
+  if (steps < 0) throw Error(str("TimeLimit: elapsed steps must be >= 0, got ", steps));
+  elapsed_steps_ = steps;
+}
+
 StepResult TimeLimit::step(const Action& action) {
   StepResult r = env_->step(action);
   ++elapsed_steps_;
@@ -73,6 +78,14 @@ ResetResult RecordEpisodeStatistics::reset(std::optional<uint64_t> seed, const K
   episode_length_ = 0;
   episode_start_ = std::chrono::steady_clock::now();
   return r;
+}
+
+void RecordEpisodeStatistics::set_episode(double episode_return, int64_t episode_length) {
+  if (episode_length < 0 || !std::isfinite(episode_return))
+    throw Error(str("RecordEpisodeStatistics: episode return ", episode_return, " and length ",
+                    episode_length, " (expected a finite return and a length >= 0)"));
+  episode_return_ = episode_return;
+  episode_length_ = episode_length;
 }
 
 StepResult RecordEpisodeStatistics::step(const Action& action) {

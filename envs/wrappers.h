@@ -69,6 +69,8 @@ class TimeLimit : public Wrapper {
   StepResult step(const Action& action) override;
   int64_t max_episode_steps() const { return max_episode_steps_; }
   int64_t elapsed_steps() const { return elapsed_steps_; }
+  // Restores the step count of a saved episode (a resumed run continues it). Throws if < 0.
+  void set_elapsed_steps(int64_t steps);
 
  private:
   int64_t max_episode_steps_;
@@ -88,6 +90,11 @@ class RecordEpisodeStatistics : public Wrapper {
   const std::deque<double>& return_queue() const { return return_queue_; }
   const std::deque<int64_t>& length_queue() const { return length_queue_; }
   int64_t episode_count() const { return episode_count_; }
+  // The return and length of the episode in progress, and their restore for a resumed run
+  // (throws if length < 0 or the return is not finite).
+  double episode_return() const { return episode_return_; }
+  int64_t episode_length() const { return episode_length_; }
+  void set_episode(double episode_return, int64_t episode_length);
 
  private:
   size_t buffer_length_;

@@ -10,6 +10,8 @@
 #include "rl/internal/algorithm_entry.h"
 #include "rl/ppo.h"
 #include "rl/reinforce.h"
+#include "rl/sac.h"
+#include "rl/td3.h"
 #include "rl/tabular.h"
 
 namespace rein::rl {
@@ -27,6 +29,9 @@ Registry& registry() {
     reg->algorithms.push_back(a2c_algorithm());
     reg->algorithms.push_back(dqn_algorithm());
     reg->algorithms.push_back(reinforce_algorithm());
+    reg->algorithms.push_back(sac_algorithm());
+    reg->algorithms.push_back(td3_algorithm());
+    reg->algorithms.push_back(ddpg_algorithm());
     reg->algorithms.push_back(qlearning_algorithm());
     reg->algorithms.push_back(sarsa_algorithm());
     reg->algorithms.push_back(expected_sarsa_algorithm());

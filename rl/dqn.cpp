@@ -14,10 +14,8 @@
 #include "envs/vector_env.h"
 #include "rl/actor_critic.h"
 #include "rl/internal/algorithm_entry.h"
-#include "rl/internal/dqn_episode.h"
 #include "rl/internal/dqn_q_network.h"
-#include "rl/internal/dqn_replay_buffer.h"
-#include "rl/internal/obs_encoder.h"
+#include "rl/internal/off_policy.h"
 #include "rl/internal/state_reader.h"
 #include "rl/metric_names.h"
 
@@ -86,17 +84,15 @@ void DQNConfig::validate() const {
 
 namespace {
 
-using internal::EpisodeLimit;
 using internal::QNetwork;
 using internal::ReplayBatch;
-using internal::ReplayBuffer;
 
 class DQNAgent final : public Agent {
  public:
   DQNAgent(const AgentSetup& setup, const DQNConfig& config);
 
   void iterate(MetricSink& sink) override;
-  int64_t global_step() const override { return global_step_; }
+  int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
   std::vector<Param> params() override {
     return to_params(cfg_.fields());
@@ -107,14 +103,12 @@ class DQNAgent final : public Agent {
                   const std::string& json) override;
 
  private:
-  void reset_envs(uint64_t seed);
-  void collect(MetricSink& sink);
+  // Actions for the current observations: uniform before learning_starts, then epsilon-greedy.
+  void act(Tensor& actions);
   // `steps` gradient steps; returns (mean loss, mean grad norm).
   std::pair<double, double> train(int64_t steps);
   // SB3 get_linear_fn over the progress of the run.
   double epsilon() const;
-  // The row the buffer stores for row `i` of an observation batch (index when one-hot).
-  const float* stored_row(const Tensor& batch, int64_t i, float* scratch) const;
   // Q-value targets (B) of a batch: returns + discounts * Q_target(next, a*).
   Tensor targets(const ReplayBatch& b);
   // Plain DQN targets (no Double DQN) of batch rows [start, start + rows): no_grad, reads only
@@ -123,46 +117,36 @@ class DQNAgent final : public Agent {
 
   AgentSetup setup_;
   DQNConfig cfg_;
-  std::unique_ptr<envs::VectorEnv> envs_;
-  internal::ObsEncoder encoder_;
+  internal::OffPolicyCore core_;
   int64_t N_, D_, A_;
-  int64_t one_hot_;  // > 0 for Discrete observations (stored as indices)
   Generator gen_;
   std::unique_ptr<QNetwork> q_, q_target_;
   std::unique_ptr<optim::Adam> opt_;
-  std::unique_ptr<ReplayBuffer> buffer_;
-  Tensor obs_;  // (N, D) current observations
-  std::vector<float> scratch_a_, scratch_b_;
-  int64_t global_step_ = 0;
-  int64_t n_calls_ = 0;  // vector steps taken (SB3 _n_calls): drives target updates
   int64_t gradient_updates_ = 0;
   ReplayBatch batch_;
 };
 
+internal::OffPolicyOptions off_policy_options(const DQNConfig& c) {
+  return {.learning_starts = c.learning_starts,
+          .train_freq = c.train_freq,
+          .gradient_steps = c.gradient_steps,
+          .save_replay = c.save_replay,
+          .replay = {.capacity = c.buffer_size,
+                     .n_step = c.n_step,
+                     .gamma = c.gamma,
+                     .prioritized = c.prioritized_replay,
+                     .alpha = c.prioritized_replay_alpha}};
+}
+
 DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
     : setup_(setup),
       cfg_(config),
-      envs_([&] {
-        const auto limit = internal::episode_limit_of(setup.env_id, setup.env_kwargs);
-        envs::VectorOptions vo;
-        vo.kwargs = internal::without_time_limit(setup.env_kwargs);
-        // With one env a thread per env only adds hand-offs; the threads go to train().
-        if (setup.run.threads > 1 && setup.run.n_envs > 1) {
-          vo.mode = envs::VectorMode::Threaded;
-          vo.num_threads = static_cast<int>(setup.run.threads);
-        }
-        vo.wrap = [limit](std::unique_ptr<envs::Env> e) -> std::unique_ptr<envs::Env> {
-          return std::make_unique<EpisodeLimit>(std::move(e), limit);
-        };
-        return envs::make_vec(setup.env_id, setup.run.n_envs, vo);
-      }()),
-      encoder_(envs_->single_observation_space(), setup.env_id),
+      core_("dqn", setup, off_policy_options(config)),
       N_(setup.run.n_envs),
-      D_(encoder_.dim()),
+      D_(core_.obs_dim()),
       A_(0),
-      one_hot_(envs_->single_observation_space().is_discrete() ? encoder_.dim() : 0),
       gen_(static_cast<uint64_t>(setup.run.seed)) {
-  const envs::Space& as = envs_->single_action_space();
+  const envs::Space& as = core_.envs().single_action_space();
   if (!as.is_discrete())
     throw Error(str("dqn: ", setup.env_id, " has action space ", as.to_string(),
                     "; DQN needs Discrete actions"));
@@ -180,41 +164,11 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
   opt_ = std::make_unique<optim::Adam>(q_->parameters(),
                                        optim::AdamOptions{.lr = cfg_.learning_rate,
                                                           .eps = cfg_.adam_eps});
-  buffer_ = std::make_unique<ReplayBuffer>(internal::ReplayOptions{
-      .capacity = cfg_.buffer_size,
-      .n_envs = N_,
-      .obs_dim = D_,
-      .one_hot = one_hot_,
-      .n_actions = A_,
-      .n_step = cfg_.n_step,
-      .gamma = cfg_.gamma,
-      .prioritized = cfg_.prioritized_replay,
-      .alpha = cfg_.prioritized_replay_alpha});
-  obs_ = empty({N_, D_});
-  scratch_a_.resize(static_cast<size_t>(D_));
-  scratch_b_.resize(static_cast<size_t>(D_));
-  reset_envs(static_cast<uint64_t>(setup.run.seed));
-}
-
-void DQNAgent::reset_envs(uint64_t seed) {
-  const envs::VectorStep& s = envs_->reset(seed);
-  encoder_.encode(s.obs, obs_.data<float>());
-  for (int64_t i = 0; i < N_; ++i) buffer_->start(i, stored_row(s.obs, i, scratch_a_.data()));
-}
-
-const float* DQNAgent::stored_row(const Tensor& batch, int64_t i, float* scratch) const {
-  if (one_hot_ > 0) {
-    const envs::Space& os = envs_->single_observation_space();
-    scratch[0] = static_cast<float>(batch.data<int64_t>()[i] - os.discrete().start);
-  } else {
-    encoder_.encode_row(batch, i, scratch);
-  }
-  return scratch;
 }
 
 double DQNAgent::epsilon() const {
   const double progress =
-      static_cast<double>(global_step_) / static_cast<double>(setup_.run.total_timesteps);
+      static_cast<double>(core_.global_step()) / static_cast<double>(setup_.run.total_timesteps);
   if (progress > cfg_.exploration_fraction) return cfg_.exploration_final_eps;
   return cfg_.exploration_initial_eps + progress *
                                             (cfg_.exploration_final_eps -
@@ -222,56 +176,24 @@ double DQNAgent::epsilon() const {
                                             cfg_.exploration_fraction;
 }
 
-void DQNAgent::collect(MetricSink& sink) {
-  Tensor actions = empty({N_}, Dtype::Int64);
+void DQNAgent::act(Tensor& actions) {
+  if (!actions.defined()) actions = empty({N_}, Dtype::Int64);
   int64_t* a = actions.data<int64_t>();
-  for (int64_t t = 0; t < cfg_.train_freq; ++t) {
-    // SB3 _sample_action: uniform actions before learning_starts, then epsilon-greedy (one
-    // draw per env here; SB3 draws once for the whole vector).
-    const bool warmup = global_step_ < cfg_.learning_starts;
-    const double eps = epsilon();
-    bool any_greedy = false;
-    for (int64_t i = 0; i < N_; ++i) {
-      const bool random = warmup || gen_.uniform() < eps;
-      a[i] = random ? gen_.randint(0, A_) : -1;
-      any_greedy |= !random;
-    }
-    if (any_greedy) {
-      no_grad guard;
-      Tensor greedy = argmax(q_->forward(Var(obs_)).value(), 1);
-      for (int64_t i = 0; i < N_; ++i)
-        if (a[i] < 0) a[i] = greedy.data<int64_t>()[i];
-    }
-
-    const envs::VectorStep& s = envs_->step(actions);
-    global_step_ += N_;
-    const float* r = s.rewards.data<float>();
-    const bool* term = s.terminated.data<bool>();
-    const bool* trunc = s.truncated.data<bool>();
-    for (int64_t i = 0; i < N_; ++i) {
-      if (!std::isfinite(r[i]))
-        throw NonFiniteError("reward", global_step_,
-                             str("dqn: reward of env ", i, " is ", r[i], " at step ", global_step_));
-      const bool done = term[i] || trunc[i];
-      // Next observation: the final one when the episode ended (autoreset put the reset
-      // observation in s.obs), which a truncated transition bootstraps from.
-      const float* next = stored_row(done ? s.final_obs : s.obs, i, scratch_a_.data());
-      const float* reset = done ? stored_row(s.obs, i, scratch_b_.data()) : nullptr;
-      if (one_hot_ == 0 && !std::all_of(next, next + D_, [](float x) { return std::isfinite(x); }))
-        throw NonFiniteError("observation", global_step_,
-                             str("dqn: observation is not finite at step ", global_step_));
-      buffer_->add(i, a[i], r[i], term[i], trunc[i], next, reset);
-      if (done) {
-        const envs::Info& info = envs_->final_info(i);
-        sink.log(global_step_, metric::kEpisodeReturn, info.number("episode_return"));
-        sink.log(global_step_, metric::kEpisodeLength, info.number("episode_length"));
-      }
-    }
-    encoder_.encode(s.obs, obs_.data<float>());
-    // SB3 _on_step: target update every target_update_interval env steps (// n_envs calls).
-    ++n_calls_;
-    if (n_calls_ % std::max<int64_t>(cfg_.target_update_interval / N_, 1) == 0)
-      internal::polyak_update(*q_, *q_target_, cfg_.tau);
+  // SB3 _sample_action: uniform actions before learning_starts, then epsilon-greedy (one draw
+  // per env here; SB3 draws once for the whole vector).
+  const bool warmup = core_.warmup();
+  const double eps = epsilon();
+  bool any_greedy = false;
+  for (int64_t i = 0; i < N_; ++i) {
+    const bool random = warmup || gen_.uniform() < eps;
+    a[i] = random ? gen_.randint(0, A_) : -1;
+    any_greedy |= !random;
+  }
+  if (any_greedy) {
+    no_grad guard;
+    Tensor greedy = argmax(q_->forward(Var(core_.obs())).value(), 1);
+    for (int64_t i = 0; i < N_; ++i)
+      if (a[i] < 0) a[i] = greedy.data<int64_t>()[i];
   }
 }
 
@@ -295,7 +217,7 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
   const double beta =
       cfg_.prioritized_replay_beta0 +
       (1.0 - cfg_.prioritized_replay_beta0) *
-          std::min(1.0, static_cast<double>(global_step_) /
+          std::min(1.0, static_cast<double>(core_.global_step()) /
                             static_cast<double>(setup_.run.total_timesteps));
   // The target network only changes between env steps (SB3 _on_step), so without Double DQN
   // (whose argmax uses the online network as it learns) and without priorities (which change
@@ -312,7 +234,7 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
   Tensor head_targets, tail_targets;
   std::future<Tensor> tail;
   if (batched) {
-    buffer_->sample(steps * B, gen_, beta, batch_);
+    core_.buffer().sample(steps * B, gen_, beta, batch_);
     if (setup_.run.threads > 1 && steps >= 5) {
       split = (steps + 4) / 5;
       tail = std::async(std::launch::async, [this, split, steps, B] {
@@ -331,7 +253,7 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
       y = g < split ? head_targets.narrow(0, g * B, B)
                     : tail_targets.narrow(0, (g - split) * B, B);
     } else {
-      buffer_->sample(B, gen_, beta, batch_);
+      core_.buffer().sample(B, gen_, beta, batch_);
       obs = batch_.obs;
       acts = batch_.actions;
       y = targets(batch_);
@@ -343,19 +265,19 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
                    : nn::smooth_l1_loss(q_sa, Var(y));
     const double l = loss.item();
     if (!std::isfinite(l))
-      throw NonFiniteError(metric::kQLoss, global_step_,
-                           str("dqn: loss/q is ", l, " at step ", global_step_, " (update ",
+      throw NonFiniteError(metric::kQLoss, global_step(),
+                           str("dqn: loss/q is ", l, " at step ", global_step(), " (update ",
                                gradient_updates_, ")"));
     opt_->zero_grad();
     loss.backward();
     const double gn = optim::clip_grad_norm_(params, cfg_.max_grad_norm);
     if (!std::isfinite(gn))
-      throw NonFiniteError(metric::kGradNorm, global_step_,
-                           str("dqn: gradient norm is ", gn, " at step ", global_step_));
+      throw NonFiniteError(metric::kGradNorm, global_step(),
+                           str("dqn: gradient norm is ", gn, " at step ", global_step()));
     opt_->step();
     if (cfg_.prioritized_replay) {
       Tensor td = abs(q_sa.value() - y);
-      buffer_->update_priorities(batch_.slots, {td.data<float>(), static_cast<size_t>(B)},
+      core_.buffer().update_priorities(batch_.slots, {td.data<float>(), static_cast<size_t>(B)},
                                  cfg_.prioritized_replay_eps);
     }
     loss_sum += l;
@@ -368,24 +290,30 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
 
 void DQNAgent::iterate(MetricSink& sink) {
   const double eps = epsilon();
-  collect(sink);
-  sink.log(global_step_, metric::kEpsilon, eps);
-  // SB3 learn(): train once past learning_starts; gradient_steps -1 = env steps collected.
-  if (global_step_ > cfg_.learning_starts && buffer_->size() > 0) {
-    const int64_t steps = cfg_.gradient_steps >= 0 ? cfg_.gradient_steps : cfg_.train_freq * N_;
-    if (steps > 0) {
-      auto [loss, gn] = train(steps);
-      sink.log(global_step_, metric::kQLoss, loss);
-      sink.log(global_step_, metric::kGradNorm, gn);
-      sink.log(global_step_, metric::kLearningRate, cfg_.learning_rate);
-    }
+  core_.collect(
+      sink,
+      [this](Tensor& env, Tensor& stored) {
+        act(env);
+        stored = env;
+      },
+      [this](const std::vector<uint8_t>&) {
+        // SB3 _on_step: target update every target_update_interval env steps (// n_envs calls).
+        if (core_.n_calls() % std::max<int64_t>(cfg_.target_update_interval / N_, 1) == 0)
+          internal::polyak_update(*q_, *q_target_, cfg_.tau);
+      });
+  sink.log(global_step(), metric::kEpsilon, eps);
+  if (const int64_t steps = core_.due_gradient_steps(); steps > 0) {
+    auto [loss, gn] = train(steps);
+    sink.log(global_step(), metric::kQLoss, loss);
+    sink.log(global_step(), metric::kGradNorm, gn);
+    sink.log(global_step(), metric::kLearningRate, cfg_.learning_rate);
   }
 }
 
 Tensor DQNAgent::predict(const Tensor& obs, bool deterministic) {
   const int64_t rows = obs.size(0);
   Tensor x = empty({rows, D_});
-  encoder_.encode(obs, x.data<float>());
+  core_.encoder().encode(obs, x.data<float>());
   Tensor actions;
   {
     no_grad guard;
@@ -405,38 +333,15 @@ std::vector<std::pair<std::string, Tensor>> DQNAgent::state_tensors() {
   for (auto& [name, t] : q_->state_dict()) out.emplace_back("model." + name, t);
   for (auto& [name, t] : q_target_->state_dict()) out.emplace_back("target." + name, t);
   for (auto& [name, t] : opt_->state_dict()) out.emplace_back("optimizer." + name, t);
-  if (cfg_.save_replay) {
-    for (auto& entry : buffer_->state_tensors()) out.push_back(std::move(entry));
-    out.emplace_back("env.obs", obs_);
-  }
+  for (auto& entry : core_.replay_tensors()) out.push_back(std::move(entry));
   return out;
 }
 
 std::string DQNAgent::state_json() {
   nlohmann::json j;
-  j["global_step"] = global_step_;
-  j["n_calls"] = n_calls_;
+  core_.save(j);
   j["gradient_updates"] = gradient_updates_;
   j["generator"] = gen_.state_string();
-  if (cfg_.save_replay) {
-    j["replay"] = nlohmann::json::parse(buffer_->state_json());
-    // Each env's physical state, random stream and episode counters, so the resumed run steps
-    // on from the same states. Envs without state() support restart their episodes instead.
-    nlohmann::json envs = nlohmann::json::array();
-    try {
-      for (int64_t i = 0; i < N_; ++i) {
-        envs::Env& e = envs_->env(i);
-        auto* lim = envs::find_wrapper<EpisodeLimit>(e);
-        envs.push_back({{"state", e.unwrapped().state()},
-                        {"rng", e.unwrapped().rng().state_string()},
-                        {"elapsed_steps", lim->counters().elapsed_steps},
-                        {"episode_return", lim->counters().episode_return}});
-      }
-      j["envs"] = envs;
-    } catch (const Error&) {
-      j["envs"] = nullptr;
-    }
-  }
   return j.dump();
 }
 
@@ -447,32 +352,9 @@ void DQNAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& ten
   r.module("model.", *q_);
   r.module("target.", *q_target_);
   r.optimizer("optimizer.", *opt_);
-  global_step_ = r.integer("global_step", 0, internal::kMaxCounter);
-  n_calls_ = r.integer("n_calls", 0, internal::kMaxCounter);
   gradient_updates_ = r.integer("gradient_updates", 0, internal::kMaxCounter);
   r.generator("generator", gen_);
-  bool envs_restored = false;
-  if (r.has("replay") && cfg_.save_replay) {
-    buffer_->load_state(r.object("replay"));
-    if (r.has("envs")) {
-      const std::vector<internal::StateReader> saved = r.objects("envs", static_cast<size_t>(N_));
-      for (int64_t i = 0; i < N_; ++i) {
-        envs::Env& e = envs_->env(i);
-        const internal::StateReader& s = saved[static_cast<size_t>(i)];
-        // set_state checks the values against the env (an index in range, a valid hand ...).
-        e.unwrapped().set_state(s.numbers("state", std::nullopt));
-        s.generator("rng", e.unwrapped().rng());
-        envs::find_wrapper<EpisodeLimit>(e)->set_counters(
-            {s.integer("elapsed_steps", 0, internal::kMaxCounter), s.number("episode_return")});
-      }
-      obs_.copy_(r.tensor("env.obs", Dtype::Float32, {N_, D_}));
-      envs_restored = true;
-    }
-  }
-  // Without a saved buffer the envs restart from fresh episodes on a stream of their own (SB3
-  // starts with an empty buffer when none is loaded).
-  if (!envs_restored)
-    reset_envs(static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(global_step_));
+  core_.load(r);
 }
 
 }  // namespace

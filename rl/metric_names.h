@@ -21,12 +21,16 @@ inline constexpr const char* kClipFraction = "train/clip_fraction";
 inline constexpr const char* kClipRange = "train/clip_range";
 inline constexpr const char* kEpsilon = "train/epsilon";  // epsilon-greedy exploration
 inline constexpr const char* kStepsPerSecond = "train/sps";
+inline constexpr const char* kEntCoef = "train/ent_coef";  // SAC's entropy coefficient
 
 // Losses.
 inline constexpr const char* kPolicyLoss = "loss/policy";
 inline constexpr const char* kValueLoss = "loss/value";
 inline constexpr const char* kEntropyLoss = "loss/entropy";
 inline constexpr const char* kQLoss = "loss/q";  // DQN's Huber loss; tabular: mean |TD error|
+inline constexpr const char* kActorLoss = "loss/actor";    // SAC, TD3, DDPG
+inline constexpr const char* kCriticLoss = "loss/critic";  // SAC, TD3, DDPG: summed over critics
+inline constexpr const char* kEntCoefLoss = "loss/ent_coef";  // SAC with ent_coef = "auto"
 
 // Evaluation (deterministic policy; at eval_every and at the end).
 inline constexpr const char* kEvalPrefix = "eval/";

@@ -9,6 +9,8 @@
 #include <random>
 #include <vector>
 
+#include "apps/bench/sac_flops.h"
+
 namespace {
 
 using Mat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -168,5 +170,165 @@ void BM_handwritten_big_update_b256(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_handwritten_big_update_b256)->Unit(benchmark::kMillisecond);
+
+// A 3-layer ReLU MLP (in -> 256 -> 256 -> out) with its activations kept for the backward pass.
+struct Mlp3 {
+  Param w0, b0, w1, b1, w2, b2;
+  Mat h1, h2, out, dh2, dh1, dx;
+  Mlp3(int in, int hidden, int out_dim, std::mt19937& rng)
+      : w0{hidden, in, rng}, b0{1, hidden, rng}, w1{hidden, hidden, rng}, b1{1, hidden, rng},
+        w2{out_dim, hidden, rng}, b2{1, out_dim, rng} {}
+  const Mat& forward(const Mat& x) {
+    h1.noalias() = x * w0.w.transpose();
+    h1.rowwise() += Vec(b0.w);
+    h1 = h1.cwiseMax(0.0f);
+    h2.noalias() = h1 * w1.w.transpose();
+    h2.rowwise() += Vec(b1.w);
+    h2 = h2.cwiseMax(0.0f);
+    out.noalias() = h2 * w2.w.transpose();
+    out.rowwise() += Vec(b2.w);
+    return out;
+  }
+  // dout: gradient of the loss w.r.t. out. Parameter gradients when `params`; returns d x.
+  const Mat& backward(const Mat& x, const Mat& dout, bool params) {
+    if (params) {
+      w2.gw.noalias() = dout.transpose() * h2;
+      b2.gw = dout.colwise().sum();
+    }
+    dh2.noalias() = dout * w2.w;
+    dh2 = (h2.array() > 0.0f).select(dh2, 0.0f);
+    if (params) {
+      w1.gw.noalias() = dh2.transpose() * h1;
+      b1.gw = dh2.colwise().sum();
+    }
+    dh1.noalias() = dh2 * w1.w;
+    dh1 = (h1.array() > 0.0f).select(dh1, 0.0f);
+    if (params) {
+      w0.gw.noalias() = dh1.transpose() * x;
+      b0.gw = dh1.colwise().sum();
+    }
+    dx.noalias() = dh1 * w0.w;
+    return dx;
+  }
+  void adam(int step, float lr) {
+    for (Param* p : {&w0, &b0, &w1, &b1, &w2, &b2}) p->adam(step, lr, 1e-8f);
+  }
+  void polyak(const Mlp3& src, float tau) {
+    Param* d[] = {&w0, &b0, &w1, &b1, &w2, &b2};
+    const Param* s[] = {&src.w0, &src.b0, &src.w1, &src.b1, &src.w2, &src.b2};
+    for (int k = 0; k < 6; ++k) d[k]->w = (1 - tau) * d[k]->w + tau * s[k]->w;
+  }
+};
+
+// One SAC gradient step at Pendulum sizes (obs 3, action 1, 256x256, batch 256), as rein's SAC
+// does it: learned entropy coefficient, squashed Gaussian actor, twin critics and targets, Adam
+// (lr 1e-3), Polyak tau 0.005. Same matrix products as rein_rl's update; no graph.
+void BM_handwritten_sac_update_b256(benchmark::State& state) {
+  const int B = 256, D = 3, A = 1, H = 256;
+  std::mt19937 rng{0};
+  Mlp3 actor(D, H, 2 * A, rng), q1(D + A, H, 1, rng), q2(D + A, H, 1, rng);
+  Mlp3 t1(D + A, H, 1, rng), t2(D + A, H, 1, rng);
+  std::normal_distribution<float> n01;
+  auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
+  const Mat obs = randn(B, D), next_obs = randn(B, D), act = randn(B, A).array().tanh().matrix();
+  const Mat reward = randn(B, 1);
+  float log_alpha = 0, m_alpha = 0, v_alpha = 0;
+  const float lr = 1e-3f, gamma = 0.99f, tau = 0.005f, target_entropy = -1.0f;
+  Mat sa(B, D + A), next_sa(B, D + A), pi_sa(B, D + A), dq1(B, 1), dq2(B, 1), dout(B, 2 * A);
+  int step = 0;
+  for (auto _ : state) {
+    ++step;
+    // Squashed Gaussian sample of a batch: actions, log-probabilities and what backward needs.
+    auto sample = [&](Mlp3& net, const Mat& x, Mat& a, Mat& logp, Mat& eps, Mat& std_, Mat& clip) {
+      const Mat& out = net.forward(x);
+      eps = randn(B, A);
+      const Mat raw = out.rightCols(A);
+      const Mat log_std = raw.cwiseMax(-20.0f).cwiseMin(2.0f);
+      clip = ((raw.array() >= -20.0f) && (raw.array() <= 2.0f)).cast<float>();
+      std_ = log_std.array().exp();
+      a = (out.leftCols(A).array() + std_.array() * eps.array()).tanh();
+      logp = (-0.5f * eps.array().square() - log_std.array() - 0.9189385f -
+              (1.0f - a.array().square() + 1e-6f).log())
+                 .rowwise()
+                 .sum();
+    };
+    Mat a_pi, logp, eps, std_, clip, a_next, logp_next, e2, s2, c2;
+    const float alpha = std::exp(log_alpha);
+    // Targets (no gradient), first: the actor's buffers then hold the batch's pass.
+    sample(actor, next_obs, a_next, logp_next, e2, s2, c2);
+    next_sa << next_obs, a_next;
+    const Mat next_q = t1.forward(next_sa).cwiseMin(t2.forward(next_sa)) - alpha * logp_next;
+    const Mat y = reward + gamma * next_q;
+    sample(actor, obs, a_pi, logp, eps, std_, clip);
+    // Entropy coefficient: loss -mean(log_alpha (logp + target)).
+    const float g_alpha = -(logp.array() + target_entropy).mean();
+    m_alpha = 0.9f * m_alpha + 0.1f * g_alpha;
+    v_alpha = 0.999f * v_alpha + 0.001f * g_alpha * g_alpha;
+    log_alpha -= lr / (1 - std::pow(0.9f, static_cast<float>(step))) * m_alpha /
+                 (std::sqrt(v_alpha / (1 - std::pow(0.999f, static_cast<float>(step)))) + 1e-8f);
+    // Critics: 0.5 sum_k MSE(Q_k, y).
+    sa << obs, act;
+    dq1 = (q1.forward(sa) - y) / static_cast<float>(B);
+    dq2 = (q2.forward(sa) - y) / static_cast<float>(B);
+    q1.backward(sa, dq1, true);
+    q2.backward(sa, dq2, true);
+    q1.adam(step, lr);
+    q2.adam(step, lr);
+    // Actor: mean(alpha logp - min_k Q_k(s, a_pi)); input gradients of the critics only.
+    pi_sa << obs, a_pi;
+    const Mat v1 = q1.forward(pi_sa), v2 = q2.forward(pi_sa);
+    dq1 = (v1.array() <= v2.array()).cast<float>() * (-1.0f / B);
+    dq2 = (v1.array() > v2.array()).cast<float>() * (-1.0f / B);
+    const Mat da = q1.backward(pi_sa, dq1, false).rightCols(A) +
+                   q2.backward(pi_sa, dq2, false).rightCols(A) +
+                   Mat((alpha / B) * 2.0f * a_pi.array() / (1.0f - a_pi.array().square() + 1e-6f));
+    const Mat dx = da.array() * (1.0f - a_pi.array().square());
+    dout.leftCols(A) = dx;
+    dout.rightCols(A) = (dx.array() * std_.array() * eps.array() - alpha / B) * clip.array();
+    actor.backward(obs, dout, true);
+    actor.adam(step, lr);
+    t1.polyak(q1, tau);
+    t2.polyak(q2, tau);
+    benchmark::DoNotOptimize(actor.w2.w.data());
+  }
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(kSacUpdateFlop, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_handwritten_sac_update_b256)->Unit(benchmark::kMillisecond);
+
+// The matrix products of one SAC step alone (the shapes of BM_handwritten_sac_update_b256:
+// 8 forward passes, 3 backward passes with weight gradients, 2 with input gradients only),
+// nothing else: the GEMM bound the SAC update is measured against.
+void BM_eigen_sac_gemm_bound_b256(benchmark::State& state) {
+  const int B = 256, H = 256, in = 4, out = 2;
+  std::mt19937 rng{0};
+  std::normal_distribution<float> n01;
+  auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
+  const Mat x = randn(B, in), w0 = randn(H, in), w1 = randn(H, H), w2 = randn(out, H);
+  const Mat h = randn(B, H), dout = randn(B, out);
+  Mat h1(B, H), h2(B, H), z(B, out), gw0(H, in), gw1(H, H), gw2(out, H), dh(B, H), dx(B, in);
+  for (auto _ : state) {
+    for (int k = 0; k < 8; ++k) {
+      h1.noalias() = x * w0.transpose();
+      h2.noalias() = h1 * w1.transpose();
+      z.noalias() = h2 * w2.transpose();
+    }
+    for (int k = 0; k < 5; ++k) {
+      const bool weights = k < 3;
+      if (weights) gw2.noalias() = dout.transpose() * h;
+      dh.noalias() = dout * w2;
+      if (weights) gw1.noalias() = dh.transpose() * h;
+      h1.noalias() = dh * w1;
+      if (weights) gw0.noalias() = h1.transpose() * x;
+      if (!weights) dx.noalias() = h1 * w0;
+    }
+    benchmark::DoNotOptimize(z.data());
+    benchmark::DoNotOptimize(gw0.data());
+    benchmark::DoNotOptimize(dx.data());
+  }
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(kSacUpdateFlop, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_eigen_sac_gemm_bound_b256)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -34,7 +34,7 @@ struct TrainArgs {
   std::optional<std::string> seeds;  // --seeds LIST: one process per seed, tagged group:GROUP
   std::string group;
   std::optional<int64_t> jobs;  // seeds trained at once
-  bool save_replay = false;  // DQN: checkpoints carry the replay buffer (DQNConfig::save_replay)
+  bool save_replay = false;  // off-policy: checkpoints carry the replay buffer (save_replay)
   std::string command_line;
 };
 
@@ -219,7 +219,7 @@ void add_train_command(CLI::App& app) {
                   "with --seeds: the group id the runs are tagged with (default: "
                   "ALGO-ENV-DATE-TIME)");
   cmd->add_flag("--save-replay", a->save_replay,
-                "checkpoints include the replay buffer, so --resume continues exactly (dqn)");
+                "checkpoints include the replay buffer, so --resume continues exactly (dqn, sac, td3, ddpg)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");
   cmd->add_flag("--no-progress", a->no_progress, "no progress bar or progress lines");
   // Built when help is printed, from the registry (plug-in algorithms included).

@@ -37,20 +37,6 @@ Var QNetwork::forward(const Var& x) {
   return v + (a - mean(a, 1, true));
 }
 
-void polyak_update(const QNetwork& online, QNetwork& target, double tau) {
-  const std::vector<Var> src = online.parameters();
-  const std::vector<Var> dst = target.parameters();
-  for (size_t i = 0; i < src.size(); ++i) {
-    Tensor t = dst[i].value();
-    if (tau >= 1.0) {
-      t.copy_(src[i].value());
-    } else {
-      t.mul_(1.0 - tau);
-      t.add_(src[i].value(), tau);
-    }
-  }
-}
-
 Tensor td_targets(const Tensor& target_next_q, const Tensor& online_next_q, const Tensor& returns,
                   const Tensor& discounts, bool double_q) {
   Tensor best;

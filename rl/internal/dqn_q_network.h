@@ -10,6 +10,7 @@
 
 #include "autograd/layers.h"
 #include "autograd/module.h"
+#include "rl/internal/off_policy.h"  // polyak_update
 #include "tensor/generator.h"
 
 namespace rein::rl::internal {
@@ -33,10 +34,6 @@ class QNetwork : public nn::Module {
   std::shared_ptr<nn::MLP> trunk_;  // dueling: obs -> hidden... (activation applied after)
   std::shared_ptr<nn::Linear> value_, advantage_;
 };
-
-// target <- tau * online + (1 - tau) * target for every parameter (SB3 polyak_update; tau = 1
-// copies). Both networks must have the same architecture.
-void polyak_update(const QNetwork& online, QNetwork& target, double tau);
 
 // TD targets y = returns + discounts * Q_target(s', a*) (B), from target_next_q (B, A): a* is
 // the target's argmax (DQN), or online_next_q's argmax when double_q (van Hasselt et al. 2016,

@@ -32,6 +32,22 @@ TEST(RecordEpisodeStatistics, ReportsReturnAndLengthOnTheFinalStep) {
   EXPECT_EQ(env.episode_count(), 1);
 }
 
+TEST(RecordEpisodeStatistics, ARestoredEpisodeContinuesItsReturnAndTimeLimit) {
+  // A resumed run restores the episode in progress: the statistics and the TimeLimit count on.
+  RecordEpisodeStatistics env(make("Pendulum-v1"));  // TimeLimit 200 inside
+  env.reset(1);
+  env.set_episode(-12.5, 195);
+  find_wrapper<TimeLimit>(env)->set_elapsed_steps(195);
+  StepResult r;
+  for (int i = 0; i < 5; ++i) r = env.step(std::vector<float>{0.0f});
+  EXPECT_TRUE(r.truncated);
+  EXPECT_EQ(r.info.number("episode_length"), 200.0);
+  EXPECT_LT(r.info.number("episode_return"), -12.5);
+  EXPECT_THROW(env.set_episode(std::nan(""), 3), Error);
+  EXPECT_THROW(env.set_episode(1.0, -1), Error);
+  EXPECT_THROW(find_wrapper<TimeLimit>(env)->set_elapsed_steps(-1), Error);
+}
+
 TEST(NormalizeObservation, TracksRunningMomentsAndCanBeFrozen) {
   NormalizeObservation env(make("Pendulum-v1"));
   env.reset(0);

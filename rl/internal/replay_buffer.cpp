@@ -1,5 +1,5 @@
 // ReplayBuffer: ring writes, n-step expansion, uniform and prioritized sampling, checkpoints.
-#include "rl/internal/dqn_replay_buffer.h"
+#include "rl/internal/replay_buffer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +15,7 @@ ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
       n_envs_(options.n_envs),
       ring_(options.n_envs > 0 ? options.capacity / options.n_envs : 0),
       stored_dim_(options.one_hot > 0 ? 1 : options.obs_dim),
+      action_width_(std::max<int64_t>(options.action_dim, 1)),
       tree_(options.prioritized ? std::max<int64_t>(1, ring_ * n_envs_) : 1) {
   if (n_envs_ < 1) throw Error(str("replay buffer: n_envs must be >= 1, got ", n_envs_));
   if (opt_.n_step < 1) throw Error(str("replay buffer: n_step must be >= 1, got ", opt_.n_step));
@@ -25,7 +26,11 @@ ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
                     opt_.n_step + 3, ")"));
   const size_t slots = static_cast<size_t>(n_envs_ * ring_);
   obs_.assign(slots * static_cast<size_t>(stored_dim_), 0.0f);
-  actions_.assign(slots, 0);
+  // A float holds every Discrete index below 2^24 exactly.
+  if (opt_.action_dim == 0 && opt_.n_actions > (int64_t{1} << 24))
+    throw Error(str("replay buffer: ", opt_.n_actions,
+                    " actions exceed the 2^24 it stores exactly"));
+  actions_.assign(slots * static_cast<size_t>(action_width_), 0.0f);
   rewards_.assign(slots, 0.0f);
   flags_.assign(slots, 0);
   pos_.assign(static_cast<size_t>(n_envs_), 0);
@@ -79,11 +84,26 @@ void ReplayBuffer::start(int64_t env, const float* obs) {
 
 void ReplayBuffer::add(int64_t env, int64_t action, float reward, bool terminated, bool truncated,
                        const float* next_obs, const float* reset_obs) {
+  const auto a = static_cast<float>(action);
+  add(env, std::span<const float>(&a, 1), reward, terminated, truncated, next_obs, reset_obs);
+}
+
+void ReplayBuffer::add(int64_t env, std::span<const float> action, float reward, bool terminated,
+                       bool truncated, const float* next_obs, const float* reset_obs) {
   if (!started_[static_cast<size_t>(env)])
     throw Error(str("replay buffer: add() on env ", env, " before start()"));
+  if (static_cast<int64_t>(action.size()) != action_width_)
+    throw Error(str("replay buffer: an action of ", action.size(), " values, expected ",
+                    action_width_));
+  const int64_t slot = pending_slot(env);
+  std::copy(action.begin(), action.end(), actions_.begin() + slot * action_width_);
+  write_transition(env, reward, terminated, truncated, next_obs, reset_obs);
+}
+
+void ReplayBuffer::write_transition(int64_t env, float reward, bool terminated, bool truncated,
+                                    const float* next_obs, const float* reset_obs) {
   const bool done = terminated || truncated;
   const int64_t slot = pending_slot(env);
-  actions_[static_cast<size_t>(slot)] = action;
   rewards_[static_cast<size_t>(slot)] = reward;
   flags_[static_cast<size_t>(slot)] = static_cast<uint8_t>(
       kValid | (done ? kDone : 0) | (terminated ? kTerminated : 0));
@@ -127,7 +147,8 @@ void ReplayBuffer::sample(int64_t batch, Generator& gen, double beta, ReplayBatc
   if (!out.obs.defined() || out.obs.size(0) != batch) {
     out.obs = empty({batch, opt_.obs_dim});
     out.next_obs = empty({batch, opt_.obs_dim});
-    out.actions = empty({batch, 1}, Dtype::Int64);
+    out.actions = opt_.action_dim > 0 ? empty({batch, opt_.action_dim})
+                                      : empty({batch, 1}, Dtype::Int64);
     out.returns = empty({batch});
     out.discounts = empty({batch});
     out.weights = empty({batch});
@@ -167,7 +188,6 @@ void ReplayBuffer::sample(int64_t batch, Generator& gen, double beta, ReplayBatc
   }
   float* o = out.obs.data<float>();
   float* no = out.next_obs.data<float>();
-  int64_t* a = out.actions.data<int64_t>();
   float* ret = out.returns.data<float>();
   float* disc = out.discounts.data<float>();
   for (int64_t b = 0; b < batch; ++b) {
@@ -175,7 +195,12 @@ void ReplayBuffer::sample(int64_t batch, Generator& gen, double beta, ReplayBatc
     const NStep t = n_step_target(slot);
     copy_obs(slot, o + b * opt_.obs_dim);
     copy_obs(t.next_slot, no + b * opt_.obs_dim);
-    a[b] = actions_[static_cast<size_t>(slot)];
+    const float* act = &actions_[static_cast<size_t>(slot * action_width_)];
+    if (opt_.action_dim > 0)
+      std::memcpy(out.actions.data<float>() + b * action_width_, act,
+                  static_cast<size_t>(action_width_) * sizeof(float));
+    else
+      out.actions.data<int64_t>()[b] = static_cast<int64_t>(*act);
     ret[b] = static_cast<float>(t.ret);
     disc[b] = static_cast<float>(t.discount);
   }
@@ -206,7 +231,10 @@ std::vector<std::pair<std::string, Tensor>> ReplayBuffer::state_tensors() const 
   std::vector<int64_t> flags(flags_.begin(), flags_.end());
   std::vector<std::pair<std::string, Tensor>> out = {
       {"replay.obs", to_tensor(obs_, {slots, stored_dim_})},
-      {"replay.actions", to_tensor(actions_, {slots})},
+      {"replay.actions", opt_.action_dim > 0
+                             ? to_tensor(actions_, {slots, opt_.action_dim})
+                             : to_tensor(std::vector<int64_t>(actions_.begin(), actions_.end()),
+                                         {slots})},
       {"replay.rewards", to_tensor(rewards_, {slots})},
       {"replay.flags", to_tensor(flags, {slots})},
   };
@@ -239,7 +267,7 @@ void ReplayBuffer::load_state(const StateReader& r) {
     // unstarted one has written nothing.
     const bool ok = started[e] ? pos[e] < filled[e] : pos[e] == 0 && filled[e] == 0;
     if (!ok)
-      throw Error(str("dqn state: replay env ", e, " has pos ", pos[e], ", filled ", filled[e],
+      throw Error(str(opt_.owner, " state: replay env ", e, " has pos ", pos[e], ", filled ", filled[e],
                       " and started ", started[e], ", which no buffer reaches (expected pos < "
                       "filled when started, both 0 otherwise)"));
   }
@@ -252,10 +280,21 @@ void ReplayBuffer::load_state(const StateReader& r) {
     const float* o = obs.data<float>();
     for (int64_t i = 0; i < slots; ++i)
       if (!(o[i] >= 0.0f && o[i] < static_cast<float>(opt_.one_hot)) || std::floor(o[i]) != o[i])
-        throw Error(str("dqn state: tensor 'replay.obs' element ", i, " is ", o[i],
+        throw Error(str(opt_.owner, " state: tensor 'replay.obs' element ", i, " is ", o[i],
                         ", expected a state index in [0, ", opt_.one_hot, ")"));
   }
-  auto actions = r.integer_tensor("replay.actions", slots, 0, opt_.n_actions - 1);
+  std::vector<float> actions;
+  if (opt_.action_dim > 0) {
+    const Tensor t = r.tensor("replay.actions", Dtype::Float32, {slots, opt_.action_dim});
+    actions.assign(t.data<float>(), t.data<float>() + t.numel());
+    for (size_t i = 0; i < actions.size(); ++i)
+      if (!std::isfinite(actions[i]))
+        throw Error(str(opt_.owner, " state: tensor 'replay.actions' element ", i, " is ",
+                        actions[i], ", expected a finite action"));
+  } else {
+    auto index = r.integer_tensor("replay.actions", slots, 0, opt_.n_actions - 1);
+    actions.assign(index.begin(), index.end());
+  }
   const Tensor rewards = r.tensor("replay.rewards", Dtype::Float32, {slots});
   auto flags = r.integer_tensor("replay.flags", slots, 0, kValid | kDone | kTerminated | kFinal);
   // Sampling draws among the written slots of each ring until it finds a valid one, so a valid
@@ -266,11 +305,11 @@ void ReplayBuffer::load_state(const StateReader& r) {
     ++valid;
     const int64_t e = slot / ring_, p = slot % ring_;
     if (p >= filled[static_cast<size_t>(e)])
-      throw Error(str("dqn state: replay slot ", slot, " is marked valid but env ", e,
+      throw Error(str(opt_.owner, " state: replay slot ", slot, " is marked valid but env ", e,
                       " has written only ", filled[static_cast<size_t>(e)], " slots"));
   }
   if (valid != transitions)
-    throw Error(str("dqn state: field 'replay.transitions' is ", transitions, ", but ", valid,
+    throw Error(str(opt_.owner, " state: field 'replay.transitions' is ", transitions, ", but ", valid,
                     " slots are marked valid"));
   std::vector<double> leaves;
   if (opt_.prioritized) {
@@ -281,7 +320,7 @@ void ReplayBuffer::load_state(const StateReader& r) {
       const bool is_valid = flags[static_cast<size_t>(slot)] & kValid;
       const double v = leaves[static_cast<size_t>(slot)];
       if (is_valid ? !(v > 0.0) : v != 0.0)
-        throw Error(str("dqn state: tensor 'replay.priorities' element ", slot, " is ", v,
+        throw Error(str(opt_.owner, " state: tensor 'replay.priorities' element ", slot, " is ", v,
                         is_valid ? ", expected > 0 for a stored transition"
                                  : ", expected 0 for an empty slot"));
     }

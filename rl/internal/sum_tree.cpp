@@ -1,5 +1,5 @@
 // SumTree for prioritized replay (see the header).
-#include "rl/internal/dqn_sum_tree.h"
+#include "rl/internal/sum_tree.h"
 
 #include <algorithm>
 

@@ -1,4 +1,5 @@
-// ReplayBuffer: DQN's preallocated ring of transitions, each observation stored once.
+// ReplayBuffer: the off-policy agents' preallocated ring of transitions (DQN, SAC, TD3, DDPG),
+// each observation stored once. Actions are a Discrete index (DQN) or a row of floats (Box).
 //
 // Every env of the vector env writes its own ring of `capacity / n_envs` slots in the order the
 // env produced its observations. A slot holds an observation and, once the env stepped from it,
@@ -22,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-#include "rl/internal/dqn_sum_tree.h"
+#include "rl/internal/sum_tree.h"
 #include "rl/internal/state_reader.h"
 #include "tensor/generator.h"
 #include "tensor/tensor.h"
@@ -34,17 +35,19 @@ struct ReplayOptions {
   int64_t n_envs = 1;
   int64_t obs_dim = 1;           // floats per observation as the network sees them
   int64_t one_hot = 0;           // > 0: store a Discrete observation's index, one-hot on sampling
-  int64_t n_actions = 1;         // actions are in [0, n_actions) (checked when loading)
+  int64_t n_actions = 1;         // Discrete actions are in [0, n_actions) (checked when loading)
+  int64_t action_dim = 0;        // > 0: Box actions stored as rows of action_dim floats
   int64_t n_step = 1;
   double gamma = 0.99;
   bool prioritized = false;
   double alpha = 0.6;
+  std::string owner = "dqn";     // names the agent in checkpoint errors ("dqn state: ...")
 };
 
 // A sampled batch; tensors are reused between calls (same shapes).
 struct ReplayBatch {
   Tensor obs;        // (B, obs_dim) float32
-  Tensor actions;    // (B, 1) int64
+  Tensor actions;    // (B, 1) int64, or (B, action_dim) float32 for Box actions
   Tensor returns;    // (B) float32: sum_{k<m} gamma^k r_{t+k}
   Tensor next_obs;   // (B, obs_dim) float32: the observation m steps later
   Tensor discounts;  // (B) float32: gamma^m, or 0 when the episode terminated within the m steps
@@ -65,6 +68,9 @@ class ReplayBuffer {
   // is the first observation of the next episode (ignored otherwise).
   void add(int64_t env, int64_t action, float reward, bool terminated, bool truncated,
            const float* next_obs, const float* reset_obs);
+  // The same for Box actions: `action` holds action_dim floats.
+  void add(int64_t env, std::span<const float> action, float reward, bool terminated,
+           bool truncated, const float* next_obs, const float* reset_obs);
 
   int64_t size() const { return transitions_; }  // sampleable transitions
   int64_t capacity() const { return n_envs_ * ring_; }
@@ -102,11 +108,13 @@ class ReplayBuffer {
   void invalidate(int64_t slot);
   void mark_valid(int64_t slot);
   void copy_obs(int64_t slot, float* out) const;  // obs_dim floats (one-hot expanded)
+  void write_transition(int64_t env, float reward, bool terminated, bool truncated,
+                        const float* next_obs, const float* reset_obs);
 
   ReplayOptions opt_;
-  int64_t n_envs_, ring_, stored_dim_;
+  int64_t n_envs_, ring_, stored_dim_, action_width_;
   std::vector<float> obs_;        // (n_envs * ring, stored_dim)
-  std::vector<int64_t> actions_;
+  std::vector<float> actions_;    // (n_envs * ring, action_width): a Discrete index is exact
   std::vector<float> rewards_;
   std::vector<uint8_t> flags_;
   std::vector<int64_t> pos_;      // per env: index of the pending slot within its ring

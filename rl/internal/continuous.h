@@ -1,0 +1,69 @@
+// What SAC, TD3 and DDPG share about Box actions: the twin (or single) Q critics of SB3's
+// ContinuousCritic (v2.x policies.py: each an MLP from [observation, action] to one value) and
+// the map between the policy's [-1, 1] actions and the env's bounds (SB3 scale_action /
+// unscale_action).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/layers.h"
+#include "autograd/module.h"
+#include "envs/spaces.h"
+#include "tensor/generator.h"
+
+namespace rein::rl::internal {
+
+// n Q-networks Q_k(s, a). Not copyable (a Module); copy weights through state_dict.
+class Critics : public nn::Module {
+ public:
+  Critics(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
+          nn::Activation activation, int64_t n, Generator& gen);
+  // obs (B, obs_dim), actions (B, action_dim) -> n values (B, 1).
+  std::vector<Var> values(const Var& obs, const Var& actions);
+  // Q_0 only (TD3's actor loss).
+  Var first(const Var& obs, const Var& actions);
+  Var forward(const Var& x) override;  // x = [obs, actions] (B, obs_dim + action_dim) -> Q_0
+  std::string name() const override { return "Critics"; }
+  int64_t size() const { return static_cast<int64_t>(q_.size()); }
+
+ private:
+  std::vector<std::shared_ptr<nn::MLP>> q_;
+};
+
+// Parameters stop collecting gradients while the guard lives: the actor losses of SAC and TD3
+// read the critics, whose gradients SB3 computes and then discards.
+class FrozenParameters {
+ public:
+  explicit FrozenParameters(std::vector<Var> params);
+  ~FrozenParameters();
+  FrozenParameters(const FrozenParameters&) = delete;
+  FrozenParameters& operator=(const FrozenParameters&) = delete;
+
+ private:
+  std::vector<Var> params_;
+};
+
+// The affine map between [-1, 1]^A and a bounded Box. Throws rein::Error naming `algo` and
+// the fix when the Box has an infinite bound (a squashed or clipped policy cannot reach it).
+class ActionScale {
+ public:
+  ActionScale(const std::string& algo, const envs::Space& space, const std::string& env_id);
+  int64_t dim() const { return static_cast<int64_t>(low_.size()); }
+  // rows x dim() policy actions in [-1, 1] -> env actions, clipped to the bounds.
+  Tensor to_env(const Tensor& scaled) const;
+
+ private:
+  std::vector<float> low_, high_;
+};
+
+// "64,64" or SB3's dict form "pi=[64, 64], qf=[400, 300]" (also with "vf" for critics):
+// the hidden sizes of the actor and of the critics.
+struct ActorCriticArch {
+  std::vector<int64_t> pi, qf;
+};
+ActorCriticArch parse_actor_critic_arch(const std::string& algo, const std::string& text);
+
+}  // namespace rein::rl::internal

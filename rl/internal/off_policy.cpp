@@ -1,0 +1,202 @@
+// OffPolicyCore: envs, replay, the collect loop and its checkpoint (off_policy.h).
+#include "rl/internal/off_policy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "envs/wrappers.h"
+#include "rl/metric_sink.h"
+#include "rl/metric_names.h"
+
+namespace rein::rl::internal {
+
+namespace {
+
+std::unique_ptr<envs::VectorEnv> make_envs(const AgentSetup& setup) {
+  envs::VectorOptions vo;
+  vo.kwargs = setup.env_kwargs;  // make() applies the time limit (max_episode_steps wins)
+  // With one env a thread per env only adds hand-offs; the threads go to training.
+  if (setup.run.threads > 1 && setup.run.n_envs > 1) {
+    vo.mode = envs::VectorMode::Threaded;
+    vo.num_threads = static_cast<int>(setup.run.threads);
+  }
+  vo.wrap = [](std::unique_ptr<envs::Env> e) -> std::unique_ptr<envs::Env> {
+    return std::make_unique<envs::RecordEpisodeStatistics>(std::move(e));
+  };
+  return envs::make_vec(setup.env_id, setup.run.n_envs, vo);
+}
+
+}  // namespace
+
+OffPolicyCore::OffPolicyCore(std::string algo, const AgentSetup& setup,
+                             const OffPolicyOptions& options)
+    : algo_(std::move(algo)),
+      options_(options),
+      seed_(static_cast<uint64_t>(setup.run.seed)),
+      envs_(make_envs(setup)),
+      encoder_(envs_->single_observation_space(), setup.env_id),
+      N_(setup.run.n_envs),
+      D_(encoder_.dim()),
+      one_hot_(envs_->single_observation_space().is_discrete() ? encoder_.dim() : 0) {
+  ReplayOptions& ro = options_.replay;
+  ro.n_envs = N_;
+  ro.obs_dim = D_;
+  ro.one_hot = one_hot_;
+  ro.owner = algo_;
+  const envs::Space& as = envs_->single_action_space();
+  if (as.is_discrete()) {
+    ro.n_actions = as.discrete().n;
+    ro.action_dim = 0;
+  } else {
+    ro.action_dim = as.flat_dim();
+  }
+  buffer_ = std::make_unique<ReplayBuffer>(ro);
+  obs_ = empty({N_, D_});
+  scratch_a_.resize(static_cast<size_t>(D_));
+  scratch_b_.resize(static_cast<size_t>(D_));
+  reset_envs(seed_);
+}
+
+void OffPolicyCore::reset_envs(uint64_t seed) {
+  const envs::VectorStep& s = envs_->reset(seed);
+  encoder_.encode(s.obs, obs_.data<float>());
+  for (int64_t i = 0; i < N_; ++i) buffer_->start(i, stored_row(s.obs, i, scratch_a_.data()));
+}
+
+const float* OffPolicyCore::stored_row(const Tensor& batch, int64_t i, float* scratch) const {
+  if (one_hot_ > 0) {
+    const envs::Space& os = envs_->single_observation_space();
+    scratch[0] = static_cast<float>(batch.data<int64_t>()[i] - os.discrete().start);
+  } else {
+    encoder_.encode_row(batch, i, scratch);
+  }
+  return scratch;
+}
+
+void OffPolicyCore::collect(MetricSink& sink,
+                            const std::function<void(Tensor& env, Tensor& stored)>& act,
+                            const std::function<void(const std::vector<uint8_t>& done)>& on_step) {
+  Tensor env_actions, stored;
+  const int64_t width = options_.replay.action_dim;
+  collected_ = 0;
+  done_.assign(static_cast<size_t>(N_), 0);
+  for (int64_t t = 0; t < options_.train_freq;) {
+    act(env_actions, stored);
+    const envs::VectorStep& s = envs_->step(env_actions);
+    global_step_ += N_;
+    const float* r = s.rewards.data<float>();
+    const bool* term = s.terminated.data<bool>();
+    const bool* trunc = s.truncated.data<bool>();
+    for (int64_t i = 0; i < N_; ++i) {
+      if (!std::isfinite(r[i]))
+        throw NonFiniteError("reward", global_step_, str(algo_, ": reward of env ", i, " is ",
+                                                         r[i], " at step ", global_step_));
+      const bool done = term[i] || trunc[i];
+      // Next observation: the final one when the episode ended (autoreset put the reset
+      // observation in s.obs), which a truncated transition bootstraps from.
+      const float* next = stored_row(done ? s.final_obs : s.obs, i, scratch_a_.data());
+      const float* reset = done ? stored_row(s.obs, i, scratch_b_.data()) : nullptr;
+      if (one_hot_ == 0 && !std::all_of(next, next + D_, [](float x) { return std::isfinite(x); }))
+        throw NonFiniteError("observation", global_step_,
+                             str(algo_, ": observation is not finite at step ", global_step_));
+      if (width > 0)
+        buffer_->add(i, {stored.data<float>() + i * width, static_cast<size_t>(width)}, r[i],
+                     term[i], trunc[i], next, reset);
+      else
+        buffer_->add(i, stored.data<int64_t>()[i], r[i], term[i], trunc[i], next, reset);
+      done_[static_cast<size_t>(i)] = done;
+      if (done) {
+        if (options_.train_freq_episodes) ++t;
+        const envs::Info& info = envs_->final_info(i);
+        sink.log(global_step_, metric::kEpisodeReturn, info.number("episode_return"));
+        sink.log(global_step_, metric::kEpisodeLength, info.number("episode_length"));
+      }
+    }
+    encoder_.encode(s.obs, obs_.data<float>());
+    ++n_calls_;
+    collected_ += N_;
+    if (!options_.train_freq_episodes) ++t;
+    on_step(done_);
+  }
+}
+
+int64_t OffPolicyCore::due_gradient_steps() const {
+  if (global_step_ <= options_.learning_starts || buffer_->size() == 0) return 0;
+  return options_.gradient_steps >= 0 ? options_.gradient_steps : collected_;
+}
+
+void OffPolicyCore::save(nlohmann::json& j) const {
+  j["global_step"] = global_step_;
+  j["n_calls"] = n_calls_;
+  if (!options_.save_replay) return;
+  j["replay"] = nlohmann::json::parse(buffer_->state_json());
+  // Each env's physical state, random stream and the episode in progress, so the resumed run
+  // steps on from the same states. Envs without state() support restart their episodes instead.
+  nlohmann::json saved = nlohmann::json::array();
+  try {
+    for (int64_t i = 0; i < N_; ++i) {
+      envs::Env& e = envs_->env(i);
+      auto* stats = envs::find_wrapper<envs::RecordEpisodeStatistics>(e);
+      saved.push_back({{"state", e.unwrapped().state()},
+                       {"rng", e.unwrapped().rng().state_string()},
+                       {"elapsed_steps", stats->episode_length()},
+                       {"episode_return", stats->episode_return()}});
+    }
+    j["envs"] = saved;
+  } catch (const Error&) {
+    j["envs"] = nullptr;
+  }
+}
+
+std::vector<std::pair<std::string, Tensor>> OffPolicyCore::replay_tensors() const {
+  if (!options_.save_replay) return {};
+  auto out = buffer_->state_tensors();
+  out.emplace_back("env.obs", obs_);
+  return out;
+}
+
+void OffPolicyCore::load(const StateReader& r) {
+  global_step_ = r.integer("global_step", 0, kMaxCounter);
+  n_calls_ = r.integer("n_calls", 0, kMaxCounter);
+  bool envs_restored = false;
+  if (r.has("replay") && options_.save_replay) {
+    buffer_->load_state(r.object("replay"));
+    if (r.has("envs")) {
+      const std::vector<StateReader> saved = r.objects("envs", static_cast<size_t>(N_));
+      for (int64_t i = 0; i < N_; ++i) {
+        envs::Env& e = envs_->env(i);
+        const StateReader& s = saved[static_cast<size_t>(i)];
+        // set_state checks the values against the env (an index in range, a valid hand ...).
+        e.unwrapped().set_state(s.numbers("state", std::nullopt));
+        s.generator("rng", e.unwrapped().rng());
+        const int64_t steps = s.integer("elapsed_steps", 0, kMaxCounter);
+        envs::find_wrapper<envs::RecordEpisodeStatistics>(e)->set_episode(
+            s.number("episode_return"), steps);
+        if (auto* limit = envs::find_wrapper<envs::TimeLimit>(e)) limit->set_elapsed_steps(steps);
+      }
+      obs_.copy_(r.tensor("env.obs", Dtype::Float32, {N_, D_}));
+      envs_restored = true;
+    }
+  }
+  if (!envs_restored) reset_envs(seed_ + static_cast<uint64_t>(global_step_));
+}
+
+void polyak_update(const nn::Module& online, nn::Module& target, double tau) {
+  const std::vector<Var> src = online.parameters();
+  const std::vector<Var> dst = target.parameters();
+  if (src.size() != dst.size())
+    throw Error(str("polyak_update: ", src.size(), " online and ", dst.size(),
+                    " target parameters (expected the same architecture)"));
+  for (size_t i = 0; i < src.size(); ++i) {
+    Tensor t = dst[i].value();
+    if (tau >= 1.0) {
+      t.copy_(src[i].value());
+    } else {
+      t.mul_(1.0 - tau);
+      t.add_(src[i].value(), tau);
+    }
+  }
+}
+
+}  // namespace rein::rl::internal

@@ -1,0 +1,97 @@
+// OffPolicyCore: what DQN, SAC, TD3 and DDPG share, as Stable-Baselines3's OffPolicyAlgorithm
+// (v2.x off_policy_algorithm.py): the training envs (the registry's TimeLimit, then
+// RecordEpisodeStatistics for the episode metrics), the replay ring, the collect loop of
+// train_freq vector steps (collect_rollouts), learning_starts and the gradient steps per phase,
+// and the checkpoint of the env step count, the buffer and the envs' states (--save-replay), so
+// a resumed run continues its episodes bit for bit. The agents choose actions and learn.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "autograd/module.h"
+#include "envs/vector_env.h"
+#include "rl/algorithm.h"
+#include "rl/internal/obs_encoder.h"
+#include "rl/internal/replay_buffer.h"
+#include "rl/internal/state_reader.h"
+
+namespace rein::rl::internal {
+
+struct OffPolicyOptions {
+  int64_t learning_starts = 100;  // env steps before the first gradient step
+  int64_t train_freq = 1;         // vector-env steps (or episodes) per collect phase
+  bool train_freq_episodes = false;  // train_freq counts finished episodes (SB3 (n, "episode"))
+  int64_t gradient_steps = 1;     // gradient steps per phase; -1: env steps collected
+  bool save_replay = false;       // checkpoints carry the buffer and the envs' states
+  ReplayOptions replay;           // capacity, n_step, gamma, priorities (sizes are filled in)
+};
+
+// Thread-safety: one thread at a time.
+class OffPolicyCore {
+ public:
+  // Builds setup.run.n_envs envs of setup.env_id. `algo` names the agent in errors.
+  OffPolicyCore(std::string algo, const AgentSetup& setup, const OffPolicyOptions& options);
+
+  envs::VectorEnv& envs() { return *envs_; }
+  const ObsEncoder& encoder() const { return encoder_; }
+  int64_t n_envs() const { return N_; }
+  int64_t obs_dim() const { return D_; }
+  const Tensor& obs() const { return obs_; }  // (N, obs_dim): the observations acted on next
+  ReplayBuffer& buffer() { return *buffer_; }
+  int64_t global_step() const { return global_step_; }
+  int64_t n_calls() const { return n_calls_; }  // vector steps taken (SB3 _n_calls)
+  // Before learning_starts: actions come from the action space, not the policy.
+  bool warmup() const { return global_step_ < options_.learning_starts; }
+
+  // SB3 collect_rollouts: train_freq vector steps, or steps until train_freq episodes ended.
+  // `act` writes the env actions (int64 (N) for Discrete, float32 (N, A) in the env's bounds for
+  // Box) and the actions the buffer stores (the same tensor for Discrete; the policy's [-1, 1]
+  // actions for Box); `on_step` runs after each step (SB3 _on_step) with the envs whose episode
+  // ended in it.
+  void collect(MetricSink& sink, const std::function<void(Tensor& env, Tensor& stored)>& act,
+               const std::function<void(const std::vector<uint8_t>& done)>& on_step);
+  // Gradient steps due after a collect phase (SB3 learn()): 0 until past learning_starts;
+  // gradient_steps -1 gives the env steps the phase collected.
+  int64_t due_gradient_steps() const;
+
+  // Checkpoint: the step counters (JSON "global_step", "n_calls") and, with save_replay,
+  // "replay.*" tensors, "env.obs" and the JSON "replay" and "envs" objects.
+  void save(nlohmann::json& j) const;
+  std::vector<std::pair<std::string, Tensor>> replay_tensors() const;
+  // Restores what save() wrote. Without a saved buffer the envs restart fresh episodes on a
+  // stream of their own (SB3 starts with an empty buffer when none is loaded).
+  void load(const StateReader& r);
+
+ private:
+  void reset_envs(uint64_t seed);
+  // The row the buffer stores for row `i` of an observation batch (index when one-hot).
+  const float* stored_row(const Tensor& batch, int64_t i, float* scratch) const;
+
+  std::string algo_;
+  OffPolicyOptions options_;
+  uint64_t seed_;
+  std::unique_ptr<envs::VectorEnv> envs_;
+  ObsEncoder encoder_;
+  int64_t N_, D_;
+  int64_t one_hot_;  // > 0 for Discrete observations (stored as indices)
+  std::unique_ptr<ReplayBuffer> buffer_;
+  Tensor obs_;
+  std::vector<float> scratch_a_, scratch_b_;
+  int64_t global_step_ = 0;
+  int64_t n_calls_ = 0;
+  int64_t collected_ = 0;  // env steps of the last collect phase
+  std::vector<uint8_t> done_;
+};
+
+// target <- tau * online + (1 - tau) * target for every parameter (SB3 polyak_update; tau = 1
+// copies). Both modules must have the same architecture.
+void polyak_update(const nn::Module& online, nn::Module& target, double tau);
+
+}  // namespace rein::rl::internal

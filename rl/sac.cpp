@@ -1,0 +1,381 @@
+// SAC: the actor, the entropy coefficient and the gradient step (rl/sac.h cites the sources).
+// train() follows SB3's SAC.train() step for step.
+#include "rl/sac.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <numbers>
+
+#include "autograd/loss.h"
+#include "autograd/ops.h"
+#include "autograd/optim.h"
+#include "rl/internal/algorithm_entry.h"
+#include "rl/internal/continuous.h"
+#include "rl/internal/off_policy.h"
+#include "rl/internal/on_policy.h"
+#include "rl/metric_names.h"
+
+namespace rein::rl {
+
+std::vector<Field> SACConfig::fields() {
+  return {
+      {"learning_rate", &learning_rate, "Adam step size (initial value when annealed)"},
+      {"anneal_lr", &anneal_lr, "decay the learning rate linearly to 0"},
+      {"buffer_size", &buffer_size, "replay buffer slots over all envs"},
+      {"learning_starts", &learning_starts, "env steps of random actions before learning"},
+      {"batch_size", &batch_size, "transitions per gradient step"},
+      {"tau", &tau, "Polyak coefficient of the target critics"},
+      {"gamma", &gamma, "discount factor"},
+      {"train_freq", &train_freq, "vector-env steps between training phases"},
+      {"train_freq_unit", &train_freq_unit, "step or episode: what train_freq counts"},
+      {"gradient_steps", &gradient_steps, "gradient steps per phase (-1: env steps collected)"},
+      {"ent_coef", &ent_coef, "entropy coefficient: a number, auto or auto_X (learned from X)"},
+      {"target_entropy", &target_entropy, "auto (-dim(A)) or a number"},
+      {"target_update_interval", &target_update_interval, "gradient steps between target updates"},
+      {"net_arch", &net_arch, "hidden sizes, e.g. 256,256, or pi=[64,64], qf=[400,300]"},
+      {"activation", &activation, "relu, tanh or elu"},
+      {"use_sde", &use_sde, "gSDE exploration (not available for SAC yet)"},
+      {"log_std_init", &log_std_init, "initial log std of gSDE"},
+      {"save_replay", &save_replay, "checkpoints include the replay buffer (exact resume)"},
+  };
+}
+
+namespace {
+
+struct EntCoef {
+  bool learned;
+  double init;
+};
+
+// "0.1" -> fixed 0.1; "auto" -> learned from 1; "auto_0.1" -> learned from 0.1 (SB3).
+EntCoef parse_ent_coef(const std::string& text) {
+  const bool learned = text.rfind("auto", 0) == 0;
+  std::string number = learned ? (text.size() > 5 && text[4] == '_' ? text.substr(5) : "") : text;
+  if (learned && number.empty() && text != "auto")
+    throw Error(str("sac: ent_coef '", text, "' (expected a number > 0, auto or auto_X)"));
+  double v = 1.0;
+  if (!number.empty()) {
+    char* end = nullptr;
+    v = std::strtod(number.c_str(), &end);
+    if (*end != '\0' || !(v > 0) || !std::isfinite(v))
+      throw Error(str("sac: ent_coef '", text, "' (expected a number > 0, auto or auto_X)"));
+  }
+  return {learned, v};
+}
+
+}  // namespace
+
+void SACConfig::validate() const {
+  auto need = [](bool ok, const char* key, const std::string& why) {
+    if (!ok) throw Error(str("sac: ", key, " ", why));
+  };
+  need(!use_sde, "use_sde",
+       "= true asks for gSDE exploration, which SAC does not have yet; train without it "
+       "(--set use_sde=false, the zoo's other SAC presets do) or use ppo/a2c");
+  need(learning_rate > 0, "learning_rate", str("must be > 0, got ", learning_rate));
+  need(buffer_size >= 1, "buffer_size", str("must be >= 1, got ", buffer_size));
+  need(learning_starts >= 0, "learning_starts", str("must be >= 0, got ", learning_starts));
+  need(batch_size >= 1, "batch_size", str("must be >= 1, got ", batch_size));
+  need(tau > 0 && tau <= 1, "tau", str("must be in (0, 1], got ", tau));
+  need(gamma >= 0 && gamma <= 1, "gamma", str("must be in [0, 1], got ", gamma));
+  need(train_freq >= 1, "train_freq", str("must be >= 1, got ", train_freq));
+  need(train_freq_unit == "step" || train_freq_unit == "episode", "train_freq_unit",
+       str("must be step or episode, got '", train_freq_unit, "'"));
+  need(gradient_steps >= -1, "gradient_steps", str("must be >= 0 or -1, got ", gradient_steps));
+  need(target_update_interval >= 1, "target_update_interval",
+       str("must be >= 1, got ", target_update_interval));
+  parse_ent_coef(ent_coef);
+  if (target_entropy != "auto") {
+    char* end = nullptr;
+    const double v = std::strtod(target_entropy.c_str(), &end);
+    need(*end == '\0' && !target_entropy.empty() && std::isfinite(v), "target_entropy",
+         str("must be auto or a number, got '", target_entropy, "'"));
+  }
+  internal::parse_actor_critic_arch("sac", net_arch);
+  nn::activation_from_string(activation);
+}
+
+namespace {
+
+constexpr double kLogStdMin = -20.0, kLogStdMax = 2.0;  // SB3 LOG_STD_MIN / LOG_STD_MAX
+constexpr double kSquashEps = 1e-6;  // SB3 TanhBijector epsilon in log(1 - tanh^2 + eps)
+
+// SB3's SAC Actor: a ReLU MLP whose last layer gives the mean and the log std of each action
+// (one Linear of 2A outputs: SB3's mu and log_std layers side by side), log std clipped to
+// [-20, 2], actions tanh(mu + std * noise).
+class SquashedGaussianActor : public nn::Module {
+ public:
+  SquashedGaussianActor(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
+                        nn::Activation activation, Generator& gen)
+      : A_(action_dim) {
+    std::vector<int64_t> sizes{obs_dim};
+    sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+    sizes.push_back(2 * action_dim);
+    net_ = register_module("net", std::make_shared<nn::MLP>(sizes, activation, gen));
+  }
+  Var forward(const Var& x) override { return net_->forward(x); }
+  std::string name() const override { return "SquashedGaussianActor"; }
+
+  // Reparameterised sample: actions (B, A) in (-1, 1) and their log-probability (B, 1) under
+  // the squashed Gaussian (SB3 SquashedDiagGaussianDistribution.log_prob_from_params).
+  std::pair<Var, Var> sample(const Var& obs, Generator& gen) {
+    const Var out = forward(obs);
+    const Var mu = narrow(out, 1, 0, A_);
+    const Var log_std = clamp(narrow(out, 1, A_, A_), kLogStdMin, kLogStdMax);
+    const Tensor noise = randn({obs.value().size(0), A_}, gen);
+    const Var actions = tanh(mu + exp(log_std) * Var(noise));
+    // log N(x; mu, std) with x - mu = std * noise, so ((x - mu) / std)^2 = noise^2.
+    const double log_sqrt_2pi = 0.5 * std::log(2.0 * std::numbers::pi);
+    Var log_prob = sum(Var(noise * noise * -0.5f) - log_std - log_sqrt_2pi, 1, true);
+    log_prob = log_prob - sum(log(1.0 - square(actions) + kSquashEps), 1, true);
+    return {actions, log_prob};
+  }
+  // The deterministic action tanh(mu) (B, A).
+  Tensor mode(const Tensor& obs) {
+    no_grad guard;
+    return rein::tanh(forward(Var(obs)).value().narrow(1, 0, A_));
+  }
+
+ private:
+  int64_t A_;
+  std::shared_ptr<nn::MLP> net_;
+};
+
+class SACAgent final : public Agent {
+ public:
+  SACAgent(const AgentSetup& setup, const SACConfig& config);
+
+  void iterate(MetricSink& sink) override;
+  int64_t global_step() const override { return core_.global_step(); }
+  Tensor predict(const Tensor& obs, bool deterministic) override;
+  std::vector<std::pair<std::string, std::string>> params() override {
+    return to_params(cfg_.fields());
+  }
+  std::vector<std::pair<std::string, Tensor>> state_tensors() override;
+  std::string state_json() override;
+  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                  const std::string& json) override;
+
+ private:
+  void act(Tensor& env_actions, Tensor& stored);
+  void train(int64_t steps, MetricSink& sink);
+  void step_optimizer(optim::Adam& opt, const Var& loss, const char* loss_name);
+
+  AgentSetup setup_;
+  SACConfig cfg_;
+  internal::OffPolicyCore core_;
+  internal::ActionScale scale_;
+  int64_t N_, D_, A_;
+  Generator gen_;
+  EntCoef ent_;
+  double target_entropy_;
+  std::unique_ptr<SquashedGaussianActor> actor_;
+  std::unique_ptr<internal::Critics> critic_, critic_target_;
+  std::unique_ptr<optim::Adam> actor_opt_, critic_opt_, ent_opt_;
+  Var log_ent_coef_;  // (1), learned entropy coefficient only
+  int64_t gradient_updates_ = 0;
+};
+
+internal::OffPolicyOptions off_policy_options(const SACConfig& c) {
+  return {.learning_starts = c.learning_starts,
+          .train_freq = c.train_freq,
+          .train_freq_episodes = c.train_freq_unit == "episode",
+          .gradient_steps = c.gradient_steps,
+          .save_replay = c.save_replay,
+          .replay = {.capacity = c.buffer_size, .gamma = c.gamma}};
+}
+
+SACAgent::SACAgent(const AgentSetup& setup, const SACConfig& config)
+    : setup_(setup),
+      cfg_(config),
+      core_("sac", setup, off_policy_options(config)),
+      scale_("sac", core_.envs().single_action_space(), setup.env_id),
+      N_(setup.run.n_envs),
+      D_(core_.obs_dim()),
+      A_(scale_.dim()),
+      gen_(static_cast<uint64_t>(setup.run.seed)),
+      ent_(parse_ent_coef(config.ent_coef)),
+      target_entropy_(config.target_entropy == "auto" ? -static_cast<double>(A_)
+                                                      : std::stod(config.target_entropy)) {
+  const auto arch = internal::parse_actor_critic_arch("sac", cfg_.net_arch);
+  const auto act = nn::activation_from_string(cfg_.activation);
+  Generator init_gen = gen_.split();
+  actor_ = std::make_unique<SquashedGaussianActor>(D_, A_, arch.pi, act, init_gen);
+  critic_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
+  critic_target_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
+  critic_target_->load_state_dict(critic_->state_dict());
+  // torch.optim.Adam defaults, as SB3's SACPolicy passes no optimizer_kwargs.
+  const optim::AdamOptions adam{.lr = cfg_.learning_rate};
+  actor_opt_ = std::make_unique<optim::Adam>(actor_->parameters(), adam);
+  critic_opt_ = std::make_unique<optim::Adam>(critic_->parameters(), adam);
+  if (ent_.learned) {
+    log_ent_coef_ = Var(full({1}, static_cast<float>(std::log(ent_.init))), true);
+    ent_opt_ = std::make_unique<optim::Adam>(std::vector<Var>{log_ent_coef_}, adam);
+  }
+}
+
+void SACAgent::act(Tensor& env_actions, Tensor& stored) {
+  if (core_.warmup()) {
+    // SB3 samples the action space before learning_starts; uniform in [-1, 1] once scaled.
+    stored = rand({N_, A_}, gen_) * 2.0f - 1.0f;
+  } else {
+    no_grad guard;
+    stored = actor_->sample(Var(core_.obs()), gen_).first.value();
+  }
+  env_actions = scale_.to_env(stored);
+}
+
+void SACAgent::step_optimizer(optim::Adam& opt, const Var& loss, const char* loss_name) {
+  const double l = loss.item();
+  if (!std::isfinite(l))
+    throw NonFiniteError(loss_name, global_step(),
+                         str("sac: ", loss_name, " is ", l, " at step ", global_step(), " (update ",
+                             gradient_updates_, ")"));
+  opt.zero_grad();
+  loss.backward();
+  opt.step();
+}
+
+void SACAgent::train(int64_t steps, MetricSink& sink) {
+  // SB3 _update_learning_rate: every optimizer follows the schedule.
+  const double lr = cfg_.anneal_lr ? cfg_.learning_rate * internal::progress_remaining(
+                                                             global_step(),
+                                                             setup_.run.total_timesteps)
+                                   : cfg_.learning_rate;
+  for (optim::Adam* o : {actor_opt_.get(), critic_opt_.get(), ent_opt_.get()})
+    if (o) o->set_lr(lr);
+  internal::ReplayBatch batch;
+  double actor_sum = 0, critic_sum = 0, ent_loss_sum = 0, ent_sum = 0;
+  for (int64_t g = 0; g < steps; ++g) {
+    core_.buffer().sample(cfg_.batch_size, gen_, 1.0, batch);
+    const Var obs(batch.obs);
+    auto [actions_pi, log_prob] = actor_->sample(obs, gen_);
+
+    double ent_coef = ent_.init;
+    if (ent_.learned) {
+      ent_coef = std::exp(static_cast<double>(log_ent_coef_.value().item<float>()));
+      const Tensor gap = log_prob.value() + static_cast<float>(target_entropy_);
+      const Var ent_loss = -mean(log_ent_coef_ * Var(gap));
+      step_optimizer(*ent_opt_, ent_loss, metric::kEntCoefLoss);
+      ent_loss_sum += ent_loss.item();
+    }
+    const auto ent = static_cast<float>(ent_coef);
+
+    Tensor target_q;
+    {
+      no_grad guard;
+      auto [next_actions, next_log_prob] = actor_->sample(Var(batch.next_obs), gen_);
+      const auto next = critic_target_->values(Var(batch.next_obs), next_actions);
+      const Tensor next_q = minimum(next[0].value(), next[1].value()) -
+                            next_log_prob.value() * ent;
+      target_q = batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
+    }
+    const auto current = critic_->values(obs, Var(batch.actions));
+    const Var critic_loss =
+        0.5 * (nn::mse_loss(current[0], Var(target_q)) + nn::mse_loss(current[1], Var(target_q)));
+    step_optimizer(*critic_opt_, critic_loss, metric::kCriticLoss);
+
+    Var actor_loss;
+    {
+      internal::FrozenParameters frozen(critic_->parameters());
+      const auto q_pi = critic_->values(obs, actions_pi);
+      actor_loss = mean(log_prob * ent - minimum(q_pi[0], q_pi[1]));
+    }
+    step_optimizer(*actor_opt_, actor_loss, metric::kActorLoss);
+
+    if (g % cfg_.target_update_interval == 0)
+      internal::polyak_update(*critic_, *critic_target_, cfg_.tau);
+    actor_sum += actor_loss.item();
+    critic_sum += critic_loss.item();
+    ent_sum += ent_coef;
+    ++gradient_updates_;
+  }
+  const double n = static_cast<double>(std::max<int64_t>(steps, 1));
+  sink.log(global_step(), metric::kActorLoss, actor_sum / n);
+  sink.log(global_step(), metric::kCriticLoss, critic_sum / n);
+  sink.log(global_step(), metric::kEntCoef, ent_sum / n);
+  if (ent_.learned) sink.log(global_step(), metric::kEntCoefLoss, ent_loss_sum / n);
+  sink.log(global_step(), metric::kLearningRate, lr);
+}
+
+void SACAgent::iterate(MetricSink& sink) {
+  core_.collect(
+      sink, [this](Tensor& env, Tensor& stored) { act(env, stored); },
+      [](const std::vector<uint8_t>&) {});
+  if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
+}
+
+Tensor SACAgent::predict(const Tensor& obs, bool deterministic) {
+  const int64_t rows = obs.size(0);
+  Tensor x = empty({rows, D_});
+  core_.encoder().encode(obs, x.data<float>());
+  if (deterministic) return scale_.to_env(actor_->mode(x));
+  no_grad guard;
+  return scale_.to_env(actor_->sample(Var(x), gen_).first.value());
+}
+
+std::vector<std::pair<std::string, Tensor>> SACAgent::state_tensors() {
+  std::vector<std::pair<std::string, Tensor>> out;
+  auto add = [&out](const std::string& prefix, const auto& dict) {
+    for (auto& [name, t] : dict) out.emplace_back(prefix + name, t);
+  };
+  add("actor.", actor_->state_dict());
+  add("critic.", critic_->state_dict());
+  add("critic_target.", critic_target_->state_dict());
+  add("actor_optimizer.", actor_opt_->state_dict());
+  add("critic_optimizer.", critic_opt_->state_dict());
+  if (ent_.learned) {
+    out.emplace_back("log_ent_coef", log_ent_coef_.value());
+    add("ent_coef_optimizer.", ent_opt_->state_dict());
+  }
+  for (auto& entry : core_.replay_tensors()) out.push_back(std::move(entry));
+  return out;
+}
+
+std::string SACAgent::state_json() {
+  nlohmann::json j;
+  core_.save(j);
+  j["gradient_updates"] = gradient_updates_;
+  j["generator"] = gen_.state_string();
+  return j.dump();
+}
+
+void SACAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                          const std::string& json) {
+  internal::StateReader r("sac state", json, tensors);
+  r.only_tensors({"actor.", "critic.", "critic_target.", "actor_optimizer.", "critic_optimizer.",
+                  "log_ent_coef", "ent_coef_optimizer.", "replay.", "env.obs"});
+  r.module("actor.", *actor_);
+  r.module("critic.", *critic_);
+  r.module("critic_target.", *critic_target_);
+  r.optimizer("actor_optimizer.", *actor_opt_);
+  r.optimizer("critic_optimizer.", *critic_opt_);
+  if (ent_.learned) {
+    const Tensor t = r.tensor("log_ent_coef", Dtype::Float32, {1});
+    if (!std::isfinite(t.item<float>()))
+      throw Error(str("sac state: tensor 'log_ent_coef' is ", t.item<float>(),
+                      ", expected a finite value"));
+    r.optimizer("ent_coef_optimizer.", *ent_opt_);
+    Tensor(log_ent_coef_.value()).copy_(t);  // a handle: writes the parameter's storage
+  }
+  gradient_updates_ = r.integer("gradient_updates", 0, internal::kMaxCounter);
+  r.generator("generator", gen_);
+  core_.load(r);
+}
+
+}  // namespace
+
+std::unique_ptr<Agent> make_sac(const AgentSetup& setup, const SACConfig& config) {
+  config.validate();
+  return std::make_unique<SACAgent>(setup, config);
+}
+
+AlgorithmInfo sac_algorithm() {
+  AlgorithmInfo info = internal::algorithm_entry<SACConfig>(
+      "sac", "Soft Actor-Critic (squashed Gaussian, twin critics, learned entropy), as SB3",
+      {envs::SpaceKind::Box}, make_sac);
+  info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
+  return info;
+}
+
+}  // namespace rein::rl
