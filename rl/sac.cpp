@@ -148,7 +148,7 @@ class SACAgent final : public Agent {
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
-  std::vector<std::pair<std::string, std::string>> params() override {
+  std::vector<Param> params() override {
     return to_params(cfg_.fields());
   }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override;

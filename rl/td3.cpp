@@ -139,7 +139,7 @@ class TD3Agent final : public Agent {
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
-  std::vector<std::pair<std::string, std::string>> params() override {
+  std::vector<Param> params() override {
     if (algo_ != "ddpg") return to_params(cfg_.fields());
     DDPGConfig d;  // DDPG lists its own subset of the settings
     static_cast<TD3Config&>(d) = cfg_;

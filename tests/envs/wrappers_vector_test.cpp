@@ -38,8 +38,8 @@ TEST(RecordEpisodeStatistics, ARestoredEpisodeContinuesItsReturnAndTimeLimit) {
   env.reset(1);
   env.set_episode(-12.5, 195);
   find_wrapper<TimeLimit>(env)->set_elapsed_steps(195);
-  StepResult r;
-  for (int i = 0; i < 5; ++i) r = env.step(std::vector<float>{0.0f});
+  for (int i = 0; i < 4; ++i) EXPECT_FALSE(env.step(std::vector<float>{0.0f}).truncated);
+  const StepResult& r = env.step(std::vector<float>{0.0f});
   EXPECT_TRUE(r.truncated);
   EXPECT_EQ(r.info.number("episode_length"), 200.0);
   EXPECT_LT(r.info.number("episode_return"), -12.5);
