@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "tracker/run_facts.h"
 
@@ -19,8 +20,8 @@ std::string format_count(int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-ProgressDisplay::ProgressDisplay(bool enabled, std::FILE* out)
-    : enabled_(enabled), tty_(isatty(fileno(out)) != 0), out_(out),
+ProgressDisplay::ProgressDisplay(bool enabled, std::FILE* out, std::string unit)
+    : enabled_(enabled), unit_(std::move(unit)), tty_(isatty(fileno(out)) != 0), out_(out),
       last_(std::chrono::steady_clock::now()) {}
 
 void ProgressDisplay::update(const rl::TrainProgress& p) {
@@ -47,16 +48,16 @@ void ProgressDisplay::update(const rl::TrainProgress& p) {
     const int filled = static_cast<int>(frac * kWidth);
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, '.');
-    std::fprintf(out_, "\r[%s] %3.0f%%  %s/%s steps  %s steps/s  return %s  ETA %s   ",
+    std::fprintf(out_, "\r[%s] %3.0f%%  %s/%s %s  %s %s/s  return %s  ETA %s   ",
                  bar.c_str(), frac * 100, format_count(p.step).c_str(),
-                 format_count(p.total_steps).c_str(),
-                 format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
+                 format_count(p.total_steps).c_str(), (unit_ + "s").c_str(),
+                 format_count(std::llround(p.steps_per_second)).c_str(), (unit_ + "s").c_str(), ret.c_str(),
                  tracker::format_duration(eta).c_str());
     drawn_ = true;
   } else {
-    std::fprintf(out_, "step %s/%s (%.0f%%)  %s steps/s  return %s  elapsed %s  ETA %s\n",
-                 format_count(p.step).c_str(), format_count(p.total_steps).c_str(), frac * 100,
-                 format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
+    std::fprintf(out_, "%s %s/%s (%.0f%%)  %s %s/s  return %s  elapsed %s  ETA %s\n",
+                 unit_.c_str(), format_count(p.step).c_str(), format_count(p.total_steps).c_str(), frac * 100,
+                 format_count(std::llround(p.steps_per_second)).c_str(), (unit_ + "s").c_str(), ret.c_str(),
                  tracker::format_duration(p.elapsed_seconds).c_str(), tracker::format_duration(eta).c_str());
   }
   std::fflush(out_);
