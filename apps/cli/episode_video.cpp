@@ -1,8 +1,11 @@
 // record_episodes: one env, one writer, frames straight from the rasteriser to the encoder.
 #include "apps/cli/episode_video.h"
 
+#include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "envs/registry.h"
 #include "envs/video/video.h"
@@ -56,6 +59,30 @@ EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const 
   out.height = writer->height();
   out.frames = writer->frames();
   return out;
+}
+
+PeriodicVideo::PeriodicVideo(int64_t every, std::string env_id, envs::Kwargs env_kwargs, uint64_t seed,
+                             int64_t start_step)
+    : every_(every), env_id_(std::move(env_id)), env_kwargs_(std::move(env_kwargs)), seed_(seed) {
+  if (every_ < 1) throw Error(str("train: --video-every must be at least 1 env step, got ", every_));
+  const envs::RenderInfo ri = envs::make(env_id_, env_kwargs_)->render_info();
+  if (!ri.draws && !ri.text) {
+    throw Error(str("train: --video-every: env '", env_id_, "' cannot render frames, so there is "
+                    "nothing to record; train without --video-every"));
+  }
+  next_ = (start_step / every_ + 1) * every_;
+}
+
+std::optional<std::string> PeriodicVideo::maybe_record(rl::Agent& agent, int64_t step,
+                                                       const std::string& dir) {
+  if (step < next_) return std::nullopt;
+  while (next_ <= step) next_ += every_;
+  std::filesystem::create_directories(dir);
+  char name[48];
+  std::snprintf(name, sizeof name, "video-step-%09lld.mp4", static_cast<long long>(step));
+  const std::string path = std::filesystem::absolute(std::filesystem::path(dir) / name).string();
+  record_episodes(agent, env_id_, env_kwargs_, path, {.episodes = 1, .seed = seed_});
+  return path;
 }
 
 }  // namespace rein::cli

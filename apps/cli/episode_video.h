@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,25 @@ struct EpisodeVideo {
 // Throws rein::Error: episodes < 1, an env that cannot render frames, an unwritable path.
 EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const envs::Kwargs& env_kwargs,
                              const std::string& path, const EpisodeVideoOptions& options);
+
+// `rein train --video-every N`: after the training iteration that reaches each multiple of N
+// env steps, one deterministic episode (always from the same seed, so videos of one run compare)
+// as `<dir>/video-step-<step>.mp4`, a file beside the run's checkpoints.
+class PeriodicVideo {
+ public:
+  // Throws rein::Error now, before any training, when every < 1 or the env cannot render.
+  PeriodicVideo(int64_t every, std::string env_id, envs::Kwargs env_kwargs, uint64_t seed,
+                int64_t start_step);
+  // The video recorded into `dir` for `step`, or nullopt when no multiple of N was reached
+  // since the last one.
+  std::optional<std::string> maybe_record(rl::Agent& agent, int64_t step, const std::string& dir);
+
+ private:
+  int64_t every_;
+  std::string env_id_;
+  envs::Kwargs env_kwargs_;
+  uint64_t seed_;
+  int64_t next_;
+};
 
 }  // namespace rein::cli

@@ -14,6 +14,7 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
+#include "apps/cli/episode_video.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/run_checkpoints.h"
 #include "apps/version.h"
@@ -62,6 +63,7 @@ struct TrainArgs {
   int64_t keep_checkpoints = 3;     // checkpoint files of this process kept on disk; 0: all
   bool no_progress = false, no_preset = false;
   bool save_replay = false;  // DQN: checkpoints carry the replay buffer (DQNConfig::save_replay)
+  int64_t video_every = 0;   // --video-every: env steps between recorded episodes; 0: none
   std::string command_line;
 };
 
@@ -157,6 +159,12 @@ void run_train(const TrainArgs& a) {
     spec.params.push_back({"resumed_at_step", trainer->agent().global_step()});
     spec.tags.push_back("resumed");
   }
+  // --video-every: checked now (the env must render), recorded from the progress hook below.
+  std::optional<PeriodicVideo> videos;
+  if (a.video_every != 0) {
+    videos.emplace(a.video_every, trainer->env_id(), trainer->env_kwargs(),
+                   static_cast<uint64_t>(run.seed) + 1'000'000, trainer->agent().global_step());
+  }
   // Checkpoint paths are stored in the tracker: one it would refuse must fail now, not after
   // training. The default folder adds only the run name, which the tracker checks itself.
   // (absolute() of the db first: `--db rein.db` has an empty parent path.)
@@ -197,7 +205,15 @@ void run_train(const TrainArgs& a) {
   ProgressDisplay progress(!a.no_progress);
   rl::TrainHooks hooks;
   hooks.stop = &g_stop;
-  hooks.on_progress = [&](const rl::TrainProgress& p) { progress.update(p); };
+  hooks.on_progress = [&](const rl::TrainProgress& p) {
+    progress.update(p);
+    if (!videos) return;
+    if (std::optional<std::string> video = videos->maybe_record(trainer->agent(), p.step, ckpt_dir)) {
+      writer.add_artifact("video", *video, p.step);
+      progress.finish();
+      std::fprintf(stderr, "video at step %s: %s\n", format_count(p.step).c_str(), video->c_str());
+    }
+  };
   hooks.checkpoint_every_seconds = a.checkpoint_minutes * 60.0;
   std::string last_checkpoint;  // named when the run fails, to resume from
   std::deque<std::string> written;  // this process's checkpoint files, oldest first
@@ -321,6 +337,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--resume", a->resume,
                   "continue a run (name, id or checkpoint file); ENV, if given, replaces the "
                   "saved env id (a remote:// id is never taken from the file)");
+  cmd->add_option("--video-every", a->video_every,
+                  "record one deterministic evaluation episode as MP4 every N env steps, beside "
+                  "the checkpoints (a \"video\" artifact: rein runs show lists it)")
+      ->type_name("N");
   cmd->add_flag("--save-replay", a->save_replay,
                 "checkpoints include the replay buffer, so --resume continues exactly (dqn)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");

@@ -9,6 +9,7 @@
 
 #include "envs/video/video.h"
 #include "tests/apps/cli_test_support.h"
+#include "tracker/store.h"
 
 namespace rein::cli::testing {
 namespace {
@@ -87,6 +88,51 @@ TEST(RecordCli, BadInputFailsClearlyAndWritesNothing) {
   EXPECT_NE(out.text.find("cannot render"), std::string::npos) << out.text;
 
   for (const char* name : {"j.mp4", "x.mp4", "c.mp4", "c.mp4.part"}) EXPECT_FALSE(fs::exists(dir / name)) << name;
+}
+
+// Two iterations of 128 steps with --video-every 128: a video after each, listed by `runs show`,
+// decodable, and training itself unchanged (the same final evaluation as without videos).
+TEST(RecordCli, TrainVideoEveryRecordsEpisodesAsArtifacts) {
+  const fs::path dir = fresh_dir("train_video_every");
+  const std::string db = (dir / "runs.db").string();
+  Output out = run_rein("train ppo CartPole-v1 --steps 256 --video-every 128 --name v --db " + db + kShort);
+  ASSERT_EQ(out.status, 0) << out.text;
+  ASSERT_EQ(run_rein("train ppo CartPole-v1 --steps 256 --name plain --db " + db + kShort).status, 0);
+
+  tracker::Store store(db);
+  const tracker::RunInfo run = store.resolve_run("v");
+  std::vector<std::string> videos;
+  for (const tracker::Artifact& a : store.artifacts(run.id)) {
+    if (a.kind == "video") videos.push_back(a.path);
+  }
+  ASSERT_EQ(videos.size(), 2u);
+  EXPECT_EQ(fs::path(videos[0]).filename(), "video-step-000000128.mp4");
+  // Beside the run's checkpoints: checkpoints/RUN next to the database.
+  EXPECT_EQ(fs::path(videos[1]).parent_path(), fs::absolute(dir / "checkpoints" / "v"));
+  EXPECT_TRUE(fs::exists(fs::path(videos[1]).parent_path() / "step-000000256.safetensors"));
+  for (const std::string& v : videos) {
+    video::Mp4Reader reader(v);
+    envs::RgbImage frame;
+    int frames = 0;
+    while (reader.next(frame)) ++frames;
+    EXPECT_GE(frames, 2) << v;  // the reset frame and at least one step
+    EXPECT_EQ(frame.width, 600);
+  }
+  Output show = run_rein("runs show v --db " + db, false);
+  EXPECT_NE(show.text.find("video  " + videos[1] + "  (step 256)"), std::string::npos) << show.text;
+
+  const auto final_return = [&](const std::string& name) {
+    return store.latest({store.resolve_run(name).id}, {"eval/mean_return"}).at(0).point.value;
+  };
+  EXPECT_EQ(final_return("v"), final_return("plain"));
+
+  out = run_rein(std::string("train ppo Corridor-v0 --plugin ") + REIN_TEST_PLUGIN_CORRIDOR +
+                 " --steps 128 --video-every 64 --name c --db " + db + kShort);
+  EXPECT_NE(out.status, 0);
+  EXPECT_NE(out.text.find("cannot render"), std::string::npos) << out.text;
+  out = run_rein("train ppo CartPole-v1 --steps 128 --video-every -5 --name n --db " + db + kShort);
+  EXPECT_NE(out.status, 0);
+  EXPECT_NE(out.text.find("--video-every"), std::string::npos) << out.text;
 }
 
 }  // namespace
