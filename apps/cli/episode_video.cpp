@@ -32,6 +32,7 @@ EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const 
   std::optional<video::Mp4Writer> writer;
   envs::RgbImage frame;
   auto write_frame = [&] {
+    if (o.stop != nullptr && o.stop->load()) throw Error(str("record: interrupted; ", path, " was not written"));
     env->render_rgb(frame);
     if (!writer) writer.emplace(path, frame.width, frame.height, out.fps);
     writer->write(frame);

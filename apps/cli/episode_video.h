@@ -3,6 +3,7 @@
 // encode them to one H.264 MP4 through rein_video.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -22,6 +23,7 @@ struct EpisodeVideoOptions {
   // Episode cap for an env without a time limit, so a policy that loops cannot record forever.
   int64_t default_max_episode_steps = 10'000;
   std::function<void(int64_t episodes_done, double episode_return)> on_episode{};
+  const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT): stop, and write no file
 };
 
 struct EpisodeVideo {

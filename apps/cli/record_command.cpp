@@ -1,7 +1,9 @@
 // `rein record CHECKPOINT_OR_RUN -o FILE.mp4`: plays a trained agent and writes its episodes as
 // H.264 video (apps/cli/episode_video.h), with a progress bar.
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <numeric>
@@ -16,6 +18,10 @@
 
 namespace rein::cli {
 namespace {
+
+// Ctrl-C stops after the current frame; the unfinished video is removed, not left half-written.
+std::atomic<bool> g_stop_recording{false};
+void on_record_signal(int) { g_stop_recording = true; }
 
 struct RecordArgs {
   std::string target, output, db = default_db(), env;
@@ -56,7 +62,21 @@ void run_record(const RecordArgs& a) {
                      .mean_return = sum / static_cast<double>(done),
                      .episodes = done});
   };
-  const EpisodeVideo v = record_episodes(*agent, info.env_id, kwargs, a.output, o);
+  g_stop_recording = false;
+  o.stop = &g_stop_recording;
+  auto previous = std::signal(SIGINT, on_record_signal);
+  auto previous_term = std::signal(SIGTERM, on_record_signal);
+  EpisodeVideo v;
+  try {
+    v = record_episodes(*agent, info.env_id, kwargs, a.output, o);
+  } catch (...) {
+    std::signal(SIGINT, previous);
+    std::signal(SIGTERM, previous_term);
+    progress.finish();
+    throw;
+  }
+  std::signal(SIGINT, previous);
+  std::signal(SIGTERM, previous_term);
   progress.finish();
   const double mean = std::accumulate(v.returns.begin(), v.returns.end(), 0.0) /
                       static_cast<double>(v.returns.size());

@@ -212,7 +212,7 @@ void Blackjack::render(DrawList& out) const {
   // The bitmap font's glyphs take 7 of its 8 rows a line; Gymnasium's text rectangles are a
   // line high, so each block below is `size` px tall.
   auto text_width = [](const std::string& s, double size) {
-    return std::floor(size / 8) * 6 * static_cast<double>(s.size());
+    return std::max(1.0, std::round(size / 8)) * 6 * static_cast<double>(s.size());
   };
   const int up = dealer_[0];
   c.text(spacing, spacing, "Dealer: " + std::to_string(up), white, small);

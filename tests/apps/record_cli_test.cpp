@@ -90,6 +90,22 @@ TEST(RecordCli, BadInputFailsClearlyAndWritesNothing) {
   for (const char* name : {"j.mp4", "x.mp4", "c.mp4", "c.mp4.part"}) EXPECT_FALSE(fs::exists(dir / name)) << name;
 }
 
+// Ctrl-C during a long recording: the command stops with an error and leaves no file behind
+// (neither the video nor its temporary .part).
+TEST(RecordCli, InterruptedRecordingLeavesNoFile) {
+  const fs::path dir = fresh_dir("record_interrupt");
+  const std::string db = (dir / "runs.db").string();
+  ASSERT_EQ(run_rein("train ppo CartPole-v1 --steps 128 --name r --db " + db + kShort).status, 0);
+  const fs::path video = dir / "long.mp4";
+  const std::string out = shell_output(
+      std::string(REIN_BINARY_DIR) + "/bin/rein record r --episodes 100000 -q -o " + video.string() +
+      " --db " + db + " > /dev/null 2>&1 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid; echo status=$?");
+  EXPECT_NE(out.find("status="), std::string::npos) << out;
+  EXPECT_EQ(out.find("status=0"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(video));
+  EXPECT_FALSE(fs::exists(video.string() + ".part"));
+}
+
 // Two iterations of 128 steps with --video-every 128: a video after each, listed by `runs show`,
 // decodable, and training itself unchanged (the same final evaluation as without videos).
 TEST(RecordCli, TrainVideoEveryRecordsEpisodesAsArtifacts) {
