@@ -13,7 +13,6 @@
 #include "apps/cli/episode_video.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/run_checkpoints.h"
-#include "rl/checkpoint.h"
 #include "tensor/error.h"
 
 namespace rein::cli {
@@ -35,14 +34,8 @@ struct RecordArgs {
 void run_record(const RecordArgs& a) {
   if (a.episodes < 1) throw Error(str("record: --episodes must be at least 1, got ", a.episodes));
   if (a.fps < 0 || a.fps > 1000) throw Error(str("record: --fps must be 1 to 1000, got ", a.fps));
-  ResolvedCheckpoint ck = resolve_checkpoint(a.target, a.db);
-  load_plugins(a.plugins, ck);
-  rl::CheckpointInfo info = rl::read_agent_checkpoint(ck.path);
-  if (!a.env.empty()) {
-    info.env_id = a.env;
-    info.env_id_from_user = true;
-  }
-  auto agent = rl::load_agent(info);
+  PlayableAgent played = load_playable_agent(a.target, a.db, a.plugins, a.env);
+  const rl::CheckpointInfo& info = played.info;
   const envs::Kwargs kwargs = parse_env_args(a.env_args, info.env_kwargs);
 
   ProgressDisplay progress(!a.quiet, stderr, "episode");
@@ -68,7 +61,7 @@ void run_record(const RecordArgs& a) {
   auto previous_term = std::signal(SIGTERM, on_record_signal);
   EpisodeVideo v;
   try {
-    v = record_episodes(*agent, info.env_id, kwargs, a.output, o);
+    v = record_episodes(*played.agent, info.env_id, kwargs, a.output, o);
   } catch (...) {
     std::signal(SIGINT, previous);
     std::signal(SIGTERM, previous_term);
