@@ -23,6 +23,11 @@ find_package(box2d 2.4 QUIET CONFIG)
 rein_require(box2d_FOUND libbox2d-dev)
 find_package(Boost 1.74 QUIET)
 rein_require(Boost_FOUND libboost-dev)
+# FFmpeg's libraries for episode video (rein_video only).
+find_package(PkgConfig QUIET)
+rein_require(PkgConfig_FOUND pkg-config)
+pkg_check_modules(LIBAV QUIET IMPORTED_TARGET libavcodec libavformat libswscale libavutil)
+rein_require(LIBAV_FOUND "libavcodec-dev libavformat-dev libswscale-dev libavutil-dev")
 
 if(REIN_BUILD_PYTHON)
   # Debian's interpreter (with python3-numpy) unless told otherwise with -DPython3_EXECUTABLE=...:

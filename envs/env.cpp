@@ -236,6 +236,23 @@ void Env::render(DrawList& out) const {
   out.text(Point{0.02, 0.98}, text, Color{230, 230, 230, 255});
 }
 
+void Env::render_rgb(RgbImage& out) const {
+  const RenderInfo ri = render_info();
+  if (!ri.draws && !ri.text) {
+    throw Error(str("render_rgb: env '", name(), "' cannot render frames (it neither draws nor "
+                    "renders text)"));
+  }
+  DrawList frame;
+  render(frame);
+  rasterize(frame, out);
+}
+
+RgbImage Env::render_rgb() const {
+  RgbImage out;
+  render_rgb(out);
+  return out;
+}
+
 std::string Env::render_text() const {
   throw Error(str("render_text: env '", name(), "' has no text rendering"));
 }

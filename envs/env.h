@@ -140,6 +140,7 @@ struct EnvSpec {
   Kwargs kwargs{};                             // defaults, overridden by make()'s kwargs
   std::string description{};                   // one line for `rein envs list`
   bool nondeterministic = false;             // same seed may not give the same episode
+  std::string render_mode{};  // make()'s "render_mode" ("rgb_array", "ansi"); empty: none given
 };
 
 // Rendering capabilities (Gymnasium's metadata["render_modes"], "render_fps").
@@ -177,6 +178,11 @@ class Env {
   // A text frame (Gymnasium's "ansi" mode). Default throws rein::Error: no text rendering.
   virtual std::string render_text() const;
   virtual RenderInfo render_info() const { return {}; }
+  // The frame as an RGB image (Gymnasium's render() with render_mode="rgb_array"): render()
+  // drawn by the software rasteriser at the viewport's pixel size. Throws rein::Error naming
+  // the env when it can neither draw nor render text. `out` keeps its capacity between frames.
+  void render_rgb(RgbImage& out) const;
+  RgbImage render_rgb() const;
 
   // The physical state, as Gymnasium's unwrapped.state / unwrapped.s, for `rein envs rollout
   // --state` and tests: set_state() replaces it after a reset (the observation returned by the

@@ -141,6 +141,27 @@ std::vector<EnvSpec> Registry::specs() const {
   return out;
 }
 
+namespace {
+
+// make()'s "render_mode", as gymnasium.make's: recorded on the spec once the env can render
+// that way. rein draws every frame on request, so the mode only checks and documents intent.
+void set_render_mode(Env& env, const std::string& mode) {
+  const RenderInfo ri = env.render_info();
+  const bool ok = (mode == "rgb_array" && (ri.draws || ri.text)) || (mode == "ansi" && ri.text);
+  if (!ok) {
+    const bool known = mode == "rgb_array" || mode == "ansi";
+    throw Error(str("make: ", env.name(), known ? " cannot render as '" : " has no render_mode '",
+                    mode, "' (rein's render modes: ", ri.draws || ri.text ? "rgb_array" : "",
+                    ri.text ? ", ansi" : "", ri.draws || ri.text ? "" : "none for this env",
+                    "; 'human' windows are the dashboard's agent view)"));
+  }
+  EnvSpec spec = env.spec().value_or(EnvSpec{});
+  spec.render_mode = mode;
+  env.set_spec(std::move(spec));
+}
+
+}  // namespace
+
 std::unique_ptr<Env> Registry::make_unwrapped(std::string_view id, const Kwargs& kwargs) const {
   EnvSpec spec;
   EnvFactory factory;
@@ -155,21 +176,26 @@ std::unique_ptr<Env> Registry::make_unwrapped(std::string_view id, const Kwargs&
       factory = e.factory;
     }
   }
+  const auto render_mode = kwargs.find("render_mode");
   if (scheme_factory) {  // called unlocked: it may connect somewhere, or use the registry
     Kwargs kw = kwargs;
     kw.erase("max_episode_steps");
+    kw.erase("render_mode");
     std::unique_ptr<Env> env = scheme_factory(id, kw);
     if (!env) throw Error(str("make: the scheme factory of env id '", id, "' returned no env"));
     if (!env->spec()) env->set_spec(EnvSpec{.id = std::string(id)});
+    if (render_mode != kwargs.end()) set_render_mode(*env, render_mode->second);
     return env;
   }
   Kwargs merged = spec.kwargs;
   for (const auto& [k, v] : kwargs) merged[k] = v;
   merged.erase("max_episode_steps");
+  merged.erase("render_mode");
   std::unique_ptr<Env> env = factory(merged);
   if (!env) throw Error(str("make: the factory of env id '", id, "' returned no env"));
   spec.kwargs = merged;
   env->set_spec(spec);
+  if (render_mode != kwargs.end()) set_render_mode(*env, render_mode->second);
   return env;
 }
 

@@ -14,11 +14,12 @@ void DrawList::line(Point a, Point b, Color color, double width_px) {
   s.points = {a, b};
 }
 
-void DrawList::rect(Point min_corner, Point max_corner, Color color, bool filled) {
+void DrawList::rect(Point min_corner, Point max_corner, Color color, bool filled, double width_px) {
   DrawShape& s = shapes_.emplace_back();
   s.kind = ShapeKind::Rect;
   s.color = color;
   s.filled = filled;
+  s.width = width_px;
   s.points = {min_corner, max_corner};
 }
 

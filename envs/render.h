@@ -51,7 +51,8 @@ class DrawList {
   void set_background(Color c) { background_ = c; }
 
   void line(Point a, Point b, Color color, double width_px = 1.0);
-  void rect(Point min_corner, Point max_corner, Color color, bool filled = true);
+  void rect(Point min_corner, Point max_corner, Color color, bool filled = true,
+            double width_px = 1.0);
   void circle(Point centre, double radius, Color color, bool filled = true);
   void polygon(std::vector<Point> points, Color color, bool filled = true);
   void text(Point top_left, std::string text, Color color, double size = 0.0);
@@ -65,6 +66,26 @@ class DrawList {
   Color background_{255, 255, 255, 255};
   std::vector<DrawShape> shapes_;
 };
+
+// An RGB frame: height rows of width pixels, 3 bytes each (R, G, B), row 0 at the top: the
+// layout of Gymnasium's render() array of shape (height, width, 3), dtype uint8.
+struct RgbImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> pixels;
+  const uint8_t* at(int x, int y) const { return pixels.data() + (size_t(y) * size_t(width) + size_t(x)) * 3; }
+  uint8_t* at(int x, int y) { return pixels.data() + (size_t(y) * size_t(width) + size_t(x)) * 3; }
+};
+
+// Draws `frame` into `out` (resized to the viewport's width_px x height_px, keeping capacity),
+// in software: the viewport fills the image, world y points up. A pixel belongs to a filled
+// shape when its centre lies inside it (even-odd rule for polygons), so shapes sharing an edge
+// neither overlap nor leave gaps. Lines of width <= 1 are one pixel per step along their major
+// axis; wider lines are filled quads. Outlines (`filled` false) lie inside their shape, as
+// pygame draws them. Text uses a built-in 5x7 bitmap font scaled by whole pixels. Colours with
+// alpha < 255 are blended over what is below. Throws rein::Error for a viewport without area or
+// of more than 16384 pixels a side.
+void rasterize(const DrawList& frame, RgbImage& out);
+RgbImage rasterize(const DrawList& frame);
 
 // Rotates the points of a polygon by `angle` radians about the origin, then translates them:
 // the transform classic-control envs apply to their bodies.

@@ -93,4 +93,18 @@ ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string
   return {best->path, run.name, run.id, recorded_plugins(store, run.id)};
 }
 
+PlayableAgent load_playable_agent(const std::string& checkpoint_or_run, const std::string& db,
+                                  const std::vector<std::string>& plugins, const std::string& env) {
+  PlayableAgent p;
+  p.checkpoint = resolve_checkpoint(checkpoint_or_run, db);
+  load_plugins(plugins, p.checkpoint);
+  p.info = rl::read_agent_checkpoint(p.checkpoint.path);
+  if (!env.empty()) {
+    p.info.env_id = env;
+    p.info.env_id_from_user = true;
+  }
+  p.agent = rl::load_agent(p.info);
+  return p;
+}
+
 }  // namespace rein::session

@@ -4,9 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "rl/algorithm.h"
+#include "rl/checkpoint.h"
 
 namespace rein::session {
 
@@ -31,5 +35,16 @@ void load_plugins(const std::vector<std::string>& explicit_plugins, const Resolv
 // The path to record for a --plugin argument: absolute when it names a file, so the run can be
 // evaluated or resumed from another directory; a bare library name stays as given.
 std::string plugin_record_path(const std::string& plugin);
+
+// A trained agent to play, as `rein eval` and `rein record` load it: the checkpoint resolved,
+// its plug-ins loaded (`plugins`, else the run's), and `env`, when not empty, replacing the
+// env id it was trained on.
+struct PlayableAgent {
+  ResolvedCheckpoint checkpoint;
+  rl::CheckpointInfo info;
+  std::unique_ptr<rl::Agent> agent;
+};
+PlayableAgent load_playable_agent(const std::string& checkpoint_or_run, const std::string& db,
+                                  const std::vector<std::string>& plugins, const std::string& env);
 
 }  // namespace rein::session

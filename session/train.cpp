@@ -108,6 +108,7 @@ tracker::RunSpec run_spec(const TrainRequest& r, Prepared& p) {
 TrainResult train(const TrainRequest& r) {
   Prepared p = prepare(r);
   rl::Trainer& trainer = *p.trainer;
+  if (r.on_trainer) r.on_trainer(trainer);
   const tracker::RunSpec spec = run_spec(r, p);
   // Checkpoint paths are stored in the tracker: one it would refuse must fail now, not after
   // training. The default folder adds only the run name, which the tracker checks itself.
@@ -133,7 +134,12 @@ TrainResult train(const TrainRequest& r) {
 
   rl::TrainHooks hooks;
   hooks.stop = r.stop;
-  hooks.on_progress = r.on_progress;
+  hooks.on_progress = [&](const rl::TrainProgress& progress) {
+    if (r.on_progress) r.on_progress(progress);
+    if (!r.after_iteration) return;
+    for (const Artifact& a : r.after_iteration(trainer.agent(), progress, ckpt_dir))
+      run->writer().add_artifact(a.kind, std::filesystem::absolute(a.path).string(), progress.step);
+  };
   hooks.on_eval = r.on_eval;
   hooks.checkpoint_every_seconds = r.checkpoint_minutes * 60.0;
   hooks.on_checkpoint = [&](const std::string& path, int64_t step) {

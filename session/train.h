@@ -33,6 +33,12 @@ struct StartedRun {
   std::string checkpoint_dir;
 };
 
+// A file a run records beside its metrics (kind: tracker/artifact_kinds.h).
+struct Artifact {
+  std::string kind;
+  std::string path;
+};
+
 struct TrainRequest {
   // What to train: an algorithm on an env, or `resume` (a run name or id in `db`, or a checkpoint
   // file) to continue from its newest checkpoint. With resume, a non-empty env_id replaces the
@@ -69,6 +75,15 @@ struct TrainRequest {
   std::function<void(const rl::TrainProgress&)> on_progress;
   std::function<void(const rl::EvalResult&, int64_t step)> on_eval;
   const std::atomic<bool>* stop = nullptr;  // set (e.g. from a signal handler) to stop cleanly
+
+  // Extensions (both optional). on_trainer sees the built trainer before the run is recorded: what
+  // it throws is a user error, and no run is recorded. after_iteration runs after each training
+  // iteration with the agent; the artifacts it returns are registered with the run at that step
+  // (`rein train --video-every` records its videos so).
+  std::function<void(rl::Trainer&)> on_trainer;
+  std::function<std::vector<Artifact>(rl::Agent&, const rl::TrainProgress&,
+                                      const std::string& checkpoint_dir)>
+      after_iteration;
 };
 
 struct TrainResult {

@@ -7,5 +7,7 @@ namespace rein::tracker {
 
 // A model checkpoint written by training (rl/checkpoint.h format); its step is the global step.
 inline constexpr const char* kCheckpointArtifact = "checkpoint";
+// An MP4 of one evaluation episode (`rein train --video-every`); its step is the global step.
+inline constexpr const char* kVideoArtifact = "video";
 
 }  // namespace rein::tracker

@@ -21,6 +21,7 @@ inline std::string default_db() {
 
 void add_train_command(CLI::App& app);    // rein train ALGO ENV | --resume RUN
 void add_eval_command(CLI::App& app);     // rein eval CHECKPOINT_OR_RUN
+void add_record_command(CLI::App& app);   // rein record CHECKPOINT_OR_RUN -o FILE.mp4
 void add_presets_command(CLI::App& app);  // rein presets list | show
 void add_runs_command(CLI::App& app);     // rein runs list | show | compare | export | tag | rm ...
 void add_dashboard_command(CLI::App& app);  // rein dashboard [--db FILE]: execs rein-dashboard

@@ -25,21 +25,17 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& a) {
-  session::ResolvedCheckpoint ck = session::resolve_checkpoint(a.target, a.db);
-  session::load_plugins(a.plugins, ck);
-  rl::CheckpointInfo info = rl::read_agent_checkpoint(ck.path);
-  if (!a.env.empty()) {
-    info.env_id = a.env;
-    info.env_id_from_user = true;
-  }
-  auto agent = rl::load_agent(info);
+  session::PlayableAgent played = session::load_playable_agent(a.target, a.db, a.plugins, a.env);
+  const session::ResolvedCheckpoint& ck = played.checkpoint;
+  const rl::CheckpointInfo& info = played.info;
+  rl::Agent& agent = *played.agent;
   rl::EvalOptions eo{.episodes = a.episodes,
                      .seed = static_cast<uint64_t>(a.seed),
                      .deterministic = !a.stochastic};
   // --env-arg overrides the env arguments the run was trained with (e.g. max_episode_steps=200
   // for an env without a time limit, whose evaluation would otherwise be cut at 100,000 steps).
   const envs::Kwargs kwargs = parse_env_args(a.env_args, info.env_kwargs);
-  rl::EvalResult r = rl::evaluate(*agent, info.env_id, kwargs, eo);
+  rl::EvalResult r = rl::evaluate(agent, info.env_id, kwargs, eo);
   double min = r.returns.front(), max = r.returns.front(), len = 0;
   for (double x : r.returns) {
     min = std::min(min, x);

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   app.footer("Run 'rein COMMAND --help' for the options of a command.");
   rein::cli::add_train_command(app);
   rein::cli::add_eval_command(app);
+  rein::cli::add_record_command(app);
   rein::cli::add_presets_command(app);
   rein::cli::add_runs_command(app);
   rein::cli::add_sweep_command(app);

@@ -5,13 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "tracker/run_facts.h"
 
 namespace rein::cli {
 
-ProgressDisplay::ProgressDisplay(bool enabled, std::FILE* out)
-    : enabled_(enabled), tty_(isatty(fileno(out)) != 0), out_(out),
+ProgressDisplay::ProgressDisplay(bool enabled, std::FILE* out, std::string unit)
+    : enabled_(enabled), unit_(std::move(unit)), tty_(isatty(fileno(out)) != 0), out_(out),
       last_(std::chrono::steady_clock::now()) {}
 
 void ProgressDisplay::update(const rl::TrainProgress& p) {
@@ -39,17 +40,17 @@ void ProgressDisplay::update(const rl::TrainProgress& p) {
     const int filled = static_cast<int>(frac * kWidth);
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, '.');
-    std::fprintf(out_, "\r%s[%s] %3.0f%%  %s/%s steps  %s steps/s  return %s  ETA %s   ",
+    std::fprintf(out_, "\r%s[%s] %3.0f%%  %s/%s %ss  %s %ss/s  return %s  ETA %s   ",
                  label.c_str(), bar.c_str(), frac * 100, format_count(p.step).c_str(),
-                 format_count(p.total_steps).c_str(),
-                 format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
-                 tracker::format_duration(eta).c_str());
+                 format_count(p.total_steps).c_str(), unit_.c_str(),
+                 format_count(std::llround(p.steps_per_second)).c_str(), unit_.c_str(),
+                 ret.c_str(), tracker::format_duration(eta).c_str());
     drawn_ = true;
   } else {
-    std::fprintf(out_, "%sstep %s/%s (%.0f%%)  %s steps/s  return %s  elapsed %s  ETA %s\n",
-                 label.c_str(), format_count(p.step).c_str(),
+    std::fprintf(out_, "%s%s %s/%s (%.0f%%)  %s %ss/s  return %s  elapsed %s  ETA %s\n",
+                 label.c_str(), unit_.c_str(), format_count(p.step).c_str(),
                  format_count(p.total_steps).c_str(), frac * 100,
-                 format_count(std::llround(p.steps_per_second)).c_str(), ret.c_str(),
+                 format_count(std::llround(p.steps_per_second)).c_str(), unit_.c_str(), ret.c_str(),
                  tracker::format_duration(p.elapsed_seconds).c_str(), tracker::format_duration(eta).c_str());
   }
   std::fflush(out_);

@@ -16,8 +16,9 @@ namespace rein::cli {
 
 class ProgressDisplay {
  public:
-  // Writes to `out` (stderr by default); enabled = false prints nothing.
-  explicit ProgressDisplay(bool enabled, std::FILE* out = stderr);
+  // Writes to `out` (stderr by default); enabled = false prints nothing. `unit` names what
+  // TrainProgress::step counts, in the singular ("step", or "episode" for `rein record`).
+  explicit ProgressDisplay(bool enabled, std::FILE* out = stderr, std::string unit = "step");
   void update(const rl::TrainProgress& p);
   // Ends the bar's line (call before printing anything else).
   void finish();
@@ -26,6 +27,7 @@ class ProgressDisplay {
 
  private:
   bool enabled_;
+  std::string unit_;
   bool tty_;
   std::FILE* out_;
   bool drawn_ = false;

@@ -10,6 +10,7 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
+#include "apps/cli/episode_video.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/stop_signals.h"
 #include "apps/cli/text_table.h"
@@ -17,6 +18,7 @@
 #include "rl/trainer.h"
 #include "session/train.h"
 #include "tensor/error.h"
+#include "tracker/artifact_kinds.h"
 #include "tracker/names.h"
 #include "tracker/run_facts.h"
 
@@ -35,6 +37,7 @@ struct TrainArgs {
   std::string group;
   std::optional<int64_t> jobs;  // seeds trained at once
   bool save_replay = false;  // off-policy: checkpoints carry the replay buffer (save_replay)
+  int64_t video_every = 0;   // --video-every: env steps between recorded episodes; 0: none
   std::string command_line;
 };
 
@@ -123,6 +126,25 @@ void run_train(const TrainArgs& a) {
                  static_cast<long long>(run.seed), a.db.c_str());
   };
   r.on_progress = [&](const rl::TrainProgress& p) { progress.update(p); };
+  // --video-every: checked before the run is recorded (the env must render), then one episode
+  // after the iteration that reaches each multiple of N steps, a "video" artifact of the run.
+  std::optional<PeriodicVideo> videos;
+  if (a.video_every != 0) {
+    r.on_trainer = [&](rl::Trainer& trainer) {
+      videos.emplace(a.video_every, trainer.env_id(), trainer.env_kwargs(),
+                     static_cast<uint64_t>(trainer.run_config().seed) + 1'000'000,
+                     trainer.agent().global_step());
+    };
+    r.after_iteration = [&](rl::Agent& agent, const rl::TrainProgress& p, const std::string& dir) {
+      std::vector<session::Artifact> made;
+      if (std::optional<std::string> video = videos->maybe_record(agent, p.step, dir)) {
+        progress.finish();
+        std::fprintf(stderr, "video at step %s: %s\n", format_count(p.step).c_str(), video->c_str());
+        made.push_back({tracker::kVideoArtifact, *video});
+      }
+      return made;
+    };
+  }
   r.on_eval = [&](const rl::EvalResult& ev, int64_t step) {
     progress.finish();
     std::fprintf(stderr, "eval at step %s: mean return %s +- %s over %zu episodes\n",
@@ -218,6 +240,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--group", a->group,
                   "with --seeds: the group id the runs are tagged with (default: "
                   "ALGO-ENV-DATE-TIME)");
+  cmd->add_option("--video-every", a->video_every,
+                  "record one deterministic evaluation episode as MP4 every N env steps, beside "
+                  "the checkpoints (a \"video\" artifact: rein runs show lists it)")
+      ->type_name("N");
   cmd->add_flag("--save-replay", a->save_replay,
                 "checkpoints include the replay buffer, so --resume continues exactly (dqn, sac, td3, ddpg)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");

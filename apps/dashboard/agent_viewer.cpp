@@ -3,8 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <exception>
 #include <filesystem>
+#include <utility>
+
+#include <GL/gl.h>
 
 #include "envs/registry.h"
 #include "tracker/artifact_kinds.h"
@@ -67,6 +71,81 @@ void draw_env_frame(const envs::DrawList& frame, ImDrawList* dl, ImVec2 min, ImV
     }
   }
   dl->PopClipRect();
+}
+
+AgentViewer::~AgentViewer() {
+  if (texture_ != 0) glDeleteTextures(1, &texture_);
+}
+
+void AgentViewer::video_picker(const RunRow& run, tracker::Store& store) {
+  std::vector<std::pair<std::string, std::int64_t>> videos;
+  for (const tracker::Artifact& a : store.artifacts(run.id)) {
+    if (a.kind == tracker::kVideoArtifact) videos.emplace_back(a.path, a.step.value_or(0));
+  }
+  if (videos.empty() && video_path_.empty()) return;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(220);
+  std::string chosen = video_path_;
+  if (want_newest_video_ && !videos.empty()) {
+    chosen = std::max_element(videos.begin(), videos.end(), [](const auto& a, const auto& b) {
+               return a.second < b.second;
+             })->first;
+    want_newest_video_ = false;
+  }
+  auto label = [](const std::string& path, std::int64_t step) {
+    return "step " + std::to_string(step) + "  " + std::filesystem::path(path).filename().string();
+  };
+  std::string shown = "(none)";
+  for (const auto& [path, step] : videos) {
+    if (path == chosen) shown = label(path, step);
+  }
+  if (ImGui::BeginCombo("video", shown.c_str())) {
+    if (ImGui::Selectable("(none)", chosen.empty())) chosen = "";
+    for (const auto& [path, step] : videos) {
+      ImGui::PushID(path.c_str());
+      if (ImGui::Selectable(label(path, step).c_str(), path == chosen)) chosen = path;
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", path.c_str());
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  if (chosen == video_path_) return;
+  video_path_ = chosen;
+  video_.reset();
+  video_error_.clear();
+  texture_stale_ = true;
+  if (chosen.empty()) return;
+  try {
+    video_ = std::make_unique<VideoClip>(chosen);
+  } catch (const std::exception& e) {
+    video_error_ = e.what();
+  }
+}
+
+void AgentViewer::draw_video(ImDrawList* dl, ImVec2 min, ImVec2 max) {
+  if (!video_) {
+    if (!video_error_.empty()) dl->AddText(min, IM_COL32(255, 110, 80, 255), video_error_.c_str());
+    return;
+  }
+  const envs::RgbImage& f = video_->frame();
+  if (texture_ == 0) glGenTextures(1, &texture_);
+  glBindTexture(GL_TEXTURE_2D, texture_);
+  if (texture_stale_) {
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);  // RGB rows are not padded
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, f.width, f.height, 0, GL_RGB, GL_UNSIGNED_BYTE, f.pixels.data());
+    texture_stale_ = false;
+  }
+  const double scale = std::min((max.x - min.x) / f.width, (max.y - min.y) / f.height);
+  const float w = static_cast<float>(f.width * scale), h = static_cast<float>(f.height * scale);
+  const ImVec2 a(min.x + ((max.x - min.x) - w) / 2, min.y + ((max.y - min.y) - h) / 2);
+  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)), a, ImVec2(a.x + w, a.y + h));
+  const std::string caption = std::filesystem::path(video_->path()).filename().string() + "  frame " +
+                              std::to_string(video_->frame_index() + 1);
+  const ImVec2 size = ImGui::CalcTextSize(caption.c_str());  // on a dark band: frames may be white
+  dl->AddRectFilled(a, ImVec2(a.x + size.x + 8, a.y + size.y + 4), IM_COL32(0, 0, 0, 170));
+  dl->AddText(ImVec2(a.x + 4, a.y + 2), IM_COL32(255, 255, 255, 255), caption.c_str());
 }
 
 void AgentViewer::open(const RunRow& run, const std::string& checkpoint) {
@@ -170,6 +249,7 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
   }
   if (!chosen.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", chosen.c_str());
   if (run->id != run_id_ || chosen != checkpoint_ || (!env_ && status_.empty())) open(*run, chosen);
+  video_picker(*run, store);
 
   if (!env_) {
     ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "cannot play %s: %s", env_id_.c_str(), status_.c_str());
@@ -197,6 +277,7 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
   if (playing_) {
     const double now = ImGui::GetTime();
     const int fps = std::max(1, env_->render_info().fps);
+    if (video_ && video_->advance((now - last_time_) * speed_)) texture_stale_ = true;
     carry_ += (now - last_time_) * fps * speed_;
     last_time_ = now;
     // At most a second's worth of steps per frame, so a stalled frame does not freeze the UI.
@@ -207,7 +288,14 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 max(min.x + avail.x, min.y + std::max(100.0f, avail.y));
   ImGui::Dummy(ImVec2(avail.x, std::max(100.0f, avail.y)));
-  draw_env_frame(frame_, ImGui::GetWindowDrawList(), min, max);
+  if (!video_ && video_error_.empty()) {
+    draw_env_frame(frame_, ImGui::GetWindowDrawList(), min, max);
+    return;
+  }
+  // Live replay on the left, the recorded video on the right.
+  const float mid = (min.x + max.x) / 2;
+  draw_env_frame(frame_, ImGui::GetWindowDrawList(), min, ImVec2(mid - 4, max.y));
+  draw_video(ImGui::GetWindowDrawList(), ImVec2(mid + 4, min.y), max);
 }
 
 }  // namespace rein::dashboard

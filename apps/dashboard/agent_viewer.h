@@ -2,7 +2,8 @@
 // run's env, drawn from the env's render primitives (envs/render.h), with play/pause/step,
 // speed, episode return and step counter. A checkpoint plays its trained agent deterministically
 // in the env (and env arguments) it was trained on (apps/dashboard/agent_policy.h); without one,
-// random actions.
+// random actions. Beside the live replay it plays a video the run recorded (`rein train
+// --video-every`), decoded to an OpenGL texture, on the same play/pause and speed.
 #pragma once
 
 #include <imgui.h>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "apps/dashboard/agent_policy.h"
+#include "apps/dashboard/video_clip.h"
 #include "apps/dashboard/view_model.h"
 #include "envs/env.h"
 #include "envs/render.h"
@@ -26,13 +28,23 @@ void draw_env_frame(const envs::DrawList& frame, ImDrawList* dl, ImVec2 min, ImV
 
 class AgentViewer {
  public:
+  AgentViewer() = default;
+  AgentViewer(const AgentViewer&) = delete;
+  AgentViewer& operator=(const AgentViewer&) = delete;
+  ~AgentViewer();
   void panel(const std::vector<const RunRow*>& runs, tracker::Store& store);
   bool playing() const { return playing_ && env_ != nullptr; }
   // Plays `steps` steps as soon as an env is open (screenshots of an agent mid-episode).
   void play_ahead(std::int64_t steps) { ahead_ = steps; }
+  // Opens the run's newest video (highest step) as soon as a run with videos is shown.
+  void show_newest_video() { want_newest_video_ = true; }
 
  private:
   void open(const RunRow& run, const std::string& checkpoint);
+  // The run's recorded videos: a combo to pick one (or none); opens the clip picked.
+  void video_picker(const RunRow& run, tracker::Store& store);
+  // Draws the clip's current frame into [min, max] (aspect kept), uploading it when it changed.
+  void draw_video(ImDrawList* dl, ImVec2 min, ImVec2 max);
   void reset_episode();
   void step_once();
 
@@ -55,6 +67,12 @@ class AgentViewer {
   std::uint64_t next_seed_ = 0;
   double episode_return_ = 0.0;
   double last_return_ = 0.0;
+  std::unique_ptr<VideoClip> video_;
+  std::string video_path_;   // the picked video artifact ("" = none)
+  std::string video_error_;  // why it could not be opened
+  unsigned int texture_ = 0;  // OpenGL texture of the clip's frame (0 until first drawn)
+  bool texture_stale_ = true;
+  bool want_newest_video_ = false;
 };
 
 }  // namespace rein::dashboard

@@ -26,6 +26,7 @@ Dashboard::Dashboard(AppOptions options) : options_(std::move(options)) {
   apply_initial_selection();
   agent_ = std::make_unique<AgentViewer>();
   agent_->play_ahead(options_.agent_steps);
+  if (options_.agent_video) agent_->show_newest_video();
 }
 
 Dashboard::~Dashboard() = default;

@@ -35,6 +35,7 @@ struct AppOptions {
   // frames (off for screenshots, which must show the full resolution).
   bool progressive = true;
   std::int64_t agent_steps = 0;  // the agent viewer plays this many steps once it opens an env
+  bool agent_video = false;      // the agent viewer opens the run's newest video beside it
 };
 
 class Dashboard {

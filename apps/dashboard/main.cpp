@@ -50,6 +50,7 @@ struct Flags {
   std::string band;
   int frames = 3;
   std::int64_t agent_steps = 0;
+  bool agent_video = false;
   std::string size = "1600x1000";
   std::string view;
 };
@@ -79,6 +80,7 @@ int run(const Flags& f) {
   if (!f.band.empty()) options.band = f.band;
   options.view = f.view;
   options.agent_steps = f.agent_steps;
+  options.agent_video = f.agent_video;
   options.progressive = !headless;  // a screenshot shows the series at full resolution
   const std::string dir = headless ? "" : rein::dashboard::settings_dir();
   if (!headless) options.settings_path = dir + "/dashboard.json";
@@ -184,6 +186,9 @@ int main(int argc, char** argv) {
   app.add_option("--agent-steps", f.agent_steps,
                  "agent view: play this many steps before the screenshot (default: episode start)")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--agent-video", f.agent_video,
+               "agent view: play the run's newest recorded video (rein train --video-every) "
+               "beside the replay");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "envs/box2d/body_drawing.h"
 #include "envs/box2d/contact_detector.h"
 
 namespace rein::envs::internal {
@@ -182,6 +183,23 @@ void BipedalWalker::generate_terrain() {
   }
 }
 
+// The background clouds only decorate the frames, but their 110 draws come before the initial
+// force: 10 clouds, each a position and 5 vertices of two draws (Gymnasium's 3.14, not pi).
+void BipedalWalker::generate_clouds() {
+  clouds_.clear();
+  for (int i = 0; i < kTerrainLength / 20; ++i) {
+    const double x = rng().uniform(0.0, kTerrainLength) * kTerrainStep;
+    const double y = kViewportH / kScale * 3 / 4;
+    std::array<std::array<double, 2>, 5> poly{};
+    for (int a = 0; a < 5; ++a) {
+      const double px = x + 15 * kTerrainStep * std::sin(3.14 * 2 * a / 5) + rng().uniform(0.0, 5 * kTerrainStep);
+      const double py = y + 5 * kTerrainStep * std::cos(3.14 * 2 * a / 5) + rng().uniform(0.0, 5 * kTerrainStep);
+      poly[static_cast<size_t>(a)] = {px, py};
+    }
+    clouds_.push_back(poly);
+  }
+}
+
 void BipedalWalker::build_walker() {
   b2World& w = world_->world;
   const double init_x = kTerrainStep * kTerrainStartpad / 2;
@@ -264,9 +282,8 @@ ResetResult BipedalWalker::reset(std::optional<uint64_t> seed, const Kwargs& opt
   lower_contact_[0] = lower_contact_[1] = false;
   has_prev_shaping_ = false;
   generate_terrain();
-  // The background clouds only decorate Gymnasium's frames, but their 110 draws come before the
-  // initial force: 10 clouds, each a position and 5 vertices of two draws.
-  for (int k = 0; k < 110; ++k) rng().random();
+  generate_clouds();
+  steps_since_reset_ = 0;
   build_walker();
   const float zeros4[4] = {0, 0, 0, 0};
   physics_step(zeros4);  // Gymnasium's reset returns the observation of a step with action 0
@@ -292,6 +309,7 @@ StepResult BipedalWalker::physics_step(std::span<const float> action) {
     world_->joints[j]->SetMaxMotorTorque(80.0f * std::clamp(std::abs(a), 0.0f, 1.0f));
   }
   world_->world.Step(static_cast<float>(1.0 / kFps), 6 * 30, 2 * 30);
+  ++steps_since_reset_;
 
   const b2Body* hull = world_->hull;
   const b2Vec2 pos = hull->GetPosition();
@@ -363,6 +381,54 @@ std::string BipedalWalker::render_text() const {
   const WalkerBodyState h = hull_state();
   return str("hull x=", h.x, " y=", h.y, " angle=", h.angle, " legs=", lower_contact_[0],
              lower_contact_[1]);
+}
+
+void BipedalWalker::render(DrawList& out) const {
+  const double view_w = kViewportW / kScale, view_h = kViewportH / kScale;
+  const double scroll = world_ ? world_->hull->GetPosition().x - view_w / 5 : 0.0;
+  const double left = std::max(0.0, scroll);  // Gymnasium's frame is the last 600 px of its surface
+  out.set_viewport({left, left + view_w, 0.0, view_h, static_cast<int>(kViewportW), static_cast<int>(kViewportH)});
+  out.set_background({0, 0, 0, 255});
+  out.polygon({{scroll, 0}, {scroll + view_w, 0}, {scroll + view_w, view_h}, {scroll, view_h}}, {215, 215, 255, 255});
+  if (!world_) return;
+  for (const auto& cloud : clouds_) {  // at half the scroll: parallax
+    double x1 = cloud[0][0], x2 = cloud[0][0];
+    for (const auto& p : cloud) x1 = std::min(x1, p[0]), x2 = std::max(x2, p[0]);
+    if (x2 < scroll / 2 || x1 > scroll / 2 + view_w) continue;
+    std::vector<Point> pts;
+    for (const auto& p : cloud) pts.push_back({p[0] + scroll / 2, p[1]});
+    out.polygon(std::move(pts), {255, 255, 255, 255});
+  }
+  for (size_t i = 0; i + 1 < terrain_x_.size(); ++i) {
+    const double x0 = terrain_x_[i], x1 = terrain_x_[i + 1];
+    if (x1 < scroll || x0 > scroll + view_w) continue;
+    out.polygon({{x0, terrain_y_[i]}, {x1, terrain_y_[i + 1]}, {x1, 0}, {x0, 0}}, {102, 153, 76, 255});
+  }
+  const int64_t ray = steps_since_reset_ % 100;  // rays 0..9, then 9..0, then none for 80 frames
+  if (ray < 20) {
+    const int k = static_cast<int>(ray < 10 ? ray : 19 - ray);
+    const b2Vec2 p = world_->hull->GetPosition();
+    out.line({p.x, p.y}, {p.x + std::sin(1.5 * k / 10.0) * kLidarRange, p.y - std::cos(1.5 * k / 10.0) * kLidarRange},
+             {255, 0, 0, 255});
+  }
+  for (const b2Body* b : world_->obstacles) draw_body(out, *b, {255, 255, 255, 255}, {153, 153, 153, 255});
+  for (size_t i = 0; i + 1 < terrain_x_.size(); ++i) {
+    out.line({terrain_x_[i], terrain_y_[i]}, {terrain_x_[i + 1], terrain_y_[i + 1]},
+             {76, static_cast<uint8_t>(i % 2 == 0 ? 255 : 204), 76, 255});
+  }
+  for (int k = 0; k < 4; ++k) {  // upper and lower leg of side -1, then of side +1
+    const int side = k < 2 ? -1 : 1;
+    const auto shade = [side](int v) { return static_cast<uint8_t>(v - side * 25); };
+    draw_body(out, *world_->legs[k], {shade(153), shade(76), shade(127), 255},
+              {shade(102), shade(76), shade(76), 255});
+  }
+  draw_body(out, *world_->hull, {127, 51, 229, 255}, {76, 76, 127, 255});
+  const double flag_x = kTerrainStep * 3, flag_y1 = kTerrainHeight, flag_y2 = flag_y1 + 50 / kScale;
+  out.line({flag_x, flag_y1}, {flag_x, flag_y2}, {0, 0, 0, 255});
+  const std::vector<Point> flag = {{flag_x, flag_y2}, {flag_x, flag_y2 - 10 / kScale},
+                                   {flag_x + 25 / kScale, flag_y2 - 5 / kScale}};
+  out.polygon(flag, {230, 51, 0, 255});
+  out.polygon(flag, {0, 0, 0, 255}, false);
 }
 
 std::unique_ptr<Env> make_bipedal_walker(const Kwargs& kwargs) {

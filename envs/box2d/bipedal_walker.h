@@ -30,6 +30,10 @@ class BipedalWalker final : public Env {
   ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Kwargs& options = {}) override;
   StepResult step(const Action& action) override;
   std::string render_text() const override;
+  // Gymnasium's 600 x 400 frame following the hull: sky, parallax clouds, terrain, one lidar
+  // ray at a time (as Gymnasium cycles them, one per step), obstacles, legs, hull, start flag.
+  void render(DrawList& out) const override;
+  RenderInfo render_info() const override { return {.draws = true, .text = true, .fps = 50}; }
   // One Box2D world step and nothing else (motors as last set, no lidar or observation);
   // returns whether the episode would end. rein-bench's limit.
   bool step_world_only();
@@ -45,6 +49,7 @@ class BipedalWalker final : public Env {
  private:
   struct World;
   void generate_terrain();
+  void generate_clouds();
   void build_walker();
   StepResult physics_step(std::span<const float> action);
 
@@ -52,6 +57,8 @@ class BipedalWalker final : public Env {
   std::unique_ptr<World> world_;
   std::vector<double> terrain_x_, terrain_y_;
   double initial_force_ = 0.0;
+  std::vector<std::array<std::array<double, 2>, 5>> clouds_;  // decoration, drawn from the seed
+  int64_t steps_since_reset_ = 0;  // picks the lidar ray a frame shows
   bool game_over_ = false;
   bool lower_contact_[2] = {false, false};
   bool has_prev_shaping_ = false;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "envs/box2d/body_drawing.h"
 #include "envs/box2d/contact_detector.h"
 
 namespace rein::envs::internal {
@@ -30,6 +31,22 @@ constexpr double kW = kViewportW / kScale;  // 20
 constexpr double kH = kViewportH / kScale;  // 13.333...
 constexpr int kChunks = 11;
 constexpr double kLanderPoly[6][2] = {{-14, 17}, {-17, 0}, {-17, -10}, {17, -10}, {17, 0}, {14, 17}};
+
+double chunk_x(int i) { return kW / (kChunks - 1) * i; }
+
+// The terrain's surface at each chunk: the heights with the five around the pad flattened to
+// H/4, smoothed with 0.33 (not 1/3) and index -1 wrapping to the last height, as Gymnasium does.
+std::array<double, kChunks> terrain_surface(const std::array<double, kChunks + 1>& heights) {
+  std::array<double, kChunks + 1> height = heights;
+  for (int i = kChunks / 2 - 2; i <= kChunks / 2 + 2; ++i) height[static_cast<size_t>(i)] = kH / 4;
+  std::array<double, kChunks> smooth_y{};
+  for (int i = 0; i < kChunks; ++i) {
+    const double before = height[static_cast<size_t>(i == 0 ? kChunks : i - 1)];
+    smooth_y[static_cast<size_t>(i)] =
+        0.33 * (before + height[static_cast<size_t>(i)] + height[static_cast<size_t>(i + 1)]);
+  }
+  return smooth_y;
+}
 
 }  // namespace
 
@@ -86,19 +103,9 @@ LunarLander::~LunarLander() = default;
 void LunarLander::build_world() {
   world_ = std::make_unique<World>(config_.gravity);
   b2World& w = world_->world;
-  // Terrain: 12 heights, the five around the pad flattened to H/4, smoothed with 0.33 (not 1/3)
-  // and index -1 wrapping to the last height, as Gymnasium does.
+  // Terrain: 12 heights, flattened around the pad and smoothed.
   for (double& h : heights_) h = rng().uniform(0.0, kH / 2);
-  std::array<double, kChunks + 1> height = heights_;
-  double chunk_x[kChunks];
-  for (int i = 0; i < kChunks; ++i) chunk_x[i] = kW / (kChunks - 1) * i;
-  const double helipad_y = kH / 4;
-  for (int i = kChunks / 2 - 2; i <= kChunks / 2 + 2; ++i) height[static_cast<size_t>(i)] = helipad_y;
-  double smooth_y[kChunks];
-  for (int i = 0; i < kChunks; ++i) {
-    const double before = height[static_cast<size_t>(i == 0 ? kChunks : i - 1)];
-    smooth_y[i] = 0.33 * (before + height[static_cast<size_t>(i)] + height[static_cast<size_t>(i + 1)]);
-  }
+  const std::array<double, kChunks> smooth_y = terrain_surface(heights_);
   b2BodyDef moon_def;
   b2Body* moon = w.CreateBody(&moon_def);
   b2EdgeShape bottom;
@@ -106,7 +113,8 @@ void LunarLander::build_world() {
   moon->CreateFixture(&bottom, 0.0f);  // friction 0.2, Box2D's default
   for (int i = 0; i < kChunks - 1; ++i) {
     b2EdgeShape edge;
-    edge.SetTwoSided(vec(chunk_x[i], smooth_y[i]), vec(chunk_x[i + 1], smooth_y[i + 1]));
+    edge.SetTwoSided(vec(chunk_x(i), smooth_y[static_cast<size_t>(i)]),
+                     vec(chunk_x(i + 1), smooth_y[static_cast<size_t>(i + 1)]));
     b2FixtureDef fd;
     fd.shape = &edge;
     fd.density = 0.0f;
@@ -305,6 +313,26 @@ std::string LunarLander::render_text() const {
   const LanderBodyState s = body_state();
   return str("x=", s.x, " y=", s.y, " vx=", s.vx, " vy=", s.vy, " angle=", s.angle,
              " legs=", leg_contact_[0], leg_contact_[1]);
+}
+
+void LunarLander::render(DrawList& out) const {
+  out.set_viewport({0.0, kW, 0.0, kH, static_cast<int>(kViewportW), static_cast<int>(kViewportH)});
+  out.set_background({255, 255, 255, 255});
+  if (!world_) return;
+  const std::array<double, kChunks> y = terrain_surface(heights_);
+  for (size_t i = 0; i + 1 < kChunks; ++i) {  // the sky above each stretch of terrain
+    const double x0 = chunk_x(static_cast<int>(i)), x1 = chunk_x(static_cast<int>(i) + 1);
+    out.polygon({{x0, y[i]}, {x1, y[i + 1]}, {x1, kH}, {x0, kH}}, {0, 0, 0, 255});
+  }
+  const Color fill{128, 102, 230, 255}, outline{77, 77, 128, 255};
+  draw_body(out, *world_->lander, fill, outline);
+  for (const b2Body* leg : world_->legs) draw_body(out, *leg, fill, outline);
+  const double flag_y1 = kH / 4, flag_y2 = flag_y1 + 50 / kScale;  // 50 px poles, 25 x 10 px flags
+  for (const double x : {chunk_x(kChunks / 2 - 1), chunk_x(kChunks / 2 + 1)}) {
+    out.line({x, flag_y1}, {x, flag_y2}, {255, 255, 255, 255});
+    out.polygon({{x, flag_y2}, {x, flag_y2 - 10 / kScale}, {x + 25 / kScale, flag_y2 - 5 / kScale}},
+                {204, 204, 0, 255});
+  }
 }
 
 namespace {

@@ -58,6 +58,10 @@ class LunarLander final : public Env {
 
   // (No state()/set_state(): the legs, joints and contacts cannot be set consistently.)
   std::string render_text() const override;
+  // Gymnasium's 600 x 400 frame: black sky above the terrain, white ground, the lander and its
+  // legs, the two flags (no engine particles).
+  void render(DrawList& out) const override;
+  RenderInfo render_info() const override { return {.draws = true, .text = true, .fps = 50}; }
 
   // What the last reset drew: the 12 terrain heights (before the pad is flattened) and the
   // initial force on the lander.

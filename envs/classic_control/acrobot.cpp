@@ -88,17 +88,25 @@ class Acrobot final : public Env {
 
   RenderInfo render_info() const override { return {.draws = true, .text = false, .fps = 15}; }
   void render(DrawList& out) const override {
-    const double bound = kL1 + kL2 + 0.2;
-    out.set_viewport({-bound, bound, -bound, bound, 500, 500});
+    // Gymnasium's 500x500 frame in its pixel units (world y up), the pivot at the centre:
+    // 0.2-unit-wide cyan links and yellow joints, the goal height as a black line.
+    const double bound = kL1 + kL2 + 0.2, scale = 500 / (bound * 2), offset = 250;
+    out.set_viewport({0, 500, 0, 500, 500, 500});
     out.set_background({255, 255, 255, 255});
-    out.line({-2.2, 1.0}, {2.2, 1.0}, {0, 0, 0, 255});  // the height to swing above
+    out.line({-2.2 * scale + offset, 1 * scale + offset}, {2.2 * scale + offset, 1 * scale + offset},
+             {0, 0, 0, 255});
     // theta1 = 0 hangs straight down.
-    const Point p1 = {kL1 * std::sin(s_[0]), -kL1 * std::cos(s_[0])};
-    const Point p2 = {p1.x + kL2 * std::sin(s_[0] + s_[1]), p1.y - kL2 * std::cos(s_[0] + s_[1])};
-    out.line({0, 0}, p1, {0, 204, 204, 255}, 8.0);
-    out.line(p1, p2, {0, 204, 204, 255}, 8.0);
-    out.circle({0, 0}, 0.08, {204, 204, 0, 255});
-    out.circle(p1, 0.08, {204, 204, 0, 255});
+    const Point p1 = {kL1 * std::sin(s_[0]) * scale, -kL1 * std::cos(s_[0]) * scale};
+    const Point joints[2] = {{0, 0}, p1};
+    const double angles[2] = {s_[0] - std::numbers::pi / 2, s_[0] + s_[1] - std::numbers::pi / 2};
+    const double lengths[2] = {kL1 * scale, kL2 * scale};
+    for (int i = 0; i < 2; ++i) {
+      const Point at = {joints[i].x + offset, joints[i].y + offset};
+      const double half = 0.1 * scale;
+      out.polygon(transform({{0, -half}, {0, half}, {lengths[i], half}, {lengths[i], -half}}, angles[i], at),
+                  {0, 204, 204, 255});
+      out.circle(at, half, {204, 204, 0, 255});
+    }
   }
   std::string render_text() const override {
     return str("theta1=", s_[0], " theta2=", s_[1], " dtheta1=", s_[2], " dtheta2=", s_[3]);

@@ -84,18 +84,21 @@ class CartPole final : public Env {
 
   RenderInfo render_info() const override { return {.draws = true, .text = false, .fps = 50}; }
   void render(DrawList& out) const override {
-    // World units are metres: the track spans +-x_threshold*2 like Gymnasium's 600 px screen.
-    const double world = kXThreshold * 2;
-    out.set_viewport({-world, world, -0.5, 2.0, 600, 400});
+    // Gymnasium's frame in its pixel units (world y up): 600x400, 125 px per metre, the cart's
+    // centre 100 px above the bottom, a 10 x 125 px pole hinged a quarter of the cart's height up.
+    out.set_viewport({0, 600, 0, 400, 600, 400});
     out.set_background({255, 255, 255, 255});
-    out.line({-world, 0.0}, {world, 0.0}, {0, 0, 0, 255});
-    const double cart_w = 0.5, cart_h = 0.3, x = state_[0];
-    out.rect({x - cart_w / 2, 0.0}, {x + cart_w / 2, cart_h}, {0, 0, 0, 255});
-    const double pole_w = 0.1, pole_len = 2 * kLength;
-    std::vector<Point> pole = {{-pole_w / 2, 0}, {-pole_w / 2, pole_len},
-                               {pole_w / 2, pole_len}, {pole_w / 2, 0}};
-    out.polygon(transform(pole, -state_[2], {x, cart_h * 0.75}), {202, 152, 101, 255});
-    out.circle({x, cart_h * 0.75}, pole_w / 2, {129, 132, 203, 255});
+    const double scale = 600 / (kXThreshold * 2);
+    const double cart_x = state_[0] * scale + 300, cart_y = 100;
+    const double pole_w = 10, pole_len = scale * (2 * kLength), axle = 30.0 / 4;
+    out.polygon({{cart_x - 25, cart_y - 15}, {cart_x - 25, cart_y + 15}, {cart_x + 25, cart_y + 15},
+                 {cart_x + 25, cart_y - 15}},
+                {0, 0, 0, 255});
+    const std::vector<Point> pole = {{-pole_w / 2, -pole_w / 2}, {-pole_w / 2, pole_len - pole_w / 2},
+                                     {pole_w / 2, pole_len - pole_w / 2}, {pole_w / 2, -pole_w / 2}};
+    out.polygon(transform(pole, -state_[2], {cart_x, cart_y + axle}), {202, 152, 101, 255});
+    out.circle({cart_x, cart_y + axle}, pole_w / 2, {129, 132, 203, 255});
+    out.line({0, cart_y}, {600, cart_y}, {0, 0, 0, 255});
   }
   std::string render_text() const override {
     return str("x=", state_[0], " x_dot=", state_[1], " theta=", state_[2],

@@ -47,22 +47,32 @@ class MountainCarBase : public Env {
 
   RenderInfo render_info() const override { return {.draws = true, .text = false, .fps = 30}; }
   void render(DrawList& out) const override {
-    out.set_viewport({kMinPosition, kMaxPosition, -0.1, 1.2, 600, 400});
+    // Gymnasium's 600x400 frame in its pixel units (world y up): the hill as 100 black segments,
+    // a 40 x 20 px car tilted by cos(3 x) standing 10 px clear of the track on two grey wheels,
+    // and the goal's flag.
+    const double scale = 600 / (kMaxPosition - kMinPosition);
+    out.set_viewport({0, 600, 0, 400, 600, 400});
     out.set_background({255, 255, 255, 255});
     auto height = [](double x) { return std::sin(3 * x) * 0.45 + 0.55; };
-    const int n = 100;
-    for (int i = 0; i < n; ++i) {
-      const double x0 = kMinPosition + (kMaxPosition - kMinPosition) * i / n;
-      const double x1 = kMinPosition + (kMaxPosition - kMinPosition) * (i + 1) / n;
-      out.line({x0, height(x0)}, {x1, height(x1)}, {0, 0, 0, 255}, 2.0);
+    Point prev{};
+    for (int i = 0; i < 100; ++i) {
+      const double x = kMinPosition + (kMaxPosition - kMinPosition) * i / 99;  // np.linspace
+      const Point p = {(x - kMinPosition) * scale, height(x) * scale};
+      if (i > 0) out.line(prev, p, {0, 0, 0, 255});
+      prev = p;
     }
-    out.circle({position_, height(position_) + 0.03}, 0.03, {0, 0, 0, 255});
-    out.line({goal_position_, height(goal_position_)}, {goal_position_, height(goal_position_) + 0.1},
-             {0, 0, 0, 255});
-    out.polygon({{goal_position_, height(goal_position_) + 0.1},
-                 {goal_position_, height(goal_position_) + 0.07},
-                 {goal_position_ + 0.05, height(goal_position_) + 0.085}},
-                {204, 204, 0, 255});
+    const double pos = position_, clearance = 10, car_w = 40, car_h = 20;
+    const Point base = {(pos - kMinPosition) * scale, clearance + height(pos) * scale};
+    const double tilt = std::cos(3 * pos);
+    out.polygon(transform({{-car_w / 2, 0}, {-car_w / 2, car_h}, {car_w / 2, car_h}, {car_w / 2, 0}}, tilt, base),
+                {0, 0, 0, 255});
+    for (const Point& w : transform({{car_w / 4, 0}, {-car_w / 4, 0}}, tilt, base)) {
+      out.circle({std::trunc(w.x), std::trunc(w.y)}, std::trunc(car_h / 2.5), {128, 128, 128, 255});
+    }
+    const double flag_x = std::trunc((goal_position_ - kMinPosition) * scale);
+    const double flag_y1 = std::trunc(height(goal_position_) * scale), flag_y2 = flag_y1 + 50;
+    out.line({flag_x, flag_y1}, {flag_x, flag_y2}, {0, 0, 0, 255});
+    out.polygon({{flag_x, flag_y2}, {flag_x, flag_y2 - 10}, {flag_x + 25, flag_y2 - 5}}, {204, 204, 0, 255});
   }
   std::string render_text() const override {
     return str("position=", position_, " velocity=", velocity_);

@@ -80,22 +80,49 @@ class Pendulum final : public Env {
 
   RenderInfo render_info() const override { return {.draws = true, .text = false, .fps = 30}; }
   void render(DrawList& out) const override {
-    out.set_viewport({-2.2, 2.2, -2.2, 2.2, 500, 500});
+    // Gymnasium's 500x500 frame in its pixel units (world y up), the pivot at the centre: a
+    // 1 x 0.2 unit rod with round ends, the last torque as a curved arrow (Gymnasium blits an
+    // image there) scaled by |u|, and a black axle.
+    const double scale = 500 / 4.4, offset = 250;
+    out.set_viewport({0, 500, 0, 500, 500, 500});
     out.set_background({255, 255, 255, 255});
-    const double w = 0.2;
-    std::vector<Point> rod = {{-w / 2, 0}, {-w / 2, kL}, {w / 2, kL}, {w / 2, 0}};
-    // theta = 0 is upright; positive theta turns counter-clockwise.
-    out.polygon(transform(rod, state_[0], {0, 0}), {204, 77, 77, 255});
-    out.circle({0, 0}, 0.05, {0, 0, 0, 255});
-    if (last_u_) {
-      out.text({-2.0, 2.0}, str("torque ", *last_u_), {0, 0, 0, 255}, 0.2);
-    }
+    const double rod_len = 1 * scale, rod_w = 0.2 * scale, angle = state_[0] + std::numbers::pi / 2;
+    const Color red = {204, 77, 77, 255};
+    out.polygon(transform({{0, -rod_w / 2}, {0, rod_w / 2}, {rod_len, rod_w / 2}, {rod_len, -rod_w / 2}},
+                          angle, {offset, offset}),
+                red);
+    out.circle({offset, offset}, std::floor(rod_w / 2), red);
+    const Point end = transform({{rod_len, 0}}, angle, {offset, offset})[0];
+    out.circle(end, std::floor(rod_w / 2), red);
+    if (last_u_ && *last_u_ != 0.0) draw_torque_arrow(out, {offset, offset}, scale * std::abs(*last_u_) / 2);
+    out.circle({offset, offset}, std::floor(0.05 * scale), {0, 0, 0, 255});
   }
   std::string render_text() const override {
     return str("theta=", state_[0], " theta_dot=", state_[1]);
   }
 
  private:
+  // A black arc of three quarters of a turn in a `size` px square about `centre`, with its head
+  // showing the torque's direction (counter-clockwise for u > 0, as the physics).
+  void draw_torque_arrow(DrawList& out, Point centre, double size) const {
+    const double r = size * 0.4, w = std::max(1.0, size * 0.08), dir = *last_u_ > 0 ? 1.0 : -1.0;
+    const int n = 24;
+    Point prev = {centre.x + r, centre.y};
+    for (int k = 1; k <= n; ++k) {
+      const double t = dir * 1.5 * std::numbers::pi * k / n;
+      const Point p = {centre.x + r * std::cos(t), centre.y + r * std::sin(t)};
+      out.line(prev, p, {0, 0, 0, 255}, w);
+      prev = p;
+    }
+    const double t = dir * 1.5 * std::numbers::pi;  // the head: a triangle along the tangent
+    const Point tangent = {-std::sin(t) * dir, std::cos(t) * dir}, normal = {std::cos(t), std::sin(t)};
+    const double h = std::max(2.0, size * 0.18);
+    out.polygon({{prev.x + normal.x * h, prev.y + normal.y * h},
+                 {prev.x - normal.x * h, prev.y - normal.y * h},
+                 {prev.x + tangent.x * h * 1.5, prev.y + tangent.y * h * 1.5}},
+                {0, 0, 0, 255});
+  }
+
   void write_obs() {
     obs_data_[0] = static_cast<float>(std::cos(state_[0]));
     obs_data_[1] = static_cast<float>(std::sin(state_[0]));

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "envs/toy_text/internal/grid_render.h"
 #include "tensor/error.h"
 
 namespace rein::envs {
@@ -91,10 +92,10 @@ ResetResult Blackjack::reset(std::optional<uint64_t> seed, const Kwargs& options
   player_.push_back(draw_card());
   player_.push_back(draw_card());
   // Gymnasium then draws the face-up card's suit (choice of 4) and, for a ten-valued card, its
-  // letter (choice of J, Q, K) for its pygame rendering. They do not affect the game and rein's
-  // rendering shows values only, but the draws are made so that later draws stay Gymnasium's.
-  rng().integers(0, 4);
-  if (dealer_[0] == 10) rng().integers(0, 3);
+  // letter (choice of J, Q, K) for its pygame rendering. They do not affect the game; render()
+  // shows them, and later draws stay Gymnasium's.
+  top_suit_ = static_cast<int>(rng().integers(0, 4));
+  top_letter_ = dealer_[0] == 10 ? static_cast<int>(rng().integers(0, 3)) : 0;
   finished_ = false;
   write_obs();
   info_.clear();
@@ -200,20 +201,43 @@ std::string Blackjack::render_text() const {
 }
 
 void Blackjack::render(DrawList& out) const {
-  out.set_viewport({0.0, 12.0, 0.0, 8.0, 600, 400});
-  out.set_background({7, 99, 36, 255});
-  auto draw_hand = [&](const std::vector<int>& hand, double y, bool hide_second, const char* who) {
-    out.text({0.5, y + 2.6}, str(who, ": ", hide_second ? "" : std::to_string(sum_hand(hand))),
-             {255, 255, 255, 255}, 0.6);
-    for (size_t i = 0; i < hand.size(); ++i) {
-      const double x = 0.5 + 1.6 * static_cast<double>(i);
-      const bool hidden = hide_second && i == 1;
-      out.rect({x, y}, {x + 1.4, y + 2.0}, hidden ? Color{60, 60, 160, 255} : Color{250, 250, 250, 255});
-      if (!hidden) out.text({x + 0.3, y + 1.6}, card_name(hand[i]), {0, 0, 0, 255}, 0.8);
-    }
+  // Gymnasium's 600 x 500 table (7, 99, 36): "Dealer: <card>" at the top left in a font of
+  // 500 // 15 px, the face-up card (500 // 3 px high, 142:197) left of the centre and the
+  // hidden card right of it, "Player", then the player's sum in a font of 500 // 6 px, centred.
+  const double width = 600, spacing = 500 / 20;
+  const double card_h = 500 / 3, card_w = std::floor(card_h * 142 / 197);
+  const double small = 500 / 15, large = 500 / 6;
+  const Color white{255, 255, 255, 255};
+  internal::ScreenCanvas c(out, 600, 500, {7, 99, 36, 255});
+  // The bitmap font's glyphs take 7 of its 8 rows a line; Gymnasium's text rectangles are a
+  // line high, so each block below is `size` px tall.
+  auto text_width = [](const std::string& s, double size) {
+    return std::max(1.0, std::round(size / 8)) * 6 * static_cast<double>(s.size());
   };
-  draw_hand(dealer_, 4.5, !finished_, "Dealer");
-  draw_hand(player_, 0.8, false, "Player");
+  const int up = dealer_[0];
+  c.text(spacing, spacing, "Dealer: " + std::to_string(up), white, small);
+  const double card_y = spacing + small + spacing;
+  const double up_x = width / 2 - card_w - std::floor(spacing / 2);
+  c.rect(up_x, card_y, card_w, card_h, white);
+  c.rect(up_x, card_y, card_w, card_h, {0, 0, 0, 255}, false, 2.0);
+  static constexpr const char* kSuits[4] = {"C", "D", "H", "S"};
+  static constexpr const char* kLetters[3] = {"J", "Q", "K"};
+  const std::string value = up == 1 ? "A" : up == 10 ? kLetters[top_letter_] : std::to_string(up);
+  const Color ink = top_suit_ == 1 || top_suit_ == 2 ? Color{200, 30, 30, 255} : Color{0, 0, 0, 255};
+  c.text(up_x + 8, card_y + 8, value + kSuits[top_suit_], ink, 24);
+  c.text(up_x + card_w / 2 - text_width(value, 64) / 2, card_y + card_h / 2 - 28, value, ink, 64);
+  const double back_x = width / 2 + std::floor(spacing / 2);
+  c.rect(back_x, card_y, card_w, card_h, {180, 30, 40, 255});
+  c.rect(back_x + 8, card_y + 8, card_w - 16, card_h - 16, {255, 255, 255, 255}, false, 3.0);
+  const double player_y = card_y + card_h + 1.5 * spacing;
+  c.text(spacing, player_y, "Player", white, small);
+  const std::string sum = std::to_string(sum_hand(player_));
+  const double sum_y = player_y + small + spacing;
+  c.text(width / 2 - text_width(sum, large) / 2, sum_y, sum, white, large);
+  if (usable_ace(player_)) {
+    const std::string ace = "usable ace";
+    c.text(width / 2 - text_width(ace, small) / 2, sum_y + large + spacing / 2, ace, white, small);
+  }
 }
 
 }  // namespace rein::envs

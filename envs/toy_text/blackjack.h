@@ -44,7 +44,8 @@ class Blackjack : public Env {
   const std::vector<int>& player() const { return player_; }
   const std::vector<int>& dealer() const { return dealer_; }
 
-  // The table: dealer's hand on top (second card hidden until the episode ends), player's below.
+  // Gymnasium's table: the dealer's face-up card and a hidden card, the player's sum, and
+  // "usable ace" when there is one (the observation, not the hands).
   void render(DrawList& out) const override;
   std::string render_text() const override;
   RenderInfo render_info() const override { return {.draws = true, .text = true, .fps = 4}; }
@@ -62,6 +63,8 @@ class Blackjack : public Env {
   std::vector<int> next_cards_;
   size_t next_card_ = 0;
   bool finished_ = false;  // the last step terminated: the dealer's hand is shown
+  int top_suit_ = 0;       // the face-up card's suit (0-3: clubs, diamonds, hearts, spades)
+  int top_letter_ = 0;     // and, for a ten-valued card, its letter (0-2: J, Q, K)
   Tensor obs_;             // int64 (3,), reused
 };
 

@@ -68,26 +68,35 @@ CliffWalking::CliffWalking(bool is_slippery)
     : TabularEnv("CliffWalking", internal::cliff_walking_table(is_slippery)),
       is_slippery_(is_slippery) {}
 
+namespace {
+// CliffWalking's actions are 0 up, 1 right, 2 down, 3 left.
+internal::Facing cliff_facing(int64_t action) {
+  constexpr internal::Facing kFacing[4] = {internal::Facing::Up, internal::Facing::Right,
+                                           internal::Facing::Down, internal::Facing::Left};
+  return kFacing[action & 3];
+}
+}  // namespace
+
 void CliffWalking::render(DrawList& out) const {
-  out.set_viewport(internal::grid_viewport(kCliffRows, kCliffCols, 60));  // Gymnasium: 60 px cells
-  out.set_background({120, 160, 90, 255});
+  // Gymnasium's layout: 60 px cells, checkered mountain grass, the cliff, the grass along its
+  // edge, the stool (start) and cookie (goal), and the elf facing its last move.
+  const double cell = 60;
+  internal::ScreenCanvas canvas(out, static_cast<int>(kCliffCols * 60), static_cast<int>(kCliffRows * 60),
+                                {0, 0, 0, 255});
   for (int64_t r = 0; r < kCliffRows; ++r) {
     for (int64_t c = 0; c < kCliffCols; ++c) {
-      const bool checker = (r % 2) != (c % 2);
-      internal::fill_cell(out, kCliffRows, r, c,
-                          checker ? Color{130, 170, 95, 255} : Color{115, 155, 85, 255});
-      if (internal::cliff_walking_is_cliff(r, c)) {
-        internal::fill_cell(out, kCliffRows, r, c, {70, 50, 40, 255});
-      }
+      const double x = static_cast<double>(c) * cell, y = static_cast<double>(r) * cell;
+      const bool near_cliff = r == kCliffRows - 2 && internal::cliff_walking_is_cliff(r + 1, c);
+      internal::draw_mountain(canvas, x, y, cell, cell, static_cast<int>((r % 2) ^ (c % 2)), near_cliff);
+      if (internal::cliff_walking_is_cliff(r, c)) internal::draw_cliff(canvas, x, y, cell, cell);
     }
   }
-  internal::fill_cell(out, kCliffRows, kCliffStart / kCliffCols, kCliffStart % kCliffCols,
-                      {150, 110, 70, 255}, 0.3);
-  internal::fill_cell(out, kCliffRows, kCliffGoal / kCliffCols, kCliffGoal % kCliffCols,
-                      {235, 190, 40, 255}, 0.2);
-  internal::grid_lines(out, kCliffRows, kCliffCols, {90, 120, 70, 255});
-  out.circle(internal::cell_centre(kCliffRows, s() / kCliffCols, s() % kCliffCols), 0.3,
-             {200, 40, 40, 255});
+  auto cell_x = [&](int64_t s) { return static_cast<double>(s % kCliffCols) * cell; };
+  auto cell_y = [&](int64_t s) { return static_cast<double>(s / kCliffCols) * cell; };
+  internal::draw_stool(canvas, cell_x(kCliffStart), cell_y(kCliffStart), cell, cell);
+  internal::draw_cookie(canvas, cell_x(kCliffGoal), cell_y(kCliffGoal), cell, cell);
+  internal::draw_elf(canvas, cell_x(s()), cell_y(s()), cell, cell,
+                     cliff_facing(last_action().value_or(2)));
 }
 
 std::string CliffWalking::render_text() const {

@@ -241,25 +241,32 @@ FrozenLake::FrozenLake(const FrozenLakeConfig& config, std::vector<std::string> 
       desc_(std::move(desc)) {}
 
 void FrozenLake::render(DrawList& out) const {
-  const int64_t nr = nrow();
-  const int64_t nc = ncol();
-  out.set_viewport(internal::grid_viewport(nr, nc, static_cast<int>(std::min<int64_t>(64, 512 / std::max(nr, nc)))));
-  out.set_background({200, 225, 245, 255});
+  // Gymnasium's layout: a window of min(64 px x cells, 512) a side, cells of window // count,
+  // ice everywhere, a hole, gift (goal) or stool (start) on top, a 1 px (180, 200, 230) border
+  // per cell, and the elf facing its last move, or a cracked hole once it fell in.
+  const int64_t nr = nrow(), nc = ncol();
+  const int width = static_cast<int>(std::min<int64_t>(64 * nc, 512));
+  const int height = static_cast<int>(std::min<int64_t>(64 * nr, 512));
+  const double cw = static_cast<double>(width / nc), ch = static_cast<double>(height / nr);
+  internal::ScreenCanvas canvas(out, width, height, {0, 0, 0, 255});
   for (int64_t r = 0; r < nr; ++r) {
     for (int64_t c = 0; c < nc; ++c) {
-      const char cell = desc_[r][c];
-      internal::fill_cell(out, nr, r, c, {214, 234, 248, 255});  // ice
-      if (cell == 'H') internal::fill_cell(out, nr, r, c, {30, 60, 110, 255}, 0.12);
-      if (cell == 'G') internal::fill_cell(out, nr, r, c, {235, 190, 40, 255}, 0.2);
-      if (cell == 'S') internal::fill_cell(out, nr, r, c, {150, 110, 70, 255}, 0.3);
+      const double x = static_cast<double>(c) * cw, y = static_cast<double>(r) * ch;
+      const char cell = desc_[static_cast<size_t>(r)][static_cast<size_t>(c)];
+      internal::draw_ice(canvas, x, y, cw, ch);
+      if (cell == 'H') internal::draw_hole(canvas, x, y, cw, ch, false);
+      if (cell == 'G') internal::draw_gift(canvas, x, y, cw, ch);
+      if (cell == 'S') internal::draw_stool(canvas, x, y, cw, ch);
+      canvas.rect(x, y, cw, ch, {180, 200, 230, 255}, false);
     }
   }
-  internal::grid_lines(out, nr, nc, {180, 200, 230, 255});
-  const int64_t row = s() / nc;
-  const int64_t col = s() % nc;
-  const bool fell = desc_[row][col] == 'H';
-  out.circle(internal::cell_centre(nr, row, col), 0.3,
-             fell ? Color{120, 120, 120, 255} : Color{200, 40, 40, 255});
+  const int64_t row = s() / nc, col = s() % nc;
+  const double x = static_cast<double>(col) * cw, y = static_cast<double>(row) * ch;
+  if (desc_[static_cast<size_t>(row)][static_cast<size_t>(col)] == 'H') {
+    internal::draw_hole(canvas, x, y, cw, ch, true);
+  } else {
+    internal::draw_elf(canvas, x, y, cw, ch, static_cast<internal::Facing>(last_action().value_or(1)));
+  }
 }
 
 std::string FrozenLake::render_text() const {

@@ -146,8 +146,48 @@ std::pair<bool, bool> read_taxi_kwargs(const Kwargs& kwargs) {
   return {rainy, fickle};
 }
 
-constexpr Color kLandmarkColors[4] = {{255, 0, 0, 255}, {0, 200, 0, 255}, {230, 200, 0, 255},
-                                      {0, 0, 255, 255}};
+// Gymnasium's locs_colors, blitted at alpha 128.
+constexpr Color kLandmarkColors[4] = {{255, 0, 0, 128}, {0, 255, 0, 128}, {255, 255, 0, 128},
+                                      {0, 0, 255, 128}};
+constexpr double kCell = 50;  // Gymnasium's 550 x 350 window over the 11 x 7 map
+
+// Gymnasium's get_surf_loc: the top-left pixel of a grid cell's map character.
+Point surf_loc(int64_t row, int64_t col) { return {double(col * 2 + 1) * kCell, double(row + 1) * kCell}; }
+
+// The sprites drawn with shapes: the cab (facing its last move), a passenger and the hotel.
+void draw_cab(internal::ScreenCanvas& c, Point at, int64_t facing) {
+  const Color body{255, 202, 40, 255}, glass{55, 71, 79, 255}, tyre{33, 33, 33, 255};
+  const bool sideways = facing == 2 || facing == 3;  // east / west: seen from the side
+  const double x = at.x, y = at.y;
+  if (sideways) {
+    c.rect(x + 4, y + 18, 42, 18, body);
+    c.rect(x + 14, y + 10, 22, 10, body);
+    c.rect(facing == 2 ? x + 26 : x + 16, y + 12, 8, 7, glass);
+    c.circle(x + 14, y + 37, 5, tyre);
+    c.circle(x + 36, y + 37, 5, tyre);
+  } else {
+    c.rect(x + 10, y + 8, 30, 36, body);
+    c.rect(x + 14, facing == 0 ? y + 30 : y + 12, 22, 8, glass);  // windscreen toward the move
+    c.rect(x + 6, y + 12, 4, 9, tyre);
+    c.rect(x + 40, y + 12, 4, 9, tyre);
+    c.rect(x + 6, y + 31, 4, 9, tyre);
+    c.rect(x + 40, y + 31, 4, 9, tyre);
+  }
+}
+
+void draw_passenger(internal::ScreenCanvas& c, Point at) {
+  c.polygon({{at.x + 16, at.y + 44}, {at.x + 34, at.y + 44}, {at.x + 31, at.y + 22}, {at.x + 19, at.y + 22}},
+            {30, 136, 229, 255});
+  c.circle(at.x + 25, at.y + 15, 7, {240, 200, 160, 255});
+}
+
+void draw_hotel(internal::ScreenCanvas& c, Point at) {
+  c.rect(at.x + 8, at.y + 6, 34, 40, {141, 60, 48, 255});
+  for (int r = 0; r < 3; ++r) {
+    for (int k = 0; k < 3; ++k) c.rect(at.x + 12 + 10 * k, at.y + 10 + 10 * r, 6, 6, {255, 224, 130, 255});
+  }
+  c.rect(at.x + 21, at.y + 38, 8, 8, {62, 39, 35, 255});  // door
+}
 
 }  // namespace
 
@@ -198,34 +238,43 @@ void Taxi::fill_info(double prob) {
 }
 
 void Taxi::render(DrawList& out) const {
-  out.set_viewport(internal::grid_viewport(kTaxiSize, kTaxiSize, 70));
-  out.set_background({235, 235, 235, 255});
-  const auto [row, col, passenger, destination] = decode(s());
-  for (int i = 0; i < 4; ++i) {
-    Color c = kLandmarkColors[i];
-    c.a = 90;
-    internal::fill_cell(out, kTaxiSize, kTaxiLocs[i][0], kTaxiLocs[i][1], c);
-  }
-  internal::grid_lines(out, kTaxiSize, kTaxiSize, {200, 200, 200, 255});
-  // Walls: a '|' between two cells of a text row (the border included).
-  for (int r = 0; r < kTaxiSize; ++r) {
-    const double y0 = kTaxiSize - 1 - r;
-    for (int c = 0; c <= kTaxiSize; ++c) {
-      if (kTaxiMap[1 + r][2 * c] == '|') out.line({double(c), y0}, {double(c), y0 + 1}, {0, 0, 0, 255}, 4.0);
+  // Gymnasium's layout: the 11 x 7 map characters as 50 px cells (road, '|' and '-' medians),
+  // the four landmarks tinted at alpha 128 and shifted 10 px down, the passenger at its
+  // landmark, the hotel half a cell above the destination and the cab on its cell; whichever
+  // of hotel and cab is lower is drawn last.
+  internal::ScreenCanvas canvas(out, 550, 350, {0, 0, 0, 255});
+  const Color road{189, 189, 189, 255}, median{85, 139, 47, 255};
+  for (int y = 0; y < 7; ++y) {
+    for (int x = 0; x < 11; ++x) {
+      const double px = x * kCell, py = y * kCell;
+      canvas.rect(px, py, kCell, kCell, road);
+      const char ch = kTaxiMap[static_cast<size_t>(y)][x];
+      if (ch == '|') {  // a vertical median, rounded off where it starts and ends
+        const bool top = y == 0 || kTaxiMap[static_cast<size_t>(y - 1)][x] != '|';
+        const bool bottom = y == 6 || kTaxiMap[static_cast<size_t>(y + 1)][x] != '|';
+        canvas.rect(px + 18, py + (top ? 10 : 0), 14, kCell - (top ? 10 : 0) - (bottom ? 10 : 0), median);
+      } else if (ch == '-' || ch == '+') {
+        const bool left = x == 0, right = x == 10;
+        canvas.rect(px + (left ? 10 : 0), py + 18, kCell - (left ? 10 : 0) - (right ? 10 : 0), 14, median);
+      }
     }
   }
-  out.line({0, 0}, {double(kTaxiSize), 0}, {0, 0, 0, 255}, 4.0);
-  out.line({0, double(kTaxiSize)}, {double(kTaxiSize), double(kTaxiSize)}, {0, 0, 0, 255}, 4.0);
-  // Destination: an outlined square in its landmark colour.
-  const int64_t dr = kTaxiLocs[destination][0];
-  const int64_t dc = kTaxiLocs[destination][1];
-  const double dy = kTaxiSize - 1 - dr;
-  out.rect({dc + 0.08, dy + 0.08}, {dc + 0.92, dy + 0.92}, kLandmarkColors[destination], false);
-  const bool aboard = passenger == 4;
-  internal::fill_cell(out, kTaxiSize, row, col, aboard ? Color{0, 170, 0, 255} : Color{240, 190, 0, 255}, 0.2);
-  if (!aboard) {
-    out.circle(internal::cell_centre(kTaxiSize, kTaxiLocs[passenger][0], kTaxiLocs[passenger][1]),
-               0.18, {30, 30, 160, 255});
+  for (int i = 0; i < 4; ++i) {
+    const Point loc = surf_loc(kTaxiLocs[i][0], kTaxiLocs[i][1]);
+    canvas.rect(loc.x, loc.y + 10, kCell, kCell, kLandmarkColors[i]);
+  }
+  const auto [row, col, passenger, destination] = decode(s());
+  if (passenger < 4) draw_passenger(canvas, surf_loc(kTaxiLocs[passenger][0], kTaxiLocs[passenger][1]));
+  const int64_t facing = last_action() && *last_action() < 4 ? *last_action() : 0;
+  const Point dest = surf_loc(kTaxiLocs[destination][0], kTaxiLocs[destination][1]);
+  const Point taxi = surf_loc(row, col);
+  const Point hotel = {dest.x, dest.y - kCell / 2};
+  if (dest.y <= taxi.y) {
+    draw_hotel(canvas, hotel);
+    draw_cab(canvas, taxi, facing);
+  } else {
+    draw_cab(canvas, taxi, facing);
+    draw_hotel(canvas, hotel);
   }
 }
 

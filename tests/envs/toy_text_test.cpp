@@ -408,23 +408,5 @@ TEST(Taxi, RenderTextMatchesGymnasiumAnsi) {
   EXPECT_EQ(env.render_text().substr(env.render_text().size() - 11), "  (Pickup)\n");
 }
 
-TEST(FrozenLake, RenderDrawsTheAgentOnItsCell) {
-  FrozenLake env(Kwargs{{"is_slippery", "false"}});
-  env.reset(uint64_t{0});
-  env.set_state(std::vector<double>{6.0});  // row 1, col 2
-  DrawList frame;
-  env.render(frame);
-  EXPECT_EQ(frame.viewport().x_max, 4.0);
-  EXPECT_EQ(frame.viewport().y_max, 4.0);
-  ASSERT_FALSE(frame.shapes().empty());
-  const DrawShape& agent = frame.shapes().back();
-  EXPECT_EQ(agent.kind, ShapeKind::Circle);
-  EXPECT_EQ(agent.points[0].x, 2.5);
-  EXPECT_EQ(agent.points[0].y, 2.5);  // world y up: row 1 of 4 is the second from the top
-  int holes = 0;
-  for (const auto& s : frame.shapes()) holes += s.kind == ShapeKind::Rect && s.color.b == 110;
-  EXPECT_EQ(holes, 4);
-}
-
 }  // namespace
 }  // namespace rein::envs

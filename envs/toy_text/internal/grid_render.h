@@ -1,8 +1,11 @@
-// Drawing helpers shared by the grid worlds: cells of a row-major grid in world coordinates
-// (x right, y up, row 0 at the top, one world unit per cell) and Gymnasium's ANSI colouring.
+// Drawing helpers shared by the toy-text envs: Gymnasium draws their frames with y down, in
+// pixels, from sprite images; ScreenCanvas maps that layout onto a DrawList (world y up, one
+// world unit per pixel) and the sprite functions draw each image's subject with shapes of its
+// colours, at the image's place and size. Also Gymnasium's ANSI colouring for the text frames.
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -10,28 +13,36 @@
 
 namespace rein::envs::internal {
 
-// Viewport of an nrow x ncol grid, cell_px pixels per cell.
-inline Viewport grid_viewport(int64_t nrow, int64_t ncol, int cell_px) {
-  return {0.0, static_cast<double>(ncol), 0.0, static_cast<double>(nrow),
-          static_cast<int>(ncol) * cell_px, static_cast<int>(nrow) * cell_px};
-}
+class ScreenCanvas {
+ public:
+  ScreenCanvas(DrawList& out, int width, int height, Color background);
+  Point at(double x, double y) const { return {x, height_ - y}; }
+  // Rectangle with top-left (x, y) and size (w, h); outlines lie inside it.
+  void rect(double x, double y, double w, double h, Color c, bool filled = true, double width = 1.0);
+  void circle(double cx, double cy, double r, Color c, bool filled = true);
+  void ellipse(double cx, double cy, double rx, double ry, Color c);  // as a 32-gon
+  void polygon(std::initializer_list<Point> screen_points, Color c);
+  void line(double x0, double y0, double x1, double y1, Color c, double width = 1.0);
+  // Text with its top-left at (x, y), `line_px` pixels per line.
+  void text(double x, double y, std::string s, Color c, double line_px);
+  DrawList& out() { return out_; }
 
-// Fills the cell (row, col), inset by `inset` world units on each side.
-inline void fill_cell(DrawList& out, int64_t nrow, int64_t row, int64_t col, Color color,
-                      double inset = 0.0) {
-  const double y0 = static_cast<double>(nrow - 1 - row);
-  out.rect({col + inset, y0 + inset}, {col + 1.0 - inset, y0 + 1.0 - inset}, color, true);
-}
+ private:
+  DrawList& out_;
+  double height_;
+};
 
-inline Point cell_centre(int64_t nrow, int64_t row, int64_t col) {
-  return {col + 0.5, static_cast<double>(nrow - 1 - row) + 0.5};
-}
-
-// Thin grid lines between all cells.
-inline void grid_lines(DrawList& out, int64_t nrow, int64_t ncol, Color color) {
-  for (int64_t c = 0; c <= ncol; ++c) out.line({double(c), 0.0}, {double(c), double(nrow)}, color);
-  for (int64_t r = 0; r <= nrow; ++r) out.line({0.0, double(r)}, {double(ncol), double(r)}, color);
-}
+// The sprites, each filling the cell with top-left (x, y) and size (w, h).
+enum class Facing { Left = 0, Down = 1, Right = 2, Up = 3 };  // FrozenLake's/CliffWalking's actions
+void draw_elf(ScreenCanvas& c, double x, double y, double w, double h, Facing facing);
+void draw_stool(ScreenCanvas& c, double x, double y, double w, double h);
+void draw_ice(ScreenCanvas& c, double x, double y, double w, double h);
+void draw_hole(ScreenCanvas& c, double x, double y, double w, double h, bool cracked);
+void draw_gift(ScreenCanvas& c, double x, double y, double w, double h);
+void draw_cookie(ScreenCanvas& c, double x, double y, double w, double h);
+void draw_mountain(ScreenCanvas& c, double x, double y, double w, double h, int variant,
+                   bool near_cliff);
+void draw_cliff(ScreenCanvas& c, double x, double y, double w, double h);
 
 // Gymnasium's utils.colorize: "\x1b[<code>[;1]m" + text + "\x1b[0m", where code is the colour's
 // 30-based number (+10 when highlighted, i.e. as background).
