@@ -72,16 +72,7 @@ void SACConfig::validate() const {
   need(!use_sde, "use_sde",
        "= true asks for gSDE exploration, which SAC does not have yet; train without it "
        "(--set use_sde=false, the zoo's other SAC presets do) or use ppo/a2c");
-  need(learning_rate > 0, "learning_rate", str("must be > 0, got ", learning_rate));
-  need(buffer_size >= 1, "buffer_size", str("must be >= 1, got ", buffer_size));
-  need(learning_starts >= 0, "learning_starts", str("must be >= 0, got ", learning_starts));
-  need(batch_size >= 1, "batch_size", str("must be >= 1, got ", batch_size));
-  need(tau > 0 && tau <= 1, "tau", str("must be in (0, 1], got ", tau));
-  need(gamma >= 0 && gamma <= 1, "gamma", str("must be in [0, 1], got ", gamma));
-  need(train_freq >= 1, "train_freq", str("must be >= 1, got ", train_freq));
-  need(train_freq_unit == "step" || train_freq_unit == "episode", "train_freq_unit",
-       str("must be step or episode, got '", train_freq_unit, "'"));
-  need(gradient_steps >= -1, "gradient_steps", str("must be >= 0 or -1, got ", gradient_steps));
+  internal::validate_off_policy_settings("sac", *this);
   need(target_update_interval >= 1, "target_update_interval",
        str("must be >= 1, got ", target_update_interval));
   parse_ent_coef(ent_coef);

@@ -55,16 +55,7 @@ void TD3Config::validate(const char* algo) const {
   auto need = [algo](bool ok, const char* key, const std::string& why) {
     if (!ok) throw Error(str(algo, ": ", key, " ", why));
   };
-  need(learning_rate > 0, "learning_rate", str("must be > 0, got ", learning_rate));
-  need(buffer_size >= 1, "buffer_size", str("must be >= 1, got ", buffer_size));
-  need(learning_starts >= 0, "learning_starts", str("must be >= 0, got ", learning_starts));
-  need(batch_size >= 1, "batch_size", str("must be >= 1, got ", batch_size));
-  need(tau > 0 && tau <= 1, "tau", str("must be in (0, 1], got ", tau));
-  need(gamma >= 0 && gamma <= 1, "gamma", str("must be in [0, 1], got ", gamma));
-  need(train_freq >= 1, "train_freq", str("must be >= 1, got ", train_freq));
-  need(train_freq_unit == "step" || train_freq_unit == "episode", "train_freq_unit",
-       str("must be step or episode, got '", train_freq_unit, "'"));
-  need(gradient_steps >= -1, "gradient_steps", str("must be >= 0 or -1, got ", gradient_steps));
+  internal::validate_off_policy_settings(algo, *this);
   need(policy_delay >= 1, "policy_delay",
        str("must be >= 1 (1 updates the actor with every critic step, TD3 uses 2), got ",
            policy_delay));

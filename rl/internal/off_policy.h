@@ -21,8 +21,32 @@
 #include "rl/internal/obs_encoder.h"
 #include "rl/internal/replay_buffer.h"
 #include "rl/internal/state_reader.h"
+#include "tensor/error.h"
 
 namespace rein::rl::internal {
+
+// The settings every off-policy config shares (SB3's OffPolicyAlgorithm arguments), checked alike
+// for DQN, SAC, TD3 and DDPG: throws rein::Error "ALGO: KEY must ..." for the first one out of
+// range.
+template <class Config>
+void validate_off_policy_settings(const char* algo, const Config& c) {
+  auto need = [algo](bool ok, const char* key, const std::string& why) {
+    if (!ok) throw Error(str(algo, ": ", key, " ", why));
+  };
+  need(c.learning_rate > 0, "learning_rate", str("must be > 0, got ", c.learning_rate));
+  need(c.buffer_size >= 1, "buffer_size", str("must be >= 1, got ", c.buffer_size));
+  need(c.learning_starts >= 0, "learning_starts", str("must be >= 0, got ", c.learning_starts));
+  need(c.batch_size >= 1, "batch_size", str("must be >= 1, got ", c.batch_size));
+  need(c.tau > 0 && c.tau <= 1, "tau", str("must be in (0, 1], got ", c.tau));
+  need(c.gamma >= 0 && c.gamma <= 1, "gamma", str("must be in [0, 1], got ", c.gamma));
+  need(c.train_freq >= 1, "train_freq", str("must be >= 1, got ", c.train_freq));
+  if constexpr (requires { c.train_freq_unit; }) {
+    need(c.train_freq_unit == "step" || c.train_freq_unit == "episode", "train_freq_unit",
+         str("must be step or episode, got '", c.train_freq_unit, "'"));
+  }
+  need(c.gradient_steps >= -1, "gradient_steps",
+       str("must be >= 0 or -1, got ", c.gradient_steps));
+}
 
 struct OffPolicyOptions {
   int64_t learning_starts = 100;  // env steps before the first gradient step
