@@ -72,13 +72,14 @@ class Env(_Closing, _EnvBase):
         self.observation_space = from_description(native.observation_space())
         self.action_space = from_description(native.action_space())
         self.spec = EnvSpec._from(native.spec())
-        _, text, fps = native.render_info()
-        self.metadata = {"render_modes": ["ansi"] if text else [], "render_fps": fps}
+        draws, text, fps = native.render_info()
+        modes = (["rgb_array"] if draws else []) + (["ansi"] if text else [])
+        self.metadata = {"render_modes": modes, "render_fps": fps}
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             name = self.spec.id if self.spec else "this env"
             raise _rein.InvalidArgument(
                 f"make: render_mode {render_mode!r} is not supported by {name} (supported: "
-                f"{self.metadata['render_modes'] or 'none'}; rein renders text frames only)")
+                f"{self.metadata['render_modes'] or 'none'}; rein draws no windows)")
         self.render_mode = render_mode
         self.reward_range = (-float("inf"), float("inf"))
         if type(self).step is Env.step:
@@ -94,7 +95,10 @@ class Env(_Closing, _EnvBase):
         return self._env.step(action)
 
     def render(self):
-        """A text frame (``render_mode="ansi"``), else ``None``."""
+        """The frame as an ``(H, W, 3)`` uint8 array (``render_mode="rgb_array"``), a text frame
+        (``render_mode="ansi"``), else ``None``."""
+        if self.render_mode == "rgb_array":
+            return self._env.render_rgb()
         return self._env.render_text() if self.render_mode == "ansi" else None
 
     def close(self):

@@ -3,6 +3,7 @@
 // rein/envs.py wrap these with spaces, spec and Gymnasium's base class.
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -98,6 +99,14 @@ class Env {
   py::object render_text() const {
     const envs::Env& e = get();
     return e.render_info().text ? py::object(py::str(e.render_text())) : py::object(py::none());
+  }
+  // The frame as an (H, W, 3) uint8 array (render_mode="rgb_array"); a copy, since the image
+  // is drawn into a fresh buffer on every call anyway.
+  py::array render_rgb() const {
+    const envs::RgbImage img = get().render_rgb();
+    py::array_t<uint8_t> out({img.height, img.width, 3});
+    std::copy(img.pixels.begin(), img.pixels.end(), out.mutable_data());
+    return out;
   }
   py::tuple render_info() const {
     const envs::RenderInfo r = get().render_info();
@@ -290,6 +299,7 @@ void bind_envs(py::module_& m) {
       .def("reset", &Env::reset, py::arg("seed") = py::none(), py::arg("options") = py::none())
       .def("step", &Env::step, py::arg("action"))
       .def("render_text", &Env::render_text)
+      .def("render_rgb", &Env::render_rgb)
       .def("render_info", &Env::render_info)
       .def("observation_space", &Env::observation_space)
       .def("action_space", &Env::action_space)

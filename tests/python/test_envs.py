@@ -122,14 +122,28 @@ class Rendering(unittest.TestCase):
         env = rein.make("FrozenLake-v1", render_mode="ansi")
         env.reset(seed=0)
         self.assertIn("F", env.render())
-        self.assertEqual(env.metadata["render_modes"], ["ansi"])
+        self.assertEqual(env.metadata["render_modes"], ["rgb_array", "ansi"])
         plain = rein.make("CartPole-v1")
         plain.reset(seed=0)
         self.assertIsNone(plain.render())
 
+    def test_rgb_frames_are_gymnasiums_size_and_follow_the_state(self):
+        env = rein.make("CartPole-v1", render_mode="rgb_array")
+        self.assertEqual(env.metadata["render_modes"], ["rgb_array"])
+        env.reset(seed=0)
+        first = env.render()
+        self.assertEqual((first.shape, first.dtype), ((400, 600, 3), np.uint8))
+        self.assertTrue((first[0, 0] == 255).all())  # white sky, as Gymnasium draws it
+        for _ in range(10):
+            env.step(1)
+        self.assertFalse(np.array_equal(first, env.render()))  # the cart moved
+        lander = rein.make("LunarLander-v3", render_mode="rgb_array")
+        lander.reset(seed=1)
+        self.assertEqual(lander.render().shape, (400, 600, 3))
+
     def test_unsupported_render_mode_is_refused(self):
-        with self.assertRaisesRegex(rein.InvalidArgument, "render_mode 'rgb_array'"):
-            rein.make("CartPole-v1", render_mode="rgb_array")
+        with self.assertRaisesRegex(rein.InvalidArgument, "render_mode 'human'"):
+            rein.make("CartPole-v1", render_mode="human")
 
 
 class BadInput(unittest.TestCase):
