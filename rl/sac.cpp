@@ -150,7 +150,9 @@ class SACAgent final : public Agent {
  private:
   void act(Tensor& env_actions, Tensor& stored);
   void train(int64_t steps, MetricSink& sink);
-  void step_optimizer(optim::Adam& opt, const Var& loss, const char* loss_name);
+  void optimizer_step(optim::Adam& opt, const Var& loss, const char* loss_name) {
+    internal::step_optimizer(opt, loss, "sac", loss_name, global_step(), gradient_updates_);
+  }
 
   AgentSetup setup_;
   SACConfig cfg_;
@@ -216,16 +218,6 @@ void SACAgent::act(Tensor& env_actions, Tensor& stored) {
   env_actions = scale_.to_env(stored);
 }
 
-void SACAgent::step_optimizer(optim::Adam& opt, const Var& loss, const char* loss_name) {
-  const double l = loss.item();
-  if (!std::isfinite(l))
-    throw NonFiniteError(loss_name, global_step(),
-                         str("sac: ", loss_name, " is ", l, " at step ", global_step(), " (update ",
-                             gradient_updates_, ")"));
-  opt.zero_grad();
-  loss.backward();
-  opt.step();
-}
 
 void SACAgent::train(int64_t steps, MetricSink& sink) {
   // SB3 _update_learning_rate: every optimizer follows the schedule.
@@ -247,7 +239,7 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
       ent_coef = std::exp(static_cast<double>(log_ent_coef_.value().item<float>()));
       const Tensor gap = log_prob.value() + static_cast<float>(target_entropy_);
       const Var ent_loss = -mean(log_ent_coef_ * Var(gap));
-      step_optimizer(*ent_opt_, ent_loss, metric::kEntCoefLoss);
+      optimizer_step(*ent_opt_, ent_loss, metric::kEntCoefLoss);
       ent_loss_sum += ent_loss.item();
     }
     const auto ent = static_cast<float>(ent_coef);
@@ -264,7 +256,7 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
     const auto current = critic_->values(obs, Var(batch.actions));
     const Var critic_loss =
         0.5 * (nn::mse_loss(current[0], Var(target_q)) + nn::mse_loss(current[1], Var(target_q)));
-    step_optimizer(*critic_opt_, critic_loss, metric::kCriticLoss);
+    optimizer_step(*critic_opt_, critic_loss, metric::kCriticLoss);
 
     Var actor_loss;
     {
@@ -272,7 +264,7 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
       const auto q_pi = critic_->values(obs, actions_pi);
       actor_loss = mean(log_prob * ent - minimum(q_pi[0], q_pi[1]));
     }
-    step_optimizer(*actor_opt_, actor_loss, metric::kActorLoss);
+    optimizer_step(*actor_opt_, actor_loss, metric::kActorLoss);
 
     if (g % cfg_.target_update_interval == 0)
       internal::polyak_update(*critic_, *critic_target_, cfg_.tau);

@@ -144,7 +144,9 @@ class TD3Agent final : public Agent {
  private:
   void act(Tensor& env_actions, Tensor& stored);
   void train(int64_t steps, MetricSink& sink);
-  void step_optimizer(optim::Adam& opt, const Var& loss, const char* loss_name);
+  void optimizer_step(optim::Adam& opt, const Var& loss, const char* loss_name) {
+    internal::step_optimizer(opt, loss, algo_, loss_name, global_step(), gradient_updates_);
+  }
 
   std::string algo_;
   AgentSetup setup_;
@@ -211,16 +213,6 @@ void TD3Agent::act(Tensor& env_actions, Tensor& stored) {
   env_actions = scale_.to_env(stored);
 }
 
-void TD3Agent::step_optimizer(optim::Adam& opt, const Var& loss, const char* loss_name) {
-  const double l = loss.item();
-  if (!std::isfinite(l))
-    throw NonFiniteError(loss_name, global_step(),
-                         str(algo_, ": ", loss_name, " is ", l, " at step ", global_step(),
-                             " (update ", gradient_updates_, ")"));
-  opt.zero_grad();
-  loss.backward();
-  opt.step();
-}
 
 void TD3Agent::train(int64_t steps, MetricSink& sink) {
   const double lr = cfg_.anneal_lr ? cfg_.learning_rate * internal::progress_remaining(
@@ -255,7 +247,7 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
     Var critic_loss = nn::mse_loss(current[0], Var(target_q));
     for (size_t k = 1; k < current.size(); ++k)
       critic_loss = critic_loss + nn::mse_loss(current[k], Var(target_q));
-    step_optimizer(*critic_opt_, critic_loss, metric::kCriticLoss);
+    optimizer_step(*critic_opt_, critic_loss, metric::kCriticLoss);
     critic_sum += critic_loss.item();
 
     if (gradient_updates_ % cfg_.policy_delay == 0) {
@@ -264,7 +256,7 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
         internal::FrozenParameters frozen(critic_->parameters());
         actor_loss = -mean(critic_->first(Var(batch.obs), actor_->forward(Var(batch.obs))));
       }
-      step_optimizer(*actor_opt_, actor_loss, metric::kActorLoss);
+      optimizer_step(*actor_opt_, actor_loss, metric::kActorLoss);
       internal::polyak_update(*critic_, *critic_target_, cfg_.tau);
       internal::polyak_update(*actor_, *actor_target_, cfg_.tau);
       actor_sum += actor_loss.item();

@@ -6,9 +6,21 @@
 
 #include "autograd/ops.h"
 #include "rl/actor_critic.h"
+#include "rl/algorithm.h"
 #include "tensor/error.h"
 
 namespace rein::rl::internal {
+
+void step_optimizer(optim::Adam& opt, const Var& loss, const std::string& algo,
+                    const char* loss_name, int64_t step, int64_t update) {
+  const double l = loss.item();
+  if (!std::isfinite(l))
+    throw NonFiniteError(loss_name, step, str(algo, ": ", loss_name, " is ", l, " at step ", step,
+                                              " (update ", update, ")"));
+  opt.zero_grad();
+  loss.backward();
+  opt.step();
+}
 
 Critics::Critics(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
                  nn::Activation activation, int64_t n, Generator& gen) {

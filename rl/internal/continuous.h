@@ -11,10 +11,16 @@
 
 #include "autograd/layers.h"
 #include "autograd/module.h"
+#include "autograd/optim.h"
 #include "envs/spaces.h"
 #include "tensor/generator.h"
 
 namespace rein::rl::internal {
+
+// One optimizer step on `loss` (SAC's and TD3's critic, actor and entropy losses). A non-finite
+// loss throws NonFiniteError "ALGO: NAME is X at step S (update U)" before any parameter moves.
+void step_optimizer(optim::Adam& opt, const Var& loss, const std::string& algo,
+                    const char* loss_name, int64_t step, int64_t update);
 
 // n Q-networks Q_k(s, a). Not copyable (a Module); copy weights through state_dict.
 class Critics : public nn::Module {
