@@ -26,30 +26,43 @@ static_assert(std::endian::native == std::endian::little,
 
 const char* st_dtype(Dtype d) {
   switch (d) {
-    case Dtype::Float32: return "F32";
-    case Dtype::Float64: return "F64";
-    case Dtype::Int64: return "I64";
-    case Dtype::Bool: return "BOOL";
+    case Dtype::Float32:
+      return "F32";
+    case Dtype::Float64:
+      return "F64";
+    case Dtype::Int64:
+      return "I64";
+    case Dtype::Bool:
+      return "BOOL";
   }
   return "?";
 }
 
 bool parse_dtype(const std::string& s, Dtype* out) {
-  if (s == "F32") *out = Dtype::Float32;
-  else if (s == "F64") *out = Dtype::Float64;
-  else if (s == "I64") *out = Dtype::Int64;
-  else if (s == "BOOL") *out = Dtype::Bool;
-  else return false;
+  if (s == "F32")
+    *out = Dtype::Float32;
+  else if (s == "F64")
+    *out = Dtype::Float64;
+  else if (s == "I64")
+    *out = Dtype::Int64;
+  else if (s == "BOOL")
+    *out = Dtype::Bool;
+  else
+    return false;
   return true;
 }
 
 // First byte of a contiguous tensor of any dtype.
 const void* raw_bytes(const Tensor& t) {
   switch (t.dtype()) {
-    case Dtype::Float32: return t.data<float>();
-    case Dtype::Float64: return t.data<double>();
-    case Dtype::Int64: return t.data<int64_t>();
-    case Dtype::Bool: return t.data<bool>();
+    case Dtype::Float32:
+      return t.data<float>();
+    case Dtype::Float64:
+      return t.data<double>();
+    case Dtype::Int64:
+      return t.data<int64_t>();
+    case Dtype::Bool:
+      return t.data<bool>();
   }
   return nullptr;
 }
@@ -119,8 +132,8 @@ void save_safetensors(const std::string& path,
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    throw Error(str("save_safetensors: cannot rename '", tmp, "' to '", path, "': ",
-                    std::strerror(err)));
+    throw Error(
+        str("save_safetensors: cannot rename '", tmp, "' to '", path, "': ", std::strerror(err)));
   }
 }
 
@@ -159,7 +172,8 @@ SafetensorsFile load_safetensors(const std::string& path) {
   } catch (const std::exception& e) {
     throw Error(str("load_safetensors: '", path, "' has a malformed JSON header: ", e.what()));
   }
-  if (!header.is_object()) throw Error(str("load_safetensors: '", path, "' header is not an object"));
+  if (!header.is_object())
+    throw Error(str("load_safetensors: '", path, "' header is not an object"));
   const char* data = bytes.data() + 8 + n;
   const uint64_t data_size = bytes.size() - 8 - n;
 
@@ -171,7 +185,8 @@ SafetensorsFile load_safetensors(const std::string& path) {
         throw Error(str("load_safetensors: '", path, "' __metadata__ is not an object"));
       for (auto m = it.value().begin(); m != it.value().end(); ++m) {
         if (!m.value().is_string()) {
-          throw Error(str("load_safetensors: '", path, "' metadata '", m.key(), "' is not a string"));
+          throw Error(
+              str("load_safetensors: '", path, "' metadata '", m.key(), "' is not a string"));
         }
         file.metadata[m.key()] = m.value().get<std::string>();
       }
@@ -193,8 +208,10 @@ SafetensorsFile load_safetensors(const std::string& path) {
           throw Error(str("load_safetensors: '", path, "' tensor '", it.key(), "' has shape ",
                           e.at("shape").dump(), " (sizes must be >= 0, at most ", kMaxDims,
                           " dims)"));
-        if (d > 0 && expected > data_size / static_cast<uint64_t>(d)) expected = data_size + 1;
-        else expected *= static_cast<uint64_t>(d);
+        if (d > 0 && expected > data_size / static_cast<uint64_t>(d))
+          expected = data_size + 1;
+        else
+          expected *= static_cast<uint64_t>(d);
       }
       Shape shape(dims);
       auto offs = e.at("data_offsets").get<std::vector<uint64_t>>();
@@ -235,14 +252,14 @@ void save_checkpoint(const std::string& path, const nn::Module& module,
   std::vector<std::pair<std::string, Tensor>> tensors = module.state_dict();
   Metadata meta = metadata;
   if (optimizer != nullptr) {
-    for (auto& [name, t] : optimizer->state_dict()) tensors.emplace_back(kOptimizerPrefix + name, t);
+    for (auto& [name, t] : optimizer->state_dict())
+      tensors.emplace_back(kOptimizerPrefix + name, t);
     meta["optimizer"] = optimizer->name();
   }
   save_safetensors(path, tensors, meta);
 }
 
-Metadata load_checkpoint(const std::string& path, nn::Module& module,
-                         optim::Optimizer* optimizer) {
+Metadata load_checkpoint(const std::string& path, nn::Module& module, optim::Optimizer* optimizer) {
   SafetensorsFile file = load_safetensors(path);
   nn::NamedTensors model_state;
   std::vector<std::pair<std::string, Tensor>> optim_state;
@@ -260,8 +277,8 @@ Metadata load_checkpoint(const std::string& path, nn::Module& module,
   }
   if (optimizer != nullptr) {
     if (optim_state.empty()) {
-      throw Error(str("load_checkpoint: '", path, "' has no optimizer state (missing: ",
-                      kOptimizerPrefix, "step)"));
+      throw Error(str("load_checkpoint: '", path,
+                      "' has no optimizer state (missing: ", kOptimizerPrefix, "step)"));
     }
     try {
       optimizer->load_state_dict(optim_state);

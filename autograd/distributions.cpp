@@ -83,8 +83,8 @@ Var Categorical::log_prob(const Tensor& actions) const {
   for (int64_t b = 0; b < rows; ++b) {
     const int64_t a = ic.data<int64_t>()[b];
     if (a < 0 || a >= n) {
-      throw Error(str("Categorical::log_prob: action ", a, " is out of range for ", n,
-                      " categories"));
+      throw Error(
+          str("Categorical::log_prob: action ", a, " is out of range for ", n, " categories"));
     }
   }
   Var lp = reshape(gather(log_probs_, 1, idx), Shape{rows});
@@ -141,9 +141,7 @@ TanhNormal::TanhNormal(const Var& mean, const Var& std) : base_(mean, std) {}
 
 namespace {
 // sum over the last dim of log(1 - tanh(u)^2) = 2 (log 2 - u - softplus(-2u)).
-Var log_det_tanh(const Var& u) {
-  return sum(2.0 * (std::log(2.0) - u - softplus(-2.0 * u)), -1);
-}
+Var log_det_tanh(const Var& u) { return sum(2.0 * (std::log(2.0) - u - softplus(-2.0 * u)), -1); }
 }  // namespace
 
 std::pair<Var, Var> TanhNormal::rsample_with_log_prob(Generator& gen) const {
@@ -191,7 +189,8 @@ Var state_dependent_std(const Var& log_std, int64_t action_dim,
 
 void ExplorationMatrices::resample(const Var& log_std, int64_t action_dim, int64_t batch,
                                    const StateDependentNoiseOptions& options, Generator& gen) {
-  if (batch < 1) throw Error(str("gSDE: the batch of exploration matrices must be >= 1, got ", batch));
+  if (batch < 1)
+    throw Error(str("gSDE: the batch of exploration matrices must be >= 1, got ", batch));
   if (!log_std.defined() || log_std.dim() != 2)
     throw Error("gSDE: log_std must be a (features, actions or 1) matrix");
   const int64_t f = log_std.size(0);
@@ -233,8 +232,8 @@ void ExplorationMatrices::set(const Tensor& single, const Tensor& batch) {
                     single.shape(), " and ", batch.shape()));
   }
   if (sampled() && !(single.shape() == single_.shape())) {
-    throw Error(str("gSDE: exploration matrix of shape ", single.shape(), " does not fit the policy's ",
-                    single_.shape()));
+    throw Error(str("gSDE: exploration matrix of shape ", single.shape(),
+                    " does not fit the policy's ", single_.shape()));
   }
   single_ = Var(single.clone());
   batch_ = Var(batch.clone());
@@ -249,7 +248,8 @@ Normal state_dependent_gaussian(const Var& mean, const Var& log_std, const Var& 
     throw Error(str("gSDE: expected mean (B, A), latent (B, F) and log_std (F, A or 1), got ",
                     mean.defined() ? to_string(mean.shape()) : std::string("undefined"), ", ",
                     latent.defined() ? to_string(latent.shape()) : std::string("undefined"),
-                    " and ", log_std.defined() ? to_string(log_std.shape()) : std::string("undefined")));
+                    " and ",
+                    log_std.defined() ? to_string(log_std.shape()) : std::string("undefined")));
   }
   Var sigma = state_dependent_std(log_std, mean.size(1), options);
   Var variance = mm(square(latent), square(sigma));  // (B, A)

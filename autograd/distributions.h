@@ -20,10 +20,10 @@ class Categorical {
  public:
   explicit Categorical(const Var& logits, const Tensor& mask = Tensor());
 
-  Tensor sample(Generator& gen) const;          // int64 () or (B)
-  Var log_prob(const Tensor& actions) const;    // actions int64 () or (B) -> () or (B)
-  Var entropy() const;                          // () or (B)
-  Tensor mode() const;                          // argmax, int64 () or (B)
+  Tensor sample(Generator& gen) const;              // int64 () or (B)
+  Var log_prob(const Tensor& actions) const;        // actions int64 () or (B) -> () or (B)
+  Var entropy() const;                              // () or (B)
+  Tensor mode() const;                              // argmax, int64 () or (B)
   const Var& logits() const { return log_probs_; }  // normalised: log_softmax of the logits
   Var probs() const;
 
@@ -40,10 +40,10 @@ class Normal {
  public:
   Normal(const Var& mean, const Var& std);
 
-  Tensor sample(Generator& gen) const;    // no gradient
-  Var rsample(Generator& gen) const;      // mean + std * eps, differentiable (reparameterised)
-  Var log_prob(const Var& value) const;   // (...)
-  Var entropy() const;                    // (...)
+  Tensor sample(Generator& gen) const;   // no gradient
+  Var rsample(Generator& gen) const;     // mean + std * eps, differentiable (reparameterised)
+  Var log_prob(const Var& value) const;  // (...)
+  Var entropy() const;                   // (...)
   const Var& mode() const { return mean_; }
   const Var& mean() const { return mean_; }
   const Var& stddev() const { return std_; }

@@ -68,8 +68,8 @@ GradcheckResult gradcheck(const std::function<Var(const std::vector<Var>&)>& fn,
         const double err = std::abs(a - numeric) / std::max(1.0, std::abs(numeric));
         result.max_error = std::max(result.max_error, err);
         if (!(err <= options.tolerance) && result.message.empty()) {
-          result.message = str("gradcheck: d output[", o, "] / d input", i, "[", k,
-                               "]: analytic ", a, " vs numeric ", numeric, " (error ", err, ")");
+          result.message = str("gradcheck: d output[", o, "] / d input", i, "[", k, "]: analytic ",
+                               a, " vs numeric ", numeric, " (error ", err, ")");
         }
       }
     }

@@ -15,8 +15,8 @@ namespace {
 Tensor checked(const Var& param, const char* op) {
   if (!param.defined()) throw Error(str(op, ": the parameter is undefined"));
   if (!is_floating(param.dtype())) {
-    throw Error(str(op, ": expected a float32 or float64 parameter, got ",
-                    dtype_name(param.dtype())));
+    throw Error(
+        str(op, ": expected a float32 or float64 parameter, got ", dtype_name(param.dtype())));
   }
   return param.value();
 }
@@ -68,8 +68,8 @@ void normal_(const Var& param, double mean, double std, Generator& gen) {
 void orthogonal_(const Var& param, double gain, Generator& gen) {
   Tensor t = checked(param, "orthogonal_");
   if (t.dim() < 2) {
-    throw Error(str("orthogonal_: only tensors with 2 or more dimensions are supported, got ",
-                    t.shape()));
+    throw Error(
+        str("orthogonal_: only tensors with 2 or more dimensions are supported, got ", t.shape()));
   }
   const int64_t rows = t.size(0);
   const int64_t cols = t.numel() / rows;
@@ -115,8 +115,8 @@ double calculate_gain(const char* nonlinearity) {
   if (n == "linear" || n == "sigmoid" || n == "identity") return 1.0;
   if (n == "tanh") return 5.0 / 3.0;
   if (n == "relu") return std::sqrt(2.0);
-  throw Error(str("calculate_gain: unknown nonlinearity '", n,
-                  "' (choose linear, sigmoid, tanh or relu)"));
+  throw Error(
+      str("calculate_gain: unknown nonlinearity '", n, "' (choose linear, sigmoid, tanh or relu)"));
 }
 
 }  // namespace rein::nn::init

@@ -14,8 +14,8 @@ namespace rein::nn {
 Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen, bool bias, Dtype dtype)
     : in_(in_features), out_(out_features) {
   if (in_features <= 0 || out_features <= 0) {
-    throw Error(str("Linear: sizes must be positive, got in ", in_features, ", out ",
-                    out_features));
+    throw Error(
+        str("Linear: sizes must be positive, got in ", in_features, ", out ", out_features));
   }
   // torch.nn.Linear.reset_parameters: kaiming_uniform(a = sqrt 5) == U(+-1/sqrt(in)), same bound
   // for the bias.
@@ -81,10 +81,14 @@ Activation activation_from_string(const std::string& name) {
 
 std::shared_ptr<Module> make_activation(Activation activation) {
   switch (activation) {
-    case Activation::ReLU: return std::make_shared<ReLU>();
-    case Activation::Tanh: return std::make_shared<Tanh>();
-    case Activation::ELU: return std::make_shared<ELU>();
-    case Activation::Identity: return std::make_shared<Identity>();
+    case Activation::ReLU:
+      return std::make_shared<ReLU>();
+    case Activation::Tanh:
+      return std::make_shared<Tanh>();
+    case Activation::ELU:
+      return std::make_shared<ELU>();
+    case Activation::Identity:
+      return std::make_shared<Identity>();
   }
   return std::make_shared<Identity>();
 }

@@ -53,8 +53,7 @@ void pairwise_backward(VarImpl& s) {
 }
 
 template <typename PerElem>
-Var pairwise(const Var& input, const Var& target, Reduction reduction, const char* op,
-             PerElem f) {
+Var pairwise(const Var& input, const Var& target, Reduction reduction, const char* op, PerElem f) {
   check_pair(input, target, op);
   Tensor x = input.value().contiguous(), t = target.value().contiguous();
   Tensor loss(x.shape(), x.dtype()), dloss(x.shape(), x.dtype());
@@ -89,8 +88,8 @@ Tensor check_target(const Var& scores, const Tensor& target, const char* op) {
   for (int64_t i = 0; i < t.numel(); ++i) {
     const int64_t k = t.data<int64_t>()[i];
     if (k < 0 || k >= c) {
-      throw Error(str(op, ": target ", k, " at position ", i, " is out of range for ", c,
-                      " classes"));
+      throw Error(
+          str(op, ": target ", k, " at position ", i, " is out of range for ", c, " classes"));
     }
   }
   return t;
@@ -103,8 +102,8 @@ void nll_backward(VarImpl& s) {
   const Shape& shape = in->value.shape();
   const int64_t n = shape[0];
   Tensor up = upstream(s, Shape{n}).contiguous().to(Dtype::Float64);
-  Tensor g = s.saved1.defined() ? s.saved1.to(Dtype::Float64).contiguous()
-                                : zeros(shape, Dtype::Float64);
+  Tensor g =
+      s.saved1.defined() ? s.saved1.to(Dtype::Float64).contiguous() : zeros(shape, Dtype::Float64);
   const int64_t c = shape[1];
   double* gp = g.data<double>();
   const double* u = up.data<double>();
@@ -118,8 +117,8 @@ void nll_backward(VarImpl& s) {
   accumulate_grad(in, g.to(in->value.dtype()), true);
 }
 
-Var nll_impl(const Var& scores, const Tensor& log_probs, const Tensor& target,
-             Reduction reduction, const char* op, Tensor softmax_saved) {
+Var nll_impl(const Var& scores, const Tensor& log_probs, const Tensor& target, Reduction reduction,
+             const char* op, Tensor softmax_saved) {
   Tensor picked = gather(log_probs, 1, target.unsqueeze(1)).reshape({target.size(0)});
   Tensor out = reduce(neg(picked), reduction);
   if (!should_record(scores)) return make_constant(std::move(out));

@@ -17,8 +17,9 @@ using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
 // Ownership: a module owns its parameter cells (Vars) and buffers; children are held by
 // shared_ptr because sharing is the design (a model keeps a handle on a submodule it also put
-// in a Sequential). Modules are not copyable: copy weights with load_state_dict(other.state_dict()).
-// Thread-safety: none; one thread uses a module at a time (forward under no_grad included).
+// in a Sequential). Modules are not copyable: copy weights with
+// load_state_dict(other.state_dict()). Thread-safety: none; one thread uses a module at a time
+// (forward under no_grad included).
 class Module {
  public:
   Module() = default;

@@ -48,7 +48,7 @@ Var rsqrt(const Var& a);
 Var abs(const Var& a);  // gradient 0 at 0 (as PyTorch)
 Var tanh(const Var& a);
 Var sigmoid(const Var& a);
-Var relu(const Var& a);                    // gradient 0 at 0
+Var relu(const Var& a);                     // gradient 0 at 0
 Var elu(const Var& a, double alpha = 1.0);  // x > 0 ? x : alpha (exp(x) - 1)
 Var softplus(const Var& a);
 Var square(const Var& a);

@@ -87,10 +87,9 @@ Var binary(const Var& a, const Var& b, Tensor out, const char* op, internal::Bac
 void pass_backward(VarImpl& s) { accumulate_grad(s.input(0), s.grad, false); }
 void scale_backward(VarImpl& s) { accumulate_grad(s.input(0), s.grad * s.s0, true); }
 void rdiv_backward(VarImpl& s) {  // out = c / a: d/da = -out / a
-  accumulate_grad(s.input(0), map2(s.grad, map2(s.value, s.saved0, [](auto y, auto x) {
-                                     return -y / x;
-                                   }),
-                                   [](auto g, auto d) { return g * d; }),
+  accumulate_grad(s.input(0),
+                  map2(s.grad, map2(s.value, s.saved0, [](auto y, auto x) { return -y / x; }),
+                       [](auto g, auto d) { return g * d; }),
                   true);
 }
 void pow_scalar_backward(VarImpl& s) {  // saved0 = a, s0 = exponent
@@ -129,65 +128,70 @@ void sqrt_backward(VarImpl& s) {
                   true);
 }
 void rsqrt_backward(VarImpl& s) {  // d x^-1/2 = -1/2 y^3
-  accumulate_grad(s.input(0), map2(s.grad, s.value, [](auto g, auto y) {
-                    return decltype(y)(-0.5) * g * y * y * y;
-                  }),
-                  true);
+  accumulate_grad(
+      s.input(0),
+      map2(s.grad, s.value, [](auto g, auto y) { return decltype(y)(-0.5) * g * y * y * y; }),
+      true);
 }
 void abs_backward(VarImpl& s) {
-  accumulate_grad(s.input(0), map2(s.grad, s.saved0, [](auto g, auto x) {
-                    using T = decltype(x);
-                    return x > T(0) ? g : (x < T(0) ? -g : T(0));
-                  }),
+  accumulate_grad(s.input(0),
+                  map2(s.grad, s.saved0,
+                       [](auto g, auto x) {
+                         using T = decltype(x);
+                         return x > T(0) ? g : (x < T(0) ? -g : T(0));
+                       }),
                   true);
 }
 void tanh_backward(VarImpl& s) {
-  accumulate_grad(s.input(0), map2(s.grad, s.value, [](auto g, auto y) {
-                    return g * (decltype(y)(1) - y * y);
-                  }),
-                  true);
+  accumulate_grad(
+      s.input(0),
+      map2(s.grad, s.value, [](auto g, auto y) { return g * (decltype(y)(1) - y * y); }), true);
 }
 void sigmoid_backward(VarImpl& s) {
-  accumulate_grad(s.input(0), map2(s.grad, s.value, [](auto g, auto y) {
-                    return g * y * (decltype(y)(1) - y);
-                  }),
-                  true);
+  accumulate_grad(
+      s.input(0),
+      map2(s.grad, s.value, [](auto g, auto y) { return g * y * (decltype(y)(1) - y); }), true);
 }
 void relu_backward(VarImpl& s) {
-  accumulate_grad(s.input(0), map2(s.grad, s.value, [](auto g, auto y) {
-                    return y > decltype(y)(0) ? g : decltype(y)(0);
-                  }),
-                  true);
+  accumulate_grad(
+      s.input(0),
+      map2(s.grad, s.value, [](auto g, auto y) { return y > decltype(y)(0) ? g : decltype(y)(0); }),
+      true);
 }
 void elu_backward(VarImpl& s) {  // y > 0 ? g : g (y + alpha)
   const double alpha = s.s0;
-  accumulate_grad(s.input(0), map2(s.grad, s.saved0, [alpha](auto g, auto x) {
-                    using T = decltype(x);
-                    return x > T(0) ? g : g * T(alpha) * std::exp(x);
-                  }),
+  accumulate_grad(s.input(0),
+                  map2(s.grad, s.saved0,
+                       [alpha](auto g, auto x) {
+                         using T = decltype(x);
+                         return x > T(0) ? g : g * T(alpha) * std::exp(x);
+                       }),
                   true);
 }
 void softplus_backward(VarImpl& s) {  // sigmoid(x)
-  accumulate_grad(s.input(0), map2(s.grad, s.saved0, [](auto g, auto x) {
-                    using T = decltype(x);
-                    return g / (T(1) + std::exp(-x));
-                  }),
+  accumulate_grad(s.input(0),
+                  map2(s.grad, s.saved0,
+                       [](auto g, auto x) {
+                         using T = decltype(x);
+                         return g / (T(1) + std::exp(-x));
+                       }),
                   true);
 }
 void square_backward(VarImpl& s) {
-  accumulate_grad(s.input(0), map2(s.grad, s.saved0, [](auto g, auto x) {
-                    return decltype(x)(2) * g * x;
-                  }),
+  accumulate_grad(s.input(0),
+                  map2(s.grad, s.saved0, [](auto g, auto x) { return decltype(x)(2) * g * x; }),
                   true);
 }
 void clamp_backward(VarImpl& s) {  // i0 bit 1: has min (s0), bit 2: has max (s1)
   const bool has_min = s.i0 & 1, has_max = s.i0 & 2;
   const double lo = s.s0, hi = s.s1;
-  accumulate_grad(s.input(0), map2(s.grad, s.saved0, [=](auto g, auto x) {
-                    using T = decltype(x);
-                    const bool pass = (!has_min || x >= T(lo)) && (!has_max || x <= T(hi));
-                    return pass ? g : T(0);
-                  }),
+  accumulate_grad(s.input(0),
+                  map2(s.grad, s.saved0,
+                       [=](auto g, auto x) {
+                         using T = decltype(x);
+                         const bool pass = (!has_min || x >= T(lo)) && (!has_max || x <= T(hi));
+                         return pass ? g : T(0);
+                       }),
                   true);
 }
 
@@ -280,7 +284,8 @@ Var relu(const Var& a) {
                "relu", relu_backward, false);
 }
 Var elu(const Var& a, double alpha) {
-  if (!is_floating(a.dtype())) throw Error(str("elu: expected a floating tensor, got ", dtype_name(a.dtype())));
+  if (!is_floating(a.dtype()))
+    throw Error(str("elu: expected a floating tensor, got ", dtype_name(a.dtype())));
   Tensor y = map1(a.value(), [alpha](auto x) {
     using T = decltype(x);
     return x > T(0) ? x : T(alpha) * std::expm1(x);

@@ -65,8 +65,8 @@ void linear_backward_fn(VarImpl& s) {
   VarImpl* x = s.input(0);
   VarImpl* w = s.input(1);
   VarImpl* b = s.input(2);
-  Tensor g = internal::activation_backward(s.grad, s.value,
-                                           static_cast<internal::FusedActivation>(s.i1));
+  Tensor g =
+      internal::activation_backward(s.grad, s.value, static_cast<internal::FusedActivation>(s.i1));
   if (s.i0) g = g.unsqueeze(0);
   Tensor dx, dw, db;
   internal::linear_backward(g, s.saved0, s.saved1, needs_grad(x) ? &dx : nullptr,
@@ -83,7 +83,8 @@ void check_linear(const Tensor& x, const Tensor& w, const Var& bias) {
                     w.dim() == 2 ? w.size(1) : -1, "))"));
   }
   check_floating_same(x, w, "linear");
-  if (bias.defined() && (bias.dim() != 1 || bias.size(0) != w.size(0) || bias.dtype() != w.dtype())) {
+  if (bias.defined() &&
+      (bias.dim() != 1 || bias.size(0) != w.size(0) || bias.dtype() != w.dtype())) {
     throw Error(str("linear: bias ", bias.shape(), " ", dtype_name(bias.dtype()),
                     " does not match weight ", w.shape(), " ", dtype_name(w.dtype())));
   }
@@ -105,8 +106,8 @@ Var linear_op(const Var& x, const Var& weight, const Var& bias, internal::FusedA
   if (!should_record(x, weight, bias)) return make_constant(std::move(out));
   const bool vec = x.dim() == 1;
   static constexpr const char* kNames[] = {"linear", "linear_relu", "linear_tanh"};
-  Var r = make_result(std::move(out), kNames[static_cast<int>(act)], linear_backward_fn, x,
-                      weight, bias);
+  Var r = make_result(std::move(out), kNames[static_cast<int>(act)], linear_backward_fn, x, weight,
+                      bias);
   r.impl()->saved0 = vec ? x.value().unsqueeze(0) : x.value();
   r.impl()->saved1 = w;
   r.impl()->i0 = vec ? 1 : 0;

@@ -168,7 +168,8 @@ Var std(const Var& a, int64_t dim, bool unbiased, bool keepdim) {
   return sqrt(var(a, dim, unbiased, keepdim));
 }
 Var norm(const Var& a, double p) {
-  if (p != 1.0 && p != 2.0) throw Error(str("norm: only p = 1 and p = 2 are differentiable, got ", p));
+  if (p != 1.0 && p != 2.0)
+    throw Error(str("norm: only p = 1 and p = 2 are differentiable, got ", p));
   Var r = unary_record(a, norm(a.value(), p), "norm", norm_backward);
   if (r.impl()->backward) {
     r.impl()->saved0 = a.value();

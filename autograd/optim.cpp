@@ -21,8 +21,8 @@ void dispatch(const Tensor& t, F&& f) {
   } else if (t.dtype() == Dtype::Float32) {
     f(float{});
   } else {
-    throw Error(str("optimizer: parameters must be float32 or float64, got ",
-                    dtype_name(t.dtype())));
+    throw Error(
+        str("optimizer: parameters must be float32 or float64, got ", dtype_name(t.dtype())));
   }
 }
 
@@ -297,7 +297,8 @@ Schedule Schedule::cosine(double start, double end, int64_t total_steps) {
 
 double Schedule::value(int64_t step) const {
   if (kind_ == Kind::Constant) return start_;
-  const double t = std::clamp(static_cast<double>(step) / static_cast<double>(total_steps_), 0.0, 1.0);
+  const double t =
+      std::clamp(static_cast<double>(step) / static_cast<double>(total_steps_), 0.0, 1.0);
   if (kind_ == Kind::Linear) return start_ + (end_ - start_) * t;
   return end_ + (start_ - end_) * 0.5 * (1.0 + std::cos(M_PI * t));
 }

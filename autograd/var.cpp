@@ -64,10 +64,12 @@ void VarImpl::release(std::vector<std::shared_ptr<VarImpl>>* graveyard) {
   released = true;
 }
 
-bool should_record(const Var& a) { return t_grad_enabled && a.defined() && a.impl()->requires_grad; }
+bool should_record(const Var& a) {
+  return t_grad_enabled && a.defined() && a.impl()->requires_grad;
+}
 bool should_record(const Var& a, const Var& b) {
-  return t_grad_enabled && ((a.defined() && a.impl()->requires_grad) ||
-                            (b.defined() && b.impl()->requires_grad));
+  return t_grad_enabled &&
+         ((a.defined() && a.impl()->requires_grad) || (b.defined() && b.impl()->requires_grad));
 }
 bool should_record(const Var& a, const Var& b, const Var& c) {
   return should_record(a, b) || should_record(c);
@@ -147,7 +149,8 @@ using internal::VarImpl;
 Var::Var(Tensor value, bool requires_grad) : impl_(std::make_shared<VarImpl>()) {
   if (!value.defined()) throw Error("Var: the value tensor is undefined");
   if (requires_grad && !is_floating(value.dtype())) {
-    throw Error(str("Var: only floating tensors can require grad, got ", dtype_name(value.dtype())));
+    throw Error(
+        str("Var: only floating tensors can require grad, got ", dtype_name(value.dtype())));
   }
   impl_->value = std::move(value);
   impl_->requires_grad = requires_grad;
@@ -186,8 +189,10 @@ bool Var::requires_grad() const { return checked(impl_, "requires_grad").require
 Var& Var::requires_grad_(bool requires_grad) {
   VarImpl& impl = checked(impl_, "requires_grad_");
   if (!impl.is_leaf) {
-    throw Error(str("Var::requires_grad_: only leaves can change requires_grad; this Var was "
-                    "made by '", impl.op, "' (use detach() first)"));
+    throw Error(
+        str("Var::requires_grad_: only leaves can change requires_grad; this Var was "
+            "made by '",
+            impl.op, "' (use detach() first)"));
   }
   if (requires_grad && !is_floating(impl.value.dtype())) {
     throw Error(str("Var::requires_grad_: only floating tensors can require grad, got ",
@@ -208,8 +213,10 @@ void Var::backward(const Tensor& grad_output, bool retain_graph) const {
 void backward(const Var& output, bool retain_graph) {
   if (!output.defined()) throw Error("backward: the output Var is undefined");
   if (output.numel() != 1) {
-    throw Error(str("backward: grad can be implicitly created only for one-element outputs; "
-                    "this output has shape ", output.shape(), " (pass grad_output)"));
+    throw Error(
+        str("backward: grad can be implicitly created only for one-element outputs; "
+            "this output has shape ",
+            output.shape(), " (pass grad_output)"));
   }
   backward(output, ones(output.shape(), output.dtype()), retain_graph);
 }
@@ -218,8 +225,9 @@ void backward(const Var& output, const Tensor& grad_output, bool retain_graph) {
   if (!output.defined()) throw Error("backward: the output Var is undefined");
   VarImpl* root = output.impl();
   if (!root->requires_grad) {
-    throw Error("backward: the output does not require grad (no input required grad, or it "
-                "was computed under no_grad)");
+    throw Error(
+        "backward: the output does not require grad (no input required grad, or it "
+        "was computed under no_grad)");
   }
   if (!(grad_output.shape() == root->value.shape()) || grad_output.dtype() != root->value.dtype()) {
     throw Error(str("backward: grad_output ", grad_output.shape(), " ",

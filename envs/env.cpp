@@ -69,8 +69,8 @@ void KwargsReader::finish() const {
   if (unknown.empty()) return;
   std::string accepted;
   for (const auto& k : accepted_) accepted += (accepted.empty() ? "" : ", ") + k;
-  throw Error(str(owner_, ": unknown argument ", unknown, " (accepted: ",
-                  accepted.empty() ? "none" : accepted, ")"));
+  throw Error(str(owner_, ": unknown argument ", unknown,
+                  " (accepted: ", accepted.empty() ? "none" : accepted, ")"));
 }
 
 // ---- Action ----
@@ -93,13 +93,18 @@ Action Action::from_tensor(const Tensor& t) {
 std::string Action::to_string() const {
   std::ostringstream os;
   switch (kind_) {
-    case Kind::Discrete: os << index_; break;
+    case Kind::Discrete:
+      os << index_;
+      break;
     case Kind::Continuous:
     case Kind::MultiDiscrete:
       os << "[";
       for (size_t i = 0; i < size_; ++i) {
         os << (i ? ", " : "");
-        if (kind_ == Kind::Continuous) os << floats_[i]; else os << ints_[i];
+        if (kind_ == Kind::Continuous)
+          os << floats_[i];
+        else
+          os << ints_[i];
       }
       os << "]";
       break;
@@ -131,7 +136,8 @@ void check_action(const Space& space, const Action& action, std::string_view op)
     }
     case SpaceKind::MultiDiscrete: {
       const auto& nvec = space.multi_discrete().nvec;
-      if (action.kind() != Action::Kind::MultiDiscrete || action.int_values().size() != nvec.size()) {
+      if (action.kind() != Action::Kind::MultiDiscrete ||
+          action.int_values().size() != nvec.size()) {
         throw Error(str(op, ": action ", action.to_string(), " does not fit ", space.to_string()));
       }
       for (size_t i = 0; i < nvec.size(); ++i) {
@@ -239,7 +245,8 @@ void Env::render(DrawList& out) const {
 void Env::render_rgb(RgbImage& out) const {
   const RenderInfo ri = render_info();
   if (!ri.draws && !ri.text) {
-    throw Error(str("render_rgb: env '", name(), "' cannot render frames (it neither draws nor "
+    throw Error(str("render_rgb: env '", name(),
+                    "' cannot render frames (it neither draws nor "
                     "renders text)"));
   }
   DrawList frame;

@@ -57,22 +57,22 @@ class Action {
 
   Action(int64_t index) : kind_(Kind::Discrete), index_(index) {}  // NOLINT: implicit
   Action(int index) : Action(static_cast<int64_t>(index)) {}       // NOLINT
-  Action(std::span<const float> values)                              // NOLINT
+  Action(std::span<const float> values)                            // NOLINT
       : kind_(Kind::Continuous), floats_(values.data()), size_(values.size()) {}
-  Action(std::span<const int64_t> values)                            // NOLINT
+  Action(std::span<const int64_t> values)  // NOLINT
       : kind_(Kind::MultiDiscrete), ints_(values.data()), size_(values.size()) {}
-  Action(const std::vector<float>& v) : Action(std::span<const float>(v)) {}     // NOLINT
-  Action(const std::vector<int64_t>& v) : Action(std::span<const int64_t>(v)) {} // NOLINT
+  Action(const std::vector<float>& v) : Action(std::span<const float>(v)) {}      // NOLINT
+  Action(const std::vector<int64_t>& v) : Action(std::span<const int64_t>(v)) {}  // NOLINT
   // A view of a contiguous tensor: a one-element int64 tensor is a discrete index, other int64
   // tensors are MultiDiscrete values, float32 tensors are continuous. Throws on other dtypes.
   static Action from_tensor(const Tensor& t);
 
   Kind kind() const { return kind_; }
   bool is_discrete() const { return kind_ == Kind::Discrete; }
-  int64_t index() const { return index_; }  // Discrete only
-  std::span<const float> values() const { return {floats_, size_}; }        // Continuous only
-  std::span<const int64_t> int_values() const { return {ints_, size_}; }    // MultiDiscrete only
-  std::string to_string() const;  // "1", "[0.5, -0.25]"
+  int64_t index() const { return index_; }                                // Discrete only
+  std::span<const float> values() const { return {floats_, size_}; }      // Continuous only
+  std::span<const int64_t> int_values() const { return {ints_, size_}; }  // MultiDiscrete only
+  std::string to_string() const;                                          // "1", "[0.5, -0.25]"
 
  private:
   Kind kind_;
@@ -139,7 +139,7 @@ struct EnvSpec {
   std::optional<double> reward_threshold{};    // return at which the task counts as solved
   Kwargs kwargs{};                             // defaults, overridden by make()'s kwargs
   std::string description{};                   // one line for `rein envs list`
-  bool nondeterministic = false;             // same seed may not give the same episode
+  bool nondeterministic = false;               // same seed may not give the same episode
   std::string render_mode{};  // make()'s "render_mode" ("rgb_array", "ansi"); empty: none given
 };
 

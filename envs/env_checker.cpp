@@ -32,12 +32,13 @@ void check_space(CheckReport& report, const Space& space, const char* which) {
     report.problems.push_back(str(which, " space ", space.to_string(), " is empty"));
   }
   if (space.is_box() && space.box().low.size() != static_cast<size_t>(space.flat_dim())) {
-    report.problems.push_back(str(which, " space has ", space.box().low.size(),
-                                  " bounds for ", space.flat_dim(), " elements"));
+    report.problems.push_back(str(which, " space has ", space.box().low.size(), " bounds for ",
+                                  space.flat_dim(), " elements"));
   }
 }
 
-void check_obs(CheckReport& report, const Space& space, const Tensor& obs, const std::string& when) {
+void check_obs(CheckReport& report, const Space& space, const Tensor& obs,
+               const std::string& when) {
   const std::string why = space.why_not_contains(obs);
   if (!why.empty()) {
     report.problems.push_back(str("observation from ", when, " is not in the observation space ",

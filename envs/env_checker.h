@@ -11,7 +11,7 @@
 namespace rein::envs {
 
 struct CheckOptions {
-  uint64_t seed = 123;     // the seed used for the determinism checks
+  uint64_t seed = 123;      // the seed used for the determinism checks
   int64_t num_steps = 300;  // random steps taken (with resets on episode ends)
 };
 

@@ -53,11 +53,13 @@ struct Ziggurat {
     auto pdf = [](double x) { return std::exp(-0.5 * x * x); };
     double x[256];
     x[255] = kZigR;
-    for (int i = 254; i >= 1; --i) x[i] = std::sqrt(-2.0 * std::log(pdf(x[i + 1]) + kZigV / x[i + 1]));
+    for (int i = 254; i >= 1; --i)
+      x[i] = std::sqrt(-2.0 * std::log(pdf(x[i + 1]) + kZigV / x[i + 1]));
     x[0] = 0.0;
     constexpr double kScale = 4503599627370496.0;  // 2^52
     ki[0] = static_cast<uint64_t>(std::nearbyint(kZigR * pdf(kZigR) / kZigV * kScale));
-    for (int i = 1; i < 256; ++i) ki[i] = static_cast<uint64_t>(std::nearbyint(x[i - 1] / x[i] * kScale));
+    for (int i = 1; i < 256; ++i)
+      ki[i] = static_cast<uint64_t>(std::nearbyint(x[i - 1] / x[i] * kScale));
     wi[0] = kZigV / pdf(kZigR) / kScale;
     fi[0] = 1.0;
     for (int i = 1; i < 256; ++i) {
@@ -134,7 +136,9 @@ uint32_t NpRandom::next_u32() {
   return static_cast<uint32_t>(v);
 }
 
-double NpRandom::random() { return static_cast<double>(next_u64() >> 11) * (1.0 / 9007199254740992.0); }
+double NpRandom::random() {
+  return static_cast<double>(next_u64() >> 11) * (1.0 / 9007199254740992.0);
+}
 
 double NpRandom::uniform(double low, double high) {
   const double range = high - low;
@@ -216,8 +220,8 @@ void NpRandom::set_state_string(const std::string& s) {
   int consumed = 0;
   const int n = std::sscanf(s.c_str(), "v1:%16llx%16llx:%16llx%16llx:%d:%8x%n", &sh, &sl, &ih, &il,
                             &has, &kept, &consumed);
-  if (n != 6 || static_cast<size_t>(consumed) != s.size() || s.size() != 79 || (has != 0 && has != 1) ||
-      (il & 1u) == 0) {
+  if (n != 6 || static_cast<size_t>(consumed) != s.size() || s.size() != 79 ||
+      (has != 0 && has != 1) || (il & 1u) == 0) {
     throw Error(str("NpRandom.set_state_string: '", s,
                     "' is not a state written by state_string() (v1:STATE:INC:KEPT:HALF in hex)"));
   }

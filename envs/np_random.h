@@ -27,8 +27,8 @@ class NpRandom {
   // next call (NumPy's next_uint32).
   uint32_t next_u32();
 
-  double random();                             // [0, 1), 53 bits: Generator.random()
-  double uniform(double low, double high);     // low + (high - low) * random()
+  double random();                          // [0, 1), 53 bits: Generator.random()
+  double uniform(double low, double high);  // low + (high - low) * random()
   // Generator.integers(low, high) for int64: [low, high), Lemire's rejection on 32-bit halves
   // when the range fits 32 bits, on 64-bit outputs otherwise. Requires low < high.
   int64_t integers(int64_t low, int64_t high);

@@ -125,8 +125,8 @@ void FlattenObservation::flatten(const Tensor& obs) {
       for (size_t i = 0; i < nvec.size(); ++i) {
         const int64_t k = static_cast<int64_t>(internal::read_value(obs, static_cast<int64_t>(i)));
         if (k < 0 || k >= nvec[i]) {
-          throw Error(str("FlattenObservation: observation element ", i, " = ", k,
-                          " is outside ", inner_space_.to_string()));
+          throw Error(str("FlattenObservation: observation element ", i, " = ", k, " is outside ",
+                          inner_space_.to_string()));
         }
         out[base + k] = 1.0f;
         base += nvec[i];

@@ -79,9 +79,8 @@ class PluginEnv final : public Env {
       });
       if (instance_ == nullptr) throw Error(str(id_, ": create returned no instance"));
       rein_space o{}, a{};
-      call(id_ + ": spaces", [&](char* err, size_t len) {
-        return def_.spaces(instance_, &o, &a, err, len);
-      });
+      call(id_ + ": spaces",
+           [&](char* err, size_t len) { return def_.spaces(instance_, &o, &a, err, len); });
       observation_space_ = to_space(o, id_ + ": observation space");
       action_space_ = to_space(a, id_ + ": action space");
     } catch (...) {
@@ -189,9 +188,11 @@ std::vector<std::string> load_plugin(const std::string& path, Registry& registry
     if (path.find('/') == std::string::npos) {
       hint = std::filesystem::exists(path)
                  ? str(" (a name without '/' is searched in the system library path only; "
-                       "did you mean './", path, "'?)")
+                       "did you mean './",
+                       path, "'?)")
                  : str(" (a name without '/' is searched in the system library path only; "
-                       "give a path such as './", path, "')");
+                       "give a path such as './",
+                       path, "')");
     }
     throw Error(str("load_plugin: cannot load '", path, "': ", e ? e : "unknown error", hint));
   }
@@ -208,8 +209,8 @@ std::vector<std::string> load_plugin(const std::string& path, Registry& registry
   });
   if (plugin.abi_version != REIN_ENV_PLUGIN_ABI_VERSION) {
     throw Error(str("load_plugin: '", path, "' was built for plug-in ABI version ",
-                    plugin.abi_version, ", this rein speaks version ",
-                    REIN_ENV_PLUGIN_ABI_VERSION, " (rebuild the plug-in against this rein)"));
+                    plugin.abi_version, ", this rein speaks version ", REIN_ENV_PLUGIN_ABI_VERSION,
+                    " (rebuild the plug-in against this rein)"));
   }
   if (plugin.num_envs == 0 || plugin.envs == nullptr) {
     throw Error(str("load_plugin: '", path, "' defines no envs"));

@@ -14,6 +14,7 @@ namespace rein::envs {
 // reason (file not found, missing symbol, version mismatch, a bad definition or the plug-in's
 // own error message). The library stays loaded while any of its envs exists.
 // Thread-safe (the registry is).
-std::vector<std::string> load_plugin(const std::string& path, Registry& registry = envs::registry());
+std::vector<std::string> load_plugin(const std::string& path,
+                                     Registry& registry = envs::registry());
 
 }  // namespace rein::envs

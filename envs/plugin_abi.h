@@ -1,8 +1,9 @@
 /* The C ABI of rein env plug-ins: a shared library exports one function,
  * rein_env_plugin_entry, that fills a table of env definitions. Pure C: nothing may throw across
  * it; every call returns a status (REIN_OK or REIN_ERROR) and writes a message into `err` on
- * error (`err` has room for err_len characters plus the terminating NUL). rein checks the ABI version, every pointer and every space before registering an env.
- * See docs/CUSTOM_ENVS.md and examples/plugin_env/. */
+ * error (`err` has room for err_len characters plus the terminating NUL). rein checks the ABI
+ * version, every pointer and every space before registering an env. See docs/CUSTOM_ENVS.md and
+ * examples/plugin_env/. */
 #ifndef REIN_ENVS_PLUGIN_ABI_H
 #define REIN_ENVS_PLUGIN_ABI_H
 
@@ -64,8 +65,8 @@ typedef struct rein_env_plugin {
 } rein_env_plugin;
 
 /* The one exported symbol. host_abi_version is rein's REIN_ENV_PLUGIN_ABI_VERSION. */
-typedef int (*rein_env_plugin_entry_fn)(uint32_t host_abi_version, rein_env_plugin* out,
-                                        char* err, size_t err_len);
+typedef int (*rein_env_plugin_entry_fn)(uint32_t host_abi_version, rein_env_plugin* out, char* err,
+                                        size_t err_len);
 
 #ifdef __cplusplus
 }

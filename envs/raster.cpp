@@ -77,7 +77,8 @@ class Canvas {
       for (size_t k = 0, prev = n - 1; k < n; prev = k++) {
         const Pixel& a = pts[prev];
         const Pixel& b = pts[k];
-        if ((a.y <= yc) != (b.y <= yc)) crossings_.push_back(a.x + (yc - a.y) * (b.x - a.x) / (b.y - a.y));
+        if ((a.y <= yc) != (b.y <= yc))
+          crossings_.push_back(a.x + (yc - a.y) * (b.x - a.x) / (b.y - a.y));
       }
       std::sort(crossings_.begin(), crossings_.end());
       for (size_t k = 0; k + 1 < crossings_.size(); k += 2) {
@@ -119,7 +120,8 @@ class Canvas {
     const double dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
     if (!(len > 0)) return;
     const double nx = -dy / len * width / 2, ny = dx / len * width / 2;
-    quad_.assign({{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny}, {a.x - nx, a.y - ny}});
+    quad_.assign(
+        {{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny}, {a.x - nx, a.y - ny}});
     fill_polygon(quad_, c);
   }
 
@@ -136,7 +138,8 @@ class Canvas {
       for (int r = 0; r < internal::kGlyphHeight; ++r) {
         for (int col = 0; col < internal::kGlyphWidth; ++col) {
           if (!((rows[static_cast<size_t>(r)] >> (internal::kGlyphWidth - 1 - col)) & 1)) continue;
-          for (int k = 0; k < scale; ++k) span(y + r * scale + k, x + col * scale, x + (col + 1) * scale, c);
+          for (int k = 0; k < scale; ++k)
+            span(y + r * scale + k, x + col * scale, x + (col + 1) * scale, c);
         }
       }
       x += internal::kGlyphAdvance * scale;
@@ -175,9 +178,11 @@ void rasterize(const DrawList& frame, RgbImage& out) {
   const Viewport& v = frame.viewport();
   if (!(v.x_max > v.x_min) || !(v.y_max > v.y_min) || v.width_px < 1 || v.height_px < 1 ||
       v.width_px > 16384 || v.height_px > 16384) {
-    throw Error(str("rasterize: the frame's viewport needs a world area and 1 to 16384 pixels a "
-                    "side, got x [", v.x_min, ", ", v.x_max, "], y [", v.y_min, ", ", v.y_max,
-                    "], ", v.width_px, "x", v.height_px, " px"));
+    throw Error(
+        str("rasterize: the frame's viewport needs a world area and 1 to 16384 pixels a "
+            "side, got x [",
+            v.x_min, ", ", v.x_max, "], y [", v.y_min, ", ", v.y_max, "], ", v.width_px, "x",
+            v.height_px, " px"));
   }
   out.width = v.width_px;
   out.height = v.height_px;
@@ -189,7 +194,8 @@ void rasterize(const DrawList& frame, RgbImage& out) {
     const double w = std::max(1.0, s.width);
     switch (s.kind) {
       case ShapeKind::Line:
-        if (s.points.size() >= 2) canvas.line(canvas.map(s.points[0]), canvas.map(s.points[1]), s.width, s.color);
+        if (s.points.size() >= 2)
+          canvas.line(canvas.map(s.points[0]), canvas.map(s.points[1]), s.width, s.color);
         break;
       case ShapeKind::Rect: {
         if (s.points.size() < 2) break;
@@ -209,8 +215,10 @@ void rasterize(const DrawList& frame, RgbImage& out) {
       case ShapeKind::Circle: {
         if (s.points.empty()) break;
         const double rx = s.radius * canvas.scale_x(), ry = s.radius * canvas.scale_y();
-        if (s.filled) canvas.fill_ellipse(canvas.map(s.points[0]), rx, ry, 0, 0, s.color);
-        else canvas.fill_ellipse(canvas.map(s.points[0]), rx, ry, rx - w, ry - w, s.color);
+        if (s.filled)
+          canvas.fill_ellipse(canvas.map(s.points[0]), rx, ry, 0, 0, s.color);
+        else
+          canvas.fill_ellipse(canvas.map(s.points[0]), rx, ry, rx - w, ry - w, s.color);
         break;
       }
       case ShapeKind::Polygon: {
@@ -228,8 +236,10 @@ void rasterize(const DrawList& frame, RgbImage& out) {
       case ShapeKind::Text: {
         if (s.points.empty()) break;
         // size: world units per line; the font's line is 8 pixels, scaled by whole pixels.
-        const double line_px = s.size > 0 ? s.size * canvas.scale_y() : 2.0 * internal::kLineAdvance;
-        const int scale = std::max(1, static_cast<int>(std::lround(line_px / internal::kLineAdvance)));
+        const double line_px =
+            s.size > 0 ? s.size * canvas.scale_y() : 2.0 * internal::kLineAdvance;
+        const int scale =
+            std::max(1, static_cast<int>(std::lround(line_px / internal::kLineAdvance)));
         canvas.text(canvas.map(s.points[0]), s.text, std::min(scale, 64), s.color);
         break;
       }

@@ -45,7 +45,8 @@ std::vector<std::string> close_matches(std::string_view id, const std::vector<st
 }
 
 void Registry::register_env(std::string id, EnvFactory factory, EnvSpec spec) {
-  if (id.empty() || std::any_of(id.begin(), id.end(), [](unsigned char c) { return std::isspace(c); })) {
+  if (id.empty() ||
+      std::any_of(id.begin(), id.end(), [](unsigned char c) { return std::isspace(c); })) {
     throw Error(str("register_env: invalid env id '", id, "' (must be non-empty, no spaces)"));
   }
   if (!factory) throw Error(str("register_env: env id '", id, "' has no factory"));
@@ -219,8 +220,8 @@ std::unique_ptr<Env> Registry::make(std::string_view id, const Kwargs& kwargs) c
       KwargsReader reader("make", kwargs);
       const int64_t steps = reader.get_int("max_episode_steps", 0);
       if (steps < 1) {
-        throw Error(str("make: max_episode_steps must be >= 1 (or 0/none for no limit), got ",
-                        steps));
+        throw Error(
+            str("make: max_episode_steps must be >= 1 (or 0/none for no limit), got ", steps));
       }
       spec.max_episode_steps = steps;
       limit = steps;

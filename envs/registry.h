@@ -22,7 +22,8 @@ using EnvFactory = std::function<std::unique_ptr<Env>(const Kwargs& kwargs)>;
 // as remote://HOST:PORT (installed by rein_remote: envs::remote::register_scheme()). Gets the
 // whole id and the kwargs (without max_episode_steps); should set the env's spec (id at least)
 // and throw rein::Error for a malformed id or unknown keys.
-using SchemeFactory = std::function<std::unique_ptr<Env>(std::string_view id, const Kwargs& kwargs)>;
+using SchemeFactory =
+    std::function<std::unique_ptr<Env>(std::string_view id, const Kwargs& kwargs)>;
 
 // Thread-safe: registration and make() may be called from several threads.
 class Registry {
@@ -81,8 +82,8 @@ std::vector<EnvSpec> list_envs();
 //   rein::envs::register_env<MyEnv>("MyEnv-v0", {.max_episode_steps = 200});
 template <typename E>
 void register_env(std::string id, EnvSpec spec = {}) {
-  register_env(std::move(id), [](const Kwargs& kw) { return std::make_unique<E>(kw); },
-               std::move(spec));
+  register_env(
+      std::move(id), [](const Kwargs& kw) { return std::make_unique<E>(kw); }, std::move(spec));
 }
 
 // The registered ids closest to `id` by edit distance (at most `max` of them, closest first):

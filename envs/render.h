@@ -72,7 +72,9 @@ class DrawList {
 struct RgbImage {
   int width = 0, height = 0;
   std::vector<uint8_t> pixels;
-  const uint8_t* at(int x, int y) const { return pixels.data() + (size_t(y) * size_t(width) + size_t(x)) * 3; }
+  const uint8_t* at(int x, int y) const {
+    return pixels.data() + (size_t(y) * size_t(width) + size_t(x)) * 3;
+  }
   uint8_t* at(int x, int y) { return pixels.data() + (size_t(y) * size_t(width) + size_t(x)) * 3; }
 };
 

@@ -83,8 +83,10 @@ const MultiDiscrete& Space::multi_discrete() const {
 
 Shape Space::shape() const {
   switch (kind()) {
-    case SpaceKind::Discrete: return Shape{};
-    case SpaceKind::Box: return std::get<Box>(v_).shape;
+    case SpaceKind::Discrete:
+      return Shape{};
+    case SpaceKind::Box:
+      return std::get<Box>(v_).shape;
     case SpaceKind::MultiDiscrete:
       return Shape{static_cast<int64_t>(std::get<MultiDiscrete>(v_).nvec.size())};
   }
@@ -97,8 +99,10 @@ int64_t Space::flat_dim() const { return shape().numel(); }
 
 int64_t Space::one_hot_dim() const {
   switch (kind()) {
-    case SpaceKind::Discrete: return std::get<Discrete>(v_).n;
-    case SpaceKind::Box: return flat_dim();
+    case SpaceKind::Discrete:
+      return std::get<Discrete>(v_).n;
+    case SpaceKind::Box:
+      return flat_dim();
     case SpaceKind::MultiDiscrete: {
       int64_t total = 0;
       for (int64_t n : std::get<MultiDiscrete>(v_).nvec) total += n;
@@ -148,8 +152,8 @@ bool Space::contains(const Tensor& x) const { return why_not_contains(x).empty()
 
 Tensor Space::from_values(std::span<const double> values) const {
   if (static_cast<int64_t>(values.size()) != flat_dim())
-    throw Error(str("action: ", to_string(), " takes ", flat_dim(), " value(s), got ",
-                    values.size()));
+    throw Error(
+        str("action: ", to_string(), " takes ", flat_dim(), " value(s), got ", values.size()));
   const bool integral = kind() != SpaceKind::Box;
   for (double v : values) {
     if (!std::isfinite(v)) throw Error(str("action: ", v, " is not a finite number"));
@@ -160,9 +164,12 @@ Tensor Space::from_values(std::span<const double> values) const {
   }
   Tensor out(shape(), dtype());
   for (size_t i = 0; i < values.size(); ++i) {
-    if (integral) out.data<int64_t>()[i] = static_cast<int64_t>(values[i]);
-    else if (out.dtype() == Dtype::Float64) out.data<double>()[i] = values[i];
-    else out.data<float>()[i] = static_cast<float>(values[i]);
+    if (integral)
+      out.data<int64_t>()[i] = static_cast<int64_t>(values[i]);
+    else if (out.dtype() == Dtype::Float64)
+      out.data<double>()[i] = values[i];
+    else
+      out.data<float>()[i] = static_cast<float>(values[i]);
   }
   const std::string why = why_not_contains(out);
   if (!why.empty()) throw Error(str("action: ", why, " of ", to_string()));
@@ -206,10 +213,17 @@ void sample_space(const Space& space, Rng& gen, Tensor& out) {
       auto store = [&](size_t i, double v) {
         if (integral) v = std::floor(v);
         switch (b.dtype) {
-          case Dtype::Float32: out.data<float>()[i] = static_cast<float>(v); break;
-          case Dtype::Float64: out.data<double>()[i] = v; break;
-          case Dtype::Int64: out.data<int64_t>()[i] = static_cast<int64_t>(v); break;
-          case Dtype::Bool: break;
+          case Dtype::Float32:
+            out.data<float>()[i] = static_cast<float>(v);
+            break;
+          case Dtype::Float64:
+            out.data<double>()[i] = v;
+            break;
+          case Dtype::Int64:
+            out.data<int64_t>()[i] = static_cast<int64_t>(v);
+            break;
+          case Dtype::Bool:
+            break;
         }
       };
       auto high_of = [&](size_t i) { return integral ? b.high[i] + 1.0 : b.high[i]; };

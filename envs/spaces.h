@@ -60,9 +60,9 @@ enum class SpaceKind : uint8_t { Discrete, Box, MultiDiscrete };
 class Space {
  public:
   Space() = default;
-  Space(Discrete d) : v_(std::move(d)) {}          // NOLINT: implicit by design
-  Space(Box b) : v_(std::move(b)) {}               // NOLINT
-  Space(MultiDiscrete m) : v_(std::move(m)) {}     // NOLINT
+  Space(Discrete d) : v_(std::move(d)) {}       // NOLINT: implicit by design
+  Space(Box b) : v_(std::move(b)) {}            // NOLINT
+  Space(MultiDiscrete m) : v_(std::move(m)) {}  // NOLINT
 
   SpaceKind kind() const { return static_cast<SpaceKind>(v_.index()); }
   bool is_discrete() const { return kind() == SpaceKind::Discrete; }

@@ -36,7 +36,8 @@ constexpr int kSpinIterations = 4000;
 
 ThreadedVectorEnv::ThreadedVectorEnv(std::vector<std::unique_ptr<Env>> envs, int num_threads)
     : VectorEnv(std::move(envs)), pool_(std::make_unique<Pool>()) {
-  if (num_threads < 0) throw Error(str("ThreadedVectorEnv: num_threads must be >= 0, got ", num_threads));
+  if (num_threads < 0)
+    throw Error(str("ThreadedVectorEnv: num_threads must be >= 0, got ", num_threads));
   int t = num_threads == 0 ? static_cast<int>(std::thread::hardware_concurrency()) : num_threads;
   t = std::clamp(t, 1, static_cast<int>(num_envs()));
   pool_->num_threads = t;
@@ -81,9 +82,9 @@ void ThreadedVectorEnv::run_share(int w) {
   try {
     for (int64_t i = w; i < num_envs(); i += p.num_threads) {
       if (p.task == Pool::Task::Reset) {
-        reset_one(i, p.seed ? std::optional<uint64_t>(*p.seed + static_cast<uint64_t>(i))
-                            : std::nullopt,
-                  *p.options);
+        reset_one(
+            i, p.seed ? std::optional<uint64_t>(*p.seed + static_cast<uint64_t>(i)) : std::nullopt,
+            *p.options);
       } else {
         step_one(i, p.actions);
       }

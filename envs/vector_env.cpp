@@ -19,10 +19,14 @@ Shape batched(int64_t n, const Shape& shape) {
 template <typename TensorRef, typename Byte>
 Byte* bytes_of(TensorRef& t) {
   switch (t.dtype()) {
-    case Dtype::Float32: return reinterpret_cast<Byte*>(t.template data<float>());
-    case Dtype::Float64: return reinterpret_cast<Byte*>(t.template data<double>());
-    case Dtype::Int64: return reinterpret_cast<Byte*>(t.template data<int64_t>());
-    case Dtype::Bool: return reinterpret_cast<Byte*>(t.template data<bool>());
+    case Dtype::Float32:
+      return reinterpret_cast<Byte*>(t.template data<float>());
+    case Dtype::Float64:
+      return reinterpret_cast<Byte*>(t.template data<double>());
+    case Dtype::Int64:
+      return reinterpret_cast<Byte*>(t.template data<int64_t>());
+    case Dtype::Bool:
+      return reinterpret_cast<Byte*>(t.template data<bool>());
   }
   return nullptr;
 }
@@ -35,11 +39,10 @@ VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs) : envs_(std::move(e
     if (!envs_[i]) throw Error(str("VectorEnv: env ", i, " is null"));
     if (!(envs_[i]->observation_space() == envs_[0]->observation_space()) ||
         !(envs_[i]->action_space() == envs_[0]->action_space())) {
-      throw Error(str("VectorEnv: env ", i, " has spaces ",
-                      envs_[i]->observation_space().to_string(), " / ",
-                      envs_[i]->action_space().to_string(), ", env 0 has ",
-                      envs_[0]->observation_space().to_string(), " / ",
-                      envs_[0]->action_space().to_string()));
+      throw Error(str(
+          "VectorEnv: env ", i, " has spaces ", envs_[i]->observation_space().to_string(), " / ",
+          envs_[i]->action_space().to_string(), ", env 0 has ",
+          envs_[0]->observation_space().to_string(), " / ", envs_[0]->action_space().to_string()));
     }
   }
   const int64_t n = num_envs();
@@ -76,7 +79,6 @@ void VectorEnv::check_actions(const Tensor& actions) const {
   }
   if (needs_reset_) throw Error("VectorEnv.step: call reset() before step()");
 }
-
 
 void VectorEnv::write_row(char* batch, int64_t i, const Tensor& obs) const {
   if (obs.dtype() != buf_.obs.dtype() || !obs.is_contiguous() ||
@@ -117,15 +119,17 @@ void VectorEnv::step_one(int64_t i, const void* actions) {
   const Space& as = env.action_space();
   StepResult r = [&] {
     switch (as.kind()) {
-      case SpaceKind::Discrete: return env.step(Action(static_cast<const int64_t*>(actions)[i]));
+      case SpaceKind::Discrete:
+        return env.step(Action(static_cast<const int64_t*>(actions)[i]));
       case SpaceKind::Box: {
         const auto width = static_cast<size_t>(as.flat_dim());
-        return env.step(Action(std::span<const float>(static_cast<const float*>(actions) + i * width, width)));
+        return env.step(
+            Action(std::span<const float>(static_cast<const float*>(actions) + i * width, width)));
       }
       case SpaceKind::MultiDiscrete: {
         const auto width = static_cast<size_t>(as.flat_dim());
-        return env.step(
-            Action(std::span<const int64_t>(static_cast<const int64_t*>(actions) + i * width, width)));
+        return env.step(Action(
+            std::span<const int64_t>(static_cast<const int64_t*>(actions) + i * width, width)));
       }
     }
     throw Error("VectorEnv.step: unknown action space kind");
@@ -151,8 +155,7 @@ void VectorEnv::step_one(int64_t i, const void* actions) {
 
 // ---- SyncVectorEnv ----
 
-SyncVectorEnv::SyncVectorEnv(std::vector<std::unique_ptr<Env>> envs)
-    : VectorEnv(std::move(envs)) {}
+SyncVectorEnv::SyncVectorEnv(std::vector<std::unique_ptr<Env>> envs) : VectorEnv(std::move(envs)) {}
 
 const VectorStep& SyncVectorEnv::reset(std::optional<uint64_t> seed, const Kwargs& options) {
   for (int64_t i = 0; i < num_envs(); ++i) {

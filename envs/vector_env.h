@@ -129,7 +129,7 @@ struct VectorOptions {
   VectorMode mode = VectorMode::Sync;  // Threaded pays off for expensive envs only
   int num_threads = 0;                 // Threaded only; 0 = hardware concurrency
   AutoresetMode autoreset = AutoresetMode::SameStep;
-  Kwargs kwargs;                       // passed to make() for every env
+  Kwargs kwargs;  // passed to make() for every env
   // Applied to each env after make() (e.g. RecordEpisodeStatistics); may be empty.
   std::function<std::unique_ptr<Env>(std::unique_ptr<Env>)> wrap;
 };

@@ -171,8 +171,8 @@ StepResult ClipAction::step(const Action& action) {
   const Box& box = action_space_.box();
   const auto values = action.values();
   for (size_t i = 0; i < clipped_.size(); ++i) {
-    clipped_[i] = static_cast<float>(
-        std::clamp(static_cast<double>(values[i]), box.low[i], box.high[i]));
+    clipped_[i] =
+        static_cast<float>(std::clamp(static_cast<double>(values[i]), box.low[i], box.high[i]));
   }
   return env_->step(Action(std::span<const float>(clipped_)));
 }
@@ -182,12 +182,12 @@ StepResult ClipAction::step(const Action& action) {
 RescaleAction::RescaleAction(std::unique_ptr<Env> env, double min_action, double max_action)
     : Wrapper(std::move(env)) {
   if (!action_space_.is_box() || !action_space_.box().is_bounded()) {
-    throw Error(str("RescaleAction: needs a bounded Box action space, got ",
-                    action_space_.to_string()));
+    throw Error(
+        str("RescaleAction: needs a bounded Box action space, got ", action_space_.to_string()));
   }
   if (!(min_action < max_action)) {
-    throw Error(str("RescaleAction: min_action ", min_action, " must be below max_action ",
-                    max_action));
+    throw Error(
+        str("RescaleAction: min_action ", min_action, " must be below max_action ", max_action));
   }
   const Box inner = action_space_.box();
   for (size_t i = 0; i < inner.low.size(); ++i) {

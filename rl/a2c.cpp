@@ -47,7 +47,8 @@ void A2CConfig::validate() const {
   need(n_steps >= 1, "n_steps", str("must be >= 1, got ", n_steps));
   need(learning_rate > 0, "learning_rate", str("must be > 0, got ", learning_rate));
   need(gamma >= 0 && gamma <= 1, "gamma", str("must be in [0, 1], got ", gamma));
-  need(gae_lambda >= 0 && gae_lambda <= 1, "gae_lambda", str("must be in [0, 1], got ", gae_lambda));
+  need(gae_lambda >= 0 && gae_lambda <= 1, "gae_lambda",
+       str("must be in [0, 1], got ", gae_lambda));
   need(vf_coef >= 0, "vf_coef", str("must be >= 0, got ", vf_coef));
   need(max_grad_norm > 0, "max_grad_norm", str("must be > 0, got ", max_grad_norm));
   need(rms_prop_eps > 0, "rms_prop_eps", str("must be > 0, got ", rms_prop_eps));
@@ -67,9 +68,7 @@ class A2CAgent final : public Agent {
   Tensor predict(const Tensor& obs, bool deterministic) override {
     return roll_.policy.predict(obs, deterministic);
   }
-  std::vector<Param> params() override {
-    return to_params(cfg_.fields());
-  }
+  std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
   std::string state_json() override { return state().json(); }
   void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
@@ -78,8 +77,13 @@ class A2CAgent final : public Agent {
  private:
   void update(MetricSink& sink);
   internal::AgentState state() {
-    return {"a2c checkpoint", *model_, *opt_, roll_.policy.gen, roll_.policy.norm,
-            roll_.global_step, iteration_,
+    return {"a2c checkpoint",
+            *model_,
+            *opt_,
+            roll_.policy.gen,
+            roll_.policy.norm,
+            roll_.global_step,
+            iteration_,
             roll_.policy.sde ? &roll_.policy.exploration : nullptr};
   }
 

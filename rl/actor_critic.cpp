@@ -28,10 +28,14 @@ void init_mlp(nn::MLP& mlp, double head_gain, bool last_is_head, Generator& gen)
 
 Var activate(const Var& x, nn::Activation a) {
   switch (a) {
-    case nn::Activation::Tanh: return tanh(x);
-    case nn::Activation::ReLU: return relu(x);
-    case nn::Activation::ELU: return elu(x);
-    case nn::Activation::Identity: return x;
+    case nn::Activation::Tanh:
+      return tanh(x);
+    case nn::Activation::ReLU:
+      return relu(x);
+    case nn::Activation::ELU:
+      return elu(x);
+    case nn::Activation::Identity:
+      return x;
   }
   return x;
 }
@@ -64,9 +68,9 @@ ActorCritic::ActorCritic(const ActorCriticSpec& spec, Generator& gen)
     throw Error(str("ActorCritic: unsupported action space ", spec.action_space.to_string()));
   }
   if (!spec.shared || spec.hidden.empty()) {
-    pi_ = register_module("pi", std::make_shared<nn::MLP>(concat(spec.obs_dim, spec.hidden,
-                                                                 action_dim_),
-                                                          spec.activation, gen));
+    pi_ = register_module("pi",
+                          std::make_shared<nn::MLP>(concat(spec.obs_dim, spec.hidden, action_dim_),
+                                                    spec.activation, gen));
     vf_ = register_module("vf", std::make_shared<nn::MLP>(concat(spec.obs_dim, spec.hidden, 1),
                                                           spec.activation, gen));
     if (spec.ortho_init) {
@@ -75,8 +79,8 @@ ActorCritic::ActorCritic(const ActorCriticSpec& spec, Generator& gen)
     }
   } else {
     trunk_ = register_module(
-        "trunk", std::make_shared<nn::MLP>(concat(spec.obs_dim, spec.hidden, 0), spec.activation,
-                                           gen));
+        "trunk",
+        std::make_shared<nn::MLP>(concat(spec.obs_dim, spec.hidden, 0), spec.activation, gen));
     const int64_t h = spec.hidden.back();
     pi_head_ = register_module("pi_head", std::make_shared<nn::Linear>(h, action_dim_, gen));
     vf_head_ = register_module("vf_head", std::make_shared<nn::Linear>(h, 1, gen));
@@ -120,8 +124,8 @@ ActorCritic::Outputs ActorCritic::forward_latent(const Var& obs) {
 }
 
 Var ActorCritic::values(const Var& obs) {
-  if (trunk_) return reshape(vf_head_->forward(activate(trunk_->forward(obs), activation_)),
-                             Shape{-1});
+  if (trunk_)
+    return reshape(vf_head_->forward(activate(trunk_->forward(obs), activation_)), Shape{-1});
   return reshape(vf_->forward(obs), Shape{-1});
 }
 

@@ -19,12 +19,12 @@ namespace rein::rl {
 
 struct ActorCriticSpec {
   int64_t obs_dim = 0;
-  envs::Space action_space;          // Discrete or Box
+  envs::Space action_space;  // Discrete or Box
   std::vector<int64_t> hidden = {64, 64};
   nn::Activation activation = nn::Activation::Tanh;
-  bool shared = false;               // one trunk feeding both heads
-  bool ortho_init = true;            // gains sqrt(2) hidden, 0.01 action head, 1 value head
-  double log_std_init = 0.0;         // Box only
+  bool shared = false;        // one trunk feeding both heads
+  bool ortho_init = true;     // gains sqrt(2) hidden, 0.01 action head, 1 value head
+  double log_std_init = 0.0;  // Box only
   // gSDE (Box only): log_std becomes (F, A), or (F, 1) without full_std; F = latent size.
   std::optional<distributions::StateDependentNoiseOptions> sde;
 };

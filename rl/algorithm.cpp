@@ -11,8 +11,8 @@
 #include "rl/ppo.h"
 #include "rl/reinforce.h"
 #include "rl/sac.h"
-#include "rl/td3.h"
 #include "rl/tabular.h"
+#include "rl/td3.h"
 
 namespace rein::rl {
 namespace {
@@ -97,9 +97,12 @@ AlgorithmInfo find_algorithm(std::string_view name) {
 
 const char* space_kind_name(envs::SpaceKind kind) {
   switch (kind) {
-    case envs::SpaceKind::Discrete: return "Discrete";
-    case envs::SpaceKind::Box: return "Box";
-    case envs::SpaceKind::MultiDiscrete: return "MultiDiscrete";
+    case envs::SpaceKind::Discrete:
+      return "Discrete";
+    case envs::SpaceKind::Box:
+      return "Box";
+    case envs::SpaceKind::MultiDiscrete:
+      return "MultiDiscrete";
   }
   return "?";
 }
@@ -145,7 +148,8 @@ std::string setting_owners_note(std::string_view algorithm, std::string_view key
       }
   }
   if (owners.empty()) return "";
-  return str("it is a setting of ", owners, ", not of ", algorithm, " (train one of those to use it)");
+  return str("it is a setting of ", owners, ", not of ", algorithm,
+             " (train one of those to use it)");
 }
 
 }  // namespace rein::rl::internal

@@ -99,8 +99,8 @@ std::string algorithm_table();
 AlgorithmInfo find_algorithm(std::string_view name);
 // Throw unless the algorithm supports the space kind (the Trainer checks both before building an
 // agent, so every algorithm refuses what its AlgorithmInfo does not list):
-//   "train: ppo cannot handle the action space MultiDiscrete([3 2]) of Foo-v0 (supports: Discrete, Box)"
-//   "train: qlearning cannot handle the observation space Box(...) of CartPole-v1 (supports:
+//   "train: ppo cannot handle the action space MultiDiscrete([3 2]) of Foo-v0 (supports: Discrete,
+//   Box)" "train: qlearning cannot handle the observation space Box(...) of CartPole-v1 (supports:
 //    Discrete; <spaces_note>)"
 void check_action_space(const AlgorithmInfo& algo, const envs::Space& space,
                         std::string_view env_id);

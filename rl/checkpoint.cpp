@@ -27,8 +27,9 @@ void save_agent_checkpoint(const std::string& path, const std::string& algorithm
   meta["format"] = kCheckpointFormat;
   meta["algorithm"] = algorithm;
   meta["env_id"] = env_id;
-  meta["env_kwargs"] = nlohmann::json(std::map<std::string, std::string>(env_kwargs.begin(),
-                                                                        env_kwargs.end())).dump();
+  meta["env_kwargs"] =
+      nlohmann::json(std::map<std::string, std::string>(env_kwargs.begin(), env_kwargs.end()))
+          .dump();
   meta["params"] = pairs_to_json(params).dump();
   meta["global_step"] = std::to_string(agent.global_step());
   meta["state"] = agent.state_json();
@@ -45,14 +46,15 @@ CheckpointInfo read_agent_checkpoint(const std::string& path) {
     return it->second;
   };
   if (get("format") != kCheckpointFormat)
-    throw Error(str("checkpoint '", path, "': format '", get("format"), "' is not ",
-                    kCheckpointFormat));
+    throw Error(
+        str("checkpoint '", path, "': format '", get("format"), "' is not ", kCheckpointFormat));
   CheckpointInfo info;
   info.path = path;
   info.algorithm = get("algorithm");
   info.env_id = get("env_id");
   try {
-    auto kwargs = nlohmann::json::parse(get("env_kwargs")).get<std::map<std::string, std::string>>();
+    auto kwargs =
+        nlohmann::json::parse(get("env_kwargs")).get<std::map<std::string, std::string>>();
     info.env_kwargs.insert(kwargs.begin(), kwargs.end());
     auto rows = nlohmann::json::parse(get("params")).get<std::vector<std::vector<std::string>>>();
     for (const auto& row : rows) {

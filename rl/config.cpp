@@ -1,6 +1,8 @@
 // Field parsing and Settings: the typed overrides behind --set, presets and config files.
 #include "rl/config.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -9,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "tensor/error.h"
 
@@ -85,7 +86,8 @@ std::string toml_scalar_to_string(const toml::node& node, const std::string& key
     std::string out;
     for (const toml::node& item : *arr) {
       if (item.is_array() || item.is_table()) {
-        throw Error(str(origin, ": key '", key, "' must be a list of numbers, bools or strings, "
+        throw Error(str(origin, ": key '", key,
+                        "' must be a list of numbers, bools or strings, "
                         "not of lists or tables"));
       }
       if (!out.empty()) out += ',';
@@ -123,26 +125,26 @@ void parse_field(const Field& field, std::string_view text, std::string_view ori
     return Error(str(origin, ": bad value '", text, "' for key '", field.name, "' (expected ",
                      expected, ")"));
   };
-  std::visit(Overloaded{[&](int64_t* p) {
-                          auto v = parse_double(text);
-                          // 1e5 is how zoo files spell step counts; accept whole numbers only.
-                          if (!v || !std::isfinite(*v) || std::floor(*v) != *v ||
-                              std::abs(*v) > 9.0e15)
-                            throw bad("an integer");
-                          *p = static_cast<int64_t>(*v);
-                        },
-                        [&](double* p) {
-                          auto v = parse_double(text);
-                          if (!v || !std::isfinite(*v)) throw bad("a finite number");
-                          *p = *v;
-                        },
-                        [&](bool* p) {
-                          auto v = parse_bool(text);
-                          if (!v) throw bad("true or false");
-                          *p = *v;
-                        },
-                        [&](std::string* p) { *p = std::string(text); }},
-             field.value);
+  std::visit(
+      Overloaded{[&](int64_t* p) {
+                   auto v = parse_double(text);
+                   // 1e5 is how zoo files spell step counts; accept whole numbers only.
+                   if (!v || !std::isfinite(*v) || std::floor(*v) != *v || std::abs(*v) > 9.0e15)
+                     throw bad("an integer");
+                   *p = static_cast<int64_t>(*v);
+                 },
+                 [&](double* p) {
+                   auto v = parse_double(text);
+                   if (!v || !std::isfinite(*v)) throw bad("a finite number");
+                   *p = *v;
+                 },
+                 [&](bool* p) {
+                   auto v = parse_bool(text);
+                   if (!v) throw bad("true or false");
+                   *p = *v;
+                 },
+                 [&](std::string* p) { *p = std::string(text); }},
+      field.value);
 }
 
 std::vector<Param> to_params(std::span<const Field> fields) {
@@ -198,8 +200,8 @@ void Settings::merge_toml_file(const std::string& path) {
   // A directory opens as a stream that reads nothing: it would apply no settings, silently.
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
-    throw Error(str("--config: '", path, "' is a directory; give a TOML file (e.g. ", path,
-                    "/ppo.toml)"));
+    throw Error(
+        str("--config: '", path, "' is a directory; give a TOML file (e.g. ", path, "/ppo.toml)"));
   std::ifstream in(path);
   if (!in) throw Error(str("--config: cannot open '", path, "'"));
   std::stringstream ss;

@@ -87,9 +87,7 @@ class DQNAgent final : public Agent {
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
-  std::vector<Param> params() override {
-    return to_params(cfg_.fields());
-  }
+  std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override;
   std::string state_json() override;
   void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
@@ -144,8 +142,8 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
     throw Error(str("dqn: ", setup.env_id, " has action space ", as.to_string(),
                     "; DQN needs Discrete actions"));
   if (as.discrete().start != 0)
-    throw Error(str("dqn: ", setup.env_id, " has action space ", as.to_string(),
-                    " starting at ", as.discrete().start, "; DQN needs actions from 0"));
+    throw Error(str("dqn: ", setup.env_id, " has action space ", as.to_string(), " starting at ",
+                    as.discrete().start, "; DQN needs actions from 0"));
   A_ = as.discrete().n;
   const auto hidden = parse_net_arch(cfg_.net_arch);
   const auto act = nn::activation_from_string(cfg_.activation);
@@ -154,19 +152,17 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
   q_target_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen);
   q_target_->load_state_dict(q_->state_dict());
   // torch.optim.Adam defaults (betas 0.9, 0.999), as SB3's DQNPolicy passes no optimizer_kwargs.
-  opt_ = std::make_unique<optim::Adam>(q_->parameters(),
-                                       optim::AdamOptions{.lr = cfg_.learning_rate,
-                                                          .eps = cfg_.adam_eps});
+  opt_ = std::make_unique<optim::Adam>(
+      q_->parameters(), optim::AdamOptions{.lr = cfg_.learning_rate, .eps = cfg_.adam_eps});
 }
 
 double DQNAgent::epsilon() const {
   const double progress =
       static_cast<double>(core_.global_step()) / static_cast<double>(setup_.run.total_timesteps);
   if (progress > cfg_.exploration_fraction) return cfg_.exploration_final_eps;
-  return cfg_.exploration_initial_eps + progress *
-                                            (cfg_.exploration_final_eps -
-                                             cfg_.exploration_initial_eps) /
-                                            cfg_.exploration_fraction;
+  return cfg_.exploration_initial_eps +
+         progress * (cfg_.exploration_final_eps - cfg_.exploration_initial_eps) /
+             cfg_.exploration_fraction;
 }
 
 void DQNAgent::act(Tensor& actions) {
@@ -207,11 +203,10 @@ Tensor DQNAgent::target_rows(int64_t start, int64_t rows) const {
 std::pair<double, double> DQNAgent::train(int64_t steps) {
   const std::vector<Var> params = q_->parameters();
   const int64_t B = cfg_.batch_size;
-  const double beta =
-      cfg_.prioritized_replay_beta0 +
-      (1.0 - cfg_.prioritized_replay_beta0) *
-          std::min(1.0, static_cast<double>(core_.global_step()) /
-                            static_cast<double>(setup_.run.total_timesteps));
+  const double beta = cfg_.prioritized_replay_beta0 +
+                      (1.0 - cfg_.prioritized_replay_beta0) *
+                          std::min(1.0, static_cast<double>(core_.global_step()) /
+                                            static_cast<double>(setup_.run.total_timesteps));
   // The target network only changes between env steps (SB3 _on_step), so without Double DQN
   // (whose argmax uses the online network as it learns) and without priorities (which change
   // what is sampled next), all the phase's batches and their targets can be drawn at once: one
@@ -243,8 +238,7 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
       obs = batch_.obs.narrow(0, g * B, B);
       acts = batch_.actions.narrow(0, g * B, B);
       if (g == split) tail_targets = tail.get();
-      y = g < split ? head_targets.narrow(0, g * B, B)
-                    : tail_targets.narrow(0, (g - split) * B, B);
+      y = g < split ? head_targets.narrow(0, g * B, B) : tail_targets.narrow(0, (g - split) * B, B);
     } else {
       core_.buffer().sample(B, gen_, beta, batch_);
       obs = batch_.obs;
@@ -271,7 +265,7 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
     if (cfg_.prioritized_replay) {
       Tensor td = abs(q_sa.value() - y);
       core_.buffer().update_priorities(batch_.slots, {td.data<float>(), static_cast<size_t>(B)},
-                                 cfg_.prioritized_replay_eps);
+                                       cfg_.prioritized_replay_eps);
     }
     loss_sum += l;
     gn_sum += gn;

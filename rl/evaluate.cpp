@@ -86,7 +86,8 @@ EvalResult evaluate(Agent& agent, const std::string& env_id, const envs::Kwargs&
   double sq = 0.0;
   for (double x : result.returns) sq += (x - result.mean_return) * (x - result.mean_return);
   result.std_return = std::sqrt(sq / static_cast<double>(result.returns.size()));
-  if (judged > 0) result.success_rate = static_cast<double>(successes) / static_cast<double>(judged);
+  if (judged > 0)
+    result.success_rate = static_cast<double>(successes) / static_cast<double>(judged);
   if (result.cut_episodes > 0) {
     result.warning = str("evaluate: ", result.cut_episodes, " of ", result.returns.size(),
                          " episodes on ", env_id, " did not end within ", cap,

@@ -39,9 +39,9 @@ std::optional<bool> episode_succeeded(const envs::Env& env, const envs::Info& fi
 
 struct EvalOptions {
   int64_t episodes = 100;
-  uint64_t seed = 0;           // env i of the evaluation is reset with seed + i
-  bool deterministic = true;   // argmax / mean action
-  int64_t max_parallel = 8;    // envs stepped together (each runs its share of the episodes)
+  uint64_t seed = 0;          // env i of the evaluation is reset with seed + i
+  bool deterministic = true;  // argmax / mean action
+  int64_t max_parallel = 8;   // envs stepped together (each runs its share of the episodes)
   // Episode cap for an env without a time limit (no max_episode_steps, e.g. CliffWalking-v1, as
   // in Gymnasium): evaluation wraps it in a TimeLimit of this many steps, so a deterministic
   // policy that loops cannot hang it (SB3's evaluate_policy would). Envs that have a limit, or

@@ -12,8 +12,8 @@ void compute_gae(const GaeInput& in, std::span<float> advantages, std::span<floa
   const size_t TN = static_cast<size_t>(T * N);
   auto check = [&](size_t got, size_t want, const char* what) {
     if (got != want)
-      throw Error(str("compute_gae: ", what, " has ", got, " elements, expected ", want,
-                      " (T=", T, ", N=", N, ")"));
+      throw Error(str("compute_gae: ", what, " has ", got, " elements, expected ", want, " (T=", T,
+                      ", N=", N, ")"));
   };
   check(in.rewards.size(), TN, "rewards");
   check(in.values.size(), TN, "values");

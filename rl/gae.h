@@ -11,10 +11,10 @@ namespace rein::rl {
 
 // All arrays are (T, N) row-major: T steps of N envs; element t * N + i is env i at step t.
 struct GaeInput {
-  int64_t num_steps = 0;  // T
-  int64_t num_envs = 0;   // N
-  std::span<const float> rewards;      // r_t
-  std::span<const float> values;       // V(s_t)
+  int64_t num_steps = 0;           // T
+  int64_t num_envs = 0;            // N
+  std::span<const float> rewards;  // r_t
+  std::span<const float> values;   // V(s_t)
   // done_t: the episode ended at step t (terminated or truncated); s_{t+1} belongs to a new one.
   std::span<const uint8_t> dones;
   // V(final observation) where the episode was truncated at step t, else 0 (ignored where

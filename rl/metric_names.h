@@ -28,8 +28,8 @@ inline constexpr const char* kPolicyLoss = "loss/policy";
 inline constexpr const char* kValueLoss = "loss/value";
 inline constexpr const char* kEntropyLoss = "loss/entropy";
 inline constexpr const char* kQLoss = "loss/q";  // DQN's Huber loss; tabular: mean |TD error|
-inline constexpr const char* kActorLoss = "loss/actor";    // SAC, TD3, DDPG
-inline constexpr const char* kCriticLoss = "loss/critic";  // SAC, TD3, DDPG: summed over critics
+inline constexpr const char* kActorLoss = "loss/actor";       // SAC, TD3, DDPG
+inline constexpr const char* kCriticLoss = "loss/critic";     // SAC, TD3, DDPG: summed over critics
 inline constexpr const char* kEntCoefLoss = "loss/ent_coef";  // SAC with ent_coef = "auto"
 
 // Evaluation (deterministic policy; at eval_every and at the end).

@@ -12,8 +12,8 @@
 namespace rein::rl {
 
 // Receives metrics as they are produced. `step` is the global environment step (the x-axis of
-// every metric); names come from DESIGN.md's vocabulary ("train/episode_return", "loss/policy" ...).
-// Called from the training thread only.
+// every metric); names come from DESIGN.md's vocabulary ("train/episode_return", "loss/policy"
+// ...). Called from the training thread only.
 class MetricSink {
  public:
   virtual ~MetricSink() = default;

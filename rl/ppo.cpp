@@ -54,7 +54,8 @@ void PPOConfig::validate() const {
   need(n_epochs >= 1, "n_epochs", str("must be >= 1, got ", n_epochs));
   need(learning_rate > 0, "learning_rate", str("must be > 0, got ", learning_rate));
   need(gamma >= 0 && gamma <= 1, "gamma", str("must be in [0, 1], got ", gamma));
-  need(gae_lambda >= 0 && gae_lambda <= 1, "gae_lambda", str("must be in [0, 1], got ", gae_lambda));
+  need(gae_lambda >= 0 && gae_lambda <= 1, "gae_lambda",
+       str("must be in [0, 1], got ", gae_lambda));
   need(clip_range > 0, "clip_range", str("must be > 0, got ", clip_range));
   need(clip_range_vf >= 0, "clip_range_vf", str("must be >= 0, got ", clip_range_vf));
   need(max_grad_norm > 0, "max_grad_norm", str("must be > 0, got ", max_grad_norm));
@@ -76,9 +77,7 @@ class PPOAgent final : public Agent {
   Tensor predict(const Tensor& obs, bool deterministic) override {
     return roll_.policy.predict(obs, deterministic);
   }
-  std::vector<Param> params() override {
-    return to_params(cfg_.fields());
-  }
+  std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
   std::string state_json() override { return state().json(); }
   void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
@@ -87,8 +86,13 @@ class PPOAgent final : public Agent {
  private:
   void update(MetricSink& sink);
   internal::AgentState state() {
-    return {"ppo checkpoint", *model_, *opt_, roll_.policy.gen, roll_.policy.norm,
-            roll_.global_step, iteration_,
+    return {"ppo checkpoint",
+            *model_,
+            *opt_,
+            roll_.policy.gen,
+            roll_.policy.norm,
+            roll_.global_step,
+            iteration_,
             roll_.policy.sde ? &roll_.policy.exploration : nullptr};
   }
 
@@ -151,7 +155,8 @@ void PPOAgent::update(MetricSink& sink) {
       Var log_ratio = log_prob - Var(mb_.old_log_probs);
       Var ratio = exp(log_ratio);
       // Clipped surrogate objective (PPO paper eq. 7), negated for minimisation.
-      Var policy_loss = -mean(minimum(ratio * Var(adv), clamp(ratio, 1 - clip, 1 + clip) * Var(adv)));
+      Var policy_loss =
+          -mean(minimum(ratio * Var(adv), clamp(ratio, 1 - clip, 1 + clip) * Var(adv)));
       Var v_pred = v;
       if (cfg_.clip_range_vf > 0) {
         v_pred = Var(mb_.old_values) +

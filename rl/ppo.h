@@ -30,19 +30,19 @@ struct PPOConfig {
   double gae_lambda = 0.95;        // GAE bias/variance trade-off
   double clip_range = 0.2;         // PPO ratio clip epsilon (initial value when annealed)
   bool anneal_clip_range = false;  // zoo "lin_X" clip range
-  double clip_range_vf = 0.0;      // clip of value updates around the old values; 0 = off (SB3 None)
-  bool normalize_advantage = true; // per-minibatch advantage normalisation
-  double ent_coef = 0.0;           // entropy bonus weight
-  double vf_coef = 0.5;            // value loss weight
-  double max_grad_norm = 0.5;      // global gradient-norm clip
-  double target_kl = 0.0;          // stop the epochs when approx KL > 1.5 target_kl; 0 = off
-  std::string net_arch = "64,64";  // hidden layer sizes of the actor and of the critic
-  std::string activation = "tanh"; // tanh | relu | elu
-  bool shared_network = false;     // one trunk for actor and critic (CleanRL Atari style)
-  bool ortho_init = true;          // orthogonal init, gains sqrt(2) / 0.01 policy / 1 value
-  double log_std_init = 0.0;       // initial log std of the Gaussian policy (Box actions)
-  double adam_eps = 1e-5;          // SB3/CleanRL use 1e-5, not PyTorch's 1e-8
-  SdeConfig sde;                   // gSDE: use_sde, sde_sample_freq, full_std, use_expln, ...
+  double clip_range_vf = 0.0;  // clip of value updates around the old values; 0 = off (SB3 None)
+  bool normalize_advantage = true;  // per-minibatch advantage normalisation
+  double ent_coef = 0.0;            // entropy bonus weight
+  double vf_coef = 0.5;             // value loss weight
+  double max_grad_norm = 0.5;       // global gradient-norm clip
+  double target_kl = 0.0;           // stop the epochs when approx KL > 1.5 target_kl; 0 = off
+  std::string net_arch = "64,64";   // hidden layer sizes of the actor and of the critic
+  std::string activation = "tanh";  // tanh | relu | elu
+  bool shared_network = false;      // one trunk for actor and critic (CleanRL Atari style)
+  bool ortho_init = true;           // orthogonal init, gains sqrt(2) / 0.01 policy / 1 value
+  double log_std_init = 0.0;        // initial log std of the Gaussian policy (Box actions)
+  double adam_eps = 1e-5;           // SB3/CleanRL use 1e-5, not PyTorch's 1e-8
+  SdeConfig sde;                    // gSDE: use_sde, sde_sample_freq, full_std, use_expln, ...
 
   std::vector<Field> fields();
   // Throws rein::Error naming the first field out of range.

@@ -1,9 +1,10 @@
 // Built-in presets: the TOML texts come from rl/presets/*.toml through a generated source file.
 #include "rl/presets.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "rl/internal/preset_data.h"
 #include "tensor/error.h"
@@ -21,7 +22,8 @@ std::vector<Preset> parse_presets(std::string_view algorithm, std::string_view t
   std::vector<Preset> out;
   for (const auto& [env, node] : root) {
     const toml::table* table = node.as_table();
-    if (!table) throw Error(str("preset ", file, ": top-level key '", env.str(), "' is not a table"));
+    if (!table)
+      throw Error(str("preset ", file, ": top-level key '", env.str(), "' is not a table"));
     Preset p{std::string(algorithm), std::string(env.str()), {}};
     // Re-serialise the table so Settings parses it with the same rules as a --config file.
     std::ostringstream text;

@@ -75,9 +75,7 @@ class ReinforceAgent final : public Agent {
   Tensor predict(const Tensor& obs, bool deterministic) override {
     return policy_.predict(obs, deterministic);
   }
-  std::vector<Param> params() override {
-    return to_params(cfg_.fields());
-  }
+  std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
   std::string state_json() override { return state().json(); }
   void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
@@ -91,13 +89,13 @@ class ReinforceAgent final : public Agent {
     std::vector<int64_t> discrete;  // (T) for Discrete
     std::vector<float> rewards;     // (T)
     bool truncated = false;
-    std::vector<float> final_obs;   // (D) normalised, when truncated
+    std::vector<float> final_obs;  // (D) normalised, when truncated
   };
   void collect_episodes(MetricSink& sink);
   void update(MetricSink& sink);
   internal::AgentState state() {
-    return {"reinforce checkpoint", *model_, *opt_, policy_.gen, policy_.norm, global_step_,
-            iteration_};
+    return {"reinforce checkpoint", *model_,      *opt_,     policy_.gen,
+            policy_.norm,           global_step_, iteration_};
   }
   // Encodes (and, when training, feeds the normaliser) one env observation into `out` (D floats).
   void encode_obs(const Tensor& obs, bool update_stats, float* out);
@@ -127,9 +125,10 @@ ReinforceAgent::ReinforceAgent(const AgentSetup& setup, const ReinforceConfig& c
         for (int64_t i = 0; i < setup.run.n_envs; ++i)
           out.push_back(envs::make(setup.env_id, setup.env_kwargs));
         if (setup.run.normalize_reward)
-          throw Error("reinforce: normalize_reward is not supported (the returns are Monte-Carlo "
-                      "sums of raw rewards; use normalize_returns to standardise the policy "
-                      "weights)");
+          throw Error(
+              "reinforce: normalize_reward is not supported (the returns are Monte-Carlo "
+              "sums of raw rewards; use normalize_returns to standardise the policy "
+              "weights)");
         const envs::Space& as = out.front()->action_space();
         if (!as.is_box() && !as.is_discrete())
           throw Error(str("reinforce: unsupported action space ", as.to_string()));
@@ -221,9 +220,9 @@ void ReinforceAgent::collect_episodes(MetricSink& sink) {
       auto s = envs_[static_cast<size_t>(i)]->step(action);
       ++global_step_;
       if (!std::isfinite(s.reward))
-        throw NonFiniteError("reward", global_step_,
-                             str("reinforce: reward of env ", i, " is ", s.reward, " at step ",
-                                 global_step_));
+        throw NonFiniteError(
+            "reward", global_step_,
+            str("reinforce: reward of env ", i, " is ", s.reward, " at step ", global_step_));
       ep.rewards.push_back(static_cast<float>(s.reward));
       ep_return[static_cast<size_t>(i)] += s.reward;
       if (s.terminated || s.truncated) {

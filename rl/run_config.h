@@ -18,12 +18,12 @@ struct RunConfig {
   bool normalize_obs = false;
   // SB3 VecNormalize: rewards divided by the std of the discounted return, clipped.
   bool normalize_reward = false;
-  double clip_obs = 10.0;     // VecNormalize default
-  double clip_reward = 10.0;  // VecNormalize default
-  int64_t eval_episodes = 100;    // episodes of the final (and periodic) deterministic evaluation
-  int64_t eval_every = 0;         // env steps between periodic evaluations; 0 = final only
-  int64_t checkpoint_every = 0;   // env steps between checkpoints; 0 = at the end only
-  int64_t threads = 1;            // env worker threads (ThreadedVectorEnv when > 1)
+  double clip_obs = 10.0;        // VecNormalize default
+  double clip_reward = 10.0;     // VecNormalize default
+  int64_t eval_episodes = 100;   // episodes of the final (and periodic) deterministic evaluation
+  int64_t eval_every = 0;        // env steps between periodic evaluations; 0 = final only
+  int64_t checkpoint_every = 0;  // env steps between checkpoints; 0 = at the end only
+  int64_t threads = 1;           // env worker threads (ThreadedVectorEnv when > 1)
 
   std::vector<Field> fields() {
     return {

@@ -139,9 +139,7 @@ class SACAgent final : public Agent {
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
-  std::vector<Param> params() override {
-    return to_params(cfg_.fields());
-  }
+  std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override;
   std::string state_json() override;
   void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
@@ -218,13 +216,12 @@ void SACAgent::act(Tensor& env_actions, Tensor& stored) {
   env_actions = scale_.to_env(stored);
 }
 
-
 void SACAgent::train(int64_t steps, MetricSink& sink) {
   // SB3 _update_learning_rate: every optimizer follows the schedule.
-  const double lr = cfg_.anneal_lr ? cfg_.learning_rate * internal::progress_remaining(
-                                                             global_step(),
-                                                             setup_.run.total_timesteps)
-                                   : cfg_.learning_rate;
+  const double lr = cfg_.anneal_lr
+                        ? cfg_.learning_rate * internal::progress_remaining(
+                                                   global_step(), setup_.run.total_timesteps)
+                        : cfg_.learning_rate;
   for (optim::Adam* o : {actor_opt_.get(), critic_opt_.get(), ent_opt_.get()})
     if (o) o->set_lr(lr);
   internal::ReplayBatch batch;
@@ -249,8 +246,7 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
       no_grad guard;
       auto [next_actions, next_log_prob] = actor_->sample(Var(batch.next_obs), gen_);
       const auto next = critic_target_->values(Var(batch.next_obs), next_actions);
-      const Tensor next_q = minimum(next[0].value(), next[1].value()) -
-                            next_log_prob.value() * ent;
+      const Tensor next_q = minimum(next[0].value(), next[1].value()) - next_log_prob.value() * ent;
       target_q = batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
     }
     const auto current = critic_->values(obs, Var(batch.actions));

@@ -19,24 +19,24 @@ namespace rein::rl {
 // Defaults are Stable-Baselines3 SAC's (v2.x), so a zoo preset overrides exactly the keys the
 // zoo lists.
 struct SACConfig {
-  double learning_rate = 3e-4;      // Adam step size of actor, critics and entropy coefficient
-  bool anneal_lr = false;           // zoo "lin_X": decay linearly to 0 over the run
-  int64_t buffer_size = 1'000'000;  // replay slots over all envs
-  int64_t learning_starts = 100;    // env steps of uniform random actions before learning
-  int64_t batch_size = 256;         // transitions per gradient step
-  double tau = 0.005;               // Polyak coefficient of the target critics
-  double gamma = 0.99;              // discount
-  int64_t train_freq = 1;           // vector-env steps (or episodes) between training phases
+  double learning_rate = 3e-4;           // Adam step size of actor, critics and entropy coefficient
+  bool anneal_lr = false;                // zoo "lin_X": decay linearly to 0 over the run
+  int64_t buffer_size = 1'000'000;       // replay slots over all envs
+  int64_t learning_starts = 100;         // env steps of uniform random actions before learning
+  int64_t batch_size = 256;              // transitions per gradient step
+  double tau = 0.005;                    // Polyak coefficient of the target critics
+  double gamma = 0.99;                   // discount
+  int64_t train_freq = 1;                // vector-env steps (or episodes) between training phases
   std::string train_freq_unit = "step";  // step | episode (zoo: train_freq: [1, "episode"])
-  int64_t gradient_steps = 1;       // gradient steps per phase; -1: env steps collected
-  std::string ent_coef = "auto";    // a number (fixed), "auto" or "auto_X" (learned, from X)
-  std::string target_entropy = "auto";  // "auto": -dim(A); or a number
-  int64_t target_update_interval = 1;   // gradient steps between target updates
-  std::string net_arch = "256,256";     // hidden sizes, or "pi=[...], qf=[...]"
-  std::string activation = "relu";      // relu | tanh | elu
-  bool use_sde = false;                 // gSDE: not available for SAC yet (rejected)
-  double log_std_init = -3.0;           // initial log std of gSDE (used only with use_sde)
-  bool save_replay = false;             // checkpoints include the replay buffer and env states
+  int64_t gradient_steps = 1;            // gradient steps per phase; -1: env steps collected
+  std::string ent_coef = "auto";         // a number (fixed), "auto" or "auto_X" (learned, from X)
+  std::string target_entropy = "auto";   // "auto": -dim(A); or a number
+  int64_t target_update_interval = 1;    // gradient steps between target updates
+  std::string net_arch = "256,256";      // hidden sizes, or "pi=[...], qf=[...]"
+  std::string activation = "relu";       // relu | tanh | elu
+  bool use_sde = false;                  // gSDE: not available for SAC yet (rejected)
+  double log_std_init = -3.0;            // initial log std of gSDE (used only with use_sde)
+  bool save_replay = false;              // checkpoints include the replay buffer and env states
 
   std::vector<Field> fields();
   // Throws rein::Error naming the first field out of range.

@@ -15,12 +15,12 @@
 namespace rein::rl {
 
 struct SdeConfig {
-  bool use_sde = false;         // state-dependent exploration instead of a diagonal Gaussian
-  int64_t sde_sample_freq = -1; // redraw the exploration matrices every N steps; <= 0: only at
-                                // the start of each rollout
-  bool full_std = true;         // one std per (latent feature, action) pair, else per feature
-  bool use_expln = false;       // expln instead of exp keeps the std from growing too fast
-  bool squash_output = false;   // tanh-squash actions, then rescale to the Box bounds
+  bool use_sde = false;          // state-dependent exploration instead of a diagonal Gaussian
+  int64_t sde_sample_freq = -1;  // redraw the exploration matrices every N steps; <= 0: only at
+                                 // the start of each rollout
+  bool full_std = true;          // one std per (latent feature, action) pair, else per feature
+  bool use_expln = false;        // expln instead of exp keeps the std from growing too fast
+  bool squash_output = false;    // tanh-squash actions, then rescale to the Box bounds
 
   // Appends the five fields (names as above) to an algorithm's field list.
   void add_fields(std::vector<Field>& fields);

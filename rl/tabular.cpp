@@ -30,8 +30,10 @@ void Schedule::validate(const char* owner, const char* key) const {
   if (!(fraction > 0.0 && fraction <= 1.0))
     throw Error(str(owner, ": ", key, " decay fraction must be in (0, 1], got ", fraction));
   if (kind == "exponential" && !(initial > 0.0 && final > 0.0))
-    throw Error(str(owner, ": an exponential ", key, " schedule needs initial and final values > 0, "
-                    "got ", initial, " and ", final));
+    throw Error(str(owner, ": an exponential ", key,
+                    " schedule needs initial and final values > 0, "
+                    "got ",
+                    initial, " and ", final));
 }
 
 std::vector<Field> TabularConfig::fields() {
@@ -92,13 +94,19 @@ double td_error(TabularMethod method, std::span<const double> q, int64_t n_actio
                 double gamma, double epsilon) {
   double target = reward;
   if (!terminal) {
-    std::span<const double> row = q.subspan(static_cast<size_t>(next_s * n_actions),
-                                            static_cast<size_t>(n_actions));
+    std::span<const double> row =
+        q.subspan(static_cast<size_t>(next_s * n_actions), static_cast<size_t>(n_actions));
     double bootstrap = 0.0;
     switch (method) {
-      case TabularMethod::QLearning: bootstrap = *std::max_element(row.begin(), row.end()); break;
-      case TabularMethod::Sarsa: bootstrap = row[static_cast<size_t>(next_action)]; break;
-      case TabularMethod::ExpectedSarsa: bootstrap = expected_q(row, epsilon); break;
+      case TabularMethod::QLearning:
+        bootstrap = *std::max_element(row.begin(), row.end());
+        break;
+      case TabularMethod::Sarsa:
+        bootstrap = row[static_cast<size_t>(next_action)];
+        break;
+      case TabularMethod::ExpectedSarsa:
+        bootstrap = expected_q(row, epsilon);
+        break;
     }
     target += gamma * bootstrap;
   }
@@ -109,9 +117,12 @@ namespace {
 
 const char* method_name(TabularMethod m) {
   switch (m) {
-    case TabularMethod::QLearning: return "qlearning";
-    case TabularMethod::Sarsa: return "sarsa";
-    case TabularMethod::ExpectedSarsa: return "expected_sarsa";
+    case TabularMethod::QLearning:
+      return "qlearning";
+    case TabularMethod::Sarsa:
+      return "sarsa";
+    case TabularMethod::ExpectedSarsa:
+      return "expected_sarsa";
   }
   return "?";
 }
@@ -123,9 +134,7 @@ class TabularAgent final : public Agent {
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return global_step_; }
   Tensor predict(const Tensor& obs, bool deterministic) override;
-  std::vector<Param> params() override {
-    return to_params(cfg_.fields());
-  }
+  std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override;
   std::string state_json() override;
   void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
@@ -154,8 +163,8 @@ class TabularAgent final : public Agent {
   std::vector<int64_t> action_;    // (N) action index about to be taken (SARSA's A')
   std::vector<double> ep_return_;  // (N) running episode return
   std::vector<int64_t> ep_length_;
-  std::vector<int64_t> ties_;      // scratch for behave()
-  Tensor env_actions_;             // (N) int64, reused every step
+  std::vector<int64_t> ties_;  // scratch for behave()
+  Tensor env_actions_;         // (N) int64, reused every step
   int64_t global_step_ = 0;
   int64_t iteration_ = 0;
 };
@@ -246,9 +255,9 @@ void TabularAgent::iterate(MetricSink& sink) {
     for (int64_t i = 0; i < N_; ++i) {
       const double r = rewards[i];
       if (!std::isfinite(r))
-        throw NonFiniteError("reward", global_step_,
-                             str(method_name(method_), ": reward of env ", i, " is ", r,
-                                 " at step ", global_step_));
+        throw NonFiniteError(
+            "reward", global_step_,
+            str(method_name(method_), ": reward of env ", i, " is ", r, " at step ", global_step_));
       // After a truncation (time limit) the episode's last state is final_obs: bootstrap from
       // it, as from any non-terminal state (Pardo et al. 2018); after termination, do not.
       const int64_t next = (done[i] ? final_obs[i] : obs[i]) - obs_start_;
@@ -285,7 +294,8 @@ void TabularAgent::iterate(MetricSink& sink) {
 
 Tensor TabularAgent::predict(const Tensor& obs, bool deterministic) {
   if (obs.dtype() != Dtype::Int64)
-    throw Error(str(method_name(method_), ".predict: observations must be int64 state indices, got ",
+    throw Error(str(method_name(method_),
+                    ".predict: observations must be int64 state indices, got ",
                     dtype_name(obs.dtype())));
   const Tensor flat = obs.contiguous();
   const int64_t rows = flat.numel();

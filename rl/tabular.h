@@ -37,17 +37,17 @@ struct Schedule {
 // Defaults: Sutton & Barto's usual step size 0.1 and epsilon-greedy exploration decaying from 1
 // to 0.05 over half the run; the presets (rl/presets/qlearning.toml ...) set them per env.
 struct TabularConfig {
-  double learning_rate = 0.1;                   // step size alpha (initial value when decayed)
+  double learning_rate = 0.1;                       // step size alpha (initial value when decayed)
   std::string learning_rate_schedule = "constant";  // constant | linear | exponential
-  double final_learning_rate = 0.01;            // alpha at the end of the decay
-  double learning_rate_fraction = 1.0;          // share of the run over which alpha decays
-  double gamma = 0.99;                          // discount
-  std::string exploration_schedule = "linear";  // constant | linear | exponential
-  double exploration_initial_eps = 1.0;         // epsilon at step 0
-  double exploration_final_eps = 0.05;          // epsilon after the decay
-  double exploration_fraction = 0.5;            // share of the run over which epsilon decays
-  double initial_q = 0.0;                       // initial value of every Q(s, a)
-  int64_t steps_per_iteration = 10000;          // env steps (all envs) between metric logs
+  double final_learning_rate = 0.01;                // alpha at the end of the decay
+  double learning_rate_fraction = 1.0;              // share of the run over which alpha decays
+  double gamma = 0.99;                              // discount
+  std::string exploration_schedule = "linear";      // constant | linear | exponential
+  double exploration_initial_eps = 1.0;             // epsilon at step 0
+  double exploration_final_eps = 0.05;              // epsilon after the decay
+  double exploration_fraction = 0.5;                // share of the run over which epsilon decays
+  double initial_q = 0.0;                           // initial value of every Q(s, a)
+  int64_t steps_per_iteration = 10000;              // env steps (all envs) between metric logs
 
   std::vector<Field> fields();
   Schedule learning_rate_sched() const;

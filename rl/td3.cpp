@@ -61,8 +61,7 @@ void TD3Config::validate(const char* algo) const {
            policy_delay));
   need(target_policy_noise >= 0, "target_policy_noise",
        str("must be >= 0 (0: no target smoothing), got ", target_policy_noise));
-  need(target_noise_clip >= 0, "target_noise_clip",
-       str("must be >= 0, got ", target_noise_clip));
+  need(target_noise_clip >= 0, "target_noise_clip", str("must be >= 0, got ", target_noise_clip));
   need(noise_type == "none" || noise_type == "normal" || noise_type == "ornstein-uhlenbeck",
        "noise_type", str("must be none, normal or ornstein-uhlenbeck, got '", noise_type, "'"));
   need(noise_std >= 0, "noise_std", str("must be >= 0, got ", noise_std));
@@ -78,7 +77,9 @@ namespace {
 class ActionNoise {
  public:
   ActionNoise(const std::string& type, double sigma, int64_t n_envs, int64_t action_dim)
-      : type_(type), sigma_(sigma), A_(action_dim),
+      : type_(type),
+        sigma_(sigma),
+        A_(action_dim),
         ou_(static_cast<size_t>(n_envs * action_dim), 0.0) {}
   bool active() const { return type_ != "none"; }
   // Adds one draw per element to the (N, A) actions.
@@ -92,9 +93,7 @@ class ActionNoise {
       actions[k] += static_cast<float>(n);
     }
   }
-  void reset(int64_t env) {
-    std::fill(ou_.begin() + env * A_, ou_.begin() + (env + 1) * A_, 0.0);
-  }
+  void reset(int64_t env) { std::fill(ou_.begin() + env * A_, ou_.begin() + (env + 1) * A_, 0.0); }
   const std::vector<double>& state() const { return ou_; }
   void set_state(std::vector<double> s) { ou_ = std::move(s); }
 
@@ -213,12 +212,11 @@ void TD3Agent::act(Tensor& env_actions, Tensor& stored) {
   env_actions = scale_.to_env(stored);
 }
 
-
 void TD3Agent::train(int64_t steps, MetricSink& sink) {
-  const double lr = cfg_.anneal_lr ? cfg_.learning_rate * internal::progress_remaining(
-                                                             global_step(),
-                                                             setup_.run.total_timesteps)
-                                   : cfg_.learning_rate;
+  const double lr = cfg_.anneal_lr
+                        ? cfg_.learning_rate * internal::progress_remaining(
+                                                   global_step(), setup_.run.total_timesteps)
+                        : cfg_.learning_rate;
   actor_opt_->set_lr(lr);
   critic_opt_->set_lr(lr);
   internal::ReplayBatch batch;
@@ -232,8 +230,8 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
       no_grad guard;
       Tensor next_actions = actor_target_->forward(Var(batch.next_obs)).value();
       if (cfg_.target_policy_noise > 0) {
-        Tensor smoothing = randn(next_actions.shape(), gen_) *
-                           static_cast<float>(cfg_.target_policy_noise);
+        Tensor smoothing =
+            randn(next_actions.shape(), gen_) * static_cast<float>(cfg_.target_policy_noise);
         smoothing.clamp_(-cfg_.target_noise_clip, cfg_.target_noise_clip);
         next_actions = next_actions + smoothing;
       }

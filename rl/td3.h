@@ -19,25 +19,25 @@ namespace rein::rl {
 
 // Defaults are Stable-Baselines3 TD3's (v2.x).
 struct TD3Config {
-  double learning_rate = 1e-3;      // Adam step size of actor and critics
-  bool anneal_lr = false;           // zoo "lin_X": decay linearly to 0 over the run
-  int64_t buffer_size = 1'000'000;  // replay slots over all envs
-  int64_t learning_starts = 100;    // env steps of uniform random actions before learning
-  int64_t batch_size = 256;         // transitions per gradient step
-  double tau = 0.005;               // Polyak coefficient of the target networks
-  double gamma = 0.99;              // discount
-  int64_t train_freq = 1;           // vector-env steps (or episodes) between training phases
+  double learning_rate = 1e-3;           // Adam step size of actor and critics
+  bool anneal_lr = false;                // zoo "lin_X": decay linearly to 0 over the run
+  int64_t buffer_size = 1'000'000;       // replay slots over all envs
+  int64_t learning_starts = 100;         // env steps of uniform random actions before learning
+  int64_t batch_size = 256;              // transitions per gradient step
+  double tau = 0.005;                    // Polyak coefficient of the target networks
+  double gamma = 0.99;                   // discount
+  int64_t train_freq = 1;                // vector-env steps (or episodes) between training phases
   std::string train_freq_unit = "step";  // step | episode (zoo: train_freq: [1, "episode"])
-  int64_t gradient_steps = 1;       // gradient steps per phase; -1: env steps collected
-  int64_t policy_delay = 2;         // critic updates per actor and target update
-  double target_policy_noise = 0.2;  // std of the target action smoothing noise
-  double target_noise_clip = 0.5;    // its clip
-  std::string noise_type = "none";   // exploration: none | normal | ornstein-uhlenbeck
-  double noise_std = 0.1;            // its sigma, on the [-1, 1] actions
-  std::string net_arch = "400,300";  // hidden sizes, or "pi=[...], qf=[...]"
-  std::string activation = "relu";   // relu | tanh | elu
-  int64_t n_critics = 2;             // Q-networks (clipped double Q takes their minimum)
-  bool save_replay = false;          // checkpoints include the replay buffer and env states
+  int64_t gradient_steps = 1;            // gradient steps per phase; -1: env steps collected
+  int64_t policy_delay = 2;              // critic updates per actor and target update
+  double target_policy_noise = 0.2;      // std of the target action smoothing noise
+  double target_noise_clip = 0.5;        // its clip
+  std::string noise_type = "none";       // exploration: none | normal | ornstein-uhlenbeck
+  double noise_std = 0.1;                // its sigma, on the [-1, 1] actions
+  std::string net_arch = "400,300";      // hidden sizes, or "pi=[...], qf=[...]"
+  std::string activation = "relu";       // relu | tanh | elu
+  int64_t n_critics = 2;                 // Q-networks (clipped double Q takes their minimum)
+  bool save_replay = false;              // checkpoints include the replay buffer and env states
 
   std::vector<Field> fields();
   // Throws rein::Error naming `algo` and the first field out of range.

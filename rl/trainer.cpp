@@ -187,12 +187,11 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     const double sps = elapsed > 0 ? static_cast<double>(step - start_step) / elapsed : 0.0;
     sink.log(step, metric::kStepsPerSecond, sps);
     if (hooks.on_progress)
-      hooks.on_progress({step, run_.total_timesteps, elapsed, sps, watcher.mean(),
-                         watcher.episodes()});
-    const bool timed =
-        hooks.checkpoint_every_seconds > 0 &&
-        std::chrono::duration<double>(Clock::now() - last_checkpoint_time).count() >=
-            hooks.checkpoint_every_seconds;
+      hooks.on_progress(
+          {step, run_.total_timesteps, elapsed, sps, watcher.mean(), watcher.episodes()});
+    const bool timed = hooks.checkpoint_every_seconds > 0 &&
+                       std::chrono::duration<double>(Clock::now() - last_checkpoint_time).count() >=
+                           hooks.checkpoint_every_seconds;
     if ((crossed(before, step, run_.checkpoint_every) || timed) && step < run_.total_timesteps)
       checkpoint();
     if (crossed(before, step, run_.eval_every) && step < run_.total_timesteps &&

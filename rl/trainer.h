@@ -26,9 +26,9 @@ struct TrainProgress {
   int64_t step = 0;         // global env step
   int64_t total_steps = 0;  // RunConfig::total_timesteps
   double elapsed_seconds = 0.0;
-  double steps_per_second = 0.0;       // since this process started training
-  std::optional<double> mean_return;   // of the last 100 finished training episodes
-  int64_t episodes = 0;                // finished training episodes
+  double steps_per_second = 0.0;      // since this process started training
+  std::optional<double> mean_return;  // of the last 100 finished training episodes
+  int64_t episodes = 0;               // finished training episodes
 };
 
 struct TrainHooks {

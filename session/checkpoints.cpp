@@ -62,7 +62,8 @@ ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string
       std::error_code ec;
       for (const tracker::RunInfo& run : store.list_runs()) {
         for (const tracker::Artifact& art : store.artifacts(run.id)) {
-          if (art.kind == tracker::kCheckpointArtifact && std::filesystem::equivalent(art.path, what, ec)) {
+          if (art.kind == tracker::kCheckpointArtifact &&
+              std::filesystem::equivalent(art.path, what, ec)) {
             out.run_name = run.name;
             out.run_id = run.id;
             out.plugins = recorded_plugins(store, run.id);
@@ -81,8 +82,8 @@ ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string
   try {
     run = store.resolve_run(what);
   } catch (const std::exception& e) {
-    throw Error(str("'", what, "' is neither a checkpoint file nor a run in ", db, " (", e.what(),
-                    ")"));
+    throw Error(
+        str("'", what, "' is neither a checkpoint file nor a run in ", db, " (", e.what(), ")"));
   }
   std::optional<tracker::Artifact> best;
   for (const tracker::Artifact& art : store.artifacts(run.id)) {

@@ -24,8 +24,8 @@ struct ResolvedCheckpoint {
 };
 
 // A checkpoint file is looked up among the runs' checkpoint artifacts in `db` (when it exists),
-// so `--resume FILE` also finds its run. Throws rein::Error: "eval: 'x' is neither a checkpoint file nor a run in rein.db (...)", or
-// "run 'x' has no checkpoint".
+// so `--resume FILE` also finds its run. Throws rein::Error: "eval: 'x' is neither a checkpoint
+// file nor a run in rein.db (...)", or "run 'x' has no checkpoint".
 ResolvedCheckpoint resolve_checkpoint(const std::string& checkpoint_or_run, const std::string& db);
 
 // Loads `explicit_plugins` (--plugin) when given, else the plug-ins the run recorded. A recorded

@@ -23,9 +23,12 @@ struct Axis {
 
 Axis axis(const SearchParam& p) {
   switch (p.kind) {
-    case Kind::Choice: return {0, static_cast<double>(p.choices.size() - 1), true};
-    case Kind::Uniform: return {p.low, p.high, false};
-    case Kind::LogUniform: return {std::log(p.low), std::log(p.high), false};
+    case Kind::Choice:
+      return {0, static_cast<double>(p.choices.size() - 1), true};
+    case Kind::Uniform:
+      return {p.low, p.high, false};
+    case Kind::LogUniform:
+      return {std::log(p.low), std::log(p.high), false};
     case Kind::Int:
       if (p.log) return {std::log(p.low - 0.5), std::log(p.high + 0.5), false};
       return {p.low, p.high, true};
@@ -34,9 +37,7 @@ Axis axis(const SearchParam& p) {
 }
 
 // A value on the axis as the param stores it (rounded to an integer, an index, ...).
-double snap(const SearchParam& p, double x) {
-  return to_internal(p, from_internal(p, x));
-}
+double snap(const SearchParam& p, double x) { return to_internal(p, from_internal(p, x)); }
 
 // One generator per (sweep seed, trial number, param): resuming or reordering params draws the
 // same numbers for the same question.
@@ -148,9 +149,11 @@ class Parzen {
  private:
   double kernel(size_t k, double x) const {
     if (p_.kind == Kind::Choice) return cat_[k][static_cast<size_t>(x)];
-    const double mass = normal_cdf((hi_ - mu_[k]) / sigma_[k]) - normal_cdf((lo_ - mu_[k]) / sigma_[k]);
+    const double mass =
+        normal_cdf((hi_ - mu_[k]) / sigma_[k]) - normal_cdf((lo_ - mu_[k]) / sigma_[k]);
     if (a_.discrete)  // the probability of the integer's cell
-      return (normal_cdf((x + 0.5 - mu_[k]) / sigma_[k]) - normal_cdf((x - 0.5 - mu_[k]) / sigma_[k])) /
+      return (normal_cdf((x + 0.5 - mu_[k]) / sigma_[k]) -
+              normal_cdf((x - 0.5 - mu_[k]) / sigma_[k])) /
              mass;
     const double z = (x - mu_[k]) / sigma_[k];
     return std::exp(-0.5 * z * z) / (sigma_[k] * std::sqrt(2 * M_PI)) / mass;
@@ -171,9 +174,9 @@ std::vector<double> observation_weights(size_t n) {
   const size_t ramp = n - 25;
   for (size_t i = 0; i < ramp; ++i)
     w[i] = ramp == 1 ? 1.0 / static_cast<double>(n)
-                     : 1.0 / static_cast<double>(n) +
-                           (1.0 - 1.0 / static_cast<double>(n)) * static_cast<double>(i) /
-                               static_cast<double>(ramp - 1);
+                     : 1.0 / static_cast<double>(n) + (1.0 - 1.0 / static_cast<double>(n)) *
+                                                          static_cast<double>(i) /
+                                                          static_cast<double>(ramp - 1);
   return w;
 }
 
@@ -202,8 +205,8 @@ std::optional<Point> grid_point(const SweepSpec& spec, int64_t number) {
       const Axis a = axis(p);
       const double lo = p.kind == Kind::Int && p.log ? std::log(p.low) : a.low;
       const double hi = p.kind == Kind::Int && p.log ? std::log(p.high) : a.high;
-      x[p.name] = snap(p, lo + (hi - lo) * static_cast<double>(level) /
-                                   static_cast<double>(levels - 1));
+      x[p.name] =
+          snap(p, lo + (hi - lo) * static_cast<double>(level) / static_cast<double>(levels - 1));
     }
   }
   return x;
@@ -242,7 +245,8 @@ Point tpe_point(const SweepSpec& spec, const std::vector<Observation>& history, 
     const SearchParam& p = spec.space[i];
     // Observations in trial order, so the weights favour recent trials.
     std::vector<double> xs_below, xs_above;
-    for (size_t t = 0; t < n; ++t) (below[t] ? xs_below : xs_above).push_back(history[t].x.at(p.name));
+    for (size_t t = 0; t < n; ++t)
+      (below[t] ? xs_below : xs_above).push_back(history[t].x.at(p.name));
     const Parzen l(p, xs_below, observation_weights(xs_below.size()), options.prior_weight);
     const Parzen g(p, xs_above, observation_weights(xs_above.size()), options.prior_weight);
     Generator gen = generator(spec, number, i, 2);

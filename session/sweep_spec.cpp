@@ -1,11 +1,12 @@
 // parse_sweep_spec(): TOML -> SweepSpec, every mistake named with its key.
 #include "session/sweep_spec.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
-#include <toml++/toml.h>
 
 #include "rl/config.h"
 #include "tensor/error.h"
@@ -14,9 +15,9 @@ namespace rein::session {
 namespace {
 
 const std::set<std::string> kTopKeys = {
-    "name", "algorithm", "env", "metric", "direction", "strategy", "seeds", "trials",
-    "total_steps", "jobs", "sampler_seed", "startup_trials", "settings", "params",
-    "early_stopping"};
+    "name",         "algorithm",      "env",      "metric",      "direction",
+    "strategy",     "seeds",          "trials",   "total_steps", "jobs",
+    "sampler_seed", "startup_trials", "settings", "params",      "early_stopping"};
 
 std::optional<tracker::ParamValue> scalar(const toml::node& node) {
   if (auto v = node.as_boolean()) return tracker::ParamValue(v->get());
@@ -65,7 +66,9 @@ struct Reader {
 SearchParam read_param(const Reader& r, const std::string& name, const toml::node& node) {
   const std::string path = "params." + name;
   const toml::table* t = node.as_table();
-  if (!t) throw r.error(path, "must be a table, e.g. { type = \"log_uniform\", low = 1e-4, high = 1e-2 }");
+  if (!t)
+    throw r.error(path,
+                  "must be a table, e.g. { type = \"log_uniform\", low = 1e-4, high = 1e-2 }");
   SearchParam p;
   p.name = name;
   const std::string type = r.text(*t, "type", "", path + ".type");
@@ -73,8 +76,9 @@ SearchParam read_param(const Reader& r, const std::string& name, const toml::nod
     const std::string key(k.str());
     if (key != "type" && key != "values" && key != "low" && key != "high" && key != "log" &&
         key != "grid_points")
-      throw r.error(path + "." + key, "is not a key of a searched param (type, values, low, "
-                                      "high, log, grid_points)");
+      throw r.error(path + "." + key,
+                    "is not a key of a searched param (type, values, low, "
+                    "high, log, grid_points)");
   }
   if (type == "choice") {
     p.kind = SearchParam::Kind::Choice;
@@ -90,14 +94,19 @@ SearchParam read_param(const Reader& r, const std::string& name, const toml::nod
     }
     return p;
   }
-  if (type == "uniform") p.kind = SearchParam::Kind::Uniform;
-  else if (type == "log_uniform") p.kind = SearchParam::Kind::LogUniform;
-  else if (type == "int") p.kind = SearchParam::Kind::Int;
+  if (type == "uniform")
+    p.kind = SearchParam::Kind::Uniform;
+  else if (type == "log_uniform")
+    p.kind = SearchParam::Kind::LogUniform;
+  else if (type == "int")
+    p.kind = SearchParam::Kind::Int;
   else
-    throw r.error(path + ".type", str("is '", type, "'; expected choice, uniform, log_uniform or int"));
+    throw r.error(path + ".type",
+                  str("is '", type, "'; expected choice, uniform, log_uniform or int"));
   p.low = r.real(*t, "low", path);
   p.high = r.real(*t, "high", path);
-  if (!(p.low < p.high)) throw r.error(path, str("needs low < high (got ", p.low, " and ", p.high, ")"));
+  if (!(p.low < p.high))
+    throw r.error(path, str("needs low < high (got ", p.low, " and ", p.high, ")"));
   if (const toml::node* log = t->get("log")) {
     if (!log->is_boolean()) throw r.error(path + ".log", "must be true or false");
     p.log = log->as_boolean()->get();
@@ -115,9 +124,12 @@ SearchParam read_param(const Reader& r, const std::string& name, const toml::nod
 
 const char* to_string(Strategy strategy) {
   switch (strategy) {
-    case Strategy::Grid: return "grid";
-    case Strategy::Random: return "random";
-    case Strategy::Tpe: return "tpe";
+    case Strategy::Grid:
+      return "grid";
+    case Strategy::Random:
+      return "random";
+    case Strategy::Tpe:
+      return "tpe";
   }
   return "?";
 }
@@ -137,8 +149,10 @@ tracker::ParamValue from_internal(const SearchParam& p, double x) {
     case SearchParam::Kind::Choice:
       return p.choices[static_cast<size_t>(
           std::clamp<double>(std::round(x), 0, static_cast<double>(p.choices.size() - 1)))];
-    case SearchParam::Kind::Uniform: return std::clamp(x, p.low, p.high);
-    case SearchParam::Kind::LogUniform: return std::clamp(std::exp(x), p.low, p.high);
+    case SearchParam::Kind::Uniform:
+      return std::clamp(x, p.low, p.high);
+    case SearchParam::Kind::LogUniform:
+      return std::clamp(std::exp(x), p.low, p.high);
     case SearchParam::Kind::Int: {
       const double v = p.log ? std::exp(x) : x;
       return static_cast<int64_t>(std::clamp(std::round(v), p.low, p.high));
@@ -174,23 +188,29 @@ SweepSpec parse_sweep_spec(std::string_view toml_text, const std::string& origin
   s.algorithm = r.text(root, "algorithm", "", "algorithm");
   s.env = r.text(root, "env", "", "env");
   if (s.algorithm.empty() || s.env.empty())
-    throw Error(str(origin, ": a sweep needs algorithm and env, e.g. algorithm = \"ppo\", "
-                            "env = \"CartPole-v1\""));
+    throw Error(str(origin,
+                    ": a sweep needs algorithm and env, e.g. algorithm = \"ppo\", "
+                    "env = \"CartPole-v1\""));
   s.metric = r.text(root, "metric", s.metric, "metric");
   const std::string direction = r.text(root, "direction", "maximize", "direction");
   if (direction != "maximize" && direction != "minimize")
     throw r.error("direction", str("is '", direction, "'; expected maximize or minimize"));
   s.maximize = direction == "maximize";
   const std::string strategy = r.text(root, "strategy", "tpe", "strategy");
-  if (strategy == "grid") s.strategy = Strategy::Grid;
-  else if (strategy == "random") s.strategy = Strategy::Random;
-  else if (strategy == "tpe") s.strategy = Strategy::Tpe;
-  else throw r.error("strategy", str("is '", strategy, "'; expected grid, random or tpe"));
+  if (strategy == "grid")
+    s.strategy = Strategy::Grid;
+  else if (strategy == "random")
+    s.strategy = Strategy::Random;
+  else if (strategy == "tpe")
+    s.strategy = Strategy::Tpe;
+  else
+    throw r.error("strategy", str("is '", strategy, "'; expected grid, random or tpe"));
 
   if (const toml::node* seeds = root.get("seeds")) {
     s.seeds.clear();
     if (auto n = seeds->as_integer()) {
-      if (n->get() < 1 || n->get() > 1000) throw r.error("seeds", "must be 1 to 1000 (seeds 0..N-1)");
+      if (n->get() < 1 || n->get() > 1000)
+        throw r.error("seeds", "must be 1 to 1000 (seeds 0..N-1)");
       for (int64_t i = 0; i < n->get(); ++i) s.seeds.push_back(i);
     } else if (auto list = seeds->as_array()) {
       for (const toml::node& v : *list) {
@@ -206,7 +226,8 @@ SweepSpec parse_sweep_spec(std::string_view toml_text, const std::string& origin
   s.max_trials = r.integer(root, "trials", 1, "trials");
   s.max_total_steps = r.integer(root, "total_steps", 1, "total_steps");
   s.jobs = r.integer(root, "jobs", 1, "jobs").value_or(1);
-  s.sampler_seed = static_cast<uint64_t>(r.integer(root, "sampler_seed", 0, "sampler_seed").value_or(0));
+  s.sampler_seed =
+      static_cast<uint64_t>(r.integer(root, "sampler_seed", 0, "sampler_seed").value_or(0));
   s.startup_trials = r.integer(root, "startup_trials", 1, "startup_trials").value_or(10);
 
   if (const toml::node* settings = root.get("settings")) {
@@ -220,8 +241,9 @@ SweepSpec parse_sweep_spec(std::string_view toml_text, const std::string& origin
   }
   const toml::table* params = root.get_as<toml::table>("params");
   if (!params || params->empty())
-    throw Error(str(origin, ": a sweep needs [params], e.g. learning_rate = { type = "
-                            "\"log_uniform\", low = 1e-4, high = 1e-2 }"));
+    throw Error(str(origin,
+                    ": a sweep needs [params], e.g. learning_rate = { type = "
+                    "\"log_uniform\", low = 1e-4, high = 1e-2 }"));
   for (const auto& [k, v] : *params) {
     s.space.push_back(read_param(r, std::string(k.str()), v));
     for (const auto& [key, value] : s.settings)
@@ -231,11 +253,13 @@ SweepSpec parse_sweep_spec(std::string_view toml_text, const std::string& origin
   if (s.strategy == Strategy::Grid)
     for (const SearchParam& p : s.space)
       if (p.kind != SearchParam::Kind::Choice && p.grid_points == 0)
-        throw r.error("params." + p.name, "needs grid_points = N (or type = \"choice\") for "
-                                          "strategy = \"grid\"");
+        throw r.error("params." + p.name,
+                      "needs grid_points = N (or type = \"choice\") for "
+                      "strategy = \"grid\"");
   if (!s.max_trials && !s.max_total_steps && s.strategy != Strategy::Grid)
-    throw Error(str(origin, ": a ", strategy, " sweep needs a budget: trials = N and/or "
-                            "total_steps = N"));
+    throw Error(str(origin, ": a ", strategy,
+                    " sweep needs a budget: trials = N and/or "
+                    "total_steps = N"));
 
   if (const toml::node* es = root.get("early_stopping")) {
     const toml::table* t = es->as_table();
@@ -243,10 +267,12 @@ SweepSpec parse_sweep_spec(std::string_view toml_text, const std::string& origin
     for (const auto& [k, v] : *t) {
       const std::string key(k.str());
       if (key != "metric" && key != "min_steps" && key != "reduction_factor")
-        throw r.error("early_stopping." + key, "is not a key (metric, min_steps, reduction_factor)");
+        throw r.error("early_stopping." + key,
+                      "is not a key (metric, min_steps, reduction_factor)");
     }
     s.early_stopping.enabled = true;
-    s.early_stopping.metric = r.text(*t, "metric", s.early_stopping.metric, "early_stopping.metric");
+    s.early_stopping.metric =
+        r.text(*t, "metric", s.early_stopping.metric, "early_stopping.metric");
     const auto min_steps = r.integer(*t, "min_steps", 1, "early_stopping.min_steps");
     if (!min_steps)
       throw r.error("early_stopping.min_steps", "is needed: the env steps of the first rung");

@@ -47,14 +47,14 @@ struct SweepSpec {
   std::string metric = "eval/mean_return";  // objective: mean over seeds of the final value
   bool maximize = true;
   Strategy strategy = Strategy::Tpe;
-  std::vector<int64_t> seeds = {0};          // of every trial
-  std::optional<int64_t> max_trials;         // budget: trials started
-  std::optional<int64_t> max_total_steps;    // budget: env steps over all runs
-  int64_t jobs = 1;                          // processes at once
+  std::vector<int64_t> seeds = {0};        // of every trial
+  std::optional<int64_t> max_trials;       // budget: trials started
+  std::optional<int64_t> max_total_steps;  // budget: env steps over all runs
+  int64_t jobs = 1;                        // processes at once
   uint64_t sampler_seed = 0;
-  int64_t startup_trials = 10;               // TPE: random trials before the model
+  int64_t startup_trials = 10;  // TPE: random trials before the model
   EarlyStopping early_stopping;
-  std::string text;                          // the TOML it came from
+  std::string text;  // the TOML it came from
 };
 
 // Parses and checks a spec. Throws rein::Error "<origin>: ..." naming the key that is wrong and

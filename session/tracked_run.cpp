@@ -2,8 +2,8 @@
 #include "session/tracked_run.h"
 
 #include <filesystem>
-#include <string_view>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "rl/metric_names.h"
 #include "tracker/artifact_kinds.h"

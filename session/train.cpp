@@ -32,10 +32,10 @@ void notice(const TrainRequest& r, const std::string& text) {
 // The trainer a request names, checked before anything is recorded.
 struct Prepared {
   std::optional<rl::Trainer> trainer;
-  std::vector<std::string> plugins;  // recorded as plugin.N
-  std::string resumed_from;          // run name or checkpoint file; empty for a new run
+  std::vector<std::string> plugins;    // recorded as plugin.N
+  std::string resumed_from;            // run name or checkpoint file; empty for a new run
   std::optional<int64_t> resumed_run;  // the run that continues in place
-  std::string served_env;             // differs from the env id for remote://HOST:PORT
+  std::string served_env;              // differs from the env id for remote://HOST:PORT
 };
 
 Prepared prepare(const TrainRequest& r) {
@@ -53,10 +53,12 @@ Prepared prepare(const TrainRequest& r) {
     const int64_t total = p.trainer->run_config().total_timesteps;
     if (done >= total) {
       // Nothing to train: say so before the run is reopened (and its later points dropped).
-      throw Error(str("train --resume: ", who, " already trained ", format_count(done),
-                      " of its ", format_count(total), " steps. --steps is the new total, "
-                      "counting the steps done: to train ", format_count(total),
-                      " more, run: rein train --resume ", who, " --steps ", total + done));
+      throw Error(str("train --resume: ", who, " already trained ", format_count(done), " of its ",
+                      format_count(total),
+                      " steps. --steps is the new total, "
+                      "counting the steps done: to train ",
+                      format_count(total), " more, run: rein train --resume ", who, " --steps ",
+                      total + done));
     }
     notice(r, str("resuming ", ck.run_name.empty() ? "checkpoint" : ck.run_name, " from ", ck.path,
                   " (step ", format_count(done), ")"));
@@ -64,7 +66,8 @@ Prepared prepare(const TrainRequest& r) {
   }
   for (const std::string& lib : p.plugins) envs::load_plugin(lib);
   if (r.algorithm.empty() || r.env_id.empty())
-    throw Error("train: ALGO and ENV are required (e.g. rein train ppo CartPole-v1), or --resume RUN");
+    throw Error(
+        "train: ALGO and ENV are required (e.g. rein train ppo CartPole-v1), or --resume RUN");
   p.served_env = served_env_id(r.env_id, r.env_kwargs);
   rl::Settings settings;
   if (r.use_preset) settings = rl::preset_settings(r.algorithm, p.served_env);
@@ -86,8 +89,8 @@ tracker::RunSpec run_spec(const TrainRequest& r, Prepared& p) {
   spec.tags = r.tags;
   // Typed as the config declares them (never guessed from text: net_arch "64" is a string).
   for (const rl::Param& p : trainer.params())
-    spec.params.push_back({p.key, std::visit([](const auto& v) { return tracker::ParamValue(v); },
-                                             p.value)});
+    spec.params.push_back(
+        {p.key, std::visit([](const auto& v) { return tracker::ParamValue(v); }, p.value)});
   if (spec.env != trainer.env_id()) spec.params.push_back({"env.address", trainer.env_id()});
   for (const auto& [k, v] : trainer.env_kwargs())
     spec.params.push_back({"env." + k, tracker::parse_param_value(v)});
@@ -124,9 +127,8 @@ TrainResult train(const TrainRequest& r) {
   if (run->dropped_points() > 0)
     notice(r, str("dropped ", format_count(static_cast<int64_t>(run->dropped_points())),
                   " points of run ", run->name(), " logged after step ", format_count(start_step)));
-  const std::string ckpt_dir = !r.checkpoint_dir.empty()
-                                   ? r.checkpoint_dir
-                                   : tracker::run_checkpoint_dir(r.db, run->name());
+  const std::string ckpt_dir =
+      !r.checkpoint_dir.empty() ? r.checkpoint_dir : tracker::run_checkpoint_dir(r.db, run->name());
   const rl::RunConfig& config = trainer.run_config();
   if (r.on_start)
     r.on_start({run->id(), run->name(), trainer.algorithm(), trainer.env_id(),

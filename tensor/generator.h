@@ -20,9 +20,9 @@ class Generator {
   void manual_seed(uint64_t seed);
   uint64_t next_u64();
   uint32_t next_u32() { return static_cast<uint32_t>(next_u64() >> 32); }
-  double uniform();                  // [0, 1)
-  double uniform(double lo, double hi);  // [lo, hi)
-  double normal();                   // standard normal
+  double uniform();                         // [0, 1)
+  double uniform(double lo, double hi);     // [lo, hi)
+  double normal();                          // standard normal
   int64_t randint(int64_t lo, int64_t hi);  // [lo, hi), unbiased
   // A new generator whose stream is independent of this one's; advances this one.
   Generator split();
@@ -30,7 +30,7 @@ class Generator {
   // Full state, for checkpoints: save with state(), restore with set_state().
   std::array<uint64_t, 4> state() const;
   void set_state(const std::array<uint64_t, 4>& state);
-  std::string state_string() const;           // hex, for JSON checkpoints
+  std::string state_string() const;             // hex, for JSON checkpoints
   void set_state_string(const std::string& s);  // throws rein::Error on a malformed string
 
  private:

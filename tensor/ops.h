@@ -116,10 +116,10 @@ Tensor log_softmax(const Tensor& a, int64_t dim);
 // batched operands whose batch dims broadcast. Transposed (non-contiguous) operands are read
 // without a copy.
 Tensor matmul(const Tensor& a, const Tensor& b);
-Tensor mm(const Tensor& a, const Tensor& b);       // 2-D only
-Tensor bmm(const Tensor& a, const Tensor& b);      // 3-D only, same batch
-Tensor outer(const Tensor& a, const Tensor& b);    // 1-D x 1-D -> 2-D
-Tensor dot(const Tensor& a, const Tensor& b);      // 1-D x 1-D -> rank 0
+Tensor mm(const Tensor& a, const Tensor& b);     // 2-D only
+Tensor bmm(const Tensor& a, const Tensor& b);    // 3-D only, same batch
+Tensor outer(const Tensor& a, const Tensor& b);  // 1-D x 1-D -> 2-D
+Tensor dot(const Tensor& a, const Tensor& b);    // 1-D x 1-D -> rank 0
 // out = beta * out + alpha * op(a) @ op(b), written in place: the allocation-free kernel that
 // autograd's linear layers use. a, b: 2-D; out: contiguous 2-D of the right shape.
 void gemm(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b, Tensor& out,

@@ -227,12 +227,13 @@ Tensor norm(const Tensor& a, double p, int64_t dim, bool keepdim) {
 double sum_of_squares(const Tensor& a) {
   internal::check_defined(a, "sum_of_squares");
   if (!is_floating(a.dtype())) {
-    throw Error(str("sum_of_squares: expected a float32 or float64 tensor, got ",
-                    dtype_name(a.dtype())));
+    throw Error(
+        str("sum_of_squares: expected a float32 or float64 tensor, got ", dtype_name(a.dtype())));
   }
   const Tensor c = a.contiguous();
-  return c.dtype() == Dtype::Float64 ? lane_sum_of_squares<double, Double8>(c.data<double>(), c.numel())
-                                     : lane_sum_of_squares<float, Float8>(c.data<float>(), c.numel());
+  return c.dtype() == Dtype::Float64
+             ? lane_sum_of_squares<double, Double8>(c.data<double>(), c.numel())
+             : lane_sum_of_squares<float, Float8>(c.data<float>(), c.numel());
 }
 
 Tensor sum_to(const Tensor& a, const Shape& shape) {

@@ -43,8 +43,7 @@ SizeClass size_class(size_t nbytes) {
   const int p = std::bit_width(nbytes - 1) - 1;  // 2^p < nbytes <= 2^(p+1), p >= 6
   const size_t step = size_t{1} << (p - 2);
   const size_t quarters = (nbytes - (size_t{1} << p) + step - 1) / step;  // 1..4
-  return {1 + 4 * (p - 6) + static_cast<int>(quarters) - 1,
-          (size_t{1} << p) + quarters * step};
+  return {1 + 4 * (p - 6) + static_cast<int>(quarters) - 1, (size_t{1} << p) + quarters * step};
 }
 
 void* system_allocate(size_t bytes) {

@@ -24,10 +24,22 @@ bool is_floating(Dtype dtype);
 
 template <typename T>
 constexpr Dtype dtype_of();
-template <> constexpr Dtype dtype_of<float>() { return Dtype::Float32; }
-template <> constexpr Dtype dtype_of<double>() { return Dtype::Float64; }
-template <> constexpr Dtype dtype_of<int64_t>() { return Dtype::Int64; }
-template <> constexpr Dtype dtype_of<bool>() { return Dtype::Bool; }
+template <>
+constexpr Dtype dtype_of<float>() {
+  return Dtype::Float32;
+}
+template <>
+constexpr Dtype dtype_of<double>() {
+  return Dtype::Float64;
+}
+template <>
+constexpr Dtype dtype_of<int64_t>() {
+  return Dtype::Int64;
+}
+template <>
+constexpr Dtype dtype_of<bool>() {
+  return Dtype::Bool;
+}
 
 constexpr int kMaxDims = 8;
 
@@ -83,7 +95,7 @@ class Tensor {
   bool defined() const { return storage_ != nullptr; }
   const Shape& shape() const { return shape_; }
   const Shape& strides() const { return strides_; }  // in elements
-  int64_t offset() const { return offset_; }          // in elements, into the storage
+  int64_t offset() const { return offset_; }         // in elements, into the storage
   int64_t dim() const { return shape_.size(); }
   // Negative d counts from the end; throws rein::Error out of range. Inline: shape checks in
   // hot ops call it several times per op.
@@ -107,13 +119,15 @@ class Tensor {
   // The value of a one-element tensor, converted to double. Throws if numel() != 1.
   double item() const;
   template <typename T>
-  T item() const { return static_cast<T>(item()); }
+  T item() const {
+    return static_cast<T>(item());
+  }
   // Element at a full index, converted to double (slow: for tests and printing).
   double at(std::initializer_list<int64_t> index) const;
 
-  Tensor clone() const;       // contiguous copy with its own storage
-  Tensor contiguous() const;  // *this if already contiguous, else a contiguous copy
-  Tensor to(Dtype dtype) const;  // *this if same dtype, else a converted copy
+  Tensor clone() const;                // contiguous copy with its own storage
+  Tensor contiguous() const;           // *this if already contiguous, else a contiguous copy
+  Tensor to(Dtype dtype) const;        // *this if same dtype, else a converted copy
   std::vector<double> tolist() const;  // all elements in row-major order, as double
 
   // Views and shape (PyTorch names; negative dims count from the end).
@@ -151,8 +165,8 @@ class Tensor {
 
  private:
   friend struct internal::Storage;
-  friend Tensor make_tensor(std::shared_ptr<internal::Storage>, const Shape&, const Shape&,
-                            int64_t, Dtype);
+  friend Tensor make_tensor(std::shared_ptr<internal::Storage>, const Shape&, const Shape&, int64_t,
+                            Dtype);
   int64_t size_slow(int64_t d) const;  // rank 0 (dim 0 and -1 allowed), or throws
   std::shared_ptr<internal::Storage> storage_;
   Shape shape_;

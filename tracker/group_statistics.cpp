@@ -31,7 +31,8 @@ Strata strata_of(const GroupStatistics& g) {
 
 }  // namespace
 
-std::vector<GroupStatistics> group_statistics(Store& store, const std::vector<std::int64_t>& run_ids,
+std::vector<GroupStatistics> group_statistics(Store& store,
+                                              const std::vector<std::int64_t>& run_ids,
                                               const GroupStatisticsOptions& options) {
   std::set<std::string> keys(options.metrics.begin(), options.metrics.end());
   if (keys.empty()) {
@@ -47,8 +48,14 @@ std::vector<GroupStatistics> group_statistics(Store& store, const std::vector<st
     std::vector<Strata> strata;
     for (GroupSeries& gs : store.group(run_ids, key, {.by = options.group_by, .max_points = 0})) {
       if (gs.run_ids.size() < std::max<std::size_t>(options.min_runs, 1)) continue;
-      GroupStatistics g{.label = gs.label, .metric = key, .run_ids = gs.run_ids, .envs = {},
-                        .finals = gs.finals, .std = gs.final_std, .aggregates = {}, .profile = {}};
+      GroupStatistics g{.label = gs.label,
+                        .metric = key,
+                        .run_ids = gs.run_ids,
+                        .envs = {},
+                        .finals = gs.finals,
+                        .std = gs.final_std,
+                        .aggregates = {},
+                        .profile = {}};
       for (std::int64_t id : g.run_ids) g.envs.push_back(env_of[id]);
       strata.push_back(strata_of(g));
       g.aggregates = aggregate_scores(strata.back(), options.bootstrap);
@@ -93,8 +100,10 @@ std::string group_statistics_json(const std::vector<GroupStatistics>& groups,
                                   const BootstrapOptions& options,
                                   const std::vector<Improvement>& improvements) {
   Json out = {{"bootstrap",
-               {{"resamples", options.resamples}, {"seed", options.seed},
-                {"confidence", options.confidence}, {"strata", "env"}}},
+               {{"resamples", options.resamples},
+                {"seed", options.seed},
+                {"confidence", options.confidence},
+                {"strata", "env"}}},
               {"groups", Json::array()}};
   for (const GroupStatistics& g : groups) {
     const Aggregates& a = g.aggregates;
@@ -116,7 +125,8 @@ std::string group_statistics_json(const std::vector<GroupStatistics>& groups,
     if (!g.profile.empty()) {
       Json profile = Json::array();
       for (const ProfilePoint& p : g.profile) {
-        profile.push_back({{"tau", p.tau}, {"fraction", number(p.fraction)}, {"ci", interval(p.ci)}});
+        profile.push_back(
+            {{"tau", p.tau}, {"fraction", number(p.fraction)}, {"ci", interval(p.ci)}});
       }
       j["profile"] = std::move(profile);
     }

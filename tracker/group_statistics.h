@@ -34,7 +34,8 @@ struct GroupStatistics {
 };
 
 // Groups in order of metric, then of their first run. Throws Error for bad bootstrap options.
-std::vector<GroupStatistics> group_statistics(Store& store, const std::vector<std::int64_t>& run_ids,
+std::vector<GroupStatistics> group_statistics(Store& store,
+                                              const std::vector<std::int64_t>& run_ids,
                                               const GroupStatisticsOptions& options);
 
 // Probability that a run of group x beats a run of group y on the same env

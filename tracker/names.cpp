@@ -14,7 +14,10 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
   const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
   const unsigned char c = b(0);
   if (c < 0x80) return 1;
-  std::size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  std::size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                  : c >= 0xE0 && c <= 0xEF ? 3
+                  : c >= 0xF0 && c <= 0xF4 ? 4
+                                           : 0;
   if (n == 0 || i + n > s.size()) return 0;
   for (std::size_t k = 1; k < n; ++k)
     if ((b(k) & 0xC0) != 0x80) return 0;
@@ -102,8 +105,8 @@ bool in_run_checkpoint_dir(const std::string& db_path, const std::string& path) 
   std::error_code ec;
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  const fs::path root = fs::weakly_canonical(
-      fs::absolute(fs::path(db_path), ec).parent_path() / "checkpoints", ec);
+  const fs::path root =
+      fs::weakly_canonical(fs::absolute(fs::path(db_path), ec).parent_path() / "checkpoints", ec);
   if (ec) return false;
   // The file's folder with every symlink resolved (the file itself is no symlink).
   const fs::path folder = fs::canonical(fs::absolute(fs::path(path), ec).parent_path(), ec);

@@ -131,10 +131,10 @@ struct RunWriter::Impl {
   std::string run_name;
 
   std::mutex mu;
-  std::condition_variable wake;       // -> writer thread
-  std::condition_variable committed;  // -> flush() waiters
-  std::vector<PendingPoint> pending;  // guarded by mu
-  Meta pending_meta;                  // guarded by mu
+  std::condition_variable wake;        // -> writer thread
+  std::condition_variable committed;   // -> flush() waiters
+  std::vector<PendingPoint> pending;   // guarded by mu
+  Meta pending_meta;                   // guarded by mu
   std::vector<std::string> key_names;  // guarded by mu; MetricKey::index -> name
   std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> key_index;
   std::uint64_t enqueued = 0;       // operations buffered so far (guarded by mu)
@@ -333,9 +333,8 @@ void RunWriter::flush() {
   std::uint64_t failures = impl_->failures;
   impl_->flush_requested = true;
   impl_->wake.notify_one();
-  impl_->committed.wait(lock, [&] {
-    return impl_->committed_ops >= target || impl_->failures > failures;
-  });
+  impl_->committed.wait(
+      lock, [&] { return impl_->committed_ops >= target || impl_->failures > failures; });
   if (impl_->committed_ops < target) {
     throw Error("RunWriter::flush: run '" + impl_->run_name + "': " + impl_->last_error +
                 " (the points stay buffered and are retried)");
@@ -370,8 +369,8 @@ void RunWriter::finish(RunStatus status, const std::string& error) {
 void RunWriter::check() const {
   if (!impl_->failed.load(std::memory_order_acquire)) return;
   std::lock_guard lock(impl_->mu);
-  throw Error("run '" + impl_->run_name + "': writing to the database failed: " +
-              impl_->first_error);
+  throw Error("run '" + impl_->run_name +
+              "': writing to the database failed: " + impl_->first_error);
 }
 
 std::uint64_t RunWriter::logged_points() const {
@@ -511,10 +510,12 @@ void RunWriter::Impl::write_slice(std::size_t end, bool with_meta,
                         "INSERT INTO metric_chunks(run_id, key_id, seq, first_step, last_step, "
                         "count, min_step, min_wall_time, min_value, max_step, max_wall_time, "
                         "max_value) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (std::size_t i = batch_done; i < end; ++i) add_point(insert_metric, insert_chunk, batch[i]);
-      Stmt series(db.get(),
-                  "INSERT OR REPLACE INTO metric_series(run_id, key_id, count, first_step, "
-                  "last_step, last_wall_time, last_value, monotonic) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+      for (std::size_t i = batch_done; i < end; ++i)
+        add_point(insert_metric, insert_chunk, batch[i]);
+      Stmt series(
+          db.get(),
+          "INSERT OR REPLACE INTO metric_series(run_id, key_id, count, first_step, "
+          "last_step, last_wall_time, last_value, monotonic) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
       for (KeyState& k : keys) {
         if (!k.dirty) continue;
         series.bind(1, run_id).bind(2, k.db_id).bind(3, k.count).bind(4, k.first_step);

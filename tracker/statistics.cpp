@@ -141,7 +141,8 @@ std::vector<Interval> bootstrap(const Strata& strata, std::size_t width,
     for (const auto& s : strata) {
       for (std::size_t i = 0; i < s.size(); ++i) pooled[at++] = s[rng.below(s.size())];
     }
-    statistic(std::span<double>(pooled), std::span<const std::size_t>(ends), std::span<double>(out));
+    statistic(std::span<double>(pooled), std::span<const std::size_t>(ends),
+              std::span<double>(out));
     for (std::size_t k = 0; k < width; ++k) estimates[k][b] = out[k];
   }
   const double tail = (1.0 - options.confidence) / 2.0 * 100.0;
@@ -154,7 +155,8 @@ std::vector<Interval> bootstrap(const Strata& strata, std::size_t width,
 }
 
 // Mean, median, IQM of `pooled` (sorted in place) into out[0..2].
-void mean_median_iqm(std::span<double> pooled, std::span<const std::size_t>, std::span<double> out) {
+void mean_median_iqm(std::span<double> pooled, std::span<const std::size_t>,
+                     std::span<double> out) {
   std::sort(pooled.begin(), pooled.end());
   out[0] = plain_mean(pooled);
   out[1] = sorted_median(pooled);
@@ -218,7 +220,8 @@ std::vector<ProfilePoint> performance_profile(const Strata& scores, const std::v
   return profile;
 }
 
-std::vector<double> profile_thresholds(const std::vector<const Strata*>& groups, std::size_t count) {
+std::vector<double> profile_thresholds(const std::vector<const Strata*>& groups,
+                                       std::size_t count) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const Strata* g : groups) {
     for (const auto& s : *g) {
@@ -234,7 +237,9 @@ std::vector<double> profile_thresholds(const std::vector<const Strata*>& groups,
   std::vector<double> taus(count);
   for (std::size_t i = 0; i < count; ++i) {
     // As numpy.linspace: lo + i * step, with the last point exactly hi.
-    taus[i] = i + 1 == count ? hi : lo + static_cast<double>(i) * ((hi - lo) / static_cast<double>(count - 1));
+    taus[i] = i + 1 == count
+                  ? hi
+                  : lo + static_cast<double>(i) * ((hi - lo) / static_cast<double>(count - 1));
   }
   return taus;
 }

@@ -54,7 +54,8 @@ bool is_all_digits(const std::string& s) {
 RunStatus Store::Impl::effective_status(RunStatus stored, double heartbeat,
                                         const std::string& run_host, std::int64_t pid) const {
   if (stored != RunStatus::Running) return stored;
-  if (internal::now_seconds() - heartbeat > options.crashed_after_seconds) return RunStatus::Crashed;
+  if (internal::now_seconds() - heartbeat > options.crashed_after_seconds)
+    return RunStatus::Crashed;
   if (run_host == host && !internal::process_alive(pid)) return RunStatus::Crashed;
   return RunStatus::Running;
 }
@@ -123,7 +124,8 @@ std::vector<RunInfo> Store::list_runs(const RunFilter& filter) {
   }
   if (filter.tag) sql += " AND EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.tag = ?)";
   for (std::size_t i = 0; i < filter.params.size(); ++i) {
-    sql += " AND EXISTS (SELECT 1 FROM params p WHERE p.run_id = r.id AND p.key = ? AND p.value = ?)";
+    sql +=
+        " AND EXISTS (SELECT 1 FROM params p WHERE p.run_id = r.id AND p.key = ? AND p.value = ?)";
   }
   if (filter.name_contains) sql += " AND instr(r.name, ?) > 0";
   sql += " ORDER BY r.id DESC";
@@ -250,16 +252,16 @@ void Store::remove_run(std::int64_t run_id, bool force) {
     std::snprintf(ago, sizeof ago, "%.0f", std::max(0.0, internal::now_seconds() - r->heartbeat));
     throw Error("rm: run '" + r->name + "' (id " + std::to_string(run_id) +
                 ") is still running (pid " + std::to_string(r->pid) + " on " + r->host +
-                ", heartbeat " + ago + " s ago); stop its trainer first, or pass --force to "
+                ", heartbeat " + ago +
+                " s ago); stop its trainer first, or pass --force to "
                 "remove it anyway (the trainer then stops at its next write)");
   }
   internal::Transaction tx(impl_->db);
-  for (const char* sql : {"DELETE FROM metrics WHERE run_id = ?",
-                          "DELETE FROM metric_chunks WHERE run_id = ?",
-                          "DELETE FROM metric_series WHERE run_id = ?",
-                          "DELETE FROM params WHERE run_id = ?", "DELETE FROM tags WHERE run_id = ?",
-                          "UPDATE artifacts SET run_id = NULL WHERE run_id = ?",
-                          "DELETE FROM runs WHERE id = ?"}) {
+  for (const char* sql :
+       {"DELETE FROM metrics WHERE run_id = ?", "DELETE FROM metric_chunks WHERE run_id = ?",
+        "DELETE FROM metric_series WHERE run_id = ?", "DELETE FROM params WHERE run_id = ?",
+        "DELETE FROM tags WHERE run_id = ?", "UPDATE artifacts SET run_id = NULL WHERE run_id = ?",
+        "DELETE FROM runs WHERE id = ?"}) {
     Stmt s(impl_->db.get(), sql);
     s.bind(1, run_id).run();
   }
@@ -284,8 +286,9 @@ Artifact read_artifact(const Stmt& s) {
 }  // namespace
 
 std::vector<Artifact> Store::artifacts(std::int64_t run_id) {
-  Stmt s(impl_->db.get(),
-         "SELECT id, run_id, kind, path, step, created FROM artifacts WHERE run_id = ? ORDER BY id");
+  Stmt s(
+      impl_->db.get(),
+      "SELECT id, run_id, kind, path, step, created FROM artifacts WHERE run_id = ? ORDER BY id");
   s.bind(1, run_id);
   std::vector<Artifact> out;
   while (s.step()) out.push_back(read_artifact(s));
@@ -322,8 +325,10 @@ GcResult Store::gc(bool dry_run) {
     // Only a regular file in a run's own checkpoint folder beside this database is deleted:
     // a path the database names elsewhere (a crafted file, --checkpoint-dir) is left alone.
     if (!a.run_id && exists) {
-      if (in_run_checkpoint_dir(impl_->path, a.path)) out.deleted_files.push_back(a.path);
-      else out.kept_files.push_back(a.path);
+      if (in_run_checkpoint_dir(impl_->path, a.path))
+        out.deleted_files.push_back(a.path);
+      else
+        out.kept_files.push_back(a.path);
     }
     out.artifacts.push_back(std::move(a));
   }
@@ -331,8 +336,8 @@ GcResult Store::gc(bool dry_run) {
   if (dry_run) return out;
   internal::Transaction tx(impl_->db);
   for (const char* table : kOrphanTables) {
-    Stmt del(impl_->db.get(), std::string("DELETE FROM ") + table +
-                                  " WHERE run_id NOT IN (SELECT id FROM runs)");
+    Stmt del(impl_->db.get(),
+             std::string("DELETE FROM ") + table + " WHERE run_id NOT IN (SELECT id FROM runs)");
     del.run();
   }
   Stmt del(impl_->db.get(), "DELETE FROM artifacts WHERE id = ?");

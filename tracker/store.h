@@ -99,7 +99,8 @@ class Store {
   // series summary and at most last_n points through the (run, key, step) index, so ranking
   // 1,000 runs costs milliseconds whatever their length. last_n == 0 reads no points.
   std::vector<MetricSummary> summaries(const std::vector<std::int64_t>& run_ids,
-                                       const std::string& key, std::size_t last_n = kRecentEpisodes);
+                                       const std::string& key,
+                                       std::size_t last_n = kRecentEpisodes);
   // Groups `run_ids` (see GroupOptions) and aggregates `key` over each group's runs.
   std::vector<GroupSeries> group(const std::vector<std::int64_t>& run_ids, const std::string& key,
                                  const GroupOptions& options = {});

@@ -133,13 +133,14 @@ std::vector<GroupSeries> Store::group(const std::vector<std::int64_t>& run_ids,
     gs.final_mean = finals.mean;
     gs.final_std = finals.std;
     if (hi >= lo && options.max_points > 0) {
-      std::int64_t n = std::min<std::int64_t>(static_cast<std::int64_t>(options.max_points),
-                                              hi - lo + 1);
+      std::int64_t n =
+          std::min<std::int64_t>(static_cast<std::int64_t>(options.max_points), hi - lo + 1);
       std::vector<double> values(runs.size());
       for (std::int64_t i = 0; i < n; ++i) {
         std::int64_t step =
-            n == 1 ? hi
-                   : lo + static_cast<std::int64_t>(static_cast<long double>(hi - lo) * i / (n - 1));
+            n == 1
+                ? hi
+                : lo + static_cast<std::int64_t>(static_cast<long double>(hi - lo) * i / (n - 1));
         for (std::size_t r = 0; r < runs.size(); ++r) {
           at.bind(1, runs[r]->info.id).bind(2, *key_id).bind(3, step);
           values[r] = at.step() ? at.real(0) : std::nan("");

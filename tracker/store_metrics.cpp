@@ -151,8 +151,8 @@ std::vector<Series> Store::series(const std::vector<std::int64_t>& run_ids, cons
     s.key = key;
     s.total_points = row->count;
     std::vector<Item> items;
-    bool want_all = options.max_points == 0 ||
-                    static_cast<std::size_t>(row->count) <= options.max_points;
+    bool want_all =
+        options.max_points == 0 || static_cast<std::size_t>(row->count) <= options.max_points;
     std::vector<Item> chunks;
     std::int64_t chunks_last = 0;
     if (!want_all && row->monotonic) {
@@ -237,9 +237,8 @@ WatchUpdate Store::watch(const WatchCursor& cursor, const std::vector<std::int64
     }
     if (up.points.size() < max_points) {
       // Nothing was cut off: the cursor may skip to the end (rows of other runs included).
-      up.cursor.metric_seq =
-          std::max(up.cursor.metric_seq,
-                   impl_->db.scalar("SELECT coalesce(max(rowid), 0) FROM metrics"));
+      up.cursor.metric_seq = std::max(
+          up.cursor.metric_seq, impl_->db.scalar("SELECT coalesce(max(rowid), 0) FROM metrics"));
     }
     Stmt r(impl_->db.get(), "SELECT id FROM runs WHERE id > ? ORDER BY id");
     r.bind(1, cursor.run_id);

@@ -28,8 +28,7 @@ constexpr const char* kTrialStatus[] = {"running", "complete", "pruned", "failed
 
 json params_json(const std::vector<Param>& params) {
   json out = json::object();
-  for (const Param& p : params)
-    std::visit([&](const auto& v) { out[p.key] = v; }, p.value);
+  for (const Param& p : params) std::visit([&](const auto& v) { out[p.key] = v; }, p.value);
   return out;
 }
 
@@ -37,17 +36,21 @@ std::vector<Param> params_from_json(const std::string& text) {
   std::vector<Param> out;
   const json object = json::parse(text);
   for (const auto& [key, v] : object.items()) {
-    if (v.is_boolean()) out.push_back({key, v.get<bool>()});
-    else if (v.is_number_integer()) out.push_back({key, v.get<std::int64_t>()});
-    else if (v.is_number()) out.push_back({key, v.get<double>()});
-    else out.push_back({key, v.get<std::string>()});
+    if (v.is_boolean())
+      out.push_back({key, v.get<bool>()});
+    else if (v.is_number_integer())
+      out.push_back({key, v.get<std::int64_t>()});
+    else if (v.is_number())
+      out.push_back({key, v.get<double>()});
+    else
+      out.push_back({key, v.get<std::string>()});
   }
   return out;
 }
 
 SweepInfo sweep_row(const Stmt& s) {
-  return {s.int64(0), s.text(1), s.text(2),
-          parse_status<SweepStatus>(s.text(3), kSweepStatus), s.real(4), s.real(5)};
+  return {s.int64(0), s.text(1), s.text(2), parse_status<SweepStatus>(s.text(3), kSweepStatus),
+          s.real(4),  s.real(5)};
 }
 
 }  // namespace
@@ -139,8 +142,9 @@ void SweepStore::add_rung(std::int64_t sweep_id, std::int64_t number, std::int64
   internal::Transaction tx(impl_->db);
   Stmt get(impl_->db.get(), "SELECT rungs FROM trials WHERE sweep_id = ? AND number = ?");
   get.bind(1, sweep_id).bind(2, number);
-  if (!get.step()) throw Error("add_rung: sweep " + std::to_string(sweep_id) + " has no trial " +
-                               std::to_string(number));
+  if (!get.step())
+    throw Error("add_rung: sweep " + std::to_string(sweep_id) + " has no trial " +
+                std::to_string(number));
   json rungs = json::parse(get.text(0));
   get.reset();
   rungs.push_back({step, std::isfinite(value) ? json(value) : json(nullptr)});

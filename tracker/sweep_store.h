@@ -39,12 +39,12 @@ struct SweepInfo {
 
 struct TrialInfo {
   std::int64_t sweep_id = 0;
-  std::int64_t number = 0;  // 0, 1, ... in the order trials were started
+  std::int64_t number = 0;      // 0, 1, ... in the order trials were started
   std::vector<Param> params{};  // the sampled values, typed
   TrialStatus status = TrialStatus::Running;
   std::optional<double> value{};  // objective (complete), or the last rung value (pruned)
   std::vector<std::pair<std::int64_t, double>> rungs{};  // (step, intermediate value)
-  std::int64_t steps = 0;  // env steps its runs trained
+  std::int64_t steps = 0;                                // env steps its runs trained
   double started = 0;
   std::optional<double> ended{};
 };

@@ -48,9 +48,9 @@ struct Param {
 // What the training loop knows when it starts a run (RunWriter's constructor stores it).
 struct RunSpec {
   std::string experiment = "default";  // group of related runs; created on first use
-  std::string name{};                    // human-friendly; empty: generated "<algo>-<env>-s<seed>-<id>"
-  std::string algorithm{};               // "ppo", "dqn", ...
-  std::string env{};                     // "CartPole-v1", ...
+  std::string name{};       // human-friendly; empty: generated "<algo>-<env>-s<seed>-<id>"
+  std::string algorithm{};  // "ppo", "dqn", ...
+  std::string env{};        // "CartPole-v1", ...
   std::optional<std::int64_t> seed{};
   std::string command{};       // the command line that started the run, for reproduction
   std::string rein_version{};  // the app passes REIN_VERSION (the tracker does not know it)
@@ -67,15 +67,15 @@ struct RunInfo {
   std::string env{};
   std::optional<std::int64_t> seed{};
   RunStatus status = RunStatus::Running;  // Crashed already derived
-  std::string error{};                      // message of a Failed run, else empty
+  std::string error{};                    // message of a Failed run, else empty
   double start_time = 0;
   std::optional<double> end_time{};  // set once the run left Running
-  double heartbeat = 0;            // last time the writer said it was alive
+  double heartbeat = 0;              // last time the writer said it was alive
   std::string command{};
   std::string host{};
   std::int64_t pid = 0;  // writer process id on `host`
   std::string rein_version{};
-  std::string summary{};  // free-form text the app stores at the end (JSON by convention)
+  std::string summary{};            // free-form text the app stores at the end (JSON by convention)
   std::vector<std::string> tags{};  // sorted
 };
 
@@ -84,7 +84,7 @@ struct RunInfo {
 struct Artifact {
   std::int64_t id = 0;
   std::optional<std::int64_t> run_id;  // nullopt once its run was removed (then `gc` drops it)
-  std::string kind{};                    // "checkpoint", "config", "file", ...
+  std::string kind{};                  // "checkpoint", "config", "file", ...
   std::string path{};
   std::optional<std::int64_t> step{};
   double created = 0;
@@ -109,7 +109,7 @@ struct MetricPoint {
 // The points of one metric of one run, in step order (ties in logging order).
 struct Series {
   std::int64_t run_id = 0;
-  std::string key{};               // metric name, e.g. "train/episode_return"
+  std::string key{};              // metric name, e.g. "train/episode_return"
   std::int64_t total_points = 0;  // points stored for this key (before downsampling)
   bool downsampled = false;       // true when `points` is a min/max reduction of the stored ones
   std::vector<MetricPoint> points{};
@@ -180,9 +180,9 @@ struct WatchUpdate {
     std::string key{};
     MetricPoint point{};
   };
-  std::vector<Point> points{};          // in arrival order
+  std::vector<Point> points{};           // in arrival order
   std::vector<std::int64_t> new_runs{};  // runs created since the cursor
-  WatchCursor cursor{};                // pass to the next watch()
+  WatchCursor cursor{};                  // pass to the next watch()
 };
 
 }  // namespace rein::tracker

@@ -1,7 +1,7 @@
 // The hand-written reference for the autograd benchmarks: the same PPO step, batch-1 act and big
 // cross-entropy step as autograd_bench.cpp, written directly in Eigen (forward, manual
-// backward, fused Adam) with preallocated buffers. It is the floor that rein's graph, allocation and dispatch overhead is
-// measured against (docs/PERFORMANCE.md).
+// backward, fused Adam) with preallocated buffers. It is the floor that rein's graph, allocation
+// and dispatch overhead is measured against (docs/PERFORMANCE.md).
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
@@ -176,8 +176,12 @@ struct Mlp3 {
   Param w0, b0, w1, b1, w2, b2;
   Mat h1, h2, out, dh2, dh1, dx;
   Mlp3(int in, int hidden, int out_dim, std::mt19937& rng)
-      : w0{hidden, in, rng}, b0{1, hidden, rng}, w1{hidden, hidden, rng}, b1{1, hidden, rng},
-        w2{out_dim, hidden, rng}, b2{1, out_dim, rng} {}
+      : w0{hidden, in, rng},
+        b0{1, hidden, rng},
+        w1{hidden, hidden, rng},
+        b1{1, hidden, rng},
+        w2{out_dim, hidden, rng},
+        b2{1, out_dim, rng} {}
   const Mat& forward(const Mat& x) {
     h1.noalias() = x * w0.w.transpose();
     h1.rowwise() += Vec(b0.w);

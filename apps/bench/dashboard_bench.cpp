@@ -35,7 +35,8 @@ const std::vector<std::unique_ptr<PreparedSeries>>& series(double smoothing) {
       d.value.reserve(kPoints);
       for (std::size_t i = 0; i < kPoints; ++i) {
         const double p = 1.0 - std::exp(-static_cast<double>(i) / (20000.0 + 300.0 * r));
-        d.append(static_cast<double>(i) * 10.0, 1e9 + static_cast<double>(i), 450.0 * p + noise(rng));
+        d.append(static_cast<double>(i) * 10.0, 1e9 + static_cast<double>(i),
+                 450.0 * p + noise(rng));
       }
       out.push_back(std::make_unique<PreparedSeries>());
       out.back()->prepare(d, XAxis::Step, 1e9, smoothing);
@@ -70,14 +71,16 @@ void run_frame(benchmark::State& state, int per_group, double smoothing,
   for (auto _ : state) {
     model.build(groups, xm, ym, kWidth, band, true, lines);
     // The legend's corner is chosen every frame from the same points (plot_widget.cpp).
-    benchmark::DoNotOptimize(legend_position(lines, {60, 20}, {60 + kWidth, 20 + kHeight}, 300, 200, 6));
+    benchmark::DoNotOptimize(
+        legend_position(lines, {60, 20}, {60 + kWidth, 20 + kHeight}, 300, 200, 6));
     points = 0;
     for (const ChartLine& l : lines) points += l.line.size() + l.raw.size() + l.band_x.size();
     benchmark::DoNotOptimize(points);
   }
   state.counters["points_to_renderer"] = static_cast<double>(points);
   state.counters["max_points_per_px_per_series"] =
-      static_cast<double>(points) / kWidth / (per_group == 1 ? kRuns * (smoothing > 0 ? 2 : 1) : kRuns / per_group);
+      static_cast<double>(points) / kWidth /
+      (per_group == 1 ? kRuns * (smoothing > 0 ? 2 : 1) : kRuns / per_group);
 }
 
 // 100 runs, each its own line, EMA on with the raw curve faint behind: 200 decimations.
@@ -118,7 +121,8 @@ void BM_NaiveScan_100Runs(benchmark::State& state) {
 // One-off cost when data arrives or smoothing changes: EMA plus both pyramids for one run.
 void BM_PrepareSeries_100k(benchmark::State& state) {
   SeriesData d;
-  for (std::size_t i = 0; i < kPoints; ++i) d.append(static_cast<double>(i), 0.0, std::sin(0.001 * i));
+  for (std::size_t i = 0; i < kPoints; ++i)
+    d.append(static_cast<double>(i), 0.0, std::sin(0.001 * i));
   PreparedSeries s;
   for (auto _ : state) {
     s.prepare(d, XAxis::Step, 0.0, 0.6);

@@ -150,7 +150,9 @@ std::size_t first_draw(RunSource& source, const std::vector<std::int64_t>& ids) 
     if (!e) continue;
     prepared.push_back(std::make_unique<PreparedSeries>());
     prepared.back()->prepare(e->data, XAxis::Step, 0.0, 0.6);
-    groups.push_back({std::to_string(id), static_cast<int>(groups.size()), {prepared.back().get()},
+    groups.push_back({std::to_string(id),
+                      static_cast<int>(groups.size()),
+                      {prepared.back().get()},
                       {std::to_string(id)}});
   }
   Range x, y;

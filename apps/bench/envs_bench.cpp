@@ -47,8 +47,8 @@ void BM_CartPoleVector(benchmark::State& state) {
     for (int64_t i = 0; i < n; ++i) a[i] = static_cast<int64_t>(gen.next_u64() >> 63);
     benchmark::DoNotOptimize(venv->step(actions).obs);
   }
-  state.counters["env_steps_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
+  state.counters["env_steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
 }
 // Arg: 0 = SyncVectorEnv (one core: CPU time is the figure), k > 0 = ThreadedVectorEnv with k
 // threads (wall time is the figure).
@@ -88,7 +88,8 @@ void BM_Box2DVector(benchmark::State& state) {
   Tensor one = zeros(space.shape(), space.dtype());
   const bool discrete = space.is_discrete();
   const int64_t width = discrete ? 1 : space.flat_dim();
-  Tensor actions = discrete ? zeros(Shape{n}, Dtype::Int64) : zeros(Shape{n, width}, Dtype::Float32);
+  Tensor actions =
+      discrete ? zeros(Shape{n}, Dtype::Int64) : zeros(Shape{n, width}, Dtype::Float32);
   for (auto _ : state) {
     for (int64_t i = 0; i < n; ++i) {
       space.sample_into(gen, one);
@@ -101,8 +102,8 @@ void BM_Box2DVector(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(venv->step(actions).obs);
   }
-  state.counters["env_steps_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
+  state.counters["env_steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Box2DVector)->Arg(0)->Arg(1)->Arg(2);
 

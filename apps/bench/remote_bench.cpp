@@ -51,8 +51,8 @@ void BM_RemoteCartPoleBatched(benchmark::State& state) {
     for (int64_t i = 0; i < n; ++i) a[i] = static_cast<int64_t>(gen.next_u64() >> 63);
     benchmark::DoNotOptimize(venv->step(actions).obs);
   }
-  state.counters["env_steps_per_s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
+  state.counters["env_steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * n), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_RemoteCartPoleBatched)->Arg(64)->UseRealTime();
 

@@ -38,7 +38,9 @@ DrawList track_frame() {
   const int n = 400;
   for (int i = 0; i < n; ++i) {
     const double a0 = 2 * std::numbers::pi * i / n, a1 = 2 * std::numbers::pi * (i + 1) / n;
-    auto at = [](double a, double r) { return Point{r * 1.1 * std::cos(a), r * 0.8 * std::sin(a)}; };
+    auto at = [](double a, double r) {
+      return Point{r * 1.1 * std::cos(a), r * 0.8 * std::sin(a)};
+    };
     const uint8_t shade = i % 2 == 0 ? 102 : 110;
     frame.polygon({at(a0, 30), at(a1, 30), at(a1, 40), at(a0, 40)}, {shade, shade, shade, 255});
   }
@@ -70,7 +72,9 @@ void BM_RasterizeTrack96BoundingBoxTest(benchmark::State& state) {
       px.clear();
       for (const Point& p : s.points) px.push_back({(p.x - v.x_min) * sx, (v.y_max - p.y) * sy});
       double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
-      for (const Point& p : px) x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
+      for (const Point& p : px)
+        x0 = std::min(x0, p.x), x1 = std::max(x1, p.x), y0 = std::min(y0, p.y),
+        y1 = std::max(y1, p.y);
       for (int y = std::max(0, int(y0)); y < std::min(96, int(y1) + 1); ++y) {
         for (int x = std::max(0, int(x0)); x < std::min(96, int(x1) + 1); ++x) {
           const double cx = x + 0.5, cy = y + 0.5;

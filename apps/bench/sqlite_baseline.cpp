@@ -22,7 +22,9 @@ void check(sqlite3* db, int rc, const char* what) {
   }
 }
 
-void exec(sqlite3* db, const char* sql) { check(db, sqlite3_exec(db, sql, nullptr, nullptr, nullptr), sql); }
+void exec(sqlite3* db, const char* sql) {
+  check(db, sqlite3_exec(db, sql, nullptr, nullptr, nullptr), sql);
+}
 
 double now_seconds() {
   using namespace std::chrono;

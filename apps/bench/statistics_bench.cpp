@@ -21,7 +21,8 @@ rein::tracker::Strata scores() {
   std::normal_distribution<double> noise(0.0, 50.0);
   rein::tracker::Strata s(kEnvs);
   for (int e = 0; e < kEnvs; ++e) {
-    for (int i = 0; i < kSeeds; ++i) s[static_cast<std::size_t>(e)].push_back(100.0 * e + noise(rng));
+    for (int i = 0; i < kSeeds; ++i)
+      s[static_cast<std::size_t>(e)].push_back(100.0 * e + noise(rng));
   }
   return s;
 }
@@ -31,8 +32,8 @@ void BM_StratifiedBootstrap_10Seeds5Envs(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(rein::tracker::aggregate_scores(s, {.resamples = kResamples}));
   }
-  state.counters["resamples_per_s"] =
-      benchmark::Counter(static_cast<double>(kResamples), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["resamples_per_s"] = benchmark::Counter(
+      static_cast<double>(kResamples), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // The comparison: resample each env's seeds with std::mt19937_64, sort, IQM, then the 2.5 and
@@ -63,8 +64,8 @@ void BM_HandwrittenBootstrapIqm_10Seeds5Envs(benchmark::State& state) {
     benchmark::DoNotOptimize(at(0.025));
     benchmark::DoNotOptimize(at(0.975));
   }
-  state.counters["resamples_per_s"] =
-      benchmark::Counter(static_cast<double>(kResamples), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["resamples_per_s"] = benchmark::Counter(
+      static_cast<double>(kResamples), benchmark::Counter::kIsIterationInvariantRate);
 }
 
 }  // namespace

@@ -16,9 +16,9 @@ namespace rein::cli {
 class ChildProcesses {
  public:
   struct Finished {
-    int64_t id = 0;        // as given to start()
-    int status = 0;        // exit code, or 128 + signal
-    std::string output;    // the last lines it printed (stdout and stderr)
+    int64_t id = 0;      // as given to start()
+    int status = 0;      // exit code, or 128 + signal
+    std::string output;  // the last lines it printed (stdout and stderr)
   };
 
   ChildProcesses() = default;
@@ -42,7 +42,7 @@ class ChildProcesses {
   struct Child {
     int64_t id = 0;
     pid_t pid = 0;
-    int fd = -1;  // read end of its output pipe; -1 once at end of file
+    int fd = -1;                   // read end of its output pipe; -1 once at end of file
     std::string partial;           // output after the last newline
     std::deque<std::string> tail;  // last lines
     bool interrupted = false;

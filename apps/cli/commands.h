@@ -25,8 +25,8 @@ void add_record_command(CLI::App& app);   // rein record CHECKPOINT_OR_RUN -o FI
 void add_presets_command(CLI::App& app);  // rein presets list | show
 void add_runs_command(CLI::App& app);     // rein runs list | show | compare | export | tag | rm ...
 void add_dashboard_command(CLI::App& app);  // rein dashboard [--db FILE]: execs rein-dashboard
-void add_envs_command(CLI::App& app);     // rein envs list | check ID | rollout ID
-void add_sweep_command(CLI::App& app);    // rein sweep SPEC.toml | resume ID | show ID
+void add_envs_command(CLI::App& app);       // rein envs list | check ID | rollout ID
+void add_sweep_command(CLI::App& app);      // rein sweep SPEC.toml | resume ID | show ID
 // rein envs serve ENV: adds `serve` under the `envs` group (created by main if absent).
 void add_envs_serve_command(CLI::App& envs_group);
 

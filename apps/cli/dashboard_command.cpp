@@ -1,5 +1,7 @@
 // rein dashboard [--db FILE]: replaces this process with the rein-dashboard binary installed
 // next to the rein executable (the CLI does not link ImGui, GLFW or OpenGL).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdlib>
@@ -8,7 +10,6 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "apps/cli/commands.h"
@@ -43,8 +44,9 @@ void exec_dashboard(const DashboardArgs& a) {
   if ((display == nullptr || *display == '\0') && (wayland == nullptr || *wayland == '\0')) {
     throw std::runtime_error(
         "dashboard: no display (DISPLAY and WAYLAND_DISPLAY are not set). On a server, render "
-        "it to a PNG under a virtual X server: xvfb-run -a " + bin.string() +
-        " --screenshot dashboard.png --db " + a.db + " (package xvfb), or connect with ssh -X");
+        "it to a PNG under a virtual X server: xvfb-run -a " +
+        bin.string() + " --screenshot dashboard.png --db " + a.db +
+        " (package xvfb), or connect with ssh -X");
   }
   if (!std::filesystem::exists(a.db)) {
     throw std::runtime_error("dashboard: no database '" + a.db +
@@ -62,7 +64,8 @@ void exec_dashboard(const DashboardArgs& a) {
   for (std::string& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
   ::execv(bin.c_str(), argv.data());
-  throw std::runtime_error("dashboard: cannot start '" + bin.string() + "': " + std::strerror(errno));
+  throw std::runtime_error("dashboard: cannot start '" + bin.string() +
+                           "': " + std::strerror(errno));
 }
 
 }  // namespace

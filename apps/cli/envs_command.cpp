@@ -78,9 +78,12 @@ json obs_json(const Tensor& obs) {
   if (obs.dtype() == Dtype::Int64 && obs.dim() == 0) return static_cast<int64_t>(values[0]);
   json out = json::array();
   for (double v : values) {
-    if (obs.dtype() == Dtype::Int64) out.push_back(static_cast<int64_t>(v));
-    else if (obs.dtype() == Dtype::Float32) out.push_back(static_cast<float>(v));
-    else out.push_back(v);
+    if (obs.dtype() == Dtype::Int64)
+      out.push_back(static_cast<int64_t>(v));
+    else if (obs.dtype() == Dtype::Float32)
+      out.push_back(static_cast<float>(v));
+    else
+      out.push_back(v);
   }
   return out;
 }
@@ -122,7 +125,9 @@ void run_list(const EnvsArgs& a) {
     } catch (const std::exception& e) {
       obs_space = act_space = "?";  // e.g. a remote env that is not reachable right now
     }
-    json row = {{"id", spec.id}, {"observation_space", obs_space}, {"action_space", act_space},
+    json row = {{"id", spec.id},
+                {"observation_space", obs_space},
+                {"action_space", act_space},
                 {"description", spec.description}};
     row["max_episode_steps"] = spec.max_episode_steps ? json(*spec.max_episode_steps) : json();
     row["reward_threshold"] = spec.reward_threshold ? json(*spec.reward_threshold) : json();
@@ -167,7 +172,8 @@ void run_rollout(const EnvsArgs& a) {
     env->set_state(state);
   }
   if (a.json) {
-    std::cout << json{{"reset", true}, {"seed", a.seed}, {"obs", obs_json(reset.obs)}}.dump() << "\n";
+    std::cout << json{{"reset", true}, {"seed", a.seed}, {"obs", obs_json(reset.obs)}}.dump()
+              << "\n";
   } else {
     std::cout << "reset: obs " << obs_text(reset.obs) << "\n";
   }
@@ -195,14 +201,11 @@ void run_rollout(const EnvsArgs& a) {
     }
     envs::StepResult r = env->step(action);
     if (a.json) {
-      std::cout << json{{"step", t},
-                        {"action", action_json(action)},
-                        {"obs", obs_json(r.obs)},
-                        {"reward", r.reward},
-                        {"terminated", r.terminated},
-                        {"truncated", r.truncated}}
-                       .dump()
-                << "\n";
+      std::cout
+          << json{{"step", t},          {"action", action_json(action)}, {"obs", obs_json(r.obs)},
+                  {"reward", r.reward}, {"terminated", r.terminated},    {"truncated", r.truncated}}
+                 .dump()
+          << "\n";
     } else {
       std::cout << "step " << t << ": action " << action.to_string() << " obs " << obs_text(r.obs)
                 << " reward " << number_text(r.reward, false) << " terminated "
@@ -245,18 +248,21 @@ void add_envs_command(CLI::App& app) {
                       "reset(seed=S); random actions come from the action space seeded with S");
   rollout->add_option("--state", a->state,
                       "physical state after reset, as Gymnasium's unwrapped.state (v1,v2,...)");
-  rollout->add_option("--actions", a->actions,
-                      "actions a1,a2,...; a continuous action with several elements is x;y")
+  rollout
+      ->add_option("--actions", a->actions,
+                   "actions a1,a2,...; a continuous action with several elements is x;y")
       ->allow_extra_args(false);
-  rollout->add_option("--sample,--steps", a->steps,
-                      "without --actions: N actions sampled as Gymnasium's action_space.seed(S) "
-                      "then sample() (stops early at the episode end; default 500)")
+  rollout
+      ->add_option("--sample,--steps", a->steps,
+                   "without --actions: N actions sampled as Gymnasium's action_space.seed(S) "
+                   "then sample() (stops early at the episode end; default 500)")
       ->type_name("N");
   rollout->add_option("--env-arg", a->env_args, "constructor argument key=value")->type_name("K=V");
-  rollout->add_flag("--json", a->json,
-                    "one JSON object for the reset ({\"reset\": true, \"seed\", \"obs\"}), then one "
-                    "per step ({\"step\", \"action\", \"obs\", \"reward\", \"terminated\", "
-                    "\"truncated\"})");
+  rollout->add_flag(
+      "--json", a->json,
+      "one JSON object for the reset ({\"reset\": true, \"seed\", \"obs\"}), then one "
+      "per step ({\"step\", \"action\", \"obs\", \"reward\", \"terminated\", "
+      "\"truncated\"})");
   plugin_opt(rollout);
   rollout->callback([a] { run_rollout(*a); });
 }

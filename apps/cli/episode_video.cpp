@@ -13,8 +13,9 @@
 
 namespace rein::cli {
 
-EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const envs::Kwargs& env_kwargs,
-                             const std::string& path, const EpisodeVideoOptions& o) {
+EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id,
+                             const envs::Kwargs& env_kwargs, const std::string& path,
+                             const EpisodeVideoOptions& o) {
   if (o.episodes < 1) throw Error(str("record: --episodes must be at least 1, got ", o.episodes));
   envs::Kwargs kwargs = env_kwargs;
   if (o.default_max_episode_steps > 0 && !kwargs.contains("max_episode_steps") &&
@@ -24,7 +25,8 @@ EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const 
   std::unique_ptr<envs::Env> env = envs::make(env_id, kwargs);
   const envs::RenderInfo ri = env->render_info();
   if (!ri.draws && !ri.text) {
-    throw Error(str("record: env '", env_id, "' cannot render frames, so there is nothing to "
+    throw Error(str("record: env '", env_id,
+                    "' cannot render frames, so there is nothing to "
                     "record (it neither draws nor renders text)"));
   }
   EpisodeVideo out;
@@ -32,7 +34,8 @@ EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const 
   std::optional<video::Mp4Writer> writer;
   envs::RgbImage frame;
   auto write_frame = [&] {
-    if (o.stop != nullptr && o.stop->load()) throw Error(str("record: interrupted; ", path, " was not written"));
+    if (o.stop != nullptr && o.stop->load())
+      throw Error(str("record: interrupted; ", path, " was not written"));
     env->render_rgb(frame);
     if (!writer) writer.emplace(path, frame.width, frame.height, out.fps);
     writer->write(frame);
@@ -43,7 +46,8 @@ EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const 
     double ret = 0.0;
     int64_t length = 0;
     for (;;) {
-      const Tensor action = agent.predict(obs.unsqueeze(0), o.deterministic).select(0, 0).contiguous();
+      const Tensor action =
+          agent.predict(obs.unsqueeze(0), o.deterministic).select(0, 0).contiguous();
       const envs::StepResult r = env->step(envs::Action::from_tensor(action));
       ret += r.reward;
       ++length;
@@ -62,13 +66,15 @@ EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const 
   return out;
 }
 
-PeriodicVideo::PeriodicVideo(int64_t every, std::string env_id, envs::Kwargs env_kwargs, uint64_t seed,
-                             int64_t start_step)
+PeriodicVideo::PeriodicVideo(int64_t every, std::string env_id, envs::Kwargs env_kwargs,
+                             uint64_t seed, int64_t start_step)
     : every_(every), env_id_(std::move(env_id)), env_kwargs_(std::move(env_kwargs)), seed_(seed) {
-  if (every_ < 1) throw Error(str("train: --video-every must be at least 1 env step, got ", every_));
+  if (every_ < 1)
+    throw Error(str("train: --video-every must be at least 1 env step, got ", every_));
   const envs::RenderInfo ri = envs::make(env_id_, env_kwargs_)->render_info();
   if (!ri.draws && !ri.text) {
-    throw Error(str("train: --video-every: env '", env_id_, "' cannot render frames, so there is "
+    throw Error(str("train: --video-every: env '", env_id_,
+                    "' cannot render frames, so there is "
                     "nothing to record; train without --video-every"));
   }
   next_ = (start_step / every_ + 1) * every_;

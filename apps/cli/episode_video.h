@@ -35,8 +35,9 @@ struct EpisodeVideo {
 
 // Writes `path` only when every episode was recorded (nothing is left behind on error).
 // Throws rein::Error: episodes < 1, an env that cannot render frames, an unwritable path.
-EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id, const envs::Kwargs& env_kwargs,
-                             const std::string& path, const EpisodeVideoOptions& options);
+EpisodeVideo record_episodes(rl::Agent& agent, const std::string& env_id,
+                             const envs::Kwargs& env_kwargs, const std::string& path,
+                             const EpisodeVideoOptions& options);
 
 // `rein train --video-every N`: after the training iteration that reaches each multiple of N
 // env steps, one deterministic episode (always from the same seed, so videos of one run compare)

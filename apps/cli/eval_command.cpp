@@ -44,26 +44,35 @@ void run_eval(const EvalArgs& a) {
   for (int64_t l : r.lengths) len += static_cast<double>(l);
   if (a.json) {
     nlohmann::ordered_json out = {
-        {"algorithm", info.algorithm}, {"env", info.env_id}, {"checkpoint", ck.path},
-        {"run", ck.run_name.empty() ? nlohmann::ordered_json()
-                                    : nlohmann::ordered_json(ck.run_name)},
-        {"global_step", info.global_step}, {"episodes", r.returns.size()},
-        {"deterministic", !a.stochastic}, {"mean_return", r.mean_return},
-        {"std_return", r.std_return}, {"min_return", min}, {"max_return", max},
+        {"algorithm", info.algorithm},
+        {"env", info.env_id},
+        {"checkpoint", ck.path},
+        {"run",
+         ck.run_name.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(ck.run_name)},
+        {"global_step", info.global_step},
+        {"episodes", r.returns.size()},
+        {"deterministic", !a.stochastic},
+        {"mean_return", r.mean_return},
+        {"std_return", r.std_return},
+        {"min_return", min},
+        {"max_return", max},
         {"mean_length", len / static_cast<double>(r.lengths.size())},
-        {"success_rate", r.success_rate ? nlohmann::ordered_json(*r.success_rate)
-                                        : nlohmann::ordered_json()},
-        {"returns", r.returns}, {"lengths", r.lengths}, {"warning", r.warning}};
+        {"success_rate",
+         r.success_rate ? nlohmann::ordered_json(*r.success_rate) : nlohmann::ordered_json()},
+        {"returns", r.returns},
+        {"lengths", r.lengths},
+        {"warning", r.warning}};
     std::cout << out.dump(2) << "\n";
     return;
   }
-  std::printf("%s on %s, checkpoint at step %s%s%s\n", info.algorithm.c_str(),
-              info.env_id.c_str(), format_count(info.global_step).c_str(),
-              ck.run_name.empty() ? "" : " of run ", ck.run_name.c_str());
-  std::printf("%zu episodes (%s policy): mean return %.2f +- %.2f, min %.2f, max %.2f, "
-              "mean length %.1f\n",
-              r.returns.size(), a.stochastic ? "stochastic" : "deterministic", r.mean_return,
-              r.std_return, min, max, len / static_cast<double>(r.lengths.size()));
+  std::printf("%s on %s, checkpoint at step %s%s%s\n", info.algorithm.c_str(), info.env_id.c_str(),
+              format_count(info.global_step).c_str(), ck.run_name.empty() ? "" : " of run ",
+              ck.run_name.c_str());
+  std::printf(
+      "%zu episodes (%s policy): mean return %.2f +- %.2f, min %.2f, max %.2f, "
+      "mean length %.1f\n",
+      r.returns.size(), a.stochastic ? "stochastic" : "deterministic", r.mean_return, r.std_return,
+      min, max, len / static_cast<double>(r.lengths.size()));
   if (r.success_rate) std::printf("success rate %.3f\n", *r.success_rate);
   if (!r.warning.empty()) std::fprintf(stderr, "warning: %s\n", r.warning.c_str());
 }
@@ -72,7 +81,8 @@ void run_eval(const EvalArgs& a) {
 
 void add_eval_command(CLI::App& app) {
   auto a = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a trained agent: rein eval CHECKPOINT_OR_RUN");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Evaluate a trained agent: rein eval CHECKPOINT_OR_RUN");
   cmd->add_option("checkpoint", a->target, "checkpoint file, or run name/id in --db")->required();
   cmd->add_option("--episodes", a->episodes, "episodes to run")->capture_default_str();
   cmd->add_option("--seed", a->seed, "seed of the evaluation envs")->capture_default_str();

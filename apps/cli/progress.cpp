@@ -12,7 +12,10 @@
 namespace rein::cli {
 
 ProgressDisplay::ProgressDisplay(bool enabled, std::FILE* out, std::string unit)
-    : enabled_(enabled), unit_(std::move(unit)), tty_(isatty(fileno(out)) != 0), out_(out),
+    : enabled_(enabled),
+      unit_(std::move(unit)),
+      tty_(isatty(fileno(out)) != 0),
+      out_(out),
       last_(std::chrono::steady_clock::now()) {}
 
 void ProgressDisplay::update(const rl::TrainProgress& p) {
@@ -23,9 +26,10 @@ void ProgressDisplay::update(const rl::TrainProgress& p) {
   // A terminal is redrawn up to 10 times a second; a log gets a line every 5 seconds.
   if (since < (tty_ ? 0.1 : 5.0) && !done) return;
   last_ = now;
-  const double frac = std::min(1.0, static_cast<double>(p.step) / static_cast<double>(p.total_steps));
+  const double frac =
+      std::min(1.0, static_cast<double>(p.step) / static_cast<double>(p.total_steps));
   const double eta = done ? 0.0
-                   : p.steps_per_second > 0
+                     : p.steps_per_second > 0
                          ? static_cast<double>(p.total_steps - p.step) / p.steps_per_second
                          : NAN;
   std::string ret = "-";
@@ -40,18 +44,19 @@ void ProgressDisplay::update(const rl::TrainProgress& p) {
     const int filled = static_cast<int>(frac * kWidth);
     std::string bar(static_cast<size_t>(filled), '#');
     bar.resize(kWidth, '.');
-    std::fprintf(out_, "\r%s[%s] %3.0f%%  %s/%s %ss  %s %ss/s  return %s  ETA %s   ",
-                 label.c_str(), bar.c_str(), frac * 100, format_count(p.step).c_str(),
+    std::fprintf(out_, "\r%s[%s] %3.0f%%  %s/%s %ss  %s %ss/s  return %s  ETA %s   ", label.c_str(),
+                 bar.c_str(), frac * 100, format_count(p.step).c_str(),
                  format_count(p.total_steps).c_str(), unit_.c_str(),
-                 format_count(std::llround(p.steps_per_second)).c_str(), unit_.c_str(),
-                 ret.c_str(), tracker::format_duration(eta).c_str());
+                 format_count(std::llround(p.steps_per_second)).c_str(), unit_.c_str(), ret.c_str(),
+                 tracker::format_duration(eta).c_str());
     drawn_ = true;
   } else {
     std::fprintf(out_, "%s%s %s/%s (%.0f%%)  %s %ss/s  return %s  elapsed %s  ETA %s\n",
                  label.c_str(), unit_.c_str(), format_count(p.step).c_str(),
                  format_count(p.total_steps).c_str(), frac * 100,
                  format_count(std::llround(p.steps_per_second)).c_str(), unit_.c_str(), ret.c_str(),
-                 tracker::format_duration(p.elapsed_seconds).c_str(), tracker::format_duration(eta).c_str());
+                 tracker::format_duration(p.elapsed_seconds).c_str(),
+                 tracker::format_duration(eta).c_str());
   }
   std::fflush(out_);
 }

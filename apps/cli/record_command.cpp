@@ -47,7 +47,8 @@ void run_record(const RecordArgs& a) {
   double sum = 0.0;
   o.on_episode = [&](int64_t done, double ret) {
     sum += ret;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     progress.update({.step = done,
                      .total_steps = a.episodes,
                      .elapsed_seconds = elapsed,
@@ -73,27 +74,30 @@ void run_record(const RecordArgs& a) {
   progress.finish();
   const double mean = std::accumulate(v.returns.begin(), v.returns.end(), 0.0) /
                       static_cast<double>(v.returns.size());
-  std::printf("wrote %s: %s on %s, %zu episode%s (%s policy), %s frames, %dx%d at %d fps "
-              "(%.1f s), mean return %.2f\n",
-              a.output.c_str(), info.algorithm.c_str(), info.env_id.c_str(), v.returns.size(),
-              v.returns.size() == 1 ? "" : "s", a.stochastic ? "stochastic" : "deterministic",
-              format_count(v.frames).c_str(), v.width, v.height, v.fps,
-              static_cast<double>(v.frames) / v.fps, mean);
+  std::printf(
+      "wrote %s: %s on %s, %zu episode%s (%s policy), %s frames, %dx%d at %d fps "
+      "(%.1f s), mean return %.2f\n",
+      a.output.c_str(), info.algorithm.c_str(), info.env_id.c_str(), v.returns.size(),
+      v.returns.size() == 1 ? "" : "s", a.stochastic ? "stochastic" : "deterministic",
+      format_count(v.frames).c_str(), v.width, v.height, v.fps,
+      static_cast<double>(v.frames) / v.fps, mean);
 }
 
 }  // namespace
 
 void add_record_command(CLI::App& app) {
   auto a = std::make_shared<RecordArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "record", "Record a trained agent's episodes as H.264 MP4 video: rein record CHECKPOINT_OR_RUN -o FILE.mp4");
+  CLI::App* cmd = app.add_subcommand("record",
+                                     "Record a trained agent's episodes as H.264 MP4 video: rein "
+                                     "record CHECKPOINT_OR_RUN -o FILE.mp4");
   cmd->add_option("checkpoint", a->target, "checkpoint file, or run name/id in --db")->required();
   cmd->add_option("-o,--output", a->output, "the video file to write (MP4, H.264)")->required();
   cmd->add_option("--episodes", a->episodes, "episodes to record, one after another in one video")
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "episode i resets with seed + i")->capture_default_str();
-  cmd->add_option("--fps", a->fps, "frames per second of the video (default: the env's own rate, "
-                                   "e.g. 50 for CartPole)");
+  cmd->add_option("--fps", a->fps,
+                  "frames per second of the video (default: the env's own rate, "
+                  "e.g. 50 for CartPole)");
   cmd->add_option("--env", a->env,
                   "play on this env id instead of the checkpoint's (needed for remote://)");
   cmd->add_option("--env-arg", a->env_args,

@@ -108,8 +108,10 @@ void list_runs(const std::string& db, const ListOptions& o) {
   std::vector<std::int64_t> ids;
   for (const RunInfo& r : runs) ids.push_back(r.id);
   std::map<std::int64_t, double> eval, train;
-  for (const auto& m : store.summaries(ids, tracker::kEvalReturnKey, 0)) eval[m.run_id] = m.last.value;
-  for (const auto& m : store.summaries(ids, tracker::kTrainReturnKey)) train[m.run_id] = m.recent_mean;
+  for (const auto& m : store.summaries(ids, tracker::kEvalReturnKey, 0))
+    eval[m.run_id] = m.last.value;
+  for (const auto& m : store.summaries(ids, tracker::kTrainReturnKey))
+    train[m.run_id] = m.recent_mean;
   if (!o.sort.empty()) {
     const auto& by = o.sort == "return" ? eval : train;
     auto value = [&](const RunInfo& r) {
@@ -208,10 +210,12 @@ void compare_runs(const std::string& db, const CompareOptions& o) {
   for (const std::string& k : o.metrics) finals[k];  // asked for, logged by none: still a row
 
   // Seeds of one configuration (or runs sharing --group-by), two runs or more.
-  const std::vector<GroupStatistics> groups = group_statistics(
-      store, ids,
-      {.group_by = o.group_by, .metrics = o.metrics, .min_runs = 2, .bootstrap = o.bootstrap,
-       .profile_points = o.profile});
+  const std::vector<GroupStatistics> groups = group_statistics(store, ids,
+                                                               {.group_by = o.group_by,
+                                                                .metrics = o.metrics,
+                                                                .min_runs = 2,
+                                                                .bootstrap = o.bootstrap,
+                                                                .profile_points = o.profile});
   const std::vector<Improvement> improvements =
       o.improvement ? pairwise_improvement(groups, o.bootstrap) : std::vector<Improvement>{};
   if (o.json) {
@@ -230,7 +234,8 @@ void compare_runs(const std::string& db, const CompareOptions& o) {
   std::vector<std::map<std::string, std::string>> params;
   std::set<std::string> keys;
   for (const RunInfo& r : runs) {
-    std::map<std::string, std::string> p = {{"algorithm", r.algorithm}, {"env", r.env},
+    std::map<std::string, std::string> p = {{"algorithm", r.algorithm},
+                                            {"env", r.env},
                                             {"seed", r.seed ? std::to_string(*r.seed) : kMissing}};
     for (const Param& x : store.params(r.id)) p[x.key] = format_param_value(x.value);
     for (const auto& [k, v] : p) keys.insert(k);
@@ -283,8 +288,8 @@ void compare_runs(const std::string& db, const CompareOptions& o) {
   if (!improvements.empty()) {
     std::vector<std::vector<std::string>> t = {{"METRIC", "P(X > Y)", "X", "Y"}};
     for (const Improvement& i : improvements) {
-      t.push_back({groups[i.x].metric, estimate_text(i.probability), groups[i.x].label,
-                   groups[i.y].label});
+      t.push_back(
+          {groups[i.x].metric, estimate_text(i.probability), groups[i.x].label, groups[i.y].label});
     }
     std::cout << "\nprobability of improvement (a run of X beats a run of Y on the same env):\n";
     print_table(t);
@@ -364,17 +369,18 @@ void add_bootstrap_options(CLI::App* c, BootstrapOptions& b, CLI::Option* needs 
                     "Bootstrap resamples for the confidence intervals (more: steadier ends)")
           ->capture_default_str()
           ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
-  CLI::Option* s = c->add_option("--seed", b.seed, "Seed of the bootstrap (same seed, same intervals)")
-                       ->capture_default_str()
-                       ->check(CLI::NonNegativeNumber);
+  CLI::Option* s =
+      c->add_option("--seed", b.seed, "Seed of the bootstrap (same seed, same intervals)")
+          ->capture_default_str()
+          ->check(CLI::NonNegativeNumber);
   if (needs) {
     n->needs(needs);
     s->needs(needs);
   }
 }
 
-void remove_runs(const std::string& db, const std::vector<std::string>& which, bool yes,
-                 bool force, bool json) {
+void remove_runs(const std::string& db, const std::vector<std::string>& which, bool yes, bool force,
+                 bool json) {
   Store store = open_store(db, true);
   std::vector<RunInfo> runs;
   for (const std::string& w : which) runs.push_back(store.resolve_run(w));
@@ -420,8 +426,7 @@ void add_runs_command(CLI::App& app) {
   list->add_option("--experiment", lo->experiment, "Only runs of this experiment");
   list->add_option("--env", lo->env, "Only runs on this env id");
   list->add_option("--algo", lo->algorithm, "Only runs of this algorithm");
-  list->add_option("--status", lo->status,
-                   "running, finished, failed, interrupted or crashed");
+  list->add_option("--status", lo->status, "running, finished, failed, interrupted or crashed");
   list->add_option("--tag", lo->tag, "Only runs with this tag");
   list->add_option("--param", lo->params, "Only runs whose param KEY equals VALUE (KEY=VALUE)");
   list->add_option("--name", lo->name, "Only runs whose name contains this text");
@@ -451,8 +456,9 @@ void add_runs_command(CLI::App& app) {
   compare->add_option("--metric", co->metrics,
                       "Only this metric, e.g. eval/mean_return (repeatable; default: all)");
   add_bootstrap_options(compare, co->bootstrap);
-  compare->add_option("--profile", co->profile,
-                      "Also print each metric's performance profile on this many thresholds")
+  compare
+      ->add_option("--profile", co->profile,
+                   "Also print each metric's performance profile on this many thresholds")
       ->check(CLI::Range(std::size_t{0}, std::size_t{1000}));
   compare->add_flag("--improvement", co->improvement,
                     "Also print the probability that a run of one group beats a run of another "
@@ -465,8 +471,9 @@ void add_runs_command(CLI::App& app) {
   auto many = std::make_shared<std::vector<std::string>>();
   auto eo = std::make_shared<ExportOptions>();
   CLI::App* exp = runs->add_subcommand(
-      "export", "Every metric point of runs, or with --aggregate their groups' statistics, as "
-                "CSV or JSON");
+      "export",
+      "Every metric point of runs, or with --aggregate their groups' statistics, as "
+      "CSV or JSON");
   exp->add_option("--db", *db, "Tracker database file (default: $REIN_DB, else rein.db)")
       ->capture_default_str();
   exp->add_option("RUN", eo->runs, "Run ids or names")->required();
@@ -528,18 +535,23 @@ void add_runs_command(CLI::App& app) {
 
   auto dry = std::make_shared<bool>(false);
   CLI::App* gc = runs->add_subcommand(
-      "gc", "Drop orphans: artifacts of removed runs (deleting their files from the run's "
-            "checkpoint folder), artifacts whose file is missing, rows of runs that are gone");
+      "gc",
+      "Drop orphans: artifacts of removed runs (deleting their files from the run's "
+      "checkpoint folder), artifacts whose file is missing, rows of runs that are gone");
   add_db(gc);
   gc->add_flag("--dry-run", *dry, "Only list what would be dropped");
   gc->callback([db, dry, json] {
     Store store = open_store(*db, !*dry);
     GcResult r = store.gc(*dry);
     if (*json) {
-      Json out = {{"dry_run", *dry}, {"dropped", Json::array()}, {"deleted_files", r.deleted_files},
-                  {"kept_files", r.kept_files}, {"orphan_rows", r.orphan_rows}};
+      Json out = {{"dry_run", *dry},
+                  {"dropped", Json::array()},
+                  {"deleted_files", r.deleted_files},
+                  {"kept_files", r.kept_files},
+                  {"orphan_rows", r.orphan_rows}};
       for (const Artifact& a : r.artifacts) {
-        out["dropped"].push_back({{"kind", a.kind}, {"path", a.path},
+        out["dropped"].push_back({{"kind", a.kind},
+                                  {"path", a.path},
                                   {"reason", a.run_id ? "file missing" : "run removed"}});
       }
       return print_json(out);

@@ -1,9 +1,10 @@
 // rein envs serve ENV: serves a registered env over TCP (docs/REMOTE_ENVS.md) until Ctrl-C.
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <iostream>
 #include <mutex>
-#include <pthread.h>
 
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
@@ -59,7 +60,8 @@ void add_envs_serve_command(CLI::App& envs_group) {
   envs::remote::ServerOptions& o = a->server;
   o.port = 5555;
   CLI::App* cmd = envs_group.add_subcommand(
-      "serve", "serve a registered env over TCP, for remote://HOST:PORT env ids (see docs/REMOTE_ENVS.md)");
+      "serve",
+      "serve a registered env over TCP, for remote://HOST:PORT env ids (see docs/REMOTE_ENVS.md)");
   cmd->add_option("ENV", o.env_id, "env id, e.g. CartPole-v1")->required();
   cmd->add_option("--host", o.host, "address to bind (0.0.0.0 exposes the env to the network)")
       ->capture_default_str();

@@ -1,7 +1,6 @@
 // `rein sweep SPEC.toml | resume ID | show ID [--json]`: hyperparameter sweeps (sweep_driver.h)
 // and what they found: the best trials, each parameter's effect and the trial table.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -52,10 +51,12 @@ struct Effect {
   tracker::MeanStd stats;
 };
 
-std::vector<Effect> effects(const session::SearchParam& p, const std::vector<const TrialInfo*>& done) {
+std::vector<Effect> effects(const session::SearchParam& p,
+                            const std::vector<const TrialInfo*>& done) {
   std::vector<std::pair<double, double>> points;  // (internal value, objective)
   for (const TrialInfo* t : done)
-    if (const auto* v = param(*t, p.name)) points.emplace_back(session::to_internal(p, *v), *t->value);
+    if (const auto* v = param(*t, p.name))
+      points.emplace_back(session::to_internal(p, *v), *t->value);
   std::vector<Effect> out;
   if (p.kind == session::SearchParam::Kind::Choice) {
     for (size_t i = 0; i < p.choices.size(); ++i) {
@@ -107,8 +108,10 @@ void show_sweep(const std::string& db, const std::string& id_or_name, bool as_js
     for (const session::SearchParam& p : spec.space) {
       fx[p.name] = Json::array();
       for (const Effect& e : effects(p, best))
-        fx[p.name].push_back({{"level", e.level}, {"mean", value_json(e.stats.mean)},
-                              {"std", value_json(e.stats.std)}, {"trials", e.stats.count}});
+        fx[p.name].push_back({{"level", e.level},
+                              {"mean", value_json(e.stats.mean)},
+                              {"std", value_json(e.stats.std)},
+                              {"trials", e.stats.count}});
     }
     out["trials"] = Json::array();
     for (const TrialInfo& t : trials) {
@@ -144,8 +147,8 @@ void show_sweep(const std::string& db, const std::string& id_or_name, bool as_js
       std::string params;
       for (const tracker::Param& p : best[i]->params)
         params += (params.empty() ? "" : " ") + p.key + "=" + session::display_text(p.value);
-      rows.push_back({std::to_string(i + 1), std::to_string(best[i]->number),
-                      fixed(*best[i]->value), params});
+      rows.push_back(
+          {std::to_string(i + 1), std::to_string(best[i]->number), fixed(*best[i]->value), params});
     }
     print_table(rows, width);
     std::printf("\neach parameter's effect (%s over the complete trials: mean +- std, trials)\n",
@@ -235,8 +238,9 @@ void add_sweep_command(CLI::App& app) {
   cmd->callback([a, cmd] {
     if (!cmd->get_subcommands().empty()) return;  // resume / show ran
     if (a->spec_file.empty())
-      throw Error("sweep: give a spec file (rein sweep SPEC.toml), or resume ID / show ID; see "
-                  "rein sweep --help");
+      throw Error(
+          "sweep: give a spec file (rein sweep SPEC.toml), or resume ID / show ID; see "
+          "rein sweep --help");
     const StopSignals signals;
     start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet}, signals.flag());
   });

@@ -92,11 +92,12 @@ class SweepDriver {
       }
     }
     const bool stopped = interrupted || give_up_;
-    sweeps_.set_status(id_, stopped ? tracker::SweepStatus::Interrupted
-                                    : tracker::SweepStatus::Finished);
+    sweeps_.set_status(
+        id_, stopped ? tracker::SweepStatus::Interrupted : tracker::SweepStatus::Finished);
     print_end(stopped);
     if (give_up_)
-      throw Error(str("sweep ", id_, " stopped: its first trials all failed (their output is "
+      throw Error(str("sweep ", id_,
+                      " stopped: its first trials all failed (their output is "
                       "above); fix the spec's settings and start it again"));
   }
 
@@ -106,7 +107,7 @@ class SweepDriver {
     double started = 0;  // when this attempt began: its runs started after it
     size_t ended = 0;    // seeds ended (or skipped after pruning)
     bool failed = false, pruned = false;
-    size_t rungs = 0;    // rungs judged
+    size_t rungs = 0;  // rungs judged
   };
   struct RunState {
     tracker::RunInfo info;
@@ -114,12 +115,22 @@ class SweepDriver {
   };
 
   std::vector<std::string> child_args(int64_t number, int64_t seed_index) const {
-    std::vector<std::string> args = {"train", spec_.algorithm, spec_.env, "--db", options_.db,
-                                     "--experiment", spec_.name, "--seed",
+    std::vector<std::string> args = {"train",
+                                     spec_.algorithm,
+                                     spec_.env,
+                                     "--db",
+                                     options_.db,
+                                     "--experiment",
+                                     spec_.name,
+                                     "--seed",
                                      std::to_string(spec_.seeds[static_cast<size_t>(seed_index)]),
-                                     "--tag", tracker::sweep_tag(id_), "--tag",
-                                     tracker::trial_tag(id_, number), "--no-progress",
-                                     "--checkpoint-minutes", "0"};
+                                     "--tag",
+                                     tracker::sweep_tag(id_),
+                                     "--tag",
+                                     tracker::trial_tag(id_, number),
+                                     "--no-progress",
+                                     "--checkpoint-minutes",
+                                     "0"};
     for (const auto& [k, v] : spec_.settings) args.insert(args.end(), {"--set", k + "=" + v});
     for (const tracker::Param& p : active_.at(number).params)
       args.insert(args.end(), {"--set", p.key + "=" + rl::param_text(p.value)});
@@ -149,8 +160,12 @@ class SweepDriver {
     const int64_t number = next_number_;
     std::optional<session::Point> x;
     switch (spec_.strategy) {
-      case session::Strategy::Grid: x = session::grid_point(spec_, number); break;
-      case session::Strategy::Random: x = session::random_point(spec_, number); break;
+      case session::Strategy::Grid:
+        x = session::grid_point(spec_, number);
+        break;
+      case session::Strategy::Random:
+        x = session::random_point(spec_, number);
+        break;
       case session::Strategy::Tpe:
         x = session::tpe_point(spec_, observations(trials), number,
                                {.startup_trials = spec_.startup_trials});
@@ -176,7 +191,8 @@ class SweepDriver {
         for (const tracker::Param& v : t.params)
           if (v.key == p.name) o.x[p.name] = session::to_internal(p, v.value);
       if (o.x.size() != spec_.space.size()) continue;  // a spec edited since: skip
-      o.state = pruned ? session::Observation::State::Pruned : session::Observation::State::Complete;
+      o.state =
+          pruned ? session::Observation::State::Pruned : session::Observation::State::Complete;
       o.loss = spec_.maximize ? -*t.value : *t.value;
       o.rungs = static_cast<int64_t>(t.rungs.size());
       out.push_back(std::move(o));
@@ -264,12 +280,12 @@ class SweepDriver {
         t.pruned = true;
         for (size_t i = 0; i < spec_.seeds.size(); ++i)
           children_.interrupt(number * kSeedSlots + static_cast<int64_t>(i));
-        std::printf("trial %lld pruned at step %s: %s %s, not in the best 1/%lld of %zu at "
-                    "this rung\n",
-                    static_cast<long long>(number), format_count(step).c_str(),
-                    spec_.early_stopping.metric.c_str(), format_fixed(value).c_str(),
-                    static_cast<long long>(spec_.early_stopping.reduction_factor),
-                    competing.size());
+        std::printf(
+            "trial %lld pruned at step %s: %s %s, not in the best 1/%lld of %zu at "
+            "this rung\n",
+            static_cast<long long>(number), format_count(step).c_str(),
+            spec_.early_stopping.metric.c_str(), format_fixed(value).c_str(),
+            static_cast<long long>(spec_.early_stopping.reduction_factor), competing.size());
         std::fflush(stdout);
         break;
       }
@@ -313,8 +329,8 @@ class SweepDriver {
       // budget on failures: stop once the first trials all failed.
       bool any_good = false;
       for (const tracker::TrialInfo& info : sweeps_.trials(id_))
-        any_good = any_good || info.status == TrialStatus::Complete ||
-                   info.status == TrialStatus::Pruned;
+        any_good =
+            any_good || info.status == TrialStatus::Complete || info.status == TrialStatus::Pruned;
       give_up_ = give_up_ || !any_good;
       return;
     }
@@ -369,12 +385,13 @@ void describe(const SweepSpec& spec, int64_t id, const SweepOptions& options) {
   if (spec.max_total_steps)
     budget += str(budget.empty() ? "" : ", ", format_count(*spec.max_total_steps), " steps");
   if (budget.empty()) budget = str("the grid's ", session::grid_size(spec), " points");
-  std::printf("sweep %lld (%s): %s on %s, %s, %zu seeds per trial, budget %s, %lld jobs%s "
-              "(db %s)\n",
-              static_cast<long long>(id), spec.name.c_str(), spec.algorithm.c_str(),
-              spec.env.c_str(), session::to_string(spec.strategy), spec.seeds.size(),
-              budget.c_str(), static_cast<long long>(options.jobs.value_or(spec.jobs)),
-              spec.early_stopping.enabled ? ", early stopping" : "", options.db.c_str());
+  std::printf(
+      "sweep %lld (%s): %s on %s, %s, %zu seeds per trial, budget %s, %lld jobs%s "
+      "(db %s)\n",
+      static_cast<long long>(id), spec.name.c_str(), spec.algorithm.c_str(), spec.env.c_str(),
+      session::to_string(spec.strategy), spec.seeds.size(), budget.c_str(),
+      static_cast<long long>(options.jobs.value_or(spec.jobs)),
+      spec.early_stopping.enabled ? ", early stopping" : "", options.db.c_str());
   std::fflush(stdout);
 }
 
@@ -395,8 +412,10 @@ int64_t resume_sweep(const std::string& id_or_name, const SweepOptions& options,
   tracker::SweepStore sweeps(options.db);
   const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
   if (info.status == tracker::SweepStatus::Finished)
-    throw Error(str("sweep ", info.id, " (", info.name, ") already finished; see: rein sweep "
-                    "show ", info.id, " --db ", options.db));
+    throw Error(str("sweep ", info.id, " (", info.name,
+                    ") already finished; see: rein sweep "
+                    "show ",
+                    info.id, " --db ", options.db));
   SweepSpec spec = session::parse_sweep_spec(info.spec, str("sweep ", info.id));
   describe(spec, info.id, options);
   SweepDriver(std::move(spec), info.id, options).run(stop);

@@ -2,7 +2,6 @@
 // session::train (preset, trainer, tracked run), shows progress, stops cleanly on Ctrl-C, and
 // prints the final evaluation. `--resume RUN` continues a run from its latest checkpoint.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -36,8 +35,8 @@ struct TrainArgs {
   std::optional<std::string> seeds;  // --seeds LIST: one process per seed, tagged group:GROUP
   std::string group;
   std::optional<int64_t> jobs;  // seeds trained at once
-  bool save_replay = false;  // off-policy: checkpoints carry the replay buffer (save_replay)
-  int64_t video_every = 0;   // --video-every: env steps between recorded episodes; 0: none
+  bool save_replay = false;     // off-policy: checkpoints carry the replay buffer (save_replay)
+  int64_t video_every = 0;      // --video-every: env steps between recorded episodes; 0: none
   std::string command_line;
 };
 
@@ -74,8 +73,9 @@ std::string default_group(const TrainArgs& a) {
 
 void run_train_seeds(const TrainArgs& a) {
   if (!a.resume.empty())
-    throw Error("train: --seeds starts new runs and cannot be used with --resume (resume each "
-                "seed's run on its own: rein train --resume RUN)");
+    throw Error(
+        "train: --seeds starts new runs and cannot be used with --resume (resume each "
+        "seed's run on its own: rein train --resume RUN)");
   if (a.seed) throw Error("train: give either --seed N or --seeds LIST, not both");
   if (a.algorithm.empty() || a.env_id.empty())
     throw Error("train: ALGO and ENV are required (e.g. rein train ppo CartPole-v1 --seeds 1-5)");
@@ -139,7 +139,8 @@ void run_train(const TrainArgs& a) {
       std::vector<session::Artifact> made;
       if (std::optional<std::string> video = videos->maybe_record(agent, p.step, dir)) {
         progress.finish();
-        std::fprintf(stderr, "video at step %s: %s\n", format_count(p.step).c_str(), video->c_str());
+        std::fprintf(stderr, "video at step %s: %s\n", format_count(p.step).c_str(),
+                     video->c_str());
         made.push_back({tracker::kVideoArtifact, *video});
       }
       return made;
@@ -166,10 +167,10 @@ void run_train(const TrainArgs& a) {
   progress.finish();
 
   const rl::TrainResult& result = out.train;
-  const double sps = result.wall_seconds > 0
-                         ? static_cast<double>(result.global_step - out.start_step) /
-                               result.wall_seconds
-                         : 0;
+  const double sps =
+      result.wall_seconds > 0
+          ? static_cast<double>(result.global_step - out.start_step) / result.wall_seconds
+          : 0;
   const std::string& name = out.run_name;
   std::printf("run %s %s: %s steps in %s (%s steps/s)\n", name.c_str(),
               result.interrupted ? "interrupted" : "finished",
@@ -244,8 +245,9 @@ void add_train_command(CLI::App& app) {
                   "record one deterministic evaluation episode as MP4 every N env steps, beside "
                   "the checkpoints (a \"video\" artifact: rein runs show lists it)")
       ->type_name("N");
-  cmd->add_flag("--save-replay", a->save_replay,
-                "checkpoints include the replay buffer, so --resume continues exactly (dqn, sac, td3, ddpg)");
+  cmd->add_flag(
+      "--save-replay", a->save_replay,
+      "checkpoints include the replay buffer, so --resume continues exactly (dqn, sac, td3, ddpg)");
   cmd->add_flag("--no-preset", a->no_preset, "ignore the built-in preset of ALGO and ENV");
   cmd->add_flag("--no-progress", a->no_progress, "no progress bar or progress lines");
   // Built when help is printed, from the registry (plug-in algorithms included).

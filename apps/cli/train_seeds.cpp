@@ -139,8 +139,8 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
       const int64_t seed = waiting.front();
       waiting.pop_front();
       std::vector<std::string> args = job.child_args;
-      args.insert(args.end(), {"--seed", std::to_string(seed), "--tag", "group:" + job.group,
-                               "--no-progress"});
+      args.insert(args.end(),
+                  {"--seed", std::to_string(seed), "--tag", "group:" + job.group, "--no-progress"});
       if (!job.name.empty()) args.insert(args.end(), {"--name", str(job.name, "-s", seed)});
       children.start(seed, args);
     }
@@ -199,7 +199,8 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
       const std::string state = end == ended.end() ? "not started"
                                 : exit_failed      ? str("failed (exit ", end->second.status, ")")
                                                    : "no run";
-      rows.push_back({std::to_string(seed), kMissing, state, kMissing, kMissing, kMissing, kMissing});
+      rows.push_back(
+          {std::to_string(seed), kMissing, state, kMissing, kMissing, kMissing, kMissing});
       continue;
     }
     const SeedRun& r = it->second;

@@ -21,8 +21,8 @@ std::vector<std::string> seed_child_arguments();
 struct SeedsJob {
   std::vector<int64_t> seeds;
   int64_t jobs = 1;
-  std::string group;                    // the runs are tagged group:<group>
-  std::string name;                     // --name: each run is named <name>-s<seed>
+  std::string group;  // the runs are tagged group:<group>
+  std::string name;   // --name: each run is named <name>-s<seed>
   std::string db;
   bool progress = true;
   std::vector<std::string> child_args;  // common to every seed (seed_child_arguments())

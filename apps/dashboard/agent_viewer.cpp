@@ -1,14 +1,14 @@
 // Agent viewer: plays episodes of a run's env and draws its render primitives with ImDrawList.
 #include "apps/dashboard/agent_viewer.h"
 
+#include <GL/gl.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <utility>
-
-#include <GL/gl.h>
 
 #include "envs/registry.h"
 #include "tracker/artifact_kinds.h"
@@ -41,16 +41,21 @@ void draw_env_frame(const envs::DrawList& frame, ImDrawList* dl, ImVec2 min, ImV
       case envs::ShapeKind::Rect: {
         if (s.points.size() < 2) break;
         const ImVec2 a = P(s.points[0]), b = P(s.points[1]);
-        const ImVec2 lo(std::min(a.x, b.x), std::min(a.y, b.y)), hi(std::max(a.x, b.x), std::max(a.y, b.y));
-        if (s.filled) dl->AddRectFilled(lo, hi, col);
-        else dl->AddRect(lo, hi, col, 0.0f, ImDrawFlags_None, w);
+        const ImVec2 lo(std::min(a.x, b.x), std::min(a.y, b.y)),
+            hi(std::max(a.x, b.x), std::max(a.y, b.y));
+        if (s.filled)
+          dl->AddRectFilled(lo, hi, col);
+        else
+          dl->AddRect(lo, hi, col, 0.0f, ImDrawFlags_None, w);
         break;
       }
       case envs::ShapeKind::Circle: {
         if (s.points.empty()) break;
         const float r = static_cast<float>(s.radius * scale);
-        if (s.filled) dl->AddCircleFilled(P(s.points[0]), r, col, 32);
-        else dl->AddCircle(P(s.points[0]), r, col, 32, w);
+        if (s.filled)
+          dl->AddCircleFilled(P(s.points[0]), r, col, 32);
+        else
+          dl->AddCircle(P(s.points[0]), r, col, 32, w);
         break;
       }
       case envs::ShapeKind::Polygon: {
@@ -58,8 +63,10 @@ void draw_env_frame(const envs::DrawList& frame, ImDrawList* dl, ImVec2 min, ImV
         for (const envs::Point& p : s.points) pts.push_back(P(p));
         if (pts.size() < 3) break;
         // Env bodies (carts, poles, links) are convex; AddConvexPolyFilled draws them exactly.
-        if (s.filled) dl->AddConvexPolyFilled(pts.data(), static_cast<int>(pts.size()), col);
-        else dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, ImDrawFlags_Closed, w);
+        if (s.filled)
+          dl->AddConvexPolyFilled(pts.data(), static_cast<int>(pts.size()), col);
+        else
+          dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, ImDrawFlags_Closed, w);
         break;
       }
       case envs::ShapeKind::Text: {
@@ -134,15 +141,17 @@ void AgentViewer::draw_video(ImDrawList* dl, ImVec2 min, ImVec2 max) {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);  // RGB rows are not padded
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, f.width, f.height, 0, GL_RGB, GL_UNSIGNED_BYTE, f.pixels.data());
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, f.width, f.height, 0, GL_RGB, GL_UNSIGNED_BYTE,
+                 f.pixels.data());
     texture_stale_ = false;
   }
   const double scale = std::min((max.x - min.x) / f.width, (max.y - min.y) / f.height);
   const float w = static_cast<float>(f.width * scale), h = static_cast<float>(f.height * scale);
   const ImVec2 a(min.x + ((max.x - min.x) - w) / 2, min.y + ((max.y - min.y) - h) / 2);
-  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)), a, ImVec2(a.x + w, a.y + h));
-  const std::string caption = std::filesystem::path(video_->path()).filename().string() + "  frame " +
-                              std::to_string(video_->frame_index() + 1);
+  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)), a,
+               ImVec2(a.x + w, a.y + h));
+  const std::string caption = std::filesystem::path(video_->path()).filename().string() +
+                              "  frame " + std::to_string(video_->frame_index() + 1);
   const ImVec2 size = ImGui::CalcTextSize(caption.c_str());  // on a dark band: frames may be white
   dl->AddRectFilled(a, ImVec2(a.x + size.x + 8, a.y + size.y + 4), IM_COL32(0, 0, 0, 170));
   dl->AddText(ImVec2(a.x + 4, a.y + 2), IM_COL32(255, 255, 255, 255), caption.c_str());
@@ -252,7 +261,8 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
   video_picker(*run, store);
 
   if (!env_) {
-    ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "cannot play %s: %s", env_id_.c_str(), status_.c_str());
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "cannot play %s: %s", env_id_.c_str(),
+                       status_.c_str());
     return;
   }
   for (; ahead_ > 0; --ahead_) step_once();

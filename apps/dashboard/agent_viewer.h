@@ -68,8 +68,8 @@ class AgentViewer {
   double episode_return_ = 0.0;
   double last_return_ = 0.0;
   std::unique_ptr<VideoClip> video_;
-  std::string video_path_;   // the picked video artifact ("" = none)
-  std::string video_error_;  // why it could not be opened
+  std::string video_path_;    // the picked video artifact ("" = none)
+  std::string video_error_;   // why it could not be opened
   unsigned int texture_ = 0;  // OpenGL texture of the clip's frame (0 until first drawn)
   bool texture_stale_ = true;
   bool want_newest_video_ = false;

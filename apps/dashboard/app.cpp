@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <functional>
 
@@ -45,7 +45,8 @@ void Dashboard::apply_initial_selection() {
                              options_.db_path + "' (see: rein runs list)");
   }
   if (ids.empty()) {  // nothing remembered: the newest few runs
-    for (std::size_t i = 0; i < table_.rows().size() && i < 5; ++i) ids.push_back(table_.rows()[i].id);
+    for (std::size_t i = 0; i < table_.rows().size() && i < 5; ++i)
+      ids.push_back(table_.rows()[i].id);
   }
   selection_.set(ids);
 }
@@ -151,9 +152,9 @@ void Dashboard::charts_panel() {
   ImGui::BeginChild("chart_grid", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollWithMouse);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.y;
-  const ImVec2 size((avail.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols),
-                    std::max(160.0f, (avail.y - gap * static_cast<float>(rows - 1)) /
-                                         static_cast<float>(rows)));
+  const ImVec2 size(
+      (avail.x - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols),
+      std::max(160.0f, (avail.y - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows)));
   for (int i = 0; i < n; ++i) {
     if (i % cols != 0) ImGui::SameLine();
     ImGui::BeginGroup();
@@ -171,7 +172,8 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
   source_->load(ids, key);
 
   ImGui::PushID(key.c_str());
-  bool log_y = std::find(settings_.log_y.begin(), settings_.log_y.end(), key) != settings_.log_y.end();
+  bool log_y =
+      std::find(settings_.log_y.begin(), settings_.log_y.end(), key) != settings_.log_y.end();
   // The metric's name is the plot's y axis title.
   if (ImGui::Checkbox("log y", &log_y)) {
     auto& v = settings_.log_y;
@@ -263,7 +265,8 @@ void Dashboard::chart(const std::string& key, ImVec2 size) {
 void Dashboard::chart_toolbar() {
   // Metrics: a combo of checkboxes over every key the selected runs logged.
   std::uint64_t h = 1469598103934665603ull;
-  for (std::int64_t id : selection_.ids()) h = (h ^ static_cast<std::uint64_t>(id)) * 1099511628211ull;
+  for (std::int64_t id : selection_.ids())
+    h = (h ^ static_cast<std::uint64_t>(id)) * 1099511628211ull;
   if (h != keys_for_) {
     std::vector<std::int64_t> ids(selection_.ids().begin(), selection_.ids().end());
     metric_keys_ = source_->metric_keys(ids);
@@ -387,13 +390,14 @@ nlohmann::json Dashboard::describe() const {
       const auto number = [](double v) {
         return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
       };
-      list.push_back({{"label", b.label},
-                      {"statistic", statistic_name(bar_statistic_)},
-                      {"value", number(b.value)},
-                      {"ci", {number(b.ci.lo), number(b.ci.hi)}},
-                      {"runs", b.runs},
-                      {"color", {rgb[0], rgb[1], rgb[2]}},
-                      {"rect", {b.x0, std::min(b.y_value, b.y_base), b.x1, std::max(b.y_value, b.y_base)}}});
+      list.push_back(
+          {{"label", b.label},
+           {"statistic", statistic_name(bar_statistic_)},
+           {"value", number(b.value)},
+           {"ci", {number(b.ci.lo), number(b.ci.hi)}},
+           {"runs", b.runs},
+           {"color", {rgb[0], rgb[1], rgb[2]}},
+           {"rect", {b.x0, std::min(b.y_value, b.y_base), b.x1, std::max(b.y_value, b.y_base)}}});
     }
     bars[metric] = list;
   }

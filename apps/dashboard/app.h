@@ -29,8 +29,8 @@ struct AppOptions {
   std::vector<std::string> metrics;  // --metric (overrides settings)
   std::optional<std::string> group_by;
   std::optional<std::string> band;  // "std", "minmax" or "iqm" (overrides settings)
-  std::string settings_path;  // empty: do not load or save settings (headless screenshots)
-  std::string view;           // tab shown first: "charts", "compare" or "agent" ("" = last used)
+  std::string settings_path;        // empty: do not load or save settings (headless screenshots)
+  std::string view;  // tab shown first: "charts", "compare" or "agent" ("" = last used)
   // Long series are drawn first from the tracker's chunk summaries and refined over the next
   // frames (off for screenshots, which must show the full resolution).
   bool progressive = true;
@@ -71,7 +71,7 @@ class Dashboard {
     std::vector<ChartGroup> groups;
     std::vector<HoverValue> hover;
     Plot plot;
-    ImVec2 area_min, area_max;  // last drawn data area, for describe()
+    ImVec2 area_min, area_max;    // last drawn data area, for describe()
     std::uint64_t signature = 0;  // of what `lines` was built from
   };
 

@@ -9,9 +9,12 @@ namespace rein::dashboard {
 
 const char* band_name(BandKind band) {
   switch (band) {
-    case BandKind::MinMax: return "minmax";
-    case BandKind::IqmCi: return "iqm";
-    case BandKind::Std: break;
+    case BandKind::MinMax:
+      return "minmax";
+    case BandKind::IqmCi:
+      return "iqm";
+    case BandKind::Std:
+      break;
   }
   return "std";
 }
@@ -46,9 +49,8 @@ bool sparse(const PreparedSeries& s, int width) {
 
 }  // namespace
 
-void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm,
-                       const AxisMap& ym, int width, BandKind band, bool show_raw,
-                       std::vector<ChartLine>& out) {
+void ChartModel::build(const std::vector<ChartGroup>& groups, const AxisMap& xm, const AxisMap& ym,
+                       int width, BandKind band, bool show_raw, std::vector<ChartLine>& out) {
   out.resize(groups.size());
   const double inf = std::numeric_limits<double>::infinity();
   band_extent_ = {inf, -inf};
@@ -176,7 +178,8 @@ void ChartModel::iqm_intervals(const ChartGroup& g, const AxisMap& ym, ChartLine
     const tracker::Strata& s = column_strata(g, static_cast<std::size_t>(line.column[i]));
     const tracker::Strata by_stratum(s.begin() + 1, s.end());
     const tracker::Estimate e =
-        tracker::aggregate_scores(by_stratum, {.resamples = kChartBootstrapResamples, .seed = 0}).iqm;
+        tracker::aggregate_scores(by_stratum, {.resamples = kChartBootstrapResamples, .seed = 0})
+            .iqm;
     line.ci_lo[i] = static_cast<float>(e.ci.lo);
     line.ci_hi[i] = static_cast<float>(e.ci.hi);
     for (std::size_t j = last + 1; !starts && j < i; ++j) {
@@ -224,7 +227,8 @@ void ChartModel::hover(const std::vector<ChartGroup>& groups, const std::vector<
 PixelPoint legend_position(const std::vector<ChartLine>& lines, PixelPoint lo, PixelPoint hi,
                            float w, float h, float margin) {
   // The four boxes share two x windows (left, right) and two y windows (top, bottom).
-  const float lx = lo.x + margin, rx = hi.x - margin - w, ty = lo.y + margin, by = hi.y - margin - h;
+  const float lx = lo.x + margin, rx = hi.x - margin - w, ty = lo.y + margin,
+              by = hi.y - margin - h;
   std::size_t covered[4] = {0, 0, 0, 0};  // top-left, top-right, bottom-left, bottom-right
   auto count = [&](float x, float y) {
     // Branch-free (& not &&): a point's side is unpredictable, a mispredict costs more.

@@ -55,13 +55,13 @@ struct ChartLine {
   // Sparse series: a marker at each point (single runs) or at each column where one of the
   // group's runs has a point, on the mean line. Empty for dense series.
   std::vector<PixelPoint> marks;
-  std::vector<PixelPoint> raw;   // the unsmoothed curve, drawn faint (single runs only)
+  std::vector<PixelPoint> raw;  // the unsmoothed curve, drawn faint (single runs only)
   // Groups of several runs: per pixel column x, the band's edges and the line's value with the
   // mean/std, or for IqmCi the IQM and its interval (data units).
   std::vector<float> band_x, band_lo, band_hi;
   std::vector<float> mean, std;
   std::vector<float> ci_lo, ci_hi;  // IqmCi only
-  std::vector<int> column;  // pixel column of each band entry
+  std::vector<int> column;          // pixel column of each band entry
 };
 
 struct HoverValue {
@@ -90,8 +90,8 @@ class ChartModel {
 
   // Fills `out` (one line per group, capacity reused across frames). `width` is the plot's width
   // in pixel columns; xm/ym map data to screen pixels.
-  void build(const std::vector<ChartGroup>& groups, const AxisMap& xm, const AxisMap& ym,
-             int width, BandKind band, bool show_raw, std::vector<ChartLine>& out);
+  void build(const std::vector<ChartGroup>& groups, const AxisMap& xm, const AxisMap& ym, int width,
+             BandKind band, bool show_raw, std::vector<ChartLine>& out);
 
   // The data y extent of the std bands of the last build() (mean + std reaches beyond every
   // run's values: 500, 500, 100 gives 555), to widen extent()'s so no band is clipped. Only

@@ -24,15 +24,16 @@ void Dashboard::compare_panel() {
                                 ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
   const std::vector<CompareRow> params = compare_params(rows);
   // As tall as its rows, at most 45% of the panel: the finals and their bars go below.
-  const float params_h = std::min(ImGui::GetContentRegionAvail().y * 0.45f,
-                                  ImGui::GetTextLineHeightWithSpacing() *
-                                          static_cast<float>(params.size() + 1) +
-                                      ImGui::GetStyle().ScrollbarSize + 8.0f);
+  const float params_h =
+      std::min(ImGui::GetContentRegionAvail().y * 0.45f,
+               ImGui::GetTextLineHeightWithSpacing() * static_cast<float>(params.size() + 1) +
+                   ImGui::GetStyle().ScrollbarSize + 8.0f);
   const int ncols = static_cast<int>(std::min<std::size_t>(rows.size(), 60)) + 1;
   if (ImGui::BeginTable("params", ncols, flags, ImVec2(0, params_h))) {
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("param");
-    for (int i = 1; i < ncols; ++i) ImGui::TableSetupColumn(rows[static_cast<std::size_t>(i - 1)]->name.c_str());
+    for (int i = 1; i < ncols; ++i)
+      ImGui::TableSetupColumn(rows[static_cast<std::size_t>(i - 1)]->name.c_str());
     ImGui::TableHeadersRow();
     for (const CompareRow& row : params) {
       if (only_diff && !row.differs) continue;
@@ -61,7 +62,8 @@ void Dashboard::compare_panel() {
   ImGui::TextUnformatted("Final values (mean ± std over each group's runs)");
   std::uint64_t h = data_version_ * 1099511628211ull;
   for (const RunRow* r : rows) h = (h ^ static_cast<std::uint64_t>(r->id)) * 1099511628211ull;
-  for (const std::string& k : settings_.metrics) h = (h ^ std::hash<std::string>{}(k)) * 1099511628211ull;
+  for (const std::string& k : settings_.metrics)
+    h = (h ^ std::hash<std::string>{}(k)) * 1099511628211ull;
   if (h != finals_for_) {
     std::vector<std::int64_t> ids;
     for (const RunRow* r : rows) ids.push_back(r->id);
@@ -73,9 +75,9 @@ void Dashboard::compare_panel() {
   }
   const std::vector<RunGroup> groups = group_runs(rows, settings_.group_by);
   const int mcols = static_cast<int>(settings_.metrics.size()) + 1;
-  const float table_h = std::min(ImGui::GetContentRegionAvail().y * 0.45f,
-                                 ImGui::GetFrameHeightWithSpacing() *
-                                     (static_cast<float>(groups.size()) + 1.5f));
+  const float table_h =
+      std::min(ImGui::GetContentRegionAvail().y * 0.45f,
+               ImGui::GetFrameHeightWithSpacing() * (static_cast<float>(groups.size()) + 1.5f));
   if (mcols < 2 || !ImGui::BeginTable("finals", mcols, flags, ImVec2(0, table_h))) return;
   ImGui::TableSetupColumn("group");
   for (const std::string& k : settings_.metrics) ImGui::TableSetupColumn(k.c_str());
@@ -122,7 +124,8 @@ void Dashboard::compare_panel() {
         "the same numbers as `rein runs compare`.",
         tracker::BootstrapOptions{}.resamples);
   }
-  std::uint64_t bh = (finals_for_ ^ std::hash<std::string>{}(settings_.group_by)) * 1099511628211ull;
+  std::uint64_t bh =
+      (finals_for_ ^ std::hash<std::string>{}(settings_.group_by)) * 1099511628211ull;
   bh = (bh ^ static_cast<std::uint64_t>(statistic)) * 1099511628211ull;
   if (bh != bars_for_) {
     bars_.clear();
@@ -161,7 +164,8 @@ void Dashboard::final_bars_chart(const std::string& metric, const std::vector<Fi
   const ImVec2 end(p.x + size.x, p.y + size.y - ImGui::GetTextLineHeightWithSpacing());
   const float label_h = ImGui::GetTextLineHeightWithSpacing();
   std::vector<FinalBar> bars = computed;
-  const BarAxis axis = layout_bars(bars, {p.x + 56.0f, p.y + label_h}, {end.x - 8.0f, end.y - label_h});
+  const BarAxis axis =
+      layout_bars(bars, {p.x + 56.0f, p.y + label_h}, {end.x - 8.0f, end.y - label_h});
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
@@ -170,7 +174,8 @@ void Dashboard::final_bars_chart(const std::string& metric, const std::vector<Fi
     dl->AddLine(ImVec2(p.x + 56.0f, axis.tick_y[t]), ImVec2(end.x - 8.0f, axis.tick_y[t]),
                 IM_COL32(128, 128, 128, 50));
     const ImVec2 ts = ImGui::CalcTextSize(axis.labels[t].c_str());
-    dl->AddText(ImVec2(p.x + 50.0f - ts.x, axis.tick_y[t] - ts.y / 2), faint, axis.labels[t].c_str());
+    dl->AddText(ImVec2(p.x + 50.0f - ts.x, axis.tick_y[t] - ts.y / 2), faint,
+                axis.labels[t].c_str());
   }
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   for (const FinalBar& b : bars) {

@@ -9,9 +9,12 @@ namespace rein::dashboard {
 
 const char* statistic_name(BarStatistic statistic) {
   switch (statistic) {
-    case BarStatistic::Mean: return "mean";
-    case BarStatistic::Median: return "median";
-    case BarStatistic::Iqm: break;
+    case BarStatistic::Mean:
+      return "mean";
+    case BarStatistic::Median:
+      return "median";
+    case BarStatistic::Iqm:
+      break;
   }
   return "IQM";
 }
@@ -25,7 +28,8 @@ std::vector<FinalBar> final_bars(const std::vector<BarGroup>& groups, BarStatist
     tracker::Strata strata;
     for (std::size_t i = 0; i < g.finals.size(); ++i) {
       const std::string& env = i < g.envs.size() ? g.envs[i] : std::string();
-      const auto k = static_cast<std::size_t>(std::find(envs.begin(), envs.end(), env) - envs.begin());
+      const auto k =
+          static_cast<std::size_t>(std::find(envs.begin(), envs.end(), env) - envs.begin());
       if (k == envs.size()) {
         envs.push_back(env);
         strata.emplace_back();

@@ -40,7 +40,7 @@ std::vector<FinalBar> final_bars(const std::vector<BarGroup>& groups, BarStatist
                                  const tracker::BootstrapOptions& options = {});
 
 struct BarAxis {
-  Range y;                  // data range of the y axis: zero, every value and interval, padded
+  Range y;  // data range of the y axis: zero, every value and interval, padded
   std::vector<double> ticks;
   std::vector<std::string> labels;
   std::vector<float> tick_y;  // pixel row of each tick

@@ -1,9 +1,9 @@
 // rein-dashboard: the window, the event loop and the headless screenshot mode. Idle, it waits for
 // input or new data (glfwWaitEventsTimeout) instead of redrawing continuously.
 #include <GLFW/glfw3.h>
-#include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -57,7 +57,8 @@ struct Flags {
 
 struct GlfwSession {
   GlfwSession() {
-    if (!glfwInit()) throw std::runtime_error("dashboard: cannot initialise GLFW (is DISPLAY set?)");
+    if (!glfwInit())
+      throw std::runtime_error("dashboard: cannot initialise GLFW (is DISPLAY set?)");
   }
   ~GlfwSession() { glfwTerminate(); }
 };
@@ -69,7 +70,8 @@ struct WindowDeleter {
 int run(const Flags& f) {
   int width = 1600, height = 1000;
   if (std::sscanf(f.size.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 150) {
-    throw std::runtime_error("dashboard: --size '" + f.size + "' is not WIDTHxHEIGHT (e.g. 1600x1000)");
+    throw std::runtime_error("dashboard: --size '" + f.size +
+                             "' is not WIDTHxHEIGHT (e.g. 1600x1000)");
   }
   const bool headless = !f.screenshot.empty();
   rein::dashboard::AppOptions options;
@@ -86,9 +88,8 @@ int run(const Flags& f) {
   if (!headless) options.settings_path = dir + "/dashboard.json";
   rein::dashboard::Dashboard dash(options);  // opens the database before any window appears
 
-  glfwSetErrorCallback([](int code, const char* msg) {
-    std::cerr << "glfw error " << code << ": " << msg << "\n";
-  });
+  glfwSetErrorCallback(
+      [](int code, const char* msg) { std::cerr << "glfw error " << code << ": " << msg << "\n"; });
   GlfwSession glfw;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
@@ -161,14 +162,16 @@ int run(const Flags& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"rein-dashboard: compare runs from a rein database (runs table, charts, compare, "
-               "agent viewer)",
-               "rein-dashboard"};
+  CLI::App app{
+      "rein-dashboard: compare runs from a rein database (runs table, charts, compare, "
+      "agent viewer)",
+      "rein-dashboard"};
   Flags f;
   app.add_option("--db", f.db, "database file")->capture_default_str();
   app.add_option("--screenshot", f.screenshot,
                  "render, write this PNG (and PNG.json describing what was drawn), then exit");
-  app.add_option("--runs", f.runs, "runs to select, by name or id (comma-separated)")->delimiter(',');
+  app.add_option("--runs", f.runs, "runs to select, by name or id (comma-separated)")
+      ->delimiter(',');
   app.add_option("--metric", f.metrics, "metric to chart (repeat for a grid of charts)");
   app.add_option("--group-by", f.group_by,
                  "algorithm+env (the default: each algorithm's seeds on each env pooled), seed "
@@ -179,7 +182,8 @@ int main(int argc, char** argv) {
                  "with its 95% bootstrap confidence interval)")
       ->check(CLI::IsMember({"std", "minmax", "iqm"}));
   app.add_option("--frames", f.frames, "frames to render before the screenshot")
-      ->capture_default_str()->check(CLI::Range(1, 1000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   app.add_option("--size", f.size, "window size WxH")->capture_default_str();
   app.add_option("--view", f.view, "tab to open: charts, compare or agent")
       ->check(CLI::IsMember({"charts", "compare", "agent"}));

@@ -12,29 +12,35 @@ namespace {
 
 // Tableau 10, the categorical palette matplotlib uses by default.
 constexpr unsigned char kPalette[10][3] = {
-    {31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},   {148, 103, 189},
+    {31, 119, 180}, {255, 127, 14},  {44, 160, 44},   {214, 39, 40},  {148, 103, 189},
     {140, 86, 75},  {227, 119, 194}, {127, 127, 127}, {188, 189, 34}, {23, 190, 207}};
 
-constexpr float kLeftMargin = 58.0f;  // room for y tick labels
+constexpr float kLeftMargin = 58.0f;    // room for y tick labels
 constexpr float kBottomMargin = 36.0f;  // x tick labels, then the x axis title
 constexpr float kTopMargin = 20.0f;     // the y axis title
-constexpr float kRightMargin = 26.0f;  // half of the last x label
-constexpr float kMarkerRadius = 4.0f;  // points of sparse series
+constexpr float kRightMargin = 26.0f;   // half of the last x label
+constexpr float kMarkerRadius = 4.0f;   // points of sparse series
 
 std::string x_label(double v, double step, XLabels kind, double span) {
   switch (kind) {
-    case XLabels::Clock: return format_clock(v, span > 86400.0);
-    case XLabels::Duration: return tracker::format_duration(v);  // relative-time axis
-    case XLabels::Number: break;
+    case XLabels::Clock:
+      return format_clock(v, span > 86400.0);
+    case XLabels::Duration:
+      return tracker::format_duration(v);  // relative-time axis
+    case XLabels::Number:
+      break;
   }
   return format_tick(v, step);
 }
 
 const char* x_title(XLabels kind) {
   switch (kind) {
-    case XLabels::Clock: return "wall time";
-    case XLabels::Duration: return "time since start";
-    case XLabels::Number: break;
+    case XLabels::Clock:
+      return "wall time";
+    case XLabels::Duration:
+      return "time since start";
+    case XLabels::Number:
+      break;
   }
   return "step";
 }
@@ -105,8 +111,8 @@ void Plot::handle_input(PlotView& view) {
     const ImVec2 a = io.MouseClickedPos[ImGuiMouseButton_Left];
     if (std::abs(m.x - a.x) > 4.0f) {
       const Range x{xmap_.to_data(a.x), xmap_.to_data(m.x)};
-      const Range y = std::abs(m.y - a.y) > 4.0f ? Range{ymap_.to_data(a.y), ymap_.to_data(m.y)}
-                                                 : view.y();
+      const Range y =
+          std::abs(m.y - a.y) > 4.0f ? Range{ymap_.to_data(a.y), ymap_.to_data(m.y)} : view.y();
       view.zoom_to(x, y);
     }
   }
@@ -141,8 +147,8 @@ void Plot::draw_axes(XLabels x_labels, const char* title) {
   const Range yr = ymap_.data();
   const int y_target = std::max(2, static_cast<int>((max_.y - min_.y) / 40));
   const bool log = ymap_.scale() == Scale::Log10;
-  const std::vector<double> yt = log ? log_ticks(yr.min, yr.max, y_target)
-                                     : linear_ticks(yr.min, yr.max, y_target);
+  const std::vector<double> yt =
+      log ? log_ticks(yr.min, yr.max, y_target) : linear_ticks(yr.min, yr.max, y_target);
   const double ystep = !log && yt.size() >= 2 ? yt[1] - yt[0] : nice_step(yr.span(), y_target);
   const std::vector<std::string> ynum = format_ticks(yt, ystep);
   for (std::size_t i = 0; i < yt.size(); ++i) {
@@ -160,7 +166,8 @@ void Plot::polyline(const std::vector<PixelPoint>& pts, ImU32 color, float thick
   std::size_t i = 0;
   while (i < pts.size()) {
     scratch_.clear();
-    for (; i < pts.size() && std::isfinite(pts[i].y); ++i) scratch_.emplace_back(pts[i].x, pts[i].y);
+    for (; i < pts.size() && std::isfinite(pts[i].y); ++i)
+      scratch_.emplace_back(pts[i].x, pts[i].y);
     if (scratch_.size() == 1) {
       dl_->AddCircleFilled(scratch_[0], thickness, color, 6);
     } else if (scratch_.size() > 1) {
@@ -179,9 +186,9 @@ void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
     for (std::size_t i = 0; i + 1 < l.band_x.size(); ++i) {
       // Adjacent columns only: a gap in the data leaves a gap in the band.
       if (l.band_x[i + 1] - l.band_x[i] > 1.5f) continue;
-      dl_->AddQuadFilled(ImVec2(l.band_x[i], l.band_lo[i]), ImVec2(l.band_x[i + 1], l.band_lo[i + 1]),
-                         ImVec2(l.band_x[i + 1], l.band_hi[i + 1]),
-                         ImVec2(l.band_x[i], l.band_hi[i]), fill);
+      dl_->AddQuadFilled(
+          ImVec2(l.band_x[i], l.band_lo[i]), ImVec2(l.band_x[i + 1], l.band_lo[i + 1]),
+          ImVec2(l.band_x[i + 1], l.band_hi[i + 1]), ImVec2(l.band_x[i], l.band_hi[i]), fill);
     }
   }
   for (const ChartLine& l : lines) polyline(l.raw, palette_color(l.color, 0.25f), 1.0f);
@@ -210,7 +217,8 @@ void Plot::draw(const std::vector<ChartLine>& lines, std::uint64_t generation) {
   if (lines.empty()) return;
   const float line_h = ImGui::GetTextLineHeight();
   float text_w = 0;
-  for (const ChartLine& l : lines) text_w = std::max(text_w, ImGui::CalcTextSize(l.label.c_str()).x);
+  for (const ChartLine& l : lines)
+    text_w = std::max(text_w, ImGui::CalcTextSize(l.label.c_str()).x);
   const float w = std::min(text_w + 34, 0.7f * (max_.x - min_.x));
   const float h = line_h * static_cast<float>(lines.size()) + 6;
   if (generation != legend_generation_ || w != legend_w_ || h != legend_h_) {
@@ -268,8 +276,8 @@ void Plot::tooltip(const std::vector<HoverValue>& values, XLabels x_labels) cons
       ImGui::Text("%s  mean %s ± %s", v.label.c_str(), format_value(v.y).c_str(),
                   format_value(v.std).c_str());
     } else {
-      const std::string at = x_labels == XLabels::Number ? format_value(v.x)
-                                                         : x_label(v.x, 1.0, x_labels, xr.span());
+      const std::string at =
+          x_labels == XLabels::Number ? format_value(v.x) : x_label(v.x, 1.0, x_labels, xr.span());
       ImGui::Text("%s  %s  (at %s)", v.label.c_str(), format_value(v.y).c_str(), at.c_str());
     }
   }

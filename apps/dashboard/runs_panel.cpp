@@ -14,11 +14,16 @@ namespace {
 
 ImVec4 status_color(tracker::RunStatus s) {
   switch (s) {
-    case tracker::RunStatus::Running: return ImVec4(0.35f, 0.65f, 1.0f, 1.0f);
-    case tracker::RunStatus::Finished: return ImVec4(0.35f, 0.80f, 0.35f, 1.0f);
-    case tracker::RunStatus::Failed: return ImVec4(0.95f, 0.30f, 0.30f, 1.0f);
-    case tracker::RunStatus::Interrupted: return ImVec4(0.90f, 0.75f, 0.25f, 1.0f);
-    case tracker::RunStatus::Crashed: return ImVec4(1.0f, 0.45f, 0.10f, 1.0f);
+    case tracker::RunStatus::Running:
+      return ImVec4(0.35f, 0.65f, 1.0f, 1.0f);
+    case tracker::RunStatus::Finished:
+      return ImVec4(0.35f, 0.80f, 0.35f, 1.0f);
+    case tracker::RunStatus::Failed:
+      return ImVec4(0.95f, 0.30f, 0.30f, 1.0f);
+    case tracker::RunStatus::Interrupted:
+      return ImVec4(0.90f, 0.75f, 0.25f, 1.0f);
+    case tracker::RunStatus::Crashed:
+      return ImVec4(1.0f, 0.45f, 0.10f, 1.0f);
   }
   return ImVec4(1, 1, 1, 1);
 }
@@ -76,7 +81,8 @@ void Dashboard::runs_panel() {
   for (int c = 0; c < kRunColumnCount; ++c) {
     const auto col = static_cast<RunColumn>(c);
     ImGuiTableColumnFlags cf = ImGuiTableColumnFlags_None;
-    if (col == RunColumn::Start) cf |= ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending;
+    if (col == RunColumn::Start)
+      cf |= ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_PreferSortDescending;
     if (col == RunColumn::Name) cf |= ImGuiTableColumnFlags_NoHide;
     ImGui::TableSetupColumn(column_title(col), cf, 0.0f, static_cast<ImGuiID>(c));
   }

@@ -225,8 +225,12 @@ struct ColumnOf {
     return linear ? x_at_p0 + px * data_per_px : xmap.to_data(p0 + px);
   }
   ColumnOf(const AxisMap& m, double pixel0, int w)
-      : xmap(m), p0(pixel0), width(w), linear(m.scale() == Scale::Linear),
-        x_at_p0(m.to_data(pixel0)), data_per_px((m.to_data(pixel0 + w) - x_at_p0) / w) {}
+      : xmap(m),
+        p0(pixel0),
+        width(w),
+        linear(m.scale() == Scale::Linear),
+        x_at_p0(m.to_data(pixel0)),
+        data_per_px((m.to_data(pixel0 + w) - x_at_p0) / w) {}
   bool linear;
   double x_at_p0, data_per_px;
 };
@@ -239,8 +243,7 @@ struct ColumnOf {
 std::size_t pick_level(const MinMaxLod& lod, std::size_t points, int width) {
   const double per_column = static_cast<double>(points) / width;
   std::size_t level = 0;
-  while (level < lod.levels() &&
-         static_cast<double>(MinMaxLod::block_size(level)) <= per_column) {
+  while (level < lod.levels() && static_cast<double>(MinMaxLod::block_size(level)) <= per_column) {
     ++level;
   }
   return level;

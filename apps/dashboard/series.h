@@ -134,7 +134,8 @@ class PreparedSeries {
 // Aggregates the points of (x, y) that fall into pixel columns [0, width) of `xmap` (columns are
 // one pixel wide starting at xmap.to_pixel(range.min)). Dense stretches are read from `lod` at a
 // level whose blocks are at most a column wide (a block counts in the column of its first point),
-// so the cost is O(width) per series, not O(points). Output is in increasing column order; empty columns are absent.
+// so the cost is O(width) per series, not O(points). Output is in increasing column order; empty
+// columns are absent.
 void aggregate_columns(std::span<const double> x, std::span<const float> y, const MinMaxLod& lod,
                        const AxisMap& xmap, int width, std::vector<Column>& out);
 

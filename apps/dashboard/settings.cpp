@@ -18,7 +18,9 @@ const char* axis_name(XAxis a) {
 }
 
 XAxis parse_axis(const std::string& s) {
-  return s == "wall_time" ? XAxis::WallTime : s == "relative_time" ? XAxis::RelativeTime : XAxis::Step;
+  return s == "wall_time"       ? XAxis::WallTime
+         : s == "relative_time" ? XAxis::RelativeTime
+                                : XAxis::Step;
 }
 
 template <typename T>

@@ -15,18 +15,18 @@ namespace rein::dashboard {
 struct Settings {
   std::vector<std::string> metrics = {rl::metric::kEpisodeReturn};  // one chart each
   XAxis x_axis = XAxis::Step;
-  float smoothing = 0.6f;    // EMA weight; 0 draws the raw curve only
+  float smoothing = 0.6f;  // EMA weight; 0 draws the raw curve only
   // eval/* metrics are drawn unsmoothed unless this is set: a few evaluation points smoothed
   // read as a value none of them had (6 points averaging 158.5 showed 247).
   bool smooth_eval = false;
-  bool show_raw = true;      // faint raw curve behind a smoothed one
+  bool show_raw = true;  // faint raw curve behind a smoothed one
   // "none", "seed" (the seeds of a configuration), a param, or keys joined by '+'.
   std::string group_by = kDefaultGroupBy;
   // Runs table columns the user hid (by title); Experiment and Tags start hidden.
   std::vector<std::string> hidden_columns = {"Experiment", "Tags"};
   BandKind band = BandKind::Std;
-  std::vector<std::string> log_y;           // metrics drawn with a log10 y axis
-  std::vector<std::string> selected_runs;   // by name
+  std::vector<std::string> log_y;          // metrics drawn with a log10 y axis
+  std::vector<std::string> selected_runs;  // by name
   int chart_columns = 2;
 };
 

@@ -9,7 +9,9 @@
 namespace rein::dashboard {
 
 VideoClip::VideoClip(std::string path)
-    : path_(std::move(path)), reader_(path_), fps_(reader_.info().fps > 0 ? reader_.info().fps : 30.0) {
+    : path_(std::move(path)),
+      reader_(path_),
+      fps_(reader_.info().fps > 0 ? reader_.info().fps : 30.0) {
   if (!reader_.next(frame_)) throw Error(str("video: '", path_, "' has no frames"));
 }
 

@@ -28,13 +28,20 @@ bool is_numeric(RunColumn c) { return is_numeric_column(c); }
 
 double numeric_value(const RunRow& r, RunColumn c) {
   switch (c) {
-    case RunColumn::Seed: return r.seed ? static_cast<double>(*r.seed) : std::nan("");
-    case RunColumn::Steps: return static_cast<double>(r.steps);
-    case RunColumn::EvalReturn: return r.eval_return;
-    case RunColumn::TrainReturn: return r.train_return;
-    case RunColumn::Duration: return r.duration;
-    case RunColumn::Start: return r.start_time;
-    default: return std::nan("");
+    case RunColumn::Seed:
+      return r.seed ? static_cast<double>(*r.seed) : std::nan("");
+    case RunColumn::Steps:
+      return static_cast<double>(r.steps);
+    case RunColumn::EvalReturn:
+      return r.eval_return;
+    case RunColumn::TrainReturn:
+      return r.train_return;
+    case RunColumn::Duration:
+      return r.duration;
+    case RunColumn::Start:
+      return r.start_time;
+    default:
+      return std::nan("");
   }
 }
 
@@ -79,9 +86,9 @@ int compare_rows(const RunRow& a, const RunRow& b, RunColumn c) {
 }  // namespace
 
 const char* column_title(RunColumn column) {
-  static const char* titles[kRunColumnCount] = {
-      "Name",   "Experiment",   "Env",   "Algorithm", "Seed",     "Status",
-      "Return", "Train return", "Steps", "Start",     "Duration", "Tags"};
+  static const char* titles[kRunColumnCount] = {"Name",  "Experiment", "Env",      "Algorithm",
+                                                "Seed",  "Status",     "Return",   "Train return",
+                                                "Steps", "Start",      "Duration", "Tags"};
   return titles[static_cast<int>(column)];
 }
 
@@ -92,9 +99,12 @@ const char* column_help(RunColumn column) {
              "at the end of training (what the run reached)";
     case RunColumn::TrainReturn:
       return "mean train/episode_return over the last 100 training episodes";
-    case RunColumn::Steps: return "largest environment step logged";
-    case RunColumn::Duration: return "wall time, to the end or to the last sign of life";
-    default: return "";
+    case RunColumn::Steps:
+      return "largest environment step logged";
+    case RunColumn::Duration:
+      return "wall time, to the end or to the last sign of life";
+    default:
+      return "";
   }
 }
 
@@ -106,13 +116,20 @@ bool is_numeric_column(RunColumn c) {
 std::string cell_text(const RunRow& r, RunColumn column) {
   char buf[64];
   switch (column) {
-    case RunColumn::Name: return r.name;
-    case RunColumn::Experiment: return r.experiment;
-    case RunColumn::Env: return r.env;
-    case RunColumn::Algorithm: return r.algorithm;
-    case RunColumn::Seed: return r.seed ? std::to_string(*r.seed) : "";
-    case RunColumn::Status: return tracker::to_string(r.status);
-    case RunColumn::Steps: return std::to_string(r.steps);
+    case RunColumn::Name:
+      return r.name;
+    case RunColumn::Experiment:
+      return r.experiment;
+    case RunColumn::Env:
+      return r.env;
+    case RunColumn::Algorithm:
+      return r.algorithm;
+    case RunColumn::Seed:
+      return r.seed ? std::to_string(*r.seed) : "";
+    case RunColumn::Status:
+      return tracker::to_string(r.status);
+    case RunColumn::Steps:
+      return std::to_string(r.steps);
     case RunColumn::EvalReturn:
     case RunColumn::TrainReturn: {
       const double v = column == RunColumn::EvalReturn ? r.eval_return : r.train_return;
@@ -120,9 +137,12 @@ std::string cell_text(const RunRow& r, RunColumn column) {
       std::snprintf(buf, sizeof buf, "%.2f", v);
       return buf;
     }
-    case RunColumn::Start: return format_clock(r.start_time, true);
-    case RunColumn::Duration: return tracker::format_duration(r.duration);
-    case RunColumn::Tags: return r.tags;
+    case RunColumn::Start:
+      return format_clock(r.start_time, true);
+    case RunColumn::Duration:
+      return tracker::format_duration(r.duration);
+    case RunColumn::Tags:
+      return r.tags;
   }
   return "";
 }

@@ -147,7 +147,7 @@ struct CompareRow {
 std::vector<CompareRow> compare_params(const std::vector<const RunRow*>& runs);
 
 // Over the finite values only; the tracker's, so the dashboard and `rein runs compare` agree.
-using tracker::MeanStd;
 using tracker::mean_std;
+using tracker::MeanStd;
 
 }  // namespace rein::dashboard

@@ -30,7 +30,8 @@ void with_matrix(const Tensor& t, Tensor& keep, F&& f) {
   const int64_t rows = t.size(0), cols = t.size(1);
   const bool aligned = (reinterpret_cast<uintptr_t>(t.data<T>()) % 16) == 0;
   if (t.strides()[1] == 1 && aligned && (rows <= 1 || t.strides()[0] >= cols)) {
-    f(ConstRM<T>(t.data<T>(), rows, cols, Eigen::OuterStride<>(std::max<int64_t>(t.strides()[0], cols))));
+    f(ConstRM<T>(t.data<T>(), rows, cols,
+                 Eigen::OuterStride<>(std::max<int64_t>(t.strides()[0], cols))));
   } else if (t.strides()[0] == 1 && cols > 1 && t.strides()[1] >= rows) {
     f(ConstCM<T>(t.data<T>(), rows, cols, Eigen::OuterStride<>(t.strides()[1])));
   } else {
@@ -110,10 +111,14 @@ Tensor matmul2d_t(const Tensor& a, bool ta, const Tensor& b, bool tb) {
   Tensor ka, kb;
   with_matrix<T>(a, ka, [&](const auto& A) {
     with_matrix<T>(b, kb, [&](const auto& B) {
-      if (!ta && !tb) C.noalias() = A * B;
-      else if (ta && !tb) C.noalias() = A.transpose() * B;
-      else if (!ta && tb) C.noalias() = A * B.transpose();
-      else C.noalias() = A.transpose() * B.transpose();
+      if (!ta && !tb)
+        C.noalias() = A * B;
+      else if (ta && !tb)
+        C.noalias() = A.transpose() * B;
+      else if (!ta && tb)
+        C.noalias() = A * B.transpose();
+      else
+        C.noalias() = A.transpose() * B.transpose();
     });
   });
   return c;
@@ -153,8 +158,10 @@ Tensor activation_backward(const Tensor& g, const Tensor& y, FusedActivation act
 
 void linear_backward(const Tensor& g, const Tensor& x, const Tensor& w, Tensor* dx, Tensor* dw,
                      Tensor* db) {
-  if (g.dtype() == Dtype::Float64) linear_backward_t<double>(g, x, w, dx, dw, db);
-  else linear_backward_t<float>(g, x, w, dx, dw, db);
+  if (g.dtype() == Dtype::Float64)
+    linear_backward_t<double>(g, x, w, dx, dw, db);
+  else
+    linear_backward_t<float>(g, x, w, dx, dw, db);
 }
 
 Tensor matmul2d(const Tensor& a, bool transpose_a, const Tensor& b, bool transpose_b) {

@@ -32,8 +32,8 @@ struct VarImpl {
   bool is_leaf = true;
   bool grad_owned = false;  // grad's storage is this cell's alone: safe to add into in place
   bool retains_grad = false;
-  bool released = false;    // backward ran without retain_graph: saved state is gone
-  uint32_t visit = 0;       // topological-sort mark (epoch of the last backward that saw it)
+  bool released = false;  // backward ran without retain_graph: saved state is gone
+  uint32_t visit = 0;     // topological-sort mark (epoch of the last backward that saw it)
 
   // Inputs (only those that may need a gradient are kept; others are null).
   std::array<std::shared_ptr<VarImpl>, 3> inputs;
@@ -48,9 +48,7 @@ struct VarImpl {
   int64_t i1 = 0;
   Shape shape0;
 
-  VarImpl* input(size_t i) const {
-    return i < 3 ? inputs[i].get() : more_inputs[i - 3].get();
-  }
+  VarImpl* input(size_t i) const { return i < 3 ? inputs[i].get() : more_inputs[i - 3].get(); }
   size_t num_inputs() const { return 3 + more_inputs.size(); }
   // Drops saved state and moves the inputs into `graveyard` (the caller frees them once no
   // raw pointer into the graph is in use).

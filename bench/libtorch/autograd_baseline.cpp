@@ -15,8 +15,10 @@ torch::nn::Sequential mlp(const std::vector<int64_t>& sizes, bool tanh) {
   for (size_t i = 0; i + 1 < sizes.size(); ++i) {
     seq->push_back(torch::nn::Linear(sizes[i], sizes[i + 1]));
     if (i + 2 < sizes.size()) {
-      if (tanh) seq->push_back(torch::nn::Tanh());
-      else seq->push_back(torch::nn::ReLU());
+      if (tanh)
+        seq->push_back(torch::nn::Tanh());
+      else
+        seq->push_back(torch::nn::ReLU());
     }
   }
   return seq;

@@ -59,7 +59,7 @@ struct BipedalWalker::World {
   b2World world;
   std::vector<b2Body*> obstacles;
   b2Body* hull = nullptr;
-  b2Body* legs[4] = {};  // upper(-1), lower(-1), upper(+1), lower(+1)
+  b2Body* legs[4] = {};             // upper(-1), lower(-1), upper(+1), lower(+1)
   b2RevoluteJoint* joints[4] = {};  // hip(-1), knee(-1), hip(+1), knee(+1)
 };
 
@@ -70,14 +70,15 @@ std::array<double, 4> bipedal_walker_hull_observation(const WalkerBodyState& h) 
 
 double bipedal_walker_shaping(const WalkerBodyState& h) {
   double shaping = 130 * static_cast<double>(h.x) / kScale;  // 300 for the whole course
-  shaping -= 5.0 * std::abs(static_cast<double>(h.angle));     // keep the head straight
+  shaping -= 5.0 * std::abs(static_cast<double>(h.angle));   // keep the head straight
   return shaping;
 }
 
 double bipedal_walker_reward(double shaping, const double* previous_shaping,
                              std::span<const float> action) {
   double reward = previous_shaping ? shaping - *previous_shaping : 0.0;
-  for (float a : action) reward -= 0.00035 * kMotorsTorque * std::clamp(std::abs(double(a)), 0.0, 1.0);
+  for (float a : action)
+    reward -= 0.00035 * kMotorsTorque * std::clamp(std::abs(double(a)), 0.0, 1.0);
   return reward;
 }
 
@@ -192,8 +193,10 @@ void BipedalWalker::generate_clouds() {
     const double y = kViewportH / kScale * 3 / 4;
     std::array<std::array<double, 2>, 5> poly{};
     for (int a = 0; a < 5; ++a) {
-      const double px = x + 15 * kTerrainStep * std::sin(3.14 * 2 * a / 5) + rng().uniform(0.0, 5 * kTerrainStep);
-      const double py = y + 5 * kTerrainStep * std::cos(3.14 * 2 * a / 5) + rng().uniform(0.0, 5 * kTerrainStep);
+      const double px =
+          x + 15 * kTerrainStep * std::sin(3.14 * 2 * a / 5) + rng().uniform(0.0, 5 * kTerrainStep);
+      const double py =
+          y + 5 * kTerrainStep * std::cos(3.14 * 2 * a / 5) + rng().uniform(0.0, 5 * kTerrainStep);
       poly[static_cast<size_t>(a)] = {px, py};
     }
     clouds_.push_back(poly);
@@ -268,9 +271,8 @@ void BipedalWalker::build_walker() {
     world_->legs[2 * k + 1] = lower;
     world_->joints[2 * k + 1] = make_joint(upper, lower, -kLegH / 2, 1.0, -1.6, -0.1);
   }
-  world_->listener = std::make_unique<ContactDetector>(hull, &game_over_, world_->legs[1],
-                                                      &lower_contact_[0], world_->legs[3],
-                                                      &lower_contact_[1]);
+  world_->listener = std::make_unique<ContactDetector>(
+      hull, &game_over_, world_->legs[1], &lower_contact_[0], world_->legs[3], &lower_contact_[1]);
   w.SetContactListener(world_->listener.get());
 }
 
@@ -338,7 +340,8 @@ StepResult BipedalWalker::physics_step(std::span<const float> action) {
   for (int i = 0; i < 10; ++i) o[14 + i] = lidar[i];
 
   const double shaping = bipedal_walker_shaping(h);
-  double reward = bipedal_walker_reward(shaping, has_prev_shaping_ ? &prev_shaping_ : nullptr, action);
+  double reward =
+      bipedal_walker_reward(shaping, has_prev_shaping_ ? &prev_shaping_ : nullptr, action);
   prev_shaping_ = shaping;
   has_prev_shaping_ = true;
   bool terminated = false;
@@ -371,7 +374,8 @@ std::vector<std::vector<std::array<float, 2>>> BipedalWalker::obstacles() const 
   for (const b2Body* body : world_->obstacles) {
     const auto* shape = static_cast<const b2PolygonShape*>(body->GetFixtureList()->GetShape());
     std::vector<std::array<float, 2>> poly;
-    for (int k = 0; k < shape->m_count; ++k) poly.push_back({shape->m_vertices[k].x, shape->m_vertices[k].y});
+    for (int k = 0; k < shape->m_count; ++k)
+      poly.push_back({shape->m_vertices[k].x, shape->m_vertices[k].y});
     out.push_back(std::move(poly));
   }
   return out;
@@ -387,9 +391,11 @@ void BipedalWalker::render(DrawList& out) const {
   const double view_w = kViewportW / kScale, view_h = kViewportH / kScale;
   const double scroll = world_ ? world_->hull->GetPosition().x - view_w / 5 : 0.0;
   const double left = std::max(0.0, scroll);  // Gymnasium's frame is the last 600 px of its surface
-  out.set_viewport({left, left + view_w, 0.0, view_h, static_cast<int>(kViewportW), static_cast<int>(kViewportH)});
+  out.set_viewport({left, left + view_w, 0.0, view_h, static_cast<int>(kViewportW),
+                    static_cast<int>(kViewportH)});
   out.set_background({0, 0, 0, 255});
-  out.polygon({{scroll, 0}, {scroll + view_w, 0}, {scroll + view_w, view_h}, {scroll, view_h}}, {215, 215, 255, 255});
+  out.polygon({{scroll, 0}, {scroll + view_w, 0}, {scroll + view_w, view_h}, {scroll, view_h}},
+              {215, 215, 255, 255});
   if (!world_) return;
   for (const auto& cloud : clouds_) {  // at half the scroll: parallax
     double x1 = cloud[0][0], x2 = cloud[0][0];
@@ -402,16 +408,20 @@ void BipedalWalker::render(DrawList& out) const {
   for (size_t i = 0; i + 1 < terrain_x_.size(); ++i) {
     const double x0 = terrain_x_[i], x1 = terrain_x_[i + 1];
     if (x1 < scroll || x0 > scroll + view_w) continue;
-    out.polygon({{x0, terrain_y_[i]}, {x1, terrain_y_[i + 1]}, {x1, 0}, {x0, 0}}, {102, 153, 76, 255});
+    out.polygon({{x0, terrain_y_[i]}, {x1, terrain_y_[i + 1]}, {x1, 0}, {x0, 0}},
+                {102, 153, 76, 255});
   }
   const int64_t ray = steps_since_reset_ % 100;  // rays 0..9, then 9..0, then none for 80 frames
   if (ray < 20) {
     const int k = static_cast<int>(ray < 10 ? ray : 19 - ray);
     const b2Vec2 p = world_->hull->GetPosition();
-    out.line({p.x, p.y}, {p.x + std::sin(1.5 * k / 10.0) * kLidarRange, p.y - std::cos(1.5 * k / 10.0) * kLidarRange},
+    out.line({p.x, p.y},
+             {p.x + std::sin(1.5 * k / 10.0) * kLidarRange,
+              p.y - std::cos(1.5 * k / 10.0) * kLidarRange},
              {255, 0, 0, 255});
   }
-  for (const b2Body* b : world_->obstacles) draw_body(out, *b, {255, 255, 255, 255}, {153, 153, 153, 255});
+  for (const b2Body* b : world_->obstacles)
+    draw_body(out, *b, {255, 255, 255, 255}, {153, 153, 153, 255});
   for (size_t i = 0; i + 1 < terrain_x_.size(); ++i) {
     out.line({terrain_x_[i], terrain_y_[i]}, {terrain_x_[i + 1], terrain_y_[i + 1]},
              {76, static_cast<uint8_t>(i % 2 == 0 ? 255 : 204), 76, 255});
@@ -425,7 +435,8 @@ void BipedalWalker::render(DrawList& out) const {
   draw_body(out, *world_->hull, {127, 51, 229, 255}, {76, 76, 127, 255});
   const double flag_x = kTerrainStep * 3, flag_y1 = kTerrainHeight, flag_y2 = flag_y1 + 50 / kScale;
   out.line({flag_x, flag_y1}, {flag_x, flag_y2}, {0, 0, 0, 255});
-  const std::vector<Point> flag = {{flag_x, flag_y2}, {flag_x, flag_y2 - 10 / kScale},
+  const std::vector<Point> flag = {{flag_x, flag_y2},
+                                   {flag_x, flag_y2 - 10 / kScale},
                                    {flag_x + 25 / kScale, flag_y2 - 5 / kScale}};
   out.polygon(flag, {230, 51, 0, 255});
   out.polygon(flag, {0, 0, 0, 255}, false);

@@ -27,7 +27,8 @@ class BipedalWalker final : public Env {
   explicit BipedalWalker(bool hardcore);
   ~BipedalWalker() override;
 
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Kwargs& options = {}) override;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
+                    const Kwargs& options = {}) override;
   StepResult step(const Action& action) override;
   std::string render_text() const override;
   // Gymnasium's 600 x 400 frame following the hull: sky, parallax clouds, terrain, one lidar
@@ -58,7 +59,7 @@ class BipedalWalker final : public Env {
   std::vector<double> terrain_x_, terrain_y_;
   double initial_force_ = 0.0;
   std::vector<std::array<std::array<double, 2>, 5>> clouds_;  // decoration, drawn from the seed
-  int64_t steps_since_reset_ = 0;  // picks the lidar ray a frame shows
+  int64_t steps_since_reset_ = 0;                             // picks the lidar ray a frame shows
   bool game_over_ = false;
   bool lower_contact_[2] = {false, false};
   bool has_prev_shaping_ = false;

@@ -8,14 +8,18 @@
 
 namespace rein::envs::internal {
 
-inline b2Vec2 vec(double x, double y) { return b2Vec2(static_cast<float>(x), static_cast<float>(y)); }
+inline b2Vec2 vec(double x, double y) {
+  return b2Vec2(static_cast<float>(x), static_cast<float>(y));
+}
 
 class ContactDetector final : public b2ContactListener {
  public:
   // The flags are the env's members; they must outlive the world this listens to.
   ContactDetector(const b2Body* fatal, bool* game_over, const b2Body* watched0, bool* contact0,
                   const b2Body* watched1, bool* contact1)
-      : fatal_(fatal), game_over_(game_over), watched_{watched0, watched1},
+      : fatal_(fatal),
+        game_over_(game_over),
+        watched_{watched0, watched1},
         contact_{contact0, contact1} {}
   void BeginContact(b2Contact* c) override { update(c, true); }
   void EndContact(b2Contact* c) override { update(c, false); }

@@ -30,7 +30,8 @@ constexpr double kViewportW = 600.0, kViewportH = 400.0;
 constexpr double kW = kViewportW / kScale;  // 20
 constexpr double kH = kViewportH / kScale;  // 13.333...
 constexpr int kChunks = 11;
-constexpr double kLanderPoly[6][2] = {{-14, 17}, {-17, 0}, {-17, -10}, {17, -10}, {17, 0}, {14, 17}};
+constexpr double kLanderPoly[6][2] = {{-14, 17}, {-17, 0}, {-17, -10},
+                                      {17, -10}, {17, 0},  {14, 17}};
 
 double chunk_x(int i) { return kW / (kChunks - 1) * i; }
 
@@ -182,9 +183,8 @@ void LunarLander::build_world() {
     w.CreateJoint(&rjd);
     world_->legs[k] = leg;
   }
-  world_->listener = std::make_unique<ContactDetector>(lander, &game_over_, world_->legs[0],
-                                                      &leg_contact_[0], world_->legs[1],
-                                                      &leg_contact_[1]);
+  world_->listener = std::make_unique<ContactDetector>(
+      lander, &game_over_, world_->legs[0], &leg_contact_[0], world_->legs[1], &leg_contact_[1]);
   w.SetContactListener(world_->listener.get());
 }
 
@@ -241,8 +241,8 @@ StepResult LunarLander::physics_step(const LanderThrottle& throttle) {
   b2Body* lander = world_->lander;
   if (config_.enable_wind && !(leg_contact_[0] || leg_contact_[1])) {
     const double k = static_cast<double>(wind_idx_);
-    const double wind = std::tanh(std::sin(0.02 * k) + std::sin(std::numbers::pi * 0.01 * k)) *
-                        config_.wind_power;
+    const double wind =
+        std::tanh(std::sin(0.02 * k) + std::sin(std::numbers::pi * 0.01 * k)) * config_.wind_power;
     ++wind_idx_;
     lander->ApplyForceToCenter(vec(wind, 0.0), true);
     const double t = static_cast<double>(torque_idx_);
@@ -261,24 +261,23 @@ StepResult LunarLander::physics_step(const LanderThrottle& throttle) {
     const double along = kMainEngineYLocation / kScale + 2 * dispersion[0];
     const double ox = tip[0] * along + side[0] * dispersion[1];
     const double oy = -tip[1] * along - side[1] * dispersion[1];
-    lander->ApplyLinearImpulse(vec(-ox * kMainEnginePower * main_power,
-                                   -oy * kMainEnginePower * main_power),
-                               vec(px + ox, py + oy), true);
+    lander->ApplyLinearImpulse(
+        vec(-ox * kMainEnginePower * main_power, -oy * kMainEnginePower * main_power),
+        vec(px + ox, py + oy), true);
   }
   if (side_power > 0.0) {
     const double across = 3 * dispersion[1] + side_direction * kSideEngineAway / kScale;
     const double ox = tip[0] * dispersion[0] + side[0] * across;
     const double oy = -tip[1] * dispersion[0] - side[1] * across;
     // 17 along the tip's x, SIDE_ENGINE_HEIGHT (14) along y: Gymnasium's asymmetry, kept.
-    lander->ApplyLinearImpulse(vec(-ox * kSideEnginePower * side_power,
-                                   -oy * kSideEnginePower * side_power),
-                               vec(px + ox - tip[0] * 17 / kScale,
-                                   py + oy + tip[1] * kSideEngineHeight / kScale),
-                               true);
+    lander->ApplyLinearImpulse(
+        vec(-ox * kSideEnginePower * side_power, -oy * kSideEnginePower * side_power),
+        vec(px + ox - tip[0] * 17 / kScale, py + oy + tip[1] * kSideEngineHeight / kScale), true);
   }
   world_->world.Step(static_cast<float>(1.0 / kFps), 6 * 30, 2 * 30);
 
-  const std::array<double, 8> o = lunar_lander_observation(body_state(), leg_contact_[0], leg_contact_[1]);
+  const std::array<double, 8> o =
+      lunar_lander_observation(body_state(), leg_contact_[0], leg_contact_[1]);
   const double shaping = lunar_lander_shaping(o);
   double reward = lunar_lander_reward(shaping, has_prev_shaping_ ? &prev_shaping_ : nullptr,
                                       main_power, side_power);
@@ -361,6 +360,5 @@ LunarLanderConfig parse_config(const char* id, const Kwargs& kwargs) {
 std::unique_ptr<Env> make_lunar_lander(const Kwargs& kwargs) {
   return std::make_unique<LunarLander>(parse_config("LunarLander-v3", kwargs));
 }
-
 
 }  // namespace rein::envs::internal

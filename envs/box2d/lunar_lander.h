@@ -49,7 +49,8 @@ class LunarLander final : public Env {
   explicit LunarLander(const LunarLanderConfig& config);
   ~LunarLander() override;
 
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt, const Kwargs& options = {}) override;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
+                    const Kwargs& options = {}) override;
   StepResult step(const Action& action) override;
 
   // One Box2D world step and nothing else (no engines, draws or observation); returns whether

@@ -11,11 +11,12 @@ void register_box2d(Registry& r) {
                  {.max_episode_steps = 1000,
                   .reward_threshold = 200.0,
                   .description = "land a rocket on the pad (Box2D; engines off/left/main/right)"});
-  r.register_env("LunarLanderContinuous-v3", make_lunar_lander,
-                 {.max_episode_steps = 1000,
-                  .reward_threshold = 200.0,
-                  .kwargs = {{"continuous", "true"}},
-                  .description = "LunarLander-v3 with continuous=true: Box(-1, 1, (2,)) throttles"});
+  r.register_env(
+      "LunarLanderContinuous-v3", make_lunar_lander,
+      {.max_episode_steps = 1000,
+       .reward_threshold = 200.0,
+       .kwargs = {{"continuous", "true"}},
+       .description = "LunarLander-v3 with continuous=true: Box(-1, 1, (2,)) throttles"});
   r.register_env("BipedalWalker-v3", make_bipedal_walker,
                  {.max_episode_steps = 1600,
                   .reward_threshold = 300.0,

@@ -27,8 +27,8 @@ class Acrobot final : public Env {
     const std::string variant = kw.get_string("book_or_nips", "book");
     kw.finish();
     if (variant != "book" && variant != "nips") {
-      throw Error(str("Acrobot-v1: argument 'book_or_nips' must be 'book' or 'nips', got '",
-                      variant, "'"));
+      throw Error(
+          str("Acrobot-v1: argument 'book_or_nips' must be 'book' or 'nips', got '", variant, "'"));
     }
     book_ = variant == "book";
     auto f = [](double v) { return static_cast<double>(static_cast<float>(v)); };
@@ -78,8 +78,10 @@ class Acrobot final : public Env {
 
   void set_state(std::span<const double> s) override {
     if (s.size() != 4) {
-      throw Error(str("Acrobot-v1.set_state: expected 4 values [theta1, theta2, dtheta1, "
-                      "dtheta2], got ", s.size()));
+      throw Error(
+          str("Acrobot-v1.set_state: expected 4 values [theta1, theta2, dtheta1, "
+              "dtheta2], got ",
+              s.size()));
     }
     for (size_t i = 0; i < 4; ++i) s_[i] = s[i];
     write_obs();
@@ -93,8 +95,8 @@ class Acrobot final : public Env {
     const double bound = kL1 + kL2 + 0.2, scale = 500 / (bound * 2), offset = 250;
     out.set_viewport({0, 500, 0, 500, 500, 500});
     out.set_background({255, 255, 255, 255});
-    out.line({-2.2 * scale + offset, 1 * scale + offset}, {2.2 * scale + offset, 1 * scale + offset},
-             {0, 0, 0, 255});
+    out.line({-2.2 * scale + offset, 1 * scale + offset},
+             {2.2 * scale + offset, 1 * scale + offset}, {0, 0, 0, 255});
     // theta1 = 0 hangs straight down.
     const Point p1 = {kL1 * std::sin(s_[0]) * scale, -kL1 * std::cos(s_[0]) * scale};
     const Point joints[2] = {{0, 0}, p1};
@@ -103,7 +105,8 @@ class Acrobot final : public Env {
     for (int i = 0; i < 2; ++i) {
       const Point at = {joints[i].x + offset, joints[i].y + offset};
       const double half = 0.1 * scale;
-      out.polygon(transform({{0, -half}, {0, half}, {lengths[i], half}, {lengths[i], -half}}, angles[i], at),
+      out.polygon(transform({{0, -half}, {0, half}, {lengths[i], half}, {lengths[i], -half}},
+                            angles[i], at),
                   {0, 204, 204, 255});
       out.circle(at, half, {204, 204, 0, 255});
     }
@@ -129,12 +132,11 @@ class Acrobot final : public Env {
 
   // _dsdt, each product evaluated left to right as written in acrobot.py.
   State5 dsdt(const State5& s) const {
-    const double m1 = kM1, m2 = kM2, l1 = kL1, lc1 = kLc1, lc2 = kLc2, i1 = kI1, i2 = kI2,
-                 g = 9.8;
+    const double m1 = kM1, m2 = kM2, l1 = kL1, lc1 = kLc1, lc2 = kLc2, i1 = kI1, i2 = kI2, g = 9.8;
     const double a = s[4];
     const double theta1 = s[0], theta2 = s[1], dtheta1 = s[2], dtheta2 = s[3];
-    const double d1 = m1 * (lc1 * lc1) +
-                      m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) + i1 + i2;
+    const double d1 =
+        m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * std::cos(theta2)) + i1 + i2;
     const double d2 = m2 * (lc2 * lc2 + l1 * lc2 * std::cos(theta2)) + i2;
     const double phi2 = m2 * lc2 * g * std::cos(theta1 + theta2 - kPi / 2.0);
     const double phi1 = -m2 * l1 * lc2 * py_pow2(dtheta2) * std::sin(theta2) -
@@ -142,8 +144,7 @@ class Acrobot final : public Env {
                         (m1 * lc1 + m2 * l1) * g * std::cos(theta1 - kPi / 2) + phi2;
     double ddtheta2;
     if (book_) {
-      ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * py_pow2(dtheta1) * std::sin(theta2) -
-                  phi2) /
+      ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * py_pow2(dtheta1) * std::sin(theta2) - phi2) /
                  (m2 * (lc2 * lc2) + i2 - py_pow2(d2) / d1);
     } else {
       ddtheta2 = (a + d2 / d1 * phi1 - phi2) / (m2 * (lc2 * lc2) + i2 - py_pow2(d2) / d1);

@@ -56,8 +56,8 @@ class CartPole final : public Env {
     state_ = {x, x_dot, theta, theta_dot};
     write_obs();
 
-    const bool terminated = x < -kXThreshold || x > kXThreshold || theta < -kThetaThreshold ||
-                            theta > kThetaThreshold;
+    const bool terminated =
+        x < -kXThreshold || x > kXThreshold || theta < -kThetaThreshold || theta > kThetaThreshold;
     double reward;
     if (!terminated) {
       reward = sutton_barto_reward_ ? 0.0 : 1.0;
@@ -91,11 +91,15 @@ class CartPole final : public Env {
     const double scale = 600 / (kXThreshold * 2);
     const double cart_x = state_[0] * scale + 300, cart_y = 100;
     const double pole_w = 10, pole_len = scale * (2 * kLength), axle = 30.0 / 4;
-    out.polygon({{cart_x - 25, cart_y - 15}, {cart_x - 25, cart_y + 15}, {cart_x + 25, cart_y + 15},
+    out.polygon({{cart_x - 25, cart_y - 15},
+                 {cart_x - 25, cart_y + 15},
+                 {cart_x + 25, cart_y + 15},
                  {cart_x + 25, cart_y - 15}},
                 {0, 0, 0, 255});
-    const std::vector<Point> pole = {{-pole_w / 2, -pole_w / 2}, {-pole_w / 2, pole_len - pole_w / 2},
-                                     {pole_w / 2, pole_len - pole_w / 2}, {pole_w / 2, -pole_w / 2}};
+    const std::vector<Point> pole = {{-pole_w / 2, -pole_w / 2},
+                                     {-pole_w / 2, pole_len - pole_w / 2},
+                                     {pole_w / 2, pole_len - pole_w / 2},
+                                     {pole_w / 2, -pole_w / 2}};
     out.polygon(transform(pole, -state_[2], {cart_x, cart_y + axle}), {202, 152, 101, 255});
     out.circle({cart_x, cart_y + axle}, pole_w / 2, {129, 132, 203, 255});
     out.line({0, cart_y}, {600, cart_y}, {0, 0, 0, 255});

@@ -37,7 +37,8 @@ class MountainCarBase : public Env {
 
   void set_state(std::span<const double> s) override {
     if (s.size() != 2) {
-      throw Error(str(owner_, ".set_state: expected 2 values [position, velocity], got ", s.size()));
+      throw Error(
+          str(owner_, ".set_state: expected 2 values [position, velocity], got ", s.size()));
     }
     position_ = s[0];
     velocity_ = s[1];
@@ -64,15 +65,18 @@ class MountainCarBase : public Env {
     const double pos = position_, clearance = 10, car_w = 40, car_h = 20;
     const Point base = {(pos - kMinPosition) * scale, clearance + height(pos) * scale};
     const double tilt = std::cos(3 * pos);
-    out.polygon(transform({{-car_w / 2, 0}, {-car_w / 2, car_h}, {car_w / 2, car_h}, {car_w / 2, 0}}, tilt, base),
-                {0, 0, 0, 255});
+    out.polygon(
+        transform({{-car_w / 2, 0}, {-car_w / 2, car_h}, {car_w / 2, car_h}, {car_w / 2, 0}}, tilt,
+                  base),
+        {0, 0, 0, 255});
     for (const Point& w : transform({{car_w / 4, 0}, {-car_w / 4, 0}}, tilt, base)) {
       out.circle({std::trunc(w.x), std::trunc(w.y)}, std::trunc(car_h / 2.5), {128, 128, 128, 255});
     }
     const double flag_x = std::trunc((goal_position_ - kMinPosition) * scale);
     const double flag_y1 = std::trunc(height(goal_position_) * scale), flag_y2 = flag_y1 + 50;
     out.line({flag_x, flag_y1}, {flag_x, flag_y2}, {0, 0, 0, 255});
-    out.polygon({{flag_x, flag_y2}, {flag_x, flag_y2 - 10}, {flag_x + 25, flag_y2 - 5}}, {204, 204, 0, 255});
+    out.polygon({{flag_x, flag_y2}, {flag_x, flag_y2 - 10}, {flag_x + 25, flag_y2 - 5}},
+                {204, 204, 0, 255});
   }
   std::string render_text() const override {
     return str("position=", position_, " velocity=", velocity_);
@@ -105,8 +109,8 @@ class MountainCar final : public MountainCarBase {
       check_action(action_space_, action, "MountainCar-v0.step");
     }
     double position = position_, velocity = velocity_;
-    velocity += static_cast<double>(action.index() - 1) * kForce +
-                std::cos(3 * position) * (-kGravity);
+    velocity +=
+        static_cast<double>(action.index() - 1) * kForce + std::cos(3 * position) * (-kGravity);
     velocity = std::clamp(velocity, -kMaxSpeed, kMaxSpeed);
     position += velocity;
     position = std::clamp(position, kMinPosition, kMaxPosition);

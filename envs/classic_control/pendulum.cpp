@@ -54,9 +54,8 @@ class Pendulum final : public Env {
     }
     const double th = state_[0], thdot = state_[1];
     // np.clip on the float32 action keeps float32; the arithmetic below is float64.
-    const double u = static_cast<double>(
-        std::clamp(action.values()[0], static_cast<float>(-kMaxTorque),
-                   static_cast<float>(kMaxTorque)));
+    const double u = static_cast<double>(std::clamp(
+        action.values()[0], static_cast<float>(-kMaxTorque), static_cast<float>(kMaxTorque)));
     last_u_ = u;
     const double an = angle_normalize(th);
     const double costs = an * an + 0.1 * (thdot * thdot) + 0.001 * (u * u);
@@ -70,8 +69,8 @@ class Pendulum final : public Env {
 
   void set_state(std::span<const double> s) override {
     if (s.size() != 2) {
-      throw Error(str("Pendulum-v1.set_state: expected 2 values [theta, theta_dot], got ",
-                      s.size()));
+      throw Error(
+          str("Pendulum-v1.set_state: expected 2 values [theta, theta_dot], got ", s.size()));
     }
     state_ = {s[0], s[1]};
     write_obs();
@@ -88,13 +87,15 @@ class Pendulum final : public Env {
     out.set_background({255, 255, 255, 255});
     const double rod_len = 1 * scale, rod_w = 0.2 * scale, angle = state_[0] + std::numbers::pi / 2;
     const Color red = {204, 77, 77, 255};
-    out.polygon(transform({{0, -rod_w / 2}, {0, rod_w / 2}, {rod_len, rod_w / 2}, {rod_len, -rod_w / 2}},
-                          angle, {offset, offset}),
-                red);
+    out.polygon(
+        transform({{0, -rod_w / 2}, {0, rod_w / 2}, {rod_len, rod_w / 2}, {rod_len, -rod_w / 2}},
+                  angle, {offset, offset}),
+        red);
     out.circle({offset, offset}, std::floor(rod_w / 2), red);
     const Point end = transform({{rod_len, 0}}, angle, {offset, offset})[0];
     out.circle(end, std::floor(rod_w / 2), red);
-    if (last_u_ && *last_u_ != 0.0) draw_torque_arrow(out, {offset, offset}, scale * std::abs(*last_u_) / 2);
+    if (last_u_ && *last_u_ != 0.0)
+      draw_torque_arrow(out, {offset, offset}, scale * std::abs(*last_u_) / 2);
     out.circle({offset, offset}, std::floor(0.05 * scale), {0, 0, 0, 255});
   }
   std::string render_text() const override {
@@ -115,7 +116,8 @@ class Pendulum final : public Env {
       prev = p;
     }
     const double t = dir * 1.5 * std::numbers::pi;  // the head: a triangle along the tangent
-    const Point tangent = {-std::sin(t) * dir, std::cos(t) * dir}, normal = {std::cos(t), std::sin(t)};
+    const Point tangent = {-std::sin(t) * dir, std::cos(t) * dir},
+                normal = {std::cos(t), std::sin(t)};
     const double h = std::max(2.0, size * 0.18);
     out.polygon({{prev.x + normal.x * h, prev.y + normal.y * h},
                  {prev.x - normal.x * h, prev.y - normal.y * h},

@@ -17,10 +17,14 @@ inline double read_value(const Tensor& t, int64_t flat) {
     flat /= size;
   }
   switch (t.dtype()) {
-    case Dtype::Float32: return t.data<float>()[offset];
-    case Dtype::Float64: return t.data<double>()[offset];
-    case Dtype::Int64: return static_cast<double>(t.data<int64_t>()[offset]);
-    case Dtype::Bool: return t.data<bool>()[offset] ? 1.0 : 0.0;
+    case Dtype::Float32:
+      return t.data<float>()[offset];
+    case Dtype::Float64:
+      return t.data<double>()[offset];
+    case Dtype::Int64:
+      return static_cast<double>(t.data<int64_t>()[offset]);
+    case Dtype::Bool:
+      return t.data<bool>()[offset] ? 1.0 : 0.0;
   }
   return 0.0;
 }

@@ -4,16 +4,17 @@
 namespace rein::envs::remote::internal {
 
 Client::Client(const Url& url, const ClientOptions& options, uint32_t num_envs, bool autoreset)
-    : options_(options),
-      conn_(url.host, url.port, options.connect_timeout_ms, options.timeout_ms) {
+    : options_(options), conn_(url.host, url.port, options.connect_timeout_ms, options.timeout_ms) {
   try {
     encode_hello(Hello{.token = options.token, .num_envs = num_envs, .autoreset = autoreset}, out_);
     conn_.send(out_, "the handshake");
     const auto bytes = conn_.receive(options_.max_frame_bytes, "the handshake", nullptr);
     const FrameType type = decode_frame(bytes, nullptr, frame_);
     if (type == FrameType::Error) {
-      throw ProtocolError(frame_.error.code, str("remote env ", peer(), ": the server refused the "
-                                                 "connection: ", frame_.error.message));
+      throw ProtocolError(frame_.error.code, str("remote env ", peer(),
+                                                 ": the server refused the "
+                                                 "connection: ",
+                                                 frame_.error.message));
     }
     if (type != FrameType::Welcome) {
       throw ProtocolError(ErrorCode::UnexpectedFrame,
@@ -33,8 +34,8 @@ Client::Client(const Url& url, const ClientOptions& options, uint32_t num_envs, 
     if (2.0 * row_bytes * static_cast<double>(layout_.num_envs) > options_.max_frame_bytes) {
       throw ProtocolError(ErrorCode::BadRequest,
                           str("remote env ", peer(), ": ", layout_.num_envs, " observations of ",
-                              layout_.observation_space.to_string(),
-                              " exceed max_frame_bytes ", options_.max_frame_bytes));
+                              layout_.observation_space.to_string(), " exceed max_frame_bytes ",
+                              options_.max_frame_bytes));
     }
     frame_.batch.resize(layout_);
   } catch (const ProtocolError& e) {

@@ -84,7 +84,8 @@ Connection::Connection(const std::string& host, uint16_t port, int64_t connect_t
                         ec = e;
                         done = true;
                       });
-  const int64_t left = connect_timeout_ms > 0 ? std::max<int64_t>(1, connect_timeout_ms - (now_ms() - start)) : 0;
+  const int64_t left =
+      connect_timeout_ms > 0 ? std::max<int64_t>(1, connect_timeout_ms - (now_ms() - start)) : 0;
   if (!run_with_timeout(impl_->io, done, left, [&] { impl_->socket.close(ec); })) {
     throw ProtocolError(ErrorCode::Timeout, str("remote env ", peer_, ": no connection within ",
                                                 connect_timeout_ms, " ms"));
@@ -140,8 +141,8 @@ void Connection::send(std::span<const uint8_t> bytes, const char* op) {
                                                   " stalled for ", io_timeout_ms_, " ms"));
     }
     throw ProtocolError(ErrorCode::ConnectionLost,
-                        str("remote env ", peer_, ": the connection broke while sending ", op,
-                            " (", std::strerror(errno), "; did the server stop?)"));
+                        str("remote env ", peer_, ": the connection broke while sending ", op, " (",
+                            std::strerror(errno), "; did the server stop?)"));
   }
 }
 
@@ -167,9 +168,9 @@ void Connection::fill(size_t n, const char* op, int64_t deadline_ms) {
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      throw ProtocolError(ErrorCode::Timeout, str("remote env ", peer_, ": no reply to ", op,
-                                                  " within ", io_timeout_ms_,
-                                                  " ms (the server is stalled or unreachable)"));
+      throw ProtocolError(ErrorCode::Timeout,
+                          str("remote env ", peer_, ": no reply to ", op, " within ",
+                              io_timeout_ms_, " ms (the server is stalled or unreachable)"));
     }
     throw ProtocolError(ErrorCode::ConnectionLost,
                         str("remote env ", peer_, ": the connection broke during ", op, " (",

@@ -24,10 +24,14 @@ Welcome describe(const Env& env, size_t n, bool autoreset) {
 // The first byte of a contiguous tensor's elements, whatever its dtype.
 const uint8_t* raw_bytes(const Tensor& t) {
   switch (t.dtype()) {
-    case Dtype::Float32: return reinterpret_cast<const uint8_t*>(t.data<float>());
-    case Dtype::Float64: return reinterpret_cast<const uint8_t*>(t.data<double>());
-    case Dtype::Int64: return reinterpret_cast<const uint8_t*>(t.data<int64_t>());
-    case Dtype::Bool: return reinterpret_cast<const uint8_t*>(t.data<bool>());
+    case Dtype::Float32:
+      return reinterpret_cast<const uint8_t*>(t.data<float>());
+    case Dtype::Float64:
+      return reinterpret_cast<const uint8_t*>(t.data<double>());
+    case Dtype::Int64:
+      return reinterpret_cast<const uint8_t*>(t.data<int64_t>());
+    case Dtype::Bool:
+      return reinterpret_cast<const uint8_t*>(t.data<bool>());
   }
   return nullptr;
 }
@@ -58,8 +62,8 @@ void EnvGroup::copy_row(const Tensor& obs, Tensor& rows, int64_t i) const {
   if (obs.dtype() != layout_.obs_dtype || obs.numel() != layout_.obs_numel) {
     throw Error(str("remote server: env ", i, " returned an observation of ",
                     dtype_name(obs.dtype()), " ", to_string(obs.shape()), ", its space ",
-                    layout_.observation_space.to_string(), " says ",
-                    dtype_name(layout_.obs_dtype), " ", to_string(layout_.obs_shape)));
+                    layout_.observation_space.to_string(), " says ", dtype_name(layout_.obs_dtype),
+                    " ", to_string(layout_.obs_shape)));
   }
   const Tensor src = obs.contiguous();
   const size_t row_bytes = static_cast<size_t>(layout_.obs_numel) * element_size(obs.dtype());
@@ -92,11 +96,11 @@ const Batch& EnvGroup::step(const Tensor& actions) {
     const StepResult r = [&]() -> StepResult {
       if (layout_.action_space.is_discrete()) return env.step(actions.data<int64_t>()[row]);
       if (layout_.action_space.is_box()) {
-        return env.step(std::span<const float>(actions.data<float>() + row * k,
-                                               static_cast<size_t>(k)));
+        return env.step(
+            std::span<const float>(actions.data<float>() + row * k, static_cast<size_t>(k)));
       }
-      return env.step(std::span<const int64_t>(actions.data<int64_t>() + row * k,
-                                               static_cast<size_t>(k)));
+      return env.step(
+          std::span<const int64_t>(actions.data<int64_t>() + row * k, static_cast<size_t>(k)));
     }();
     batch_.rewards[i] = r.reward;
     batch_.flags[i] = static_cast<uint8_t>((r.terminated ? 1u : 0u) | (r.truncated ? 2u : 0u));

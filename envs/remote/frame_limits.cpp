@@ -8,8 +8,9 @@ namespace rein::envs::remote {
 
 uint64_t step_frame_length(const Layout& layout) {
   const uint64_t scalar_bytes = layout.action_space.is_box() ? 4 : 8;  // f32 or i64 on the wire
-  return 1 + 4 + static_cast<uint64_t>(layout.num_envs) *
-                     static_cast<uint64_t>(layout.action_numel) * scalar_bytes;
+  return 1 + 4 +
+         static_cast<uint64_t>(layout.num_envs) * static_cast<uint64_t>(layout.action_numel) *
+             scalar_bytes;
 }
 
 void check_frame_start(uint8_t type_byte, uint32_t length, Peer sender, const Layout* layout) {
@@ -22,8 +23,8 @@ void check_frame_start(uint8_t type_byte, uint32_t length, Peer sender, const La
   }
   const bool from_client = type == FrameType::Hello || type == FrameType::Reset ||
                            type == FrameType::Step || type == FrameType::Close;
-  const bool from_server = type == FrameType::Welcome || type == FrameType::ResetResult ||
-                           type == FrameType::StepResult;
+  const bool from_server =
+      type == FrameType::Welcome || type == FrameType::ResetResult || type == FrameType::StepResult;
   if ((sender == Peer::Client && from_server) || (sender == Peer::Server && from_client)) {
     throw ProtocolError(ErrorCode::UnexpectedFrame,
                         str("remote: a ", who, " may not send ", name, " frames"));
@@ -47,7 +48,8 @@ void check_frame_start(uint8_t type_byte, uint32_t length, Peer sender, const La
   if (type == FrameType::Close || type == FrameType::Error) {
     too_large(kMaxClientControlFrameBytes, "the limit for a client's Close and Error");
   }
-  if (type == FrameType::Reset) too_large(kMaxResetFrameBytes, "the limit for Reset and its options");
+  if (type == FrameType::Reset)
+    too_large(kMaxResetFrameBytes, "the limit for Reset and its options");
   if (type == FrameType::Step && length != step_frame_length(*layout)) {
     throw ProtocolError(ErrorCode::MalformedFrame,
                         str("remote: Step frame of ", length, " bytes; this session's Steps (",

@@ -16,10 +16,14 @@ constexpr uint8_t kMagic[4] = {'R', 'E', 'I', 'N'};
 // Wire codes of dtypes (docs/REMOTE_ENVS.md, "Dtypes").
 uint8_t dtype_code(Dtype d) {
   switch (d) {
-    case Dtype::Float32: return 0;
-    case Dtype::Float64: return 1;
-    case Dtype::Int64: return 2;
-    case Dtype::Bool: return 3;
+    case Dtype::Float32:
+      return 0;
+    case Dtype::Float64:
+      return 1;
+    case Dtype::Int64:
+      return 2;
+    case Dtype::Bool:
+      return 3;
   }
   return 0;
 }
@@ -27,13 +31,17 @@ uint8_t dtype_code(Dtype d) {
 Dtype read_dtype(Reader& r, const char* field, bool allow_bool) {
   const uint8_t code = r.get<uint8_t>(field);
   switch (code) {
-    case 0: return Dtype::Float32;
-    case 1: return Dtype::Float64;
-    case 2: return Dtype::Int64;
+    case 0:
+      return Dtype::Float32;
+    case 1:
+      return Dtype::Float64;
+    case 2:
+      return Dtype::Int64;
     case 3:
       if (allow_bool) return Dtype::Bool;
       break;
-    default: break;
+    default:
+      break;
   }
   r.fail(str(field, ": unknown dtype code ", int(code)));
 }
@@ -62,9 +70,15 @@ void put_tensor_data(Writer& w, const Tensor& t) {
   const Tensor c = t.contiguous();
   const auto n = static_cast<size_t>(c.numel());
   switch (c.dtype()) {
-    case Dtype::Float32: w.put_array(c.data<float>(), n); break;
-    case Dtype::Float64: w.put_array(c.data<double>(), n); break;
-    case Dtype::Int64: w.put_array(c.data<int64_t>(), n); break;
+    case Dtype::Float32:
+      w.put_array(c.data<float>(), n);
+      break;
+    case Dtype::Float64:
+      w.put_array(c.data<double>(), n);
+      break;
+    case Dtype::Int64:
+      w.put_array(c.data<int64_t>(), n);
+      break;
     case Dtype::Bool: {
       const bool* b = c.data<bool>();
       for (size_t i = 0; i < n; ++i) w.put_bool(b[i]);
@@ -77,9 +91,15 @@ void put_tensor_data(Writer& w, const Tensor& t) {
 void get_tensor_data(Reader& r, Tensor& t, int64_t first, int64_t n, const char* field) {
   const auto count = static_cast<size_t>(n);
   switch (t.dtype()) {
-    case Dtype::Float32: r.get_array(t.data<float>() + first, count, field); break;
-    case Dtype::Float64: r.get_array(t.data<double>() + first, count, field); break;
-    case Dtype::Int64: r.get_array(t.data<int64_t>() + first, count, field); break;
+    case Dtype::Float32:
+      r.get_array(t.data<float>() + first, count, field);
+      break;
+    case Dtype::Float64:
+      r.get_array(t.data<double>() + first, count, field);
+      break;
+    case Dtype::Int64:
+      r.get_array(t.data<int64_t>() + first, count, field);
+      break;
     case Dtype::Bool: {
       bool* b = t.data<bool>() + first;
       for (size_t i = 0; i < count; ++i) b[i] = r.get_bool(field);
@@ -159,7 +179,8 @@ Space get_space(Reader& r, const char* field) {
         r.get_array(nvec.data(), nvec.size(), field);
         return MultiDiscrete(std::move(nvec));
       }
-      default: break;
+      default:
+        break;
     }
   } catch (const ProtocolError&) {
     throw;
@@ -261,7 +282,8 @@ void decode_batch(Reader& r, const Layout& layout, bool step, Batch& batch) {
     r.get_array(batch.rewards.data(), n, "rewards");
     r.get_array(batch.flags.data(), n, "flags");
     for (uint32_t i = 0; i < n; ++i) {
-      if (batch.flags[i] > 3) r.fail(str("flags[", i, "] = ", int(batch.flags[i]), " (only bits 0, 1)"));
+      if (batch.flags[i] > 3)
+        r.fail(str("flags[", i, "] = ", int(batch.flags[i]), " (only bits 0, 1)"));
     }
   } else {
     std::fill(batch.rewards.begin(), batch.rewards.end(), 0.0);
@@ -282,30 +304,48 @@ void decode_batch(Reader& r, const Layout& layout, bool step, Batch& batch) {
 
 const char* frame_type_name(FrameType type) {
   switch (type) {
-    case FrameType::Hello: return "Hello";
-    case FrameType::Welcome: return "Welcome";
-    case FrameType::Reset: return "Reset";
-    case FrameType::Step: return "Step";
-    case FrameType::ResetResult: return "ResetResult";
-    case FrameType::StepResult: return "StepResult";
-    case FrameType::Close: return "Close";
-    case FrameType::Error: return "Error";
+    case FrameType::Hello:
+      return "Hello";
+    case FrameType::Welcome:
+      return "Welcome";
+    case FrameType::Reset:
+      return "Reset";
+    case FrameType::Step:
+      return "Step";
+    case FrameType::ResetResult:
+      return "ResetResult";
+    case FrameType::StepResult:
+      return "StepResult";
+    case FrameType::Close:
+      return "Close";
+    case FrameType::Error:
+      return "Error";
   }
   return "unknown";
 }
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::MalformedFrame: return "MalformedFrame";
-    case ErrorCode::FrameTooLarge: return "FrameTooLarge";
-    case ErrorCode::Unauthorized: return "Unauthorized";
-    case ErrorCode::VersionMismatch: return "VersionMismatch";
-    case ErrorCode::UnexpectedFrame: return "UnexpectedFrame";
-    case ErrorCode::EnvError: return "EnvError";
-    case ErrorCode::ServerFull: return "ServerFull";
-    case ErrorCode::Timeout: return "Timeout";
-    case ErrorCode::BadRequest: return "BadRequest";
-    case ErrorCode::ConnectionLost: return "ConnectionLost";
+    case ErrorCode::MalformedFrame:
+      return "MalformedFrame";
+    case ErrorCode::FrameTooLarge:
+      return "FrameTooLarge";
+    case ErrorCode::Unauthorized:
+      return "Unauthorized";
+    case ErrorCode::VersionMismatch:
+      return "VersionMismatch";
+    case ErrorCode::UnexpectedFrame:
+      return "UnexpectedFrame";
+    case ErrorCode::EnvError:
+      return "EnvError";
+    case ErrorCode::ServerFull:
+      return "ServerFull";
+    case ErrorCode::Timeout:
+      return "Timeout";
+    case ErrorCode::BadRequest:
+      return "BadRequest";
+    case ErrorCode::ConnectionLost:
+      return "ConnectionLost";
   }
   return "unknown";
 }
@@ -398,10 +438,9 @@ void encode_step(const Layout& layout, const Tensor& actions, std::vector<uint8_
   const Dtype want = layout.action_space.is_box() ? Dtype::Float32 : Dtype::Int64;
   if (!actions.defined() || actions.dtype() != want ||
       actions.numel() != layout.num_envs * layout.action_numel) {
-    throw Error(str("remote step: actions must be ", dtype_name(want), " with ",
-                    layout.num_envs, " x ", layout.action_numel, " values for ",
-                    layout.action_space.to_string(), ", got ",
-                    actions.defined() ? dtype_name(actions.dtype()) : "undefined",
+    throw Error(str("remote step: actions must be ", dtype_name(want), " with ", layout.num_envs,
+                    " x ", layout.action_numel, " values for ", layout.action_space.to_string(),
+                    ", got ", actions.defined() ? dtype_name(actions.dtype()) : "undefined",
                     actions.defined() ? " " + to_string(actions.shape()) : ""));
   }
   const size_t at = begin_frame(out, FrameType::Step);
@@ -421,8 +460,12 @@ void encode_step(const Layout& layout, const Action& action, std::vector<uint8_t
   Writer w(out);
   w.put<uint32_t>(1);
   switch (action.kind()) {
-    case Action::Kind::Discrete: w.put<int64_t>(action.index()); break;
-    case Action::Kind::Continuous: w.put_array(action.values().data(), action.values().size()); break;
+    case Action::Kind::Discrete:
+      w.put<int64_t>(action.index());
+      break;
+    case Action::Kind::Continuous:
+      w.put_array(action.values().data(), action.values().size());
+      break;
     case Action::Kind::MultiDiscrete:
       w.put_array(action.int_values().data(), action.int_values().size());
       break;
@@ -455,9 +498,9 @@ uint32_t decode_length(std::span<const uint8_t, kLengthBytes> prefix, uint32_t m
     throw ProtocolError(ErrorCode::MalformedFrame, "remote: frame of length 0 (no type byte)");
   }
   if (length > max_frame_bytes) {
-    throw ProtocolError(ErrorCode::FrameTooLarge,
-                        str("remote: frame of ", length, " bytes exceeds max_frame_bytes ",
-                            max_frame_bytes));
+    throw ProtocolError(
+        ErrorCode::FrameTooLarge,
+        str("remote: frame of ", length, " bytes exceeds max_frame_bytes ", max_frame_bytes));
   }
   return length;
 }
@@ -471,8 +514,8 @@ FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Fra
                         str("remote: unknown frame type ", int(frame[0])));
   }
   Reader r(frame.subspan(1), name);
-  const bool needs_layout = type == FrameType::Step || type == FrameType::ResetResult ||
-                            type == FrameType::StepResult;
+  const bool needs_layout =
+      type == FrameType::Step || type == FrameType::ResetResult || type == FrameType::StepResult;
   if (needs_layout && layout == nullptr) {
     throw ProtocolError(ErrorCode::UnexpectedFrame,
                         str("remote: ", name, " frame before the handshake"));
@@ -552,7 +595,9 @@ FrameType decode_frame(std::span<const uint8_t> frame, const Layout* layout, Fra
       decode_batch(r, *layout, type == FrameType::StepResult, out.batch);
       r.finish();
       break;
-    case FrameType::Close: r.finish(); break;
+    case FrameType::Close:
+      r.finish();
+      break;
     case FrameType::Error:
       out.error.code = static_cast<ErrorCode>(r.get<uint16_t>("code"));
       out.error.message = r.get_string("message");

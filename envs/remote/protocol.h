@@ -16,15 +16,15 @@
 namespace rein::envs::remote {
 
 constexpr uint16_t kProtocolVersion = 1;
-constexpr size_t kLengthBytes = 4;                      // u32 frame length prefix
+constexpr size_t kLengthBytes = 4;                     // u32 frame length prefix
 constexpr uint32_t kDefaultMaxFrameBytes = 16u << 20;  // 16 MiB
 // Limits every peer applies whatever its max_frame_bytes (docs/REMOTE_ENVS.md, "Limits"): they
 // bound what a frame can make a receiver allocate and how long decoding it takes.
-constexpr uint32_t kMaxHandshakeFrameBytes = 4096;  // any frame before the Welcome (a Hello)
+constexpr uint32_t kMaxHandshakeFrameBytes = 4096;      // any frame before the Welcome (a Hello)
 constexpr uint32_t kMaxClientControlFrameBytes = 4096;  // Close and Error from a client
-constexpr uint32_t kMaxResetFrameBytes = 64u << 10;  // a Reset frame with its options
-constexpr size_t kMaxResetOptions = 256;              // options in one Reset
-constexpr size_t kMaxInfoEntries = 64;                // entries in one info
+constexpr uint32_t kMaxResetFrameBytes = 64u << 10;     // a Reset frame with its options
+constexpr size_t kMaxResetOptions = 256;                // options in one Reset
+constexpr size_t kMaxInfoEntries = 64;                  // entries in one info
 
 enum class FrameType : uint8_t {
   Hello = 1,        // client -> server, first frame
@@ -69,8 +69,8 @@ class ProtocolError : public Error {
 
 struct Hello {
   uint16_t version = kProtocolVersion;
-  std::string token{};    // "" when the server has none
-  uint32_t num_envs = 0;  // 0: the server's default
+  std::string token{};     // "" when the server has none
+  uint32_t num_envs = 0;   // 0: the server's default
   bool autoreset = false;  // same-step autoreset, as envs::VectorEnv
 };
 
@@ -114,11 +114,11 @@ struct Layout {
 
 // The result of a Reset or Step for all envs of a session, in buffers reused across frames.
 struct Batch {
-  Tensor obs;                    // (N, *obs_shape), obs dtype (int64 for Discrete)
-  std::vector<double> rewards;   // (N); zeros after a reset
-  std::vector<uint8_t> flags;    // (N): bit 0 terminated, bit 1 truncated
-  Tensor final_obs;              // (N, *obs_shape): rows with flags != 0, autoreset only
-  std::vector<Info> infos;       // (N)
+  Tensor obs;                     // (N, *obs_shape), obs dtype (int64 for Discrete)
+  std::vector<double> rewards;    // (N); zeros after a reset
+  std::vector<uint8_t> flags;     // (N): bit 0 terminated, bit 1 truncated
+  Tensor final_obs;               // (N, *obs_shape): rows with flags != 0, autoreset only
+  std::vector<Info> infos;        // (N)
   std::vector<Info> final_infos;  // (N): like final_obs
 
   // Sizes the buffers for `layout` (no allocation when already sized).

@@ -50,10 +50,14 @@ std::vector<std::unique_ptr<Env>> placeholders(const internal::Client& client) {
 
 const char* bytes_of(const Tensor& t) {
   switch (t.dtype()) {
-    case Dtype::Float32: return reinterpret_cast<const char*>(t.data<float>());
-    case Dtype::Float64: return reinterpret_cast<const char*>(t.data<double>());
-    case Dtype::Int64: return reinterpret_cast<const char*>(t.data<int64_t>());
-    case Dtype::Bool: return reinterpret_cast<const char*>(t.data<bool>());
+    case Dtype::Float32:
+      return reinterpret_cast<const char*>(t.data<float>());
+    case Dtype::Float64:
+      return reinterpret_cast<const char*>(t.data<double>());
+    case Dtype::Int64:
+      return reinterpret_cast<const char*>(t.data<int64_t>());
+    case Dtype::Bool:
+      return reinterpret_cast<const char*>(t.data<bool>());
   }
   return nullptr;
 }
@@ -107,8 +111,9 @@ ClientOptions client_options(const Kwargs& kwargs) {
   try {
     kw.finish();
   } catch (const Error& e) {
-    throw Error(str(e.what(), "; the served env's own arguments go to "
-                              "`rein envs serve ENV --env-arg key=value`"));
+    throw Error(str(e.what(),
+                    "; the served env's own arguments go to "
+                    "`rein envs serve ENV --env-arg key=value`"));
   }
   if (o.timeout_ms < 0 || o.connect_timeout_ms < 0) {
     throw Error(str("remote env: timeouts must be >= 0 ms (0 waits forever), got timeout_ms=",

@@ -22,9 +22,9 @@ class Client;
 
 // How a client connects. Every field can also come from make_env's kwargs under the same name.
 struct ClientOptions {
-  std::string token;                 // the server's --token, if it has one
-  int64_t timeout_ms = 30000;        // longest wait for one reply; 0: wait forever
-  int64_t connect_timeout_ms = 5000;  // resolving and connecting
+  std::string token;                                 // the server's --token, if it has one
+  int64_t timeout_ms = 30000;                        // longest wait for one reply; 0: wait forever
+  int64_t connect_timeout_ms = 5000;                 // resolving and connecting
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;  // largest reply accepted
 };
 

@@ -81,8 +81,8 @@ struct Server::Impl {
   asio::steady_timer accept_pause{io};
   int64_t accept_pause_ms = 0;  // the last pause after a failed accept; 0 after a success
   bool accept_paused = false;
-  int64_t log_window_ms = 0;  // when the current second of logging began
-  int64_t log_lines = 0, log_left_out = 0;  // in that second
+  int64_t log_window_ms = 0;                    // when the current second of logging began
+  int64_t log_lines = 0, log_left_out = 0;      // in that second
   std::set<std::shared_ptr<Session>> sessions;  // touched on the io thread only
   std::thread thread;
   std::atomic<uint16_t> port{0};
@@ -226,7 +226,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     out_.clear();
     switch (type) {  // check_frame_start() let only a client's frames, in their phase, through
-      case FrameType::Hello: return hello();
+      case FrameType::Hello:
+        return hello();
       case FrameType::Reset:
         try {
           encode_reset_result(group_->layout(), group_->reset(frame_.reset), out_);
@@ -242,14 +243,14 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         server_.steps.fetch_add(1, std::memory_order_relaxed);
         return reply(false);
-      case FrameType::Close: return close("client said goodbye");
+      case FrameType::Close:
+        return close("client said goodbye");
       case FrameType::Error:
         return close(str("client reported ", error_code_name(frame_.error.code), ": ",
                          frame_.error.message));
       default:
-        return fatal(ErrorCode::UnexpectedFrame,
-                     str("remote server: a client may not send ", frame_type_name(type),
-                         " frames"));
+        return fatal(ErrorCode::UnexpectedFrame, str("remote server: a client may not send ",
+                                                     frame_type_name(type), " frames"));
     }
   }
 
@@ -273,7 +274,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     try {
       std::vector<std::unique_ptr<Env>> envs;
-      for (uint32_t i = 0; i < n; ++i) envs.push_back(make(server_.opt.env_id, server_.opt.env_kwargs));
+      for (uint32_t i = 0; i < n; ++i)
+        envs.push_back(make(server_.opt.env_id, server_.opt.env_kwargs));
       group_ = std::make_unique<internal::EnvGroup>(std::move(envs), h.autoreset);
     } catch (const std::exception& e) {
       return fatal(ErrorCode::EnvError, str("remote server: cannot make the envs: ", e.what()));
@@ -339,7 +341,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Frame frame_;
   std::unique_ptr<internal::EnvGroup> group_;
   Phase phase_ = Phase::Idle;
-  int64_t deadline_ = 0;  // ms on the steady clock; 0: none
+  int64_t deadline_ = 0;            // ms on the steady clock; 0: none
   int64_t handshake_deadline_ = 0;  // the Hello must have arrived by then; 0: no limit
   bool closed_ = false;
 };
@@ -405,7 +407,8 @@ void Server::Impl::accept() {
 void Server::Impl::accept_failed(const error_code& ec) {
   accept_failures.fetch_add(1);
   accept_pause_ms = std::clamp<int64_t>(2 * accept_pause_ms, kAcceptPauseMinMs, kAcceptPauseMaxMs);
-  log(str("accept failed: ", ec.message(), "; next try in ", accept_pause_ms, " ms or when a client leaves"));
+  log(str("accept failed: ", ec.message(), "; next try in ", accept_pause_ms,
+          " ms or when a client leaves"));
   accept_paused = true;
   accept_pause.expires_after(std::chrono::milliseconds(accept_pause_ms));
   accept_pause.async_wait([this](const error_code&) {  // expired, or cancelled by slot_freed()
@@ -450,8 +453,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
   if (o.max_frame_bytes < 64) {
     throw Error(str("serve: max_frame_bytes must be >= 64, got ", o.max_frame_bytes));
   }
-  for (int64_t t : {o.handshake_timeout_ms, o.frame_timeout_ms, o.idle_timeout_ms,
-                    o.write_timeout_ms}) {
+  for (int64_t t :
+       {o.handshake_timeout_ms, o.frame_timeout_ms, o.idle_timeout_ms, o.write_timeout_ms}) {
     if (t < 0) throw Error(str("serve: timeouts must be >= 0 ms (0: none), got ", t));
   }
   make(o.env_id, o.env_kwargs);  // an unknown id or bad kwargs fail here, not per client
@@ -468,8 +471,8 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
   if (ec) throw Error(str("serve: cannot listen on ", endpoint_text(ep), ": ", ec.message()));
   impl_->port = impl_->acceptor.local_endpoint().port();
   int64_t shortest = 1000;
-  for (int64_t t : {o.handshake_timeout_ms, o.frame_timeout_ms, o.idle_timeout_ms,
-                    o.write_timeout_ms}) {
+  for (int64_t t :
+       {o.handshake_timeout_ms, o.frame_timeout_ms, o.idle_timeout_ms, o.write_timeout_ms}) {
     if (t > 0) shortest = std::min(shortest, t);
   }
   impl_->sweep_ms = std::clamp<int64_t>(shortest / 4, 5, 250);
@@ -486,14 +489,12 @@ uint16_t Server::port() const { return impl_->port; }
 
 std::string Server::address() const {
   return impl_->opt.host.find(':') != std::string::npos ? str("[", impl_->opt.host, "]:", port())
-                                                         : str(impl_->opt.host, ":", port());
+                                                        : str(impl_->opt.host, ":", port());
 }
 
 const ServerOptions& Server::options() const { return impl_->opt; }
 
-void Server::run() {
-  impl_->io.run();
-}
+void Server::run() { impl_->io.run(); }
 
 void Server::start() {
   if (impl_->thread.joinable()) throw Error("serve: start() called twice");
@@ -518,7 +519,7 @@ void Server::stop() {
 
 ServerStats Server::stats() const {
   return ServerStats{impl_->accepted.load(), impl_->refused.load(), impl_->active.load(),
-                     impl_->errors.load(), impl_->steps.load(), impl_->accept_failures.load()};
+                     impl_->errors.load(),   impl_->steps.load(),   impl_->accept_failures.load()};
 }
 
 }  // namespace rein::envs::remote

@@ -14,13 +14,13 @@
 namespace rein::envs::remote {
 
 struct ServerOptions {
-  std::string env_id{};                // any id make() knows (built-in or plug-in)
-  Kwargs env_kwargs{};                 // passed to make() for every env
-  std::string host = "127.0.0.1";      // loopback unless told otherwise: envs take any action
-  uint16_t port = 0;                   // 0: an ephemeral port, see Server::port()
-  uint32_t n_envs = 1;                 // envs per client whose Hello asks for 0
+  std::string env_id{};                 // any id make() knows (built-in or plug-in)
+  Kwargs env_kwargs{};                  // passed to make() for every env
+  std::string host = "127.0.0.1";       // loopback unless told otherwise: envs take any action
+  uint16_t port = 0;                    // 0: an ephemeral port, see Server::port()
+  uint32_t n_envs = 1;                  // envs per client whose Hello asks for 0
   uint32_t max_envs_per_client = 4096;  // bounds the memory one client can claim
-  std::string token{};                 // "" accepts every client
+  std::string token{};                  // "" accepts every client
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;  // larger incoming frames are refused
   // Timeouts in ms; 0 turns one off. A client that runs out of one gets an Error frame
   // (Timeout) and is disconnected, which frees its slot among max_clients.
@@ -36,11 +36,11 @@ struct ServerOptions {
 };
 
 struct ServerStats {
-  int64_t accepted = 0;  // connections accepted (including refused ones)
-  int64_t refused = 0;   // ServerFull
-  int64_t active = 0;    // open sessions now
-  int64_t errors = 0;    // Error frames sent
-  int64_t steps = 0;     // Step frames answered
+  int64_t accepted = 0;         // connections accepted (including refused ones)
+  int64_t refused = 0;          // ServerFull
+  int64_t active = 0;           // open sessions now
+  int64_t errors = 0;           // Error frames sent
+  int64_t steps = 0;            // Step frames answered
   int64_t accept_failures = 0;  // accept() errors (out of file descriptors, ...), each followed
                                 // by a pause before the next try
 };

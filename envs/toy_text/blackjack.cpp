@@ -136,8 +136,10 @@ void Blackjack::set_state(std::span<const double> state) {
   auto bad = [&](const std::string& why) {
     std::string given;
     for (double v : state) given += (given.empty() ? "" : ", ") + str(v);
-    return Error(str("Blackjack.set_state: ", why, "; expected [p1, p2, dealer_up, dealer_hidden] "
-                     "or [n, n player cards, m, m dealer cards], got [", given, "]"));
+    return Error(str("Blackjack.set_state: ", why,
+                     "; expected [p1, p2, dealer_up, dealer_hidden] "
+                     "or [n, n player cards, m, m dealer cards], got [",
+                     given, "]"));
   };
   if (state.size() == 4) {
     for (int i = 0; i < 4; ++i) check_card(state[i], "set_state");
@@ -223,7 +225,8 @@ void Blackjack::render(DrawList& out) const {
   static constexpr const char* kSuits[4] = {"C", "D", "H", "S"};
   static constexpr const char* kLetters[3] = {"J", "Q", "K"};
   const std::string value = up == 1 ? "A" : up == 10 ? kLetters[top_letter_] : std::to_string(up);
-  const Color ink = top_suit_ == 1 || top_suit_ == 2 ? Color{200, 30, 30, 255} : Color{0, 0, 0, 255};
+  const Color ink =
+      top_suit_ == 1 || top_suit_ == 2 ? Color{200, 30, 30, 255} : Color{0, 0, 0, 255};
   c.text(up_x + 8, card_y + 8, value + kSuits[top_suit_], ink, 24);
   c.text(up_x + card_w / 2 - text_width(value, 64) / 2, card_y + card_h / 2 - 28, value, ink, 64);
   const double back_x = width / 2 + std::floor(spacing / 2);

@@ -3,10 +3,10 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "envs/env.h"
@@ -70,9 +70,9 @@ class Blackjack : public Env {
 
 // Hand arithmetic of Gymnasium's blackjack.py, exposed for tests and strategies.
 bool usable_ace(std::span<const int> hand);  // an ace that can count 11 without busting
-int sum_hand(std::span<const int> hand);      // best total (an ace as 11 when usable)
+int sum_hand(std::span<const int> hand);     // best total (an ace as 11 when usable)
 bool is_bust(std::span<const int> hand);
-int score(std::span<const int> hand);         // 0 when bust, else sum_hand
-bool is_natural(std::span<const int> hand);   // exactly an ace and a ten-valued card
+int score(std::span<const int> hand);        // 0 when bust, else sum_hand
+bool is_natural(std::span<const int> hand);  // exactly an ace and a ten-valued card
 
 }  // namespace rein::envs

@@ -33,7 +33,8 @@ TransitionTable cliff_walking_table(bool is_slippery) {
     const int64_t col = s % kCliffCols;
     for (int a = 0; a < 4; ++a) {
       if (is_slippery) {
-        for (int b : {(a + 3) % 4, a, (a + 1) % 4}) table.add(s, a, outcome(row, col, b, 1.0 / 3.0));
+        for (int b : {(a + 3) % 4, a, (a + 1) % 4})
+          table.add(s, a, outcome(row, col, b, 1.0 / 3.0));
       } else {
         table.add(s, a, outcome(row, col, a, 1.0));
       }
@@ -81,13 +82,14 @@ void CliffWalking::render(DrawList& out) const {
   // Gymnasium's layout: 60 px cells, checkered mountain grass, the cliff, the grass along its
   // edge, the stool (start) and cookie (goal), and the elf facing its last move.
   const double cell = 60;
-  internal::ScreenCanvas canvas(out, static_cast<int>(kCliffCols * 60), static_cast<int>(kCliffRows * 60),
-                                {0, 0, 0, 255});
+  internal::ScreenCanvas canvas(out, static_cast<int>(kCliffCols * 60),
+                                static_cast<int>(kCliffRows * 60), {0, 0, 0, 255});
   for (int64_t r = 0; r < kCliffRows; ++r) {
     for (int64_t c = 0; c < kCliffCols; ++c) {
       const double x = static_cast<double>(c) * cell, y = static_cast<double>(r) * cell;
       const bool near_cliff = r == kCliffRows - 2 && internal::cliff_walking_is_cliff(r + 1, c);
-      internal::draw_mountain(canvas, x, y, cell, cell, static_cast<int>((r % 2) ^ (c % 2)), near_cliff);
+      internal::draw_mountain(canvas, x, y, cell, cell, static_cast<int>((r % 2) ^ (c % 2)),
+                              near_cliff);
       if (internal::cliff_walking_is_cliff(r, c)) internal::draw_cliff(canvas, x, y, cell, cell);
     }
   }
@@ -104,8 +106,8 @@ std::string CliffWalking::render_text() const {
   for (int64_t i = 0; i < kCliffRows * kCliffCols; ++i) {
     const int64_t r = i / kCliffCols;
     const int64_t c = i % kCliffCols;
-    const char mark = i == s()                                ? 'x'
-                      : i == kCliffGoal                       ? 'T'
+    const char mark = i == s()                                 ? 'x'
+                      : i == kCliffGoal                        ? 'T'
                       : internal::cliff_walking_is_cliff(r, c) ? 'C'
                                                                : 'o';
     // Gymnasium writes " m " per cell, left-stripped in the first column and right-stripped

@@ -182,8 +182,10 @@ std::array<double, 3> parse_reward_schedule(const std::string& text) {
     ++n;
   }
   if (n != 3 || !in.eof()) {
-    throw Error(str("FrozenLake: reward_schedule must be three numbers (goal, hole, frozen), e.g. "
-                    "'1,0,0'; got '", text, "'"));
+    throw Error(
+        str("FrozenLake: reward_schedule must be three numbers (goal, hole, frozen), e.g. "
+            "'1,0,0'; got '",
+            text, "'"));
   }
   return out;
 }
@@ -191,8 +193,8 @@ std::array<double, 3> parse_reward_schedule(const std::string& text) {
 std::vector<std::string> resolve_desc(const FrozenLakeConfig& config) {
   if (!config.desc.empty()) return config.desc;
   if (config.map_name == "random") {
-    NpRandom gen(config.seed ? *config.seed : (uint64_t{std::random_device{}()} << 32) ^
-                                                   std::random_device{}());
+    NpRandom gen(config.seed ? *config.seed
+                             : (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}());
     return generate_random_map(config.size, config.p, gen);
   }
   return internal::frozen_lake_map(config.map_name);
@@ -205,7 +207,8 @@ FrozenLakeConfig FrozenLake::parse_kwargs(const Kwargs& kwargs) {
   FrozenLakeConfig c;
   if (auto desc = kw.get_optional("desc")) {
     c.desc = split_rows(*desc);
-    if (c.desc.empty()) throw Error("FrozenLake: desc is empty; give rows like SFFF,FHFH,FFFH,HFFG");
+    if (c.desc.empty())
+      throw Error("FrozenLake: desc is empty; give rows like SFFF,FHFH,FFFH,HFFG");
   }
   c.map_name = kw.get_string("map_name", c.map_name);
   if (c.map_name == "none" || c.map_name == "None") c.map_name = "random";  // Gymnasium's None
@@ -216,8 +219,9 @@ FrozenLakeConfig FrozenLake::parse_kwargs(const Kwargs& kwargs) {
   const auto p = kw.get_optional("p");
   const auto seed = kw.get_optional("seed");
   if ((size || p || seed) && (!c.desc.empty() || c.map_name != "random")) {
-    throw Error("FrozenLake: size, p and seed describe a random map; pass map_name=random with them "
-                "(and no desc)");
+    throw Error(
+        "FrozenLake: size, p and seed describe a random map; pass map_name=random with them "
+        "(and no desc)");
   }
   c.size = kw.get_int("size", c.size);
   c.p = kw.get_double("p", c.p);
@@ -265,7 +269,8 @@ void FrozenLake::render(DrawList& out) const {
   if (desc_[static_cast<size_t>(row)][static_cast<size_t>(col)] == 'H') {
     internal::draw_hole(canvas, x, y, cw, ch, true);
   } else {
-    internal::draw_elf(canvas, x, y, cw, ch, static_cast<internal::Facing>(last_action().value_or(1)));
+    internal::draw_elf(canvas, x, y, cw, ch,
+                       static_cast<internal::Facing>(last_action().value_or(1)));
   }
 }
 
@@ -277,8 +282,9 @@ std::string FrozenLake::render_text() const {
   for (int64_t r = 0; r < nrow(); ++r) {
     for (int64_t c = 0; c < ncol(); ++c) {
       const std::string cell(1, desc_[r][c]);
-      out += (r == row && c == col) ? internal::colorize(cell, internal::AnsiColor::Red, false, true)
-                                    : cell;
+      out += (r == row && c == col)
+                 ? internal::colorize(cell, internal::AnsiColor::Red, false, true)
+                 : cell;
     }
     out += '\n';
   }

@@ -20,12 +20,12 @@ struct FrozenLakeConfig {
   std::vector<std::string> desc;
   // "4x4", "8x8", or "random" (Gymnasium's map_name=None: generate_random_map(size, p, seed)).
   std::string map_name = "4x4";
-  bool is_slippery = true;           // Gymnasium's default: slippery
-  double success_rate = 1.0 / 3.0;   // probability of the intended move when slippery
+  bool is_slippery = true;          // Gymnasium's default: slippery
+  double success_rate = 1.0 / 3.0;  // probability of the intended move when slippery
   std::array<double, 3> reward_schedule{1.0, 0.0, 0.0};  // rewards for entering (G, H, F/S)
-  int64_t size = 8;                  // random map: side length
-  double p = 0.8;                    // random map: probability that a cell is frozen
-  std::optional<uint64_t> seed;      // random map: seed (absent: std::random_device, as Gymnasium)
+  int64_t size = 8;                                      // random map: side length
+  double p = 0.8;                // random map: probability that a cell is frozen
+  std::optional<uint64_t> seed;  // random map: seed (absent: std::random_device, as Gymnasium)
 };
 
 // Gymnasium's generate_random_map: size x size cells, each frozen with probability p (clipped to

@@ -16,7 +16,8 @@ ScreenCanvas::ScreenCanvas(DrawList& out, int width, int height, Color backgroun
   out_.set_background(background);
 }
 
-void ScreenCanvas::rect(double x, double y, double w, double h, Color c, bool filled, double width) {
+void ScreenCanvas::rect(double x, double y, double w, double h, Color c, bool filled,
+                        double width) {
   out_.rect(at(x, y + h), at(x + w, y), c, filled, width);
 }
 
@@ -53,11 +54,14 @@ void draw_elf(ScreenCanvas& c, double x, double y, double w, double h, Facing fa
   const double cx = x + w / 2;
   c.rect(cx - w * 0.16, y + h * 0.80, w * 0.12, h * 0.12, boots);  // boots
   c.rect(cx + w * 0.04, y + h * 0.80, w * 0.12, h * 0.12, boots);
-  c.polygon({{cx - w * 0.24, y + h * 0.82}, {cx + w * 0.24, y + h * 0.82}, {cx + w * 0.16, y + h * 0.48},
+  c.polygon({{cx - w * 0.24, y + h * 0.82},
+             {cx + w * 0.24, y + h * 0.82},
+             {cx + w * 0.16, y + h * 0.48},
              {cx - w * 0.16, y + h * 0.48}},
-            coat);  // body
+            coat);                             // body
   c.circle(cx, y + h * 0.38, w * 0.15, skin);  // head
-  c.polygon({{cx - w * 0.18, y + h * 0.30}, {cx + w * 0.18, y + h * 0.30}, {cx, y + h * 0.06}}, hat);
+  c.polygon({{cx - w * 0.18, y + h * 0.30}, {cx + w * 0.18, y + h * 0.30}, {cx, y + h * 0.06}},
+            hat);
   // Eyes show where the elf faces: both from the front, one to a side, none from behind.
   const double ey = y + h * 0.40, r = std::max(1.0, w * 0.025);
   if (facing == Facing::Down) {
@@ -99,8 +103,12 @@ void draw_gift(ScreenCanvas& c, double x, double y, double w, double h) {
   c.rect(x + w * 0.2, y + h * 0.35, w * 0.6, h * 0.5, box);
   c.rect(x + w * 0.15, y + h * 0.28, w * 0.7, h * 0.12, box);  // lid
   c.rect(x + w * 0.45, y + h * 0.28, w * 0.1, h * 0.57, ribbon);
-  c.polygon({{x + w * 0.5, y + h * 0.28}, {x + w * 0.3, y + h * 0.14}, {x + w * 0.34, y + h * 0.28}}, ribbon);
-  c.polygon({{x + w * 0.5, y + h * 0.28}, {x + w * 0.7, y + h * 0.14}, {x + w * 0.66, y + h * 0.28}}, ribbon);
+  c.polygon(
+      {{x + w * 0.5, y + h * 0.28}, {x + w * 0.3, y + h * 0.14}, {x + w * 0.34, y + h * 0.28}},
+      ribbon);
+  c.polygon(
+      {{x + w * 0.5, y + h * 0.28}, {x + w * 0.7, y + h * 0.14}, {x + w * 0.66, y + h * 0.28}},
+      ribbon);
 }
 
 void draw_cookie(ScreenCanvas& c, double x, double y, double w, double h) {
@@ -121,7 +129,8 @@ void draw_mountain(ScreenCanvas& c, double x, double y, double w, double h, int 
 void draw_cliff(ScreenCanvas& c, double x, double y, double w, double h) {
   c.rect(x, y, w, h, {78, 52, 46, 255});
   c.polygon({{x, y + h}, {x + w * 0.3, y + h * 0.45}, {x + w * 0.55, y + h}}, {62, 39, 35, 255});
-  c.polygon({{x + w * 0.45, y + h}, {x + w * 0.75, y + h * 0.55}, {x + w, y + h}}, {62, 39, 35, 255});
+  c.polygon({{x + w * 0.45, y + h}, {x + w * 0.75, y + h * 0.55}, {x + w, y + h}},
+            {62, 39, 35, 255});
 }
 
 }  // namespace rein::envs::internal

@@ -32,15 +32,15 @@ EnvSpec spec(std::optional<int64_t> max_episode_steps, std::optional<double> rew
 }  // namespace
 
 void register_toy_text(Registry& registry) {
-  registry.register_env("FrozenLake-v1", factory<FrozenLake>(),
-                        spec(100, 0.70, {{"map_name", "4x4"}},
-                             "walk over slippery ice to the goal (4x4 map)"));
-  registry.register_env("FrozenLake8x8-v1", factory<FrozenLake>(),
-                        spec(200, 0.85, {{"map_name", "8x8"}},
-                             "walk over slippery ice to the goal (8x8 map)"));
-  registry.register_env("CliffWalking-v1", factory<CliffWalking>(),
-                        spec(std::nullopt, std::nullopt, {},
-                             "cross a 4x12 grid along a cliff (Sutton & Barto 6.6)"));
+  registry.register_env(
+      "FrozenLake-v1", factory<FrozenLake>(),
+      spec(100, 0.70, {{"map_name", "4x4"}}, "walk over slippery ice to the goal (4x4 map)"));
+  registry.register_env(
+      "FrozenLake8x8-v1", factory<FrozenLake>(),
+      spec(200, 0.85, {{"map_name", "8x8"}}, "walk over slippery ice to the goal (8x8 map)"));
+  registry.register_env(
+      "CliffWalking-v1", factory<CliffWalking>(),
+      spec(std::nullopt, std::nullopt, {}, "cross a 4x12 grid along a cliff (Sutton & Barto 6.6)"));
   registry.register_env("CliffWalkingSlippery-v1", factory<CliffWalking>(),
                         spec(std::nullopt, std::nullopt, {{"is_slippery", "true"}},
                              "CliffWalking where moves slip sideways 2/3 of the time"));

@@ -49,8 +49,8 @@ void TabularEnv::fill_info(double prob) {
 }
 
 void TabularEnv::set_state(std::span<const double> state) {
-  if (state.size() != 1 || !(state[0] >= 0.0) || state[0] >= static_cast<double>(table_.n_states()) ||
-      std::floor(state[0]) != state[0]) {
+  if (state.size() != 1 || !(state[0] >= 0.0) ||
+      state[0] >= static_cast<double>(table_.n_states()) || std::floor(state[0]) != state[0]) {
     std::string given;
     for (double v : state) given += (given.empty() ? "" : ", ") + str(v);
     throw Error(str(display_name(), ".set_state: expected one integer state index in [0, ",

@@ -23,12 +23,15 @@ enum Action { kSouth = 0, kNorth = 1, kEast = 2, kWest = 3, kPickup = 4, kDropof
 // the grid edge, east/west at a '|' in the map (the border included).
 std::array<int, 2> taxi_move(int row, int col, int a) {
   switch (a) {
-    case kSouth: return {std::min(row + 1, kTaxiSize - 1), col};
-    case kNorth: return {std::max(row - 1, 0), col};
-    case kEast: return kTaxiMap[1 + row][2 * col + 2] == ':' ? std::array{row, col + 1}
-                                                            : std::array{row, col};
-    default: return kTaxiMap[1 + row][2 * col] == ':' ? std::array{row, col - 1}
-                                                     : std::array{row, col};
+    case kSouth:
+      return {std::min(row + 1, kTaxiSize - 1), col};
+    case kNorth:
+      return {std::max(row - 1, 0), col};
+    case kEast:
+      return kTaxiMap[1 + row][2 * col + 2] == ':' ? std::array{row, col + 1}
+                                                   : std::array{row, col};
+    default:
+      return kTaxiMap[1 + row][2 * col] == ':' ? std::array{row, col - 1} : std::array{row, col};
   }
 }
 
@@ -147,12 +150,14 @@ std::pair<bool, bool> read_taxi_kwargs(const Kwargs& kwargs) {
 }
 
 // Gymnasium's locs_colors, blitted at alpha 128.
-constexpr Color kLandmarkColors[4] = {{255, 0, 0, 128}, {0, 255, 0, 128}, {255, 255, 0, 128},
-                                      {0, 0, 255, 128}};
+constexpr Color kLandmarkColors[4] = {
+    {255, 0, 0, 128}, {0, 255, 0, 128}, {255, 255, 0, 128}, {0, 0, 255, 128}};
 constexpr double kCell = 50;  // Gymnasium's 550 x 350 window over the 11 x 7 map
 
 // Gymnasium's get_surf_loc: the top-left pixel of a grid cell's map character.
-Point surf_loc(int64_t row, int64_t col) { return {double(col * 2 + 1) * kCell, double(row + 1) * kCell}; }
+Point surf_loc(int64_t row, int64_t col) {
+  return {double(col * 2 + 1) * kCell, double(row + 1) * kCell};
+}
 
 // The sprites drawn with shapes: the cab (facing its last move), a passenger and the hotel.
 void draw_cab(internal::ScreenCanvas& c, Point at, int64_t facing) {
@@ -176,7 +181,10 @@ void draw_cab(internal::ScreenCanvas& c, Point at, int64_t facing) {
 }
 
 void draw_passenger(internal::ScreenCanvas& c, Point at) {
-  c.polygon({{at.x + 16, at.y + 44}, {at.x + 34, at.y + 44}, {at.x + 31, at.y + 22}, {at.x + 19, at.y + 22}},
+  c.polygon({{at.x + 16, at.y + 44},
+             {at.x + 34, at.y + 44},
+             {at.x + 31, at.y + 22},
+             {at.x + 19, at.y + 22}},
             {30, 136, 229, 255});
   c.circle(at.x + 25, at.y + 15, 7, {240, 200, 160, 255});
 }
@@ -184,7 +192,8 @@ void draw_passenger(internal::ScreenCanvas& c, Point at) {
 void draw_hotel(internal::ScreenCanvas& c, Point at) {
   c.rect(at.x + 8, at.y + 6, 34, 40, {141, 60, 48, 255});
   for (int r = 0; r < 3; ++r) {
-    for (int k = 0; k < 3; ++k) c.rect(at.x + 12 + 10 * k, at.y + 10 + 10 * r, 6, 6, {255, 224, 130, 255});
+    for (int k = 0; k < 3; ++k)
+      c.rect(at.x + 12 + 10 * k, at.y + 10 + 10 * r, 6, 6, {255, 224, 130, 255});
   }
   c.rect(at.x + 21, at.y + 38, 8, 8, {62, 39, 35, 255});  // door
 }
@@ -252,10 +261,12 @@ void Taxi::render(DrawList& out) const {
       if (ch == '|') {  // a vertical median, rounded off where it starts and ends
         const bool top = y == 0 || kTaxiMap[static_cast<size_t>(y - 1)][x] != '|';
         const bool bottom = y == 6 || kTaxiMap[static_cast<size_t>(y + 1)][x] != '|';
-        canvas.rect(px + 18, py + (top ? 10 : 0), 14, kCell - (top ? 10 : 0) - (bottom ? 10 : 0), median);
+        canvas.rect(px + 18, py + (top ? 10 : 0), 14, kCell - (top ? 10 : 0) - (bottom ? 10 : 0),
+                    median);
       } else if (ch == '-' || ch == '+') {
         const bool left = x == 0, right = x == 10;
-        canvas.rect(px + (left ? 10 : 0), py + 18, kCell - (left ? 10 : 0) - (right ? 10 : 0), 14, median);
+        canvas.rect(px + (left ? 10 : 0), py + 18, kCell - (left ? 10 : 0) - (right ? 10 : 0), 14,
+                    median);
       }
     }
   }
@@ -264,7 +275,8 @@ void Taxi::render(DrawList& out) const {
     canvas.rect(loc.x, loc.y + 10, kCell, kCell, kLandmarkColors[i]);
   }
   const auto [row, col, passenger, destination] = decode(s());
-  if (passenger < 4) draw_passenger(canvas, surf_loc(kTaxiLocs[passenger][0], kTaxiLocs[passenger][1]));
+  if (passenger < 4)
+    draw_passenger(canvas, surf_loc(kTaxiLocs[passenger][0], kTaxiLocs[passenger][1]));
   const int64_t facing = last_action() && *last_action() < 4 ? *last_action() : 0;
   const Point dest = surf_loc(kTaxiLocs[destination][0], kTaxiLocs[destination][1]);
   const Point taxi = surf_loc(row, col);

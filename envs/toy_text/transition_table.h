@@ -1,6 +1,7 @@
-// The explicit model of a tabular env, Gymnasium's `env.unwrapped.P`: for every state and action the
-// list of possible outcomes, plus the distribution of the state at reset. FrozenLake, CliffWalking
-// and Taxi are defined entirely by one of these; dynamic-programming code can read it directly.
+// The explicit model of a tabular env, Gymnasium's `env.unwrapped.P`: for every state and action
+// the list of possible outcomes, plus the distribution of the state at reset. FrozenLake,
+// CliffWalking and Taxi are defined entirely by one of these; dynamic-programming code can read it
+// directly.
 #pragma once
 
 #include <cstdint>
@@ -30,8 +31,12 @@ class TransitionTable {
   int64_t n_actions() const { return n_actions_; }
 
   // The outcomes of action a in state s, in order. Indices are not checked (callers validate).
-  std::span<const Transition> at(int64_t s, int64_t a) const { return outcomes_[s * n_actions_ + a]; }
-  void add(int64_t s, int64_t a, const Transition& t) { outcomes_[s * n_actions_ + a].push_back(t); }
+  std::span<const Transition> at(int64_t s, int64_t a) const {
+    return outcomes_[s * n_actions_ + a];
+  }
+  void add(int64_t s, int64_t a, const Transition& t) {
+    outcomes_[s * n_actions_ + a].push_back(t);
+  }
 
   // Probability of each state at reset (size n_states, sums to 1).
   std::vector<double> initial_state_distribution;

@@ -35,12 +35,14 @@ Mp4Reader::Mp4Reader(const std::string& path) : path_(path), codec_(std::make_un
   internal::check(avformat_find_stream_info(c.fmt, nullptr), "read the streams of", path);
   const AVCodec* decoder = nullptr;
   c.stream = av_find_best_stream(c.fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0);
-  if (c.stream < 0 || decoder == nullptr) throw Error(str("video: '", path, "' holds no video stream"));
+  if (c.stream < 0 || decoder == nullptr)
+    throw Error(str("video: '", path, "' holds no video stream"));
   const AVStream* s = c.fmt->streams[c.stream];
   c.dec = avcodec_alloc_context3(decoder);
   c.frame = av_frame_alloc();
   c.packet = av_packet_alloc();
-  if (c.dec == nullptr || c.frame == nullptr || c.packet == nullptr) throw Error("video: out of memory");
+  if (c.dec == nullptr || c.frame == nullptr || c.packet == nullptr)
+    throw Error("video: out of memory");
   internal::check(avcodec_parameters_to_context(c.dec, s->codecpar), "decode", path);
   c.dec->thread_count = 1;
   internal::check(avcodec_open2(c.dec, decoder, nullptr), "decode", path);
@@ -81,7 +83,8 @@ bool Mp4Reader::next(envs::RgbImage& out) {
   const int w = c.frame->width, h = c.frame->height;
   c.sws = sws_getCachedContext(c.sws, w, h, static_cast<AVPixelFormat>(c.frame->format), w, h,
                                AV_PIX_FMT_RGB24, SWS_BILINEAR, nullptr, nullptr, nullptr);
-  if (c.sws == nullptr) throw Error(str("video: cannot convert the frames of '", path_, "' to RGB"));
+  if (c.sws == nullptr)
+    throw Error(str("video: cannot convert the frames of '", path_, "' to RGB"));
   const int stride = internal::padded_stride(w * 3);
   c.rgb.resize(size_t(stride) * size_t(h) + internal::kLineAlign);
   uint8_t* planes[1] = {c.rgb.data()};

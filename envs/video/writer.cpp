@@ -53,7 +53,8 @@ struct Mp4Writer::Codec {
 Mp4Writer::Mp4Writer(std::string path, int width, int height, int fps)
     : path_(std::move(path)), temp_path_(path_ + ".part"), width_(width), height_(height) {
   if (width < 2 || height < 2 || width > 16384 || height > 16384) {
-    throw Error(str("video: frames of ", width, "x", height, " cannot be encoded (each side must be "
+    throw Error(str("video: frames of ", width, "x", height,
+                    " cannot be encoded (each side must be "
                     "2 to 16384 pixels)"));
   }
   if (fps < 1 || fps > 1000) throw Error(str("video: fps must be 1 to 1000, got ", fps));
@@ -70,13 +71,15 @@ Mp4Writer::Mp4Writer(std::string path, int width, int height, int fps)
   const AVCodec* h264 = avcodec_find_encoder_by_name("libx264");
   if (h264 == nullptr) h264 = avcodec_find_encoder(AV_CODEC_ID_H264);
   if (h264 == nullptr) {
-    throw Error("video: this FFmpeg has no H.264 encoder (Debian's libavcodec has libx264; "
-                "run scripts/install-deps.sh)");
+    throw Error(
+        "video: this FFmpeg has no H.264 encoder (Debian's libavcodec has libx264; "
+        "run scripts/install-deps.sh)");
   }
   c.enc = avcodec_alloc_context3(h264);
   c.packet = av_packet_alloc();
   c.frame = av_frame_alloc();
-  if (c.enc == nullptr || c.packet == nullptr || c.frame == nullptr) throw Error("video: out of memory");
+  if (c.enc == nullptr || c.packet == nullptr || c.frame == nullptr)
+    throw Error("video: out of memory");
   const int even_w = (width + 1) & ~1, even_h = (height + 1) & ~1;
   c.enc->width = even_w;
   c.enc->height = even_h;
@@ -142,7 +145,8 @@ void Mp4Writer::write(const envs::RgbImage& frame) {
     const uint8_t* row = frame.at(0, std::min(y, height_ - 1));
     uint8_t* dst = c.rgb.data() + size_t(y) * size_t(stride);
     std::copy(row, row + size_t(width_) * 3, dst);
-    if (even_w != width_) std::copy(row + size_t(width_ - 1) * 3, row + size_t(width_) * 3, dst + size_t(width_) * 3);
+    if (even_w != width_)
+      std::copy(row + size_t(width_ - 1) * 3, row + size_t(width_) * 3, dst + size_t(width_) * 3);
   }
   internal::check(av_frame_make_writable(c.frame), "encode", path_);
   const uint8_t* planes[1] = {c.rgb.data()};
@@ -163,7 +167,8 @@ void Mp4Writer::finish() {
   c.file_open = false;
   std::error_code ec;
   std::filesystem::rename(temp_path_, path_, ec);
-  if (ec) throw Error(str("video: cannot move the finished video to '", path_, "': ", ec.message()));
+  if (ec)
+    throw Error(str("video: cannot move the finished video to '", path_, "': ", ec.message()));
   c.finished = true;
 }
 

@@ -64,8 +64,8 @@ int create_discrete(const char* const* k, const char* const* v, int32_t n, void*
                     size_t l) {
   return create(false, k, v, n, inst, e, l);
 }
-int create_continuous(const char* const* k, const char* const* v, int32_t n, void** inst,
-                      char* e, size_t l) {
+int create_continuous(const char* const* k, const char* const* v, int32_t n, void** inst, char* e,
+                      size_t l) {
   return create(true, k, v, n, inst, e, l);
 }
 
@@ -96,8 +96,8 @@ int step(void* instance, const double* action, int64_t action_len, double* obs, 
          int32_t* terminated, int32_t* truncated, char* err, size_t len) {
   auto* c = static_cast<Corridor*>(instance);
   if (action_len != 1) return fail(err, len, "expected one action value");
-  double move = c->continuous ? std::fmax(-1.0, std::fmin(1.0, action[0]))
-                              : (action[0] == 1.0 ? 1.0 : -1.0);
+  double move =
+      c->continuous ? std::fmax(-1.0, std::fmin(1.0, action[0])) : (action[0] == 1.0 ? 1.0 : -1.0);
   if (!c->continuous && c->uniform() < 0.1) move = -move;  // slippery floor
   c->position = std::fmax(0.0, std::fmin(static_cast<double>(c->length - 1), c->position + move));
   const bool at_goal = c->position >= static_cast<double>(c->length - 1);
@@ -108,8 +108,7 @@ int step(void* instance, const double* action, int64_t action_len, double* obs, 
   return REIN_OK;
 }
 
-int set_state(void* instance, const double* state, int64_t n, double* obs, char* err,
-              size_t len) {
+int set_state(void* instance, const double* state, int64_t n, double* obs, char* err, size_t len) {
   auto* c = static_cast<Corridor*>(instance);
   if (n != 1 || !(state[0] >= 0) || state[0] > static_cast<double>(c->length - 1)) {
     return fail(err, len, "state is [position] with 0 <= position <= length - 1");
@@ -120,8 +119,8 @@ int set_state(void* instance, const double* state, int64_t n, double* obs, char*
 }
 
 const rein_env_def kEnvs[] = {
-    {"Corridor-v0", "walk right along a slippery corridor", 100, 1, 0.8, create_discrete,
-     destroy, spaces, reset, step, set_state},
+    {"Corridor-v0", "walk right along a slippery corridor", 100, 1, 0.8, create_discrete, destroy,
+     spaces, reset, step, set_state},
     {"ContinuousCorridor-v0", "walk right with a velocity in [-1, 1]", 100, 0, 0.0,
      create_continuous, destroy, spaces, reset, step, set_state},
 };

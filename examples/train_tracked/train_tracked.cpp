@@ -21,7 +21,6 @@ int main() {
 
   const rein::session::TrainResult result = rein::session::train(request);
   const double mean = result.train.final_eval->mean_return;
-  std::printf("eval/mean_return %.1f; checkpoint %s\n", mean,
-              result.train.last_checkpoint.c_str());
+  std::printf("eval/mean_return %.1f; checkpoint %s\n", mean, result.train.last_checkpoint.c_str());
   return mean > 100 ? 0 : 1;  // CartPole's random policy scores about 22
 }

@@ -17,17 +17,19 @@ py::handle& invalid_argument_type() {
 
 const void* raw_data(const Tensor& t) {
   switch (t.dtype()) {
-    case Dtype::Float32: return t.data<float>();
-    case Dtype::Float64: return t.data<double>();
-    case Dtype::Int64: return t.data<int64_t>();
-    case Dtype::Bool: return t.data<bool>();
+    case Dtype::Float32:
+      return t.data<float>();
+    case Dtype::Float64:
+      return t.data<double>();
+    case Dtype::Int64:
+      return t.data<int64_t>();
+    case Dtype::Bool:
+      return t.data<bool>();
   }
   return nullptr;
 }
 
-std::vector<py::ssize_t> dims_of(const Tensor& t) {
-  return {t.shape().begin(), t.shape().end()};
-}
+std::vector<py::ssize_t> dims_of(const Tensor& t) { return {t.shape().begin(), t.shape().end()}; }
 
 // A shape as Python writes a tuple: "(4,)", "(64, 4)", "()".
 std::string tuple_text(const std::vector<int64_t>& dims) {
@@ -94,10 +96,14 @@ std::string type_name(const py::handle& obj) {
 
 py::dtype numpy_dtype(Dtype dtype) {
   switch (dtype) {
-    case Dtype::Float32: return py::dtype::of<float>();
-    case Dtype::Float64: return py::dtype::of<double>();
-    case Dtype::Int64: return py::dtype::of<int64_t>();
-    case Dtype::Bool: return py::dtype::of<bool>();
+    case Dtype::Float32:
+      return py::dtype::of<float>();
+    case Dtype::Float64:
+      return py::dtype::of<double>();
+    case Dtype::Int64:
+      return py::dtype::of<int64_t>();
+    case Dtype::Bool:
+      return py::dtype::of<bool>();
   }
   throw Error("numpy_dtype: unknown dtype");
 }
@@ -105,7 +111,8 @@ py::dtype numpy_dtype(Dtype dtype) {
 py::array to_numpy_copy(const Tensor& t) {
   const Tensor c = t.contiguous();
   py::array out(numpy_dtype(c.dtype()), dims_of(c));
-  std::memcpy(out.mutable_data(), raw_data(c), static_cast<size_t>(c.numel()) * element_size(c.dtype()));
+  std::memcpy(out.mutable_data(), raw_data(c),
+              static_cast<size_t>(c.numel()) * element_size(c.dtype()));
   return out;
 }
 
@@ -202,11 +209,14 @@ void register_errors(py::module_& m) {
   m.attr("Error").attr("__doc__") = "A failure reported by rein (the message says what and why).";
   m.attr("Error").attr("__module__") = "rein";
   py::object builtins = py::module_::import("builtins");
-  invalid_argument_type() = builtins.attr("type")(
-      "InvalidArgument", py::make_tuple(m.attr("Error"), builtins.attr("ValueError")),
-      py::dict(py::arg("__doc__") = "A bad argument: unknown env id, action outside the "
-                                    "space, malformed keyword argument.",
-               py::arg("__module__") = "rein")).release();
+  invalid_argument_type() =
+      builtins
+          .attr("type")(
+              "InvalidArgument", py::make_tuple(m.attr("Error"), builtins.attr("ValueError")),
+              py::dict(py::arg("__doc__") = "A bad argument: unknown env id, action outside the "
+                                            "space, malformed keyword argument.",
+                       py::arg("__module__") = "rein"))
+          .release();
   m.attr("InvalidArgument") = invalid_argument_type();
 }
 
@@ -224,11 +234,12 @@ ActionHolder::ActionHolder(const py::handle& action, const envs::Space& space,
         raise_invalid(who + " must be an integer for " + space.to_string() + ", got " +
                       type_name(action) + " " + std::string(py::repr(action)));
       }
-      const long long v = PyLong_AsLongLong(py::reinterpret_steal<py::object>(
-                                                PyNumber_Index(action.ptr())).ptr());
+      const long long v =
+          PyLong_AsLongLong(py::reinterpret_steal<py::object>(PyNumber_Index(action.ptr())).ptr());
       if (PyErr_Occurred()) {
         PyErr_Clear();
-        raise_invalid(who + " " + std::string(py::repr(action)) + " is outside " + space.to_string());
+        raise_invalid(who + " " + std::string(py::repr(action)) + " is outside " +
+                      space.to_string());
       }
       action_.emplace(static_cast<int64_t>(v));
       break;
@@ -279,15 +290,17 @@ void batch_actions(const py::handle& actions, const envs::Space& space, int64_t 
   }
   const py::array c = discrete ? cast_contiguous<int64_t>(a) : cast_contiguous<float>(a);
   const size_t bytes = static_cast<size_t>(c.size()) * (discrete ? sizeof(int64_t) : sizeof(float));
-  std::memcpy(discrete ? static_cast<void*>(out.data<int64_t>()) : static_cast<void*>(out.data<float>()),
-              c.data(), bytes);
+  std::memcpy(
+      discrete ? static_cast<void*>(out.data<int64_t>()) : static_cast<void*>(out.data<float>()),
+      c.data(), bytes);
   if (!discrete) return;
   const int64_t* v = out.data<int64_t>();
   const int64_t width = space.flat_dim();
   for (int64_t i = 0; i < c.size(); ++i) {
     const int64_t lo = space.is_discrete() ? space.discrete().start : 0;
-    const int64_t n = space.is_discrete() ? space.discrete().n
-                                          : space.multi_discrete().nvec[static_cast<size_t>(i % width)];
+    const int64_t n = space.is_discrete()
+                          ? space.discrete().n
+                          : space.multi_discrete().nvec[static_cast<size_t>(i % width)];
     if (v[i] < lo || v[i] >= lo + n) {
       raise_invalid(who + "[" + std::to_string(i / width) + "] = " + std::to_string(v[i]) +
                     " is outside " + space.to_string());

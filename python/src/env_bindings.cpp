@@ -49,7 +49,8 @@ py::dict describe(const envs::EnvSpec& spec) {
   d["id"] = spec.id;
   d["max_episode_steps"] = spec.max_episode_steps ? py::cast(*spec.max_episode_steps) : py::none();
   d["reward_threshold"] = spec.reward_threshold ? py::cast(*spec.reward_threshold) : py::none();
-  d["kwargs"] = py::cast(std::map<std::string, std::string>(spec.kwargs.begin(), spec.kwargs.end()));
+  d["kwargs"] =
+      py::cast(std::map<std::string, std::string>(spec.kwargs.begin(), spec.kwargs.end()));
   d["nondeterministic"] = spec.nondeterministic;
   d["description"] = spec.description;
   return d;
@@ -92,8 +93,7 @@ class Env {
     const ActionHolder held(action, e.action_space(), e.name() + ".step");
     auto run = [&] { return e.step(held.action()); };
     const envs::StepResult r = remote_ ? without_gil(run) : run();
-    return py::make_tuple(observation(r.obs), r.reward, r.terminated, r.truncated,
-                          to_dict(r.info));
+    return py::make_tuple(observation(r.obs), r.reward, r.terminated, r.truncated, to_dict(r.info));
   }
 
   py::object render_text() const {
@@ -277,8 +277,8 @@ VectorEnv make_vec(const std::string& id, int64_t num_envs, const std::string& m
   } else if (autoreset == "same_step") {
     options.autoreset = envs::AutoresetMode::SameStep;
   } else {
-    raise_invalid("make_vec: autoreset_mode must be 'next_step' or 'same_step', got '" +
-                  autoreset + "'");
+    raise_invalid("make_vec: autoreset_mode must be 'next_step' or 'same_step', got '" + autoreset +
+                  "'");
   }
   options.kwargs = to_kwargs(kwargs, "make_vec");
   const bool remote = is_remote(id);
@@ -310,7 +310,8 @@ void bind_envs(py::module_& m) {
       .def_property_readonly("closed", &Env::closed);
 
   py::class_<VectorEnv>(m, "_VectorEnv")
-      .def("reset", &VectorEnv::reset, py::arg("seed") = py::none(), py::arg("options") = py::none())
+      .def("reset", &VectorEnv::reset, py::arg("seed") = py::none(),
+           py::arg("options") = py::none())
       .def("step", &VectorEnv::step, py::arg("actions"))
       .def("final_obs", &VectorEnv::final_obs)
       .def("final_info", &VectorEnv::final_info)
@@ -324,8 +325,9 @@ void bind_envs(py::module_& m) {
   m.def("_make", &make, py::arg("id"), py::arg("kwargs"));
   m.def("_make_vec", &make_vec, py::arg("id"), py::arg("num_envs"), py::arg("mode"),
         py::arg("num_threads"), py::arg("autoreset"), py::arg("copy"), py::arg("kwargs"));
-  m.def("_load_plugin", [](const std::string& path) { return envs::load_plugin(path); },
-        py::arg("path"));
+  m.def(
+      "_load_plugin", [](const std::string& path) { return envs::load_plugin(path); },
+      py::arg("path"));
   m.def("_env_specs", [] {
     py::list out;
     for (const auto& s : envs::list_envs()) out.append(describe(s));

@@ -18,7 +18,8 @@ Dtype dtype_of(const py::handle& space) {
   if (name == "float32") return Dtype::Float32;
   if (name == "float64") return Dtype::Float64;
   if (name == "int64" || name == "int32") return Dtype::Int64;
-  throw Error("serve: Box spaces of dtype " + name + " are not supported (float32, float64, int64)");
+  throw Error("serve: Box spaces of dtype " + name +
+              " are not supported (float32, float64, int64)");
 }
 
 // A Gymnasium space object (gymnasium.spaces or rein.spaces) as a rein Space.
@@ -28,20 +29,23 @@ envs::Space space_of(const py::handle& space, const char* which) {
         py::module_::import("numpy").attr("ravel")(space.attr("nvec")).attr("tolist")()));
   }
   if (py::hasattr(space, "n")) {
-    const int64_t start = py::hasattr(space, "start") ? py::int_(space.attr("start")).cast<int64_t>() : 0;
+    const int64_t start =
+        py::hasattr(space, "start") ? py::int_(space.attr("start")).cast<int64_t>() : 0;
     return envs::Discrete(py::int_(space.attr("n")).cast<int64_t>(), start);
   }
   if (py::hasattr(space, "low") && py::hasattr(space, "high")) {
     py::object np = py::module_::import("numpy");
     auto bounds = [&](const char* name) {
-      return np.attr("ravel")(np.attr("asarray")(space.attr(name), "float64")).attr("tolist")()
+      return np.attr("ravel")(np.attr("asarray")(space.attr(name), "float64"))
+          .attr("tolist")()
           .cast<std::vector<double>>();
     };
     const auto shape = py::cast<std::vector<int64_t>>(space.attr("shape"));
     return envs::Box(bounds("low"), bounds("high"), Shape(shape), dtype_of(space));
   }
-  throw Error(std::string("serve: the env's ") + which + " is not a Discrete, Box or MultiDiscrete " +
-              "space (got " + std::string(py::str(py::repr(space))) + ")");
+  throw Error(std::string("serve: the env's ") + which +
+              " is not a Discrete, Box or MultiDiscrete " + "space (got " +
+              std::string(py::str(py::repr(space))) + ")");
 }
 
 // The message of the Python exception being handled, as rein::Error (sent to the client).
@@ -73,7 +77,8 @@ class PythonObject {
 
 class PythonEnv final : public envs::Env {
  public:
-  PythonEnv(py::object env, std::string name) : holder_(std::move(env)), env_(holder_.get()), name_(std::move(name)) {
+  PythonEnv(py::object env, std::string name)
+      : holder_(std::move(env)), env_(holder_.get()), name_(std::move(name)) {
     observation_space_ = space_of(env_.attr("observation_space"), "observation_space");
     action_space_ = space_of(env_.attr("action_space"), "action_space");
     obs_ = zeros(observation_space_.shape(), observation_space_.dtype());
@@ -85,8 +90,9 @@ class PythonEnv final : public envs::Env {
       py::dict opts;
       for (const auto& [k, v] : options) opts[py::str(k)] = v;
       py::object s = seed ? py::object(py::int_(*seed)) : py::object(py::none());
-      py::tuple r = env_.attr("reset")(py::arg("seed") = s,
-                                       py::arg("options") = options.empty() ? py::object(py::none()) : py::object(opts));
+      py::tuple r = env_.attr("reset")(
+          py::arg("seed") = s,
+          py::arg("options") = options.empty() ? py::object(py::none()) : py::object(opts));
       if (r.size() != 2) throw Error(name_ + ".reset: must return (obs, info)");
       store(r[0], r[1], name_ + ".reset");
     } catch (py::error_already_set& e) {
@@ -100,7 +106,9 @@ class PythonEnv final : public envs::Env {
     try {
       py::object a;
       switch (action.kind()) {
-        case envs::Action::Kind::Discrete: a = py::int_(action.index()); break;
+        case envs::Action::Kind::Discrete:
+          a = py::int_(action.index());
+          break;
         case envs::Action::Kind::Continuous: {
           py::array_t<float> v(to_dims(action_space_.shape()));
           std::copy(action.values().begin(), action.values().end(), v.mutable_data());
@@ -137,16 +145,25 @@ class PythonEnv final : public envs::Env {
                   " does not fit " + observation_space_.to_string());
     }
     switch (obs_.dtype()) {
-      case Dtype::Float32: copy_into<float>(a, obs_.data<float>()); break;
-      case Dtype::Float64: copy_into<double>(a, obs_.data<double>()); break;
-      case Dtype::Int64: copy_into<int64_t>(a, obs_.data<int64_t>()); break;
-      case Dtype::Bool: copy_into<bool>(a, obs_.data<bool>()); break;
+      case Dtype::Float32:
+        copy_into<float>(a, obs_.data<float>());
+        break;
+      case Dtype::Float64:
+        copy_into<double>(a, obs_.data<double>());
+        break;
+      case Dtype::Int64:
+        copy_into<int64_t>(a, obs_.data<int64_t>());
+        break;
+      case Dtype::Bool:
+        copy_into<bool>(a, obs_.data<bool>());
+        break;
     }
     info_.clear();
     if (!py::isinstance<py::dict>(info)) return;
     for (auto [k, v] : info.cast<py::dict>()) {
       if (PyFloat_Check(v.ptr()) || PyIndex_Check(v.ptr())) {
-        info_.set(py::str(k).cast<std::string>(), py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>());
+        info_.set(py::str(k).cast<std::string>(),
+                  py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>());
       }  // other values (text, nested dicts) have no place in rein's Info and are dropped
     }
   }
@@ -165,26 +182,30 @@ class PythonEnv final : public envs::Env {
 // A running server of a Python env; stop() (or leaving the `with` block) ends it.
 class PythonServer {
  public:
-  PythonServer(py::object make_env, const std::string& env_id, const std::string& host,
-               int port, int64_t n_envs, const std::string& token, int64_t max_clients,
-               bool shared_instance, std::optional<int64_t> max_episode_steps) {
+  PythonServer(py::object make_env, const std::string& env_id, const std::string& host, int port,
+               int64_t n_envs, const std::string& token, int64_t max_clients, bool shared_instance,
+               std::optional<int64_t> max_episode_steps) {
     if (port < 0 || port > 65535) raise_invalid("serve: port must be in 0..65535");
     if (n_envs < 1) raise_invalid("serve: n_envs must be >= 1");
-    if (max_episode_steps && *max_episode_steps < 1) raise_invalid("serve: max_episode_steps must be >= 1");
+    if (max_episode_steps && *max_episode_steps < 1)
+      raise_invalid("serve: max_episode_steps must be >= 1");
     // The id clients see (and runs record); a second server of the same name in this process
     // gets a numbered one, since the registry keeps each id once.
     id_ = env_id;
     for (int n = 2; envs::registry().contains(id_); ++n) id_ = env_id + "-" + std::to_string(n);
     auto factory = std::make_shared<PythonObject>(std::move(make_env));
     const std::string name = env_id;
-    envs::register_env(id_, [factory, name](const envs::Kwargs&) -> std::unique_ptr<envs::Env> {
-      py::gil_scoped_acquire gil;
-      try {
-        return std::make_unique<PythonEnv>(factory->get()(), name);
-      } catch (py::error_already_set& e) {
-        rethrow_python(name, e);
-      }
-    }, envs::EnvSpec{.id = id_, .max_episode_steps = max_episode_steps});
+    envs::register_env(
+        id_,
+        [factory, name](const envs::Kwargs&) -> std::unique_ptr<envs::Env> {
+          py::gil_scoped_acquire gil;
+          try {
+            return std::make_unique<PythonEnv>(factory->get()(), name);
+          } catch (py::error_already_set& e) {
+            rethrow_python(name, e);
+          }
+        },
+        envs::EnvSpec{.id = id_, .max_episode_steps = max_episode_steps});
     envs::remote::ServerOptions o;
     o.env_id = id_;
     o.host = host;

@@ -15,7 +15,8 @@ namespace {
 
 tracker::ParamValue to_param(const std::string& key, const py::handle& value) {
   if (py::isinstance<py::bool_>(value)) return value.cast<bool>();
-  if (PyIndex_Check(value.ptr())) return py::int_(py::reinterpret_borrow<py::object>(value)).cast<std::int64_t>();
+  if (PyIndex_Check(value.ptr()))
+    return py::int_(py::reinterpret_borrow<py::object>(value)).cast<std::int64_t>();
   if (PyFloat_Check(value.ptr()) ||
       py::isinstance(value, py::module_::import("numpy").attr("floating"))) {
     return py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>();
@@ -28,7 +29,8 @@ tracker::RunStatus to_status(const std::string& status) {
   if (status == "finished") return tracker::RunStatus::Finished;
   if (status == "failed") return tracker::RunStatus::Failed;
   if (status == "interrupted") return tracker::RunStatus::Interrupted;
-  raise_invalid("finish: status must be 'finished', 'failed' or 'interrupted', got '" + status + "'");
+  raise_invalid("finish: status must be 'finished', 'failed' or 'interrupted', got '" + status +
+                "'");
 }
 
 class Run {
@@ -65,7 +67,8 @@ class Run {
         raise_invalid("log: metric '" + k.cast<std::string>() + "' must be a number, got " +
                       type_name(v));
       }
-      w.log(k.cast<std::string>(), step, py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>());
+      w.log(k.cast<std::string>(), step,
+            py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>());
     }
     w.check();
   }
@@ -114,7 +117,8 @@ class Run {
 
 void bind_tracker(py::module_& m) {
   // The tracker's own exception type becomes rein.Error too, with the tracker's message.
-  static py::handle error_type = py::object(m.attr("Error")).release();  // kept for the process's life
+  static py::handle error_type =
+      py::object(m.attr("Error")).release();  // kept for the process's life
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

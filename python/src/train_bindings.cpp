@@ -71,7 +71,8 @@ py::dict train(const std::string& algorithm, const std::string& env_id, const py
   d["wall_seconds"] = out.train.wall_seconds;
   d["interrupted"] = out.train.interrupted;
   d["checkpoint"] = out.train.last_checkpoint;
-  d["final_eval"] = out.train.final_eval ? py::object(eval_dict(*out.train.final_eval)) : py::none();
+  d["final_eval"] =
+      out.train.final_eval ? py::object(eval_dict(*out.train.final_eval)) : py::none();
   return d;
 }
 
@@ -137,8 +138,8 @@ py::dict evaluate(const std::string& checkpoint, int64_t episodes, uint64_t seed
   rl::EvalResult r;
   {
     py::gil_scoped_release release;
-    r = rl::evaluate(policy.agent(), env_id.empty() ? policy.env_id() : env_id,
-                     policy.env_kwargs(), options);
+    r = rl::evaluate(policy.agent(), env_id.empty() ? policy.env_id() : env_id, policy.env_kwargs(),
+                     options);
   }
   return eval_dict(r);
 }
@@ -157,7 +158,8 @@ void bind_training(py::module_& m) {
       .def_property_readonly("algorithm", [](const Policy& p) { return p.get().algorithm(); })
       .def_property_readonly("env_id", [](const Policy& p) { return p.get().env_id(); })
       .def_property_readonly("global_step", [](const Policy& p) { return p.get().global_step(); })
-      .def_property_readonly("checkpoint", [](const Policy& p) { return p.get().checkpoint_path(); });
+      .def_property_readonly("checkpoint",
+                             [](const Policy& p) { return p.get().checkpoint_path(); });
 }
 
 }  // namespace rein::python

@@ -24,10 +24,10 @@ std::string AgentState::json() const {
   j["global_step"] = global_step;
   j["iteration"] = iteration;
   j["generator"] = gen.state_string();
-  j["obs_rms"] = {{"mean", norm.obs_rms().mean}, {"var", norm.obs_rms().var},
-                  {"count", norm.obs_rms().count}};
-  j["ret_rms"] = {{"mean", norm.ret_rms().mean}, {"var", norm.ret_rms().var},
-                  {"count", norm.ret_rms().count}};
+  j["obs_rms"] = {
+      {"mean", norm.obs_rms().mean}, {"var", norm.obs_rms().var}, {"count", norm.obs_rms().count}};
+  j["ret_rms"] = {
+      {"mean", norm.ret_rms().mean}, {"var", norm.ret_rms().var}, {"count", norm.ret_rms().count}};
   j["running_returns"] = norm.running_returns();
   if (exploration) j["gsde_batch"] = exploration->batch().size(0);
   return j.dump();

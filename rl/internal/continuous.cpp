@@ -15,8 +15,9 @@ void step_optimizer(optim::Adam& opt, const Var& loss, const std::string& algo,
                     const char* loss_name, int64_t step, int64_t update) {
   const double l = loss.item();
   if (!std::isfinite(l))
-    throw NonFiniteError(loss_name, step, str(algo, ": ", loss_name, " is ", l, " at step ", step,
-                                              " (update ", update, ")"));
+    throw NonFiniteError(
+        loss_name, step,
+        str(algo, ": ", loss_name, " is ", l, " at step ", step, " (update ", update, ")"));
   opt.zero_grad();
   loss.backward();
   opt.step();

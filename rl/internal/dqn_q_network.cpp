@@ -27,10 +27,17 @@ Var QNetwork::forward(const Var& x) {
   if (!dueling_) return q_->forward(x);
   Var h = trunk_->forward(x);
   switch (activation_) {  // the MLP leaves its last layer linear
-    case nn::Activation::ReLU: h = relu(h); break;
-    case nn::Activation::Tanh: h = tanh(h); break;
-    case nn::Activation::ELU: h = elu(h); break;
-    case nn::Activation::Identity: break;
+    case nn::Activation::ReLU:
+      h = relu(h);
+      break;
+    case nn::Activation::Tanh:
+      h = tanh(h);
+      break;
+    case nn::Activation::ELU:
+      h = elu(h);
+      break;
+    case nn::Activation::Identity:
+      break;
   }
   Var v = value_->forward(h);      // (B, 1)
   Var a = advantage_->forward(h);  // (B, A)

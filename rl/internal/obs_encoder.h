@@ -24,7 +24,7 @@ class ObsEncoder {
  private:
   envs::Space space_;
   int64_t dim_ = 0;
-  int64_t elems_ = 0;  // scalars per observation
+  int64_t elems_ = 0;             // scalars per observation
   std::vector<int64_t> offsets_;  // MultiDiscrete one-hot offsets
 };
 

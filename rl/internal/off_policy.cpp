@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "envs/wrappers.h"
-#include "rl/metric_sink.h"
 #include "rl/metric_names.h"
+#include "rl/metric_sink.h"
 
 namespace rein::rl::internal {
 
@@ -90,8 +90,9 @@ void OffPolicyCore::collect(MetricSink& sink,
     const bool* trunc = s.truncated.data<bool>();
     for (int64_t i = 0; i < N_; ++i) {
       if (!std::isfinite(r[i]))
-        throw NonFiniteError("reward", global_step_, str(algo_, ": reward of env ", i, " is ",
-                                                         r[i], " at step ", global_step_));
+        throw NonFiniteError(
+            "reward", global_step_,
+            str(algo_, ": reward of env ", i, " is ", r[i], " at step ", global_step_));
       const bool done = term[i] || trunc[i];
       // Next observation: the final one when the episode ended (autoreset put the reset
       // observation in s.obs), which a truncated transition bootstraps from.

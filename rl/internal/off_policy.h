@@ -9,11 +9,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "autograd/module.h"
 #include "envs/vector_env.h"
@@ -44,17 +43,16 @@ void validate_off_policy_settings(const char* algo, const Config& c) {
     need(c.train_freq_unit == "step" || c.train_freq_unit == "episode", "train_freq_unit",
          str("must be step or episode, got '", c.train_freq_unit, "'"));
   }
-  need(c.gradient_steps >= -1, "gradient_steps",
-       str("must be >= 0 or -1, got ", c.gradient_steps));
+  need(c.gradient_steps >= -1, "gradient_steps", str("must be >= 0 or -1, got ", c.gradient_steps));
 }
 
 struct OffPolicyOptions {
-  int64_t learning_starts = 100;  // env steps before the first gradient step
-  int64_t train_freq = 1;         // vector-env steps (or episodes) per collect phase
+  int64_t learning_starts = 100;     // env steps before the first gradient step
+  int64_t train_freq = 1;            // vector-env steps (or episodes) per collect phase
   bool train_freq_episodes = false;  // train_freq counts finished episodes (SB3 (n, "episode"))
-  int64_t gradient_steps = 1;     // gradient steps per phase; -1: env steps collected
-  bool save_replay = false;       // checkpoints carry the buffer and the envs' states
-  ReplayOptions replay;           // capacity, n_step, gamma, priorities (sizes are filled in)
+  int64_t gradient_steps = 1;        // gradient steps per phase; -1: env steps collected
+  bool save_replay = false;          // checkpoints carry the buffer and the envs' states
+  ReplayOptions replay;              // capacity, n_step, gamma, priorities (sizes are filled in)
 };
 
 // Thread-safety: one thread at a time.

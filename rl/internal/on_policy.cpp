@@ -151,18 +151,19 @@ bool all_finite(const float* p, int64_t n) {
 }
 
 double progress_remaining(int64_t global_step, int64_t total_timesteps) {
-  return std::max(0.0, 1.0 - static_cast<double>(global_step) /
-                                 static_cast<double>(total_timesteps));
+  return std::max(0.0,
+                  1.0 - static_cast<double>(global_step) / static_cast<double>(total_timesteps));
 }
 
 void check_losses(const char* algo, int64_t global_step, int64_t iteration, double policy_loss,
                   double value_loss, double entropy_loss) {
   for (auto [name, x] : {std::pair{metric::kPolicyLoss, policy_loss},
-                         {metric::kValueLoss, value_loss}, {metric::kEntropyLoss, entropy_loss}})
+                         {metric::kValueLoss, value_loss},
+                         {metric::kEntropyLoss, entropy_loss}})
     if (!std::isfinite(x))
-      throw NonFiniteError(name, global_step,
-                           str(algo, ": ", name, " is ", x, " at step ", global_step,
-                               " (update ", iteration, ")"));
+      throw NonFiniteError(
+          name, global_step,
+          str(algo, ": ", name, " is ", x, " at step ", global_step, " (update ", iteration, ")"));
 }
 
 double backward_and_step(optim::Optimizer& opt, const Var& loss, const std::vector<Var>& params,

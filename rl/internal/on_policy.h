@@ -65,9 +65,9 @@ struct ActorCriticPolicy {
   Tensor predict(const Tensor& raw_obs, bool deterministic);
 
   ObsEncoder encoder;
-  int64_t D;      // encoded observation size
-  int64_t A;      // action dims (Box) or 1 (Discrete)
-  bool discrete;  // Discrete actions (else Box)
+  int64_t D;                      // encoded observation size
+  int64_t A;                      // action dims (Box) or 1 (Discrete)
+  bool discrete;                  // Discrete actions (else Box)
   std::vector<double> low, high;  // Box bounds
   Generator gen;
   VecNormalize norm;

@@ -22,14 +22,14 @@ ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
   // Each ring must hold an n-step window plus a final and a pending slot.
   if (ring_ < opt_.n_step + 3)
     throw Error(str("replay buffer: buffer_size ", opt_.capacity, " leaves ", ring_,
-                    " slots per env for ", n_envs_, " envs (need at least n_step + 3 = ",
-                    opt_.n_step + 3, ")"));
+                    " slots per env for ", n_envs_,
+                    " envs (need at least n_step + 3 = ", opt_.n_step + 3, ")"));
   const size_t slots = static_cast<size_t>(n_envs_ * ring_);
   obs_.assign(slots * static_cast<size_t>(stored_dim_), 0.0f);
   // A float holds every Discrete index below 2^24 exactly.
   if (opt_.action_dim == 0 && opt_.n_actions > (int64_t{1} << 24))
-    throw Error(str("replay buffer: ", opt_.n_actions,
-                    " actions exceed the 2^24 it stores exactly"));
+    throw Error(
+        str("replay buffer: ", opt_.n_actions, " actions exceed the 2^24 it stores exactly"));
   actions_.assign(slots * static_cast<size_t>(action_width_), 0.0f);
   rewards_.assign(slots, 0.0f);
   flags_.assign(slots, 0);
@@ -37,7 +37,8 @@ ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
   filled_.assign(static_cast<size_t>(n_envs_), 0);
   started_.assign(static_cast<size_t>(n_envs_), 0);
   pow_gamma_.resize(static_cast<size_t>(opt_.n_step + 1));
-  for (int64_t k = 0; k <= opt_.n_step; ++k) pow_gamma_[static_cast<size_t>(k)] = std::pow(opt_.gamma, k);
+  for (int64_t k = 0; k <= opt_.n_step; ++k)
+    pow_gamma_[static_cast<size_t>(k)] = std::pow(opt_.gamma, k);
 }
 
 void ReplayBuffer::invalidate(int64_t slot) {
@@ -93,8 +94,8 @@ void ReplayBuffer::add(int64_t env, std::span<const float> action, float reward,
   if (!started_[static_cast<size_t>(env)])
     throw Error(str("replay buffer: add() on env ", env, " before start()"));
   if (static_cast<int64_t>(action.size()) != action_width_)
-    throw Error(str("replay buffer: an action of ", action.size(), " values, expected ",
-                    action_width_));
+    throw Error(
+        str("replay buffer: an action of ", action.size(), " values, expected ", action_width_));
   const int64_t slot = pending_slot(env);
   std::copy(action.begin(), action.end(), actions_.begin() + slot * action_width_);
   write_transition(env, reward, terminated, truncated, next_obs, reset_obs);
@@ -105,8 +106,8 @@ void ReplayBuffer::write_transition(int64_t env, float reward, bool terminated, 
   const bool done = terminated || truncated;
   const int64_t slot = pending_slot(env);
   rewards_[static_cast<size_t>(slot)] = reward;
-  flags_[static_cast<size_t>(slot)] = static_cast<uint8_t>(
-      kValid | (done ? kDone : 0) | (terminated ? kTerminated : 0));
+  flags_[static_cast<size_t>(slot)] =
+      static_cast<uint8_t>(kValid | (done ? kDone : 0) | (terminated ? kTerminated : 0));
   mark_valid(slot);
   advance(env);
   write_obs(env, next_obs, done ? kFinal : 0);
@@ -147,8 +148,8 @@ void ReplayBuffer::sample(int64_t batch, Generator& gen, double beta, ReplayBatc
   if (!out.obs.defined() || out.obs.size(0) != batch) {
     out.obs = empty({batch, opt_.obs_dim});
     out.next_obs = empty({batch, opt_.obs_dim});
-    out.actions = opt_.action_dim > 0 ? empty({batch, opt_.action_dim})
-                                      : empty({batch, 1}, Dtype::Int64);
+    out.actions =
+        opt_.action_dim > 0 ? empty({batch, opt_.action_dim}) : empty({batch, 1}, Dtype::Int64);
     out.returns = empty({batch});
     out.discounts = empty({batch});
     out.weights = empty({batch});
@@ -213,7 +214,8 @@ void ReplayBuffer::update_priorities(std::span<const int64_t> slots, std::span<c
     const double p = static_cast<double>(td_abs[k]) + eps;
     max_priority_ = std::max(max_priority_, p);
     // A slot overwritten since it was sampled keeps its new state (priority 0 if pending).
-    if (flags_[static_cast<size_t>(slots[k])] & kValid) tree_.set(slots[k], std::pow(p, opt_.alpha));
+    if (flags_[static_cast<size_t>(slots[k])] & kValid)
+      tree_.set(slots[k], std::pow(p, opt_.alpha));
   }
 }
 
@@ -231,10 +233,10 @@ std::vector<std::pair<std::string, Tensor>> ReplayBuffer::state_tensors() const 
   std::vector<int64_t> flags(flags_.begin(), flags_.end());
   std::vector<std::pair<std::string, Tensor>> out = {
       {"replay.obs", to_tensor(obs_, {slots, stored_dim_})},
-      {"replay.actions", opt_.action_dim > 0
-                             ? to_tensor(actions_, {slots, opt_.action_dim})
-                             : to_tensor(std::vector<int64_t>(actions_.begin(), actions_.end()),
-                                         {slots})},
+      {"replay.actions",
+       opt_.action_dim > 0
+           ? to_tensor(actions_, {slots, opt_.action_dim})
+           : to_tensor(std::vector<int64_t>(actions_.begin(), actions_.end()), {slots})},
       {"replay.rewards", to_tensor(rewards_, {slots})},
       {"replay.flags", to_tensor(flags, {slots})},
   };
@@ -267,8 +269,9 @@ void ReplayBuffer::load_state(const StateReader& r) {
     // unstarted one has written nothing.
     const bool ok = started[e] ? pos[e] < filled[e] : pos[e] == 0 && filled[e] == 0;
     if (!ok)
-      throw Error(str(opt_.owner, " state: replay env ", e, " has pos ", pos[e], ", filled ", filled[e],
-                      " and started ", started[e], ", which no buffer reaches (expected pos < "
+      throw Error(str(opt_.owner, " state: replay env ", e, " has pos ", pos[e], ", filled ",
+                      filled[e], " and started ", started[e],
+                      ", which no buffer reaches (expected pos < "
                       "filled when started, both 0 otherwise)"));
   }
   const double max_priority = r.number("max_priority", 0.0);
@@ -309,8 +312,8 @@ void ReplayBuffer::load_state(const StateReader& r) {
                       " has written only ", filled[static_cast<size_t>(e)], " slots"));
   }
   if (valid != transitions)
-    throw Error(str(opt_.owner, " state: field 'replay.transitions' is ", transitions, ", but ", valid,
-                    " slots are marked valid"));
+    throw Error(str(opt_.owner, " state: field 'replay.transitions' is ", transitions, ", but ",
+                    valid, " slots are marked valid"));
   std::vector<double> leaves;
   if (opt_.prioritized) {
     const Tensor pr = r.tensor("replay.priorities", Dtype::Float64, {slots});

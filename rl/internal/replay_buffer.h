@@ -23,8 +23,8 @@
 #include <utility>
 #include <vector>
 
-#include "rl/internal/sum_tree.h"
 #include "rl/internal/state_reader.h"
+#include "rl/internal/sum_tree.h"
 #include "tensor/generator.h"
 #include "tensor/tensor.h"
 
@@ -33,15 +33,15 @@ namespace rein::rl::internal {
 struct ReplayOptions {
   int64_t capacity = 1'000'000;  // slots over all envs (SB3 buffer_size)
   int64_t n_envs = 1;
-  int64_t obs_dim = 1;           // floats per observation as the network sees them
-  int64_t one_hot = 0;           // > 0: store a Discrete observation's index, one-hot on sampling
-  int64_t n_actions = 1;         // Discrete actions are in [0, n_actions) (checked when loading)
-  int64_t action_dim = 0;        // > 0: Box actions stored as rows of action_dim floats
+  int64_t obs_dim = 1;     // floats per observation as the network sees them
+  int64_t one_hot = 0;     // > 0: store a Discrete observation's index, one-hot on sampling
+  int64_t n_actions = 1;   // Discrete actions are in [0, n_actions) (checked when loading)
+  int64_t action_dim = 0;  // > 0: Box actions stored as rows of action_dim floats
   int64_t n_step = 1;
   double gamma = 0.99;
   bool prioritized = false;
   double alpha = 0.6;
-  std::string owner = "dqn";     // names the agent in checkpoint errors ("dqn state: ...")
+  std::string owner = "dqn";  // names the agent in checkpoint errors ("dqn state: ...")
 };
 
 // A sampled batch; tensors are reused between calls (same shapes).
@@ -79,8 +79,7 @@ class ReplayBuffer {
   // Throws rein::Error when the buffer holds no transition.
   void sample(int64_t batch, Generator& gen, double beta, ReplayBatch& out);
   // Sets the priorities of sampled slots from their TD errors: (|td| + eps)^alpha.
-  void update_priorities(std::span<const int64_t> slots, std::span<const float> td_abs,
-                         double eps);
+  void update_priorities(std::span<const int64_t> slots, std::span<const float> td_abs, double eps);
 
   // Checkpoint: named tensors "replay.*" and a JSON object text. load_state reads them back
   // from the "replay" object of an agent's state, checking every size, index, flag and count
@@ -113,16 +112,16 @@ class ReplayBuffer {
 
   ReplayOptions opt_;
   int64_t n_envs_, ring_, stored_dim_, action_width_;
-  std::vector<float> obs_;        // (n_envs * ring, stored_dim)
-  std::vector<float> actions_;    // (n_envs * ring, action_width): a Discrete index is exact
+  std::vector<float> obs_;      // (n_envs * ring, stored_dim)
+  std::vector<float> actions_;  // (n_envs * ring, action_width): a Discrete index is exact
   std::vector<float> rewards_;
   std::vector<uint8_t> flags_;
   std::vector<int64_t> pos_;      // per env: index of the pending slot within its ring
   std::vector<int64_t> filled_;   // per env: slots written at least once (ring fills from 0)
   std::vector<uint8_t> started_;  // per env: start() was called
   int64_t transitions_ = 0;
-  SumTree tree_;                  // size 1 when not prioritized
-  double max_priority_ = 1.0;     // largest |td| + eps seen (new transitions get it)
+  SumTree tree_;               // size 1 when not prioritized
+  double max_priority_ = 1.0;  // largest |td| + eps seen (new transitions get it)
   std::vector<double> pow_gamma_;
 };
 

@@ -122,7 +122,8 @@ std::optional<int64_t> as_integer(const nlohmann::json& v) {
 int64_t StateReader::integer(const std::string& key, int64_t lo, int64_t hi) const {
   const nlohmann::json& v = member(key);
   auto i = as_integer(v);
-  if (!i || *i < lo || *i > hi) fail(field(key), shown(v), str("an integer in [", lo, ", ", hi, "]"));
+  if (!i || *i < lo || *i > hi)
+    fail(field(key), shown(v), str("an integer in [", lo, ", ", hi, "]"));
   return *i;
 }
 
@@ -198,8 +199,8 @@ bool StateReader::has_tensor(const std::string& name) const {
 
 void StateReader::check_tensor(const std::string& name, const Tensor& t, Dtype dtype) const {
   if (t.dtype() != dtype)
-    throw Error(str(root_->what, ": tensor '", name, "' is ", dtype_name(t.dtype()),
-                    ", expected ", dtype_name(dtype)));
+    throw Error(str(root_->what, ": tensor '", name, "' is ", dtype_name(t.dtype()), ", expected ",
+                    dtype_name(dtype)));
   if (!all_finite(t.contiguous()))
     throw Error(str(root_->what, ": tensor '", name, "' holds NaN or infinite values"));
 }
@@ -208,16 +209,16 @@ Tensor StateReader::tensor(const std::string& name, Dtype dtype, const Shape& sh
   for (const auto& [n, t] : *root_->tensors) {
     if (n != name) continue;
     if (!(t.shape() == shape))
-      throw Error(str(root_->what, ": tensor '", name, "' has shape ", t.shape(), ", expected ",
-                      shape));
+      throw Error(
+          str(root_->what, ": tensor '", name, "' has shape ", t.shape(), ", expected ", shape));
     check_tensor(name, t, dtype);
     return t.contiguous();
   }
   throw Error(str(root_->what, ": tensor '", name, "' is missing"));
 }
 
-std::vector<int64_t> StateReader::integer_tensor(const std::string& name, int64_t count,
-                                                 int64_t lo, int64_t hi) const {
+std::vector<int64_t> StateReader::integer_tensor(const std::string& name, int64_t count, int64_t lo,
+                                                 int64_t hi) const {
   const Tensor t = tensor(name, Dtype::Int64, {count});
   const int64_t* p = t.data<int64_t>();
   for (int64_t i = 0; i < count; ++i)

@@ -48,7 +48,8 @@ void SumTree::set_leaves(const std::vector<double>& values) {
   std::fill(nodes_.begin(), nodes_.end(), 0.0);
   std::copy(values.begin(), values.end(), nodes_.begin() + base_);
   for (int64_t k = base_ - 1; k >= 1; --k)
-    nodes_[static_cast<size_t>(k)] = nodes_[static_cast<size_t>(2 * k)] + nodes_[static_cast<size_t>(2 * k + 1)];
+    nodes_[static_cast<size_t>(k)] =
+        nodes_[static_cast<size_t>(2 * k)] + nodes_[static_cast<size_t>(2 * k + 1)];
 }
 
 }  // namespace rein::rl::internal

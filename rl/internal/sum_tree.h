@@ -30,7 +30,7 @@ class SumTree {
 
  private:
   int64_t size_;
-  int64_t base_;  // first leaf's node index (a power of two)
+  int64_t base_;               // first leaf's node index (a power of two)
   std::vector<double> nodes_;  // 1-based heap layout; node k has children 2k and 2k + 1
 };
 

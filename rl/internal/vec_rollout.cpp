@@ -58,8 +58,9 @@ void VecRollout::collect(MetricSink& sink, bool store_log_probs, const char* alg
       rewards[i] = r[i];
       dones[i] = done[i] ? 1 : 0;
       if (!std::isfinite(r[i]))
-        throw NonFiniteError("reward", global_step, str(algo, ": reward of env ", i, " is ", r[i],
-                                                        " at step ", global_step));
+        throw NonFiniteError(
+            "reward", global_step,
+            str(algo, ": reward of env ", i, " is ", r[i], " at step ", global_step));
       if (done[i]) {
         const envs::Info& info = envs->final_info(i);
         if (info.contains("episode_return")) {

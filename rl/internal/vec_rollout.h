@@ -32,11 +32,11 @@ struct VecRollout {
   std::unique_ptr<envs::VectorEnv> envs;
   ActorCriticPolicy policy;
   RolloutBuffer buffer;
-  int64_t N;                // envs
-  int64_t global_step = 0;  // env steps taken over all envs
+  int64_t N;                     // envs
+  int64_t global_step = 0;       // env steps taken over all envs
   int64_t sde_sample_freq = -1;  // gSDE only: steps between redraws (<= 0: once per rollout)
-  Tensor obs;               // (N, D) normalised current observations
-  std::vector<float> raw;   // (N, D) encoded observations before normalisation
+  Tensor obs;                    // (N, D) normalised current observations
+  std::vector<float> raw;        // (N, D) encoded observations before normalisation
 };
 
 }  // namespace rein::rl::internal

@@ -48,8 +48,8 @@ TEST(RecordCli, RecordsTheEpisodesEvalPlaysAsDecodableVideo) {
       EXPECT_NEAR(pole[0], 202, 16);
       EXPECT_NEAR(pole[1], 152, 16);
       EXPECT_NEAR(pole[2], 101, 16);
-      EXPECT_NEAR(frame.at(280, 290)[0], 0, 16);    // the cart, beside the axle
-      EXPECT_NEAR(frame.at(20, 100)[1], 255, 8);    // background
+      EXPECT_NEAR(frame.at(280, 290)[0], 0, 16);  // the cart, beside the axle
+      EXPECT_NEAR(frame.at(20, 100)[1], 255, 8);  // background
     }
     ++frames;
   }
@@ -75,7 +75,8 @@ TEST(RecordCli, BadInputFailsClearlyAndWritesNothing) {
   EXPECT_NE(out.status, 0);
   EXPECT_NE(out.text.find("--episodes"), std::string::npos) << out.text;
 
-  out = run_rein("record r -o " + (dir / "x.mp4").string() + " --deterministic --stochastic --db " + db);
+  out = run_rein("record r -o " + (dir / "x.mp4").string() + " --deterministic --stochastic --db " +
+                 db);
   EXPECT_NE(out.status, 0);
 
   // The example plug-in's env draws nothing and has no text frame.
@@ -87,7 +88,8 @@ TEST(RecordCli, BadInputFailsClearlyAndWritesNothing) {
   EXPECT_NE(out.status, 0);
   EXPECT_NE(out.text.find("cannot render"), std::string::npos) << out.text;
 
-  for (const char* name : {"j.mp4", "x.mp4", "c.mp4", "c.mp4.part"}) EXPECT_FALSE(fs::exists(dir / name)) << name;
+  for (const char* name : {"j.mp4", "x.mp4", "c.mp4", "c.mp4.part"})
+    EXPECT_FALSE(fs::exists(dir / name)) << name;
 }
 
 // Ctrl-C during a long recording: the command stops with an error and leaves no file behind
@@ -98,8 +100,9 @@ TEST(RecordCli, InterruptedRecordingLeavesNoFile) {
   ASSERT_EQ(run_rein("train ppo CartPole-v1 --steps 128 --name r --db " + db + kShort).status, 0);
   const fs::path video = dir / "long.mp4";
   const std::string out = shell_output(
-      std::string(REIN_BINARY_DIR) + "/bin/rein record r --episodes 100000 -q -o " + video.string() +
-      " --db " + db + " > /dev/null 2>&1 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid; echo status=$?");
+      std::string(REIN_BINARY_DIR) + "/bin/rein record r --episodes 100000 -q -o " +
+      video.string() + " --db " + db +
+      " > /dev/null 2>&1 & pid=$!; sleep 1.5; kill -INT $pid; wait $pid; echo status=$?");
   EXPECT_NE(out.find("status="), std::string::npos) << out;
   EXPECT_EQ(out.find("status=0"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(video));
@@ -111,9 +114,11 @@ TEST(RecordCli, InterruptedRecordingLeavesNoFile) {
 TEST(RecordCli, TrainVideoEveryRecordsEpisodesAsArtifacts) {
   const fs::path dir = fresh_dir("train_video_every");
   const std::string db = (dir / "runs.db").string();
-  Output out = run_rein("train ppo CartPole-v1 --steps 256 --video-every 128 --name v --db " + db + kShort);
+  Output out =
+      run_rein("train ppo CartPole-v1 --steps 256 --video-every 128 --name v --db " + db + kShort);
   ASSERT_EQ(out.status, 0) << out.text;
-  ASSERT_EQ(run_rein("train ppo CartPole-v1 --steps 256 --name plain --db " + db + kShort).status, 0);
+  ASSERT_EQ(run_rein("train ppo CartPole-v1 --steps 256 --name plain --db " + db + kShort).status,
+            0);
 
   tracker::Store store(db);
   const tracker::RunInfo run = store.resolve_run("v");

@@ -67,8 +67,8 @@ TEST(RunsStatsCli, CompareAggregatesSeedsWithIntervals) {
   EXPECT_NE(out.text.find("480 ["), std::string::npos) << out.text;  // PPO's median
   EXPECT_NE(out.text.find("10000 resamples, seed 0"), std::string::npos) << out.text;
 
-  Output json = run_rein("runs compare " + kCartPoleRuns + " --json --bootstrap 2000 --db " + db,
-                         false);
+  Output json =
+      run_rein("runs compare " + kCartPoleRuns + " --json --bootstrap 2000 --db " + db, false);
   ASSERT_EQ(json.status, 0) << json.text;
   const nlohmann::json j = nlohmann::json::parse(json.text);
   EXPECT_EQ(j["bootstrap"]["resamples"], 2000);
@@ -87,15 +87,16 @@ TEST(RunsStatsCli, CompareAggregatesSeedsWithIntervals) {
   }
   const nlohmann::json a2c = group(j, "algorithm=a2c");
   EXPECT_EQ(a2c["iqm"], 250.0);
-  EXPECT_EQ(a2c["envs"], nlohmann::json::array({"CartPole-v1", "CartPole-v1", "CartPole-v1",
-                                                "CartPole-v1"}));
+  EXPECT_EQ(a2c["envs"],
+            nlohmann::json::array({"CartPole-v1", "CartPole-v1", "CartPole-v1", "CartPole-v1"}));
 }
 
 TEST(RunsStatsCli, SameSeedSameIntervalsOtherSeedOtherIntervals) {
   const std::string db = make_db("stats_seed");
   auto ci = [&](const std::string& extra) {
-    Output out = run_rein("runs compare " + kCartPoleRuns + " --json --bootstrap 500 " + extra +
-                              " --db " + db, false);
+    Output out = run_rein(
+        "runs compare " + kCartPoleRuns + " --json --bootstrap 500 " + extra + " --db " + db,
+        false);
     EXPECT_EQ(out.status, 0) << out.text;
     return group(nlohmann::json::parse(out.text), "algorithm=ppo")["ci"];
   };
@@ -105,9 +106,10 @@ TEST(RunsStatsCli, SameSeedSameIntervalsOtherSeedOtherIntervals) {
 
 TEST(RunsStatsCli, GroupingAcrossEnvsResamplesWithinEachEnv) {
   const std::string db = make_db("stats_strata");
-  Output out = run_rein("runs compare " + kCartPoleRuns +
-                            " ppo-Acrobot-v1-1 ppo-Acrobot-v1-2 --group-by algorithm --json --db " + db,
-                        false);
+  Output out =
+      run_rein("runs compare " + kCartPoleRuns +
+                   " ppo-Acrobot-v1-1 ppo-Acrobot-v1-2 --group-by algorithm --json --db " + db,
+               false);
   ASSERT_EQ(out.status, 0) << out.text;
   const nlohmann::json ppo = group(nlohmann::json::parse(out.text), "algorithm=ppo");
   EXPECT_EQ(ppo["runs"].size(), 7u);
@@ -134,7 +136,8 @@ TEST(RunsStatsCli, ComparePrintsPerformanceProfiles) {
 
 TEST(RunsStatsCli, ProbabilityOfImprovementBetweenGroups) {
   const std::string db = make_db("stats_improvement");
-  Output json = run_rein("runs compare " + kCartPoleRuns + " --improvement --json --db " + db, false);
+  Output json =
+      run_rein("runs compare " + kCartPoleRuns + " --improvement --json --db " + db, false);
   ASSERT_EQ(json.status, 0) << json.text;
   const nlohmann::json j = nlohmann::json::parse(json.text);
   ASSERT_EQ(j["improvement"].size(), 1u) << j.dump();
@@ -154,8 +157,8 @@ TEST(RunsStatsCli, ProbabilityOfImprovementBetweenGroups) {
 
 TEST(RunsStatsCli, BadBootstrapOptionsAreRefused) {
   const std::string db = make_db("stats_bad");
-  for (const char* bad : {"--bootstrap 0", "--bootstrap -3", "--bootstrap many", "--seed -1",
-                          "--profile 100000"}) {
+  for (const char* bad :
+       {"--bootstrap 0", "--bootstrap -3", "--bootstrap many", "--seed -1", "--profile 100000"}) {
     Output out = run_rein("runs compare " + kCartPoleRuns + " " + bad + " --db " + db);
     EXPECT_NE(out.status, 0) << bad << "\n" << out.text;
     EXPECT_NE(out.text.find(std::string(bad).substr(2, 4)), std::string::npos) << bad << "\n"
@@ -186,8 +189,8 @@ TEST(RunsStatsCli, ExportAggregateWritesOneRowPerGroup) {
   EXPECT_NE(ppo.find(",480,"), std::string::npos) << ppo;
   EXPECT_NE(ppo.find(",475,"), std::string::npos) << ppo;
 
-  Output json = run_rein("runs export " + kCartPoleRuns + " --aggregate --format json --db " + db,
-                         false);
+  Output json =
+      run_rein("runs export " + kCartPoleRuns + " --aggregate --format json --db " + db, false);
   ASSERT_EQ(json.status, 0) << json.text;
   const nlohmann::json j = nlohmann::json::parse(json.text);
   EXPECT_EQ(j["groups"].size(), 2u);
@@ -198,7 +201,8 @@ TEST(RunsStatsCli, ExportBootstrapOptionsNeedAggregateAndLeaveNoFile) {
   const std::string db = make_db("stats_export_bad");
   const auto dir = fresh_dir("stats_export_bad_out");
   const std::string file = (dir / "out.csv").string();
-  Output out = run_rein("runs export " + kCartPoleRuns + " --bootstrap 100 -o " + file + " --db " + db);
+  Output out =
+      run_rein("runs export " + kCartPoleRuns + " --bootstrap 100 -o " + file + " --db " + db);
   EXPECT_NE(out.status, 0) << out.text;
   EXPECT_NE(out.text.find("--aggregate"), std::string::npos) << out.text;
   Output zero = run_rein("runs export " + kCartPoleRuns + " --aggregate --bootstrap 0 -o " + file +

@@ -185,8 +185,7 @@ TEST(GradcheckLoss, FusedLosses) {
   using nn::Reduction;
   for (Reduction r : {Reduction::Mean, Reduction::Sum, Reduction::None}) {
     expect_gradcheck([r](const auto& v) { return nn::mse_loss(v[0], v[1], r); }, {x, t});
-    expect_gradcheck([r](const auto& v) { return nn::smooth_l1_loss(v[0], v[1], r, 0.5); },
-                     {x, t});
+    expect_gradcheck([r](const auto& v) { return nn::smooth_l1_loss(v[0], v[1], r, 0.5); }, {x, t});
     expect_gradcheck([r](const auto& v) { return nn::huber_loss(v[0], v[1], r, 0.7); }, {x, t});
     expect_gradcheck([r, target](const auto& v) { return nn::cross_entropy(v[0], target, r); },
                      {x});

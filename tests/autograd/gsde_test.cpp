@@ -132,13 +132,11 @@ TEST_P(GsdeGradcheck, LogProbEntropyAndSamplesMatchFiniteDifferences) {
   EXPECT_TRUE(r.ok) << r.message;
 }
 
-INSTANTIATE_TEST_SUITE_P(Options, GsdeGradcheck,
-                         ::testing::Values(Case{true, false, false, false},
-                                           Case{true, false, false, true},
-                                           Case{false, false, false, true},
-                                           Case{true, true, false, true},
-                                           Case{true, false, true, false},
-                                           Case{false, true, true, true}));
+INSTANTIATE_TEST_SUITE_P(
+    Options, GsdeGradcheck,
+    ::testing::Values(Case{true, false, false, false}, Case{true, false, false, true},
+                      Case{false, false, false, true}, Case{true, true, false, true},
+                      Case{true, false, true, false}, Case{false, true, true, true}));
 
 TEST(Gsde, DetachedFeaturesGetNoGradient) {
   Var latent(rand64({2, 3}, 1), true);
@@ -161,7 +159,7 @@ TEST(Gsde, MlpLatentIsTheLastHiddenLayerAndTheOutputKeepsTheBitsOfForward) {
       Tensor h = x.value();
       for (size_t i = 0; i < 2; ++i) {
         h = linear(Var(h), mlp.linear(i).weight, mlp.linear(i).bias).value();
-        h = act == nn::Activation::Tanh ? tanh(h)
+        h = act == nn::Activation::Tanh   ? tanh(h)
             : act == nn::Activation::ReLU ? relu(Var(h)).value()
                                           : elu(Var(h), 1.0).value();
       }
@@ -184,18 +182,22 @@ TEST(Gsde, BadShapesAndMissingMatricesAreClearErrors) {
     return std::string("no error");
   };
   Var mean(rand64({2, 2}, 1)), latent(rand64({2, 3}, 2));
-  EXPECT_NE(error_of([&] { StateDependentNoise(mean, Var(rand64({3}, 3)), latent, {}); })
-                .find("log_std must have shape (features, 2)"),
+  EXPECT_NE(error_of([&] {
+              StateDependentNoise(mean, Var(rand64({3}, 3)), latent, {});
+            }).find("log_std must have shape (features, 2)"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { StateDependentNoise(mean, Var(rand64({4, 2}, 3)), latent, {}); })
-                .find("latent (B, F)"),
+  EXPECT_NE(error_of([&] {
+              StateDependentNoise(mean, Var(rand64({4, 2}, 3)), latent, {});
+            }).find("latent (B, F)"),
             std::string::npos);
   StateDependentNoise d(mean, Var(rand64({3, 2}, 3)), latent, {.squash_output = true});
   EXPECT_NE(error_of([&] { d.entropy(); }).find("use -log_prob"), std::string::npos);
   ExplorationMatrices m;
   EXPECT_NE(error_of([&] { d.sample(m); }).find("before the exploration matrices"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { m.set(rand64({3, 2}, 1), rand64({3, 2}, 1)); }).find("(n, F, A)"),
+  EXPECT_NE(error_of([&] {
+              m.set(rand64({3, 2}, 1), rand64({3, 2}, 1));
+            }).find("(n, F, A)"),
             std::string::npos);
 }
 

@@ -1,9 +1,10 @@
 // nn::Module, layers, MLP and initialisers.
+#include "autograd/nn.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "autograd/nn.h"
 #include "tensor/ops.h"
 
 namespace rein {
@@ -14,8 +15,8 @@ TEST(Module, NamesParametersRecursivelyLikeTorchSequential) {
   nn::MLP mlp({4, 8, 8, 2}, nn::Activation::Tanh, gen);
   std::vector<std::string> names;
   for (auto& [n, v] : mlp.named_parameters()) names.push_back(n);
-  EXPECT_EQ(names, (std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias",
-                                             "4.weight", "4.bias"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"0.weight", "0.bias", "2.weight", "2.bias", "4.weight",
+                                             "4.bias"}));
   EXPECT_EQ(mlp.num_parameters(), 4 * 8 + 8 + 8 * 8 + 8 + 8 * 2 + 2);
   for (const Var& p : mlp.parameters()) EXPECT_TRUE(p.requires_grad());
 }
@@ -40,9 +41,9 @@ TEST(Module, LoadStateDictCopiesValuesAndNamesProblems) {
   EXPECT_FALSE(a.linear(0).weight.value().shares_storage(b.linear(0).weight.value()));
 
   nn::NamedTensors bad = a.state_dict();
-  bad.erase(bad.begin());                       // missing 0.weight
-  bad.emplace_back("extra", zeros({1}));        // unexpected
-  bad[0].second = zeros({7});                   // 0.bias with a wrong shape
+  bad.erase(bad.begin());                 // missing 0.weight
+  bad.emplace_back("extra", zeros({1}));  // unexpected
+  bad[0].second = zeros({7});             // 0.bias with a wrong shape
   try {
     b.load_state_dict(bad);
     FAIL();
@@ -90,10 +91,17 @@ Var unfused_mlp(nn::MLP& mlp, const Var& x) {
     h = linear(h, mlp.linear(i).weight, mlp.linear(i).bias);
     if (i + 1 == mlp.num_linear()) break;
     switch (mlp.activation()) {
-      case nn::Activation::ReLU: h = relu(h); break;
-      case nn::Activation::Tanh: h = tanh(h); break;
-      case nn::Activation::ELU: h = elu(h); break;
-      case nn::Activation::Identity: break;
+      case nn::Activation::ReLU:
+        h = relu(h);
+        break;
+      case nn::Activation::Tanh:
+        h = tanh(h);
+        break;
+      case nn::Activation::ELU:
+        h = elu(h);
+        break;
+      case nn::Activation::Identity:
+        break;
     }
   }
   return h;
@@ -161,8 +169,8 @@ TEST(Init, OrthogonalRowsAreOrthonormalTimesGain) {
   EXPECT_TRUE(allclose(wwt, eye(4, Dtype::Float64) * 4.0, 1e-10, 1e-10));
   Var tall(empty({6, 3}, Dtype::Float64), true);
   nn::init::orthogonal_(tall, 1.0, gen);
-  EXPECT_TRUE(allclose(matmul(tall.value().t(), tall.value()), eye(3, Dtype::Float64), 1e-10,
-                       1e-10));
+  EXPECT_TRUE(
+      allclose(matmul(tall.value().t(), tall.value()), eye(3, Dtype::Float64), 1e-10, 1e-10));
 }
 
 TEST(Init, SameSeedGivesSameWeights) {

@@ -84,8 +84,8 @@ TEST(ClipGradNorm, ScalesToMaxNormAndReturnsTheNormBefore) {
 
 TEST(ClipGradNorm, Float32GradientsSkipsUndefinedAndInfiniteMaxNormOnlyMeasures) {
   Var a(zeros({2, 3}), true), b(zeros({5}), true), c(zeros({4}), true);  // c: no gradient
-  a.set_grad(full({2, 3}, 2.0));  // 6 * 4 = 24
-  b.set_grad(full({5}, 2.0));     // 5 * 4 = 20 -> norm sqrt(44)
+  a.set_grad(full({2, 3}, 2.0));                                         // 6 * 4 = 24
+  b.set_grad(full({5}, 2.0));  // 5 * 4 = 20 -> norm sqrt(44)
   const double inf = std::numeric_limits<double>::infinity();
   EXPECT_NEAR(optim::clip_grad_norm_({a, b, c}, inf), std::sqrt(44.0), 1e-9);
   EXPECT_FLOAT_EQ(a.grad().data<float>()[0], 2.0f);  // measured, not scaled

@@ -54,7 +54,8 @@ int expect_same_actions_as_eval(const std::string& checkpoint, int episodes, int
       envs::Action a = viewer->act(obs);
       Tensor expected = eval_agent->predict(obs.unsqueeze(0), /*deterministic=*/true);
       if (a.is_discrete()) {
-        EXPECT_EQ(static_cast<double>(a.index()), expected.tolist().at(0)) << checkpoint << " step " << t;
+        EXPECT_EQ(static_cast<double>(a.index()), expected.tolist().at(0))
+            << checkpoint << " step " << t;
       } else {
         std::vector<double> want = expected.tolist();
         auto got = a.values();

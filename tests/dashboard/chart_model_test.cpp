@@ -28,12 +28,12 @@ TEST(ChartModel, GroupOfRunsGivesMeanLineAndStdBand) {
   ASSERT_EQ(out.size(), 1u);
   ASSERT_FALSE(out[0].line.empty());
   EXPECT_LE(out[0].line.size(), 100u);
-  EXPECT_FLOAT_EQ(out[0].line[10].y, 200.0f);    // mean 2 -> pixel 200
-  EXPECT_FLOAT_EQ(out[0].band_lo[10], 300.0f);   // 2 - 1
-  EXPECT_FLOAT_EQ(out[0].band_hi[10], 100.0f);   // 2 + 1
+  EXPECT_FLOAT_EQ(out[0].line[10].y, 200.0f);   // mean 2 -> pixel 200
+  EXPECT_FLOAT_EQ(out[0].band_lo[10], 300.0f);  // 2 - 1
+  EXPECT_FLOAT_EQ(out[0].band_hi[10], 100.0f);  // 2 + 1
   m.build(groups, xm, ym, 100, BandKind::MinMax, true, out);
-  EXPECT_FLOAT_EQ(out[0].band_lo[10], 300.0f);   // min 1
-  EXPECT_FLOAT_EQ(out[0].band_hi[10], 100.0f);   // max 3
+  EXPECT_FLOAT_EQ(out[0].band_lo[10], 300.0f);  // min 1
+  EXPECT_FLOAT_EQ(out[0].band_hi[10], 100.0f);  // max 3
 }
 
 TEST(ChartModel, SmoothedSingleRunKeepsTheRawCurveFaintBehind) {

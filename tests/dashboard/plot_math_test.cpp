@@ -122,8 +122,8 @@ TEST(AxisMap, LogScalePlacesDecadesEvenly) {
   EXPECT_NEAR(y.to_pixel(10.0), 200.0, 1e-9);
   EXPECT_NEAR(y.to_pixel(100.0), 100.0, 1e-9);
   EXPECT_NEAR(y.to_data(150.0), std::sqrt(1000.0), 1e-9);
-  EXPECT_TRUE(std::isfinite(y.to_pixel(0.0)));   // clamped, not -inf
-  EXPECT_GT(y.to_pixel(-5.0), 300.0);            // below the bottom edge
+  EXPECT_TRUE(std::isfinite(y.to_pixel(0.0)));  // clamped, not -inf
+  EXPECT_GT(y.to_pixel(-5.0), 300.0);           // below the bottom edge
 }
 
 TEST(PaddedRange, WidensDegenerateRanges) {

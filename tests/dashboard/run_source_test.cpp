@@ -87,7 +87,8 @@ TEST(RunSource, LongSeriesLoadCoarseFromSummariesThenRefineToFullResolution) {
   const int spike = 41234;
   {
     tracker::RunWriter w(db.string(), spec("long", 1));
-    for (int i = 0; i < n; ++i) w.log("train/episode_return", i, i == spike ? 1000.0 : std::sin(i * 0.01));
+    for (int i = 0; i < n; ++i)
+      w.log("train/episode_return", i, i == spike ? 1000.0 : std::sin(i * 0.01));
     w.log("train/short", 0, 1.0);
     w.finish(tracker::RunStatus::Finished);
   }

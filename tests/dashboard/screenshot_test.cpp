@@ -84,7 +84,8 @@ int count_color(const Image& img, const nlohmann::json& color, int x0, int y0, i
   for (int y = std::max(0, y0); y < std::min(img.h, y1); ++y) {
     for (int x = std::max(0, x0); x < std::min(img.w, x1); ++x) {
       const unsigned char* p = &img.rgb[(static_cast<std::size_t>(y) * img.w + x) * 3];
-      if (std::abs(p[0] - color[0].get<int>()) <= tol && std::abs(p[1] - color[1].get<int>()) <= tol &&
+      if (std::abs(p[0] - color[0].get<int>()) <= tol &&
+          std::abs(p[1] - color[1].get<int>()) <= tol &&
           std::abs(p[2] - color[2].get<int>()) <= tol) {
         ++n;
       }
@@ -137,7 +138,8 @@ TEST_F(DashboardScreenshot, PlotShowsEachSelectedRunInItsColourAndTheTableListsT
   ASSERT_EQ(side["charts"].size(), 2u);
   for (const auto& chart : side["charts"]) {
     const auto& a = chart["area"];
-    const int x0 = a[0].get<int>(), y0 = a[1].get<int>(), x1 = a[2].get<int>(), y1 = a[3].get<int>();
+    const int x0 = a[0].get<int>(), y0 = a[1].get<int>(), x1 = a[2].get<int>(),
+              y1 = a[3].get<int>();
     ASSERT_GT(x1 - x0, 100);
     ASSERT_EQ(chart["lines"].size(), 3u) << chart["metric"];
     for (const auto& line : chart["lines"]) {

@@ -22,9 +22,9 @@ TEST(Ema, MatchesTensorBoardsDebiasedAverage) {
   std::vector<float> out;
   ema_smooth(std::vector<float>{1.0f, 2.0f, 3.0f}, 0.5, out);
   ASSERT_EQ(out.size(), 3u);
-  EXPECT_FLOAT_EQ(out[0], 1.0f);              // debiasing: the first value is itself
-  EXPECT_FLOAT_EQ(out[1], 1.25f / 0.75f);     // (0.25 + 1) / (1 - 0.25)
-  EXPECT_FLOAT_EQ(out[2], 2.125f / 0.875f);   // (0.625 + 1.5) / (1 - 0.125)
+  EXPECT_FLOAT_EQ(out[0], 1.0f);             // debiasing: the first value is itself
+  EXPECT_FLOAT_EQ(out[1], 1.25f / 0.75f);    // (0.25 + 1) / (1 - 0.25)
+  EXPECT_FLOAT_EQ(out[2], 2.125f / 0.875f);  // (0.625 + 1.5) / (1 - 0.125)
 }
 
 TEST(Ema, ZeroWeightIsTheIdentityAndSkipsNaN) {
@@ -115,10 +115,10 @@ TEST(Decimate, KeepsASingleSpike) {
   std::vector<Column> scratch;
   std::vector<PixelPoint> out;
   decimate(s.x(), s.y(), s.lod(), xm, ym, 200, scratch, out);
-  const auto top = std::min_element(out.begin(), out.end(),
-                                    [](const PixelPoint& a, const PixelPoint& b) { return a.y < b.y; });
+  const auto top = std::min_element(
+      out.begin(), out.end(), [](const PixelPoint& a, const PixelPoint& b) { return a.y < b.y; });
   ASSERT_NE(top, out.end());
-  EXPECT_FLOAT_EQ(top->y, 0.0f);                      // the spike reaches the top edge
+  EXPECT_FLOAT_EQ(top->y, 0.0f);                        // the spike reaches the top edge
   EXPECT_NEAR(top->x, 31234.0 * 200.0 / 49999.0, 1.0);  // in its own column
 }
 

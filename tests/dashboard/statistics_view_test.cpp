@@ -51,7 +51,8 @@ TEST(IqmBand, ResamplesRunsWithinEachEnv) {
   // Two envs, each with two runs that agree: every stratified resample has IQM 2.
   const PreparedSeries a = constant(1, 100), b = constant(1, 100), c = constant(3, 100),
                        d = constant(3, 100);
-  std::vector<ChartGroup> groups = {{"g", 0, {&a, &b, &c, &d}, {"a", "b", "c", "d"}, "", {0, 0, 1, 1}}};
+  std::vector<ChartGroup> groups = {
+      {"g", 0, {&a, &b, &c, &d}, {"a", "b", "c", "d"}, "", {0, 0, 1, 1}}};
   const AxisMap xm({0, 99}, 0, 50), ym({0, 4}, 400, 0);
   ChartModel m;
   std::vector<ChartLine> out;
@@ -111,7 +112,7 @@ TEST(IqmBand, HoverReadsTheIqmAndItsInterval) {
   ChartModel::hover(groups, out, xm, 40.2, hv);
   ASSERT_EQ(hv.size(), 3u);
   EXPECT_TRUE(hv[0].is_iqm);
-  EXPECT_DOUBLE_EQ(hv[0].y, 2.0);  // n=2 trims nothing: the mean
+  EXPECT_DOUBLE_EQ(hv[0].y, 2.0);   // n=2 trims nothing: the mean
   EXPECT_DOUBLE_EQ(hv[0].lo, 1.0);  // resamples of two runs: {1,1}, {1,3}, {3,3}
   EXPECT_DOUBLE_EQ(hv[0].hi, 3.0);
 }
@@ -159,10 +160,10 @@ TEST(FinalBars, LayoutStartsBarsAtZeroWithWhiskersAtTheIntervals) {
   bars[1].ci = {80, 120};
   bars[2].value = NAN;  // a group without finals keeps its slot
   const BarAxis axis = layout_bars(bars, {0, 0}, {300, 100});
-  EXPECT_EQ(axis.y.min, 0.0);             // all positive: no padding below zero
-  EXPECT_DOUBLE_EQ(axis.y.max, 129.6);    // 120 + 8% of 120
+  EXPECT_EQ(axis.y.min, 0.0);           // all positive: no padding below zero
+  EXPECT_DOUBLE_EQ(axis.y.max, 129.6);  // 120 + 8% of 120
   const auto px = [&](double v) { return static_cast<float>(100.0 - v / 129.6 * 100.0); };
-  EXPECT_FLOAT_EQ(bars[0].x0, 20.0f);     // slot 0..100, bar 60% of it
+  EXPECT_FLOAT_EQ(bars[0].x0, 20.0f);  // slot 0..100, bar 60% of it
   EXPECT_FLOAT_EQ(bars[0].x1, 80.0f);
   EXPECT_FLOAT_EQ(bars[1].x0, 120.0f);
   EXPECT_FLOAT_EQ(bars[0].y_base, 100.0f);

@@ -1,12 +1,13 @@
 // The agent viewer's recorded videos: frames come due at the video's rate, loop at the end, and
 // a file that is no video is refused.
+#include "apps/dashboard/video_clip.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
-#include "apps/dashboard/video_clip.h"
 #include "tensor/error.h"
 
 namespace rein::dashboard {
@@ -29,7 +30,8 @@ std::string write_clip(const fs::path& path, int frames, int fps) {
 }
 
 TEST(VideoClip, FramesComeDueAtTheVideosRateAndLoop) {
-  const fs::path dir = fs::temp_directory_path() / ("rein_video_clip_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("rein_video_clip_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   VideoClip clip(write_clip(dir / "clip.mp4", 3, 10));
   EXPECT_DOUBLE_EQ(clip.fps(), 10.0);
@@ -50,7 +52,8 @@ TEST(VideoClip, FramesComeDueAtTheVideosRateAndLoop) {
 }
 
 TEST(VideoClip, AFileThatIsNoVideoIsRefused) {
-  const fs::path dir = fs::temp_directory_path() / ("rein_video_clip_bad_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("rein_video_clip_bad_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "x.mp4") << "no video";
   EXPECT_THROW(VideoClip((dir / "x.mp4").string()), Error);

@@ -77,7 +77,8 @@ TEST(RunTable, NumericColumnFiltersCompareValues) {
 
 TEST(RunTable, StaysInstantForThousandsOfRuns) {
   std::vector<RunRow> rows;
-  for (int i = 0; i < 5000; ++i) rows.push_back(row(i, "run-" + std::to_string(i), i % 2 ? "ppo" : "dqn", i % 5, i, i, "0.1"));
+  for (int i = 0; i < 5000; ++i)
+    rows.push_back(row(i, "run-" + std::to_string(i), i % 2 ? "ppo" : "dqn", i % 5, i, i, "0.1"));
   RunTable t;
   t.set_rows(rows);
   t.set_filter("ppo");

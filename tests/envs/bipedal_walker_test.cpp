@@ -2,6 +2,8 @@
 // obstacles and initial force exact at reset, exact formulas given the recorded hull states,
 // close over the first steps (the lower legs touch the ground from reset on, so Box2D 2.4 and
 // Gymnasium's 2.3 part soon; docs/ENVS.md has the figures).
+#include "envs/box2d/bipedal_walker.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "envs/box2d/bipedal_walker.h"
 #include "envs/np_random.h"
 #include "envs/registry.h"
 #include "tests/envs/reference_data.h"
@@ -59,7 +60,8 @@ TEST(BipedalWalker, ResetBuildsGymnasiumsTerrainObstaclesAndForce) {
     for (size_t k = 0; k < polys.size(); ++k) {
       std::vector<std::array<float, 2>> want;
       for (const json& p : init["obstacles"][k]) {
-        want.push_back({static_cast<float>(p[0].get<double>()), static_cast<float>(p[1].get<double>())});
+        want.push_back(
+            {static_cast<float>(p[0].get<double>()), static_cast<float>(p[1].get<double>())});
       }
       EXPECT_EQ(sorted(polys[k]), sorted(want)) << "obstacle " << k;
       ++obstacles;
@@ -119,7 +121,8 @@ TEST(BipedalWalker, FormulasMatchExactlyGivenTheHullStates) {
       for (const json& x : rec["actions"][t]) a.push_back(static_cast<float>(x.get<double>()));
       const double shaping = internal::bipedal_walker_shaping(h);
       if (!rec["terminated"][t].get<bool>()) {
-        EXPECT_EQ(internal::bipedal_walker_reward(shaping, &prev, a), rec["rewards"][t].get<double>())
+        EXPECT_EQ(internal::bipedal_walker_reward(shaping, &prev, a),
+                  rec["rewards"][t].get<double>())
             << rec["note"] << " step " << t;
         ++checked;
       }

@@ -1,14 +1,15 @@
 // Blackjack-v1 replayed against Gymnasium 1.4 episodes with scripted cards, plus its rules,
 // options and deal distribution.
+#include "envs/toy_text/blackjack.h"
+
+#include <gtest/gtest.h>
+
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include "envs/registry.h"
-#include "envs/toy_text/blackjack.h"
 #include "tensor/error.h"
 #include "tests/envs/reference_data.h"
 

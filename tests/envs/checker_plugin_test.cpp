@@ -85,14 +85,17 @@ TEST(Plugin, RegistersAndRunsTheExampleCorridor) {
   auto cont = r.make("ContinuousCorridor-v0");
   EXPECT_EQ(cont->action_space().to_string(), "Box(-1.0, 1.0, (1,), float32)");
   EXPECT_TRUE(check_env(*cont).ok()) << check_env(*cont).to_string();
-  EXPECT_EQ(error_of([&] { r.make("Corridor-v0", {{"width", "3"}}); }),
+  EXPECT_EQ(error_of([&] {
+              r.make("Corridor-v0", {{"width", "3"}});
+            }),
             "Corridor-v0: create: unknown argument 'width' (accepted: length)");
 }
 
 TEST(Plugin, MissingFileMissingSymbolAndWrongVersionFailClearly) {
   Registry r;
-  EXPECT_NE(error_of([&] { load_plugin("./no-such-plugin.so", r); })
-                .find("load_plugin: cannot load './no-such-plugin.so'"),
+  EXPECT_NE(error_of([&] {
+              load_plugin("./no-such-plugin.so", r);
+            }).find("load_plugin: cannot load './no-such-plugin.so'"),
             std::string::npos);
   EXPECT_EQ(error_of([&] { load_plugin(REIN_TEST_PLUGIN_NO_ENTRY, r); }),
             str("load_plugin: '", REIN_TEST_PLUGIN_NO_ENTRY,

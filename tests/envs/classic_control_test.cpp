@@ -17,7 +17,8 @@ using nlohmann::json;
 
 Kwargs kwargs_of(const json& episode) {
   Kwargs kw;
-  for (const auto& [k, v] : episode["kwargs"].items()) kw[k] = v.is_string() ? v.get<std::string>() : v.dump();
+  for (const auto& [k, v] : episode["kwargs"].items())
+    kw[k] = v.is_string() ? v.get<std::string>() : v.dump();
   return kw;
 }
 

@@ -54,8 +54,8 @@ TEST_F(EnvsCli, RolloutWithStateAndActionsReplaysAGymnasiumEpisode) {
     if (t > 0) actions += ',';
     actions += ep["actions"][t].dump();
   }
-  const CliRun r = rein("envs rollout Acrobot-v1 --seed 0 --json --state=" + state +
-                     " --actions=" + actions);
+  const CliRun r =
+      rein("envs rollout Acrobot-v1 --seed 0 --json --state=" + state + " --actions=" + actions);
   ASSERT_EQ(r.status, 0) << r.out;
   std::istringstream lines(r.out);
   std::string first;
@@ -81,7 +81,8 @@ TEST_F(EnvsCli, RolloutSampleGivesGymnasiumsSeededResetAndActions) {
   json rec;
   for (std::string line; std::getline(in, line);) {
     rec = json::parse(line);
-    if (rec["kind"] == "reset_and_sample" && rec["env"] == "Pendulum-v1" && rec["seed"] == 42) break;
+    if (rec["kind"] == "reset_and_sample" && rec["env"] == "Pendulum-v1" && rec["seed"] == 42)
+      break;
   }
   ASSERT_EQ(rec["env"], "Pendulum-v1");
   const CliRun r = rein("envs rollout Pendulum-v1 --seed 42 --sample 20 --json");
@@ -98,7 +99,8 @@ TEST_F(EnvsCli, RolloutSampleGivesGymnasiumsSeededResetAndActions) {
   for (; std::getline(lines, l); ++t) {
     const json step = json::parse(l);
     ASSERT_LT(t, 20u);
-    EXPECT_EQ(step["action"][0].get<float>(), static_cast<float>(rec["actions"][t][0].get<double>()))
+    EXPECT_EQ(step["action"][0].get<float>(),
+              static_cast<float>(rec["actions"][t][0].get<double>()))
         << "step " << t;
     for (size_t i = 0; i < 3; ++i) {
       EXPECT_EQ(step["obs"][i].get<float>(), static_cast<float>(rec["obs"][t][i].get<double>()))
@@ -125,12 +127,14 @@ TEST_F(EnvsCli, ListShowsIdsSpacesAndThresholds) {
 }
 
 TEST_F(EnvsCli, CheckFailsOnABrokenPluginEnvAndUnknownIdsGetAHint) {
-  const CliRun bad = rein(std::string("envs check BrokenObs-v0 --plugin ") + REIN_TEST_PLUGIN_BROKEN);
+  const CliRun bad =
+      rein(std::string("envs check BrokenObs-v0 --plugin ") + REIN_TEST_PLUGIN_BROKEN);
   EXPECT_EQ(bad.status, 1) << bad.out;
   EXPECT_NE(bad.out.find("the plug-in returned observation 99, not in Discrete(3)"),
             std::string::npos)
       << bad.out;
-  const CliRun good = rein(std::string("envs check Corridor-v0 --plugin ") + REIN_TEST_PLUGIN_CORRIDOR);
+  const CliRun good =
+      rein(std::string("envs check Corridor-v0 --plugin ") + REIN_TEST_PLUGIN_CORRIDOR);
   EXPECT_EQ(good.status, 0) << good.out;
   const CliRun typo = rein("envs rollout CartPol-v1");
   EXPECT_EQ(typo.status, 1);

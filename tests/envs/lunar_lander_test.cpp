@@ -2,6 +2,8 @@
 // exact at reset (terrain, initial force, draws), exact formulas given the recorded body states,
 // and close over the steps before the first leg contact. Gymnasium runs Box2D 2.3 and rein
 // Debian's 2.4, so the physics itself cannot agree bit for bit (docs/ENVS.md has the figures).
+#include "envs/box2d/lunar_lander.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "envs/box2d/lunar_lander.h"
 #include "envs/np_random.h"
 #include "envs/registry.h"
 #include "tests/envs/reference_data.h"
@@ -71,7 +72,8 @@ TEST(LunarLander, ResetDrawsTerrainAndForceAsGymnasium) {
 TEST(LunarLander, SeedsGiveGymnasiumsStartsAndActionSamples) {
   int lines = 0;
   for (const json& l : testing::read_jsonl("seeding.jsonl")) {
-    if (l["kind"] != "reset_and_sample" || l["env"].get<std::string>().rfind("LunarLander", 0) != 0) {
+    if (l["kind"] != "reset_and_sample" ||
+        l["env"].get<std::string>().rfind("LunarLander", 0) != 0) {
       continue;
     }
     ++lines;
@@ -114,16 +116,19 @@ TEST(LunarLander, FormulasMatchExactlyGivenTheBodyStates) {
       internal::LanderBodyState s;
       float* f[6] = {&s.x, &s.y, &s.vx, &s.vy, &s.angle, &s.omega};
       for (size_t i = 0; i < 6; ++i) *f[i] = static_cast<float>(body[i].get<double>());
-      const auto o = internal::lunar_lander_observation(s, obs[6].get<double>() > 0, obs[7].get<double>() > 0);
-      for (size_t i = 0; i < 8; ++i) EXPECT_EQ(static_cast<float>(o[i]), static_cast<float>(obs[i].get<double>()));
+      const auto o =
+          internal::lunar_lander_observation(s, obs[6].get<double>() > 0, obs[7].get<double>() > 0);
+      for (size_t i = 0; i < 8; ++i)
+        EXPECT_EQ(static_cast<float>(o[i]), static_cast<float>(obs[i].get<double>()));
       const double shaping = internal::lunar_lander_shaping(o);
       if (action != nullptr) {
-        const auto th = internal::lunar_lander_throttle(static_cast<float>((*action)[0].get<double>()),
-                                                        static_cast<float>((*action)[1].get<double>()));
+        const auto th =
+            internal::lunar_lander_throttle(static_cast<float>((*action)[0].get<double>()),
+                                            static_cast<float>((*action)[1].get<double>()));
         const bool out = std::abs(o[0]) >= 1.0;
         if (!terminated->get<bool>()) {
-          EXPECT_EQ(internal::lunar_lander_reward(shaping, has_prev ? &prev : nullptr, th.main_power,
-                                                  th.side_power),
+          EXPECT_EQ(internal::lunar_lander_reward(shaping, has_prev ? &prev : nullptr,
+                                                  th.main_power, th.side_power),
                     reward->get<double>());
           EXPECT_FALSE(out);
           ++checked;
@@ -164,7 +169,8 @@ TEST(LunarLander, StepsAgreeCloselyBeforeTheFirstGroundContact) {
       const json& obs = rec["obs"][t];
       if (obs[6].get<double>() > 0 || obs[7].get<double>() > 0) break;
       const StepResult s = env->step(action_of(rec["actions"][t], storage));
-      ASSERT_EQ(s.obs.data<float>()[6] + s.obs.data<float>()[7], 0.0f) << rec["note"] << " step " << t;
+      ASSERT_EQ(s.obs.data<float>()[6] + s.obs.data<float>()[7], 0.0f)
+          << rec["note"] << " step " << t;
       worst = std::max(worst, max_abs_diff(s.obs, obs));
       if (t < 10) worst10 = worst;
       worst_reward = std::max(worst_reward, std::abs(s.reward - rec["rewards"][t].get<double>()));

@@ -86,8 +86,9 @@ TEST(Raster, PolygonsSharingAnEdgeNeitherOverlapNorLeaveAGap) {
     }
   }
   // The quadrilateral's area (shoelace) and the sampled area agree closely.
-  EXPECT_NEAR(covered, 0.5 * std::abs((33.7 - 5.3) * (35.9 - 4.1) - (30.2 - 5.3) * (6.2 - 4.1)) +
-                           0.5 * std::abs((30.2 - 5.3) * (31.4 - 4.1) - (3.9 - 5.3) * (35.9 - 4.1)),
+  EXPECT_NEAR(covered,
+              0.5 * std::abs((33.7 - 5.3) * (35.9 - 4.1) - (30.2 - 5.3) * (6.2 - 4.1)) +
+                  0.5 * std::abs((30.2 - 5.3) * (31.4 - 4.1) - (3.9 - 5.3) * (35.9 - 4.1)),
               25);
 }
 

@@ -76,7 +76,8 @@ TEST(RenderRgb, PendulumAcrobotAndMountainCarFollowGymnasiumsGeometry) {
   ASSERT_EQ(img.height, 500);
   // 500 / 4.4 px per unit; theta = 0 points up, positive turns counter-clockwise.
   const double s = 500 / 4.4;
-  EXPECT_EQ(at_surface(img, 250 - 0.7 * s * std::sin(0.5), 250 + 0.7 * s * std::cos(0.5)), (Rgb{204, 77, 77}));
+  EXPECT_EQ(at_surface(img, 250 - 0.7 * s * std::sin(0.5), 250 + 0.7 * s * std::cos(0.5)),
+            (Rgb{204, 77, 77}));
   EXPECT_EQ(at_surface(img, 250 + 0.7 * s * std::sin(0.5), 250 - 0.7 * s * std::cos(0.5)), kWhite);
   EXPECT_EQ(at_surface(img, 250, 250), kBlack);  // the axle
 
@@ -104,7 +105,8 @@ TEST(RenderRgb, PendulumAcrobotAndMountainCarFollowGymnasiumsGeometry) {
   // The car body sits 10 px above the track, 20 px high; the flag at the goal 0.5.
   EXPECT_EQ(at_surface(img, (-0.5 + 1.2) * scale, height(-0.5) * scale + 10 + 15), kBlack);
   EXPECT_EQ(at_surface(img, (-0.5 + 1.2) * scale, height(-0.5) * scale + 10 + 30), kWhite);
-  const double flag_x = std::trunc((0.5 + 1.2) * scale), flag_y = std::trunc(height(0.5) * scale) + 45;
+  const double flag_x = std::trunc((0.5 + 1.2) * scale),
+               flag_y = std::trunc(height(0.5) * scale) + 45;
   EXPECT_EQ(at_surface(img, flag_x + 5, flag_y), (Rgb{204, 204, 0}));
 }
 
@@ -114,13 +116,13 @@ TEST(RenderRgb, ToyTextFramesHaveGymnasiumsSizesAndLayout) {
   RgbImage img = lake->render_rgb();
   ASSERT_EQ(img.width, 256);
   ASSERT_EQ(img.height, 256);
-  EXPECT_EQ(pixel(img, 0, 30), (Rgb{180, 200, 230}));  // each cell's 1 px border
-  EXPECT_EQ(pixel(img, 96, 96), (Rgb{33, 80, 140}));   // the hole at row 1, column 1
-  EXPECT_EQ(pixel(img, 32, 42), (Rgb{67, 160, 71}));   // the elf on the start
+  EXPECT_EQ(pixel(img, 0, 30), (Rgb{180, 200, 230}));     // each cell's 1 px border
+  EXPECT_EQ(pixel(img, 96, 96), (Rgb{33, 80, 140}));      // the hole at row 1, column 1
+  EXPECT_EQ(pixel(img, 32, 42), (Rgb{67, 160, 71}));      // the elf on the start
   lake->unwrapped().set_state(std::vector<double>{5.0});  // fell into that hole
   img = lake->render_rgb();
   EXPECT_NE(pixel(img, 96, 106), (Rgb{67, 160, 71}));  // a cracked hole, no elf
-  EXPECT_NE(pixel(img, 32, 42), (Rgb{67, 160, 71}));  // and is no longer on the start
+  EXPECT_NE(pixel(img, 32, 42), (Rgb{67, 160, 71}));   // and is no longer on the start
   EXPECT_EQ(make("FrozenLake8x8-v1")->render_rgb().width, 512);
 
   auto cliff = make("CliffWalking-v1");
@@ -139,8 +141,8 @@ TEST(RenderRgb, ToyTextFramesHaveGymnasiumsSizesAndLayout) {
   ASSERT_EQ(img.height, 350);
   // R, the landmark at (0, 0): map cell (1, 1) tinted red at alpha 128, 10 px lower.
   const int road = 189;
-  EXPECT_EQ(pixel(img, 55, 105), (Rgb{(255 * 128 + road * 127 + 127) / 255, (road * 127 + 127) / 255,
-                                     (road * 127 + 127) / 255}));
+  EXPECT_EQ(pixel(img, 55, 105), (Rgb{(255 * 128 + road * 127 + 127) / 255,
+                                      (road * 127 + 127) / 255, (road * 127 + 127) / 255}));
   EXPECT_EQ(pixel(img, 55, 55), (Rgb{road, road, road}));
   EXPECT_EQ(pixel(img, 25, 75), (Rgb{85, 139, 47}));  // the border's median
 
@@ -160,8 +162,8 @@ TEST(RenderRgb, LunarLanderDrawsSkyGroundLanderAndFlags) {
   const RgbImage img = env.render_rgb();
   ASSERT_EQ(img.width, 600);
   ASSERT_EQ(img.height, 400);
-  EXPECT_EQ(at_surface(img, 5, 395), kBlack);    // sky
-  EXPECT_EQ(at_surface(img, 300, 5), kWhite);    // ground under the pad (at 100 px)
+  EXPECT_EQ(at_surface(img, 5, 395), kBlack);  // sky
+  EXPECT_EQ(at_surface(img, 300, 5), kWhite);  // ground under the pad (at 100 px)
   EXPECT_EQ(at_surface(img, 300, 95), kWhite);
   EXPECT_EQ(at_surface(img, 300, 105), kBlack);
   const auto s = env.body_state();

@@ -59,8 +59,9 @@ json call(NpRandom& g, const std::string& text) {
     if (name == "normal") return g.normal();
     if (name == "uniform") return g.uniform(args.at(0), args.at(1));
     if (name == "integers") {
-      return args.size() == 1 ? g.integers(0, static_cast<int64_t>(args[0]))
-                              : g.integers(static_cast<int64_t>(args[0]), static_cast<int64_t>(args[1]));
+      return args.size() == 1
+                 ? g.integers(0, static_cast<int64_t>(args[0]))
+                 : g.integers(static_cast<int64_t>(args[0]), static_cast<int64_t>(args[1]));
     }
     throw Error("unknown call " + text);
   };
@@ -74,7 +75,8 @@ json call(NpRandom& g, const std::string& text) {
 // NumPy's printed constants in the last bits, so normals agree to 1e-14 relative (same stream).
 void expect_draw(const json& got, const json& want, const std::string& what) {
   if (what.rfind("normal", 0) == 0) {
-    EXPECT_NEAR(got.get<double>(), want.get<double>(), 1e-14 * std::abs(want.get<double>()) + 1e-300)
+    EXPECT_NEAR(got.get<double>(), want.get<double>(),
+                1e-14 * std::abs(want.get<double>()) + 1e-300)
         << what;
   } else {
     EXPECT_EQ(got, want) << what;
@@ -154,7 +156,8 @@ void expect_value(const Tensor& obs, const json& expected, const std::string& wh
   const Tensor c = obs.contiguous();
   for (size_t i = 0; i < flat.size(); ++i) {
     if (c.dtype() == Dtype::Float32) {
-      EXPECT_EQ(c.data<float>()[i], static_cast<float>(flat[i].get<double>())) << where << " [" << i << "]";
+      EXPECT_EQ(c.data<float>()[i], static_cast<float>(flat[i].get<double>()))
+          << where << " [" << i << "]";
     } else {
       EXPECT_EQ(c.data<int64_t>()[i], flat[i].get<int64_t>()) << where << " [" << i << "]";
     }
@@ -178,7 +181,8 @@ void expect_reset_state(const Env& env, const json& expected, const std::string&
   const json flat = expected.is_array() ? expected : json::array({expected});
   const std::vector<double> s = env.unwrapped().state();
   ASSERT_EQ(s.size(), flat.size()) << where;
-  for (size_t i = 0; i < s.size(); ++i) EXPECT_EQ(s[i], flat[i].get<double>()) << where << " state " << i;
+  for (size_t i = 0; i < s.size(); ++i)
+    EXPECT_EQ(s[i], flat[i].get<double>()) << where << " state " << i;
 }
 
 TEST(Seeding, EveryEnvResetsAndSamplesAsGymnasium) {

@@ -50,7 +50,9 @@ TEST(Spaces, TypedActionValuesAreCheckedBeforeTheyBecomeAnAction) {
             "action: element 0 = 1e+30 is outside [-2, 2] of " + b.to_string());
   EXPECT_EQ(error_of([&] { b.from_values(std::vector<double>{1e300}); }),
             "action: 1e+300 does not fit in a float32");
-  EXPECT_EQ(error_of([&] { b.from_values(std::vector<double>{0.5, 0.5}); }),
+  EXPECT_EQ(error_of([&] {
+              b.from_values(std::vector<double>{0.5, 0.5});
+            }),
             "action: " + b.to_string() + " takes 1 value(s), got 2");
   EXPECT_FLOAT_EQ(b.from_values(std::vector<double>{0.5}).data<float>()[0], 0.5f);
 }
@@ -82,7 +84,8 @@ TEST(Spaces, SamplesLieInsideTheSpaceAndFollowTheSeed) {
 }
 
 TEST(Spaces, MultiDiscreteRejectsEmptyOrNonPositiveSizes) {
-  EXPECT_EQ(error_of([] { MultiDiscrete(std::vector<int64_t>{}); }), "MultiDiscrete: nvec is empty");
+  EXPECT_EQ(error_of([] { MultiDiscrete(std::vector<int64_t>{}); }),
+            "MultiDiscrete: nvec is empty");
   EXPECT_EQ(error_of([] { MultiDiscrete({2, 0}); }), "MultiDiscrete: nvec[1] = 0 <= 0");
   EXPECT_EQ(Space(MultiDiscrete({3, 2})).to_string(), "MultiDiscrete([3 2])");
 }
@@ -99,11 +102,10 @@ TEST(Registry, SpecsCarryGymnasiumLimitsAndThresholds) {
     std::optional<int64_t> steps;
     std::optional<double> threshold;
   };
-  for (const Expected& e : {Expected{"CartPole-v1", 500, 475.0},
-                            Expected{"MountainCar-v0", 200, -110.0},
-                            Expected{"MountainCarContinuous-v0", 999, 90.0},
-                            Expected{"Pendulum-v1", 200, std::nullopt},
-                            Expected{"Acrobot-v1", 500, -100.0}}) {
+  for (const Expected& e :
+       {Expected{"CartPole-v1", 500, 475.0}, Expected{"MountainCar-v0", 200, -110.0},
+        Expected{"MountainCarContinuous-v0", 999, 90.0}, Expected{"Pendulum-v1", 200, std::nullopt},
+        Expected{"Acrobot-v1", 500, -100.0}}) {
     const EnvSpec spec = registry().spec(e.id);
     EXPECT_EQ(spec.max_episode_steps, e.steps) << e.id;
     EXPECT_EQ(spec.reward_threshold, e.threshold) << e.id;
@@ -165,7 +167,9 @@ TEST(Registry, UserEnvsRegisterInOneLine) {
   env->reset(0);
   EXPECT_FALSE(env->step(1).terminated);
   EXPECT_TRUE(env->step(1).terminated);
-  EXPECT_EQ(error_of([] { make("Counter-v0", {{"limt", "2"}}); }),
+  EXPECT_EQ(error_of([] {
+              make("Counter-v0", {{"limt", "2"}});
+            }),
             "Counter-v0: unknown argument 'limt' (accepted: limit)");
 }
 

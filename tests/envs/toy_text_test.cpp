@@ -1,13 +1,13 @@
 // FrozenLake, CliffWalking and Taxi replayed against Gymnasium 1.4 episodes and transition tables
 // (tests/envs/data/*.jsonl, see the README of the reference data), plus their kwargs and rendering.
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "envs/registry.h"
 #include "envs/toy_text/cliff_walking.h"
@@ -52,7 +52,8 @@ void replay_episodes(const std::string& file) {
     const bool taxi = ep.contains("action_masks");
     if (taxi) {
       const auto m = Taxi::action_mask(ep["init_state"].get<int64_t>());
-      EXPECT_EQ(std::vector<int>(m.begin(), m.end()), ep["init_action_mask"].get<std::vector<int>>());
+      EXPECT_EQ(std::vector<int>(m.begin(), m.end()),
+                ep["init_action_mask"].get<std::vector<int>>());
     }
     const auto& actions = ep["actions"];
     for (size_t t = 0; t < actions.size(); ++t) {
@@ -141,7 +142,7 @@ TEST(FrozenLake, SlipperyStepsSampleTheTableOutcomes) {
   std::map<int64_t, int> counts;
   for (int i = 0; i < n; ++i) {
     env.set_state(std::vector<double>{6.0});  // state 6: neighbours 2, 5 (hole), 7 (hole), 10
-    counts[as_int(env.step(1).obs)]++;                // down: slides to 5 (left) or 7 (right)
+    counts[as_int(env.step(1).obs)]++;        // down: slides to 5 (left) or 7 (right)
   }
   ASSERT_EQ(counts.size(), 3u);
   for (int64_t s : {5, 10, 7}) {
@@ -194,7 +195,7 @@ TEST(Taxi, FicklePassengerChangesDestinationOnceInAboutThirtyPercentOfEpisodes) 
   for (int i = 0; i < n; ++i) {
     env.reset(uint64_t(i));
     env.set_state(std::vector<double>{double(Taxi::encode(0, 0, 4, 1))});  // aboard at R, to G
-    const auto first = Taxi::decode(as_int(env.step(0).obs));               // south: moves
+    const auto first = Taxi::decode(as_int(env.step(0).obs));              // south: moves
     EXPECT_EQ(first[0], 1);
     if (first[3] != 1) ++changed;
     const auto second = Taxi::decode(as_int(env.step(1).obs));
@@ -267,8 +268,9 @@ TEST(FrozenLake, BadDescIsAnErrorNamingTheRowAndCell) {
     }
     return std::string("no error");
   };
-  EXPECT_EQ(message("SFFF,FHF"),
-            "FrozenLake: desc row 1 'FHF' has 3 cells but row 0 has 4; the map must be a rectangle");
+  EXPECT_EQ(
+      message("SFFF,FHF"),
+      "FrozenLake: desc row 1 'FHF' has 3 cells but row 0 has 4; the map must be a rectangle");
   EXPECT_EQ(message("SFXF,FFFG"),
             "FrozenLake: desc row 0 'SFXF' has the cell 'X'; allowed are S (start), F (frozen), "
             "H (hole), G (goal)");
@@ -294,7 +296,8 @@ TEST(FrozenLake, OtherKwargErrorsAreClear) {
 }
 
 TEST(FrozenLake, CustomDescAndRewardScheduleDefineTheTable) {
-  FrozenLake env(Kwargs{{"desc", "SH/FG"}, {"is_slippery", "false"}, {"reward_schedule", "2,-1,0.5"}});
+  FrozenLake env(
+      Kwargs{{"desc", "SH/FG"}, {"is_slippery", "false"}, {"reward_schedule", "2,-1,0.5"}});
   EXPECT_EQ(env.observation_space(), Space(Discrete(4)));
   EXPECT_EQ(env.transitions().at(0, 2)[0], (Transition{1.0, 1, -1.0, true}));  // into the hole
   EXPECT_EQ(env.transitions().at(0, 1)[0], (Transition{1.0, 2, 0.5, false}));  // frozen
@@ -336,8 +339,10 @@ TEST(FrozenLake, RandomMapsHaveAPathAndFollowTheSeed) {
     }
     EXPECT_TRUE(seen.count(35)) << "no path to the goal";
   }
-  auto a = make("FrozenLake-v1", {{"map_name", "random"}, {"size", "5"}, {"p", "0.7"}, {"seed", "3"}});
-  auto b = make("FrozenLake-v1", {{"map_name", "random"}, {"size", "5"}, {"p", "0.7"}, {"seed", "3"}});
+  auto a =
+      make("FrozenLake-v1", {{"map_name", "random"}, {"size", "5"}, {"p", "0.7"}, {"seed", "3"}});
+  auto b =
+      make("FrozenLake-v1", {{"map_name", "random"}, {"size", "5"}, {"p", "0.7"}, {"seed", "3"}});
   EXPECT_EQ(a->observation_space(), Space(Discrete(25)));
   EXPECT_EQ(dynamic_cast<FrozenLake&>(a->unwrapped()).desc(),
             dynamic_cast<FrozenLake&>(b->unwrapped()).desc());
@@ -372,8 +377,9 @@ TEST(TabularEnv, SetStateRejectsStatesOutsideTheSpace) {
     env->set_state(std::vector<double>{48.0});
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(),
-                 "CliffWalking-v1.set_state: expected one integer state index in [0, 48), got [48]");
+    EXPECT_STREQ(
+        e.what(),
+        "CliffWalking-v1.set_state: expected one integer state index in [0, 48), got [48]");
   }
   EXPECT_THROW(env->set_state(std::vector<double>{1.5}), Error);
   EXPECT_THROW(env->step(4), Error);
@@ -400,7 +406,8 @@ TEST(Taxi, RenderTextMatchesGymnasiumAnsi) {
   Taxi env;
   env.reset(uint64_t{0});
   env.set_state(std::vector<double>{double(Taxi::encode(1, 1, 0, 1))});
-  const std::string expected = std::string("+---------+\n") + "|\x1b[34;1mR\x1b[0m: | : :\x1b[35mG\x1b[0m|\n" +
+  const std::string expected = std::string("+---------+\n") +
+                               "|\x1b[34;1mR\x1b[0m: | : :\x1b[35mG\x1b[0m|\n" +
                                "| :\x1b[43m \x1b[0m| : : |\n" + "| : : : : |\n" + "| | : | : |\n" +
                                "|Y| : |B: |\n" + "+---------+\n" + "\n";
   EXPECT_EQ(env.render_text(), expected);

@@ -47,7 +47,8 @@ Tensor decode(const json& j) {
 // Element-wise |a - b| <= tol * max(1, |b|); reports the first offending element.
 ::testing::AssertionResult close(const Tensor& actual, const Tensor& expected, double tol) {
   if (!(actual.shape() == expected.shape())) {
-    return ::testing::AssertionFailure() << "shape " << actual.shape() << " vs " << expected.shape();
+    return ::testing::AssertionFailure()
+           << "shape " << actual.shape() << " vs " << expected.shape();
   }
   const auto a = actual.tolist(), b = expected.tolist();
   for (size_t i = 0; i < a.size(); ++i) {
@@ -110,8 +111,7 @@ const std::map<std::string, Program>& programs() {
        }},
       {"sum_mean_dims",
        [](Inputs& v) { return sum(v["a"], 1) * sum(mean(v["a"], 0, true)) + mean(v["a"]); }},
-      {"var_std",
-       [](Inputs& v) { return var(v["a"], 1) + std(v["a"], 1, false) + var(v["a"]); }},
+      {"var_std", [](Inputs& v) { return var(v["a"], 1) + std(v["a"], 1, false) + var(v["a"]); }},
       {"norm", [](Inputs& v) { return norm(v["a"]) + norm(v["a"], 1.0); }},
       {"logsumexp", [](Inputs& v) { return logsumexp(v["a"], 1); }},
       {"max_min_dim",
@@ -219,8 +219,11 @@ std::unique_ptr<optim::Optimizer> make_optimizer(const std::string& name, std::v
   }
   if (name == "rmsprop") return std::make_unique<RMSprop>(p, RMSpropOptions{.lr = 0.01});
   if (name == "rmsprop_centered_momentum") {
-    return std::make_unique<RMSprop>(p, RMSpropOptions{.lr = 0.01, .alpha = 0.9, .eps = 1e-5,
-                                                       .weight_decay = 0.1, .momentum = 0.5,
+    return std::make_unique<RMSprop>(p, RMSpropOptions{.lr = 0.01,
+                                                       .alpha = 0.9,
+                                                       .eps = 1e-5,
+                                                       .weight_decay = 0.1,
+                                                       .momentum = 0.5,
                                                        .centered = true});
   }
   return nullptr;
@@ -266,11 +269,10 @@ TEST(GsdeParity, LogProbEntropySamplesAndGradientsMatchPyTorch) {
   for (const json& c : gsde_fixtures().at("cases")) {
     SCOPED_TRACE(c.at("name").get<std::string>());
     const json& o = c.at("options");
-    const distributions::StateDependentNoiseOptions opts{
-        .full_std = o.at("full_std"),
-        .use_expln = o.at("use_expln"),
-        .squash_output = o.at("squash_output"),
-        .learn_features = o.at("learn_features")};
+    const distributions::StateDependentNoiseOptions opts{.full_std = o.at("full_std"),
+                                                         .use_expln = o.at("use_expln"),
+                                                         .squash_output = o.at("squash_output"),
+                                                         .learn_features = o.at("learn_features")};
     const double tol = c.at("dtype") == "float64" ? 1e-10 : 1e-5;
     const json& in = c.at("inputs");
     Var mean(decode(in.at("mean")), true), log_std(decode(in.at("log_std")), true),

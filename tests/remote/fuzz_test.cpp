@@ -75,7 +75,10 @@ std::vector<std::vector<uint8_t>> corpus(const std::vector<Layout>& ls) {
 void mutate(std::vector<uint8_t>& f, Generator& gen) {
   const int edits = static_cast<int>(gen.randint(1, 5));
   for (int e = 0; e < edits; ++e) {
-    const auto pos = [&] { return static_cast<size_t>(gen.randint(0, std::max<int64_t>(1, static_cast<int64_t>(f.size())))); };
+    const auto pos = [&] {
+      return static_cast<size_t>(
+          gen.randint(0, std::max<int64_t>(1, static_cast<int64_t>(f.size()))));
+    };
     switch (gen.randint(0, 6)) {
       case 0:  // flip a bit
         if (!f.empty()) f[pos() % f.size()] ^= static_cast<uint8_t>(1u << gen.randint(0, 8));
@@ -111,9 +114,11 @@ TEST(DecoderFuzz, MutatedFramesDecodeOrThrowProtocolError) {
   Frame out;  // reused, as a peer does: a failed decode must not poison the next one
   int64_t decoded = 0, rejected = 0;
   for (int i = 0; i < kIterations; ++i) {
-    std::vector<uint8_t> f = frames[static_cast<size_t>(gen.randint(0, static_cast<int64_t>(frames.size())))];
+    std::vector<uint8_t> f =
+        frames[static_cast<size_t>(gen.randint(0, static_cast<int64_t>(frames.size())))];
     mutate(f, gen);
-    const Layout* layout = gen.randint(0, 4) == 0 ? nullptr : &ls[static_cast<size_t>(gen.randint(0, 3))];
+    const Layout* layout =
+        gen.randint(0, 4) == 0 ? nullptr : &ls[static_cast<size_t>(gen.randint(0, 3))];
     try {
       decode_frame(f, layout, out);
       ++decoded;
@@ -219,8 +224,8 @@ TEST(ServerFuzz, MutatedSessionsOverLoopbackAreAnsweredOrClosedAndServingGoesOn)
   testing::expect_serving(server.port());
   const ServerStats stats = server.stats();
   EXPECT_EQ(stats.accepted, kConnections + 2);
-  EXPECT_GT(stats.steps, kConnections / 10);       // many sessions got as far as stepping
-  EXPECT_GT(stats.errors, kConnections / 10);      // and many were refused
+  EXPECT_GT(stats.steps, kConnections / 10);   // many sessions got as far as stepping
+  EXPECT_GT(stats.errors, kConnections / 10);  // and many were refused
   std::printf("%d connections, %lld frames (%lld mutated): %lld steps answered, %lld errors\n",
               kConnections, static_cast<long long>(frames), static_cast<long long>(mutated),
               static_cast<long long>(stats.steps), static_cast<long long>(stats.errors));

@@ -15,14 +15,14 @@ namespace rein::envs::remote {
 namespace {
 
 using testing::expect_serving;
+using testing::FakeServer;
 using testing::frame_start;
 using testing::info_flood;
 using testing::option_flood;
 using testing::Raw;
+using testing::reply_once;
 using testing::resident_bytes;
 using testing::says;
-using testing::FakeServer;
-using testing::reply_once;
 using testing::url_of;
 
 // Sends `bytes` from another thread while this one reads the server's answer, since the server
@@ -75,8 +75,9 @@ TEST(RemoteHostile, FramesBeforeTheHandshakeAreRefusedFromTheirFirstFiveBytes) {
     raw.send(frame_start(FrameType::Hello, kDefaultMaxFrameBytes - 1));
     const Frame f = raw.receive();
     EXPECT_EQ(f.error.code, ErrorCode::FrameTooLarge);
-    EXPECT_TRUE(says(f.error.message, "Hello frame of 16777215 bytes exceeds 4096 (the limit "
-                                      "before the handshake)"))
+    EXPECT_TRUE(says(f.error.message,
+                     "Hello frame of 16777215 bytes exceeds 4096 (the limit "
+                     "before the handshake)"))
         << f.error.message;
   }
   {
@@ -99,8 +100,8 @@ TEST(RemoteHostile, AnnouncedFramesCommitNoMemoryBeforeTheHandshake) {
   const int64_t before = resident_bytes();
   // 9 bytes each: a Hello announcing 16 MiB (or the 4 KiB allowed), its magic, then silence.
   for (size_t i = 0; i < clients.size(); ++i) {
-    auto bytes = frame_start(FrameType::Hello, i % 2 == 0 ? kDefaultMaxFrameBytes - 1
-                                                          : kMaxHandshakeFrameBytes);
+    auto bytes = frame_start(FrameType::Hello,
+                             i % 2 == 0 ? kDefaultMaxFrameBytes - 1 : kMaxHandshakeFrameBytes);
     bytes.insert(bytes.end(), {'R', 'E', 'I', 'N'});
     clients[i]->send(bytes);
   }

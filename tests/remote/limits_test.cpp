@@ -137,10 +137,10 @@ TEST(ProtocolLimits, FrameStartRefusesWhatTheSenderMayNotSendBeforeTheBody) {
   const Layout layout = cartpole_layout();
   const Layout* none = nullptr;
   using E = ErrorCode;
-  EXPECT_NE(start_error(byte(FrameType::StepResult), 983040, Peer::Client, &layout,
-                        E::UnexpectedFrame)
-                .find("a client may not send StepResult frames"),
-            std::string::npos);
+  EXPECT_NE(
+      start_error(byte(FrameType::StepResult), 983040, Peer::Client, &layout, E::UnexpectedFrame)
+          .find("a client may not send StepResult frames"),
+      std::string::npos);
   start_error(byte(FrameType::Welcome), 100, Peer::Client, none, E::UnexpectedFrame);
   start_error(byte(FrameType::ResetResult), 100, Peer::Client, &layout, E::UnexpectedFrame);
   EXPECT_NE(start_error(byte(FrameType::Hello), 20, Peer::Server, none, E::UnexpectedFrame)

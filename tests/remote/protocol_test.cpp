@@ -13,9 +13,8 @@ namespace {
 // Decodes one encoded frame (length prefix checked) into `out`.
 FrameType decode_one(const std::vector<uint8_t>& bytes, const Layout* layout, Frame& out) {
   EXPECT_GE(bytes.size(), kLengthBytes);
-  const uint32_t length =
-      decode_length(std::span<const uint8_t, kLengthBytes>(bytes.data(), kLengthBytes),
-                    kDefaultMaxFrameBytes);
+  const uint32_t length = decode_length(
+      std::span<const uint8_t, kLengthBytes>(bytes.data(), kLengthBytes), kDefaultMaxFrameBytes);
   EXPECT_EQ(length, bytes.size() - kLengthBytes);
   return decode_frame(std::span(bytes).subspan(kLengthBytes), layout, out);
 }
@@ -241,7 +240,8 @@ TEST(Protocol, EveryTruncationOfAValidFrameIsMalformed) {
   const std::span<const uint8_t> frame = std::span(bytes).subspan(kLengthBytes);
   for (size_t n = 1; n < frame.size(); ++n) {
     EXPECT_EQ(code_of(std::vector<uint8_t>(frame.begin(), frame.begin() + n), &layout),
-              ErrorCode::MalformedFrame) << n;
+              ErrorCode::MalformedFrame)
+        << n;
   }
   std::vector<uint8_t> longer(frame.begin(), frame.end());
   longer.push_back(0);

@@ -29,9 +29,8 @@ class PythonServer {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<std::string> args = {kPython, std::string(REIN_SOURCE_DIR) +
-                                                  "/examples/remote_env/cartpole.py",
-                                     "--port", "0"};
+    std::vector<std::string> args = {
+        kPython, std::string(REIN_SOURCE_DIR) + "/examples/remote_env/cartpole.py", "--port", "0"};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -20,9 +20,8 @@ using testing::url_of;
 TEST(RemoteRobustness, WrongTokenIsRefusedWithUnauthorized) {
   Server server(ServerOptions{.env_id = "CartPole-v1", .token = "s3cret"});
   server.start();
-  for (const auto& [token, message] :
-       {std::pair<std::string, std::string>{"guess", "wrong token"},
-        std::pair<std::string, std::string>{"", "needs a token"}}) {
+  for (const auto& [token, message] : {std::pair<std::string, std::string>{"guess", "wrong token"},
+                                       std::pair<std::string, std::string>{"", "needs a token"}}) {
     try {
       make_env(url_of(server.port()), {{"token", token}});
       FAIL() << token;
@@ -109,7 +108,7 @@ TEST(RemoteRobustness, StalledClientIsDroppedAfterTheFrameTimeout) {
   auto good = make_env(url_of(server.port()));
   good->reset(0);
   Raw raw(server.port());
-  raw.send({0x10, 0x00});  // two bytes of a length prefix, then silence
+  raw.send({0x10, 0x00});         // two bytes of a length prefix, then silence
   const Frame f = raw.receive();  // blocks until the server gives up on us
   EXPECT_EQ(f.error.code, ErrorCode::Timeout);
   EXPECT_NE(f.error.message.find("stalled in the middle of a frame"), std::string::npos);
@@ -148,7 +147,8 @@ testing::FakeServer::Answer stalling_at_the_first_step() {
     std::vector<uint8_t> out;
     const FrameType type = decode_frame(in, layout ? &*layout : nullptr, f);
     if (type == FrameType::Hello) {
-      Welcome w{.env_id = "Stall-v0", .observation_space = Discrete(3), .action_space = Discrete(2)};
+      Welcome w{
+          .env_id = "Stall-v0", .observation_space = Discrete(3), .action_space = Discrete(2)};
       layout.emplace(w);
       encode_welcome(w, out);
     } else if (type == FrameType::Reset) {

@@ -105,9 +105,9 @@ TEST(RegistryScheme, UnhandledSchemesAreNamedAndRegisteredIdsWin) {
   r.make("fake://pinned");
   EXPECT_EQ(made.size(), 1u);  // the exact registration, not the scheme
 
-  EXPECT_THROW(r.register_scheme("bad://", [](std::string_view, const Kwargs&) {
-    return std::unique_ptr<Env>();
-  }), Error);
+  EXPECT_THROW(r.register_scheme("bad://", [](std::string_view,
+                                              const Kwargs&) { return std::unique_ptr<Env>(); }),
+               Error);
   r.register_scheme("null", [](std::string_view, const Kwargs&) { return std::unique_ptr<Env>(); });
   const std::string null = error_of([&] { r.make("null://x"); });
   EXPECT_NE(null.find("returned no env"), std::string::npos) << null;

@@ -28,7 +28,8 @@ using testing::says;
 using testing::url_of;
 
 TEST(RemoteSlots, IdleClientsHoldingEverySlotAreDroppedAfterTheHandshakeTimeout) {
-  Server server(ServerOptions{.env_id = "CartPole-v1", .handshake_timeout_ms = 500, .max_clients = 4});
+  Server server(
+      ServerOptions{.env_id = "CartPole-v1", .handshake_timeout_ms = 500, .max_clients = 4});
   server.start();
   std::vector<std::unique_ptr<Raw>> idle;
   for (int i = 0; i < 4; ++i) {
@@ -85,8 +86,8 @@ TEST(RemoteSlots, SilentSessionsAreDroppedAfterTheIdleTimeout) {
   };
   int rc = 1;
   try {
-    Server server(ServerOptions{.env_id = "CartPole-v1", .handshake_timeout_ms = 300,
-                                .log = write_line});
+    Server server(
+        ServerOptions{.env_id = "CartPole-v1", .handshake_timeout_ms = 300, .log = write_line});
     // The limit below which exactly 3 descriptor numbers are free (descriptors open above it
     // stay usable).
     std::set<int> open;
@@ -166,8 +167,8 @@ TEST(RemoteSlots, OutOfFileDescriptorsPausesAcceptsAndServesAgain) {
     const size_t at = line->find("accept_failures ");
     long long failures = 0, lines = 0;
     if (at != std::string::npos &&
-        std::sscanf(line->c_str() + at, "accept_failures %lld log_lines %lld", &failures,
-                    &lines) == 2) {
+        std::sscanf(line->c_str() + at, "accept_failures %lld log_lines %lld", &failures, &lines) ==
+            2) {
       accept_failures = failures;
       log_lines = lines;
     }
@@ -177,7 +178,8 @@ TEST(RemoteSlots, OutOfFileDescriptorsPausesAcceptsAndServesAgain) {
   rusage usage{};
   ASSERT_EQ(wait4(pid, &status, 0, &usage), pid);
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << "the server died (status " << status << "):\n" << seen;
+      << "the server died (status " << status << "):\n"
+      << seen;
   const double cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                        1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   RecordProperty("child_cpu_ms", static_cast<int>(cpu_s * 1000));
@@ -220,8 +222,8 @@ TEST(RemoteSlots, LogLinesAreLimitedToAHundredASecondAndTheRestCounted) {
     long long count = 0, ms = 0;
     int end = 0;  // "N more log lines in T ms left out" at the start of the line
     if (std::isdigit(static_cast<unsigned char>(line[0])) &&
-        std::sscanf(line.c_str(), "%lld more log lines in %lld ms left out%n", &count, &ms,
-                    &end) == 2 &&
+        std::sscanf(line.c_str(), "%lld more log lines in %lld ms left out%n", &count, &ms, &end) ==
+            2 &&
         end > 0) {
       left_out += count;
     } else {

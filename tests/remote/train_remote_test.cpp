@@ -58,8 +58,8 @@ TEST(TrainRemote, PpoLearnsThePythonCartPoleToTheStatedReturn) {
   if (!python) GTEST_SKIP() << "no python3 on PATH";
   const fs::path dir = fresh_dir("train_remote_python");
   const std::string db = (dir / "runs.db").string();
-  ChildProcess server({*python, std::string(REIN_SOURCE_DIR) + "/examples/remote_env/cartpole.py",
-                       "--port", "0"});
+  ChildProcess server(
+      {*python, std::string(REIN_SOURCE_DIR) + "/examples/remote_env/cartpole.py", "--port", "0"});
   // The first line is printed once the socket listens: no polling for the port.
   const std::string url = testing::url_in(server.wait_for("serving"));
 
@@ -112,8 +112,8 @@ TEST(TrainRemote, ServerVanishingMidTrainingFailsTheRunWithAMessageAndACheckpoin
   const std::string url = testing::url_in(server.wait_for("serving"));
 
   // Far more steps than the run will live: it can only end through the server's death.
-  ChildProcess train(train_args(
-      url, str("--steps 100000000 --seed 1 --no-progress --name doomed --db ", db)));
+  ChildProcess train(
+      train_args(url, str("--steps 100000000 --seed 1 --no-progress --name doomed --db ", db)));
   // The run line comes after the trainer has connected its envs to the server.
   train.wait_for("run doomed:");
   server.kill_now();

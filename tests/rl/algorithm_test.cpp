@@ -99,8 +99,9 @@ TEST(AlgorithmRegistry, TabularRefusalExplainsWhyAndNamesEnvsThatFit) {
             std::string::npos)
       << msg;
   // The action-space check uses the same note.
-  EXPECT_NE(error_of([] { Trainer("sarsa", "Pendulum-v1", {}, {}); })
-                .find("sarsa cannot handle the action space Box("),
+  EXPECT_NE(error_of([] {
+              Trainer("sarsa", "Pendulum-v1", {}, {});
+            }).find("sarsa cannot handle the action space Box("),
             std::string::npos);
 }
 

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "autograd/checkpoint.h"
@@ -37,15 +36,18 @@ std::string short_checkpoint(const std::string& name, const std::string& algorit
 
 std::string short_dqn(const std::string& name, const std::string& env) {
   return short_checkpoint(name, "dqn", env,
-                          {{"total_timesteps", "120"}, {"buffer_size", "64"},
-                           {"learning_starts", "40"}, {"batch_size", "8"}, {"net_arch", "8"},
+                          {{"total_timesteps", "120"},
+                           {"buffer_size", "64"},
+                           {"learning_starts", "40"},
+                           {"batch_size", "8"},
+                           {"net_arch", "8"},
                            {"save_replay", "true"}});
 }
 
 // Rewrites the checkpoint at `path` with `edit` applied to its agent state JSON and tensors.
-void edit_checkpoint(const std::string& path,
-                     const std::function<void(json&, std::vector<std::pair<std::string, Tensor>>&)>&
-                         edit) {
+void edit_checkpoint(
+    const std::string& path,
+    const std::function<void(json&, std::vector<std::pair<std::string, Tensor>>&)>& edit) {
   SafetensorsFile f = load_safetensors(path);
   json state = json::parse(f.metadata.at("state"));
   edit(state, f.tensors);
@@ -66,8 +68,10 @@ TEST(CheckpointValidation, CraftedReplayPositionsAreRefusedBeforeAnyWrite) {
   const std::string path = short_dqn("ckpt-replay-pos", "CartPole-v1");
   ASSERT_EQ(load_error(path), "(no error)");
   for (const auto& [pos, expected] : std::vector<std::pair<json, std::string>>{
-           {json::array({100000000}), "field 'replay.pos[0]' is 100000000, expected an integer in [0, 63]"},
-           {json::array({-5000000}), "field 'replay.pos[0]' is -5000000, expected an integer in [0, 63]"},
+           {json::array({100000000}),
+            "field 'replay.pos[0]' is 100000000, expected an integer in [0, 63]"},
+           {json::array({-5000000}),
+            "field 'replay.pos[0]' is -5000000, expected an integer in [0, 63]"},
            {json::array(), "field 'replay.pos' is [], expected an array of 1 integers"},
            {json::array({1.5}), "field 'replay.pos[0]' is 1.5, expected an integer in [0, 63]"},
            {json("7"), "field 'replay.pos' is \"7\", expected an array of 1 integers"}}) {
@@ -110,16 +114,20 @@ TEST(CheckpointValidation, ActionsOutsideTheActionSpaceAreRefused) {
     for (auto& [name, t] : tensors)
       if (name == "replay.actions") t.narrow(0, 0, 1).fill_(7);
   });
-  EXPECT_NE(load_error(path).find("tensor 'replay.actions' element 0 is 7, expected an integer in [0, 1]"),
+  EXPECT_NE(load_error(path).find(
+                "tensor 'replay.actions' element 0 is 7, expected an integer in [0, 1]"),
             std::string::npos)
       << load_error(path);
 }
 
 TEST(CheckpointValidation, NormaliserCountersAndGeneratorsAreChecked) {
-  const std::string path = short_checkpoint(
-      "ckpt-ppo", "ppo", "CartPole-v1",
-      {{"total_timesteps", "64"}, {"n_steps", "32"}, {"batch_size", "32"}, {"n_epochs", "1"},
-       {"normalize_obs", "true"}, {"net_arch", "8"}});
+  const std::string path = short_checkpoint("ckpt-ppo", "ppo", "CartPole-v1",
+                                            {{"total_timesteps", "64"},
+                                             {"n_steps", "32"},
+                                             {"batch_size", "32"},
+                                             {"n_epochs", "1"},
+                                             {"normalize_obs", "true"},
+                                             {"net_arch", "8"}});
   struct Case {
     std::function<void(json&)> edit;
     std::string expected;
@@ -133,8 +141,7 @@ TEST(CheckpointValidation, NormaliserCountersAndGeneratorsAreChecked) {
             "field 'ret_rms.count' is 0, expected a finite number in ["},
            {[](json& s) { s["global_step"] = -3; },
             "field 'global_step' is -3, expected an integer in [0, 9007199254740992]"},
-           {[](json& s) { s["generator"] = std::string(64, '0'); },
-            "field 'generator' is \"0000"},
+           {[](json& s) { s["generator"] = std::string(64, '0'); }, "field 'generator' is \"0000"},
            {[](json& s) { s.erase("iteration"); }, "field 'iteration' is missing"}}) {
     const std::string copy = path + ".edited";
     fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
@@ -146,18 +153,20 @@ TEST(CheckpointValidation, NormaliserCountersAndGeneratorsAreChecked) {
 }
 
 TEST(CheckpointValidation, TensorsOfTheWrongDtypeOrWithNaNAreRefused) {
-  const std::string path = short_checkpoint("ckpt-tabular", "qlearning", "FrozenLake-v1",
-                                            {{"total_timesteps", "100"},
-                                             {"steps_per_iteration", "50"}});
+  const std::string path =
+      short_checkpoint("ckpt-tabular", "qlearning", "FrozenLake-v1",
+                       {{"total_timesteps", "100"}, {"steps_per_iteration", "50"}});
   edit_checkpoint(path, [](json&, std::vector<std::pair<std::string, Tensor>>& tensors) {
     tensors[0].second.reshape({-1}).narrow(0, 5, 1).fill_(std::nan(""));
   });
   EXPECT_NE(load_error(path).find("tensor 'q_table' holds NaN or infinite values"),
             std::string::npos);
-  const std::string ppo = short_checkpoint(
-      "ckpt-ppo-dtype", "ppo", "CartPole-v1",
-      {{"total_timesteps", "64"}, {"n_steps", "32"}, {"batch_size", "32"}, {"n_epochs", "1"},
-       {"net_arch", "8"}});
+  const std::string ppo = short_checkpoint("ckpt-ppo-dtype", "ppo", "CartPole-v1",
+                                           {{"total_timesteps", "64"},
+                                            {"n_steps", "32"},
+                                            {"batch_size", "32"},
+                                            {"n_epochs", "1"},
+                                            {"net_arch", "8"}});
   edit_checkpoint(ppo, [](json&, std::vector<std::pair<std::string, Tensor>>& tensors) {
     for (auto& [name, t] : tensors)
       if (name == "optimizer.step") t = full({}, -4.0, Dtype::Int64);
@@ -167,8 +176,10 @@ TEST(CheckpointValidation, TensorsOfTheWrongDtypeOrWithNaNAreRefused) {
       << load_error(ppo);
   edit_checkpoint(ppo, [](json&, std::vector<std::pair<std::string, Tensor>>& tensors) {
     for (auto& [name, t] : tensors)
-      if (name == "optimizer.step") t = full({}, 4.0, Dtype::Int64);
-      else if (name.rfind("model.", 0) == 0) t = t.to(Dtype::Int64);
+      if (name == "optimizer.step")
+        t = full({}, 4.0, Dtype::Int64);
+      else if (name.rfind("model.", 0) == 0)
+        t = t.to(Dtype::Int64);
   });
   EXPECT_NE(load_error(ppo).find("is int64, expected float32"), std::string::npos)
       << load_error(ppo);
@@ -187,9 +198,10 @@ TEST(CheckpointValidation, SafetensorsShapesAndBoolBytesAreCheckedBeforeAllocati
   EXPECT_NE(write_raw(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "abcd")
                 .find("has shape [-1] (sizes must be >= 0"),
             std::string::npos);
-  EXPECT_NE(write_raw(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", "")
-                .find("data offsets out of range"),
-            std::string::npos);
+  EXPECT_NE(
+      write_raw(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}})", "")
+          .find("data offsets out of range"),
+      std::string::npos);
   EXPECT_NE(write_raw(R"({"a":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}})",
                       std::string("\x01\x07", 2))
                 .find("element 1 is byte 7, a BOOL must be 0 or 1"),
@@ -199,9 +211,9 @@ TEST(CheckpointValidation, SafetensorsShapesAndBoolBytesAreCheckedBeforeAllocati
 }
 
 TEST(CheckpointValidation, ARemoteEnvNamedByTheFileIsNotConnectedTo) {
-  const std::string path = short_checkpoint("ckpt-remote", "qlearning", "FrozenLake-v1",
-                                            {{"total_timesteps", "100"},
-                                             {"steps_per_iteration", "50"}});
+  const std::string path =
+      short_checkpoint("ckpt-remote", "qlearning", "FrozenLake-v1",
+                       {{"total_timesteps", "100"}, {"steps_per_iteration", "50"}});
   SafetensorsFile f = load_safetensors(path);
   f.metadata["env_id"] = "remote://203.0.113.7:4000";
   save_safetensors(path, f.tensors, f.metadata);
@@ -229,9 +241,10 @@ TEST(CheckpointValidation, TemporariesOfDeadWritersAreRemovedWhenTrainingStarts)
   const fs::path live = dir / str("step-000000064.safetensors.tmp.", getpid());
   std::ofstream(stale) << "half";
   std::ofstream(live) << "being written";
-  Trainer t("qlearning", "FrozenLake-v1", {},
-            test_support::settings_of({{"total_timesteps", "100"}, {"steps_per_iteration", "50"},
-                                       {"eval_episodes", "0"}}));
+  Trainer t(
+      "qlearning", "FrozenLake-v1", {},
+      test_support::settings_of(
+          {{"total_timesteps", "100"}, {"steps_per_iteration", "50"}, {"eval_episodes", "0"}}));
   NullSink sink;
   t.train(sink, dir.string(), {});
   EXPECT_FALSE(fs::exists(stale));

@@ -90,8 +90,7 @@ TEST(Settings, ConfigThatIsADirectoryIsAnError) {
 
 TEST(Settings, MergesTomlScalars) {
   Settings s;
-  s.merge_toml("n_steps = 128\ngamma = 0.98\nanneal_lr = true\nactivation = \"relu\"\n",
-               "my.toml");
+  s.merge_toml("n_steps = 128\ngamma = 0.98\nanneal_lr = true\nactivation = \"relu\"\n", "my.toml");
   PPOConfig c;
   auto f = c.fields();
   s.apply(f);
@@ -139,7 +138,7 @@ TEST(Fields, FloatsRoundTripThroughText) {
 
 TEST(Fields, ParamsKeepTheFieldTypes) {
   PPOConfig c;
-  c.net_arch = "64";  // reads like an int, is a string field
+  c.net_arch = "64";    // reads like an int, is a string field
   c.learning_rate = 1;  // reads like an int, is a float field
   std::map<std::string, ParamValue> by_key;
   for (const Param& p : to_params(c.fields())) by_key[p.key] = p.value;

@@ -34,7 +34,7 @@ TEST(SumTree, FindsTheLeafHoldingAPrefixSum) {
   EXPECT_EQ(tree.find(2.99), 2);
   EXPECT_EQ(tree.find(3.2), 3);
   EXPECT_EQ(tree.find(3.5), 4);
-  EXPECT_EQ(tree.find(6.5), 4);   // mass == total ends on the last non-zero leaf
+  EXPECT_EQ(tree.find(6.5), 4);  // mass == total ends on the last non-zero leaf
   EXPECT_EQ(tree.find(100.0), 4);
   tree.set(4, 0.0);
   EXPECT_DOUBLE_EQ(tree.total(), 3.5);
@@ -128,7 +128,8 @@ TEST(ReplayBuffer, RingWrapOverwritesTheOldestTransitions) {
 
 TEST(ReplayBuffer, NStepReturnsStopAtEpisodeEndsAndAtThePendingSlot) {
   const double g = 0.5;
-  ReplayBuffer buf(ReplayOptions{.capacity = 16, .n_envs = 1, .obs_dim = 1, .n_step = 3, .gamma = g});
+  ReplayBuffer buf(
+      ReplayOptions{.capacity = 16, .n_envs = 1, .obs_dim = 1, .n_step = 3, .gamma = g});
   float o = row(0);
   buf.start(0, &o);
   // 0 -r1-> 1 -r2-> 2 -r3-> 3 -r4-> 4 (terminated; reset 7) -r5-> 8 (pending)
@@ -175,8 +176,8 @@ TEST(ReplayBuffer, DiscreteObservationsAreStoredAsIndicesAndSampledOneHot) {
 }
 
 TEST(ReplayBuffer, PrioritizedSamplingFollowsTdErrorsWithImportanceWeights) {
-  ReplayBuffer buf(ReplayOptions{.capacity = 8, .n_envs = 1, .obs_dim = 1, .prioritized = true,
-                                 .alpha = 1.0});
+  ReplayBuffer buf(
+      ReplayOptions{.capacity = 8, .n_envs = 1, .obs_dim = 1, .prioritized = true, .alpha = 1.0});
   float o = row(0);
   buf.start(0, &o);
   for (int64_t t = 1; t <= 3; ++t) {
@@ -219,7 +220,8 @@ TEST(TargetNetwork, HardAndPolyakUpdates) {
   EXPECT_LT(max(abs(target.parameters()[0].value() - expect)).item(), 1e-6);
   internal::polyak_update(online, target, 1.0);
   for (size_t i = 0; i < online.parameters().size(); ++i)
-    EXPECT_EQ(max(abs(target.parameters()[i].value() - online.parameters()[i].value())).item(), 0.0);
+    EXPECT_EQ(max(abs(target.parameters()[i].value() - online.parameters()[i].value())).item(),
+              0.0);
 }
 
 TEST(TdTargets, DoubleQRatesTheOnlineArgmaxWithTheTargetNetwork) {
@@ -238,11 +240,18 @@ TEST(TdTargets, DoubleQRatesTheOnlineArgmaxWithTheTargetNetwork) {
 using test_support::temp_dir;
 
 Settings short_dqn(int64_t steps = 3000) {
-  return test_support::settings_of(
-      {{"total_timesteps", std::to_string(steps)}, {"n_envs", "2"}, {"net_arch", "32,32"},
-       {"learning_starts", "300"}, {"train_freq", "8"}, {"gradient_steps", "2"},
-       {"batch_size", "32"}, {"buffer_size", "2000"}, {"target_update_interval", "100"},
-       {"learning_rate", "1e-3"}, {"eval_episodes", "3"}, {"seed", "7"}});
+  return test_support::settings_of({{"total_timesteps", std::to_string(steps)},
+                                    {"n_envs", "2"},
+                                    {"net_arch", "32,32"},
+                                    {"learning_starts", "300"},
+                                    {"train_freq", "8"},
+                                    {"gradient_steps", "2"},
+                                    {"batch_size", "32"},
+                                    {"buffer_size", "2000"},
+                                    {"target_update_interval", "100"},
+                                    {"learning_rate", "1e-3"},
+                                    {"eval_episodes", "3"},
+                                    {"seed", "7"}});
 }
 
 std::vector<MemorySink::Point> without_sps(const MemorySink& sink, int64_t after_step = -1) {
@@ -273,10 +282,10 @@ TEST_P(DqnOptions, SameSeedGivesTheSameMetricsBitForBit) {
   ASSERT_EQ(runs[0], runs[1]);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Variants, DqnOptions,
-    ::testing::Values(std::vector<std::string>{},
-                      std::vector<std::string>{"double_q=true", "dueling=true", "n_step=3",
+INSTANTIATE_TEST_SUITE_P(Variants, DqnOptions,
+                         ::testing::Values(std::vector<std::string>{},
+                                           std::vector<std::string>{
+                                               "double_q=true", "dueling=true", "n_step=3",
                                                "prioritized_replay=true", "tau=0.1"}));
 
 TEST(Dqn, TwoThreadsGiveTheSameRunAsOne) {
@@ -345,7 +354,8 @@ TEST(Dqn, CheckpointRoundTripRestoresWeightsBufferAndCounters) {
   Trainer t2("dqn", "CartPole-v1", {}, s2);
   t2.train(sink, "", {});
   CheckpointInfo info2 = read_agent_checkpoint(t2.save_checkpoint(dir.string()));
-  for (const auto& [name, tensor] : info2.tensors) EXPECT_EQ(name.rfind("replay.", 0), std::string::npos);
+  for (const auto& [name, tensor] : info2.tensors)
+    EXPECT_EQ(name.rfind("replay.", 0), std::string::npos);
   EXPECT_EQ(load_agent(info2)->global_step(), t2.agent().global_step());
 }
 
@@ -368,13 +378,15 @@ TEST(Dqn, RefusesContinuousActionsAndBadSettings) {
     }
     return "(no error)";
   };
-  EXPECT_NE(error_of([] { Trainer("dqn", "Pendulum-v1", {}, {}); })
-                .find("dqn cannot handle the action space"),
+  EXPECT_NE(error_of([] {
+              Trainer("dqn", "Pendulum-v1", {}, {});
+            }).find("dqn cannot handle the action space"),
             std::string::npos);
   Settings s = short_dqn();
   s.set("exploration_fraction", "0", "test");
-  EXPECT_NE(error_of([&] { Trainer("dqn", "CartPole-v1", {}, s); })
-                .find("dqn: exploration_fraction must be in (0, 1], got 0"),
+  EXPECT_NE(error_of([&] {
+              Trainer("dqn", "CartPole-v1", {}, s);
+            }).find("dqn: exploration_fraction must be in (0, 1], got 0"),
             std::string::npos);
   Settings s2 = short_dqn();
   s2.set("buffer_size", "6", "test");

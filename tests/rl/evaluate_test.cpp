@@ -27,8 +27,8 @@ class RuleAgent final : public Agent {
   std::vector<Param> params() override { return {}; }
   std::vector<std::pair<std::string, Tensor>> state_tensors() override { return {}; }
   std::string state_json() override { return "{}"; }
-  void load_state(const std::vector<std::pair<std::string, Tensor>>&,
-                  const std::string&) override {}
+  void load_state(const std::vector<std::pair<std::string, Tensor>>&, const std::string&) override {
+  }
 
  private:
   std::function<int64_t(const Tensor&)> rule_;
@@ -115,8 +115,7 @@ TEST(Evaluate, NegativeCapIsRefused) {
     evaluate(agent, "CliffWalking-v1", {}, EvalOptions{.default_max_episode_steps = -1});
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(),
-                 "evaluate: default_max_episode_steps must be >= 0 (0: no cap), got -1");
+    EXPECT_STREQ(e.what(), "evaluate: default_max_episode_steps must be >= 0 (0: no cap), got -1");
   }
 }
 

@@ -48,7 +48,7 @@ TEST(Gae, TerminationStopsBootstrapAndPropagation) {
   c.dones = {0, 1, 0};
   c.run();
   EXPECT_FLOAT_EQ(c.adv[2], 2.5f);
-  EXPECT_FLOAT_EQ(c.adv[1], 2.0f - 1.0f);         // no gamma * V(next)
+  EXPECT_FLOAT_EQ(c.adv[1], 2.0f - 1.0f);          // no gamma * V(next)
   EXPECT_FLOAT_EQ(c.adv[0], 1.0f + 0.25f * 1.0f);  // A1 still flows back into A0
 }
 

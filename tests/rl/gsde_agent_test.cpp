@@ -25,8 +25,11 @@ using test_support::temp_dir;
 Settings sde_run(const std::string& algo, int64_t total, const std::string& freq) {
   Settings s;
   for (auto [k, v] : {std::pair<const char*, std::string>{"total_timesteps", std::to_string(total)},
-                      {"n_envs", "2"}, {"n_steps", algo == "ppo" ? "64" : "8"},
-                      {"use_sde", "true"}, {"sde_sample_freq", freq}, {"eval_episodes", "2"},
+                      {"n_envs", "2"},
+                      {"n_steps", algo == "ppo" ? "64" : "8"},
+                      {"use_sde", "true"},
+                      {"sde_sample_freq", freq},
+                      {"eval_episodes", "2"},
                       {"seed", "4"}})
     s.set(k, v, "test");
   if (algo == "ppo") s.set("batch_size", "32", "test");

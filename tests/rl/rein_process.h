@@ -37,7 +37,9 @@ inline Output rein_process(const std::vector<std::string>& args, const ChildOpti
     dup2(fds[1], 2);
     close(fds[0]);
     close(fds[1]);
-    struct rlimit limit {o.file_size_limit, o.file_size_limit};
+    struct rlimit limit {
+      o.file_size_limit, o.file_size_limit
+    };
     setrlimit(RLIMIT_FSIZE, &limit);
     signal(SIGXFSZ, SIG_DFL);  // what a shell gives: the default kills the process
     std::vector<char*> argv{const_cast<char*>("rein")};

@@ -1,5 +1,7 @@
 // SAC and the continuous off-policy parts: Box actions in the replay ring, action scaling, the
 // actor/critic net_arch forms, bad settings, determinism, checkpoints and exact resume.
+#include "rl/sac.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,7 +13,6 @@
 #include "rl/metric_sink.h"
 #include "rl/policy.h"
 #include "rl/presets.h"
-#include "rl/sac.h"
 #include "rl/td3.h"
 #include "rl/trainer.h"
 #include "tensor/ops.h"
@@ -62,8 +63,9 @@ TEST(ActionScale, MapsMinusOneToOneOntoTheBoundsAndRefusesUnboundedBoxes) {
   for (size_t i = 0; i < expect.size(); ++i) EXPECT_FLOAT_EQ(out.data<float>()[i], expect[i]);
   const double inf = std::numeric_limits<double>::infinity();
   const envs::Space unbounded = envs::Space(envs::Box(-inf, inf, {1}));
-  EXPECT_NE(error_of([&] { internal::ActionScale("td3", unbounded, "Free-v0"); })
-                .find("td3: Free-v0 has action space"),
+  EXPECT_NE(error_of([&] {
+              internal::ActionScale("td3", unbounded, "Free-v0");
+            }).find("td3: Free-v0 has action space"),
             std::string::npos);
 }
 
@@ -74,22 +76,29 @@ TEST(ActorCriticArch, ReadsAPlainListAndSb3sDictForm) {
   auto dict = internal::parse_actor_critic_arch("td3", "pi=[64, 64], qf=[400, 300]");
   EXPECT_EQ(dict.pi, (std::vector<int64_t>{64, 64}));
   EXPECT_EQ(dict.qf, (std::vector<int64_t>{400, 300}));
-  EXPECT_NE(error_of([] { internal::parse_actor_critic_arch("td3", "pi=[64]"); })
-                .find("needs both pi=[...] and qf=[...]"),
+  EXPECT_NE(error_of([] {
+              internal::parse_actor_critic_arch("td3", "pi=[64]");
+            }).find("needs both pi=[...] and qf=[...]"),
             std::string::npos);
-  EXPECT_NE(error_of([] { internal::parse_actor_critic_arch("td3", "pi=[64], vq=[3]"); })
-                .find("net_arch key 'vq'"),
+  EXPECT_NE(error_of([] {
+              internal::parse_actor_critic_arch("td3", "pi=[64], vq=[3]");
+            }).find("net_arch key 'vq'"),
             std::string::npos);
-  EXPECT_NE(error_of([] { internal::parse_actor_critic_arch("td3", "pi=[64"); })
-                .find("is not a list of sizes"),
+  EXPECT_NE(error_of([] {
+              internal::parse_actor_critic_arch("td3", "pi=[64");
+            }).find("is not a list of sizes"),
             std::string::npos);
 }
 
 Settings short_sac(int64_t steps) {
-  return test_support::settings_of(
-      {{"total_timesteps", std::to_string(steps)}, {"net_arch", "32,32"},
-       {"learning_starts", "200"}, {"batch_size", "32"}, {"buffer_size", "2000"},
-       {"learning_rate", "1e-3"}, {"eval_episodes", "2"}, {"seed", "5"}});
+  return test_support::settings_of({{"total_timesteps", std::to_string(steps)},
+                                    {"net_arch", "32,32"},
+                                    {"learning_starts", "200"},
+                                    {"batch_size", "32"},
+                                    {"buffer_size", "2000"},
+                                    {"learning_rate", "1e-3"},
+                                    {"eval_episodes", "2"},
+                                    {"seed", "5"}});
 }
 
 std::vector<MemorySink::Point> without_sps(const MemorySink& sink, int64_t after_step = -1) {
@@ -158,8 +167,9 @@ TEST(Sac, ResumedRunWithItsReplayBufferMatchesTheUninterruptedRun) {
 }
 
 TEST(Sac, RefusesDiscreteActionsGsdeAndBadSettings) {
-  EXPECT_NE(error_of([] { Trainer("sac", "CartPole-v1", {}, {}); })
-                .find("sac cannot handle the action space"),
+  EXPECT_NE(error_of([] {
+              Trainer("sac", "CartPole-v1", {}, {});
+            }).find("sac cannot handle the action space"),
             std::string::npos);
   auto error_with = [](const char* key, const char* value) {
     Settings s = short_sac(100);
@@ -260,10 +270,13 @@ TEST(OffPolicyPresets, EverySacTd3AndDdpgPresetUsesOnlyValidKeys) {
 }
 
 Settings short_td3(int64_t steps) {
-  return test_support::settings_of(
-      {{"total_timesteps", std::to_string(steps)}, {"net_arch", "pi=[16,16], qf=[32,32]"},
-       {"learning_starts", "200"}, {"batch_size", "32"}, {"buffer_size", "2000"},
-       {"eval_episodes", "2"}, {"seed", "9"}});
+  return test_support::settings_of({{"total_timesteps", std::to_string(steps)},
+                                    {"net_arch", "pi=[16,16], qf=[32,32]"},
+                                    {"learning_starts", "200"},
+                                    {"batch_size", "32"},
+                                    {"buffer_size", "2000"},
+                                    {"eval_episodes", "2"},
+                                    {"seed", "9"}});
 }
 
 TEST(Td3, ResumedRunWithItsBufferAndNoiseStateMatchesTheUninterruptedRun) {
@@ -316,8 +329,9 @@ TEST(Td3, RefusesBadCombinationsWithTheFix) {
             std::string::npos);
   // DDPG has no policy delay to set, as in SB3.
   EXPECT_NE(error_with("ddpg", "policy_delay", "2").find("policy_delay"), std::string::npos);
-  EXPECT_NE(error_of([] { Trainer("td3", "Acrobot-v1", {}, {}); })
-                .find("td3 cannot handle the action space"),
+  EXPECT_NE(error_of([] {
+              Trainer("td3", "Acrobot-v1", {}, {});
+            }).find("td3 cannot handle the action space"),
             std::string::npos);
   Trainer ddpg("ddpg", "Pendulum-v1", {}, short_td3(100));
   bool has_delay = false;

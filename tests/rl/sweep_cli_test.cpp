@@ -33,7 +33,7 @@ std::string quick_spec() {
 
 // Every trial's runs (by trial tag) in `db`.
 std::map<int64_t, std::vector<rein::tracker::RunInfo>> runs_by_trial(const std::string& db,
-                                                                      int64_t sweep, int64_t n) {
+                                                                     int64_t sweep, int64_t n) {
   rein::tracker::Store store(db);
   std::map<int64_t, std::vector<rein::tracker::RunInfo>> out;
   for (int64_t t = 0; t < n; ++t)
@@ -44,8 +44,8 @@ std::map<int64_t, std::vector<rein::tracker::RunInfo>> runs_by_trial(const std::
 TEST(SweepCli, TheQuickSpecRunsEveryTrialWithItsSeedsAndShowsThem) {
   const fs::path dir = fresh_test_dir("sweep_quick");
   const std::string db = (dir / "s.db").string();
-  const auto out = rein_process({"sweep", std::string(REIN_SOURCE_DIR) + "/examples/sweeps/quick.toml",
-                                 "--db", db});
+  const auto out = rein_process(
+      {"sweep", std::string(REIN_SOURCE_DIR) + "/examples/sweeps/quick.toml", "--db", db});
   ASSERT_EQ(out.status, 0) << out.text;
   EXPECT_NE(out.text.find("sweep 1 finished"), std::string::npos) << out.text;
 
@@ -87,8 +87,8 @@ TEST(SweepCli, ADriverKilledWithKill9ResumesWithoutLosingOrRepeatingAFinishedTri
   const std::string spec = (dir / "kill.toml").string();
   std::ofstream(spec) << quick_spec();
   // The driver dies the moment it reports its first complete trial.
-  const auto killed = rein_process({"sweep", spec, "--db", db}, {.trigger = " complete:",
-                                                                  .signal = SIGKILL});
+  const auto killed =
+      rein_process({"sweep", spec, "--db", db}, {.trigger = " complete:", .signal = SIGKILL});
   ASSERT_EQ(killed.status, 128 + SIGKILL) << killed.text;
 
   std::map<int64_t, double> finished_before;

@@ -29,7 +29,8 @@ const std::vector<double> kQ = {1.0, 2.0, 3.0, 5.0};
 
 TEST(TabularUpdate, QLearningBootstrapsFromTheBestNextAction) {
   // delta = 1 + 0.5 * max(3, 5) - Q(0, 0) = 1 + 2.5 - 1
-  EXPECT_DOUBLE_EQ(td_error(TabularMethod::QLearning, kQ, 2, 0, 0, 1.0, 1, 0, false, 0.5, 0.2), 2.5);
+  EXPECT_DOUBLE_EQ(td_error(TabularMethod::QLearning, kQ, 2, 0, 0, 1.0, 1, 0, false, 0.5, 0.2),
+                   2.5);
 }
 
 TEST(TabularUpdate, SarsaBootstrapsFromTheActionTaken) {
@@ -169,10 +170,9 @@ TEST(TabularTrainer, LogsTheMetricVocabularyWithSuccessRateForFrozenLake) {
   Trainer t("qlearning", "FrozenLake-v1", {}, short_lake(5000));
   MemorySink sink;
   TrainResult r = t.train(sink, "", {});
-  for (const char* name :
-       {"train/episode_return", "train/episode_length", "train/sps", "train/epsilon",
-        "train/learning_rate", "loss/q", "eval/mean_return", "eval/std_return",
-        "eval/success_rate"})
+  for (const char* name : {"train/episode_return", "train/episode_length", "train/sps",
+                           "train/epsilon", "train/learning_rate", "loss/q", "eval/mean_return",
+                           "eval/std_return", "eval/success_rate"})
     EXPECT_FALSE(sink.values(name).empty()) << name;
   EXPECT_EQ(r.global_step, 5000);
   EXPECT_EQ(sink.values("train/epsilon").size(), 5u);  // one per 1000-step iteration
@@ -218,8 +218,9 @@ TEST(TabularErrors, CheckpointOfAnotherEnvSizeIsRefused) {
   NullSink sink;
   CheckpointInfo info = read_agent_checkpoint(t.train(sink, dir.string(), {}).last_checkpoint);
   info.env_id = "FrozenLake8x8-v1";
-  EXPECT_NE(error_of([&] { load_agent(info); })
-                .find("qlearning checkpoint: tensor 'q_table' has shape [16, 4], expected [64, 4]"),
+  EXPECT_NE(error_of([&] {
+              load_agent(info);
+            }).find("qlearning checkpoint: tensor 'q_table' has shape [16, 4], expected [64, 4]"),
             std::string::npos);
 }
 
@@ -228,7 +229,7 @@ TEST(EvalSuccess, FrozenLakeSucceedsOnlyOnTheGoalCell) {
   envs::Info none;
   auto obs = [](int64_t s) { return full({}, static_cast<double>(s), Dtype::Int64); };
   EXPECT_EQ(episode_succeeded(*lake, none, obs(15), true), std::optional<bool>(true));
-  EXPECT_EQ(episode_succeeded(*lake, none, obs(5), true), std::optional<bool>(false));   // hole
+  EXPECT_EQ(episode_succeeded(*lake, none, obs(5), true), std::optional<bool>(false));    // hole
   EXPECT_EQ(episode_succeeded(*lake, none, obs(14), false), std::optional<bool>(false));  // time
   auto cliff = envs::make("CliffWalking-v1");
   EXPECT_EQ(episode_succeeded(*cliff, none, obs(47), true), std::nullopt);

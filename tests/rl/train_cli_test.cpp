@@ -44,8 +44,10 @@ fs::path fresh_dir(const std::string& name) {
 TEST(TrainCli, RecordsRunParamsMetricsAndCheckpointInTheTracker) {
   fs::path dir = fresh_dir("cli_train");
   std::string db = (dir / "runs.db").string();
-  Output out = run("train ppo CartPole-v1 --steps 4096 --seed 5 --eval-episodes 5 --name cli-run"
-                   " --tag smoke --no-progress --db " + db);
+  Output out =
+      run("train ppo CartPole-v1 --steps 4096 --seed 5 --eval-episodes 5 --name cli-run"
+          " --tag smoke --no-progress --db " +
+          db);
   ASSERT_EQ(out.status, 0) << out.text;
   EXPECT_NE(out.text.find("run cli-run finished: 4,096 steps"), std::string::npos) << out.text;
   EXPECT_NE(out.text.find("eval/mean_return"), std::string::npos) << out.text;
@@ -74,7 +76,8 @@ TEST(TrainCli, RecordsRunParamsMetricsAndCheckpointInTheTracker) {
   EXPECT_NE(ev.text.find("3 episodes (deterministic policy): mean return"), std::string::npos)
       << ev.text;
 
-  Output resumed = run("train --resume cli-run --steps 6144 --eval-episodes 2 --no-progress --db " + db);
+  Output resumed =
+      run("train --resume cli-run --steps 6144 --eval-episodes 2 --no-progress --db " + db);
   ASSERT_EQ(resumed.status, 0) << resumed.text;
   EXPECT_NE(resumed.text.find("6,144 steps"), std::string::npos) << resumed.text;
 }
@@ -104,8 +107,10 @@ void expect_continuous(const std::vector<int64_t>& steps, int64_t last) {
 TEST(TrainCli, ResumeAfterACrashContinuesTheSameRunFromItsLastCheckpoint) {
   fs::path dir = fresh_dir("cli_resume_crash");
   std::string db = (dir / "runs.db").string();
-  Output first = run("train ppo CartPole-v1 --steps 4096 --checkpoint-every 2048 --seed 2"
-                     " --eval-episodes 2 --name crash-run --no-progress --db " + db);
+  Output first =
+      run("train ppo CartPole-v1 --steps 4096 --checkpoint-every 2048 --seed 2"
+          " --eval-episodes 2 --name crash-run --no-progress --db " +
+          db);
   ASSERT_EQ(first.status, 0) << first.text;
   int64_t id;
   {
@@ -115,8 +120,10 @@ TEST(TrainCli, ResumeAfterACrashContinuesTheSameRunFromItsLastCheckpoint) {
     for (const auto& art : store.artifacts(id))
       if (art.step && *art.step > 2048) fs::remove(art.path);
   }
-  Output resumed = run("train --resume crash-run --steps 6144 --eval-episodes 2 --no-progress"
-                       " --db " + db);
+  Output resumed =
+      run("train --resume crash-run --steps 6144 --eval-episodes 2 --no-progress"
+          " --db " +
+          db);
   ASSERT_EQ(resumed.status, 0) << resumed.text;
   EXPECT_NE(resumed.text.find("logged after step 2,048"), std::string::npos) << resumed.text;
   EXPECT_NE(resumed.text.find("run crash-run finished: 6,144 steps"), std::string::npos)
@@ -146,10 +153,10 @@ TEST(TrainCli, InterruptedRunResumesIntoTheSameRunAndFinishes) {
   std::string db = (dir / "runs.db").string();
   // The first evaluation (printed from inside the training loop, after Ctrl-C is handled)
   // triggers the interrupt; 100,000 steps leave plenty of room to stop well before the end.
-  Output first = run_and_interrupt({"train", "ppo", "CartPole-v1", "--steps", "100000",
-                                    "--eval-every", "1024", "--eval-episodes", "1", "--seed", "4",
-                                    "--name", "int-run", "--no-progress", "--db", db},
-                                   "eval at step");
+  Output first = run_and_interrupt(
+      {"train", "ppo", "CartPole-v1", "--steps", "100000", "--eval-every", "1024",
+       "--eval-episodes", "1", "--seed", "4", "--name", "int-run", "--no-progress", "--db", db},
+      "eval at step");
   ASSERT_EQ(first.status, 0) << first.text;
   EXPECT_NE(first.text.find("run int-run interrupted"), std::string::npos) << first.text;
   EXPECT_NE(first.text.find("continue with: rein train --resume int-run"), std::string::npos);
@@ -189,7 +196,8 @@ TEST(TrainCli, UserErrorsExitNonZeroWithAMessage) {
   Output bad_key = run("train ppo CartPole-v1 --set n_step=3 --db " + db);
   EXPECT_EQ(bad_key.status, 1);
   EXPECT_NE(bad_key.text.find("error: --set: unknown key 'n_step' (did you mean 'n_steps'?)"),
-            std::string::npos) << bad_key.text;
+            std::string::npos)
+      << bad_key.text;
   Output bad_algo = run("train ppp CartPole-v1 --db " + db);
   EXPECT_EQ(bad_algo.status, 1);
   EXPECT_NE(bad_algo.text.find("did you mean 'ppo'?"), std::string::npos) << bad_algo.text;

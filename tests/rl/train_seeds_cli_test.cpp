@@ -24,8 +24,21 @@ using rein::tracker::RunStatus;
 
 // A PPO run of a few hundred steps.
 std::vector<std::string> short_ppo(const std::string& db, const std::string& steps) {
-  return {"train", "ppo", "CartPole-v1", "--steps", steps, "--set", "n_envs=2", "--set",
-          "n_steps=64", "--eval-episodes", "2", "--checkpoint-minutes", "0", "--db", db};
+  return {"train",
+          "ppo",
+          "CartPole-v1",
+          "--steps",
+          steps,
+          "--set",
+          "n_envs=2",
+          "--set",
+          "n_steps=64",
+          "--eval-episodes",
+          "2",
+          "--checkpoint-minutes",
+          "0",
+          "--db",
+          db};
 }
 
 TEST(TrainSeedsCli, EverySeedIsARunOfOneGroupAndTheTableShowsMeanAndStd) {
@@ -70,7 +83,8 @@ TEST(TrainSeedsCli, CtrlCStopsEverySeedCleanlyAndStartsNoMore) {
   ASSERT_EQ(runs.size(), 2u) << out.text;  // seeds 3 and 4 never started
   for (const auto& run : runs) EXPECT_EQ(run.status, RunStatus::Interrupted) << run.name;
   EXPECT_TRUE(contains(out.text, "not started")) << out.text;
-  EXPECT_TRUE(contains(out.text, "interrupted: resume a seed with rein train --resume")) << out.text;
+  EXPECT_TRUE(contains(out.text, "interrupted: resume a seed with rein train --resume"))
+      << out.text;
 }
 
 TEST(TrainSeedsCli, AFailingSeedShowsItsErrorAndStartsNoMore) {
@@ -89,8 +103,10 @@ TEST(TrainSeedsCli, BadSeedListsAreRefusedBeforeAnythingRuns) {
   const fs::path dir = fresh_test_dir("seeds_bad");
   const std::string db = (dir / "runs.db").string();
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"3-1", "runs backwards"}, {"1,x", "'x' is not a seed or a range"},
-      {"1,1", "seed 1 is listed twice"}, {"1-", "'1-' is not a seed or a range"}};
+      {"3-1", "runs backwards"},
+      {"1,x", "'x' is not a seed or a range"},
+      {"1,1", "seed 1 is listed twice"},
+      {"1-", "'1-' is not a seed or a range"}};
   for (const auto& [list, message] : cases) {
     std::vector<std::string> args = short_ppo(db, "512");
     args.insert(args.end(), {"--seeds=" + list});
@@ -100,7 +116,7 @@ TEST(TrainSeedsCli, BadSeedListsAreRefusedBeforeAnythingRuns) {
   }
   std::vector<std::string> both = short_ppo(db, "512");
   both.insert(both.end(), {"--seeds", "1-2", "--seed", "3"});
-  EXPECT_TRUE(contains(rein_process(both).text, "either --seed N or --seeds LIST")) ;
+  EXPECT_TRUE(contains(rein_process(both).text, "either --seed N or --seeds LIST"));
   std::vector<std::string> jobs = short_ppo(db, "512");
   jobs.insert(jobs.end(), {"--seeds", "1-2", "--jobs", "0"});
   EXPECT_TRUE(contains(rein_process(jobs).text, "--jobs must be at least 1"));

@@ -24,11 +24,11 @@
 namespace {
 
 namespace fs = std::filesystem;
-using rein::tracker::RunStatus;
-using rein::tracker::Store;
 using rein::test_support::ChildOptions;
 using rein::test_support::Output;
 using rein::test_support::rein_process;
+using rein::tracker::RunStatus;
+using rein::tracker::Store;
 
 fs::path fresh_dir(const std::string& name) {
   fs::path dir = fs::path(REIN_BINARY_DIR) / "test-tmp" / name;
@@ -44,8 +44,8 @@ bool contains(const std::string& text, const std::string& part) {
 // A DQN run long enough that only a fault stops it early (it logs every 4 env steps), with a
 // network small enough that its checkpoint (~20 KB) still fits under the limits below.
 std::vector<std::string> long_run(const std::string& db) {
-  return {"train", "dqn", "CartPole-v1", "--steps", "20000000", "--set", "net_arch=32",
-          "--no-progress", "--db", db};
+  return {"train", "dqn",         "CartPole-v1",   "--steps", "20000000",
+          "--set", "net_arch=32", "--no-progress", "--db",    db};
 }
 
 TEST(TrainStorage, FileSizeLimitStopsTrainingAtTheFirstFailedWrite) {
@@ -53,8 +53,7 @@ TEST(TrainStorage, FileSizeLimitStopsTrainingAtTheFirstFailedWrite) {
   const std::string db = (dir / "runs.db").string();
   Output out = rein_process(long_run(db), {.file_size_limit = 512 * 1024});
   EXPECT_EQ(out.status, 1) << "128 + 25 would be SIGXFSZ: " << out.text;
-  EXPECT_TRUE(contains(out.text, "': writing to the database failed"))
-      << out.text;
+  EXPECT_TRUE(contains(out.text, "': writing to the database failed")) << out.text;
   EXPECT_TRUE(contains(out.text, "checkpoint: ")) << out.text;  // the last good model, kept
   Store store(db, {.mode = rein::tracker::OpenMode::ReadOnly});
   EXPECT_EQ(store.integrity_check(), "ok");
@@ -81,9 +80,10 @@ TEST(TrainStorage, FullFilesystemStopsTrainingAtTheFirstFailedWrite) {
 TEST(TrainStorage, SigtermLeavesTheRunInterruptedLikeCtrlC) {
   const fs::path dir = fresh_dir("storage_sigterm");
   const std::string db = (dir / "runs.db").string();
-  Output out = rein_process({"train", "ppo", "CartPole-v1", "--steps", "100000", "--eval-every", "1024",
-                     "--eval-episodes", "1", "--name", "term-run", "--no-progress", "--db", db},
-                    {.trigger = "eval at step", .signal = SIGTERM});
+  Output out =
+      rein_process({"train", "ppo", "CartPole-v1", "--steps", "100000", "--eval-every", "1024",
+                    "--eval-episodes", "1", "--name", "term-run", "--no-progress", "--db", db},
+                   {.trigger = "eval at step", .signal = SIGTERM});
   ASSERT_EQ(out.status, 0) << out.text;
   EXPECT_TRUE(contains(out.text, "run term-run interrupted")) << out.text;
   Store store(db);
@@ -94,9 +94,10 @@ TEST(TrainStorage, RunNamesCannotEscapeTheCheckpointFolder) {
   const fs::path dir = fresh_dir("storage_names");
   const std::string db = (dir / "sub" / "runs.db").string();
   fs::create_directories(dir / "sub");
-  for (const std::string& name : std::vector<std::string>{"../../../escaped", (dir / "abs").string(), "a/b"}) {
-    Output out = rein_process({"train", "qlearning", "FrozenLake-v1", "--steps", "100", "--name", name,
-                       "--no-progress", "--db", db});
+  for (const std::string& name :
+       std::vector<std::string>{"../../../escaped", (dir / "abs").string(), "a/b"}) {
+    Output out = rein_process({"train", "qlearning", "FrozenLake-v1", "--steps", "100", "--name",
+                               name, "--no-progress", "--db", db});
     EXPECT_EQ(out.status, 1) << out.text;
     EXPECT_TRUE(contains(out.text, "error: run name '" + name + "'")) << out.text;
   }
@@ -109,7 +110,7 @@ TEST(TrainStorage, NonUtf8CheckpointDirFailsBeforeTraining) {
   const fs::path dir = fresh_dir("storage_latin1");
   const std::string db = (dir / "runs.db").string();
   Output out = rein_process({"train", "ppo", "CartPole-v1", "--steps", "100000", "--no-progress",
-                     "--checkpoint-dir", (dir / "caf\xE9").string(), "--db", db});
+                             "--checkpoint-dir", (dir / "caf\xE9").string(), "--db", db});
   EXPECT_EQ(out.status, 1) << out.text;
   EXPECT_TRUE(contains(out.text, "--checkpoint-dir '")) << out.text;
   EXPECT_TRUE(contains(out.text, "caf\\xE9' is not valid UTF-8")) << out.text;

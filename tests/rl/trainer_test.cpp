@@ -9,9 +9,9 @@
 #include <limits>
 
 #include "envs/registry.h"
-#include "tensor/ops.h"
 #include "rl/checkpoint.h"
 #include "rl/metric_sink.h"
+#include "tensor/ops.h"
 #include "tests/rl/test_support.h"
 
 namespace rein::rl {
@@ -23,9 +23,13 @@ using test_support::error_of;
 using test_support::temp_dir;
 
 Settings short_cartpole(int64_t steps = 2048) {
-  return test_support::settings_of({{"total_timesteps", std::to_string(steps)}, {"n_envs", "4"},
-                                    {"n_steps", "64"}, {"batch_size", "64"}, {"n_epochs", "2"},
-                                    {"eval_episodes", "4"}, {"seed", "3"}});
+  return test_support::settings_of({{"total_timesteps", std::to_string(steps)},
+                                    {"n_envs", "4"},
+                                    {"n_steps", "64"},
+                                    {"batch_size", "64"},
+                                    {"n_epochs", "2"},
+                                    {"eval_episodes", "4"},
+                                    {"seed", "3"}});
 }
 
 TEST(Trainer, SameSeedGivesTheSameMetricsBitForBit) {

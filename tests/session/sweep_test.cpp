@@ -52,15 +52,17 @@ TEST(SweepSpec, MistakesNameTheKeyAndWhatItTakes) {
   EXPECT_NE(error_of("algorithm = \"ppo\"\nenv = \"CartPole-v1\"\n" + p).find("needs a budget"),
             std::string::npos);
   EXPECT_NE(error_of(std::string(kBase)).find("needs [params]"), std::string::npos);
-  EXPECT_NE(error_of(std::string(kBase) + "[params]\nlr = { type = \"uniform\", low = 1, high = 1 }")
-                .find("'params.lr' needs low < high"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(std::string(kBase) + "[params]\nlr = { type = \"uniform\", low = 1, high = 1 }")
+          .find("'params.lr' needs low < high"),
+      std::string::npos);
   EXPECT_NE(error_of(std::string(kBase) + "[params]\nlr = { type = \"normal\", low = 0, high = 1 }")
                 .find("expected choice, uniform, log_uniform or int"),
             std::string::npos);
-  EXPECT_NE(error_of(std::string(kBase) + "[params]\nlr = { type = \"log_uniform\", low = 0, high = 1 }")
-                .find("low must be above 0"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(std::string(kBase) + "[params]\nlr = { type = \"log_uniform\", low = 0, high = 1 }")
+          .find("low must be above 0"),
+      std::string::npos);
   EXPECT_NE(error_of(std::string(kBase) + "strategy = \"grid\"\n" + p).find("needs grid_points"),
             std::string::npos);
   EXPECT_NE(error_of(std::string(kBase) + "trails = 3\n" + p).find("'trails' is not a sweep key"),
@@ -98,8 +100,9 @@ TEST(Samplers, GridVisitsEveryCombinationOnceInOrder) {
 }
 
 TEST(Samplers, RandomPointsAreInBoundsTypedAndRepeatable) {
-  const SweepSpec s = space("n = { type = \"int\", low = 2, high = 5 }\n"
-                            "lr = { type = \"log_uniform\", low = 1e-4, high = 1e-2 }\n");
+  const SweepSpec s = space(
+      "n = { type = \"int\", low = 2, high = 5 }\n"
+      "lr = { type = \"log_uniform\", low = 1e-4, high = 1e-2 }\n");
   std::vector<int64_t> counts(6, 0);
   for (int64_t i = 0; i < 400; ++i) {
     const Point x = random_point(s, i);
@@ -143,8 +146,9 @@ TEST(Samplers, TpeProposesNearTheGoodObservations) {
 }
 
 TEST(Samplers, TpeHandlesChoicesAndIntegers) {
-  const SweepSpec s = space("c = { type = \"choice\", values = [1, 2, 3] }\n"
-                            "n = { type = \"int\", low = 1, high = 10 }\n");
+  const SweepSpec s = space(
+      "c = { type = \"choice\", values = [1, 2, 3] }\n"
+      "n = { type = \"int\", low = 1, high = 10 }\n");
   std::vector<Observation> history;
   for (int64_t i = 0; i < 20; ++i) {
     Observation o;

@@ -51,8 +51,9 @@ RunSpec spec_named(const std::string& name) {
 TEST(HostileInput, RunNamesThatWouldEscapeTheirFolderAreRefused) {
   TempDir dir;
   const std::string db = dir.file("rein.db");
-  for (const std::string& name : std::vector<std::string>{"../../../X", "/etc/cron.d/x", "a/b", "a\\b", ".", "..",
-                                 ".hidden", "-rf", std::string("a\0b", 3), "tab\there"}) {
+  for (const std::string& name :
+       std::vector<std::string>{"../../../X", "/etc/cron.d/x", "a/b", "a\\b", ".", "..", ".hidden",
+                                "-rf", std::string("a\0b", 3), "tab\there"}) {
     const std::string msg = error_of([&] { RunWriter w(db, spec_named(name)); });
     EXPECT_NE(msg.find("run name '"), std::string::npos) << msg;
     EXPECT_NE(msg.find("becomes a folder name"), std::string::npos) << msg;
@@ -75,8 +76,9 @@ TEST(HostileInput, TextThatIsNotUtf8IsRefusedWhereItEnters) {
   EXPECT_NE(error_of([&] { RunWriter w(db, s); }).find("tag 'caf\\xE9' is not valid UTF-8"),
             std::string::npos);
   RunWriter w(db, spec_named("r2"));
-  EXPECT_NE(error_of([&] { w.add_artifact("checkpoint", "/tmp/" + latin1 + "/x"); })
-                .find("artifact path '/tmp/caf\\xE9/x' is not valid UTF-8"),
+  EXPECT_NE(error_of([&] {
+              w.add_artifact("checkpoint", "/tmp/" + latin1 + "/x");
+            }).find("artifact path '/tmp/caf\\xE9/x' is not valid UTF-8"),
             std::string::npos);
   EXPECT_NE(error_of([&] { w.log_param("note", latin1); }).find("not valid UTF-8"),
             std::string::npos);
@@ -100,8 +102,9 @@ TEST(HostileInput, RowsOfAnOlderReinWithLatin1BytesStillExportAsUtf8) {
     id = store.create_run(spec_named("old"));
     store.set_status(id, RunStatus::Finished);
   }
-  raw_sql(db, "INSERT INTO tags(run_id, tag) VALUES(" + std::to_string(id) + ", CAST(X'636166E9' AS TEXT));"
-              "UPDATE runs SET command = CAST(X'7265696EE9' AS TEXT)");
+  raw_sql(db, "INSERT INTO tags(run_id, tag) VALUES(" + std::to_string(id) +
+                  ", CAST(X'636166E9' AS TEXT));"
+                  "UPDATE runs SET command = CAST(X'7265696EE9' AS TEXT)");
   Store store(db);
   std::ostringstream out;
   export_runs(store, {id}, ExportFormat::Json, out);
@@ -142,7 +145,8 @@ TEST(HostileInput, GcCollectsOrphanRowsOfRunsThatNoLongerExist) {
           "INSERT INTO metric_series VALUES(77, 1, 2, 0, 1, 0, 2.0, 1);"
           "INSERT INTO params VALUES(77, 'lr', 'float', 0.1);"
           "INSERT INTO tags VALUES(77, 't');"
-          "INSERT INTO artifacts(run_id, kind, path, created) VALUES(77, 'checkpoint', '/nonexistent', 0)");
+          "INSERT INTO artifacts(run_id, kind, path, created) VALUES(77, 'checkpoint', "
+          "'/nonexistent', 0)");
   Store store(db);
   GcResult planned = store.gc(/*dry_run=*/true);
   EXPECT_EQ(planned.orphan_rows, 5);

@@ -301,7 +301,9 @@ TEST(Reliability, FullDiskFailsFlushLoudlyAndKeepsCommittedData) {
     ::signal(SIGXFSZ, SIG_IGN);  // writes past the limit fail with EFBIG instead of killing us
     RunWriter w(path, run_spec(1));
     write_i64(fds[1], w.run_id());
-    struct rlimit limit {2 << 20, 2 << 20};  // 2 MiB per file
+    struct rlimit limit {
+      2 << 20, 2 << 20
+    };  // 2 MiB per file
     if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 10;
     MetricKey k = w.key("train/episode_return");
     std::int64_t step = 0;

@@ -119,7 +119,8 @@ TEST(RunWriterReopen, ChunkSummariesMatchARunWrittenInOneGo) {
   {
     RunWriter w(path, spec());
     straight = w.run_id();
-    for (std::int64_t step = 0; step < 10000; ++step) w.log("train/episode_return", step, wave(step));
+    for (std::int64_t step = 0; step < 10000; ++step)
+      w.log("train/episode_return", step, wave(step));
     w.finish(RunStatus::Finished);
   }
   {
@@ -127,13 +128,15 @@ TEST(RunWriterReopen, ChunkSummariesMatchARunWrittenInOneGo) {
     resumed = w.run_id();
     // Written up to 1500, but training resumes from a checkpoint at 600: 601 points stay
     // (two whole chunks and 89 points of the third).
-    for (std::int64_t step = 0; step <= 1500; ++step) w.log("train/episode_return", step, wave(step));
+    for (std::int64_t step = 0; step <= 1500; ++step)
+      w.log("train/episode_return", step, wave(step));
     w.log("eval/mean_return", 1500, 1.0);  // only past the resume step: the series disappears
-  }  // destroyed without finish(): failed
+  }                                        // destroyed without finish(): failed
   {
     RunWriter w(path, ReopenSpec{.run_id = resumed, .truncate_after_step = 600});
     EXPECT_EQ(w.dropped_points(), 901u);
-    for (std::int64_t step = 601; step < 10000; ++step) w.log("train/episode_return", step, wave(step));
+    for (std::int64_t step = 601; step < 10000; ++step)
+      w.log("train/episode_return", step, wave(step));
     w.finish(RunStatus::Finished);
   }
   EXPECT_EQ(chunk_rows(path, resumed), chunk_rows(path, straight));
@@ -143,8 +146,10 @@ TEST(RunWriterReopen, ChunkSummariesMatchARunWrittenInOneGo) {
   EXPECT_EQ(store.metric_keys(resumed), std::vector<std::string>{"train/episode_return"});
   // Few points requested: the reader reduces chunk summaries plus the raw tail.
   for (std::size_t max_points : {20u, 0u}) {
-    std::vector<Series> a = store.series({straight}, "train/episode_return", {.max_points = max_points});
-    std::vector<Series> b = store.series({resumed}, "train/episode_return", {.max_points = max_points});
+    std::vector<Series> a =
+        store.series({straight}, "train/episode_return", {.max_points = max_points});
+    std::vector<Series> b =
+        store.series({resumed}, "train/episode_return", {.max_points = max_points});
     ASSERT_EQ(a[0].points.size(), b[0].points.size());
     EXPECT_EQ(a[0].total_points, b[0].total_points);
     EXPECT_EQ(a[0].downsampled, b[0].downsampled);

@@ -79,7 +79,8 @@ TEST_F(LongSeries, DownsamplesToAtMostMaxPointsKeepingSpikes) {
 
 TEST_F(LongSeries, ZoomReturnsOnlyPointsInsideTheRangeWithItsExtremes) {
   Store store(dir_->file("rein.db"));
-  SeriesOptions zoom{.max_points = 100, .min_step = 123457 * 4 - 1001, .max_step = 123457 * 4 + 5003};
+  SeriesOptions zoom{
+      .max_points = 100, .min_step = 123457 * 4 - 1001, .max_step = 123457 * 4 + 5003};
   std::vector<MetricPoint> pts = store.series({run_id_}, "train/episode_return", zoom)[0].points;
   ASSERT_FALSE(pts.empty());
   EXPECT_LE(pts.size(), 100u);
@@ -88,7 +89,8 @@ TEST_F(LongSeries, ZoomReturnsOnlyPointsInsideTheRangeWithItsExtremes) {
     EXPECT_GE(p.step, *zoom.min_step);
     EXPECT_LE(p.step, *zoom.max_step);
   }
-  EXPECT_TRUE(std::any_of(pts.begin(), pts.end(), [](const MetricPoint& p) { return p.value == 1000.0; }));
+  EXPECT_TRUE(
+      std::any_of(pts.begin(), pts.end(), [](const MetricPoint& p) { return p.value == 1000.0; }));
 
   SeriesOptions tiny{.max_points = 1000, .min_step = 40, .max_step = 80};
   std::vector<MetricPoint> few = store.series({run_id_}, "train/episode_return", tiny)[0].points;
@@ -102,8 +104,10 @@ TEST_F(LongSeries, ChunkedDownsamplingMatchesBruteForceExtremesPerBucket) {
   Store store(dir_->file("rein.db"));
   for (std::int64_t lo : {std::int64_t{0}, std::int64_t{1000001}, std::int64_t{2500000}}) {
     std::int64_t hi = lo + 400000;
-    auto down = store.series({run_id_}, "train/episode_return",
-                             {.max_points = 100, .min_step = lo, .max_step = hi})[0].points;
+    auto down = store
+                    .series({run_id_}, "train/episode_return",
+                            {.max_points = 100, .min_step = lo, .max_step = hi})[0]
+                    .points;
     double true_max = -INFINITY, true_min = INFINITY;
     for (std::int64_t s = (lo + 3) / 4 * 4; s <= hi && s / 4 < kPoints; s += 4) {
       true_max = std::max(true_max, wave(s / 4));
@@ -127,9 +131,11 @@ TEST(Series, NonMonotonicStepsStillDownsampleInStepOrder) {
   Store store(dir.file("rein.db"));
   auto pts = store.series({w.run_id()}, "eval/mean_return", {.max_points = 50})[0].points;
   EXPECT_LE(pts.size(), 50u);
-  EXPECT_TRUE(std::is_sorted(pts.begin(), pts.end(),
-                             [](const MetricPoint& a, const MetricPoint& b) { return a.step < b.step; }));
-  EXPECT_TRUE(std::any_of(pts.begin(), pts.end(), [](const MetricPoint& p) { return p.value == 99.0; }));
+  EXPECT_TRUE(
+      std::is_sorted(pts.begin(), pts.end(),
+                     [](const MetricPoint& a, const MetricPoint& b) { return a.step < b.step; }));
+  EXPECT_TRUE(
+      std::any_of(pts.begin(), pts.end(), [](const MetricPoint& p) { return p.value == 99.0; }));
 }
 
 TEST(Series, ManyRunsAtOnceSkipRunsWithoutTheKey) {

@@ -38,8 +38,8 @@ TEST(Statistics, MedianByHand) {
 }
 
 TEST(Statistics, InterquartileMeanTrimsFloorOfAQuarterFromEachEnd) {
-  EXPECT_EQ(interquartile_mean({8, 1, 7, 2, 6, 3, 5, 4}), 4.5);  // mean of 3, 4, 5, 6
-  EXPECT_EQ(interquartile_mean({1, 2, 3, 4, 100}), 3);           // n=5: one off each end
+  EXPECT_EQ(interquartile_mean({8, 1, 7, 2, 6, 3, 5, 4}), 4.5);          // mean of 3, 4, 5, 6
+  EXPECT_EQ(interquartile_mean({1, 2, 3, 4, 100}), 3);                   // n=5: one off each end
   EXPECT_EQ(interquartile_mean({1, 2, 3, 4, 5, 6, 7, 1000, -1000}), 4);  // n=9: two off each end
   // n < 4 trims nothing (scipy.stats.trim_mean(x, 0.25), as rliable): the plain mean.
   EXPECT_DOUBLE_EQ(interquartile_mean({1, 2, 10}), 13.0 / 3.0);
@@ -124,9 +124,9 @@ TEST(Statistics, NoFiniteScoreIsNaNNotACrash) {
 }
 
 TEST(Statistics, BadOptionsAreRejectedWithTheFix) {
-  for (BootstrapOptions o : {BootstrapOptions{.resamples = 0}, BootstrapOptions{.confidence = 1.0},
-                             BootstrapOptions{.confidence = 0.0},
-                             BootstrapOptions{.confidence = kNaN}}) {
+  for (BootstrapOptions o :
+       {BootstrapOptions{.resamples = 0}, BootstrapOptions{.confidence = 1.0},
+        BootstrapOptions{.confidence = 0.0}, BootstrapOptions{.confidence = kNaN}}) {
     try {
       aggregate_scores({{1, 2, 3}}, o);
       ADD_FAILURE() << "no error for resamples=" << o.resamples << " confidence=" << o.confidence;
@@ -136,8 +136,8 @@ TEST(Statistics, BadOptionsAreRejectedWithTheFix) {
   }
   EXPECT_THROW(performance_profile({{1}}, {0.5}, {.resamples = 0}), Error);
   // 1000 thresholds x 10^6 resamples would keep 8 GB of values: refused before allocating.
-  EXPECT_THROW(performance_profile({{1, 2}}, std::vector<double>(1000, 1.0), {.resamples = 1000000}),
-               Error);
+  EXPECT_THROW(
+      performance_profile({{1, 2}}, std::vector<double>(1000, 1.0), {.resamples = 1000000}), Error);
   EXPECT_THROW(probability_of_improvement({{1}}, {{2}}, {.confidence = 2}), Error);
 }
 
@@ -147,7 +147,7 @@ TEST(Statistics, PerformanceProfileByHand) {
   EXPECT_EQ(p[0].fraction, 1.0);  // every run above 0
   EXPECT_EQ(p[1].fraction, 0.5);  // 3 and 4: strictly above 2
   EXPECT_EQ(p[2].fraction, 0.0);
-  EXPECT_EQ(p[0].ci.lo, 1.0);     // every resample is above 0 too
+  EXPECT_EQ(p[0].ci.lo, 1.0);  // every resample is above 0 too
   // Tasks weigh the same: (1/2 + 3/4) / 2, not the pooled 4/6.
   EXPECT_EQ(performance_profile({{1, 2}, {1, 2, 3, 4}}, {1.5})[0].fraction, 0.625);
 }
@@ -194,10 +194,10 @@ TEST(Statistics, PerformanceProfilesMatchNumpy) {
 
 TEST(Statistics, ProbabilityOfImprovementMatchesNumpy) {
   for (const auto& c : fixtures::kImprovementCases) {
-    expect_estimate(probability_of_improvement(
-                        c.x, c.y,
-                        {.resamples = c.resamples, .seed = c.seed, .confidence = c.confidence}),
-                    c.p, c.name);
+    expect_estimate(
+        probability_of_improvement(
+            c.x, c.y, {.resamples = c.resamples, .seed = c.seed, .confidence = c.confidence}),
+        c.p, c.name);
   }
 }
 
@@ -218,10 +218,12 @@ TEST(Statistics, FixturesAreWhatTheNumpyScriptWrites) {
     rest << in.rdbuf();
     return rest.str();
   };
-  const std::string committed = body(std::string(REIN_SOURCE_DIR) + "/tests/tracker/statistics_fixtures.h");
+  const std::string committed =
+      body(std::string(REIN_SOURCE_DIR) + "/tests/tracker/statistics_fixtures.h");
   ASSERT_FALSE(committed.empty());
-  EXPECT_EQ(body(out), committed) << "regenerate: /usr/bin/python3 tests/tracker/statistics_fixtures.py"
-                                     " > tests/tracker/statistics_fixtures.h";
+  EXPECT_EQ(body(out), committed)
+      << "regenerate: /usr/bin/python3 tests/tracker/statistics_fixtures.py"
+         " > tests/tracker/statistics_fixtures.h";
 }
 
 }  // namespace

@@ -20,7 +20,8 @@ RunSpec spec(const std::string& algo, const std::string& env, std::int64_t seed)
   s.algorithm = algo;
   s.env = env;
   s.seed = seed;
-  s.params = {{"lr", 3e-4}, {"n_envs", std::int64_t{8}}, {"norm_adv", true}, {"act", std::string("tanh")}};
+  s.params = {
+      {"lr", 3e-4}, {"n_envs", std::int64_t{8}}, {"norm_adv", true}, {"act", std::string("tanh")}};
   return s;
 }
 
@@ -81,8 +82,10 @@ TEST(Store, FiltersByFieldsTagsStatusAndParams) {
   EXPECT_EQ(ids(store.list_runs({.algorithm = "ppo"})), (std::vector<std::int64_t>{idc, ida}));
   EXPECT_EQ(ids(store.list_runs({.env = "CartPole-v1"})), (std::vector<std::int64_t>{idb, ida}));
   EXPECT_EQ(ids(store.list_runs({.experiment = "other"})), (std::vector<std::int64_t>{idc}));
-  EXPECT_EQ(ids(store.list_runs({.status = RunStatus::Finished})), (std::vector<std::int64_t>{idb}));
-  EXPECT_EQ(ids(store.list_runs({.status = RunStatus::Running})), (std::vector<std::int64_t>{idc, ida}));
+  EXPECT_EQ(ids(store.list_runs({.status = RunStatus::Finished})),
+            (std::vector<std::int64_t>{idb}));
+  EXPECT_EQ(ids(store.list_runs({.status = RunStatus::Running})),
+            (std::vector<std::int64_t>{idc, ida}));
   EXPECT_EQ(ids(store.list_runs({.tag = "baseline"})), (std::vector<std::int64_t>{ida}));
   EXPECT_EQ(ids(store.list_runs({.params = {{"lr", 1e-3}}})), (std::vector<std::int64_t>{idb}));
   // An int filter matches a float param of equal value, as SQLite compares numbers.

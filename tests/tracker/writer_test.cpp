@@ -1,6 +1,4 @@
 // RunWriter: points, params, tags and artifacts reach the store; end states; flush semantics.
-#include "tracker/run_writer.h"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -9,6 +7,7 @@
 #include <thread>
 
 #include "tests/tracker/temp_dir.h"
+#include "tracker/run_writer.h"
 #include "tracker/store.h"
 
 namespace rein::tracker {

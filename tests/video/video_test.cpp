@@ -1,15 +1,16 @@
 // Episode video: frames written as H.264 MP4 and decoded back (frame count, size, codec, pixels
 // within the codec's tolerance), odd sizes, and every way a recording can fail.
+#include "envs/video/video.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "envs/registry.h"
-#include "envs/video/video.h"
 #include "tensor/error.h"
 
 namespace rein::video {
@@ -20,8 +21,9 @@ namespace fs = std::filesystem;
 class VideoTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("rein_video_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("rein_video_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

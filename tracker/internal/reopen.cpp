@@ -37,10 +37,8 @@ StoredPoint read_point(const Stmt& s) { return {s.int64(0), s.real(1), s.real(2)
 // decrease, so the kept points are a prefix in logging order and the kept chunks cover its first
 // n * kChunkPoints points); the points after them become the writer's unfinished chunk.
 // Returns false if the stored chunks do not fit that picture (then the caller drops them all).
-bool keep_whole_chunks(Db& db, std::int64_t run_id, ReopenedSeries& out,
-                       std::int64_t last_kept) {
-  Stmt del(db.get(),
-           "DELETE FROM metric_chunks WHERE run_id = ? AND key_id = ? AND last_step > ?");
+bool keep_whole_chunks(Db& db, std::int64_t run_id, ReopenedSeries& out, std::int64_t last_kept) {
+  Stmt del(db.get(), "DELETE FROM metric_chunks WHERE run_id = ? AND key_id = ? AND last_step > ?");
   del.bind(1, run_id).bind(2, out.key_id).bind(3, last_kept).run();
   Stmt cnt(db.get(),
            "SELECT count(*), coalesce(max(seq), -1) FROM metric_chunks "
@@ -135,7 +133,8 @@ ReopenedRun reopen_run(Db& db, std::int64_t run_id, std::optional<std::int64_t> 
   std::int64_t pid = run.int64(4);
   run.reset();
   double now = now_seconds();
-  bool dead = now - heartbeat > crashed_after_seconds || (host == host_name() && !process_alive(pid));
+  bool dead =
+      now - heartbeat > crashed_after_seconds || (host == host_name() && !process_alive(pid));
   if (status == "running" && !dead) {
     throw Error("RunWriter: cannot reopen run '" + out.name + "' (id " + std::to_string(run_id) +
                 "): it is still running (pid " + std::to_string(pid) + " on " + host +

@@ -55,7 +55,8 @@ std::string generated_name(const RunSpec& spec, std::int64_t id) {
   add(spec.algorithm);
   add(spec.env);
   if (spec.seed) {
-    std::string seed = std::to_string(*spec.seed);  // (not "s" + ...: g++ 12 -Wrestrict false positive)
+    std::string seed =
+        std::to_string(*spec.seed);  // (not "s" + ...: g++ 12 -Wrestrict false positive)
     seed.insert(seed.begin(), 's');
     add(seed);
   }
@@ -95,7 +96,11 @@ std::pair<std::int64_t, std::string> insert_run(Db& db, const RunSpec& spec) {
            "heartbeat, command, host, pid, rein_version) "
            "VALUES(?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)");
   ins.bind(1, spec.name).bind(2, exp).bind(3, spec.algorithm).bind(4, spec.env);
-  ins.bind(5, spec.seed).bind(6, now).bind(7, now).bind(8, to_utf8(spec.command)).bind(9, host_name());
+  ins.bind(5, spec.seed)
+      .bind(6, now)
+      .bind(7, now)
+      .bind(8, to_utf8(spec.command))
+      .bind(9, host_name());
   ins.bind(10, current_pid()).bind(11, spec.rein_version);
   ins.run();
   std::int64_t id = sqlite3_last_insert_rowid(db.get());
@@ -126,7 +131,8 @@ void insert_tag(Db& db, std::int64_t run_id, const std::string& tag) {
 
 std::int64_t insert_artifact(Db& db, std::int64_t run_id, const std::string& kind,
                              const std::string& path, std::optional<std::int64_t> step) {
-  Stmt s(db.get(), "INSERT INTO artifacts(run_id, kind, path, step, created) VALUES(?, ?, ?, ?, ?)");
+  Stmt s(db.get(),
+         "INSERT INTO artifacts(run_id, kind, path, step, created) VALUES(?, ?, ?, ?, ?)");
   s.bind(1, run_id).bind(2, kind).bind(3, path).bind(4, step).bind(5, now_seconds()).run();
   return sqlite3_last_insert_rowid(db.get());
 }

@@ -131,8 +131,8 @@ bool non_empty_file(const std::string& path) {
 // provided no write-ahead log holds data that is not in the main file yet.
 bool needs_immutable_read(const std::string& path) {
   std::size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? std::string(".")
-                                                : path.substr(0, slash == 0 ? 1 : slash);
+  std::string dir =
+      slash == std::string::npos ? std::string(".") : path.substr(0, slash == 0 ? 1 : slash);
   if (::access(dir.c_str(), W_OK) == 0 || file_exists(path + "-shm")) return false;
   if (non_empty_file(path + "-wal")) {
     throw Error("open '" + path + "': the directory is read-only and the database has a " +

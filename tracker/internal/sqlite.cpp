@@ -125,8 +125,7 @@ std::optional<double> Stmt::opt_real(int col) const {
   return real(col);
 }
 
-Db::Db(const std::string& path, bool read_only, int busy_timeout_ms, bool immutable)
-    : path_(path) {
+Db::Db(const std::string& path, bool read_only, int busy_timeout_ms, bool immutable) : path_(path) {
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;  // one thread per connection (documented on Store/RunWriter)
   std::string name = path;

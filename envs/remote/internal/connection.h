@@ -32,8 +32,7 @@ class Connection {
   // FrameTooLarge above max_frame_bytes, what check_frame_start() throws for its type (from the
   // type byte, before the body is read; `layout` nullptr during the handshake), Timeout when the
   // peer stalls longer than io_timeout_ms, ConnectionLost when it closes the connection.
-  std::span<const uint8_t> receive(uint32_t max_frame_bytes, const char* op,
-                                   const Layout* layout);
+  std::span<const uint8_t> receive(uint32_t max_frame_bytes, const char* op, const Layout* layout);
   void close();
   const std::string& peer() const { return peer_; }  // "127.0.0.1:5555"
   int64_t timeout_ms() const { return io_timeout_ms_; }

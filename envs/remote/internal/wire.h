@@ -26,7 +26,8 @@ inline void copy_le(void* dst, const void* src, size_t n) {
     auto* d = static_cast<uint8_t*>(dst);
     const auto* s = static_cast<const uint8_t*>(src);
     for (size_t i = 0; i < n; ++i) {
-      for (size_t b = 0; b < sizeof(T); ++b) d[i * sizeof(T) + b] = s[i * sizeof(T) + sizeof(T) - 1 - b];
+      for (size_t b = 0; b < sizeof(T); ++b)
+        d[i * sizeof(T) + b] = s[i * sizeof(T) + sizeof(T) - 1 - b];
     }
   }
 }

@@ -15,7 +15,8 @@ namespace rein::envs::internal {
 // FrozenLake (Gymnasium 1.4 FrozenLakeEnv.__init__). reward_schedule is (goal, hole, frozen);
 // the start cell counts as frozen. The initial distribution is uniform over the 'S' cells.
 TransitionTable frozen_lake_table(const std::vector<std::string>& desc, bool is_slippery,
-                                  double success_rate, const std::array<double, 3>& reward_schedule);
+                                  double success_rate,
+                                  const std::array<double, 3>& reward_schedule);
 // The named maps "4x4" and "8x8"; throws on any other name.
 std::vector<std::string> frozen_lake_map(const std::string& map_name);
 // Throws unless desc is a non-empty rectangle of S/F/H/G with at least one S.
@@ -33,7 +34,7 @@ bool cliff_walking_is_cliff(int64_t row, int64_t col);
 
 // Taxi (5 x 5, 500 states, 6 actions).
 inline constexpr int kTaxiSize = 5;
-extern const std::array<const char*, 7> kTaxiMap;           // the map rows, walls are '|'
+extern const std::array<const char*, 7> kTaxiMap;          // the map rows, walls are '|'
 extern const std::array<std::array<int, 2>, 4> kTaxiLocs;  // R, G, Y, B as (row, col)
 struct TaxiState {
   int row = 0, col = 0, passenger = 0, destination = 0;  // passenger 4 = in the taxi

@@ -18,7 +18,8 @@ class ScreenCanvas {
   ScreenCanvas(DrawList& out, int width, int height, Color background);
   Point at(double x, double y) const { return {x, height_ - y}; }
   // Rectangle with top-left (x, y) and size (w, h); outlines lie inside it.
-  void rect(double x, double y, double w, double h, Color c, bool filled = true, double width = 1.0);
+  void rect(double x, double y, double w, double h, Color c, bool filled = true,
+            double width = 1.0);
   void circle(double cx, double cy, double r, Color c, bool filled = true);
   void ellipse(double cx, double cy, double rx, double ry, Color c);  // as a 32-gon
   void polygon(std::initializer_list<Point> screen_points, Color c);

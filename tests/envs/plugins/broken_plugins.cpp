@@ -12,22 +12,35 @@ static int fail(char* err, size_t len, const char* m) {
   return REIN_ERROR;
 }
 static int dummy;
-static int create_ok(const char* const* k, const char* const* v, int32_t n, void** inst,
-                     char* err, size_t len) {
-  (void)k; (void)v; (void)n; (void)err; (void)len;
+static int create_ok(const char* const* k, const char* const* v, int32_t n, void** inst, char* err,
+                     size_t len) {
+  (void)k;
+  (void)v;
+  (void)n;
+  (void)err;
+  (void)len;
   *inst = &dummy;
   return REIN_OK;
 }
 static int create_fails(const char* const* k, const char* const* v, int32_t n, void** inst,
                         char* err, size_t len) {
-  (void)k; (void)v; (void)n; (void)inst;
+  (void)k;
+  (void)v;
+  (void)n;
+  (void)inst;
   return fail(err, len, "no such map 'moon'");
 }
 static void destroy(void* inst) { (void)inst; }
 static int spaces_ok(void* inst, rein_space* o, rein_space* a, char* err, size_t len) {
-  (void)inst; (void)err; (void)len;
-  o->kind = REIN_SPACE_DISCRETE; o->n = 3; o->start = 0;
-  a->kind = REIN_SPACE_DISCRETE; a->n = 2; a->start = 0;
+  (void)inst;
+  (void)err;
+  (void)len;
+  o->kind = REIN_SPACE_DISCRETE;
+  o->n = 3;
+  o->start = 0;
+  a->kind = REIN_SPACE_DISCRETE;
+  a->n = 2;
+  a->start = 0;
   return REIN_OK;
 }
 static int spaces_empty(void* inst, rein_space* o, rein_space* a, char* err, size_t len) {
@@ -37,18 +50,28 @@ static int spaces_empty(void* inst, rein_space* o, rein_space* a, char* err, siz
 }
 static int reset_bad_obs(void* inst, int32_t has_seed, uint64_t seed, double* obs, char* err,
                          size_t len) {
-  (void)inst; (void)has_seed; (void)seed; (void)err; (void)len;
+  (void)inst;
+  (void)has_seed;
+  (void)seed;
+  (void)err;
+  (void)len;
   obs[0] = 99; /* outside Discrete(3) */
   return REIN_OK;
 }
-static int step_fails(void* inst, const double* a, int64_t n, double* obs, double* r,
-                      int32_t* term, int32_t* trunc, char* err, size_t len) {
-  (void)inst; (void)a; (void)n; (void)obs; (void)r; (void)term; (void)trunc;
+static int step_fails(void* inst, const double* a, int64_t n, double* obs, double* r, int32_t* term,
+                      int32_t* trunc, char* err, size_t len) {
+  (void)inst;
+  (void)a;
+  (void)n;
+  (void)obs;
+  (void)r;
+  (void)term;
+  (void)trunc;
   return fail(err, len, "simulator exploded");
 }
 static const rein_env_def kEnvs[] = {
-    {"BrokenSpace-v0", NULL, 0, 0, 0.0, create_ok, destroy, spaces_empty, reset_bad_obs,
-     step_fails, NULL},
+    {"BrokenSpace-v0", NULL, 0, 0, 0.0, create_ok, destroy, spaces_empty, reset_bad_obs, step_fails,
+     NULL},
     {"BrokenObs-v0", NULL, 0, 0, 0.0, create_ok, destroy, spaces_ok, reset_bad_obs, step_fails,
      NULL},
     {"BrokenCreate-v0", NULL, 0, 0, 0.0, create_fails, destroy, spaces_ok, reset_bad_obs,
@@ -56,9 +79,11 @@ static const rein_env_def kEnvs[] = {
 };
 
 extern "C" __attribute__((visibility("default"))) int rein_env_plugin_entry(uint32_t host,
-                                                                 rein_env_plugin* out,
-                                                                 char* err, size_t len) {
-  (void)host; (void)err; (void)len;
+                                                                            rein_env_plugin* out,
+                                                                            char* err, size_t len) {
+  (void)host;
+  (void)err;
+  (void)len;
 #ifdef REIN_TEST_OLD_ABI
   out->abi_version = 999;
 #else
