@@ -1,6 +1,6 @@
 # rein_add_library(<folder> SOURCES ... HEADERS ... PUBLIC ... PRIVATE ...)
 # One library per folder: target rein_<folder>, alias rein::<folder>. HEADERS are the public
-# headers at the top of the folder; they are installed under include/rein/<folder>/.
+# headers of the folder (paths relative to it); they are installed under include/rein/<folder>/.
 function(rein_add_library folder)
   cmake_parse_arguments(ARG "" "" "SOURCES;HEADERS;PUBLIC;PRIVATE" ${ARGN})
   set(target rein_${folder})
@@ -21,5 +21,8 @@ function(rein_add_library folder)
   install(TARGETS ${target} EXPORT reinTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
-  install(FILES ${ARG_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rein/${folder})
+  foreach(header ${ARG_HEADERS})  # subfolders kept: rl/algorithms/ppo.h -> rein/rl/algorithms/
+    get_filename_component(header_dir ${header} DIRECTORY)
+    install(FILES ${header} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rein/${folder}/${header_dir})
+  endforeach()
 endfunction()

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::envs {
 namespace {

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "base/error.h"
 #include "envs/internal/bitmap_font.h"
 #include "envs/render.h"
-#include "tensor/error.h"
 
 namespace rein::envs {
 namespace {

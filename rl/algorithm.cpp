@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <mutex>
 
-#include "rl/a2c.h"
-#include "rl/dqn.h"
+#include "rl/algorithms/a2c.h"
+#include "rl/algorithms/dqn.h"
+#include "rl/algorithms/ppo.h"
+#include "rl/algorithms/reinforce.h"
+#include "rl/algorithms/sac.h"
+#include "rl/algorithms/tabular.h"
+#include "rl/algorithms/td3.h"
 #include "rl/internal/algorithm_entry.h"
-#include "rl/ppo.h"
-#include "rl/reinforce.h"
-#include "rl/sac.h"
-#include "rl/tabular.h"
-#include "rl/td3.h"
 
 namespace rein::rl {
 namespace {

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::rl {
 namespace {

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "base/error.h"
 #include "rl/internal/preset_data.h"
-#include "tensor/error.h"
 
 namespace rein::rl {
 

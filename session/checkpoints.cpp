@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "base/error.h"
 #include "envs/plugin.h"
-#include "tensor/error.h"
 #include "tracker/artifact_kinds.h"
 #include "tracker/store.h"
 

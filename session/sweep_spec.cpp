@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <set>
 
+#include "base/error.h"
 #include "rl/config.h"
-#include "tensor/error.h"
 
 namespace rein::session {
 namespace {

@@ -6,11 +6,11 @@
 #include <iterator>
 #include <variant>
 
+#include "base/error.h"
 #include "envs/plugin.h"
 #include "envs/remote/remote_env.h"
 #include "session/checkpoints.h"
 #include "session/tracked_run.h"
-#include "tensor/error.h"
 #include "tracker/names.h"
 
 namespace rein::session {

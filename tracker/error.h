@@ -1,19 +1,20 @@
-// rein::tracker::Error, the exception every tracker API throws. The tracker stands alone (it links
-// only SQLite), so it has its own error type instead of rein::Error from tensor/.
+// rein::tracker::Error, the exception every tracker API throws. It is a rein::Error (base/), so
+// one catch handles the errors of every layer; the tracker links no other rein layer.
 #pragma once
 
-#include <stdexcept>
 #include <string>
+
+#include "base/error.h"
 
 namespace rein::tracker {
 
 // Thrown on bad input, an unusable database file (not a rein database, corrupt, newer schema,
 // read-only, disk full) or a failed write. The message names the operation, the file or run and
 // what to do, e.g. "open 'runs.db': schema version 7 is newer than this rein reads (2); upgrade
-// rein". Catch std::runtime_error to handle it together with rein::Error.
-class Error : public std::runtime_error {
+// rein".
+class Error : public rein::Error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  explicit Error(const std::string& message) : rein::Error(message) {}
 };
 
 }  // namespace rein::tracker

@@ -5,8 +5,8 @@
 #include <iostream>
 #include <memory>
 
+#include "base/error.h"
 #include "rl/config.h"
-#include "tensor/error.h"
 
 namespace rein::cli {
 

@@ -1,6 +1,6 @@
 #include "apps/cli/env_args.h"
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::cli {
 

@@ -7,9 +7,9 @@
 #include <optional>
 #include <utility>
 
+#include "base/error.h"
 #include "envs/registry.h"
 #include "envs/video/video.h"
-#include "tensor/error.h"
 
 namespace rein::cli {
 

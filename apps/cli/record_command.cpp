@@ -12,8 +12,8 @@
 #include "apps/cli/env_args.h"
 #include "apps/cli/episode_video.h"
 #include "apps/cli/progress.h"
+#include "base/error.h"
 #include "session/checkpoints.h"
-#include "tensor/error.h"
 
 namespace rein::cli {
 namespace {

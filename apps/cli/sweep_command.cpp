@@ -12,9 +12,9 @@
 #include "apps/cli/stop_signals.h"
 #include "apps/cli/sweep_driver.h"
 #include "apps/cli/text_table.h"
+#include "base/error.h"
 #include "rl/config.h"
 #include "session/sweep_spec.h"
-#include "tensor/error.h"
 #include "tracker/run_facts.h"
 #include "tracker/sweep_store.h"
 

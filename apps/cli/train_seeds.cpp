@@ -13,9 +13,9 @@
 #include "apps/cli/child_processes.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/text_table.h"
+#include "base/error.h"
 #include "rl/metric_names.h"
 #include "session/train.h"
-#include "tensor/error.h"
 #include "tracker/run_facts.h"
 #include "tracker/store.h"
 

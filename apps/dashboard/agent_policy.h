@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "envs/env.h"
-#include "rl/policy.h"
+#include "rl/blocks/policy.h"
 #include "tensor/generator.h"
 
 namespace rein::dashboard {

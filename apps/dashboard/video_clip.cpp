@@ -4,7 +4,7 @@
 #include <cmath>
 #include <utility>
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::dashboard {
 

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "base/error.h"
 #include "envs/toy_text/internal/grid_render.h"
-#include "tensor/error.h"
 
 namespace rein::envs {
 

@@ -6,9 +6,9 @@
 #include <sstream>
 #include <utility>
 
+#include "base/error.h"
 #include "envs/toy_text/internal/grid_models.h"
 #include "envs/toy_text/internal/grid_render.h"
-#include "tensor/error.h"
 
 namespace rein::envs::internal {
 namespace {

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
+#include "base/error.h"
 #include "envs/toy_text/internal/grid_models.h"
 #include "envs/toy_text/internal/grid_render.h"
-#include "tensor/error.h"
 
 namespace rein::envs::internal {
 

@@ -3,9 +3,9 @@
 #include <utility>
 #include <vector>
 
+#include "base/error.h"
 #include "envs/video/internal/ffmpeg.h"
 #include "envs/video/video.h"
-#include "tensor/error.h"
 
 namespace rein::video {
 

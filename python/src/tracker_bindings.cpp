@@ -116,16 +116,6 @@ class Run {
 }  // namespace
 
 void bind_tracker(py::module_& m) {
-  // The tracker's own exception type becomes rein.Error too, with the tracker's message.
-  static py::handle error_type =
-      py::object(m.attr("Error")).release();  // kept for the process's life
-  py::register_exception_translator([](std::exception_ptr p) {
-    try {
-      if (p) std::rethrow_exception(p);
-    } catch (const tracker::Error& e) {
-      PyErr_SetString(error_type.ptr(), e.what());
-    }
-  });
   py::class_<Run>(m, "_Run")
       .def(py::init<const std::string&, const std::string&, const std::string&, const std::string&,
                     const std::string&, std::optional<std::int64_t>, const py::dict&,

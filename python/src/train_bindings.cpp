@@ -7,8 +7,8 @@
 #include <string>
 
 #include "convert.h"
+#include "rl/blocks/policy.h"
 #include "rl/evaluate.h"
-#include "rl/policy.h"
 #include "rl/trainer.h"
 #include "session/train.h"
 

@@ -1,6 +1,6 @@
-// A2C: n-step rollout, returns/advantages, one RMSprop step per rollout (rl/a2c.h cites the
-// sources). The loss follows SB3's A2C.train() term by term.
-#include "rl/a2c.h"
+// A2C: n-step rollout, returns/advantages, one RMSprop step per rollout (rl/algorithms/a2c.h cites
+// the sources). The loss follows SB3's A2C.train() term by term.
+#include "rl/algorithms/a2c.h"
 
 #include <cmath>
 #include <numeric>
@@ -8,7 +8,7 @@
 #include "autograd/loss.h"
 #include "autograd/ops.h"
 #include "autograd/optim.h"
-#include "rl/actor_critic.h"
+#include "rl/blocks/actor_critic.h"
 #include "rl/internal/agent_state.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"

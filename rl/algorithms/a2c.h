@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "rl/algorithm.h"
+#include "rl/blocks/sde.h"
 #include "rl/config.h"
-#include "rl/sde.h"
 
 namespace rein::rl {
 

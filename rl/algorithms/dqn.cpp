@@ -1,6 +1,6 @@
-// DQN: the collect / train loop (rl/dqn.h cites the sources). collect() and train() follow
-// SB3's OffPolicyAlgorithm.collect_rollouts() and DQN.train() step for step.
-#include "rl/dqn.h"
+// DQN: the collect / train loop (rl/algorithms/dqn.h cites the sources). collect() and train()
+// follow SB3's OffPolicyAlgorithm.collect_rollouts() and DQN.train() step for step.
+#include "rl/algorithms/dqn.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +12,7 @@
 #include "autograd/optim.h"
 #include "envs/registry.h"
 #include "envs/vector_env.h"
-#include "rl/actor_critic.h"
+#include "rl/blocks/actor_critic.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/dqn_q_network.h"
 #include "rl/internal/off_policy.h"

@@ -1,6 +1,6 @@
-// PPO: the rollout / GAE / update loop (rl/ppo.h cites the sources). The update reads top to
-// bottom like CleanRL's ppo.py; the loss follows SB3's PPO.train() term by term.
-#include "rl/ppo.h"
+// PPO: the rollout / GAE / update loop (rl/algorithms/ppo.h cites the sources). The update reads
+// top to bottom like CleanRL's ppo.py; the loss follows SB3's PPO.train() term by term.
+#include "rl/algorithms/ppo.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include "autograd/loss.h"
 #include "autograd/ops.h"
 #include "autograd/optim.h"
-#include "rl/actor_critic.h"
+#include "rl/blocks/actor_critic.h"
 #include "rl/internal/agent_state.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"

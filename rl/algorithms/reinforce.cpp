@@ -1,6 +1,6 @@
 // REINFORCE: sample n_envs complete episodes, reward-to-go, one Adam step on the policy-gradient
-// and baseline losses (rl/reinforce.h cites the sources).
-#include "rl/reinforce.h"
+// and baseline losses (rl/algorithms/reinforce.h cites the sources).
+#include "rl/algorithms/reinforce.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,12 +10,12 @@
 #include "autograd/ops.h"
 #include "autograd/optim.h"
 #include "envs/registry.h"
-#include "rl/actor_critic.h"
+#include "rl/blocks/actor_critic.h"
+#include "rl/blocks/rollout_buffer.h"
 #include "rl/internal/agent_state.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"
 #include "rl/metric_names.h"
-#include "rl/rollout_buffer.h"
 
 namespace rein::rl {
 

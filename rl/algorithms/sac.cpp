@@ -1,6 +1,6 @@
-// SAC: the actor, the entropy coefficient and the gradient step (rl/sac.h cites the sources).
-// train() follows SB3's SAC.train() step for step.
-#include "rl/sac.h"
+// SAC: the actor, the entropy coefficient and the gradient step (rl/algorithms/sac.h cites the
+// sources). train() follows SB3's SAC.train() step for step.
+#include "rl/algorithms/sac.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>

@@ -1,7 +1,7 @@
-// Tabular Q-learning / SARSA / Expected SARSA (rl/tabular.h cites the sources). The loop reads as
-// Sutton & Barto's boxed algorithms, run over n_envs envs that share one Q-table: env i's
+// Tabular Q-learning / SARSA / Expected SARSA (rl/algorithms/tabular.h cites the sources). The loop
+// reads as Sutton & Barto's boxed algorithms, run over n_envs envs that share one Q-table: env i's
 // transition is applied before env i+1's, so results depend on the seed and n_envs only.
-#include "rl/tabular.h"
+#include "rl/algorithms/tabular.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-// TD3 and DDPG: the actor, action noise and the gradient step (rl/td3.h cites the sources).
-// train() follows SB3's TD3.train() step for step.
-#include "rl/td3.h"
+// TD3 and DDPG: the actor, action noise and the gradient step (rl/algorithms/td3.h cites the
+// sources). train() follows SB3's TD3.train() step for step.
+#include "rl/algorithms/td3.h"
 
 #include <cmath>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 // ActorCritic networks with SB3's initialisation (stable_baselines3/common/policies.py).
-#include "rl/actor_critic.h"
+#include "rl/blocks/actor_critic.h"
 
 #include <cmath>
 #include <sstream>

@@ -1,9 +1,9 @@
 // GAE(lambda) over a (T, N) rollout, accumulated in double and stored as float32.
-#include "rl/gae.h"
+#include "rl/blocks/gae.h"
 
 #include <vector>
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::rl {
 

@@ -1,5 +1,5 @@
 // load_policy(): a checkpoint's agent, wrapped for acting only.
-#include "rl/policy.h"
+#include "rl/blocks/policy.h"
 
 #include "envs/registry.h"
 #include "rl/checkpoint.h"

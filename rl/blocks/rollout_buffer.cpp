@@ -1,11 +1,11 @@
 // RolloutBuffer: plain arrays for the rollout, GAE, and minibatch gathering.
-#include "rl/rollout_buffer.h"
+#include "rl/blocks/rollout_buffer.h"
 
 #include <cmath>
 #include <cstring>
 #include <limits>
 
-#include "rl/gae.h"
+#include "rl/blocks/gae.h"
 
 namespace rein::rl {
 

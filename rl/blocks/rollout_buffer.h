@@ -42,7 +42,7 @@ class RolloutBuffer {
   float* truncation_values(int64_t t) { return trunc_values_.data() + t * N_; }
   std::span<float> last_values() { return last_values_; }
 
-  // GAE(lambda) over the stored rollout (rl/gae.h).
+  // GAE(lambda) over the stored rollout (rl/blocks/gae.h).
   void compute_returns_and_advantages(double gamma, double gae_lambda);
   std::span<const float> advantages() const { return advantages_; }
   std::span<const float> returns() const { return returns_; }

@@ -1,7 +1,7 @@
-// gSDE settings (see rl/sde.h).
-#include "rl/sde.h"
+// gSDE settings (see rl/blocks/sde.h).
+#include "rl/blocks/sde.h"
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::rl {
 

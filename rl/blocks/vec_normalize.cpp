@@ -1,10 +1,10 @@
 // VecNormalize (SB3 stable_baselines3/common/vec_env/vec_normalize.py semantics).
-#include "rl/vec_normalize.h"
+#include "rl/blocks/vec_normalize.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::rl {
 

@@ -14,7 +14,7 @@
 #include "autograd/distributions.h"
 #include "autograd/module.h"
 #include "autograd/optim.h"
-#include "rl/vec_normalize.h"
+#include "rl/blocks/vec_normalize.h"
 #include "tensor/generator.h"
 
 namespace rein::rl::internal {

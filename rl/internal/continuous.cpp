@@ -5,9 +5,9 @@
 #include <cmath>
 
 #include "autograd/ops.h"
-#include "rl/actor_critic.h"
+#include "base/error.h"
 #include "rl/algorithm.h"
-#include "tensor/error.h"
+#include "rl/blocks/actor_critic.h"
 
 namespace rein::rl::internal {
 

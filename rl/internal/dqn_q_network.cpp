@@ -2,7 +2,7 @@
 #include "rl/internal/dqn_q_network.h"
 
 #include "autograd/ops.h"
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::rl::internal {
 

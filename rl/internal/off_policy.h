@@ -15,12 +15,12 @@
 #include <vector>
 
 #include "autograd/module.h"
+#include "base/error.h"
 #include "envs/vector_env.h"
 #include "rl/algorithm.h"
 #include "rl/internal/obs_encoder.h"
 #include "rl/internal/replay_buffer.h"
 #include "rl/internal/state_reader.h"
-#include "tensor/error.h"
 
 namespace rein::rl::internal {
 

@@ -12,10 +12,10 @@
 #include "autograd/optim.h"
 #include "autograd/var.h"
 #include "envs/vector_env.h"
-#include "rl/actor_critic.h"
 #include "rl/algorithm.h"
+#include "rl/blocks/actor_critic.h"
+#include "rl/blocks/vec_normalize.h"
 #include "rl/internal/obs_encoder.h"
-#include "rl/vec_normalize.h"
 
 namespace rein::rl::internal {
 

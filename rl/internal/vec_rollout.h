@@ -6,9 +6,9 @@
 #include <memory>
 #include <vector>
 
+#include "rl/blocks/rollout_buffer.h"
 #include "rl/internal/on_policy.h"
 #include "rl/metric_sink.h"
-#include "rl/rollout_buffer.h"
 
 namespace rein::rl::internal {
 

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::dashboard {
 namespace {

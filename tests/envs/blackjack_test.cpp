@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "envs/registry.h"
-#include "tensor/error.h"
 #include "tests/envs/reference_data.h"
 
 namespace rein::envs {

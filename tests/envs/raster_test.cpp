@@ -6,8 +6,8 @@
 #include <limits>
 #include <numbers>
 
+#include "base/error.h"
 #include "envs/render.h"
-#include "tensor/error.h"
 
 namespace rein::envs {
 namespace {

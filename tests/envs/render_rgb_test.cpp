@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "envs/box2d/bipedal_walker.h"
 #include "envs/box2d/lunar_lander.h"
 #include "envs/internal/builtin.h"
 #include "envs/registry.h"
-#include "tensor/error.h"
 
 namespace rein::envs {
 namespace {

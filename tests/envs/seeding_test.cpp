@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "envs/np_random.h"
 #include "envs/registry.h"
-#include "tensor/error.h"
 #include "tests/envs/reference_data.h"
 
 namespace rein::envs {

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "envs/registry.h"
 #include "envs/toy_text/cliff_walking.h"
 #include "envs/toy_text/frozen_lake.h"
 #include "envs/toy_text/taxi.h"
-#include "tensor/error.h"
 #include "tests/envs/reference_data.h"
 
 namespace rein::envs {

@@ -1,12 +1,12 @@
 // A2C's pieces on hand examples: n-step returns (GAE with lambda 1) with an episode end and a
 // time-limit bootstrap inside the rollout, config validation, and the zoo preset's values.
-#include "rl/a2c.h"
+#include "rl/algorithms/a2c.h"
 
 #include <gtest/gtest.h>
 
+#include "rl/algorithms/reinforce.h"
+#include "rl/blocks/rollout_buffer.h"
 #include "rl/presets.h"
-#include "rl/reinforce.h"
-#include "rl/rollout_buffer.h"
 #include "rl/trainer.h"
 #include "tests/rl/test_support.h"
 

@@ -5,10 +5,10 @@
 
 #include <map>
 
-#include "rl/ppo.h"
+#include "base/error.h"
+#include "rl/algorithms/ppo.h"
 #include "rl/presets.h"
 #include "rl/run_config.h"
-#include "tensor/error.h"
 
 namespace rein::rl {
 namespace {

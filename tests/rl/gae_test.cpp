@@ -1,11 +1,11 @@
 // GAE against hand-computed values, including time-limit bootstrapping.
-#include "rl/gae.h"
+#include "rl/blocks/gae.h"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::rl {
 namespace {

@@ -1,6 +1,6 @@
 // REINFORCE's pieces: the Monte-Carlo reward-to-go on hand examples (terminated and truncated
 // episodes), and the settings it refuses.
-#include "rl/reinforce.h"
+#include "rl/algorithms/reinforce.h"
 
 #include <gtest/gtest.h>
 

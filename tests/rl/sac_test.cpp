@@ -1,19 +1,19 @@
 // SAC and the continuous off-policy parts: Box actions in the replay ring, action scaling, the
 // actor/critic net_arch forms, bad settings, determinism, checkpoints and exact resume.
-#include "rl/sac.h"
+#include "rl/algorithms/sac.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <limits>
 
+#include "rl/algorithms/td3.h"
+#include "rl/blocks/policy.h"
 #include "rl/checkpoint.h"
 #include "rl/internal/continuous.h"
 #include "rl/internal/replay_buffer.h"
 #include "rl/metric_sink.h"
-#include "rl/policy.h"
 #include "rl/presets.h"
-#include "rl/td3.h"
 #include "rl/trainer.h"
 #include "tensor/ops.h"
 #include "tests/rl/test_support.h"

@@ -1,7 +1,7 @@
 // Tabular Q-learning / SARSA / Expected SARSA: the update rules on hand-computed numbers, the
 // schedules, the fixed points they reach on a two-cell lake, refusal of non-Discrete spaces,
 // checkpoints and resume, determinism, and the success rule of the evaluation.
-#include "rl/tabular.h"
+#include "rl/algorithms/tabular.h"
 
 #include <gtest/gtest.h>
 

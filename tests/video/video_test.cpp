@@ -10,8 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include "base/error.h"
 #include "envs/registry.h"
-#include "tensor/error.h"
 
 namespace rein::video {
 namespace {

@@ -11,7 +11,7 @@ extern "C" {
 
 #include <string>
 
-#include "tensor/error.h"
+#include "base/error.h"
 
 namespace rein::video::internal {
 
