@@ -114,6 +114,16 @@ ParamAxis param_axis(const session::SearchParam& p) {
     a.tick_labels = format_ticks(ticks, step);
     for (double t : ticks) a.tick_fractions.push_back(a.fraction(t));
   }
+  // The bounds of the search space are labelled too, unless a tick is close to them.
+  const auto& f = a.tick_fractions;
+  if (std::none_of(f.begin(), f.end(), [](double x) { return x < 0.12; })) {
+    a.tick_fractions.insert(a.tick_fractions.begin(), 0.0);
+    a.tick_labels.insert(a.tick_labels.begin(), number_text(p.low));
+  }
+  if (std::none_of(f.begin(), f.end(), [](double x) { return x > 0.88; })) {
+    a.tick_fractions.push_back(1.0);
+    a.tick_labels.push_back(number_text(p.high));
+  }
   return a;
 }
 
