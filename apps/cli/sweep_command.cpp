@@ -164,7 +164,7 @@ void show_sweep(const std::string& db, const std::string& id_or_name, bool as_js
 struct SweepArgs {
   std::string spec_file, target, db = default_db();
   std::optional<int64_t> jobs;
-  bool json = false, quiet = false;
+  bool json = false, quiet = false, no_progress = false;
 };
 
 }  // namespace
@@ -177,6 +177,9 @@ void add_sweep_command(CLI::App& app) {
   cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
   cmd->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
   cmd->add_flag("--quiet", a->quiet, "no line per started trial");
+  cmd->add_flag("--no-progress", a->no_progress,
+                "no live progress (on a terminal: the trials, the best value and each running "
+                "trial's steps, redrawn in place; otherwise a few plain lines every 10 s)");
   cmd->footer(
       "A spec names the algorithm and env, fixed settings, the search space over any --set\n"
       "key, the strategy, the seeds of each trial, a budget and early stopping:\n\n"
@@ -208,9 +211,11 @@ void add_sweep_command(CLI::App& app) {
   resume->add_option("sweep", a->target, "sweep id or name")->required();
   resume->add_option("--db", a->db, "tracker database")->capture_default_str();
   resume->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
+  resume->add_flag("--quiet", a->quiet, "no line per started trial");
+  resume->add_flag("--no-progress", a->no_progress, "no live progress");
   resume->callback([a] {
     const StopSignals signals;
-    resume_sweep(a->target, {a->db, a->jobs, !a->quiet}, signals.flag());
+    resume_sweep(a->target, {a->db, a->jobs, !a->quiet, !a->no_progress}, signals.flag());
   });
 
   CLI::App* show = cmd->add_subcommand("show", "Best trials, each parameter's effect, trials");
@@ -226,7 +231,7 @@ void add_sweep_command(CLI::App& app) {
           "sweep: give a spec file (rein sweep SPEC.toml), or resume ID / show ID; see "
           "rein sweep --help");
     const StopSignals signals;
-    start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet}, signals.flag());
+    start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet, !a->no_progress}, signals.flag());
   });
 }
 
