@@ -94,11 +94,10 @@ ParamAxis param_axis(const session::SearchParam& p) {
   if (p.kind == Kind::Choice) {
     a.kind = ParamAxis::Kind::Categorical;
     a.range = {0.0, static_cast<double>(p.choices.size()) - 1.0};
-    for (std::size_t i = 0; i < p.choices.size(); ++i) {
-      a.categories.push_back(session::display_text(p.choices[i]));
+    for (const tracker::ParamValue& c : p.choices) a.categories.push_back(session::display_text(c));
+    for (std::size_t i = 0; i < a.categories.size(); ++i)
       a.tick_fractions.push_back(a.fraction(static_cast<double>(i)));
-      a.tick_labels.push_back(a.categories.back());
-    }
+    a.tick_labels = a.categories;
     return a;
   }
   a.kind = p.kind == Kind::LogUniform || p.log ? ParamAxis::Kind::Log : ParamAxis::Kind::Linear;

@@ -108,6 +108,9 @@ TEST(SweepModel, AxesFollowTheSearchSpace) {
   EXPECT_DOUBLE_EQ(batch.fraction(0), 1.0 / 6.0);  // evenly spaced, clear of the ends
   EXPECT_DOUBLE_EQ(batch.fraction(2), 5.0 / 6.0);
   EXPECT_EQ(batch.tick_labels, batch.categories);
+  ASSERT_EQ(batch.tick_fractions.size(), 3u);  // each label where its trials cross the axis
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_DOUBLE_EQ(batch.tick_fractions[i], batch.fraction(static_cast<double>(i))) << i;
 
   session::SearchParam log_int;
   log_int.name = "n_steps";
