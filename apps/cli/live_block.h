@@ -19,7 +19,7 @@ class LiveBlock {
  public:
   // `enabled` = false: only events are printed. On a terminal the block is redrawn at most
   // every `terminal_every` seconds; elsewhere printed every `plain_every` seconds.
-  LiveBlock(std::FILE* out, bool enabled, double terminal_every = 0.2, double plain_every = 10.0);
+  LiveBlock(std::FILE* out, bool enabled, double terminal_every = 0.5, double plain_every = 10.0);
   ~LiveBlock();
   LiveBlock(const LiveBlock&) = delete;
   LiveBlock& operator=(const LiveBlock&) = delete;
