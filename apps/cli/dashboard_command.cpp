@@ -23,6 +23,7 @@ struct DashboardArgs {
   std::vector<std::string> runs;
   std::vector<std::string> metrics;
   std::string group_by;
+  std::string sweep;
 };
 
 std::filesystem::path dashboard_binary() {
@@ -60,6 +61,7 @@ void exec_dashboard(const DashboardArgs& a) {
   }
   for (const std::string& m : a.metrics) args.insert(args.end(), {"--metric", m});
   if (!a.group_by.empty()) args.insert(args.end(), {"--group-by", a.group_by});
+  if (!a.sweep.empty()) args.insert(args.end(), {"--view", "sweep", "--sweep", a.sweep});
   std::vector<char*> argv;
   for (std::string& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -79,6 +81,8 @@ void add_dashboard_command(CLI::App& app) {
   cmd->add_option("--group-by", args->group_by,
                   "algorithm+env (default), seed, none, algorithm, env, a param key, or keys "
                   "joined by +");
+  cmd->add_option("--sweep", args->sweep,
+                  "open the Sweep tab on this sweep (id or name; see rein sweep show)");
   cmd->callback([args] { exec_dashboard(*args); });
 }
 

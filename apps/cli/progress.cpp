@@ -7,6 +7,7 @@
 #include <cmath>
 #include <utility>
 
+#include "apps/cli/live_block.h"
 #include "tracker/run_facts.h"
 
 namespace rein::cli {
@@ -40,11 +41,8 @@ void ProgressDisplay::update(const rl::TrainProgress& p) {
   }
   const std::string label = label_.empty() ? "" : label_ + "  ";
   if (tty_) {
-    constexpr int kWidth = 24;
-    const int filled = static_cast<int>(frac * kWidth);
-    std::string bar(static_cast<size_t>(filled), '#');
-    bar.resize(kWidth, '.');
-    std::fprintf(out_, "\r%s[%s] %3.0f%%  %s/%s %ss  %s %ss/s  return %s  ETA %s   ", label.c_str(),
+    const std::string bar = progress_bar(frac, 24);
+    std::fprintf(out_, "\r%s%s %3.0f%%  %s/%s %ss  %s %ss/s  return %s  ETA %s   ", label.c_str(),
                  bar.c_str(), frac * 100, format_count(p.step).c_str(),
                  format_count(p.total_steps).c_str(), unit_.c_str(),
                  format_count(std::llround(p.steps_per_second)).c_str(), unit_.c_str(), ret.c_str(),

@@ -14,6 +14,7 @@
 #include "apps/cli/text_table.h"
 #include "base/error.h"
 #include "rl/config.h"
+#include "session/sweep_analysis.h"
 #include "session/sweep_spec.h"
 #include "tracker/run_facts.h"
 #include "tracker/sweep_store.h"
@@ -27,67 +28,26 @@ using tracker::TrialStatus;
 
 std::string fixed(double v) { return std::isnan(v) ? kMissing : format_fixed(v); }
 
-const tracker::ParamValue* param(const TrialInfo& t, const std::string& key) {
-  for (const tracker::Param& p : t.params)
-    if (p.key == key) return &p.value;
-  return nullptr;
-}
-
-// Complete trials, best first.
-std::vector<const TrialInfo*> ranked(const std::vector<TrialInfo>& trials, bool maximize) {
-  std::vector<const TrialInfo*> out;
-  for (const TrialInfo& t : trials)
-    if (t.status == TrialStatus::Complete && t.value && !std::isnan(*t.value)) out.push_back(&t);
-  std::stable_sort(out.begin(), out.end(), [&](const TrialInfo* a, const TrialInfo* b) {
-    return maximize ? *a->value > *b->value : *a->value < *b->value;
-  });
-  return out;
-}
-
-// One parameter's effect: the objective's mean and std over the complete trials at each choice,
-// or, for a range, in each third of the values tried.
-struct Effect {
-  std::string level;
-  tracker::MeanStd stats;
-};
-
-std::vector<Effect> effects(const session::SearchParam& p,
-                            const std::vector<const TrialInfo*>& done) {
-  std::vector<std::pair<double, double>> points;  // (internal value, objective)
-  for (const TrialInfo* t : done)
-    if (const auto* v = param(*t, p.name))
-      points.emplace_back(session::to_internal(p, *v), *t->value);
-  std::vector<Effect> out;
-  if (p.kind == session::SearchParam::Kind::Choice) {
-    for (size_t i = 0; i < p.choices.size(); ++i) {
-      std::vector<double> values;
-      for (const auto& [x, y] : points)
-        if (static_cast<size_t>(x) == i) values.push_back(y);
-      if (!values.empty()) out.push_back({rl::param_text(p.choices[i]), tracker::mean_std(values)});
-    }
-    return out;
-  }
-  std::sort(points.begin(), points.end());
-  const size_t bins = std::min<size_t>(3, points.size());
-  for (size_t b = 0; b < bins; ++b) {
-    const size_t from = points.size() * b / bins, to = points.size() * (b + 1) / bins;
-    std::vector<double> values;
-    for (size_t i = from; i < to; ++i) values.push_back(points[i].second);
-    const std::string lo = session::display_text(session::from_internal(p, points[from].first));
-    const std::string hi = session::display_text(session::from_internal(p, points[to - 1].first));
-    out.push_back({lo == hi ? lo : lo + " .. " + hi, tracker::mean_std(values)});
-  }
-  return out;
-}
-
 Json value_json(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+// How a rank correlation reads for the objective's direction.
+std::string trend(double rho, bool maximize) {
+  if (std::isnan(rho)) return kMissing;
+  if (std::abs(rho) < 0.3) return "no clear trend";
+  const bool larger_better = (rho > 0) == maximize;
+  return str(larger_better ? "larger" : "smaller", " values did better",
+             std::abs(rho) >= 0.7 ? "" : " (weakly)");
+}
 
 void show_sweep(const std::string& db, const std::string& id_or_name, bool as_json) {
   tracker::SweepStore sweeps(db, /*read_only=*/true);
   const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
   const session::SweepSpec spec = session::parse_sweep_spec(info.spec, str("sweep ", info.id));
   const std::vector<TrialInfo> trials = sweeps.trials(info.id);
-  const std::vector<const TrialInfo*> best = ranked(trials, spec.maximize);
+  const std::vector<const TrialInfo*> best = session::ranked_trials(trials, spec.maximize);
+  std::vector<session::ParamEffect> effects;
+  for (const session::SearchParam& p : spec.space)
+    effects.push_back(session::param_effect(p, best, spec.maximize));
   size_t counts[4] = {0, 0, 0, 0};
   for (const TrialInfo& t : trials) ++counts[static_cast<int>(t.status)];
 
@@ -105,13 +65,17 @@ void show_sweep(const std::string& db, const std::string& id_or_name, bool as_js
     out["best"] = Json::array();
     for (const TrialInfo* t : best) out["best"].push_back(t->number);
     Json& fx = out["effects"] = Json::object();
-    for (const session::SearchParam& p : spec.space) {
-      fx[p.name] = Json::array();
-      for (const Effect& e : effects(p, best))
-        fx[p.name].push_back({{"level", e.level},
-                              {"mean", value_json(e.stats.mean)},
-                              {"std", value_json(e.stats.std)},
-                              {"trials", e.stats.count}});
+    Json& rank = out["rank_correlation"] = Json::object();
+    for (const session::ParamEffect& e : effects) {
+      fx[e.param] = Json::array();
+      for (const session::EffectLevel& l : e.levels)
+        fx[e.param].push_back({{"level", l.level},
+                               {"mean", value_json(l.stats.mean)},
+                               {"std", value_json(l.stats.std)},
+                               {"best", value_json(l.best)},
+                               {"best_trial", l.best_trial},
+                               {"trials", l.stats.count}});
+      rank[e.param] = {{"spearman", value_json(e.spearman)}, {"trials", e.trials}};
     }
     out["trials"] = Json::array();
     for (const TrialInfo& t : trials) {
@@ -151,28 +115,49 @@ void show_sweep(const std::string& db, const std::string& id_or_name, bool as_js
           {std::to_string(i + 1), std::to_string(best[i]->number), fixed(*best[i]->value), params});
     }
     print_table(rows, width);
-    std::printf("\neach parameter's effect (%s over the complete trials: mean +- std, trials)\n",
-                spec.metric.c_str());
-    std::vector<std::vector<std::string>> fx = {{"PARAM", "VALUES", "MEAN", "STD", "TRIALS"}};
-    for (const session::SearchParam& p : spec.space)
-      for (const Effect& e : effects(p, best))
-        fx.push_back({p.name, e.level, fixed(e.stats.mean), fixed(e.stats.std),
-                      std::to_string(e.stats.count)});
+    std::printf(
+        "\neach parameter's effect (%s of the complete trials, per choice or per third of "
+        "the values tried)\n",
+        spec.metric.c_str());
+    std::vector<std::vector<std::string>> fx = {
+        {"PARAM", "VALUES", "TRIALS", "MEAN", "STD", "BEST", "BEST TRIAL"}};
+    for (const session::ParamEffect& e : effects)
+      for (const session::EffectLevel& l : e.levels)
+        fx.push_back({e.param, l.level, std::to_string(l.stats.count), fixed(l.stats.mean),
+                      fixed(l.stats.std), fixed(l.best), std::to_string(l.best_trial)});
     print_table(fx, width);
+    std::printf("\nrank correlation of each parameter with %s (Spearman's rho, complete trials)\n",
+                spec.metric.c_str());
+    std::vector<std::vector<std::string>> rho = {{"PARAM", "RHO", "TRIALS", "READS"}};
+    for (const session::ParamEffect& e : effects)
+      rho.push_back({e.param,
+                     std::isnan(e.spearman)
+                         ? kMissing
+                         : (e.spearman > 0 ? "+" : "") + format_fixed(e.spearman),
+                     std::to_string(e.trials), trend(e.spearman, spec.maximize)});
+    print_table(rho, width);
   }
   std::printf("\ntrials\n");
   std::vector<std::vector<std::string>> rows = {{"TRIAL", "STATUS", "VALUE", "STEPS"}};
   for (const session::SearchParam& p : spec.space) rows[0].push_back(p.name);
+  bool any_pruned = false;
   for (const TrialInfo& t : trials) {
+    // A pruned trial's value is its last rung's, of the early-stopping metric: marked.
+    const bool pruned = t.status == TrialStatus::Pruned && t.value;
+    any_pruned = any_pruned || pruned;
     std::vector<std::string> row = {std::to_string(t.number), tracker::to_string(t.status),
-                                    t.value ? fixed(*t.value) : kMissing, format_count(t.steps)};
+                                    t.value ? fixed(*t.value) + (pruned ? "*" : "") : kMissing,
+                                    format_count(t.steps)};
     for (const session::SearchParam& p : spec.space) {
-      const auto* v = param(t, p.name);
+      const auto* v = session::trial_param(t, p.name);
       row.push_back(v ? session::display_text(*v) : kMissing);
     }
     rows.push_back(std::move(row));
   }
   print_table(rows, width);
+  if (any_pruned)
+    std::printf("* pruned: %s at its last rung, not the objective\n",
+                spec.early_stopping.metric.c_str());
   std::printf("\nruns of a trial: rein runs list --tag trial:%lld.N --db %s\n",
               static_cast<long long>(info.id), db.c_str());
 }
@@ -180,7 +165,7 @@ void show_sweep(const std::string& db, const std::string& id_or_name, bool as_js
 struct SweepArgs {
   std::string spec_file, target, db = default_db();
   std::optional<int64_t> jobs;
-  bool json = false, quiet = false;
+  bool json = false, quiet = false, no_progress = false;
 };
 
 }  // namespace
@@ -193,6 +178,9 @@ void add_sweep_command(CLI::App& app) {
   cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
   cmd->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
   cmd->add_flag("--quiet", a->quiet, "no line per started trial");
+  cmd->add_flag("--no-progress", a->no_progress,
+                "no live progress (on a terminal: the trials, the best value and each running "
+                "trial's steps, redrawn in place; otherwise a few plain lines every 10 s)");
   cmd->footer(
       "A spec names the algorithm and env, fixed settings, the search space over any --set\n"
       "key, the strategy, the seeds of each trial, a budget and early stopping:\n\n"
@@ -224,9 +212,11 @@ void add_sweep_command(CLI::App& app) {
   resume->add_option("sweep", a->target, "sweep id or name")->required();
   resume->add_option("--db", a->db, "tracker database")->capture_default_str();
   resume->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
+  resume->add_flag("--quiet", a->quiet, "no line per started trial");
+  resume->add_flag("--no-progress", a->no_progress, "no live progress");
   resume->callback([a] {
     const StopSignals signals;
-    resume_sweep(a->target, {a->db, a->jobs, !a->quiet}, signals.flag());
+    resume_sweep(a->target, {a->db, a->jobs, !a->quiet, !a->no_progress}, signals.flag());
   });
 
   CLI::App* show = cmd->add_subcommand("show", "Best trials, each parameter's effect, trials");
@@ -242,7 +232,7 @@ void add_sweep_command(CLI::App& app) {
           "sweep: give a spec file (rein sweep SPEC.toml), or resume ID / show ID; see "
           "rein sweep --help");
     const StopSignals signals;
-    start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet}, signals.flag());
+    start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet, !a->no_progress}, signals.flag());
   });
 }
 

@@ -2,6 +2,7 @@
 #include "apps/cli/sweep_driver.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <deque>
@@ -10,12 +11,14 @@
 #include <sstream>
 
 #include "apps/cli/child_processes.h"
+#include "apps/cli/live_block.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/text_table.h"
 #include "base/error.h"
 #include "rl/config.h"
 #include "rl/metric_names.h"
 #include "session/samplers.h"
+#include "session/sweep_analysis.h"
 #include "tracker/run_facts.h"
 #include "tracker/store.h"
 #include "tracker/sweep_store.h"
@@ -38,7 +41,12 @@ std::string params_text(const std::vector<tracker::Param>& params) {
 class SweepDriver {
  public:
   SweepDriver(SweepSpec spec, int64_t sweep_id, const SweepOptions& options)
-      : spec_(std::move(spec)), id_(sweep_id), options_(options), sweeps_(options.db) {
+      : spec_(std::move(spec)),
+        id_(sweep_id),
+        options_(options),
+        sweeps_(options.db),
+        block_(stdout, options.progress),
+        started_(std::chrono::steady_clock::now()) {
     if (options.jobs) spec_.jobs = *options.jobs;
     if (spec_.jobs < 1) throw Error(str("sweep: --jobs must be at least 1 (got ", spec_.jobs, ")"));
   }
@@ -74,6 +82,7 @@ class SweepDriver {
         ++t.ended;
         if (f.status != 0 && !stop && !t.pruned) {
           t.failed = true;
+          block_.clear();
           std::fprintf(stderr, "trial %lld: seed %lld failed (exit %d); its last output:\n%s",
                        static_cast<long long>(f.id / kSeedSlots),
                        static_cast<long long>(spec_.seeds[static_cast<size_t>(f.id % kSeedSlots)]),
@@ -82,6 +91,7 @@ class SweepDriver {
       }
       if (interrupted) continue;
       judge_rungs();
+      show_progress();
       for (auto it = active_.begin(); it != active_.end();) {
         if (it->second.ended == spec_.seeds.size()) {
           end_trial(it->first, it->second);
@@ -91,6 +101,7 @@ class SweepDriver {
         }
       }
     }
+    block_.finish();
     const bool stopped = interrupted || give_up_;
     sweeps_.set_status(
         id_, stopped ? tracker::SweepStatus::Interrupted : tracker::SweepStatus::Finished);
@@ -112,6 +123,7 @@ class SweepDriver {
   struct RunState {
     tracker::RunInfo info;
     int64_t step = 0;
+    double steps_per_second = 0;
   };
 
   std::vector<std::string> child_args(int64_t number, int64_t seed_index) const {
@@ -146,9 +158,7 @@ class SweepDriver {
     for (size_t i = 0; i < spec_.seeds.size(); ++i)
       queue_.emplace_back(number, static_cast<int64_t>(i));
     if (options_.verbose)
-      std::printf("trial %lld started%s: %s\n", static_cast<long long>(number), again,
-                  params_text(params).c_str());
-    std::fflush(stdout);
+      block_.event(str("trial ", number, " started", again, ": ", params_text(params)));
   }
 
   // The next trial from the strategy, within the budget; false when there is none.
@@ -221,7 +231,10 @@ class SweepDriver {
     }
     for (const tracker::LatestValue& l : store.latest(ids, {rl::metric::kStepsPerSecond}))
       for (RunState& r : out)
-        if (r.info.id == l.run_id) r.step = l.point.step;
+        if (r.info.id == l.run_id) {
+          r.step = l.point.step;
+          r.steps_per_second = l.point.value;
+        }
     return out;
   }
 
@@ -280,13 +293,10 @@ class SweepDriver {
         t.pruned = true;
         for (size_t i = 0; i < spec_.seeds.size(); ++i)
           children_.interrupt(number * kSeedSlots + static_cast<int64_t>(i));
-        std::printf(
-            "trial %lld pruned at step %s: %s %s, not in the best 1/%lld of %zu at "
-            "this rung\n",
-            static_cast<long long>(number), format_count(step).c_str(),
-            spec_.early_stopping.metric.c_str(), format_fixed(value).c_str(),
-            static_cast<long long>(spec_.early_stopping.reduction_factor), competing.size());
-        std::fflush(stdout);
+        block_.event(str("trial ", number, " pruned at step ", format_count(step), ": ",
+                         spec_.early_stopping.metric, " ", format_fixed(value),
+                         ", not in the best 1/", spec_.early_stopping.reduction_factor, " of ",
+                         competing.size(), " at this rung"));
         break;
       }
     }
@@ -321,10 +331,8 @@ class SweepDriver {
     }
     if (t.failed || finals.size() != spec_.seeds.size()) {
       sweeps_.end_trial(id_, number, TrialStatus::Failed, std::nullopt, steps);
-      std::printf("trial %lld failed: %zu of %zu seeds finished with %s\n",
-                  static_cast<long long>(number), finals.size(), spec_.seeds.size(),
-                  spec_.metric.c_str());
-      std::fflush(stdout);
+      block_.event(str("trial ", number, " failed: ", finals.size(), " of ", spec_.seeds.size(),
+                       " seeds finished with ", spec_.metric));
       // A spec every trial fails with (a misspelt setting, an unknown env) would spend the whole
       // budget on failures: stop once the first trials all failed.
       bool any_good = false;
@@ -338,10 +346,9 @@ class SweepDriver {
     sweeps_.end_trial(id_, number, TrialStatus::Complete, m.mean, steps);
     const bool better = !best_ || (spec_.maximize ? m.mean > *best_ : m.mean < *best_);
     if (better) best_ = m.mean;
-    std::printf("trial %lld complete: %s %s +- %s over %zu seeds%s\n",
-                static_cast<long long>(number), spec_.metric.c_str(), format_fixed(m.mean).c_str(),
-                format_fixed(m.std).c_str(), finals.size(), better ? " (best so far)" : "");
-    std::fflush(stdout);
+    block_.event(str("trial ", number, " complete: ", spec_.metric, " ", format_fixed(m.mean),
+                     " +- ", format_fixed(m.std), " over ", finals.size(), " seeds",
+                     better ? " (best so far)" : ""));
   }
 
   void print_end(bool interrupted) {
@@ -358,10 +365,86 @@ class SweepDriver {
                 options_.db.c_str());
   }
 
+  // The live block: a summary of the sweep, then one line per running trial with its seeds'
+  // steps, read from the tracker (what the children recorded).
+  void show_progress() {
+    if (!block_.due()) return;
+    try {
+      const std::vector<tracker::TrialInfo> trials = sweeps_.trials(id_);
+      size_t counts[4] = {0, 0, 0, 0};
+      for (const tracker::TrialInfo& t : trials) ++counts[static_cast<int>(t.status)];
+      std::string budget;
+      if (spec_.max_trials)
+        budget = str(" of ", *spec_.max_trials);
+      else if (spec_.strategy == session::Strategy::Grid)
+        budget = str(" of ", session::grid_size(spec_));
+      std::string head = str("trials ", trials.size(), budget, ": ", counts[1], " complete, ",
+                             counts[2], " pruned, ", counts[3], " failed, ", counts[0], " running");
+      const auto ranked = session::ranked_trials(trials, spec_.maximize);
+      head += ranked.empty() ? str("  best ", kMissing)
+                             : str("  best ", format_fixed(*ranked[0]->value), " (trial ",
+                                   ranked[0]->number, ")");
+      std::vector<std::string> lines = {head};
+      double sps = 0;
+      for (const auto& [number, t] : active_) {
+        const std::vector<RunState> runs = runs_of(number);
+        int64_t steps = 0, per_run = 0;
+        size_t running = 0, ended = 0;
+        std::vector<int64_t> ids;
+        for (const RunState& r : runs) {
+          steps += r.step;
+          per_run = std::max(per_run, run_total(r.info.id));
+          ids.push_back(r.info.id);
+          if (r.info.status == tracker::RunStatus::Running) {
+            ++running;
+            sps += r.steps_per_second;
+          } else {
+            ++ended;
+          }
+        }
+        const int64_t total = per_run * static_cast<int64_t>(spec_.seeds.size());
+        double ret_sum = 0;
+        size_t rets = 0;
+        for (const auto& m : store().summaries(ids, tracker::kTrainReturnKey))
+          if (m.recent_count > 0) {
+            ret_sum += m.recent_mean;
+            ++rets;
+          }
+        const double frac = total > 0 ? static_cast<double>(steps) / static_cast<double>(total) : 0;
+        lines.push_back(str("  trial ", number, "  ", progress_bar(frac, 16), " ",
+                            format_count(steps), "/", total > 0 ? format_count(total) : "?",
+                            " steps  seeds ", ended, " done, ", running, " running, ",
+                            spec_.seeds.size() - ended - running, " waiting  return ",
+                            rets ? format_fixed(ret_sum / static_cast<double>(rets), 1) : "-",
+                            t.pruned ? "  (pruned, stopping)" : ""));
+      }
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+      lines[0] += str("  ", format_count(std::llround(sps)), " steps/s  elapsed ",
+                      tracker::format_duration(elapsed));
+      block_.update(lines);
+    } catch (const std::exception&) {
+      // The display is a courtesy: a database busy with the children's writes is read next time.
+    }
+  }
+
+  // A run's total_timesteps (from its params; 0 until it recorded them).
+  int64_t run_total(int64_t run_id) {
+    auto it = run_totals_.find(run_id);
+    if (it != run_totals_.end()) return it->second;
+    for (const tracker::Param& p : store().params(run_id))
+      if (p.key == "total_timesteps" && std::holds_alternative<int64_t>(p.value))
+        return run_totals_[run_id] = std::get<int64_t>(p.value);
+    return 0;
+  }
+
   SweepSpec spec_;
   int64_t id_;
   SweepOptions options_;
   tracker::SweepStore sweeps_;
+  LiveBlock block_;
+  std::chrono::steady_clock::time_point started_;
+  std::map<int64_t, int64_t> run_totals_;
   std::optional<tracker::Store> store_;
   ChildProcesses children_;
   std::map<int64_t, Active> active_;

@@ -16,6 +16,7 @@ struct SweepOptions {
   std::string db;
   std::optional<int64_t> jobs;  // overrides the spec's
   bool verbose = true;          // a line per trial started
+  bool progress = true;         // the live block: trials, best value, running trials' steps
 };
 
 // Starts a new sweep from the TOML file; returns its id once it finished or was interrupted.

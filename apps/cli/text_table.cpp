@@ -11,14 +11,14 @@
 
 namespace rein::cli {
 
-std::size_t terminal_columns() {
-  if (!::isatty(STDOUT_FILENO)) return 0;
+std::size_t terminal_columns(int fd) {
+  if (!::isatty(fd)) return 0;
   if (const char* env = std::getenv("COLUMNS")) {
     const long n = std::strtol(env, nullptr, 10);
     if (n > 0) return static_cast<std::size_t>(n);
   }
   winsize ws{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  if (::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
   return 80;
 }
 

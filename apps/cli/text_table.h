@@ -8,9 +8,10 @@
 
 namespace rein::cli {
 
-// Columns of standard output when it is a terminal ($COLUMNS, else the window size); 0 when it
-// is a file or a pipe (then nothing is cut, so scripts see every character).
-std::size_t terminal_columns();
+// Columns of file descriptor `fd` (standard output by default) when it is a terminal ($COLUMNS,
+// else the window size); 0 when it is a file or a pipe (then nothing is cut, so scripts see every
+// character).
+std::size_t terminal_columns(int fd = 1);
 
 // Characters as a terminal shows them (UTF-8 code points), not bytes.
 std::size_t display_width(const std::string& text);

@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <set>
 
 #include "apps/cli/child_processes.h"
+#include "apps/cli/live_block.h"
 #include "apps/cli/progress.h"
 #include "apps/cli/text_table.h"
 #include "base/error.h"
@@ -119,7 +121,8 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
   std::map<int64_t, ChildProcesses::Finished> ended;  // by seed
   std::vector<int64_t> not_started;
   ChildProcesses children;
-  ProgressDisplay progress(job.progress);
+  // One live block on stderr: the group's summary, then a line per running seed.
+  LiveBlock progress(stderr, job.progress);
   std::optional<tracker::Store> store;
   auto last_draw = start;
   bool interrupted = false, failed = false;
@@ -146,33 +149,50 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
     }
     for (ChildProcesses::Finished& f : children.wait(250)) {
       if (f.status != 0 && !stop) failed = true;  // start no more: they would fail alike
+      progress.event(str("seed ", f.id,
+                         f.status == 0 ? " ended" : str(" failed (exit ", f.status, ")"), " (",
+                         ended.size() + 1, " of ", job.seeds.size(), ")"));
       ended[f.id] = std::move(f);
     }
-    if (!job.progress || Clock::now() - last_draw < std::chrono::milliseconds(500)) continue;
+    if (!progress.due() || Clock::now() - last_draw < std::chrono::milliseconds(500)) continue;
     last_draw = Clock::now();
     try {
       if (!store && std::filesystem::exists(job.db))
         store.emplace(job.db, tracker::StoreOptions{.mode = tracker::OpenMode::ReadOnly});
       if (!store) continue;
-      rl::TrainProgress p;
-      int64_t total = 0, returns = 0;
-      double return_sum = 0;
+      int64_t step = 0, total = 0, returns = 0;
+      double return_sum = 0, sps = 0;
+      std::vector<std::string> running;
       for (const auto& [seed, run] : read_group(*store, job.group)) {
-        p.step += run.step;
+        step += run.step;
         total = std::max(total, run.total);
-        if (run.info.status == tracker::RunStatus::Running) p.steps_per_second += run.sps;
         if (run.train_return) {
           return_sum += *run.train_return;
           ++returns;
         }
+        if (run.info.status != tracker::RunStatus::Running) continue;
+        sps += run.sps;
+        const double frac =
+            run.total > 0 ? static_cast<double>(run.step) / static_cast<double>(run.total) : 0;
+        running.push_back(str("  seed ", seed, "  ", progress_bar(frac, 16), " ",
+                              format_count(run.step), "/", format_count(run.total), " steps  ",
+                              format_count(std::llround(run.sps)), " steps/s  return ",
+                              run.train_return ? format_fixed(*run.train_return, 1) : "-", "  (",
+                              run.info.name, ")"));
       }
       if (total == 0) continue;
-      p.total_steps = total * static_cast<int64_t>(job.seeds.size());
-      p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-      if (returns > 0) p.mean_return = return_sum / static_cast<double>(returns);
-      progress.set_label(str("seeds ", ended.size(), " done, ", children.running(), " running, ",
-                             waiting.size(), " waiting"));
-      progress.update(p);
+      total *= static_cast<int64_t>(job.seeds.size());
+      const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+      const double eta = sps > 0 ? static_cast<double>(total - step) / sps : NAN;
+      std::vector<std::string> lines = {str(
+          "seeds ", ended.size(), " done, ", children.running(), " running, ", waiting.size(),
+          " waiting  ", progress_bar(static_cast<double>(step) / static_cast<double>(total), 16),
+          " ", format_count(step), "/", format_count(total), " steps  ",
+          format_count(std::llround(sps)), " steps/s  return ",
+          returns ? format_fixed(return_sum / static_cast<double>(returns), 1) : "-", "  elapsed ",
+          tracker::format_duration(elapsed), "  ETA ", tracker::format_duration(eta))};
+      lines.insert(lines.end(), running.begin(), running.end());
+      progress.update(lines);
     } catch (const std::exception&) {
       // The display is a courtesy: a database being created or busy is read next time.
     }

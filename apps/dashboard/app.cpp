@@ -24,6 +24,26 @@ Dashboard::Dashboard(AppOptions options) : options_(std::move(options)) {
   source_->refresh_rows();
   table_.set_rows(source_->rows());
   apply_initial_selection();
+  if (!options_.sweep.empty()) {  // checked now: a wrong --sweep or --trials is an error
+    open_sweeps();
+    open_sweep(sweeps_->resolve_sweep(options_.sweep).id);
+    if (!sweep_) throw std::runtime_error("dashboard: " + sweep_error_);
+  }
+  if (!options_.trials.empty()) {
+    if (!sweep_) throw std::runtime_error("dashboard: --trials needs --sweep ID");
+    std::set<std::int64_t> numbers;
+    for (std::int64_t n : options_.trials) {
+      const bool known = std::any_of(sweep_->trials.begin(), sweep_->trials.end(),
+                                     [n](const tracker::TrialInfo& t) { return t.number == n; });
+      if (!known)
+        throw std::runtime_error("dashboard: sweep " + std::to_string(sweep_->info.id) +
+                                 " has no trial " + std::to_string(n) + " (it has " +
+                                 std::to_string(sweep_->trials.size()) +
+                                 " trials, numbered from 0)");
+      numbers.insert(n);
+    }
+    select_trials(std::move(numbers));
+  }
   agent_ = std::make_unique<AgentViewer>();
   agent_->play_ahead(options_.agent_steps);
   if (options_.agent_video) agent_->show_newest_video();
@@ -64,7 +84,8 @@ bool Dashboard::poll(double now) {
   }
   if (now - last_poll_ < 0.5) return false;
   last_poll_ = now;
-  const bool changed = source_->poll(now);
+  const bool sweep_changed = poll_sweep(now);
+  const bool changed = source_->poll(now) || sweep_changed;
   if (changed) {
     table_.set_rows(source_->rows());
     ++data_version_;
@@ -123,6 +144,12 @@ void Dashboard::frame(float width, float height) {
       if (ImGui::BeginTabItem("Compare", nullptr, flag("compare"))) {
         compare_panel();
         ImGui::EndTabItem();
+      }
+      if (ImGui::BeginTabItem("Sweep", nullptr, flag("sweep"))) {
+        sweep_panel();
+        ImGui::EndTabItem();
+      } else {
+        sweep_shown_ = false;
       }
       if (ImGui::BeginTabItem("Agent", nullptr, flag("agent"))) {
         agent_->panel(selected_rows(), source_->store());
@@ -402,6 +429,7 @@ nlohmann::json Dashboard::describe() const {
     bars[metric] = list;
   }
   j["bars"] = bars;
+  if (!sweep_drawn_.is_null()) j["sweep"] = sweep_drawn_;
   return j;
 }
 

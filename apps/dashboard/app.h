@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "apps/dashboard/plot_widget.h"
 #include "apps/dashboard/run_source.h"
 #include "apps/dashboard/settings.h"
+#include "apps/dashboard/sweep_model.h"
 #include "apps/dashboard/view_model.h"
 
 namespace rein::dashboard {
@@ -30,7 +32,9 @@ struct AppOptions {
   std::optional<std::string> group_by;
   std::optional<std::string> band;  // "std", "minmax" or "iqm" (overrides settings)
   std::string settings_path;        // empty: do not load or save settings (headless screenshots)
-  std::string view;  // tab shown first: "charts", "compare" or "agent" ("" = last used)
+  std::string view;   // tab shown first: "charts", "compare", "sweep" or "agent" ("" = last used)
+  std::string sweep;  // --sweep: the sweep view's sweep (id or name; "" = newest)
+  std::vector<std::int64_t> trials;  // --trials: trials of that sweep to select (with their runs)
   // Long series are drawn first from the tracker's chunk summaries and refined over the next
   // frames (off for screenshots, which must show the full resolution).
   bool progressive = true;
@@ -84,6 +88,17 @@ class Dashboard {
   const PreparedSeries* prepared(std::int64_t run_id, const std::string& key);
   std::vector<const RunRow*> selected_rows();
   void apply_initial_selection();
+  // The sweep view (sweep_panel.cpp).
+  void sweep_panel();
+  void sweep_parallel(ImVec2 size);
+  void sweep_scatters(ImVec2 size);
+  void sweep_table();
+  void open_sweeps();
+  void open_sweep(std::int64_t id);
+  bool poll_sweep(double now);
+  void select_trials(std::set<std::int64_t> numbers);
+  void click_trial(std::int64_t number);
+  void trial_tooltip(const TrialLine& line);
 
   AppOptions options_;
   Settings settings_;
@@ -114,6 +129,19 @@ class Dashboard {
   std::map<std::string, std::vector<FinalBar>> bars_;
   BarStatistic bar_statistic_ = BarStatistic::Iqm;
   std::map<std::string, std::vector<FinalBar>> bars_drawn_;  // laid out last frame, for describe()
+  // The sweep view: the database's sweeps, the one shown, its geometry and the selected trials.
+  std::unique_ptr<tracker::SweepStore> sweeps_;
+  std::vector<tracker::SweepInfo> sweep_list_;
+  std::optional<SweepData> sweep_;
+  std::string sweep_error_;  // why sweep_ could not be read
+  SweepModel sweep_model_;
+  std::uint64_t sweep_signature_ = 0;
+  std::set<std::int64_t> sweep_trials_;
+  std::vector<std::size_t> sweep_order_;  // the trial table's rows
+  bool sweep_sort_dirty_ = true;
+  bool sweep_shown_ = false;  // the tab was drawn: poll the sweep
+  double sweep_polled_ = 0.0;
+  nlohmann::json sweep_drawn_;  // what the last frame drew, for describe()
 };
 
 }  // namespace rein::dashboard

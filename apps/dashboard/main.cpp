@@ -53,6 +53,8 @@ struct Flags {
   bool agent_video = false;
   std::string size = "1600x1000";
   std::string view;
+  std::string sweep;
+  std::vector<std::int64_t> trials;
 };
 
 struct GlfwSession {
@@ -81,6 +83,8 @@ int run(const Flags& f) {
   if (!f.group_by.empty()) options.group_by = f.group_by;
   if (!f.band.empty()) options.band = f.band;
   options.view = f.view;
+  options.sweep = f.sweep;
+  options.trials = f.trials;
   options.agent_steps = f.agent_steps;
   options.agent_video = f.agent_video;
   options.progressive = !headless;  // a screenshot shows the series at full resolution
@@ -185,8 +189,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   app.add_option("--size", f.size, "window size WxH")->capture_default_str();
-  app.add_option("--view", f.view, "tab to open: charts, compare or agent")
-      ->check(CLI::IsMember({"charts", "compare", "agent"}));
+  app.add_option("--view", f.view, "tab to open: charts, compare, sweep or agent")
+      ->check(CLI::IsMember({"charts", "compare", "sweep", "agent"}));
+  app.add_option("--sweep", f.sweep,
+                 "sweep view: the sweep to show, by id or name (default: newest)");
+  app.add_option("--trials", f.trials,
+                 "sweep view: trials of --sweep to select, with their runs (comma-separated)")
+      ->delimiter(',');
   app.add_option("--agent-steps", f.agent_steps,
                  "agent view: play this many steps before the screenshot (default: episode start)")
       ->check(CLI::NonNegativeNumber);

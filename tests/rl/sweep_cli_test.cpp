@@ -76,9 +76,22 @@ TEST(SweepCli, TheQuickSpecRunsEveryTrialWithItsSeedsAndShowsThem) {
   }
   EXPECT_TRUE(j["effects"].contains("learning_rate"));
   EXPECT_TRUE(j["effects"].contains("n_epochs"));
+  for (const char* param : {"learning_rate", "n_epochs"}) {
+    const auto& rho = j["rank_correlation"][param];
+    EXPECT_EQ(rho["trials"].get<size_t>(), j["best"].size()) << param;
+    if (j["best"].size() >= 3) {
+      EXPECT_GE(rho["spearman"].get<double>(), -1.0) << param;
+      EXPECT_LE(rho["spearman"].get<double>(), 1.0) << param;
+    }
+    for (const auto& level : j["effects"][param]) {
+      const double best = level["best"], mean = level["mean"];
+      EXPECT_GE(best, mean) << level.dump();  // maximising: the best is at least the mean
+    }
+  }
   const auto text = rein_process({"sweep", "show", "quick", "--db", db});
   EXPECT_NE(text.text.find("best trials"), std::string::npos) << text.text;
   EXPECT_NE(text.text.find("each parameter's effect"), std::string::npos) << text.text;
+  EXPECT_NE(text.text.find("rank correlation of each parameter"), std::string::npos) << text.text;
 }
 
 TEST(SweepCli, ADriverKilledWithKill9ResumesWithoutLosingOrRepeatingAFinishedTrial) {

@@ -47,6 +47,20 @@ TEST(SweepSpec, TheQuickExampleParses) {
   EXPECT_EQ(s.early_stopping.reduction_factor, 2);
 }
 
+// The worked example of docs/EXPERIMENTS.md.
+TEST(SweepSpec, TheAcrobotExampleParses) {
+  std::ifstream in(std::string(REIN_SOURCE_DIR) + "/examples/sweeps/acrobot.toml");
+  std::stringstream text;
+  text << in.rdbuf();
+  const SweepSpec s = parse_sweep_spec(text.str(), "acrobot.toml");
+  EXPECT_EQ(s.env, "Acrobot-v1");
+  EXPECT_EQ(s.seeds.size(), 5u);
+  EXPECT_EQ(s.jobs, 2);
+  ASSERT_EQ(s.space.size(), 2u);
+  EXPECT_EQ(s.space[0].kind, SearchParam::Kind::Choice);  // batch_size (params in name order)
+  EXPECT_EQ(s.space[1].kind, SearchParam::Kind::LogUniform);
+}
+
 TEST(SweepSpec, MistakesNameTheKeyAndWhatItTakes) {
   const std::string p = "[params]\nlr = { type = \"uniform\", low = 0.1, high = 0.2 }\n";
   EXPECT_NE(error_of("algorithm = \"ppo\"\nenv = \"CartPole-v1\"\n" + p).find("needs a budget"),
