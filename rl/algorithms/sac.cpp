@@ -13,12 +13,13 @@
 #include "rl/internal/continuous.h"
 #include "rl/internal/off_policy.h"
 #include "rl/internal/on_policy.h"
+#include "rl/internal/sac_actor.h"
 #include "rl/metric_names.h"
 
 namespace rein::rl {
 
 std::vector<Field> SACConfig::fields() {
-  return {
+  std::vector<Field> out{
       {"learning_rate", &learning_rate, "Adam step size (initial value when annealed)"},
       {"anneal_lr", &anneal_lr, "decay the learning rate linearly to 0"},
       {"buffer_size", &buffer_size, "replay buffer slots over all envs"},
@@ -34,10 +35,16 @@ std::vector<Field> SACConfig::fields() {
       {"target_update_interval", &target_update_interval, "gradient steps between target updates"},
       {"net_arch", &net_arch, "hidden sizes, e.g. 256,256, or pi=[64,64], qf=[400,300]"},
       {"activation", &activation, "relu, tanh or elu"},
-      {"use_sde", &use_sde, "gSDE exploration (not available for SAC yet)"},
-      {"log_std_init", &log_std_init, "initial log std of gSDE"},
-      {"save_replay", &save_replay, "checkpoints include the replay buffer (exact resume)"},
   };
+  sde.add_fields(out, /*with_squash_output=*/false);
+  out.push_back({"use_sde_at_warmup", &use_sde_at_warmup,
+                 "gSDE: act with the policy before learning_starts, not uniformly"});
+  out.push_back({"log_std_init", &log_std_init, "gSDE: initial log std"});
+  out.push_back(
+      {"clip_mean", &clip_mean, "gSDE: clip the mean to [-clip_mean, clip_mean] (0: off)"});
+  out.push_back(
+      {"save_replay", &save_replay, "checkpoints include the replay buffer (exact resume)"});
+  return out;
 }
 
 namespace {
@@ -69,9 +76,11 @@ void SACConfig::validate() const {
   auto need = [](bool ok, const char* key, const std::string& why) {
     if (!ok) throw Error(str("sac: ", key, " ", why));
   };
-  need(!use_sde, "use_sde",
-       "= true asks for gSDE exploration, which SAC does not have yet; train without it "
-       "(--set use_sde=false, the zoo's other SAC presets do) or use ppo/a2c");
+  sde.validate("sac");
+  need(sde.use_sde || !use_sde_at_warmup, "use_sde_at_warmup",
+       "applies only with use_sde = true (set use_sde = true for state-dependent exploration, "
+       "or drop use_sde_at_warmup)");
+  need(clip_mean >= 0, "clip_mean", str("must be >= 0 (0: no clipping), got ", clip_mean));
   internal::validate_off_policy_settings("sac", *this);
   need(target_update_interval >= 1, "target_update_interval",
        str("must be >= 1, got ", target_update_interval));
@@ -94,7 +103,7 @@ constexpr double kSquashEps = 1e-6;  // SB3 TanhBijector epsilon in log(1 - tanh
 // SB3's SAC Actor: a ReLU MLP whose last layer gives the mean and the log std of each action
 // (one Linear of 2A outputs: SB3's mu and log_std layers side by side), log std clipped to
 // [-20, 2], actions tanh(mu + std * noise).
-class SquashedGaussianActor : public nn::Module {
+class SquashedGaussianActor : public internal::SacActor {
  public:
   SquashedGaussianActor(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
                         nn::Activation activation, Generator& gen)
@@ -109,7 +118,7 @@ class SquashedGaussianActor : public nn::Module {
 
   // Reparameterised sample: actions (B, A) in (-1, 1) and their log-probability (B, 1) under
   // the squashed Gaussian (SB3 SquashedDiagGaussianDistribution.log_prob_from_params).
-  std::pair<Var, Var> sample(const Var& obs, Generator& gen) {
+  std::pair<Var, Var> sample(const Var& obs, Generator& gen) override {
     const Var out = forward(obs);
     const Var mu = narrow(out, 1, 0, A_);
     const Var log_std = clamp(narrow(out, 1, A_, A_), kLogStdMin, kLogStdMax);
@@ -122,7 +131,7 @@ class SquashedGaussianActor : public nn::Module {
     return {actions, log_prob};
   }
   // The deterministic action tanh(mu) (B, A).
-  Tensor mode(const Tensor& obs) {
+  Tensor mode(const Tensor& obs) override {
     no_grad guard;
     return rein::tanh(forward(Var(obs)).value().narrow(1, 0, A_));
   }
@@ -160,7 +169,9 @@ class SACAgent final : public Agent {
   Generator gen_;
   EntCoef ent_;
   double target_entropy_;
-  std::unique_ptr<SquashedGaussianActor> actor_;
+  std::unique_ptr<internal::SacActor> actor_;
+  internal::GsdeActor* sde_actor_ = nullptr;  // actor_ when use_sde, else null
+  int64_t sde_steps_ = 0;                     // vector steps of the current collect phase
   std::unique_ptr<internal::Critics> critic_, critic_target_;
   std::unique_ptr<optim::Adam> actor_opt_, critic_opt_, ent_opt_;
   Var log_ent_coef_;  // (1), learned entropy coefficient only
@@ -191,7 +202,19 @@ SACAgent::SACAgent(const AgentSetup& setup, const SACConfig& config)
   const auto arch = internal::parse_actor_critic_arch("sac", cfg_.net_arch);
   const auto act = nn::activation_from_string(cfg_.activation);
   Generator init_gen = gen_.split();
-  actor_ = std::make_unique<SquashedGaussianActor>(D_, A_, arch.pi, act, init_gen);
+  if (cfg_.sde.use_sde) {
+    auto actor = std::make_unique<internal::GsdeActor>(
+        D_, A_, arch.pi, act,
+        internal::GsdeActorOptions{.full_std = cfg_.sde.full_std,
+                                   .use_expln = cfg_.sde.use_expln,
+                                   .log_std_init = cfg_.log_std_init,
+                                   .clip_mean = cfg_.clip_mean},
+        init_gen);
+    sde_actor_ = actor.get();
+    actor_ = std::move(actor);
+  } else {
+    actor_ = std::make_unique<SquashedGaussianActor>(D_, A_, arch.pi, act, init_gen);
+  }
   critic_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
   critic_target_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
   critic_target_->load_state_dict(critic_->state_dict());
@@ -203,10 +226,22 @@ SACAgent::SACAgent(const AgentSetup& setup, const SACConfig& config)
     log_ent_coef_ = Var(full({1}, static_cast<float>(std::log(ent_.init))), true);
     ent_opt_ = std::make_unique<optim::Adam>(std::vector<Var>{log_ent_coef_}, adam);
   }
+  if (sde_actor_) {
+    // SB3 draws one exploration matrix when it builds the distribution.
+    no_grad guard;
+    sde_actor_->reset_noise(1, gen_);
+  }
 }
 
 void SACAgent::act(Tensor& env_actions, Tensor& stored) {
-  if (core_.warmup()) {
+  // SB3 collect_rollouts: a new noise matrix every sde_sample_freq steps of the phase, counted
+  // from its first step (so step 0 draws again after the draw at the phase's start).
+  if (sde_actor_ && cfg_.sde.sde_sample_freq > 0 && sde_steps_ % cfg_.sde.sde_sample_freq == 0) {
+    no_grad guard;
+    sde_actor_->reset_noise(N_, gen_);
+  }
+  ++sde_steps_;
+  if (core_.warmup() && !(sde_actor_ && cfg_.use_sde_at_warmup)) {
     // SB3 samples the action space before learning_starts; uniform in [-1, 1] once scaled.
     stored = rand({N_, A_}, gen_) * 2.0f - 1.0f;
   } else {
@@ -228,6 +263,9 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
   double actor_sum = 0, critic_sum = 0, ent_loss_sum = 0, ent_sum = 0;
   for (int64_t g = 0; g < steps; ++g) {
     core_.buffer().sample(cfg_.batch_size, gen_, 1.0, batch);
+    // SB3: "We need to sample because `log_std` may have changed between two gradient steps";
+    // one matrix, drawn with gradients so the actor loss reaches log_std through it.
+    if (sde_actor_) sde_actor_->reset_noise(1, gen_);
     const Var obs(batch.obs);
     auto [actions_pi, log_prob] = actor_->sample(obs, gen_);
 
@@ -274,10 +312,17 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
   sink.log(global_step(), metric::kCriticLoss, critic_sum / n);
   sink.log(global_step(), metric::kEntCoef, ent_sum / n);
   if (ent_.learned) sink.log(global_step(), metric::kEntCoefLoss, ent_loss_sum / n);
+  if (sde_actor_) sink.log(global_step(), metric::kActionStd, sde_actor_->mean_std());
   sink.log(global_step(), metric::kLearningRate, lr);
 }
 
 void SACAgent::iterate(MetricSink& sink) {
+  if (sde_actor_) {
+    // SB3 collect_rollouts: one matrix per env at the start of every collect phase.
+    no_grad guard;
+    sde_actor_->reset_noise(N_, gen_);
+    sde_steps_ = 0;
+  }
   core_.collect(
       sink, [this](Tensor& env, Tensor& stored) { act(env, stored); },
       [](const std::vector<uint8_t>&) {});
@@ -307,6 +352,10 @@ std::vector<std::pair<std::string, Tensor>> SACAgent::state_tensors() {
     out.emplace_back("log_ent_coef", log_ent_coef_.value());
     add("ent_coef_optimizer.", ent_opt_->state_dict());
   }
+  if (sde_actor_) {
+    out.emplace_back("gsde.exploration_mat", sde_actor_->exploration().single().value());
+    out.emplace_back("gsde.exploration_matrices", sde_actor_->exploration().batch().value());
+  }
   for (auto& entry : core_.replay_tensors()) out.push_back(std::move(entry));
   return out;
 }
@@ -316,6 +365,7 @@ std::string SACAgent::state_json() {
   core_.save(j);
   j["gradient_updates"] = gradient_updates_;
   j["generator"] = gen_.state_string();
+  if (sde_actor_) j["gsde_batch"] = sde_actor_->exploration().batch().size(0);
   return j.dump();
 }
 
@@ -323,7 +373,7 @@ void SACAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& ten
                           const std::string& json) {
   internal::StateReader r("sac state", json, tensors);
   r.only_tensors({"actor.", "critic.", "critic_target.", "actor_optimizer.", "critic_optimizer.",
-                  "log_ent_coef", "ent_coef_optimizer.", "replay.", "env.obs"});
+                  "log_ent_coef", "ent_coef_optimizer.", "replay.", "env.obs", "gsde."});
   r.module("actor.", *actor_);
   r.module("critic.", *critic_);
   r.module("critic_target.", *critic_target_);
@@ -339,6 +389,15 @@ void SACAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& ten
   }
   gradient_updates_ = r.integer("gradient_updates", 0, internal::kMaxCounter);
   r.generator("generator", gen_);
+  if (sde_actor_) {
+    // The matrices a loaded policy samples with; a resumed run redraws them from the saved
+    // generator at its next collect phase, as the saving run did.
+    const Tensor& single = sde_actor_->exploration().single().value();
+    const int64_t n = r.integer("gsde_batch", 1, int64_t{1} << 24);
+    sde_actor_->exploration().set(r.tensor("gsde.exploration_mat", single.dtype(), single.shape()),
+                                  r.tensor("gsde.exploration_matrices", single.dtype(),
+                                           Shape{n, single.size(0), single.size(1)}));
+  }
   core_.load(r);
 }
 
@@ -351,7 +410,7 @@ std::unique_ptr<Agent> make_sac(const AgentSetup& setup, const SACConfig& config
 
 AlgorithmInfo sac_algorithm() {
   AlgorithmInfo info = internal::algorithm_entry<SACConfig>(
-      "sac", "Soft Actor-Critic (squashed Gaussian, twin critics, learned entropy), as SB3",
+      "sac", "Soft Actor-Critic (squashed Gaussian or gSDE, twin critics, learned entropy), as SB3",
       {envs::SpaceKind::Box}, make_sac);
   info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
   return info;

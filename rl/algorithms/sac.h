@@ -3,8 +3,9 @@
 // and defaults): a tanh-squashed diagonal Gaussian actor with the log-probability correction,
 // twin Q critics with Polyak-averaged target critics, the entropy coefficient fixed or learned
 // toward a target entropy (-dim(A) by default), actions rescaled from [-1, 1] to the Box bounds,
-// train_freq/gradient_steps on the shared off-policy core. docs/algorithms/sac.md lists the
-// details and the deviations.
+// train_freq/gradient_steps on the shared off-policy core, and optionally gSDE exploration
+// (use_sde; rl/internal/sac_actor.h). docs/algorithms/sac.md lists the details and the
+// deviations.
 #pragma once
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "rl/algorithm.h"
+#include "rl/blocks/sde.h"
 #include "rl/config.h"
 
 namespace rein::rl {
@@ -34,8 +36,10 @@ struct SACConfig {
   int64_t target_update_interval = 1;    // gradient steps between target updates
   std::string net_arch = "256,256";      // hidden sizes, or "pi=[...], qf=[...]"
   std::string activation = "relu";       // relu | tanh | elu
-  bool use_sde = false;                  // gSDE: not available for SAC yet (rejected)
+  SdeConfig sde;                         // use_sde, sde_sample_freq, full_std, use_expln
+  bool use_sde_at_warmup = false;        // gSDE actions instead of uniform before learning_starts
   double log_std_init = -3.0;            // initial log std of gSDE (used only with use_sde)
+  double clip_mean = 2.0;                // gSDE: mean clipped to [-clip_mean, clip_mean]; 0: off
   bool save_replay = false;              // checkpoints include the replay buffer and env states
 
   std::vector<Field> fields();

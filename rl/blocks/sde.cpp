@@ -5,13 +5,14 @@
 
 namespace rein::rl {
 
-void SdeConfig::add_fields(std::vector<Field>& fields) {
+void SdeConfig::add_fields(std::vector<Field>& fields, bool with_squash_output) {
   fields.push_back({"use_sde", &use_sde, "gSDE: state-dependent exploration (Box actions)"});
   fields.push_back({"sde_sample_freq", &sde_sample_freq,
                     "gSDE: redraw the noise matrices every N steps (<= 0: once per rollout)"});
   fields.push_back({"full_std", &full_std, "gSDE: one std per latent feature and action"});
   fields.push_back({"use_expln", &use_expln, "gSDE: expln instead of exp for the std"});
-  fields.push_back({"squash_output", &squash_output, "gSDE: tanh-squash actions to the bounds"});
+  if (with_squash_output)
+    fields.push_back({"squash_output", &squash_output, "gSDE: tanh-squash actions to the bounds"});
 }
 
 void SdeConfig::validate(const char* algo) const {

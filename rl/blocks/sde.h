@@ -1,8 +1,8 @@
-// The gSDE settings of the algorithms with a Gaussian policy (PPO and A2C), with
+// The gSDE settings of the algorithms with a Gaussian policy (PPO, A2C and SAC), with
 // Stable-Baselines3's names and defaults: use_sde, sde_sample_freq and the policy keywords
-// full_std, use_expln, squash_output. The distribution itself is
-// rein::distributions::StateDependentNoise (autograd/distributions.h); docs/algorithms/gsde.md
-// explains the method.
+// full_std, use_expln, squash_output (PPO and A2C; SAC's actions are always squashed). The
+// distribution itself is rein::distributions::StateDependentNoise (autograd/distributions.h);
+// docs/algorithms/gsde.md explains the method.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +22,9 @@ struct SdeConfig {
   bool use_expln = false;        // expln instead of exp keeps the std from growing too fast
   bool squash_output = false;    // tanh-squash actions, then rescale to the Box bounds
 
-  // Appends the five fields (names as above) to an algorithm's field list.
-  void add_fields(std::vector<Field>& fields);
+  // Appends the fields (names as above) to an algorithm's field list; squash_output only when
+  // `with_squash_output` (SAC squashes always, as SB3's SAC has no such option).
+  void add_fields(std::vector<Field>& fields, bool with_squash_output = true);
   // Throws rein::Error "<algo>: sde_sample_freq applies only with use_sde = true ..." when a gSDE
   // option is set without use_sde (it would silently do nothing).
   void validate(const char* algo) const;

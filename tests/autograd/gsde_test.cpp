@@ -138,6 +138,39 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{false, false, false, true}, Case{true, true, false, true},
                       Case{true, false, true, false}, Case{false, true, true, true}));
 
+// SAC's path (SB3's SAC Actor with use_sde): latent z = tanh(x W1^T + b1) feeds both the mean,
+// clipped to [-2, 2] (Hardtanh), and the noise; W = sigma * eps is drawn with gradients (one
+// matrix for the whole batch, as before each gradient step); a = tanh(mean + z W); then the
+// log-probability of that very action through atanh. One mean is beyond the clip.
+TEST(Gsde, SacLogProbOfItsOwnSampleMatchesFiniteDifferences) {
+  for (const bool full_std : {true, false})
+    for (const bool use_expln : {false, true}) {
+      SCOPED_TRACE(testing::Message() << "full_std " << full_std << " use_expln " << use_expln);
+      const StateDependentNoiseOptions opts{.full_std = full_std,
+                                            .use_expln = use_expln,
+                                            .squash_output = true,
+                                            .learn_features = true};
+      const int64_t B = 3, D = 2, F = 4, A = 2;
+      const Tensor x = rand64({B, D}, 11), eps_single = rand64({F, A}, 12),
+                   eps_batch = rand64({1, F, A}, 13);
+      auto fn = [&](const std::vector<Var>& v) {
+        Var z = tanh(linear(Var(x), v[0], v[1]));
+        Var mean = clamp(linear(z, v[2], v[3]), -2.0, 2.0);
+        StateDependentNoise d(mean, v[4], z, opts);
+        ExplorationMatrices m;
+        m.resample_from(v[4], eps_single, eps_batch, opts);
+        Var a = d.sample(m);
+        return 0.3 * d.log_prob(a) + sum(a, 1);
+      };
+      std::vector<Var> in{Var(rand64({F, D}, 14), true), Var(rand64({F}, 15, 0.3), true),
+                          Var(rand64({A, F}, 16, 0.5), true),
+                          Var(mat(1, A, {3.5, 0.1}).reshape({A}), true),
+                          Var(rand64({F, full_std ? A : 1}, 17, 0.4) - 0.6, true)};
+      GradcheckResult r = gradcheck(fn, in, {.eps = 1e-6, .tolerance = 1e-6});
+      EXPECT_TRUE(r.ok) << r.message;
+    }
+}
+
 TEST(Gsde, DetachedFeaturesGetNoGradient) {
   Var latent(rand64({2, 3}, 1), true);
   Var log_std(rand64({3, 2}, 2, 0.3), true);

@@ -12,6 +12,11 @@ standard normal draws of the exploration matrices, then computes one (B) output:
   + 0.5 sum_j sample_j with the single matrix
 and its gradient for a stored random seed, with respect to mean, log_std and (learn_features)
 latent.
+
+The "sac_cases" follow SAC's actor with gSDE (Stable-Baselines3's SAC Actor, use_sde): latent
+z = tanh(obs W1^T + b1) feeds both the mean, Hardtanh-clipped to [-2, 2], and the noise
+(learn_features); one exploration matrix W = std * eps for the batch; actions tanh(mean + z W);
+output log_prob(actions) + sum_j actions_j, with gradients for W1, b1, Wm, bm and log_std.
 """
 import json
 import os
@@ -71,6 +76,53 @@ CASES = [
 ]
 
 
+SAC_CASES = [
+    # name, B, D, F, A, full_std, use_expln
+    ("sac_gsde", 4, 3, 5, 2, True, False),
+    ("sac_gsde_shared_expln", 3, 2, 4, 2, False, True),
+]
+
+
+def sac_program(v, full_std, use_expln):
+    z = torch.tanh(v["c_obs"] @ v["w1"].T + v["b1"])
+    mean = torch.nn.functional.hardtanh(z @ v["wm"].T + v["bm"], -2.0, 2.0)
+    std = get_std(v["log_std"], mean.shape[1], use_expln)
+    gaussian = torch.distributions.Normal(mean, torch.sqrt(z ** 2 @ std ** 2 + EPSILON))
+    actions = torch.tanh(mean + z @ (std * v["c_eps_single"]))
+    eps = torch.finfo(actions.dtype).eps
+    a = actions.clamp(-1.0 + eps, 1.0 - eps)
+    u = 0.5 * (a.log1p() - (-a).log1p())
+    log_prob = gaussian.log_prob(u).sum(1) - torch.log(1.0 - torch.tanh(u) ** 2 + EPSILON).sum(1)
+    return log_prob + actions.sum(1)
+
+
+def record_sac(case, dtype):
+    name, b, d, f, a, full_std, use_expln = case
+    raw = {
+        "c_obs": randn(b, d),
+        "w1": randn(f, d) * 0.7,
+        "b1": randn(f) * 0.3,
+        "wm": randn(a, f) * 0.5,
+        # The first action's mean lies beyond the clip.
+        "bm": torch.tensor([3.5] + [0.1] * (a - 1), dtype=torch.float64),
+        "log_std": (randn(f, a if full_std else 1) * 0.4 - 0.6).clamp(-1.5, -0.05),
+        "c_eps_single": randn(f, a),
+    }
+    inputs = {k: t.to(dtype).detach().requires_grad_(not k.startswith("c_")) for k, t in raw.items()}
+    out = sac_program(inputs, full_std, use_expln)
+    seed = randn(b).to(dtype)
+    out.backward(seed)
+    return {
+        "name": name + ("_f64" if dtype == torch.float64 else ""),
+        "dtype": "float64" if dtype == torch.float64 else "float32",
+        "options": {"full_std": full_std, "use_expln": use_expln},
+        "inputs": {k: encode(t) for k, t in inputs.items()},
+        "seed": encode(seed),
+        "output": encode(out),
+        "grads": {k: encode(t.grad) for k, t in inputs.items() if not k.startswith("c_")},
+    }
+
+
 def encode(t):
     kind = "float64" if t.dtype == torch.float64 else "float32"
     return {"dtype": kind, "shape": list(t.shape), "data": t.detach().reshape(-1).double().tolist()}
@@ -106,12 +158,15 @@ def record(case, dtype):
 
 def main():
     cases = [record(case, dtype) for case in CASES for dtype in (torch.float32, torch.float64)]
+    sac_cases = [record_sac(case, dtype) for case in SAC_CASES
+                 for dtype in (torch.float32, torch.float64)]
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gsde_fixtures.json")
     with open(path, "w") as f:
-        json.dump({"torch_version": torch.__version__, "cases": cases}, f, indent=None,
+        json.dump({"torch_version": torch.__version__, "cases": cases, "sac_cases": sac_cases}, f,
+                  indent=None,
                   separators=(",", ":"))
         f.write("\n")
-    print(f"wrote {len(cases)} gSDE cases to {path}")
+    print(f"wrote {len(cases)} gSDE cases and {len(sac_cases)} SAC cases to {path}")
 
 
 if __name__ == "__main__":

@@ -255,7 +255,7 @@ TEST(Parity, OptimizersMatchTorchOptimForTenSteps) {
 
 // gSDE against tests/parity/generate_gsde.py (gsde_fixtures.json): the state-dependent Gaussian's
 // log-prob, entropy and reparameterised samples, with every option combination that changes
-// the formulas.
+// the formulas, and SAC's actor path.
 namespace rein {
 namespace {
 
@@ -296,6 +296,39 @@ TEST(GsdeParity, LogProbEntropySamplesAndGradientsMatchPyTorch) {
     for (const auto& [k, j] : c.at("grads").items()) {
       ASSERT_TRUE(vars.at(k)->grad().defined()) << "no gradient for " << k;
       EXPECT_TRUE(close(vars.at(k)->grad(), decode(j), tol)) << "gradient of " << k;
+    }
+  }
+}
+
+// SAC's actor with gSDE (the "sac_cases"): features feeding the clipped mean and the noise, one
+// exploration matrix drawn with gradients, the log-probability of the sampled action.
+TEST(GsdeParity, SacActorPathMatchesPyTorch) {
+  ASSERT_GE(gsde_fixtures().at("sac_cases").size(), 4u);
+  for (const json& c : gsde_fixtures().at("sac_cases")) {
+    SCOPED_TRACE(c.at("name").get<std::string>());
+    const json& o = c.at("options");
+    const distributions::StateDependentNoiseOptions opts{.full_std = o.at("full_std"),
+                                                         .use_expln = o.at("use_expln"),
+                                                         .squash_output = true,
+                                                         .learn_features = true};
+    const double tol = c.at("dtype") == "float64" ? 1e-10 : 1e-5;
+    const json& in = c.at("inputs");
+    std::map<std::string, Var> vars;
+    for (const char* k : {"w1", "b1", "wm", "bm", "log_std"})
+      vars.emplace(k, Var(decode(in.at(k)), true));
+    const Tensor eps_single = decode(in.at("c_eps_single"));
+    Var z = tanh(linear(Var(decode(in.at("c_obs"))), vars.at("w1"), vars.at("b1")));
+    Var mean = clamp(linear(z, vars.at("wm"), vars.at("bm")), -2.0, 2.0);
+    distributions::StateDependentNoise dist(mean, vars.at("log_std"), z, opts);
+    distributions::ExplorationMatrices w;
+    w.resample_from(vars.at("log_std"), eps_single, eps_single.unsqueeze(0), opts);
+    Var actions = dist.sample(w);
+    Var out = dist.log_prob(actions) + sum(actions, 1);
+    EXPECT_TRUE(close(out.value(), decode(c.at("output")), tol)) << "output";
+    out.backward(decode(c.at("seed")));
+    for (const auto& [k, j] : c.at("grads").items()) {
+      ASSERT_TRUE(vars.at(k).grad().defined()) << "no gradient for " << k;
+      EXPECT_TRUE(close(vars.at(k).grad(), decode(j), tol)) << "gradient of " << k;
     }
   }
 }

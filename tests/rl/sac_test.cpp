@@ -4,14 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <limits>
 
+#include "autograd/ops.h"
 #include "rl/algorithms/td3.h"
 #include "rl/blocks/policy.h"
 #include "rl/checkpoint.h"
 #include "rl/internal/continuous.h"
 #include "rl/internal/replay_buffer.h"
+#include "rl/internal/sac_actor.h"
 #include "rl/metric_sink.h"
 #include "rl/presets.h"
 #include "rl/trainer.h"
@@ -139,22 +142,37 @@ TEST(Sac, SameSeedGivesTheSameMetricsBitForBit) {
 }
 
 TEST(Sac, ResumedRunWithItsReplayBufferMatchesTheUninterruptedRun) {
-  for (const char* ent : {"auto", "0.2"}) {
+  // "gsde": SAC with gSDE, its matrices redrawn every 3 steps and at every collect phase.
+  for (const char* ent : {"auto", "0.2", "gsde"}) {
+    const bool gsde = std::string(ent) == "gsde";
     const fs::path dir = temp_dir(std::string("sac-resume-") + ent);
     Settings s = short_sac(800);
     s.set("checkpoint_every", "400", "test");
     s.set("save_replay", "true", "test");
-    s.set("ent_coef", ent, "test");
-    Trainer full("sac", "Pendulum-v1", {}, s);
+    s.set("ent_coef", gsde ? "auto" : ent, "test");
+    if (gsde) {
+      s.set("use_sde", "true", "test");
+      s.set("sde_sample_freq", "3", "test");
+      s.set("train_freq", "8", "test");
+      s.set("gradient_steps", "8", "test");
+      s.set("n_envs", "2", "test");
+    }
+    Trainer full("sac", gsde ? "MountainCarContinuous-v0" : "Pendulum-v1", {}, s);
     MemorySink full_sink;
     full.train(full_sink, dir.string(), {});
     const fs::path ckpt = dir / "step-000000400.safetensors";
     ASSERT_TRUE(fs::exists(ckpt));
     CheckpointInfo info = read_agent_checkpoint(ckpt.string());
-    bool has = false;
-    for (const auto& [name, t] : info.tensors)
+    bool has = false, has_gsde = false;
+    for (const auto& [name, t] : info.tensors) {
       has |= name == "critic_target.qf1.0.weight" || name == "log_ent_coef";
+      has_gsde |= name == "actor.log_std" || name == "gsde.exploration_mat";
+    }
     EXPECT_TRUE(has);
+    EXPECT_EQ(has_gsde, gsde);
+    if (gsde) {
+      EXPECT_FALSE(full_sink.values("train/std").empty());
+    }
 
     Trainer resumed = Trainer::resume(ckpt.string());
     EXPECT_EQ(resumed.agent().global_step(), 400);
@@ -164,6 +182,91 @@ TEST(Sac, ResumedRunWithItsReplayBufferMatchesTheUninterruptedRun) {
     ASSERT_GT(a.size(), 20u);
     EXPECT_EQ(a, b) << ent;
   }
+}
+
+TEST(SacGsde, ActionsFollowTheMatricesAndTheModeIgnoresThem) {
+  Generator init(3), gen(4);
+  internal::GsdeActor actor(2, 1, {8, 8}, nn::Activation::ReLU,
+                            {.log_std_init = -1.0, .clip_mean = 2.0}, init);
+  EXPECT_EQ(actor.log_std().shape(), (Shape{8, 1}));
+  const Tensor obs = from_vector(std::vector<float>{0.3f, -0.2f, -0.5f, 0.04f}, {2, 2});
+  Tensor a1, a2, a3;
+  {
+    no_grad guard;
+    actor.reset_noise(2, gen);
+    a1 = actor.sample(Var(obs), gen).first.value();
+    a2 = actor.sample(Var(obs), gen).first.value();  // same matrices: same actions
+    actor.reset_noise(2, gen);
+    a3 = actor.sample(Var(obs), gen).first.value();
+  }
+  EXPECT_TRUE(equal(a1, a2));
+  EXPECT_FALSE(equal(a1, a3));
+  EXPECT_FALSE(equal(a1, actor.mode(obs)));
+  // The mode is tanh of the mean, whatever the matrices: resampling leaves it alone.
+  const Tensor mode = actor.mode(obs);
+  {
+    no_grad guard;
+    actor.reset_noise(1, gen);
+  }
+  EXPECT_TRUE(equal(mode, actor.mode(obs)));
+
+  // A mean beyond clip_mean is clipped (SB3's Hardtanh): the mode saturates at tanh(2).
+  auto params = actor.named_parameters();
+  for (auto& [name, p] : params)
+    if (name == "net.4.bias") Tensor(p.value()).fill_(50.0);
+  EXPECT_FLOAT_EQ(actor.mode(obs).data<float>()[0], std::tanh(2.0f));
+}
+
+TEST(SacGsde, TheActorLossReachesLogStdThroughTheDrawnMatrixAndTheFeatures) {
+  Generator init(5), gen(6);
+  internal::GsdeActor actor(3, 2, {4}, nn::Activation::Tanh, {.log_std_init = -0.5}, init);
+  const Tensor obs = from_vector(std::vector<float>{0.1f, 0.7f, -0.3f, 1.0f, 0.2f, -0.9f}, {2, 3});
+  auto grad_of = [&](bool matrix_with_grad, bool through_log_prob) {
+    actor.zero_grad();
+    {
+      GradModeGuard mode(matrix_with_grad);
+      actor.reset_noise(1, gen);
+    }
+    auto [actions, log_prob] = actor.sample(Var(obs), gen);
+    (through_log_prob ? sum(log_prob) : sum(actions)).backward();
+    return actor.log_std().grad();
+  };
+  // Actions reach log_std only through W = sigma * eps when W was drawn with gradients (SB3
+  // draws it so in train()); a matrix drawn under no_grad is a constant.
+  const Tensor g = grad_of(true, false);
+  ASSERT_TRUE(g.defined());
+  EXPECT_GT(abs(g).sum().item<float>(), 0.0f);
+  const Tensor g0 = grad_of(false, false);
+  EXPECT_TRUE(!g0.defined() || abs(g0).sum().item<float>() == 0.0f);
+  // The hidden layer's weights get gradient through the features of the noise and the variance
+  // (learn_features), also from the log-probability alone.
+  grad_of(true, true);
+  for (auto& [name, p] : actor.named_parameters()) {
+    ASSERT_TRUE(p.grad().defined()) << name;
+    EXPECT_GT(abs(p.grad()).sum().item<float>(), 0.0f) << name;
+  }
+}
+
+TEST(Sac, GsdeRunsAreBitForBitAndActorParametersHoldLogStd) {
+  std::vector<MemorySink::Point> runs[2];
+  for (auto& points : runs) {
+    Settings s = short_sac(600);
+    s.set("use_sde", "true", "test");
+    s.set("sde_sample_freq", "4", "test");
+    s.set("use_sde_at_warmup", "true", "test");
+    s.set("train_freq", "16", "test");
+    s.set("gradient_steps", "4", "test");
+    s.set("n_envs", "2", "test");
+    Trainer t("sac", "MountainCarContinuous-v0", {}, s);
+    MemorySink sink;
+    t.train(sink, "", {});
+    points = without_sps(sink);
+    const auto std_points = sink.values("train/std");
+    ASSERT_FALSE(std_points.empty());
+    EXPECT_NE(std_points.back(), std::exp(-3.0)) << "log_std is learned";
+  }
+  ASSERT_GT(runs[0].size(), 20u);
+  EXPECT_EQ(runs[0], runs[1]);
 }
 
 TEST(Sac, RefusesDiscreteActionsGsdeAndBadSettings) {
@@ -176,8 +279,15 @@ TEST(Sac, RefusesDiscreteActionsGsdeAndBadSettings) {
     s.set(key, value, "test");
     return error_of([&] { Trainer("sac", "Pendulum-v1", {}, s); });
   };
-  EXPECT_NE(error_with("use_sde", "true").find("sac: use_sde = true asks for gSDE"),
+  EXPECT_NE(error_with("sde_sample_freq", "4")
+                .find("sac: sde_sample_freq applies only with "
+                      "use_sde = true"),
             std::string::npos);
+  EXPECT_NE(error_with("use_sde_at_warmup", "true").find("sac: use_sde_at_warmup applies only"),
+            std::string::npos);
+  EXPECT_NE(error_with("clip_mean", "-1").find("sac: clip_mean must be >= 0"), std::string::npos);
+  // SAC's gSDE actions are always squashed (SB3's SAC has no such option).
+  EXPECT_NE(error_with("squash_output", "true").find("squash_output"), std::string::npos);
   EXPECT_NE(error_with("ent_coef", "autox").find("sac: ent_coef 'autox'"), std::string::npos);
   EXPECT_NE(error_with("ent_coef", "-1").find("expected a number > 0"), std::string::npos);
   EXPECT_NE(error_with("target_entropy", "lots").find("sac: target_entropy must be auto"),
@@ -233,8 +343,7 @@ namespace rein::rl {
 namespace {
 
 TEST(OffPolicyPresets, EverySacTd3AndDdpgPresetUsesOnlyValidKeys) {
-  // The zoo's gSDE presets for SAC are kept as written and refused by validate() until SAC has
-  // gSDE; every other preset validates.
+  // Every preset validates, the zoo's gSDE ones for SAC included.
   int checked = 0;
   for (Preset& p : list_presets()) {
     if (p.algorithm != "sac" && p.algorithm != "td3" && p.algorithm != "ddpg") continue;
@@ -259,11 +368,7 @@ TEST(OffPolicyPresets, EverySacTd3AndDdpgPresetUsesOnlyValidKeys) {
         ddpg.validate();
       }
     });
-    if (p.algorithm == "sac" && sac.use_sde) {
-      EXPECT_NE(msg.find("use_sde = true asks for gSDE"), std::string::npos) << msg;
-    } else {
-      EXPECT_EQ(msg, "(no error)");
-    }
+    EXPECT_EQ(msg, "(no error)");
     ++checked;
   }
   EXPECT_EQ(checked, 12);
