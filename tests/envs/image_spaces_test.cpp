@@ -1,6 +1,6 @@
 // uint8 image observations through the envs layer: Box(0, 255, shape, uint8) membership,
 // sampling, repr and bad bounds; vector envs (sync and threaded) batching CarRacing's frames;
-// the observation wrappers that cast to float32.
+// the observation wrappers that cast to float32; frame stacking.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "envs/frame_stack.h"
 #include "envs/registry.h"
 #include "envs/spaces.h"
 #include "envs/vector_env.h"
@@ -100,6 +101,38 @@ TEST(ImageBox, ObservationWrappersCastFramesToFloat) {
   EXPECT_EQ(r.obs.numel(), 27648);
   NormalizeObservation norm(make("CarRacing-v3"));
   EXPECT_EQ(norm.reset(4).obs.dtype(), Dtype::Float32);
+}
+
+bool same_bytes(const Tensor& a, int64_t slot, const Tensor& frame) {
+  const uint8_t* p = a.data<uint8_t>() + slot * frame.numel();
+  return std::equal(p, p + frame.numel(), frame.data<uint8_t>());
+}
+
+TEST(ImageBox, FrameStackKeepsTheLastFramesOldestFirst) {
+  FrameStackObservation stack(make("CarRacing-v3", {{"continuous", "false"}}), 4);
+  EXPECT_EQ(stack.observation_space().to_string(), "Box(0, 255, (4, 96, 96, 3), uint8)");
+  auto plain = make("CarRacing-v3", {{"continuous", "false"}});
+  const Tensor first = plain->reset(2).obs.clone();
+  const ResetResult r = stack.reset(2);
+  ASSERT_EQ(r.obs.shape(), (Shape{4, 96, 96, 3}));
+  for (int64_t k = 0; k < 4; ++k) EXPECT_TRUE(same_bytes(r.obs, k, first)) << k;
+  const Tensor second = plain->step(3).obs.clone();
+  const StepResult s = stack.step(3);
+  EXPECT_TRUE(stack.observation_space().contains(s.obs));
+  for (int64_t k = 0; k < 3; ++k) EXPECT_TRUE(same_bytes(s.obs, k, first)) << k;
+  EXPECT_TRUE(same_bytes(s.obs, 3, second));
+
+  FrameStackObservation zero(make("CarRacing-v3"), 2, "zero");
+  const ResetResult z = zero.reset(2);
+  EXPECT_TRUE(same_bytes(z.obs, 1, first));
+  const uint8_t* p = z.obs.data<uint8_t>();
+  EXPECT_TRUE(std::all_of(p, p + first.numel(), [](uint8_t v) { return v == 0; }));
+}
+
+TEST(ImageBox, FrameStackRejectsWhatItCannotStack) {
+  EXPECT_THROW(FrameStackObservation(make("FrozenLake-v1"), 4), Error);
+  EXPECT_THROW(FrameStackObservation(make("CarRacing-v3"), 0), Error);
+  EXPECT_THROW(FrameStackObservation(make("CarRacing-v3"), 4, "edge"), Error);
 }
 
 }  // namespace
