@@ -34,6 +34,8 @@ const char* st_dtype(Dtype d) {
       return "I64";
     case Dtype::Bool:
       return "BOOL";
+    case Dtype::UInt8:
+      return "U8";
   }
   return "?";
 }
@@ -47,24 +49,11 @@ bool parse_dtype(const std::string& s, Dtype* out) {
     *out = Dtype::Int64;
   else if (s == "BOOL")
     *out = Dtype::Bool;
+  else if (s == "U8")
+    *out = Dtype::UInt8;
   else
     return false;
   return true;
-}
-
-// First byte of a contiguous tensor of any dtype.
-const void* raw_bytes(const Tensor& t) {
-  switch (t.dtype()) {
-    case Dtype::Float32:
-      return t.data<float>();
-    case Dtype::Float64:
-      return t.data<double>();
-    case Dtype::Int64:
-      return t.data<int64_t>();
-    case Dtype::Bool:
-      return t.data<bool>();
-  }
-  return nullptr;
 }
 
 void write_all(int fd, const char* data, size_t n, const std::string& path) {
@@ -117,7 +106,7 @@ void save_safetensors(const std::string& path,
     write_all(fd, len, 8, tmp);
     write_all(fd, json.data(), json.size(), tmp);
     for (const Tensor& c : blobs) {
-      write_all(fd, static_cast<const char*>(raw_bytes(c)),
+      write_all(fd, static_cast<const char*>(c.raw_data()),
                 static_cast<size_t>(c.numel()) * element_size(c.dtype()), tmp);
     }
     if (::fsync(fd) != 0) {
@@ -229,7 +218,7 @@ SafetensorsFile load_safetensors(const std::string& path) {
       }
       Tensor t(shape, dtype);
       if (expected > 0) {
-        std::memcpy(const_cast<void*>(raw_bytes(t)), data + offs[0], expected);
+        std::memcpy(t.raw_data(), data + offs[0], expected);
       }
       ordered.push_back({offs[0], {it.key(), std::move(t)}});
     } catch (const nlohmann::json::exception& ex) {

@@ -1,6 +1,7 @@
 // Spaces: construction checks, membership, sampling (Gymnasium's rules) and printing.
 #include "envs/spaces.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -11,8 +12,9 @@ namespace rein::envs {
 namespace {
 
 // Python's repr of a float bound as numpy prints it in Box reprs: "-1.0", "inf", "0.41887903".
-std::string bound_text(double v) {
+std::string bound_text(double v, Dtype dtype) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (dtype == Dtype::UInt8) return std::to_string(static_cast<int>(v));  // numpy: "0", "255"
   std::ostringstream os;
   os.precision(8);
   os << v;
@@ -20,6 +22,20 @@ std::string bound_text(double v) {
   if (s.find_first_of(".e") == std::string::npos) s += ".0";
   return s;
 }
+
+// uint8 Boxes (images) need whole bounds inside [0, 255], as NumPy would store them.
+void check_uint8_bounds(const std::vector<double>& low, const std::vector<double>& high) {
+  for (size_t i = 0; i < low.size(); ++i) {
+    for (const double v : {low[i], high[i]}) {
+      if (!(v >= 0 && v <= 255) || std::floor(v) != v) {
+        throw Error(
+            str("Box: uint8 bounds must be integers in [0, 255], got ", v, " at element ", i));
+      }
+    }
+  }
+}
+
+bool is_integral(Dtype d) { return d == Dtype::Int64 || d == Dtype::UInt8; }
 
 }  // namespace
 
@@ -34,6 +50,7 @@ Box::Box(double lo, double hi, const Shape& shape_, Dtype dtype_)
       dtype(dtype_) {
   if (!(lo <= hi)) throw Error(str("Box: low ", lo, " is above high ", hi));
   if (dtype == Dtype::Bool) throw Error("Box: dtype bool is not supported");
+  if (dtype == Dtype::UInt8) check_uint8_bounds(low, high);
 }
 
 Box::Box(std::vector<double> lo, std::vector<double> hi, Dtype dtype_)
@@ -52,6 +69,7 @@ Box::Box(std::vector<double> lo, std::vector<double> hi, const Shape& shape_, Dt
     }
   }
   if (dtype == Dtype::Bool) throw Error("Box: dtype bool is not supported");
+  if (dtype == Dtype::UInt8) check_uint8_bounds(low, high);
 }
 
 bool Box::is_bounded() const {
@@ -154,7 +172,7 @@ Tensor Space::from_values(std::span<const double> values) const {
   if (static_cast<int64_t>(values.size()) != flat_dim())
     throw Error(
         str("action: ", to_string(), " takes ", flat_dim(), " value(s), got ", values.size()));
-  const bool integral = kind() != SpaceKind::Box;
+  const bool integral = kind() != SpaceKind::Box || is_integral(dtype());
   for (double v : values) {
     if (!std::isfinite(v)) throw Error(str("action: ", v, " is not a finite number"));
     if (integral && (std::floor(v) != v || std::fabs(v) > 9.0e15))
@@ -163,8 +181,16 @@ Tensor Space::from_values(std::span<const double> values) const {
       throw Error(str("action: ", v, " does not fit in a float32"));
   }
   Tensor out(shape(), dtype());
+  if (dtype() == Dtype::UInt8) {
+    for (double v : values) {
+      if (v < 0 || v > 255)
+        throw Error(str("action: ", v, " is outside [0, 255] of ", to_string()));
+    }
+  }
   for (size_t i = 0; i < values.size(); ++i) {
-    if (integral)
+    if (out.dtype() == Dtype::UInt8)  // in range or caught by why_not_contains below
+      out.data<uint8_t>()[i] = static_cast<uint8_t>(std::clamp(values[i], 0.0, 255.0));
+    else if (integral)
       out.data<int64_t>()[i] = static_cast<int64_t>(values[i]);
     else if (out.dtype() == Dtype::Float64)
       out.data<double>()[i] = values[i];
@@ -209,7 +235,7 @@ void sample_space(const Space& space, Rng& gen, Tensor& out) {
     case SpaceKind::Box: {
       const Box& b = space.box();
       const size_t n = b.low.size();
-      const bool integral = b.dtype == Dtype::Int64;
+      const bool integral = is_integral(b.dtype);
       auto store = [&](size_t i, double v) {
         if (integral) v = std::floor(v);
         switch (b.dtype) {
@@ -221,6 +247,9 @@ void sample_space(const Space& space, Rng& gen, Tensor& out) {
             break;
           case Dtype::Int64:
             out.data<int64_t>()[i] = static_cast<int64_t>(v);
+            break;
+          case Dtype::UInt8:
+            out.data<uint8_t>()[i] = static_cast<uint8_t>(v);
             break;
           case Dtype::Bool:
             break;
@@ -316,10 +345,10 @@ std::string Space::to_string() const {
       auto bounds = [&](const std::vector<double>& v) {
         bool same = true;
         for (double x : v) same = same && x == v.front();
-        if (same && !v.empty()) return bound_text(v.front());
+        if (same && !v.empty()) return bound_text(v.front(), b.dtype);
         std::ostringstream list;
         list << "[";
-        for (size_t i = 0; i < v.size(); ++i) list << (i ? " " : "") << bound_text(v[i]);
+        for (size_t i = 0; i < v.size(); ++i) list << (i ? " " : "") << bound_text(v[i], b.dtype);
         list << "]";
         return list.str();
       };

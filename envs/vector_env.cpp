@@ -15,22 +15,6 @@ Shape batched(int64_t n, const Shape& shape) {
   return out;
 }
 
-// Contiguous data of any dtype, as bytes.
-template <typename TensorRef, typename Byte>
-Byte* bytes_of(TensorRef& t) {
-  switch (t.dtype()) {
-    case Dtype::Float32:
-      return reinterpret_cast<Byte*>(t.template data<float>());
-    case Dtype::Float64:
-      return reinterpret_cast<Byte*>(t.template data<double>());
-    case Dtype::Int64:
-      return reinterpret_cast<Byte*>(t.template data<int64_t>());
-    case Dtype::Bool:
-      return reinterpret_cast<Byte*>(t.template data<bool>());
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs) : envs_(std::move(envs)) {
@@ -57,8 +41,8 @@ VectorEnv::VectorEnv(std::vector<std::unique_ptr<Env>> envs) : envs_(std::move(e
   final_infos_.resize(envs_.size());
   reset_next_.assign(envs_.size(), 0);
   obs_row_bytes_ = os.flat_dim() * static_cast<int64_t>(element_size(os.dtype()));
-  obs_ptr_ = bytes_of<Tensor, char>(buf_.obs);
-  final_obs_ptr_ = bytes_of<Tensor, char>(buf_.final_obs);
+  obs_ptr_ = static_cast<char*>(buf_.obs.raw_data());
+  final_obs_ptr_ = static_cast<char*>(buf_.final_obs.raw_data());
   rewards_ptr_ = buf_.rewards.data<float>();
   terminated_ptr_ = buf_.terminated.data<bool>();
   truncated_ptr_ = buf_.truncated.data<bool>();
@@ -88,7 +72,7 @@ void VectorEnv::write_row(char* batch, int64_t i, const Tensor& obs) const {
                     single_observation_space().to_string()));
   }
   char* dst = batch + i * obs_row_bytes_;
-  std::memcpy(dst, bytes_of<const Tensor, const char>(obs), static_cast<size_t>(obs_row_bytes_));
+  std::memcpy(dst, obs.raw_data(), static_cast<size_t>(obs_row_bytes_));
 }
 
 void VectorEnv::reset_one(int64_t i, std::optional<uint64_t> seed, const Kwargs& options) {

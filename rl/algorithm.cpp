@@ -130,6 +130,15 @@ void check_action_space(const AlgorithmInfo& algo, const envs::Space& space,
 
 void check_observation_space(const AlgorithmInfo& algo, const envs::Space& space,
                              std::string_view env_id) {
+  // Images (uint8 Boxes) would reach an MLP as 27648 raw bytes: refuse instead of training
+  // something that cannot learn.
+  if (space.is_box() && space.dtype() == Dtype::UInt8) {
+    throw Error(str("train: ", algo.name, " cannot learn from the image observations ",
+                    space.to_string(), " of ", env_id,
+                    ": rein's policies are MLPs over flat vectors and there is no CnnPolicy yet; "
+                    "use an env with vector observations, or wrap this one in your own feature "
+                    "extractor (FlattenObservation gives the raw pixels as float32)"));
+  }
   check_space(algo, algo.observation_spaces, "observation", space, env_id);
 }
 

@@ -102,10 +102,12 @@ template Tensor from_vector<float>(const std::vector<float>&, const Shape&);
 template Tensor from_vector<double>(const std::vector<double>&, const Shape&);
 template Tensor from_vector<int64_t>(const std::vector<int64_t>&, const Shape&);
 template Tensor from_vector<bool>(const std::vector<bool>&, const Shape&);
+template Tensor from_vector<uint8_t>(const std::vector<uint8_t>&, const Shape&);
 template Tensor from_vector<float>(const std::vector<float>&);
 template Tensor from_vector<double>(const std::vector<double>&);
 template Tensor from_vector<int64_t>(const std::vector<int64_t>&);
 template Tensor from_vector<bool>(const std::vector<bool>&);
+template Tensor from_vector<uint8_t>(const std::vector<uint8_t>&);
 
 namespace {
 

@@ -22,7 +22,8 @@ struct Format {
 
 std::string format_value(double v, const Format& f) {
   if (f.dtype == Dtype::Bool) return v != 0 ? "True" : "False";
-  if (f.dtype == Dtype::Int64) return std::to_string(static_cast<int64_t>(v));
+  if (f.dtype == Dtype::Int64 || f.dtype == Dtype::UInt8)
+    return std::to_string(static_cast<int64_t>(v));
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[64];

@@ -24,6 +24,7 @@ size_t element_size(Dtype dtype) {
     case Dtype::Int64:
       return 8;
     case Dtype::Bool:
+    case Dtype::UInt8:
       break;
   }
   return 1;
@@ -38,9 +39,11 @@ const char* dtype_name(Dtype dtype) {
     case Dtype::Int64:
       return "int64";
     case Dtype::Bool:
+      return "bool";
+    case Dtype::UInt8:
       break;
   }
-  return "bool";
+  return "uint8";
 }
 
 bool is_floating(Dtype dtype) { return dtype == Dtype::Float32 || dtype == Dtype::Float64; }
@@ -135,14 +138,23 @@ const T* Tensor::data() const {
   return const_cast<Tensor*>(this)->data<T>();
 }
 
+const void* Tensor::raw_data() const { return const_cast<Tensor*>(this)->raw_data(); }
+
+void* Tensor::raw_data() {
+  if (!defined()) return nullptr;
+  return static_cast<char*>(storage_->data) + offset_ * static_cast<int64_t>(element_size(dtype_));
+}
+
 template float* Tensor::data<float>();
 template double* Tensor::data<double>();
 template int64_t* Tensor::data<int64_t>();
 template bool* Tensor::data<bool>();
+template uint8_t* Tensor::data<uint8_t>();
 template const float* Tensor::data<float>() const;
 template const double* Tensor::data<double>() const;
 template const int64_t* Tensor::data<int64_t>() const;
 template const bool* Tensor::data<bool>() const;
+template const uint8_t* Tensor::data<uint8_t>() const;
 
 namespace {
 

@@ -1,4 +1,4 @@
-// rein::Tensor: a dense, strided, n-d array (float32, float64, int64, bool) and its creation
+// rein::Tensor: a dense, strided, n-d array (float32, float64, int64, bool, uint8) and its creation
 // functions. Operations live in tensor/ops.h; random numbers in tensor/generator.h.
 #pragma once
 
@@ -15,11 +15,13 @@
 namespace rein {
 
 // float32 is the working dtype; float64 is for gradient checks; int64 holds indices (argmax,
-// gather, randint); bool holds masks (comparisons, where, masked_fill).
-enum class Dtype : uint8_t { Float32, Float64, Int64, Bool };
+// gather, randint); bool holds masks (comparisons, where, masked_fill); uint8 holds images
+// (pixel observations): it can be created, copied, compared, printed and cast with to(), but
+// arithmetic wants a numeric dtype (cast with to(Dtype::Float32) first).
+enum class Dtype : uint8_t { Float32, Float64, Int64, Bool, UInt8 };
 
 size_t element_size(Dtype dtype);
-const char* dtype_name(Dtype dtype);  // "float32", "float64", "int64", "bool"
+const char* dtype_name(Dtype dtype);  // "float32", "float64", "int64", "bool", "uint8"
 bool is_floating(Dtype dtype);
 
 template <typename T>
@@ -39,6 +41,10 @@ constexpr Dtype dtype_of<int64_t>() {
 template <>
 constexpr Dtype dtype_of<bool>() {
   return Dtype::Bool;
+}
+template <>
+constexpr Dtype dtype_of<uint8_t>() {
+  return Dtype::UInt8;
 }
 
 constexpr int kMaxDims = 8;
@@ -116,6 +122,10 @@ class Tensor {
   T* data();
   template <typename T>
   const T* data() const;
+  // The first element's bytes, whatever the dtype (for serialisation and memcpy of contiguous
+  // tensors); nullptr when undefined.
+  const void* raw_data() const;
+  void* raw_data();
   // The value of a one-element tensor, converted to double. Throws if numel() != 1.
   double item() const;
   template <typename T>

@@ -73,12 +73,26 @@ std::string number_text(double v, bool single) {
   return buf;
 }
 
+// Per-channel means of an image observation (H, W, C): the digest Gymnasium's reference
+// records keep for CarRacing ("obs_mean").
+std::vector<double> channel_means(const Tensor& image) {
+  const int64_t channels = image.size(-1);
+  std::vector<double> sum(static_cast<size_t>(channels), 0.0);
+  const auto values = image.tolist();
+  for (size_t i = 0; i < values.size(); ++i) sum[i % sum.size()] += values[i];
+  for (double& v : sum) v /= static_cast<double>(image.numel() / channels);
+  return sum;
+}
+
+bool is_image(const Tensor& obs) { return obs.dtype() == Dtype::UInt8 && obs.dim() >= 2; }
+
+// The observation as JSON: a number or a flat row-major list (images: every byte, as integers).
 json obs_json(const Tensor& obs) {
   const auto values = obs.tolist();
   if (obs.dtype() == Dtype::Int64 && obs.dim() == 0) return static_cast<int64_t>(values[0]);
   json out = json::array();
   for (double v : values) {
-    if (obs.dtype() == Dtype::Int64)
+    if (obs.dtype() == Dtype::Int64 || obs.dtype() == Dtype::UInt8)
       out.push_back(static_cast<int64_t>(v));
     else if (obs.dtype() == Dtype::Float32)
       out.push_back(static_cast<float>(v));
@@ -88,7 +102,14 @@ json obs_json(const Tensor& obs) {
   return out;
 }
 
+// The observation as text; an image is summarised by its shape and channel means.
 std::string obs_text(const Tensor& obs) {
+  if (is_image(obs)) {
+    std::string s = "uint8 " + to_string(obs.shape()) + " channel means [";
+    const auto means = channel_means(obs);
+    for (size_t i = 0; i < means.size(); ++i) s += (i ? ", " : "") + number_text(means[i], false);
+    return s + "]";
+  }
   const auto values = obs.tolist();
   const bool single = obs.dtype() == Dtype::Float32;
   if (obs.dtype() == Dtype::Int64 && obs.dim() == 0) return number_text(values[0], false);
@@ -172,8 +193,9 @@ void run_rollout(const EnvsArgs& a) {
     env->set_state(state);
   }
   if (a.json) {
-    std::cout << json{{"reset", true}, {"seed", a.seed}, {"obs", obs_json(reset.obs)}}.dump()
-              << "\n";
+    json j = {{"reset", true}, {"seed", a.seed}, {"obs", obs_json(reset.obs)}};
+    if (is_image(reset.obs)) j["obs_mean"] = channel_means(reset.obs);
+    std::cout << j.dump() << "\n";
   } else {
     std::cout << "reset: obs " << obs_text(reset.obs) << "\n";
   }
@@ -201,11 +223,10 @@ void run_rollout(const EnvsArgs& a) {
     }
     envs::StepResult r = env->step(action);
     if (a.json) {
-      std::cout
-          << json{{"step", t},          {"action", action_json(action)}, {"obs", obs_json(r.obs)},
-                  {"reward", r.reward}, {"terminated", r.terminated},    {"truncated", r.truncated}}
-                 .dump()
-          << "\n";
+      json j = {{"step", t},          {"action", action_json(action)}, {"obs", obs_json(r.obs)},
+                {"reward", r.reward}, {"terminated", r.terminated},    {"truncated", r.truncated}};
+      if (is_image(r.obs)) j["obs_mean"] = channel_means(r.obs);
+      std::cout << j.dump() << "\n";
     } else {
       std::cout << "step " << t << ": action " << action.to_string() << " obs " << obs_text(r.obs)
                 << " reward " << number_text(r.reward, false) << " terminated "
@@ -262,7 +283,8 @@ void add_envs_command(CLI::App& app) {
       "--json", a->json,
       "one JSON object for the reset ({\"reset\": true, \"seed\", \"obs\"}), then one "
       "per step ({\"step\", \"action\", \"obs\", \"reward\", \"terminated\", "
-      "\"truncated\"})");
+      "\"truncated\"}); image observations (uint8) come as every byte, row-major, plus "
+      "\"obs_mean\", the mean of each channel");
   plugin_opt(rollout);
   rollout->callback([a] { run_rollout(*a); });
 }

@@ -1,5 +1,6 @@
 // Registers the Box2D envs with Gymnasium 1.4's ids, kwargs, step limits and thresholds.
 #include "envs/box2d/bipedal_walker.h"
+#include "envs/box2d/car_racing.h"
 #include "envs/box2d/lunar_lander.h"
 #include "envs/internal/builtin.h"
 #include "envs/registry.h"
@@ -26,6 +27,10 @@ void register_box2d(Registry& r) {
                   .reward_threshold = 300.0,
                   .kwargs = {{"hardcore", "true"}},
                   .description = "BipedalWalker-v3 with hardcore=true: stumps, stairs and pits"});
+  r.register_env("CarRacing-v3", make_car_racing,
+                 {.max_episode_steps = 1000,
+                  .reward_threshold = 900.0,
+                  .description = "drive around a generated track from 96x96 pixels (Box2D)"});
 }
 
 }  // namespace rein::envs::internal

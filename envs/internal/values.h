@@ -25,6 +25,8 @@ inline double read_value(const Tensor& t, int64_t flat) {
       return static_cast<double>(t.data<int64_t>()[offset]);
     case Dtype::Bool:
       return t.data<bool>()[offset] ? 1.0 : 0.0;
+    case Dtype::UInt8:
+      return t.data<uint8_t>()[offset];
   }
   return 0.0;
 }

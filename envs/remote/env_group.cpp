@@ -21,22 +21,6 @@ Welcome describe(const Env& env, size_t n, bool autoreset) {
   return w;
 }
 
-// The first byte of a contiguous tensor's elements, whatever its dtype.
-const uint8_t* raw_bytes(const Tensor& t) {
-  switch (t.dtype()) {
-    case Dtype::Float32:
-      return reinterpret_cast<const uint8_t*>(t.data<float>());
-    case Dtype::Float64:
-      return reinterpret_cast<const uint8_t*>(t.data<double>());
-    case Dtype::Int64:
-      return reinterpret_cast<const uint8_t*>(t.data<int64_t>());
-    case Dtype::Bool:
-      return reinterpret_cast<const uint8_t*>(t.data<bool>());
-  }
-  return nullptr;
-}
-uint8_t* raw_bytes(Tensor& t) { return const_cast<uint8_t*>(raw_bytes(std::as_const(t))); }
-
 }  // namespace
 
 EnvGroup::EnvGroup(std::vector<std::unique_ptr<Env>> envs, bool autoreset)
@@ -67,7 +51,8 @@ void EnvGroup::copy_row(const Tensor& obs, Tensor& rows, int64_t i) const {
   }
   const Tensor src = obs.contiguous();
   const size_t row_bytes = static_cast<size_t>(layout_.obs_numel) * element_size(obs.dtype());
-  std::memcpy(raw_bytes(rows) + static_cast<size_t>(i) * row_bytes, raw_bytes(src), row_bytes);
+  std::memcpy(static_cast<char*>(rows.raw_data()) + static_cast<size_t>(i) * row_bytes,
+              src.raw_data(), row_bytes);
 }
 
 const Batch& EnvGroup::reset(const ResetRequest& request) {

@@ -24,6 +24,8 @@ uint8_t dtype_code(Dtype d) {
       return 2;
     case Dtype::Bool:
       return 3;
+    case Dtype::UInt8:
+      return 4;
   }
   return 0;
 }
@@ -40,6 +42,8 @@ Dtype read_dtype(Reader& r, const char* field, bool allow_bool) {
     case 3:
       if (allow_bool) return Dtype::Bool;
       break;
+    case 4:
+      return Dtype::UInt8;
     default:
       break;
   }
@@ -79,6 +83,9 @@ void put_tensor_data(Writer& w, const Tensor& t) {
     case Dtype::Int64:
       w.put_array(c.data<int64_t>(), n);
       break;
+    case Dtype::UInt8:
+      w.put_array(c.data<uint8_t>(), n);
+      break;
     case Dtype::Bool: {
       const bool* b = c.data<bool>();
       for (size_t i = 0; i < n; ++i) w.put_bool(b[i]);
@@ -99,6 +106,9 @@ void get_tensor_data(Reader& r, Tensor& t, int64_t first, int64_t n, const char*
       break;
     case Dtype::Int64:
       r.get_array(t.data<int64_t>() + first, count, field);
+      break;
+    case Dtype::UInt8:
+      r.get_array(t.data<uint8_t>() + first, count, field);
       break;
     case Dtype::Bool: {
       bool* b = t.data<bool>() + first;

@@ -48,20 +48,6 @@ std::vector<std::unique_ptr<Env>> placeholders(const internal::Client& client) {
   return envs;
 }
 
-const char* bytes_of(const Tensor& t) {
-  switch (t.dtype()) {
-    case Dtype::Float32:
-      return reinterpret_cast<const char*>(t.data<float>());
-    case Dtype::Float64:
-      return reinterpret_cast<const char*>(t.data<double>());
-    case Dtype::Int64:
-      return reinterpret_cast<const char*>(t.data<int64_t>());
-    case Dtype::Bool:
-      return reinterpret_cast<const char*>(t.data<bool>());
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 bool is_remote_id(std::string_view id) { return id.starts_with(kScheme); }
@@ -176,9 +162,9 @@ const Welcome& RemoteVectorEnv::welcome() const { return client_->welcome(); }
 void RemoteVectorEnv::copy_batch(bool step) {
   const Batch& b = client_->batch();
   const auto row_bytes = static_cast<size_t>(obs_row_bytes_);
-  char* obs = const_cast<char*>(bytes_of(buf_.obs));
-  char* final_obs = const_cast<char*>(bytes_of(buf_.final_obs));
-  std::memcpy(obs, bytes_of(b.obs), row_bytes * static_cast<size_t>(num_envs()));
+  char* obs = static_cast<char*>(buf_.obs.raw_data());
+  char* final_obs = static_cast<char*>(buf_.final_obs.raw_data());
+  std::memcpy(obs, b.obs.raw_data(), row_bytes * static_cast<size_t>(num_envs()));
   float* rewards = buf_.rewards.data<float>();
   bool* terminated = buf_.terminated.data<bool>();
   bool* truncated = buf_.truncated.data<bool>();
@@ -193,7 +179,8 @@ void RemoteVectorEnv::copy_batch(bool step) {
     if (!step) {
       final_infos_[k].clear();
     } else if (done[i]) {
-      std::memcpy(final_obs + k * row_bytes, bytes_of(b.final_obs) + k * row_bytes, row_bytes);
+      std::memcpy(final_obs + k * row_bytes,
+                  static_cast<const char*>(b.final_obs.raw_data()) + k * row_bytes, row_bytes);
       final_infos_[k] = b.final_infos[k];
     }
   }

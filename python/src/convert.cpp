@@ -15,20 +15,6 @@ py::handle& invalid_argument_type() {
   return type;
 }
 
-const void* raw_data(const Tensor& t) {
-  switch (t.dtype()) {
-    case Dtype::Float32:
-      return t.data<float>();
-    case Dtype::Float64:
-      return t.data<double>();
-    case Dtype::Int64:
-      return t.data<int64_t>();
-    case Dtype::Bool:
-      return t.data<bool>();
-  }
-  return nullptr;
-}
-
 std::vector<py::ssize_t> dims_of(const Tensor& t) { return {t.shape().begin(), t.shape().end()}; }
 
 // A shape as Python writes a tuple: "(4,)", "(64, 4)", "()".
@@ -104,6 +90,8 @@ py::dtype numpy_dtype(Dtype dtype) {
       return py::dtype::of<int64_t>();
     case Dtype::Bool:
       return py::dtype::of<bool>();
+    case Dtype::UInt8:
+      return py::dtype::of<uint8_t>();
   }
   throw Error("numpy_dtype: unknown dtype");
 }
@@ -111,7 +99,7 @@ py::dtype numpy_dtype(Dtype dtype) {
 py::array to_numpy_copy(const Tensor& t) {
   const Tensor c = t.contiguous();
   py::array out(numpy_dtype(c.dtype()), dims_of(c));
-  std::memcpy(out.mutable_data(), raw_data(c),
+  std::memcpy(out.mutable_data(), c.raw_data(),
               static_cast<size_t>(c.numel()) * element_size(c.dtype()));
   return out;
 }
@@ -120,7 +108,7 @@ py::array to_numpy_view(const Tensor& t) {
   if (!t.is_contiguous()) throw Error("to_numpy_view: tensor is not contiguous");
   auto* keep = new Tensor(t);
   py::capsule owner(keep, [](void* p) { delete static_cast<Tensor*>(p); });
-  py::array out(numpy_dtype(t.dtype()), dims_of(t), raw_data(t), owner);
+  py::array out(numpy_dtype(t.dtype()), dims_of(t), t.raw_data(), owner);
   // Read-only: the buffer belongs to the env, and a write would change its next step's input.
   py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return out;

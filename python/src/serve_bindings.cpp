@@ -18,8 +18,9 @@ Dtype dtype_of(const py::handle& space) {
   if (name == "float32") return Dtype::Float32;
   if (name == "float64") return Dtype::Float64;
   if (name == "int64" || name == "int32") return Dtype::Int64;
+  if (name == "uint8") return Dtype::UInt8;
   throw Error("serve: Box spaces of dtype " + name +
-              " are not supported (float32, float64, int64)");
+              " are not supported (float32, float64, int64, uint8)");
 }
 
 // A Gymnasium space object (gymnasium.spaces or rein.spaces) as a rein Space.
@@ -156,6 +157,9 @@ class PythonEnv final : public envs::Env {
         break;
       case Dtype::Bool:
         copy_into<bool>(a, obs_.data<bool>());
+        break;
+      case Dtype::UInt8:
+        copy_into<uint8_t>(a, obs_.data<uint8_t>());
         break;
     }
     info_.clear();

@@ -51,6 +51,8 @@ decltype(auto) dispatch_all(Dtype dtype, F&& f) {
       return f(Tag<double>{});
     case Dtype::Int64:
       return f(Tag<int64_t>{});
+    case Dtype::UInt8:
+      return f(Tag<uint8_t>{});
     case Dtype::Bool:
       break;
   }

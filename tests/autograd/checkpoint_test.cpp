@@ -30,10 +30,13 @@ TEST(Safetensors, RoundTripsEveryDtypeAndMetadata) {
   Tensor i = from_vector<int64_t>({7, -8, 9}, {3});
   Tensor b = gt(tensor({1.0, -1.0}), 0.0);
   Tensor s = scalar(2.5);
-  save_safetensors(path, {{"f", f.t()}, {"d", d}, {"i", i}, {"b", b}, {"s", s}},
+  Tensor u = from_vector<uint8_t>({0, 200, 255}, {3});  // images: safetensors' "U8"
+  save_safetensors(path, {{"f", f.t()}, {"d", d}, {"i", i}, {"b", b}, {"s", s}, {"u", u}},
                    {{"step", "42"}, {"config", "{\"lr\": 0.001}"}});
   SafetensorsFile file = load_safetensors(path);
-  ASSERT_EQ(file.tensors.size(), 5u);
+  ASSERT_EQ(file.tensors.size(), 6u);
+  EXPECT_EQ(file.tensors[5].second.dtype(), Dtype::UInt8);
+  EXPECT_EQ(file.tensors[5].second.tolist(), u.tolist());
   EXPECT_EQ(file.tensors[0].first, "f");
   EXPECT_TRUE(equal(file.tensors[0].second, f.t().contiguous()));
   EXPECT_TRUE(equal(file.tensors[1].second, d));

@@ -141,4 +141,39 @@ TEST_F(EnvsCli, CheckFailsOnABrokenPluginEnvAndUnknownIdsGetAHint) {
   EXPECT_NE(typo.out.find("did you mean 'CartPole-v1'?"), std::string::npos) << typo.out;
 }
 
+TEST_F(EnvsCli, RolloutPrintsImageObservationsAsBytesWithChannelMeans) {
+  std::ifstream in(std::string(REIN_SOURCE_DIR) + "/tests/envs/data/CarRacing-v3.seeding.jsonl");
+  std::string line;
+  std::getline(in, line);
+  const json rec = json::parse(line);
+  const CliRun r =
+      rein("envs rollout CarRacing-v3 --seed " + rec["seed"].dump() + " --sample 3 --json");
+  ASSERT_EQ(r.status, 0) << r.out.substr(0, 500);
+  std::istringstream lines(r.out);
+  std::string text;
+  for (int t = -1; t < 3 && std::getline(lines, text); ++t) {
+    const json j = json::parse(text);
+    ASSERT_EQ(j["obs"].size(), 96u * 96u * 3u);
+    const json& expected = t < 0 ? rec["reset_obs_mean"] : rec["obs_mean"][t];
+    for (size_t c = 0; c < 3; ++c) {
+      EXPECT_NEAR(j["obs_mean"][c].get<double>(), expected[c].get<double>(), 3.0) << t;
+    }
+    if (t >= 0) {
+      EXPECT_EQ(j["reward"].get<double>(), rec["rewards"][t].get<double>()) << t;
+    }
+  }
+  const CliRun text_run = rein("envs rollout CarRacing-v3 --seed 1 --sample 1");
+  EXPECT_NE(text_run.out.find("obs uint8 [96, 96, 3] channel means ["), std::string::npos)
+      << text_run.out;
+}
+
+TEST_F(EnvsCli, TrainingOnImageObservationsFailsWithAHint) {
+  const std::string db = testing::TempDir() + "/rein_images.db";
+  const CliRun r = rein("train ppo CarRacing-v3 --steps 64 --no-progress --db " + db);
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("cannot learn from the image observations Box(0, 255, (96, 96, 3), uint8)"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace

@@ -51,6 +51,14 @@ class ApiShape(unittest.TestCase):
         lake.reset(seed=0)
         self.assertEqual(lake.step(2)[0], 1)  # right, deterministically
 
+    def test_image_observations_are_uint8_arrays(self):
+        env = rein.make("CarRacing-v3", continuous=False)
+        obs, _ = env.reset(seed=0)
+        self.assertEqual((obs.shape, obs.dtype), ((96, 96, 3), np.uint8))
+        self.assertEqual(repr(env.observation_space), "Box(0, 255, (96, 96, 3), uint8)")
+        self.assertTrue(env.observation_space.contains(obs))
+        self.assertEqual(env.step(3)[0].dtype, np.uint8)
+
     def test_discrete_observations_are_python_ints(self):
         env = rein.make("Taxi-v4")
         obs, info = env.reset(seed=0)
