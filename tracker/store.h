@@ -115,7 +115,8 @@ class Store {
   WatchUpdate watch(const WatchCursor& cursor, const std::vector<std::int64_t>& run_ids = {},
                     std::size_t max_points = 1000000);
 
-  // Runs SQLite's `PRAGMA integrity_check`; returns "ok" or its report.
+  // SQLite: runs `PRAGMA integrity_check`. PostgreSQL (whose server checks its own storage):
+  // looks for rows of runs that no longer exist. Returns "ok" or the report.
   std::string integrity_check();
 
  private:

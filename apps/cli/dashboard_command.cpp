@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "apps/cli/commands.h"
+#include "tracker/names.h"
 
 namespace rein::cli {
 
@@ -48,7 +49,7 @@ void exec_dashboard(const DashboardArgs& a) {
         bin.string() + " --screenshot dashboard.png --db " + a.db +
         " (package xvfb), or connect with ssh -X");
   }
-  if (!std::filesystem::exists(a.db)) {
+  if (!tracker::database_exists(a.db)) {
     throw std::runtime_error("dashboard: no database '" + a.db +
                              "' (train a run first, or pass --db FILE)");
   }

@@ -16,6 +16,7 @@
 #include "rl/metric_names.h"
 #include "session/train.h"
 #include "tensor/error.h"
+#include "tracker/names.h"
 #include "tracker/run_facts.h"
 #include "tracker/store.h"
 
@@ -151,7 +152,7 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
     if (!job.progress || Clock::now() - last_draw < std::chrono::milliseconds(500)) continue;
     last_draw = Clock::now();
     try {
-      if (!store && std::filesystem::exists(job.db))
+      if (!store && tracker::database_exists(job.db))
         store.emplace(job.db, tracker::StoreOptions{.mode = tracker::OpenMode::ReadOnly});
       if (!store) continue;
       rl::TrainProgress p;
@@ -181,7 +182,7 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
 
   // The summary, from the tracker: what every seed's run recorded.
   std::map<int64_t, SeedRun> runs;
-  if (std::filesystem::exists(job.db)) {
+  if (tracker::database_exists(job.db)) {
     tracker::Store final_store(job.db, {.mode = tracker::OpenMode::ReadOnly});
     runs = read_group(final_store, job.group);
   }
