@@ -134,7 +134,7 @@ void SweepStore::start_trial(std::int64_t sweep_id, std::int64_t number,
          "ended) VALUES (?, ?, ?, 'running', NULL, '[]', 0, ?, NULL) "
          "ON CONFLICT(sweep_id, number) DO UPDATE SET params = excluded.params, "
          "status = excluded.status, value = NULL, rungs = '[]', steps = 0, "
-         "started = excluded.started, ended = NULL");
+         "started = excluded.started, ended = NULL, worker = '', lease_until = 0");
   s.bind(1, sweep_id).bind(2, number).bind(3, params_json(params).dump());
   s.bind(4, internal::now_seconds()).run();
 }
@@ -164,6 +164,64 @@ void SweepStore::end_trial(std::int64_t sweep_id, std::int64_t number, TrialStat
          "WHERE sweep_id = ? AND number = ?");
   s.bind(1, to_string(status)).bind(2, value).bind(3, steps).bind(4, internal::now_seconds());
   s.bind(5, sweep_id).bind(6, number).run();
+}
+
+std::optional<ClaimedTrial> SweepStore::claim_trial(std::int64_t sweep_id,
+                                                    const std::string& worker, double lease_seconds,
+                                                    const ProposeTrial& propose) {
+  impl_->require_writable("claim_trial");
+  check_utf8("worker", worker);
+  internal::Transaction tx(impl_->db);
+  const double now = internal::now_seconds();
+  Stmt expired(impl_->db,
+               "SELECT number, params FROM trials WHERE sweep_id = ? AND status = 'running' AND "
+               "worker <> '' AND lease_until < ? ORDER BY number LIMIT 1");
+  expired.bind(1, sweep_id).bind(2, now);
+  std::optional<ClaimedTrial> out;
+  if (expired.step()) {
+    out = ClaimedTrial{expired.int64(0), params_from_json(expired.text(1)), true};
+    expired.reset();
+    Stmt take(impl_->db,
+              "UPDATE trials SET worker = ?, lease_until = ?, rungs = '[]', started = ? "
+              "WHERE sweep_id = ? AND number = ?");
+    take.bind(1, worker).bind(2, now + lease_seconds).bind(3, now).bind(4, sweep_id);
+    take.bind(5, out->number).run();
+  } else {
+    expired.reset();
+    const std::vector<TrialInfo> all = trials(sweep_id);
+    const std::int64_t number = all.empty() ? 0 : all.back().number + 1;
+    std::optional<std::vector<Param>> params = propose(all, number);
+    if (!params) return std::nullopt;
+    for (const Param& p : *params) internal::check_param(p);
+    Stmt ins(impl_->db,
+             "INSERT INTO trials(sweep_id, number, params, status, rungs, steps, started, "
+             "worker, lease_until) VALUES (?, ?, ?, 'running', '[]', 0, ?, ?, ?)");
+    ins.bind(1, sweep_id).bind(2, number).bind(3, params_json(*params).dump()).bind(4, now);
+    ins.bind(5, worker).bind(6, now + lease_seconds).run();
+    out = ClaimedTrial{number, std::move(*params), false};
+  }
+  tx.commit();
+  return out;
+}
+
+bool SweepStore::renew_lease(std::int64_t sweep_id, std::int64_t number, const std::string& worker,
+                             double lease_seconds) {
+  impl_->require_writable("renew_lease");
+  Stmt s(impl_->db,
+         "UPDATE trials SET lease_until = ? WHERE sweep_id = ? AND number = ? AND worker = ? "
+         "AND status = 'running'");
+  s.bind(1, internal::now_seconds() + lease_seconds).bind(2, sweep_id).bind(3, number);
+  return s.bind(4, worker).run() > 0;
+}
+
+std::int64_t SweepStore::leased_trials(std::int64_t sweep_id) {
+  if (!impl_->has_tables) return 0;
+  Stmt s(impl_->db,
+         "SELECT count(*) FROM trials WHERE sweep_id = ? AND status = 'running' AND "
+         "worker <> '' AND lease_until >= ?");
+  s.bind(1, sweep_id).bind(2, internal::now_seconds());
+  s.step();
+  return s.int64(0);
 }
 
 std::vector<TrialInfo> SweepStore::trials(std::int64_t sweep_id) {

@@ -12,9 +12,11 @@
 #include <memory>
 
 #include "tests/tracker/postgres_server.h"
+#include "tests/tracker/temp_dir.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
 #include "tracker/sweep_store.h"
+#include "tracker/sync.h"
 
 namespace rein::tracker {
 namespace {
@@ -243,6 +245,66 @@ TEST_F(Postgres, SweepsAndTrials) {
   EXPECT_EQ(SweepStore(url_, true).list_sweeps()[0].status, SweepStatus::Finished);
 }
 
+// Up to `budget` trials, one parameter each.
+ProposeTrial budget_of(std::int64_t budget) {
+  return [budget](const std::vector<TrialInfo>& trials,
+                  std::int64_t number) -> std::optional<std::vector<Param>> {
+    if (static_cast<std::int64_t>(trials.size()) >= budget) return std::nullopt;
+    return std::vector<Param>{{"x", number * 10}};
+  };
+}
+
+TEST_F(Postgres, WorkersClaimTrialsUnderLeasesAndTakeOverExpiredOnes) {
+  SweepStore sweeps(url_);
+  std::int64_t id = sweeps.create_sweep("leases", "[sweep]\n");
+  auto a = sweeps.claim_trial(id, "a", 60, budget_of(2));
+  auto b = sweeps.claim_trial(id, "b", 0.2, budget_of(2));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->number, 0);
+  EXPECT_EQ(b->number, 1);
+  EXPECT_FALSE(b->again);
+  EXPECT_EQ(std::get<std::int64_t>(b->params[0].value), 10);
+  EXPECT_EQ(sweeps.leased_trials(id), 2);
+  EXPECT_FALSE(sweeps.claim_trial(id, "c", 60, budget_of(2)));  // budget spent, leases live
+  ::usleep(300000);                                             // b's lease expires
+  auto c = sweeps.claim_trial(id, "c", 60, budget_of(2));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->number, 1);
+  EXPECT_TRUE(c->again);
+  EXPECT_EQ(std::get<std::int64_t>(c->params[0].value), 10);
+  EXPECT_FALSE(sweeps.renew_lease(id, 1, "b", 60));  // b lost it
+  EXPECT_TRUE(sweeps.renew_lease(id, 1, "c", 60));
+  sweeps.end_trial(id, 1, TrialStatus::Complete, 1.0, 100);
+  EXPECT_FALSE(sweeps.renew_lease(id, 1, "c", 60));  // ended
+  EXPECT_TRUE(sweeps.renew_lease(id, 0, "a", -1));   // given back
+  auto d = sweeps.claim_trial(id, "d", 60, budget_of(2));
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->number, 0);
+}
+
+TEST_F(Postgres, EightWorkerProcessesClaimEachTrialOnce) {
+  { SweepStore create(url_); }
+  std::int64_t id = SweepStore(url_).create_sweep("race", "[sweep]\n");
+  const std::string url = url_;
+  std::vector<pid_t> children;
+  for (int p = 0; p < 8; ++p) {
+    children.push_back(spawn([&, p] {
+      SweepStore sweeps(url);
+      const std::string worker = std::to_string(p);  // (not "w" + ...: g++ 12 -Wrestrict)
+      while (auto t = sweeps.claim_trial(id, worker, 60, budget_of(40)))
+        sweeps.end_trial(id, t->number, TrialStatus::Complete, static_cast<double>(p), 1);
+      return 0;
+    }));
+  }
+  for (pid_t c : children) EXPECT_EQ(wait_exit(c), 0);
+  std::vector<TrialInfo> trials = SweepStore(url_).trials(id);
+  ASSERT_EQ(trials.size(), 40u);
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    EXPECT_EQ(trials[i].number, static_cast<std::int64_t>(i));
+    EXPECT_EQ(trials[i].status, TrialStatus::Complete);
+  }
+}
+
 TEST_F(Postgres, SchemaVersionNewerThanThisReinIsRefused) {
   { Store create(url_); }
   sql(url_, "UPDATE rein_schema SET version = 99");
@@ -353,6 +415,60 @@ TEST_F(Postgres, EightProcessesLogConcurrentlyWithoutLoss) {
     for (int j = 0; j < 4; ++j)
       EXPECT_EQ(expect_prefix(store, r.id, "key" + std::to_string(j)), 20000);
   }
+}
+
+TEST_F(Postgres, SyncCopiesRunsFromAnSqliteFileOnce) {
+  testing::TempDir dir;
+  const std::string file = dir.file("offline.db");
+  std::int64_t first = 0;
+  {
+    RunSpec spec = run_spec(3);
+    spec.params = {{"lr", 0.0003}, {"env_id", std::string("CartPole-v1")}};
+    spec.tags = {"offline"};
+    RunWriter w(file, spec);
+    first = w.run_id();
+    for (std::int64_t s = 0; s < 5000; ++s) w.log("r", s, static_cast<double>(s) * 0.5);
+    w.log("loss", 0, std::nan(""));
+    w.add_artifact("checkpoint", "/tmp/x.bin", 5000);
+    w.finish(RunStatus::Finished);
+  }
+  { RunWriter(file, run_spec(4)).finish(RunStatus::Failed, "boom"); }
+  RunWriter live(file, run_spec(5));  // still running: not copied
+
+  SyncResult r = sync_runs(file, url_);
+  EXPECT_EQ(r.copied.size(), 2u);
+  EXPECT_EQ(r.still_running.size(), 1u);
+  SyncResult again = sync_runs(file, url_);
+  EXPECT_EQ(again.copied.size(), 0u);
+  EXPECT_EQ(again.already_there.size(), 2u);
+
+  Store src(file, {.mode = OpenMode::ReadOnly});
+  Store dst(url_);
+  std::vector<RunInfo> runs = dst.list_runs();
+  ASSERT_EQ(runs.size(), 2u);
+  const RunInfo& copy = runs[1];  // oldest
+  RunInfo original = *src.run(first);
+  EXPECT_EQ(copy.name, original.name);
+  EXPECT_EQ(copy.status, RunStatus::Finished);
+  EXPECT_EQ(copy.start_time, original.start_time);
+  EXPECT_EQ(copy.tags, original.tags);
+  EXPECT_EQ(runs[0].error, "boom");
+  ASSERT_EQ(dst.params(copy.id).size(), 2u);
+  EXPECT_EQ(std::get<double>(dst.params(copy.id)[1].value), 0.0003);
+  ASSERT_EQ(dst.artifacts(copy.id).size(), 1u);
+  auto a = src.series({first}, "r", {.max_points = 300});
+  auto b = dst.series({copy.id}, "r", {.max_points = 300});
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  ASSERT_EQ(a[0].points.size(), b[0].points.size());  // the chunk summaries came along
+  for (std::size_t i = 0; i < a[0].points.size(); ++i) {
+    EXPECT_EQ(a[0].points[i].step, b[0].points[i].step);
+    EXPECT_EQ(a[0].points[i].value, b[0].points[i].value);
+  }
+  EXPECT_EQ(expect_prefix(dst, copy.id, "r"), 5000);
+  EXPECT_EQ(dst.metric_keys(copy.id), (std::vector<std::string>{"loss", "r"}));
+  live.finish(RunStatus::Finished);
+  EXPECT_EQ(sync_runs(file, url_).copied.size(), 1u);
 }
 
 // The server goes away mid-run: flush() fails with a message naming the lost connection, what

@@ -115,6 +115,11 @@ CREATE TABLE trials(
   ended REAL,
   PRIMARY KEY(sweep_id, number)) WITHOUT ROWID;
 )sql",
+    // v3: leases on trials, so `rein sweep worker` processes on many machines share a sweep.
+    R"sql(
+ALTER TABLE trials ADD COLUMN worker TEXT NOT NULL DEFAULT '';
+ALTER TABLE trials ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
+)sql",
 };
 
 // The same migrations in PostgreSQL's dialect: 64-bit integers, double precision, identity
