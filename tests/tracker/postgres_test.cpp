@@ -208,6 +208,28 @@ TEST_F(Postgres, WriterAndStoreRoundTripEverything) {
   EXPECT_EQ(gc.artifacts.size(), 1u);  // detached by rm
 }
 
+TEST_F(Postgres, GroupsAndLatestValuesAcrossSeeds) {
+  std::vector<std::int64_t> ids;
+  for (int seed = 0; seed < 3; ++seed) {
+    RunSpec spec = run_spec(seed);
+    spec.params = {{"lr", seed < 2 ? 0.1 : 0.2}};
+    RunWriter w(url_, spec);
+    ids.push_back(w.run_id());
+    for (std::int64_t s = 0; s <= 1000; ++s) w.log("r", s, static_cast<double>(seed * 10));
+    w.finish(RunStatus::Finished);
+  }
+  Store store(url_);
+  std::vector<GroupSeries> groups = store.group(ids, "r", {.by = "lr"});
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].run_ids.size() + groups[1].run_ids.size(), 3u);
+  const GroupSeries& pair = groups[0].run_ids.size() == 2 ? groups[0] : groups[1];
+  EXPECT_EQ(pair.final_mean, 5.0);  // seeds 0 and 1: finals 0 and 10
+  EXPECT_EQ(pair.final_std, 5.0);
+  std::vector<LatestValue> latest = store.latest(ids, {"r"});
+  ASSERT_EQ(latest.size(), 3u);
+  for (const LatestValue& l : latest) EXPECT_EQ(l.point.step, 1000);
+}
+
 TEST_F(Postgres, ReopenedRunDropsPointsAfterTheResumeStep) {
   std::int64_t id = 0;
   {
