@@ -77,7 +77,7 @@ Store::Store(const std::string& path, StoreOptions options) : impl_(std::make_un
   internal::OpenedDb opened =
       internal::open_database(path, options.mode == OpenMode::ReadOnly, options.busy_timeout_ms);
   impl_->db = std::move(opened.db);
-  impl_->path = path;
+  impl_->path = impl_->db.path();  // a URL with its password redacted
   impl_->schema_version = opened.schema_version;
   impl_->read_only = opened.read_only;
   impl_->options = options;

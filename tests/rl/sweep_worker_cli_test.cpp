@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,6 +28,13 @@ TEST(SweepWorkerCli, AKilledWorkersTrialIsRunAgainByAnotherAndNoneTwice) {
     FAIL() << "could not start a PostgreSQL server: " << e.what();
   }
   const std::string db = server->create_database("sweeps");
+  // With a database URL, checkpoints go to the current directory: a fresh one.
+  const std::filesystem::path home = std::filesystem::current_path();
+  std::filesystem::current_path(rein::test_support::fresh_test_dir("sweep_workers"));
+  struct Back {
+    std::filesystem::path to;
+    ~Back() { std::filesystem::current_path(to); }
+  } back{home};
   const auto created =
       rein_process({"sweep", std::string(REIN_SOURCE_DIR) + "/examples/sweeps/quick.toml",
                     "--create", "--db", db});

@@ -123,6 +123,7 @@ TEST_F(Postgres, WriterAndStoreRoundTripEverything) {
                    {"norm", true},
                    {"net", std::string("64,64 'quoted'")}};
     spec.tags = {"baseline"};
+    spec.command = "rein train ppo CartPole-v1 --db postgres://rein:s3cret@db.example.org/x -q";
     RunWriter w(url_, spec);
     id = w.run_id();
     MetricKey k = w.key("train/episode_return");
@@ -144,6 +145,7 @@ TEST_F(Postgres, WriterAndStoreRoundTripEverything) {
   EXPECT_EQ(r->name, "ppo-CartPole-v1-s7-" + std::to_string(id));
   EXPECT_EQ(r->seed, 7);
   EXPECT_EQ(r->summary, "{\"eval\": 1}");
+  EXPECT_EQ(r->command, "rein train ppo CartPole-v1 --db postgres://rein:***@db.example.org/x -q");
   EXPECT_EQ(r->tags, (std::vector<std::string>{"baseline", "second"}));
 
   std::vector<Param> params = store.params(id);

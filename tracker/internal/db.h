@@ -33,6 +33,9 @@ class BusyError : public Error {
 bool is_postgres_url(std::string_view location);
 // The URL with its password (user:PASSWORD@ and ?password=...) replaced by "***", for messages.
 std::string redact_url(std::string_view url);
+// `text` (a command line) with every PostgreSQL URL in it redacted, so a password typed in
+// `--db` is not stored in the runs table for every reader to see.
+std::string redact_urls_in(std::string_view text);
 
 // Throws Error("<what>: <sqlite message>") with a hint for the common cases (disk full,
 // read-only, not a database, busy). SQLITE_BUSY and SQLITE_LOCKED throw BusyError.

@@ -35,6 +35,24 @@ std::string redact_url(std::string_view url) {
   return out;
 }
 
+std::string redact_urls_in(std::string_view text) {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t a = text.find("postgresql://", pos);
+    std::size_t b = text.find("postgres://", pos);
+    std::size_t start = std::min(a, b);
+    if (start == std::string_view::npos) break;
+    std::size_t end = text.find_first_of(" \t\n'\"", start);
+    if (end == std::string_view::npos) end = text.size();
+    out += text.substr(pos, start - pos);
+    out += redact_url(text.substr(start, end - start));
+    pos = end;
+  }
+  if (pos < text.size()) out += text.substr(pos);
+  return out;
+}
+
 std::string numbered_placeholders(std::string_view sql, int& count) {
   std::string out;
   out.reserve(sql.size() + 16);

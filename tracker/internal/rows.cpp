@@ -99,7 +99,7 @@ std::pair<std::int64_t, std::string> insert_run(Db& db, const RunSpec& spec) {
   ins.bind(5, spec.seed)
       .bind(6, now)
       .bind(7, now)
-      .bind(8, to_utf8(spec.command))
+      .bind(8, redact_urls_in(to_utf8(spec.command)))
       .bind(9, host_name());
   ins.bind(10, current_pid()).bind(11, spec.rein_version);
   ins.step();
