@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config ccache clang-format git
-  libeigen3-dev libsqlite3-dev sqlite3 libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
+  libeigen3-dev libsqlite3-dev sqlite3 libpq-dev postgresql libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libboost-dev libbox2d-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libimgui-dev libstb-dev libglfw3-dev libgl-dev

@@ -8,6 +8,7 @@
 #include "base/error.h"
 #include "envs/plugin.h"
 #include "tracker/artifact_kinds.h"
+#include "tracker/names.h"
 #include "tracker/store.h"
 
 namespace rein::session {
@@ -56,7 +57,7 @@ std::string plugin_record_path(const std::string& plugin) {
 ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string& db) {
   if (std::filesystem::is_regular_file(what)) {
     ResolvedCheckpoint out{what, "", std::nullopt};
-    if (!std::filesystem::exists(db)) return out;
+    if (!tracker::database_exists(db)) return out;
     try {  // finding the run is a courtesy: a file needs no database to be evaluated
       tracker::Store store(db, {.mode = tracker::OpenMode::ReadOnly});
       std::error_code ec;
@@ -75,7 +76,7 @@ ResolvedCheckpoint resolve_checkpoint(const std::string& what, const std::string
     }
     return out;
   }
-  if (!std::filesystem::exists(db))
+  if (!tracker::database_exists(db))
     throw Error(str("'", what, "' is neither a checkpoint file nor a run (no database ", db, ")"));
   tracker::Store store(db, {.mode = tracker::OpenMode::ReadOnly});
   tracker::RunInfo run;

@@ -116,10 +116,9 @@ TrainResult train(const TrainRequest& r) {
   // Checkpoint paths are stored in the tracker: one it would refuse must fail now, not after
   // training. The default folder adds only the run name, which the tracker checks itself.
   // (absolute() of the db first: `--db rein.db` has an empty parent path.)
-  tracker::check_utf8("--checkpoint-dir",
-                      !r.checkpoint_dir.empty()
-                          ? std::filesystem::absolute(r.checkpoint_dir).string()
-                          : std::filesystem::absolute(r.db).parent_path().string());
+  tracker::check_utf8("--checkpoint-dir", !r.checkpoint_dir.empty()
+                                              ? std::filesystem::absolute(r.checkpoint_dir).string()
+                                              : tracker::database_folder(r.db));
   const int64_t start_step = trainer.agent().global_step();
   std::unique_ptr<TrackedRun> run =
       p.resumed_run ? std::make_unique<TrackedRun>(r.db, *p.resumed_run, start_step, spec)

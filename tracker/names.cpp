@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "tracker/internal/db.h"
+
 namespace rein::tracker {
 namespace {
 
@@ -95,8 +97,22 @@ void check_run_name(const std::string& name) {
   }
 }
 
+bool is_database_url(std::string_view db) { return internal::is_postgres_url(db); }
+
+bool database_exists(const std::string& db) {
+  return is_database_url(db) || std::filesystem::exists(db);
+}
+
+std::string database_folder(const std::string& db) {
+  std::error_code ec;
+  if (is_database_url(db)) return std::filesystem::current_path(ec).string();
+  return std::filesystem::absolute(db, ec).parent_path().string();
+}
+
 std::string run_checkpoint_dir(const std::string& db_path, const std::string& run_name) {
   check_run_name(run_name);
+  if (is_database_url(db_path))
+    return (std::filesystem::path(database_folder(db_path)) / "checkpoints" / run_name).string();
   return (std::filesystem::path(db_path).parent_path() / "checkpoints" / run_name).string();
 }
 
@@ -106,7 +122,7 @@ bool in_run_checkpoint_dir(const std::string& db_path, const std::string& path) 
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   const fs::path root =
-      fs::weakly_canonical(fs::absolute(fs::path(db_path), ec).parent_path() / "checkpoints", ec);
+      fs::weakly_canonical(fs::path(database_folder(db_path)) / "checkpoints", ec);
   if (ec) return false;
   // The file's folder with every symlink resolved (the file itself is no symlink).
   const fs::path folder = fs::canonical(fs::absolute(fs::path(path), ec).parent_path(), ec);

@@ -24,7 +24,16 @@ std::string to_utf8(std::string_view text);
 // and not starting with '-' (it would read as a flag on a command line).
 void check_run_name(const std::string& name);
 
-// The folder a run's checkpoints go to by default: <folder of db_path>/checkpoints/<run_name>.
+// True when `db` (a --db value) is a PostgreSQL URL, postgresql://... or postgres://..., rather
+// than an SQLite file.
+bool is_database_url(std::string_view db);
+// False only for a database file that does not exist (a URL's server answers for itself).
+bool database_exists(const std::string& db);
+// The folder files beside the database go to: the SQLite file's folder, or for a PostgreSQL URL
+// the current directory (the server has no folder of ours). Absolute.
+std::string database_folder(const std::string& db);
+
+// The folder a run's checkpoints go to by default: <database_folder>/checkpoints/<run_name>.
 // Throws Error if run_name is not a valid run name (a crafted database).
 std::string run_checkpoint_dir(const std::string& db_path, const std::string& run_name);
 

@@ -19,16 +19,16 @@ std::vector<MetricSummary> Store::summaries(const std::vector<std::int64_t>& run
   internal::Db& db = impl_->db;
   // The final point is the series' last logged one (as latest() reads it); the recent points
   // are the last by step, ties in logging order, read backwards through metrics_by_series.
-  Stmt last(db.get(),
+  Stmt last(db,
             "SELECT last_step, last_wall_time, last_value, count FROM metric_series "
             "WHERE run_id = ? AND key_id = ?");
-  Stmt recent(db.get(),
+  Stmt recent(db,
               "SELECT value FROM metrics WHERE run_id = ? AND key_id = ? "
               "ORDER BY step DESC, rowid DESC LIMIT ?");
   const auto limit = static_cast<std::int64_t>(std::min<std::size_t>(
       last_n, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
-  impl_->db.exec("BEGIN");  // one read snapshot: the final point and the recent ones agree
-  try {
+  internal::ReadSnapshot snapshot(db);  // the final point and the recent ones agree
+  {
     for (std::int64_t run_id : run_ids) {
       last.bind(1, run_id).bind(2, *key_id);
       if (!last.step()) {
@@ -55,11 +55,8 @@ std::vector<MetricSummary> Store::summaries(const std::vector<std::int64_t>& run
       m.recent_mean = m.recent_count > 0 ? sum / static_cast<double>(m.recent_count) : std::nan("");
       out.push_back(std::move(m));
     }
-  } catch (...) {
-    sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
   }
-  impl_->db.exec("COMMIT");
+  snapshot.end();
   return out;
 }
 

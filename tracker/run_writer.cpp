@@ -163,11 +163,12 @@ struct RunWriter::Impl {
   void loop();
   void write_pending(const std::optional<FinalState>& final_state);
   void write_slice(std::size_t end, bool with_meta, const std::optional<FinalState>& fin);
-  void add_point(Stmt& insert_metric, Stmt& insert_chunk, const PendingPoint& p);
+  void add_point(internal::BulkInsert& insert_metric, internal::BulkInsert& insert_chunk,
+                 const PendingPoint& p);
   void adopt(internal::ReopenedRun&& reopened);
   // After an UPDATE of this run's row: throws when it touched no row (the run was removed).
-  void require_run() {
-    if (sqlite3_changes(db.get()) == 0)
+  void require_run(std::int64_t changed) {
+    if (changed == 0)
       throw Error("run " + std::to_string(run_id) + " ('" + run_name +
                   "') is no longer in the database (removed with rein runs rm --force?)");
   }
@@ -443,9 +444,8 @@ void RunWriter::Impl::write_pending(const std::optional<FinalState>& fin) {
   bool has_work = batch_done < batch.size() || !batch_meta.empty() || fin;
   if (!has_work) {
     if (now - last_heartbeat < kHeartbeatIntervalSeconds) return;
-    Stmt hb(db.get(), "UPDATE runs SET heartbeat = ? WHERE id = ?");
-    hb.bind(1, now).bind(2, run_id).run();
-    require_run();
+    Stmt hb(db, "UPDATE runs SET heartbeat = ? WHERE id = ?");
+    require_run(hb.bind(1, now).bind(2, run_id).run());
     last_heartbeat = now;
     return;
   }
@@ -459,12 +459,11 @@ void RunWriter::Impl::write_pending(const std::optional<FinalState>& fin) {
   } while (batch_done < batch.size());
 }
 
-void RunWriter::Impl::add_point(Stmt& insert_metric, Stmt& insert_chunk, const PendingPoint& p) {
+void RunWriter::Impl::add_point(internal::BulkInsert& insert_metric,
+                                internal::BulkInsert& insert_chunk, const PendingPoint& p) {
   KeyState& k = keys[p.key];
   if (k.db_id < 0) k.db_id = internal::intern_key(db, names_snapshot[p.key]);
-  insert_metric.bind(1, run_id).bind(2, k.db_id).bind(3, p.step).bind(4, p.wall_time);
-  insert_metric.bind(5, p.value);
-  insert_metric.run();
+  insert_metric.add(run_id).add(k.db_id).add(p.step).add(p.wall_time).add(p.value).end_row();
 
   if (k.count == 0) k.first_step = p.step;
   if (k.count > 0 && p.step < k.last_step) k.monotonic = false;
@@ -475,12 +474,10 @@ void RunWriter::Impl::add_point(Stmt& insert_metric, Stmt& insert_chunk, const P
   k.dirty = true;
 
   if (add_to_chunk(k, p)) {
-    insert_chunk.bind(1, run_id).bind(2, k.db_id).bind(3, k.chunk_seq).bind(4, k.chunk_first);
-    insert_chunk.bind(5, p.step).bind(6, k.chunk_count);
-    insert_chunk.bind(7, k.chunk_min.step).bind(8, k.chunk_min.wall_time);
-    insert_chunk.bind(9, k.chunk_min.value).bind(10, k.chunk_max.step);
-    insert_chunk.bind(11, k.chunk_max.wall_time).bind(12, k.chunk_max.value);
-    insert_chunk.run();
+    insert_chunk.add(run_id).add(k.db_id).add(k.chunk_seq).add(k.chunk_first).add(p.step);
+    insert_chunk.add(k.chunk_count).add(k.chunk_min.step).add(k.chunk_min.wall_time);
+    insert_chunk.add(k.chunk_min.value).add(k.chunk_max.step).add(k.chunk_max.wall_time);
+    insert_chunk.add(k.chunk_max.value).end_row();
     ++k.chunk_seq;
     k.chunk_count = 0;
   }
@@ -498,24 +495,28 @@ void RunWriter::Impl::write_slice(std::size_t end, bool with_meta,
         internal::insert_artifact(db, run_id, a.kind, a.path, a.step);
       }
       if (batch_meta.summary) {
-        Stmt s(db.get(), "UPDATE runs SET summary = ? WHERE id = ?");
+        Stmt s(db, "UPDATE runs SET summary = ? WHERE id = ?");
         s.bind(1, *batch_meta.summary).bind(2, run_id).run();
       }
     }
     if (batch_done < end) {
-      Stmt insert_metric(db.get(),
-                         "INSERT INTO metrics(run_id, key_id, step, wall_time, value) "
-                         "VALUES(?, ?, ?, ?, ?)");
-      Stmt insert_chunk(db.get(),
-                        "INSERT INTO metric_chunks(run_id, key_id, seq, first_step, last_step, "
-                        "count, min_step, min_wall_time, min_value, max_step, max_wall_time, "
-                        "max_value) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      internal::BulkInsert insert_metric(db, "metrics",
+                                         {"run_id", "key_id", "step", "wall_time", "value"});
+      internal::BulkInsert insert_chunk(
+          db, "metric_chunks",
+          {"run_id", "key_id", "seq", "first_step", "last_step", "count", "min_step",
+           "min_wall_time", "min_value", "max_step", "max_wall_time", "max_value"});
       for (std::size_t i = batch_done; i < end; ++i)
         add_point(insert_metric, insert_chunk, batch[i]);
-      Stmt series(
-          db.get(),
-          "INSERT OR REPLACE INTO metric_series(run_id, key_id, count, first_step, "
-          "last_step, last_wall_time, last_value, monotonic) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+      insert_metric.flush();
+      insert_chunk.flush();
+      Stmt series(db,
+                  "INSERT INTO metric_series(run_id, key_id, count, first_step, last_step, "
+                  "last_wall_time, last_value, monotonic) VALUES(?, ?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT(run_id, key_id) DO UPDATE SET count = excluded.count, "
+                  "first_step = excluded.first_step, last_step = excluded.last_step, "
+                  "last_wall_time = excluded.last_wall_time, last_value = excluded.last_value, "
+                  "monotonic = excluded.monotonic");
       for (KeyState& k : keys) {
         if (!k.dirty) continue;
         series.bind(1, run_id).bind(2, k.db_id).bind(3, k.count).bind(4, k.first_step);
@@ -526,16 +527,16 @@ void RunWriter::Impl::write_slice(std::size_t end, bool with_meta,
       }
     }
     double now = internal::now_seconds();
+    std::int64_t changed = 0;
     if (fin) {
-      Stmt s(db.get(),
-             "UPDATE runs SET status = ?, error = ?, end_time = ?, heartbeat = ? WHERE id = ?");
+      Stmt s(db, "UPDATE runs SET status = ?, error = ?, end_time = ?, heartbeat = ? WHERE id = ?");
       s.bind(1, std::string_view(to_string(fin->status))).bind(2, fin->error).bind(3, now);
-      s.bind(4, now).bind(5, run_id).run();
+      changed = s.bind(4, now).bind(5, run_id).run();
     } else {
-      Stmt hb(db.get(), "UPDATE runs SET heartbeat = ? WHERE id = ?");
-      hb.bind(1, now).bind(2, run_id).run();
+      Stmt hb(db, "UPDATE runs SET heartbeat = ? WHERE id = ?");
+      changed = hb.bind(1, now).bind(2, run_id).run();
     }
-    require_run();  // before the commit: nothing is added for a run that was removed
+    require_run(changed);  // before the commit: nothing is added for a run that was removed
     tx.commit();
     last_heartbeat = now;
   } catch (...) {

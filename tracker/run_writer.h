@@ -19,7 +19,8 @@ struct WriterOptions {
   int flush_interval_ms = 250;
   // The background thread also wakes early once this many points are waiting.
   std::size_t wake_batch = 16384;
-  // How long a batch waits for another process's write lock per attempt; after 5 attempts the
+  // How long a batch waits for another process's write lock per attempt (SQLite's busy
+  // timeout, PostgreSQL's lock_timeout); after 5 attempts the
   // batch fails (it is kept and retried on the next flush, and flush() throws).
   int busy_timeout_ms = 10000;
 };
@@ -41,12 +42,14 @@ struct MetricKey {
 // Thread-safety: log(), key(), log_param(), add_artifact(), add_tag() and flush() may be called
 // from any thread. finish() and the destructor from one thread, after the others stopped.
 //
-// Durability: a batch is committed in one SQLite transaction (BEGIN IMMEDIATE, WAL,
-// synchronous=NORMAL): it survives kill -9 of the process entirely or not at all. flush()
+// Durability: a batch is committed in one transaction (SQLite: BEGIN IMMEDIATE, WAL,
+// synchronous=NORMAL; PostgreSQL: one COPY under the writers' advisory lock): it survives kill -9
+// of the process entirely or not at all. flush()
 // returns once everything logged before it is committed, and throws if the disk refused it.
 class RunWriter {
  public:
-  // Opens `db_path` (creating it if needed), creates the run from `spec` and starts the writer
+  // Opens `db_path`, a file or a postgresql:// URL (creating the file or the tables if needed),
+  // creates the run from `spec` and starts the writer
   // thread. Throws Error if the database cannot be written (read-only, not a rein file, ...).
   RunWriter(const std::string& db_path, const RunSpec& spec, WriterOptions options = {});
   // Reopens the run `reopen.run_id`: status back to running under this process (end time and

@@ -61,7 +61,7 @@ RunStatus Store::Impl::effective_status(RunStatus stored, double heartbeat,
 }
 
 std::optional<std::int64_t> Store::Impl::key_id(const std::string& key) {
-  Stmt s(db.get(), "SELECT id FROM metric_keys WHERE name = ?");
+  Stmt s(db, "SELECT id FROM metric_keys WHERE name = ?");
   s.bind(1, key);
   if (!s.step()) return std::nullopt;
   return s.int64(0);
@@ -77,7 +77,7 @@ Store::Store(const std::string& path, StoreOptions options) : impl_(std::make_un
   internal::OpenedDb opened =
       internal::open_database(path, options.mode == OpenMode::ReadOnly, options.busy_timeout_ms);
   impl_->db = std::move(opened.db);
-  impl_->path = path;
+  impl_->path = impl_->db.path();  // a URL with its password redacted
   impl_->schema_version = opened.schema_version;
   impl_->read_only = opened.read_only;
   impl_->options = options;
@@ -98,14 +98,14 @@ std::int64_t Store::create_run(const RunSpec& spec) {
 }
 
 std::optional<RunInfo> Store::run(std::int64_t id) {
-  Stmt s(impl_->db.get(), std::string("SELECT ") + kRunColumns +
-                              " FROM runs r JOIN experiments e ON e.id = r.experiment_id "
-                              "WHERE r.id = ?");
+  Stmt s(impl_->db, std::string("SELECT ") + kRunColumns +
+                        " FROM runs r JOIN experiments e ON e.id = r.experiment_id "
+                        "WHERE r.id = ?");
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   RunInfo r = read_run(s);
   r.status = impl_->effective_status(r.status, r.heartbeat, r.host, r.pid);
-  Stmt t(impl_->db.get(), "SELECT tag FROM tags WHERE run_id = ? ORDER BY tag");
+  Stmt t(impl_->db, "SELECT tag FROM tags WHERE run_id = ? ORDER BY tag");
   t.bind(1, id);
   while (t.step()) r.tags.push_back(t.text(0));
   return r;
@@ -114,7 +114,7 @@ std::optional<RunInfo> Store::run(std::int64_t id) {
 std::vector<RunInfo> Store::list_runs(const RunFilter& filter) {
   // The SQL text depends only on which filters are set; every value is a bound parameter.
   std::string sql = std::string("SELECT ") + kRunColumns +
-                    " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE 1";
+                    " FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE TRUE";
   if (filter.experiment) sql += " AND e.name = ?";
   if (filter.env) sql += " AND r.env = ?";
   if (filter.algorithm) sql += " AND r.algorithm = ?";
@@ -127,10 +127,12 @@ std::vector<RunInfo> Store::list_runs(const RunFilter& filter) {
     sql +=
         " AND EXISTS (SELECT 1 FROM params p WHERE p.run_id = r.id AND p.key = ? AND p.value = ?)";
   }
-  if (filter.name_contains) sql += " AND instr(r.name, ?) > 0";
+  if (filter.name_contains) {
+    sql += impl_->db.postgres() ? " AND strpos(r.name, ?) > 0" : " AND instr(r.name, ?) > 0";
+  }
   sql += " ORDER BY r.id DESC";
 
-  Stmt s(impl_->db.get(), sql);
+  Stmt s(impl_->db, sql);
   int i = 1;
   if (filter.experiment) s.bind(i++, *filter.experiment);
   if (filter.env) s.bind(i++, *filter.env);
@@ -155,7 +157,7 @@ std::vector<RunInfo> Store::list_runs(const RunFilter& filter) {
     if (filter.limit != 0 && runs.size() == filter.limit) break;
   }
   s.reset();
-  Stmt t(impl_->db.get(), "SELECT tag FROM tags WHERE run_id = ? ORDER BY tag");
+  Stmt t(impl_->db, "SELECT tag FROM tags WHERE run_id = ? ORDER BY tag");
   for (RunInfo& r : runs) {
     t.bind(1, r.id);
     while (t.step()) r.tags.push_back(t.text(0));
@@ -168,7 +170,7 @@ RunInfo Store::resolve_run(const std::string& id_or_name) {
   if (is_all_digits(id_or_name)) {
     if (auto r = run(std::stoll(id_or_name))) return *r;
   }
-  Stmt s(impl_->db.get(), "SELECT id, name FROM runs WHERE name = ? ORDER BY id");
+  Stmt s(impl_->db, "SELECT id, name FROM runs WHERE name = ? ORDER BY id");
   s.bind(1, id_or_name);
   std::vector<std::pair<std::int64_t, std::string>> found;
   while (s.step()) found.emplace_back(s.int64(0), s.text(1));
@@ -186,14 +188,14 @@ RunInfo Store::resolve_run(const std::string& id_or_name) {
 }
 
 std::vector<std::string> Store::experiments() {
-  Stmt s(impl_->db.get(), "SELECT name FROM experiments ORDER BY name");
+  Stmt s(impl_->db, "SELECT name FROM experiments ORDER BY name");
   std::vector<std::string> out;
   while (s.step()) out.push_back(s.text(0));
   return out;
 }
 
 std::vector<Param> Store::params(std::int64_t run_id) {
-  Stmt s(impl_->db.get(), "SELECT key, type, value FROM params WHERE run_id = ? ORDER BY key");
+  Stmt s(impl_->db, "SELECT key, type, value FROM params WHERE run_id = ? ORDER BY key");
   s.bind(1, run_id);
   std::vector<Param> out;
   while (s.step()) out.push_back({s.text(0), internal::read_param_value(s, 2, s.text(1))});
@@ -205,7 +207,7 @@ void Store::set_status(std::int64_t run_id, RunStatus status, const std::string&
   if (status == RunStatus::Crashed) {
     throw Error("set_status: 'crashed' is derived from the heartbeat and cannot be stored");
   }
-  Stmt s(impl_->db.get(),
+  Stmt s(impl_->db,
          "UPDATE runs SET status = ?, error = ?, end_time = ?, heartbeat = ? WHERE id = ?");
   double now = internal::now_seconds();
   s.bind(1, std::string_view(to_string(status))).bind(2, error);
@@ -214,8 +216,7 @@ void Store::set_status(std::int64_t run_id, RunStatus status, const std::string&
   } else {
     s.bind(3, now);
   }
-  s.bind(4, now).bind(5, run_id).run();
-  if (sqlite3_changes(impl_->db.get()) == 0) {
+  if (s.bind(4, now).bind(5, run_id).run() == 0) {
     throw Error("set_status: no run with id " + std::to_string(run_id));
   }
 }
@@ -223,9 +224,8 @@ void Store::set_status(std::int64_t run_id, RunStatus status, const std::string&
 void Store::rename_run(std::int64_t run_id, const std::string& new_name) {
   impl_->require_writable("rename");
   check_run_name(new_name);
-  Stmt s(impl_->db.get(), "UPDATE runs SET name = ? WHERE id = ?");
-  s.bind(1, new_name).bind(2, run_id).run();
-  if (sqlite3_changes(impl_->db.get()) == 0) {
+  Stmt s(impl_->db, "UPDATE runs SET name = ? WHERE id = ?");
+  if (s.bind(1, new_name).bind(2, run_id).run() == 0) {
     throw Error("rename: no run with id " + std::to_string(run_id));
   }
 }
@@ -239,7 +239,7 @@ void Store::add_tag(std::int64_t run_id, const std::string& tag) {
 
 void Store::remove_tag(std::int64_t run_id, const std::string& tag) {
   impl_->require_writable("untag");
-  Stmt s(impl_->db.get(), "DELETE FROM tags WHERE run_id = ? AND tag = ?");
+  Stmt s(impl_->db, "DELETE FROM tags WHERE run_id = ? AND tag = ?");
   s.bind(1, run_id).bind(2, tag).run();
 }
 
@@ -262,7 +262,7 @@ void Store::remove_run(std::int64_t run_id, bool force) {
         "DELETE FROM metric_series WHERE run_id = ?", "DELETE FROM params WHERE run_id = ?",
         "DELETE FROM tags WHERE run_id = ?", "UPDATE artifacts SET run_id = NULL WHERE run_id = ?",
         "DELETE FROM runs WHERE id = ?"}) {
-    Stmt s(impl_->db.get(), sql);
+    Stmt s(impl_->db, sql);
     s.bind(1, run_id).run();
   }
   tx.commit();
@@ -287,7 +287,7 @@ Artifact read_artifact(const Stmt& s) {
 
 std::vector<Artifact> Store::artifacts(std::int64_t run_id) {
   Stmt s(
-      impl_->db.get(),
+      impl_->db,
       "SELECT id, run_id, kind, path, step, created FROM artifacts WHERE run_id = ? ORDER BY id");
   s.bind(1, run_id);
   std::vector<Artifact> out;
@@ -308,13 +308,13 @@ GcResult Store::gc(bool dry_run) {
   if (!dry_run) impl_->require_writable("gc");
   GcResult out;
   for (const char* table : kOrphanTables) {
-    Stmt count(impl_->db.get(), std::string("SELECT count(*) FROM ") + table +
-                                    " WHERE run_id NOT IN (SELECT id FROM runs)");
+    Stmt count(impl_->db, std::string("SELECT count(*) FROM ") + table +
+                              " WHERE run_id NOT IN (SELECT id FROM runs)");
     count.step();
     out.orphan_rows += count.int64(0);
   }
   // An artifact whose run is gone counts as detached even if its run_id was never cleared.
-  Stmt s(impl_->db.get(),
+  Stmt s(impl_->db,
          "SELECT a.id, r.id, a.kind, a.path, a.step, a.created FROM artifacts a "
          "LEFT JOIN runs r ON r.id = a.run_id ORDER BY a.id");
   while (s.step()) {
@@ -336,11 +336,11 @@ GcResult Store::gc(bool dry_run) {
   if (dry_run) return out;
   internal::Transaction tx(impl_->db);
   for (const char* table : kOrphanTables) {
-    Stmt del(impl_->db.get(),
+    Stmt del(impl_->db,
              std::string("DELETE FROM ") + table + " WHERE run_id NOT IN (SELECT id FROM runs)");
     del.run();
   }
-  Stmt del(impl_->db.get(), "DELETE FROM artifacts WHERE id = ?");
+  Stmt del(impl_->db, "DELETE FROM artifacts WHERE id = ?");
   for (const Artifact& a : out.artifacts) del.bind(1, a.id).run();
   tx.commit();
   // Files go after the rows are gone: a crash in between leaves a stray file, never a row
@@ -350,7 +350,23 @@ GcResult Store::gc(bool dry_run) {
 }
 
 std::string Store::integrity_check() {
-  Stmt s(impl_->db.get(), "PRAGMA integrity_check");
+  if (impl_->db.postgres()) {
+    // The server guards its own pages; what rein can break is its invariants between tables.
+    std::string out;
+    for (const char* table : kOrphanTables) {
+      std::int64_t n = impl_->db.scalar((std::string("SELECT count(*) FROM ") + table +
+                                         " WHERE run_id NOT IN (SELECT id FROM runs)")
+                                            .c_str());
+      if (n == 0) continue;
+      if (!out.empty()) out += '\n';
+      out += std::to_string(n);
+      out += " rows of ";
+      out += table;
+      out += " belong to no run (rein runs gc removes them)";
+    }
+    return out.empty() ? "ok" : out;
+  }
+  Stmt s(impl_->db, "PRAGMA integrity_check");
   std::string out;
   while (s.step()) {
     if (!out.empty()) out += "\n";

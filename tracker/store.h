@@ -1,4 +1,5 @@
-// Store: one SQLite file holding experiments, runs, params, metrics, tags and artifacts, and the
+// Store: one SQLite file or PostgreSQL database (a postgresql:// or postgres:// URL given where a
+// path goes) holding experiments, runs, params, metrics, tags and artifacts, and the
 // queries the CLI and the dashboard read it with. Writing metrics goes through RunWriter
 // (tracker/run_writer.h); Store does the rest (listing, reading, renaming, tagging, removing).
 #pragma once
@@ -22,22 +23,25 @@ enum class OpenMode {
 
 struct StoreOptions {
   OpenMode mode = OpenMode::ReadWrite;
-  // How long a statement waits for another process's write lock before failing (SQLITE_BUSY).
+  // How long a statement waits for another process's write lock before failing (SQLite's
+  // busy_timeout, PostgreSQL's lock_timeout).
   int busy_timeout_ms = 10000;
   // A running run whose heartbeat is older than this reads as Crashed.
   double crashed_after_seconds = kCrashedAfterSeconds;
 };
 
-// Thread-safety: a Store is one SQLite connection; use it from one thread at a time (open one
+// Thread-safety: a Store is one database connection; use it from one thread at a time (open one
 // Store per thread to read concurrently). Any number of Stores and RunWriters, in any number of
-// processes, may use the same file at once (WAL mode, busy_timeout).
+// processes (on any number of machines, with PostgreSQL), may use the same database at once.
 // Every method throws Error on an unusable file or a failed statement; user input only ever
 // reaches SQLite as bound parameters.
 class Store {
  public:
   // Opens (and, in ReadWrite mode, creates or migrates) the database at `path` ("./rein.db" is
-  // the CLI's default). Throws Error if the file is not a rein database, is corrupt, has a newer
-  // schema than kSchemaVersion, or cannot be opened in the requested mode.
+  // the CLI's default), or at a PostgreSQL URL (the database must exist; rein creates its
+  // tables). Throws Error if it is not a rein database, is corrupt, has a newer schema than
+  // kSchemaVersion, cannot be opened in the requested mode, or the server cannot be reached
+  // (the message names the URL with its password redacted).
   explicit Store(const std::string& path, StoreOptions options = {});
   ~Store();
   Store(Store&&) noexcept;
@@ -115,7 +119,8 @@ class Store {
   WatchUpdate watch(const WatchCursor& cursor, const std::vector<std::int64_t>& run_ids = {},
                     std::size_t max_points = 1000000);
 
-  // Runs SQLite's `PRAGMA integrity_check`; returns "ok" or its report.
+  // SQLite: runs `PRAGMA integrity_check`. PostgreSQL (whose server checks its own storage):
+  // looks for rows of runs that no longer exist. Returns "ok" or the report.
   std::string integrity_check();
 
  private:

@@ -54,10 +54,9 @@ std::vector<GroupSeries> Store::group(const std::vector<std::int64_t>& run_ids,
   if (!key_id) return out;
   internal::Db& db = impl_->db;
 
-  Stmt series(db.get(),
+  Stmt series(db,
               "SELECT last_step, last_value FROM metric_series WHERE run_id = ? AND key_id = ?");
-  Stmt first(db.get(),
-             "SELECT step FROM metrics WHERE run_id = ? AND key_id = ? ORDER BY step LIMIT 1");
+  Stmt first(db, "SELECT step FROM metrics WHERE run_id = ? AND key_id = ? ORDER BY step LIMIT 1");
   std::vector<Member> members;
   for (std::int64_t id : run_ids) {
     std::optional<RunInfo> info = run(id);
@@ -104,7 +103,7 @@ std::vector<GroupSeries> Store::group(const std::vector<std::int64_t>& run_ids,
     }
   }
 
-  Stmt at(db.get(),
+  Stmt at(db,
           "SELECT value FROM metrics WHERE run_id = ? AND key_id = ? AND step <= ? "
           "ORDER BY step DESC LIMIT 1");
   for (const std::string& g : order) {

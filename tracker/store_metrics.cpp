@@ -78,7 +78,7 @@ struct SeriesRow {
 };
 
 std::optional<SeriesRow> series_row(internal::Db& db, std::int64_t run_id, std::int64_t key_id) {
-  Stmt s(db.get(),
+  Stmt s(db,
          "SELECT count, first_step, last_step, last_wall_time, last_value, monotonic "
          "FROM metric_series WHERE run_id = ? AND key_id = ?");
   s.bind(1, run_id).bind(2, key_id);
@@ -96,7 +96,7 @@ std::optional<SeriesRow> series_row(internal::Db& db, std::int64_t run_id, std::
 void read_raw(internal::Db& db, std::int64_t run_id, std::int64_t key_id, std::int64_t lo,
               std::int64_t hi, std::vector<Item>& items) {
   if (hi < lo) return;
-  Stmt s(db.get(),
+  Stmt s(db,
          "SELECT step, wall_time, value FROM metrics WHERE run_id = ? AND key_id = ? "
          "AND step >= ? AND step <= ? ORDER BY step");
   s.bind(1, run_id).bind(2, key_id).bind(3, lo).bind(4, hi);
@@ -108,7 +108,7 @@ void read_raw(internal::Db& db, std::int64_t run_id, std::int64_t key_id, std::i
 
 std::vector<Item> read_chunks(internal::Db& db, std::int64_t run_id, std::int64_t key_id,
                               std::int64_t lo, std::int64_t hi, std::int64_t* last_step) {
-  Stmt s(db.get(),
+  Stmt s(db,
          "SELECT first_step, last_step, min_step, min_wall_time, min_value, max_step, "
          "max_wall_time, max_value FROM metric_chunks WHERE run_id = ? AND key_id = ? "
          "AND first_step >= ? AND last_step <= ? ORDER BY seq");
@@ -125,7 +125,7 @@ std::vector<Item> read_chunks(internal::Db& db, std::int64_t run_id, std::int64_
 }  // namespace
 
 std::vector<std::string> Store::metric_keys(std::int64_t run_id) {
-  Stmt s(impl_->db.get(),
+  Stmt s(impl_->db,
          "SELECT k.name FROM metric_series s JOIN metric_keys k ON k.id = s.key_id "
          "WHERE s.run_id = ? ORDER BY k.name");
   s.bind(1, run_id);
@@ -187,7 +187,7 @@ std::vector<Series> Store::series(const std::vector<std::int64_t>& run_ids, cons
 
 std::vector<LatestValue> Store::latest(const std::vector<std::int64_t>& run_ids,
                                        const std::vector<std::string>& keys) {
-  Stmt s(impl_->db.get(),
+  Stmt s(impl_->db,
          "SELECT k.name, s.last_step, s.last_wall_time, s.last_value, s.count "
          "FROM metric_series s JOIN metric_keys k ON k.id = s.key_id WHERE s.run_id = ? "
          "ORDER BY k.name");
@@ -222,11 +222,11 @@ WatchUpdate Store::watch(const WatchCursor& cursor, const std::vector<std::int64
     sql += ")";
   }
   sql += " ORDER BY m.rowid LIMIT ?";
-  impl_->db.exec("BEGIN");  // one read snapshot for the queries below
+  internal::ReadSnapshot snapshot(impl_->db);  // one read snapshot for the queries below
   WatchUpdate up;
   up.cursor = cursor;
-  try {
-    Stmt s(impl_->db.get(), sql);
+  {
+    Stmt s(impl_->db, sql);
     int i = 1;
     s.bind(i++, cursor.metric_seq);
     for (std::int64_t id : run_ids) s.bind(i++, id);
@@ -240,17 +240,14 @@ WatchUpdate Store::watch(const WatchCursor& cursor, const std::vector<std::int64
       up.cursor.metric_seq = std::max(
           up.cursor.metric_seq, impl_->db.scalar("SELECT coalesce(max(rowid), 0) FROM metrics"));
     }
-    Stmt r(impl_->db.get(), "SELECT id FROM runs WHERE id > ? ORDER BY id");
+    Stmt r(impl_->db, "SELECT id FROM runs WHERE id > ? ORDER BY id");
     r.bind(1, cursor.run_id);
     while (r.step()) {
       up.new_runs.push_back(r.int64(0));
       up.cursor.run_id = r.int64(0);
     }
-  } catch (...) {
-    sqlite3_exec(impl_->db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
   }
-  impl_->db.exec("COMMIT");
+  snapshot.end();
   return up;
 }
 

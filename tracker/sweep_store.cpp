@@ -4,9 +4,9 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "tracker/internal/db.h"
 #include "tracker/internal/rows.h"
 #include "tracker/internal/schema.h"
-#include "tracker/internal/sqlite.h"
 #include "tracker/names.h"
 
 namespace rein::tracker {
@@ -77,7 +77,7 @@ SweepStore::SweepStore(const std::string& db_path, bool read_only)
     : impl_(std::make_unique<Impl>()) {
   internal::OpenedDb opened = internal::open_database(db_path, read_only, 10000);
   impl_->db = std::move(opened.db);
-  impl_->path = db_path;
+  impl_->path = impl_->db.path();  // a URL with its password redacted
   impl_->read_only = read_only;
   impl_->has_tables = opened.schema_version >= 2;
 }
@@ -91,17 +91,17 @@ std::int64_t SweepStore::create_sweep(const std::string& name, const std::string
   check_utf8("sweep name", name);
   check_utf8("sweep spec", spec);
   const double now = internal::now_seconds();
-  Stmt s(impl_->db.get(),
-         "INSERT INTO sweeps(name, spec, status, created, updated) VALUES (?, ?, 'running', ?, ?)");
-  s.bind(1, name).bind(2, spec).bind(3, now).bind(4, now).run();
-  return sqlite3_last_insert_rowid(impl_->db.get());
+  Stmt s(impl_->db,
+         "INSERT INTO sweeps(name, spec, status, created, updated) VALUES (?, ?, 'running', ?, ?) "
+         "RETURNING id");
+  s.bind(1, name).bind(2, spec).bind(3, now).bind(4, now).step();
+  return s.int64(0);
 }
 
 std::vector<SweepInfo> SweepStore::list_sweeps() {
   std::vector<SweepInfo> out;
   if (!impl_->has_tables) return out;
-  Stmt s(impl_->db.get(),
-         "SELECT id, name, spec, status, created, updated FROM sweeps ORDER BY id DESC");
+  Stmt s(impl_->db, "SELECT id, name, spec, status, created, updated FROM sweeps ORDER BY id DESC");
   while (s.step()) out.push_back(sweep_row(s));
   return out;
 }
@@ -121,7 +121,7 @@ SweepInfo SweepStore::resolve_sweep(const std::string& id_or_name) {
 
 void SweepStore::set_status(std::int64_t sweep_id, SweepStatus status) {
   impl_->require_writable("set_status");
-  Stmt s(impl_->db.get(), "UPDATE sweeps SET status = ?, updated = ? WHERE id = ?");
+  Stmt s(impl_->db, "UPDATE sweeps SET status = ?, updated = ? WHERE id = ?");
   s.bind(1, to_string(status)).bind(2, internal::now_seconds()).bind(3, sweep_id).run();
 }
 
@@ -129,9 +129,12 @@ void SweepStore::start_trial(std::int64_t sweep_id, std::int64_t number,
                              const std::vector<Param>& params) {
   impl_->require_writable("start_trial");
   for (const Param& p : params) internal::check_param(p);
-  Stmt s(impl_->db.get(),
-         "INSERT OR REPLACE INTO trials(sweep_id, number, params, status, value, rungs, steps, "
-         "started, ended) VALUES (?, ?, ?, 'running', NULL, '[]', 0, ?, NULL)");
+  Stmt s(impl_->db,
+         "INSERT INTO trials(sweep_id, number, params, status, value, rungs, steps, started, "
+         "ended) VALUES (?, ?, ?, 'running', NULL, '[]', 0, ?, NULL) "
+         "ON CONFLICT(sweep_id, number) DO UPDATE SET params = excluded.params, "
+         "status = excluded.status, value = NULL, rungs = '[]', steps = 0, "
+         "started = excluded.started, ended = NULL, worker = '', lease_until = 0");
   s.bind(1, sweep_id).bind(2, number).bind(3, params_json(params).dump());
   s.bind(4, internal::now_seconds()).run();
 }
@@ -140,7 +143,7 @@ void SweepStore::add_rung(std::int64_t sweep_id, std::int64_t number, std::int64
                           double value) {
   impl_->require_writable("add_rung");
   internal::Transaction tx(impl_->db);
-  Stmt get(impl_->db.get(), "SELECT rungs FROM trials WHERE sweep_id = ? AND number = ?");
+  Stmt get(impl_->db, "SELECT rungs FROM trials WHERE sweep_id = ? AND number = ?");
   get.bind(1, sweep_id).bind(2, number);
   if (!get.step())
     throw Error("add_rung: sweep " + std::to_string(sweep_id) + " has no trial " +
@@ -148,7 +151,7 @@ void SweepStore::add_rung(std::int64_t sweep_id, std::int64_t number, std::int64
   json rungs = json::parse(get.text(0));
   get.reset();
   rungs.push_back({step, std::isfinite(value) ? json(value) : json(nullptr)});
-  Stmt put(impl_->db.get(), "UPDATE trials SET rungs = ? WHERE sweep_id = ? AND number = ?");
+  Stmt put(impl_->db, "UPDATE trials SET rungs = ? WHERE sweep_id = ? AND number = ?");
   put.bind(1, rungs.dump()).bind(2, sweep_id).bind(3, number).run();
   tx.commit();
 }
@@ -156,17 +159,75 @@ void SweepStore::add_rung(std::int64_t sweep_id, std::int64_t number, std::int64
 void SweepStore::end_trial(std::int64_t sweep_id, std::int64_t number, TrialStatus status,
                            std::optional<double> value, std::int64_t steps) {
   impl_->require_writable("end_trial");
-  Stmt s(impl_->db.get(),
+  Stmt s(impl_->db,
          "UPDATE trials SET status = ?, value = ?, steps = ?, ended = ? "
          "WHERE sweep_id = ? AND number = ?");
   s.bind(1, to_string(status)).bind(2, value).bind(3, steps).bind(4, internal::now_seconds());
   s.bind(5, sweep_id).bind(6, number).run();
 }
 
+std::optional<ClaimedTrial> SweepStore::claim_trial(std::int64_t sweep_id,
+                                                    const std::string& worker, double lease_seconds,
+                                                    const ProposeTrial& propose) {
+  impl_->require_writable("claim_trial");
+  check_utf8("worker", worker);
+  internal::Transaction tx(impl_->db);
+  const double now = internal::now_seconds();
+  Stmt expired(impl_->db,
+               "SELECT number, params FROM trials WHERE sweep_id = ? AND status = 'running' AND "
+               "worker <> '' AND lease_until < ? ORDER BY number LIMIT 1");
+  expired.bind(1, sweep_id).bind(2, now);
+  std::optional<ClaimedTrial> out;
+  if (expired.step()) {
+    out = ClaimedTrial{expired.int64(0), params_from_json(expired.text(1)), true};
+    expired.reset();
+    Stmt take(impl_->db,
+              "UPDATE trials SET worker = ?, lease_until = ?, rungs = '[]', started = ? "
+              "WHERE sweep_id = ? AND number = ?");
+    take.bind(1, worker).bind(2, now + lease_seconds).bind(3, now).bind(4, sweep_id);
+    take.bind(5, out->number).run();
+  } else {
+    expired.reset();
+    const std::vector<TrialInfo> all = trials(sweep_id);
+    const std::int64_t number = all.empty() ? 0 : all.back().number + 1;
+    std::optional<std::vector<Param>> params = propose(all, number);
+    if (!params) return std::nullopt;
+    for (const Param& p : *params) internal::check_param(p);
+    Stmt ins(impl_->db,
+             "INSERT INTO trials(sweep_id, number, params, status, rungs, steps, started, "
+             "worker, lease_until) VALUES (?, ?, ?, 'running', '[]', 0, ?, ?, ?)");
+    ins.bind(1, sweep_id).bind(2, number).bind(3, params_json(*params).dump()).bind(4, now);
+    ins.bind(5, worker).bind(6, now + lease_seconds).run();
+    out = ClaimedTrial{number, std::move(*params), false};
+  }
+  tx.commit();
+  return out;
+}
+
+bool SweepStore::renew_lease(std::int64_t sweep_id, std::int64_t number, const std::string& worker,
+                             double lease_seconds) {
+  impl_->require_writable("renew_lease");
+  Stmt s(impl_->db,
+         "UPDATE trials SET lease_until = ? WHERE sweep_id = ? AND number = ? AND worker = ? "
+         "AND status = 'running'");
+  s.bind(1, internal::now_seconds() + lease_seconds).bind(2, sweep_id).bind(3, number);
+  return s.bind(4, worker).run() > 0;
+}
+
+std::int64_t SweepStore::leased_trials(std::int64_t sweep_id) {
+  if (!impl_->has_tables) return 0;
+  Stmt s(impl_->db,
+         "SELECT count(*) FROM trials WHERE sweep_id = ? AND status = 'running' AND "
+         "worker <> '' AND lease_until >= ?");
+  s.bind(1, sweep_id).bind(2, internal::now_seconds());
+  s.step();
+  return s.int64(0);
+}
+
 std::vector<TrialInfo> SweepStore::trials(std::int64_t sweep_id) {
   std::vector<TrialInfo> out;
   if (!impl_->has_tables) return out;
-  Stmt s(impl_->db.get(),
+  Stmt s(impl_->db,
          "SELECT number, params, status, value, rungs, steps, started, ended FROM trials "
          "WHERE sweep_id = ? ORDER BY number");
   s.bind(1, sweep_id);

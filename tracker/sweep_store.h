@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,18 @@ struct TrialInfo {
   std::optional<double> ended{};
 };
 
+// A trial a worker took: a new one, or one whose previous worker's lease expired (`again`).
+struct ClaimedTrial {
+  std::int64_t number = 0;
+  std::vector<Param> params{};
+  bool again = false;
+};
+
+// Given the sweep's trials and the number the next one gets, the params of a new trial, or
+// nullopt when the budget is spent or the strategy has nothing left (a finished grid).
+using ProposeTrial = std::function<std::optional<std::vector<Param>>(
+    const std::vector<TrialInfo>& trials, std::int64_t number)>;
+
 // The tag every run of a trial carries.
 std::string trial_tag(std::int64_t sweep_id, std::int64_t number);
 // The tag every run of a sweep carries.
@@ -76,6 +89,21 @@ class SweepStore {
                  std::optional<double> value, std::int64_t steps);
   // In number order.
   std::vector<TrialInfo> trials(std::int64_t sweep_id);
+
+  // --- workers (rein sweep worker): trials under leases ---------------------------------------
+  // In one write transaction, so two workers never take the same trial: takes over the
+  // lowest-numbered running trial whose lease expired (its worker died or was stopped), or else
+  // starts a new trial with the params `propose` gives; either way leased to `worker` for
+  // `lease_seconds`. nullopt when no lease expired and `propose` gives nothing.
+  std::optional<ClaimedTrial> claim_trial(std::int64_t sweep_id, const std::string& worker,
+                                          double lease_seconds, const ProposeTrial& propose);
+  // Extends the lease of `worker` on the trial (a negative `lease_seconds` gives the trial back
+  // at once). False when the trial is no longer this worker's: its lease expired and another
+  // worker took it over, or it ended; the worker must then stop working on it.
+  bool renew_lease(std::int64_t sweep_id, std::int64_t number, const std::string& worker,
+                   double lease_seconds);
+  // Running trials under a lease that has not expired (other workers are on them).
+  std::int64_t leased_trials(std::int64_t sweep_id);
 
  private:
   struct Impl;

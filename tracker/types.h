@@ -19,7 +19,7 @@ inline constexpr double kHeartbeatIntervalSeconds = 5.0;
 
 // The on-disk schema this build writes (docs/TRACKER.md). Older files are migrated forward on
 // open; newer ones are refused with a clear error.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Running and the three end states are stored; Crashed is derived on read (status running and a
 // stale heartbeat, or a writer process on this host that no longer exists).

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "apps/cli/commands.h"
+#include "tracker/names.h"
 
 namespace rein::cli {
 
@@ -49,7 +50,7 @@ void exec_dashboard(const DashboardArgs& a) {
         bin.string() + " --screenshot dashboard.png --db " + a.db +
         " (package xvfb), or connect with ssh -X");
   }
-  if (!std::filesystem::exists(a.db)) {
+  if (!tracker::database_exists(a.db)) {
     throw std::runtime_error("dashboard: no database '" + a.db +
                              "' (train a run first, or pass --db FILE)");
   }
@@ -75,7 +76,8 @@ void exec_dashboard(const DashboardArgs& a) {
 void add_dashboard_command(CLI::App& app) {
   auto args = std::make_shared<DashboardArgs>();
   CLI::App* cmd = app.add_subcommand("dashboard", "open the desktop dashboard on a database");
-  cmd->add_option("--db", args->db, "database file")->capture_default_str();
+  cmd->add_option("--db", args->db, "tracker database: a file or a postgresql:// URL")
+      ->capture_default_str();
   cmd->add_option("--runs", args->runs, "runs to select, by name or id")->delimiter(',');
   cmd->add_option("--metric", args->metrics, "metric to chart (repeatable)");
   cmd->add_option("--group-by", args->group_by,

@@ -1,5 +1,5 @@
-// rein runs list | show | compare | export | tag | rename | rm | gc: the tracker database from
-// the command line. Glue only: parse flags, call rein::tracker::Store, print a table or, with
+// rein runs list | show | compare | export | tag | rename | rm | gc | sync: the tracker database
+// from the command line. Glue only: parse flags, call rein::tracker::Store, print a table or, with
 // --json, the run JSON every reader shares (tracker/run_facts.h).
 #include <unistd.h>
 
@@ -21,6 +21,7 @@
 #include "tracker/group_statistics.h"
 #include "tracker/run_facts.h"
 #include "tracker/store.h"
+#include "tracker/sync.h"
 
 namespace rein::cli {
 
@@ -415,7 +416,9 @@ void add_runs_command(CLI::App& app) {
   auto db = std::make_shared<std::string>(default_db());
   auto json = std::make_shared<bool>(false);
   auto add_db = [db, json](CLI::App* c) {
-    c->add_option("--db", *db, "Tracker database file (default: $REIN_DB, else rein.db)")
+    c->add_option("--db", *db,
+                  "Tracker database: a file, or postgresql://user@host[:port]/dbname (default: "
+                  "$REIN_DB, else rein.db)")
         ->capture_default_str();
     c->add_flag("--json", *json, "Print JSON instead of text (the shape of docs/TRACKER.md)");
   };
@@ -474,7 +477,9 @@ void add_runs_command(CLI::App& app) {
       "export",
       "Every metric point of runs, or with --aggregate their groups' statistics, as "
       "CSV or JSON");
-  exp->add_option("--db", *db, "Tracker database file (default: $REIN_DB, else rein.db)")
+  exp->add_option("--db", *db,
+                  "Tracker database: a file, or postgresql://user@host[:port]/dbname (default: "
+                  "$REIN_DB, else rein.db)")
       ->capture_default_str();
   exp->add_option("RUN", eo->runs, "Run ids or names")->required();
   exp->add_option("--metric", eo->metrics, "Only this metric (repeatable; default: all)");
@@ -565,6 +570,29 @@ void add_runs_command(CLI::App& app) {
     std::cout << r.artifacts.size() << " orphaned artifact(s), " << r.deleted_files.size()
               << " file(s) " << (*dry ? "to delete" : "deleted") << ", " << r.orphan_rows
               << " orphaned row(s)\n";
+  });
+
+  auto source = std::make_shared<std::string>();
+  CLI::App* sync = runs->add_subcommand(
+      "sync",
+      "Copy the runs of a local SQLite file into --db (e.g. a shared PostgreSQL database); "
+      "runs copied before are skipped, so it can run again after more offline runs");
+  add_db(sync);
+  sync->add_option("SRC", *source, "The database file to copy runs from")->required();
+  sync->callback([db, source, json] {
+    if (*source == *db) throw std::runtime_error("runs sync: SRC and --db are the same database");
+    tracker::SyncResult r = tracker::sync_runs(*source, *db, [&](const std::string& name) {
+      if (!*json) std::cout << "copied " << name << "\n" << std::flush;
+    });
+    if (*json) {
+      return print_json({{"copied", r.copied},
+                         {"already_there", r.already_there},
+                         {"still_running", r.still_running}});
+    }
+    for (const std::string& name : r.still_running)
+      std::cout << "skipped " << name << "  (still running: sync again when it ends)\n";
+    std::cout << r.copied.size() << " run(s) copied, " << r.already_there.size()
+              << " already there, " << r.still_running.size() << " still running\n";
   });
 }
 

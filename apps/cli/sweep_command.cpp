@@ -165,7 +165,7 @@ void show_sweep(const std::string& db, const std::string& id_or_name, bool as_js
 struct SweepArgs {
   std::string spec_file, target, db = default_db();
   std::optional<int64_t> jobs;
-  bool json = false, quiet = false, no_progress = false;
+  bool json = false, quiet = false, no_progress = false, create_only = false;
 };
 
 }  // namespace
@@ -173,14 +173,18 @@ struct SweepArgs {
 void add_sweep_command(CLI::App& app) {
   auto a = std::make_shared<SweepArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "sweep", "Search hyperparameters: rein sweep SPEC.toml | resume ID | show ID");
+      "sweep", "Search hyperparameters: rein sweep SPEC.toml | resume ID | worker ID | show ID");
   cmd->add_option("spec", a->spec_file, "sweep spec (TOML), e.g. examples/sweeps/quick.toml");
-  cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
+  cmd->add_option("--db", a->db,
+                  "tracker database: a file, or postgresql://user@host[:port]/dbname")
+      ->capture_default_str();
   cmd->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
   cmd->add_flag("--quiet", a->quiet, "no line per started trial");
   cmd->add_flag("--no-progress", a->no_progress,
                 "no live progress (on a terminal: the trials, the best value and each running "
                 "trial's steps, redrawn in place; otherwise a few plain lines every 10 s)");
+  cmd->add_flag("--create", a->create_only,
+                "record the sweep and print its id without running it (for rein sweep worker)");
   cmd->footer(
       "A spec names the algorithm and env, fixed settings, the search space over any --set\n"
       "key, the strategy, the seeds of each trial, a budget and early stopping:\n\n"
@@ -210,7 +214,10 @@ void add_sweep_command(CLI::App& app) {
 
   CLI::App* resume = cmd->add_subcommand("resume", "Continue a sweep that was stopped or killed");
   resume->add_option("sweep", a->target, "sweep id or name")->required();
-  resume->add_option("--db", a->db, "tracker database")->capture_default_str();
+  resume
+      ->add_option("--db", a->db,
+                   "tracker database: a file, or postgresql://user@host[:port]/dbname")
+      ->capture_default_str();
   resume->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
   resume->add_flag("--quiet", a->quiet, "no line per started trial");
   resume->add_flag("--no-progress", a->no_progress, "no live progress");
@@ -219,20 +226,53 @@ void add_sweep_command(CLI::App& app) {
     resume_sweep(a->target, {a->db, a->jobs, !a->quiet, !a->no_progress}, signals.flag());
   });
 
+  auto lease = std::make_shared<double>(60);
+  CLI::App* worker = cmd->add_subcommand(
+      "worker",
+      "Work on a sweep beside other workers (on this or other machines, sharing --db): take "
+      "trials under leases until the budget is spent");
+  worker->add_option("sweep", a->target, "sweep id or name")->required();
+  worker
+      ->add_option("--db", a->db,
+                   "tracker database every worker shares, e.g. postgresql://user@host/dbname")
+      ->capture_default_str();
+  worker->add_option("--jobs", a->jobs, "training processes at once (default: the spec's jobs)");
+  worker
+      ->add_option("--lease", *lease,
+                   "seconds a trial stays this worker's without a renewal; a killed worker's "
+                   "trial goes to another worker after this long")
+      ->capture_default_str();
+  worker->footer(
+      "Create the sweep without running it (rein sweep SPEC.toml --create --db URL), then start\n"
+      "any number of workers on any machines. A worker renews the leases of its trials every\n"
+      "quarter lease; when a worker dies, its trials are run again by the next worker looking\n"
+      "for work once their leases expire. Ctrl-C gives a worker's trials back at once. Run a\n"
+      "sweep either with workers or with one rein sweep / rein sweep resume, not both.");
+  worker->callback([a, lease] {
+    const StopSignals signals;
+    SweepOptions options{a->db, a->jobs, !a->quiet};
+    options.lease_seconds = *lease;
+    work_on_sweep(a->target, options, signals.flag());
+  });
+
   CLI::App* show = cmd->add_subcommand("show", "Best trials, each parameter's effect, trials");
   show->add_option("sweep", a->target, "sweep id or name")->required();
-  show->add_option("--db", a->db, "tracker database")->capture_default_str();
+  show->add_option("--db", a->db,
+                   "tracker database: a file, or postgresql://user@host[:port]/dbname")
+      ->capture_default_str();
   show->add_flag("--json", a->json, "print JSON");
   show->callback([a] { show_sweep(a->db, a->target, a->json); });
 
   cmd->callback([a, cmd] {
-    if (!cmd->get_subcommands().empty()) return;  // resume / show ran
+    if (!cmd->get_subcommands().empty()) return;  // resume / worker / show ran
     if (a->spec_file.empty())
       throw Error(
           "sweep: give a spec file (rein sweep SPEC.toml), or resume ID / show ID; see "
           "rein sweep --help");
     const StopSignals signals;
-    start_sweep(a->spec_file, {a->db, a->jobs, !a->quiet, !a->no_progress}, signals.flag());
+    SweepOptions options{a->db, a->jobs, !a->quiet, !a->no_progress};
+    options.create_only = a->create_only;
+    start_sweep(a->spec_file, options, signals.flag());
   });
 }
 

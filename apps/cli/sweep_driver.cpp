@@ -1,6 +1,8 @@
 // SweepDriver: strategy -> trials -> `rein train` children -> rungs -> trial values.
 #include "apps/cli/sweep_driver.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -9,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "apps/cli/child_processes.h"
 #include "apps/cli/live_block.h"
@@ -31,6 +34,13 @@ using tracker::TrialStatus;
 
 constexpr int64_t kSeedSlots = 100000;  // child id = trial number * kSeedSlots + seed index
 
+// "host:pid": which worker holds a trial's lease.
+std::string worker_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return str(host, ":", ::getpid());
+}
+
 std::string params_text(const std::vector<tracker::Param>& params) {
   std::string out;
   for (const tracker::Param& p : params)
@@ -52,10 +62,12 @@ class SweepDriver {
   }
 
   void run(const std::atomic<bool>& stop) {
-    sweeps_.set_status(id_, tracker::SweepStatus::Running);
-    for (const tracker::TrialInfo& t : sweeps_.trials(id_)) {
-      next_number_ = std::max(next_number_, t.number + 1);
-      if (t.status == TrialStatus::Running) begin_trial(t.number, t.params, " again");
+    if (!options_.worker) {
+      sweeps_.set_status(id_, tracker::SweepStatus::Running);
+      for (const tracker::TrialInfo& t : sweeps_.trials(id_)) {
+        next_number_ = std::max(next_number_, t.number + 1);
+        if (t.status == TrialStatus::Running) begin_trial(t.number, t.params, " again");
+      }
     }
     bool interrupted = false;
     while (true) {
@@ -63,19 +75,29 @@ class SweepDriver {
         interrupted = true;
         children_.interrupt();
         queue_.clear();
+        // Another worker takes the trials over at once.
+        if (options_.worker)
+          for (const auto& [number, t] : active_) sweeps_.renew_lease(id_, number, worker_, -1);
       }
+      if (options_.worker && !interrupted) renew_leases();
       while (!interrupted && children_.running() < static_cast<size_t>(spec_.jobs)) {
         if (queue_.empty() && !new_trial()) break;
         const auto [number, seed_index] = queue_.front();
         queue_.pop_front();
-        if (active_[number].pruned) {  // stopped before this seed started
+        if (active_[number].pruned || active_[number].lost) {  // stopped before this seed started
           ++active_[number].ended;
           continue;
         }
         children_.start(number * kSeedSlots + seed_index, child_args(number, seed_index));
       }
       if (children_.running() == 0 && (queue_.empty() || interrupted)) {
-        if (interrupted || active_.empty()) break;
+        if (interrupted) break;
+        if (active_.empty()) {
+          // A worker waits while others hold trials: one of them may die and leave its trial.
+          if (!options_.worker || give_up_ || sweeps_.leased_trials(id_) == 0) break;
+          std::this_thread::sleep_for(std::chrono::seconds(1));
+          continue;
+        }
       }
       for (const ChildProcesses::Finished& f : children_.wait(250)) {
         Active& t = active_[f.id / kSeedSlots];
@@ -94,7 +116,7 @@ class SweepDriver {
       show_progress();
       for (auto it = active_.begin(); it != active_.end();) {
         if (it->second.ended == spec_.seeds.size()) {
-          end_trial(it->first, it->second);
+          if (!it->second.lost) end_trial(it->first, it->second);
           it = active_.erase(it);
         } else {
           ++it;
@@ -103,8 +125,11 @@ class SweepDriver {
     }
     block_.finish();
     const bool stopped = interrupted || give_up_;
-    sweeps_.set_status(
-        id_, stopped ? tracker::SweepStatus::Interrupted : tracker::SweepStatus::Finished);
+    // A stopped worker leaves the sweep to the others; the last one to find nothing left to do
+    // marks it finished.
+    if (!options_.worker || !stopped)
+      sweeps_.set_status(
+          id_, stopped ? tracker::SweepStatus::Interrupted : tracker::SweepStatus::Finished);
     print_end(stopped);
     if (give_up_)
       throw Error(str("sweep ", id_,
@@ -118,6 +143,8 @@ class SweepDriver {
     double started = 0;  // when this attempt began: its runs started after it
     size_t ended = 0;    // seeds ended (or skipped after pruning)
     bool failed = false, pruned = false;
+    bool lost = false;  // worker: the lease expired and another worker took the trial over
+    double renewed = 0;
     size_t rungs = 0;  // rungs judged
   };
   struct RunState {
@@ -149,8 +176,9 @@ class SweepDriver {
     return args;
   }
 
-  void begin_trial(int64_t number, const std::vector<tracker::Param>& params, const char* again) {
-    sweeps_.start_trial(id_, number, params);
+  void begin_trial(int64_t number, const std::vector<tracker::Param>& params, const char* again,
+                   bool record = true) {
+    if (record) sweeps_.start_trial(id_, number, params);
     Active& t = active_[number];
     t = Active{};
     t.params = params;
@@ -161,13 +189,52 @@ class SweepDriver {
       block_.event(str("trial ", number, " started", again, ": ", params_text(params)));
   }
 
+  // Worker: extends the leases of this worker's trials (a quarter of the lease apart); a trial
+  // whose lease was lost is abandoned, its training processes stopped.
+  void renew_leases() {
+    const double now = tracker::now_seconds();
+    for (auto& [number, t] : active_) {
+      if (t.lost || now - t.renewed < options_.lease_seconds / 4) continue;
+      t.renewed = now;
+      if (sweeps_.renew_lease(id_, number, worker_, options_.lease_seconds)) continue;
+      t.lost = true;
+      for (size_t i = 0; i < spec_.seeds.size(); ++i)
+        children_.interrupt(number * kSeedSlots + static_cast<int64_t>(i));
+      std::printf("trial %lld: lease lost (another worker took it over); stopping it here\n",
+                  static_cast<long long>(number));
+      std::fflush(stdout);
+    }
+  }
+
   // The next trial from the strategy, within the budget; false when there is none.
   bool new_trial() {
     if (give_up_) return false;
-    const std::vector<tracker::TrialInfo> trials = sweeps_.trials(id_);
-    if (spec_.max_trials && static_cast<int64_t>(trials.size()) >= *spec_.max_trials) return false;
-    if (spec_.max_total_steps && steps_used(trials) >= *spec_.max_total_steps) return false;
+    if (options_.worker) {
+      const auto claimed =
+          sweeps_.claim_trial(id_, worker_, options_.lease_seconds,
+                              [&](const std::vector<tracker::TrialInfo>& trials, int64_t number) {
+                                return propose(trials, number);
+                              });
+      if (!claimed) return false;
+      begin_trial(claimed->number, claimed->params, claimed->again ? " again" : "", false);
+      active_[claimed->number].renewed = tracker::now_seconds();
+      return true;
+    }
     const int64_t number = next_number_;
+    std::optional<std::vector<tracker::Param>> params = propose(sweeps_.trials(id_), number);
+    if (!params) return false;
+    ++next_number_;
+    begin_trial(number, *params, "");
+    return true;
+  }
+
+  // The params of trial `number` from the strategy, within the budget; nullopt when there are
+  // none.
+  std::optional<std::vector<tracker::Param>> propose(const std::vector<tracker::TrialInfo>& trials,
+                                                     int64_t number) {
+    if (spec_.max_trials && static_cast<int64_t>(trials.size()) >= *spec_.max_trials)
+      return std::nullopt;
+    if (spec_.max_total_steps && steps_used(trials) >= *spec_.max_total_steps) return std::nullopt;
     std::optional<session::Point> x;
     switch (spec_.strategy) {
       case session::Strategy::Grid:
@@ -181,13 +248,11 @@ class SweepDriver {
                                {.startup_trials = spec_.startup_trials});
         break;
     }
-    if (!x) return false;  // the grid is done
+    if (!x) return std::nullopt;  // the grid is done
     std::vector<tracker::Param> params;
     for (const session::SearchParam& p : spec_.space)
       params.push_back({p.name, session::from_internal(p, x->at(p.name))});
-    ++next_number_;
-    begin_trial(number, params, "");
-    return true;
+    return params;
   }
 
   std::vector<session::Observation> observations(const std::vector<tracker::TrialInfo>& trials) {
@@ -267,7 +332,7 @@ class SweepDriver {
   void judge_rungs() {
     if (!spec_.early_stopping.enabled) return;
     for (auto& [number, t] : active_) {
-      if (t.pruned || t.failed) continue;
+      if (t.pruned || t.failed || t.lost) continue;
       while (true) {
         const std::vector<RunState> runs = runs_of(number);
         if (runs.size() < spec_.seeds.size()) break;
@@ -452,6 +517,7 @@ class SweepDriver {
   int64_t next_number_ = 0;
   std::optional<double> best_;
   bool give_up_ = false;  // every trial so far failed: start no more
+  const std::string worker_ = worker_name();
 };
 
 std::string read_file(const std::string& path) {
@@ -485,6 +551,12 @@ int64_t start_sweep(const std::string& spec_file, const SweepOptions& options,
   SweepSpec spec = session::parse_sweep_spec(read_file(spec_file), spec_file);
   tracker::SweepStore sweeps(options.db);
   const int64_t id = sweeps.create_sweep(spec.name, spec.text);
+  if (options.create_only) {
+    std::printf("sweep %lld (%s) created; start workers with: rein sweep worker %lld --db %s\n",
+                static_cast<long long>(id), spec.name.c_str(), static_cast<long long>(id),
+                options.db.c_str());
+    return id;
+  }
   describe(spec, id, options);
   SweepDriver(std::move(spec), id, options).run(stop);
   return id;
@@ -498,6 +570,23 @@ int64_t resume_sweep(const std::string& id_or_name, const SweepOptions& options,
     throw Error(str("sweep ", info.id, " (", info.name,
                     ") already finished; see: rein sweep "
                     "show ",
+                    info.id, " --db ", options.db));
+  SweepSpec spec = session::parse_sweep_spec(info.spec, str("sweep ", info.id));
+  describe(spec, info.id, options);
+  SweepDriver(std::move(spec), info.id, options).run(stop);
+  return info.id;
+}
+
+int64_t work_on_sweep(const std::string& id_or_name, SweepOptions options,
+                      const std::atomic<bool>& stop) {
+  if (!(options.lease_seconds >= 5))
+    throw Error(
+        str("sweep worker: --lease must be at least 5 seconds (got ", options.lease_seconds, ")"));
+  options.worker = true;
+  tracker::SweepStore sweeps(options.db);
+  const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
+  if (info.status == tracker::SweepStatus::Finished)
+    throw Error(str("sweep ", info.id, " (", info.name, ") already finished; see: rein sweep show ",
                     info.id, " --db ", options.db));
   SweepSpec spec = session::parse_sweep_spec(info.spec, str("sweep ", info.id));
   describe(spec, info.id, options);

@@ -212,7 +212,9 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--plugin", a->plugins,
                   "load env plug-in LIB.so first (repeatable; recorded, so eval and --resume "
                   "load it again)");
-  cmd->add_option("--db", a->db, "tracker database")->capture_default_str();
+  cmd->add_option("--db", a->db,
+                  "tracker database: a file, or postgresql://user@host[:port]/dbname")
+      ->capture_default_str();
   cmd->add_option("--name", a->name, "run name (default: generated)");
   cmd->add_option("--experiment", a->experiment, "experiment the run belongs to")
       ->capture_default_str();

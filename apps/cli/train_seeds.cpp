@@ -18,6 +18,7 @@
 #include "base/error.h"
 #include "rl/metric_names.h"
 #include "session/train.h"
+#include "tracker/names.h"
 #include "tracker/run_facts.h"
 #include "tracker/store.h"
 
@@ -157,7 +158,7 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
     if (!progress.due() || Clock::now() - last_draw < std::chrono::milliseconds(500)) continue;
     last_draw = Clock::now();
     try {
-      if (!store && std::filesystem::exists(job.db))
+      if (!store && tracker::database_exists(job.db))
         store.emplace(job.db, tracker::StoreOptions{.mode = tracker::OpenMode::ReadOnly});
       if (!store) continue;
       int64_t step = 0, total = 0, returns = 0;
@@ -201,7 +202,7 @@ void run_seeds(const SeedsJob& job, const std::atomic<bool>& stop) {
 
   // The summary, from the tracker: what every seed's run recorded.
   std::map<int64_t, SeedRun> runs;
-  if (std::filesystem::exists(job.db)) {
+  if (tracker::database_exists(job.db)) {
     tracker::Store final_store(job.db, {.mode = tracker::OpenMode::ReadOnly});
     runs = read_group(final_store, job.group);
   }

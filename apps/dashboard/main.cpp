@@ -171,7 +171,8 @@ int main(int argc, char** argv) {
       "agent viewer)",
       "rein-dashboard"};
   Flags f;
-  app.add_option("--db", f.db, "database file")->capture_default_str();
+  app.add_option("--db", f.db, "tracker database: a file or a postgresql:// URL")
+      ->capture_default_str();
   app.add_option("--screenshot", f.screenshot,
                  "render, write this PNG (and PNG.json describing what was drawn), then exit");
   app.add_option("--runs", f.runs, "runs to select, by name or id (comma-separated)")

@@ -20,7 +20,7 @@ struct SeriesRow {
 };
 
 std::vector<SeriesRow> series_rows(Db& db, std::int64_t run_id) {
-  Stmt s(db.get(),
+  Stmt s(db,
          "SELECT s.key_id, k.name, s.count, s.first_step, s.monotonic FROM metric_series s "
          "JOIN metric_keys k ON k.id = s.key_id WHERE s.run_id = ? ORDER BY s.key_id");
   s.bind(1, run_id);
@@ -38,9 +38,9 @@ StoredPoint read_point(const Stmt& s) { return {s.int64(0), s.real(1), s.real(2)
 // n * kChunkPoints points); the points after them become the writer's unfinished chunk.
 // Returns false if the stored chunks do not fit that picture (then the caller drops them all).
 bool keep_whole_chunks(Db& db, std::int64_t run_id, ReopenedSeries& out, std::int64_t last_kept) {
-  Stmt del(db.get(), "DELETE FROM metric_chunks WHERE run_id = ? AND key_id = ? AND last_step > ?");
+  Stmt del(db, "DELETE FROM metric_chunks WHERE run_id = ? AND key_id = ? AND last_step > ?");
   del.bind(1, run_id).bind(2, out.key_id).bind(3, last_kept).run();
-  Stmt cnt(db.get(),
+  Stmt cnt(db,
            "SELECT count(*), coalesce(max(seq), -1) FROM metric_chunks "
            "WHERE run_id = ? AND key_id = ?");
   cnt.bind(1, run_id).bind(2, out.key_id);
@@ -49,7 +49,7 @@ bool keep_whole_chunks(Db& db, std::int64_t run_id, ReopenedSeries& out, std::in
   std::int64_t max_seq = cnt.int64(1);
   std::int64_t tail = out.count - chunks * kChunkPoints;
   if (max_seq + 1 != chunks || tail < 0 || tail >= kChunkPoints) return false;
-  Stmt last(db.get(),
+  Stmt last(db,
             "SELECT step, wall_time, value FROM metrics WHERE run_id = ? AND key_id = ? "
             "ORDER BY step DESC, rowid DESC LIMIT ?");
   last.bind(1, run_id).bind(2, out.key_id).bind(3, std::max<std::int64_t>(tail, 1));
@@ -69,9 +69,8 @@ ReopenedSeries reopen_series(Db& db, std::int64_t run_id, const SeriesRow& row,
   out.key_id = row.key_id;
   out.first_step = row.first_step;
   out.monotonic = row.monotonic;
-  Stmt del(db.get(), "DELETE FROM metrics WHERE run_id = ? AND key_id = ? AND step > ?");
-  del.bind(1, run_id).bind(2, row.key_id).bind(3, last_kept).run();
-  std::int64_t gone = sqlite3_changes(db.get());
+  Stmt del(db, "DELETE FROM metrics WHERE run_id = ? AND key_id = ? AND step > ?");
+  std::int64_t gone = del.bind(1, run_id).bind(2, row.key_id).bind(3, last_kept).run();
   dropped += gone;
   out.count = row.count - gone;
 
@@ -81,17 +80,17 @@ ReopenedSeries reopen_series(Db& db, std::int64_t run_id, const SeriesRow& row,
     // A series that went back in step is read by raw scan (its chunks are never used), and
     // summaries that do not match the points are not worth repairing: new chunks start at the
     // resume point, and readers take raw points before the first chunk.
-    Stmt drop(db.get(), "DELETE FROM metric_chunks WHERE run_id = ? AND key_id = ?");
+    Stmt drop(db, "DELETE FROM metric_chunks WHERE run_id = ? AND key_id = ?");
     drop.bind(1, run_id).bind(2, row.key_id).run();
     out.chunk_seq = 0;
     out.tail.clear();
     if (out.count > 0) {
-      Stmt first(db.get(),
+      Stmt first(db,
                  "SELECT step, wall_time, value FROM metrics WHERE run_id = ? AND key_id = ? "
                  "ORDER BY rowid LIMIT 1");
       first.bind(1, run_id).bind(2, row.key_id);
       if (first.step()) out.first_step = first.int64(0);
-      Stmt last(db.get(),
+      Stmt last(db,
                 "SELECT step, wall_time, value FROM metrics WHERE run_id = ? AND key_id = ? "
                 "ORDER BY rowid DESC LIMIT 1");
       last.bind(1, run_id).bind(2, row.key_id);
@@ -100,14 +99,14 @@ ReopenedSeries reopen_series(Db& db, std::int64_t run_id, const SeriesRow& row,
   }
 
   if (out.count > 0) {
-    Stmt up(db.get(),
+    Stmt up(db,
             "UPDATE metric_series SET count = ?, first_step = ?, last_step = ?, "
             "last_wall_time = ?, last_value = ? WHERE run_id = ? AND key_id = ?");
     up.bind(1, out.count).bind(2, out.first_step).bind(3, out.last.step);
     up.bind(4, out.last.wall_time).bind(5, out.last.value).bind(6, run_id).bind(7, row.key_id);
     up.run();
   } else {
-    Stmt rm(db.get(), "DELETE FROM metric_series WHERE run_id = ? AND key_id = ?");
+    Stmt rm(db, "DELETE FROM metric_series WHERE run_id = ? AND key_id = ?");
     rm.bind(1, run_id).bind(2, row.key_id).run();
     out.monotonic = true;  // starts over with the next point
   }
@@ -119,7 +118,7 @@ ReopenedSeries reopen_series(Db& db, std::int64_t run_id, const SeriesRow& row,
 ReopenedRun reopen_run(Db& db, std::int64_t run_id, std::optional<std::int64_t> truncate_after_step,
                        double crashed_after_seconds) {
   Transaction tx(db);
-  Stmt run(db.get(), "SELECT name, status, heartbeat, host, pid FROM runs WHERE id = ?");
+  Stmt run(db, "SELECT name, status, heartbeat, host, pid FROM runs WHERE id = ?");
   run.bind(1, run_id);
   if (!run.step()) {
     throw Error("RunWriter: cannot reopen run " + std::to_string(run_id) + " in '" + db.path() +
@@ -146,7 +145,7 @@ ReopenedRun reopen_run(Db& db, std::int64_t run_id, std::optional<std::int64_t> 
     out.series.push_back(reopen_series(db, run_id, row, last_kept, out.dropped_points));
   }
 
-  Stmt up(db.get(),
+  Stmt up(db,
           "UPDATE runs SET status = 'running', error = '', end_time = NULL, heartbeat = ?, "
           "host = ?, pid = ? WHERE id = ?");
   up.bind(1, now).bind(2, host_name()).bind(3, current_pid()).bind(4, run_id).run();

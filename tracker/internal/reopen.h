@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "tracker/internal/sqlite.h"
+#include "tracker/internal/db.h"
 #include "tracker/types.h"
 
 namespace rein::tracker::internal {

@@ -33,9 +33,9 @@ bool process_alive(std::int64_t pid) {
 namespace {
 
 std::int64_t experiment_id(Db& db, const std::string& name) {
-  Stmt ins(db.get(), "INSERT OR IGNORE INTO experiments(name, created) VALUES(?, ?)");
+  Stmt ins(db, "INSERT INTO experiments(name, created) VALUES(?, ?) ON CONFLICT DO NOTHING");
   ins.bind(1, name).bind(2, now_seconds()).run();
-  Stmt sel(db.get(), "SELECT id FROM experiments WHERE name = ?");
+  Stmt sel(db, "SELECT id FROM experiments WHERE name = ?");
   sel.bind(1, name);
   sel.step();
   return sel.int64(0);
@@ -91,23 +91,24 @@ std::pair<std::int64_t, std::string> insert_run(Db& db, const RunSpec& spec) {
   Transaction tx(db);
   std::int64_t exp = experiment_id(db, spec.experiment.empty() ? "default" : spec.experiment);
   double now = now_seconds();
-  Stmt ins(db.get(),
+  Stmt ins(db,
            "INSERT INTO runs(name, experiment_id, algorithm, env, seed, status, start_time, "
            "heartbeat, command, host, pid, rein_version) "
-           "VALUES(?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)");
+           "VALUES(?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?) RETURNING id");
   ins.bind(1, spec.name).bind(2, exp).bind(3, spec.algorithm).bind(4, spec.env);
   ins.bind(5, spec.seed)
       .bind(6, now)
       .bind(7, now)
-      .bind(8, to_utf8(spec.command))
+      .bind(8, redact_urls_in(to_utf8(spec.command)))
       .bind(9, host_name());
   ins.bind(10, current_pid()).bind(11, spec.rein_version);
-  ins.run();
-  std::int64_t id = sqlite3_last_insert_rowid(db.get());
+  ins.step();
+  std::int64_t id = ins.int64(0);
+  ins.reset();
   std::string name = spec.name;
   if (name.empty()) {
     name = generated_name(spec, id);
-    Stmt upd(db.get(), "UPDATE runs SET name = ? WHERE id = ?");
+    Stmt upd(db, "UPDATE runs SET name = ? WHERE id = ?");
     upd.bind(1, name).bind(2, id).run();
   }
   for (const Param& p : spec.params) upsert_param(db, id, p);
@@ -117,7 +118,9 @@ std::pair<std::int64_t, std::string> insert_run(Db& db, const RunSpec& spec) {
 }
 
 void upsert_param(Db& db, std::int64_t run_id, const Param& param) {
-  Stmt s(db.get(), "INSERT OR REPLACE INTO params(run_id, key, type, value) VALUES(?, ?, ?, ?)");
+  Stmt s(db,
+         "INSERT INTO params(run_id, key, type, value) VALUES(?, ?, ?, ?) "
+         "ON CONFLICT(run_id, key) DO UPDATE SET type = excluded.type, value = excluded.value");
   s.bind(1, run_id).bind(2, param.key);
   const char* type = bind_param_value(s, 4, param.value);
   s.bind(3, std::string_view(type));
@@ -125,22 +128,24 @@ void upsert_param(Db& db, std::int64_t run_id, const Param& param) {
 }
 
 void insert_tag(Db& db, std::int64_t run_id, const std::string& tag) {
-  Stmt s(db.get(), "INSERT OR IGNORE INTO tags(run_id, tag) VALUES(?, ?)");
+  Stmt s(db, "INSERT INTO tags(run_id, tag) VALUES(?, ?) ON CONFLICT DO NOTHING");
   s.bind(1, run_id).bind(2, tag).run();
 }
 
 std::int64_t insert_artifact(Db& db, std::int64_t run_id, const std::string& kind,
                              const std::string& path, std::optional<std::int64_t> step) {
-  Stmt s(db.get(),
-         "INSERT INTO artifacts(run_id, kind, path, step, created) VALUES(?, ?, ?, ?, ?)");
-  s.bind(1, run_id).bind(2, kind).bind(3, path).bind(4, step).bind(5, now_seconds()).run();
-  return sqlite3_last_insert_rowid(db.get());
+  Stmt s(db,
+         "INSERT INTO artifacts(run_id, kind, path, step, created) VALUES(?, ?, ?, ?, ?) "
+         "RETURNING id");
+  s.bind(1, run_id).bind(2, kind).bind(3, path).bind(4, step).bind(5, now_seconds());
+  s.step();
+  return s.int64(0);
 }
 
 std::int64_t intern_key(Db& db, const std::string& name) {
-  Stmt ins(db.get(), "INSERT OR IGNORE INTO metric_keys(name) VALUES(?)");
+  Stmt ins(db, "INSERT INTO metric_keys(name) VALUES(?) ON CONFLICT DO NOTHING");
   ins.bind(1, name).run();
-  Stmt sel(db.get(), "SELECT id FROM metric_keys WHERE name = ?");
+  Stmt sel(db, "SELECT id FROM metric_keys WHERE name = ?");
   sel.bind(1, name);
   sel.step();
   return sel.int64(0);

@@ -6,7 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "tracker/internal/sqlite.h"
+#include "tracker/internal/db.h"
 #include "tracker/types.h"
 
 namespace rein::tracker::internal {

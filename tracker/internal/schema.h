@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "tracker/internal/sqlite.h"
+#include "tracker/internal/db.h"
 
 namespace rein::tracker::internal {
 

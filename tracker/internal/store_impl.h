@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "tracker/internal/sqlite.h"
+#include "tracker/internal/db.h"
 #include "tracker/store.h"
 
 namespace rein::tracker {
