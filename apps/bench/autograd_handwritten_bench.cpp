@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "apps/bench/sac_flops.h"
+#include "apps/bench/offpolicy_flops.h"
 
 namespace {
 
@@ -171,16 +171,16 @@ void BM_handwritten_big_update_b256(benchmark::State& state) {
 }
 BENCHMARK(BM_handwritten_big_update_b256)->Unit(benchmark::kMillisecond);
 
-// A 3-layer ReLU MLP (in -> 256 -> 256 -> out) with its activations kept for the backward pass.
+// A 3-layer ReLU MLP (in -> h1 -> h2 -> out) with its activations kept for the backward pass.
 struct Mlp3 {
   Param w0, b0, w1, b1, w2, b2;
   Mat h1, h2, out, dh2, dh1, dx;
-  Mlp3(int in, int hidden, int out_dim, std::mt19937& rng)
-      : w0{hidden, in, rng},
-        b0{1, hidden, rng},
-        w1{hidden, hidden, rng},
-        b1{1, hidden, rng},
-        w2{out_dim, hidden, rng},
+  Mlp3(int in, int hidden1, int hidden2, int out_dim, std::mt19937& rng)
+      : w0{hidden1, in, rng},
+        b0{1, hidden1, rng},
+        w1{hidden2, hidden1, rng},
+        b1{1, hidden2, rng},
+        w2{out_dim, hidden2, rng},
         b2{1, out_dim, rng} {}
   const Mat& forward(const Mat& x) {
     h1.noalias() = x * w0.w.transpose();
@@ -230,8 +230,8 @@ struct Mlp3 {
 void BM_handwritten_sac_update_b256(benchmark::State& state) {
   const int B = 256, D = 3, A = 1, H = 256;
   std::mt19937 rng{0};
-  Mlp3 actor(D, H, 2 * A, rng), q1(D + A, H, 1, rng), q2(D + A, H, 1, rng);
-  Mlp3 t1(D + A, H, 1, rng), t2(D + A, H, 1, rng);
+  Mlp3 actor(D, H, H, 2 * A, rng), q1(D + A, H, H, 1, rng), q2(D + A, H, H, 1, rng);
+  Mlp3 t1(D + A, H, H, 1, rng), t2(D + A, H, H, 1, rng);
   std::normal_distribution<float> n01;
   auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
   const Mat obs = randn(B, D), next_obs = randn(B, D), act = randn(B, A).array().tanh().matrix();
@@ -299,6 +299,60 @@ void BM_handwritten_sac_update_b256(benchmark::State& state) {
       benchmark::Counter(kSacUpdateFlop, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_handwritten_sac_update_b256)->Unit(benchmark::kMillisecond);
+
+// One TD3 gradient step at Pendulum sizes (obs 3, action 1, 400x300, batch 256), as rein's TD3
+// does it: target policy smoothing (noise 0.2 clipped at 0.5), clipped double Q, twin critics,
+// the actor and the Polyak updates every second step (policy_delay 2), Adam (lr 1e-3), tau
+// 0.005. Same matrix products as rein_rl's update; no graph.
+void BM_handwritten_td3_update_b256(benchmark::State& state) {
+  const int B = 256, D = 3, A = 1, H1 = 400, H2 = 300;
+  std::mt19937 rng{0};
+  Mlp3 actor(D, H1, H2, A, rng), actor_t(D, H1, H2, A, rng);
+  Mlp3 q1(D + A, H1, H2, 1, rng), q2(D + A, H1, H2, 1, rng);
+  Mlp3 t1(D + A, H1, H2, 1, rng), t2(D + A, H1, H2, 1, rng);
+  std::normal_distribution<float> n01;
+  auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
+  const Mat obs = randn(B, D), next_obs = randn(B, D), act = randn(B, A).array().tanh().matrix();
+  const Mat reward = randn(B, 1);
+  const float lr = 1e-3f, gamma = 0.98f, tau = 0.005f;
+  Mat sa(B, D + A), next_sa(B, D + A), pi_sa(B, D + A), dq(B, 1);
+  sa << obs, act;
+  int step = 0;
+  for (auto _ : state) {
+    ++step;
+    // Targets: smoothed target actions, the smaller target critic.
+    const Mat noise = (0.2f * randn(B, A)).cwiseMax(-0.5f).cwiseMin(0.5f);
+    const Mat a_next =
+        (actor_t.forward(next_obs).array().tanh() + noise.array()).cwiseMax(-1.0f).cwiseMin(1.0f);
+    next_sa << next_obs, a_next;
+    const Mat y = reward + gamma * t1.forward(next_sa).cwiseMin(t2.forward(next_sa));
+    // Critics: sum_k MSE(Q_k, y).
+    dq = (q1.forward(sa) - y) * (2.0f / B);
+    q1.backward(sa, dq, true);
+    dq = (q2.forward(sa) - y) * (2.0f / B);
+    q2.backward(sa, dq, true);
+    q1.adam(step, lr);
+    q2.adam(step, lr);
+    if (step % 2 == 0) {
+      // Actor: -mean(Q_1(s, tanh(actor(s)))); the critic's input gradient only.
+      const Mat a_pi = actor.forward(obs).array().tanh();
+      pi_sa << obs, a_pi;
+      q1.forward(pi_sa);
+      dq.setConstant(-1.0f / B);
+      const Mat da = q1.backward(pi_sa, dq, false).rightCols(A);
+      const Mat dz = da.array() * (1.0f - a_pi.array().square());
+      actor.backward(obs, dz, true);
+      actor.adam(step / 2, lr);
+      t1.polyak(q1, tau);
+      t2.polyak(q2, tau);
+      actor_t.polyak(actor, tau);
+    }
+    benchmark::DoNotOptimize(actor.w2.w.data());
+  }
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(kTd3UpdateFlop, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_handwritten_td3_update_b256)->Unit(benchmark::kMillisecond);
 
 // The matrix products of one SAC step alone (the shapes of BM_handwritten_sac_update_b256:
 // 8 forward passes, 3 backward passes with weight gradients, 2 with input gradients only),
