@@ -354,39 +354,60 @@ void BM_handwritten_td3_update_b256(benchmark::State& state) {
 }
 BENCHMARK(BM_handwritten_td3_update_b256)->Unit(benchmark::kMillisecond);
 
-// The matrix products of one SAC step alone (the shapes of BM_handwritten_sac_update_b256:
-// 8 forward passes, 3 backward passes with weight gradients, 2 with input gradients only),
-// nothing else: the GEMM bound the SAC update is measured against.
-void BM_eigen_sac_gemm_bound_b256(benchmark::State& state) {
-  const int B = 256, H = 256, in = 4, out = 2;
+// The matrix products of an update alone, nothing else: the GEMM bound an update is measured
+// against. Networks 4 -> h1 -> h2 -> 2 at batch 256; `forwards` forward passes, `weight_backs`
+// backward passes with weight and input gradients, `input_backs` with input gradients only.
+// Eigen allocates its packing buffers on every product: with glibc's defaults the freed
+// buffers can be trimmed from the heap and faulted in again (up to a quarter of this
+// benchmark's time, depending on what ran before it in the process), which rein's tensor
+// block cache spares the agents; docs/PERFORMANCE.md runs it with GLIBC_TUNABLES for that.
+void gemm_bound(benchmark::State& state, int h1_size, int h2_size, int forwards, int weight_backs,
+                int input_backs, double flop) {
+  const int B = 256, in = 4, out = 2;
   std::mt19937 rng{0};
   std::normal_distribution<float> n01;
   auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
-  const Mat x = randn(B, in), w0 = randn(H, in), w1 = randn(H, H), w2 = randn(out, H);
-  const Mat h = randn(B, H), dout = randn(B, out);
-  Mat h1(B, H), h2(B, H), z(B, out), gw0(H, in), gw1(H, H), gw2(out, H), dh(B, H), dx(B, in);
+  const Mat x = randn(B, in), w0 = randn(h1_size, in), w1 = randn(h2_size, h1_size),
+            w2 = randn(out, h2_size);
+  const Mat a1 = randn(B, h1_size), a2 = randn(B, h2_size), dout = randn(B, out);
+  Mat h1(B, h1_size), h2(B, h2_size), z(B, out), gw0(h1_size, in), gw1(h2_size, h1_size),
+      gw2(out, h2_size), dh2(B, h2_size), dh1(B, h1_size), dx(B, in);
   for (auto _ : state) {
-    for (int k = 0; k < 8; ++k) {
+    for (int k = 0; k < forwards; ++k) {
       h1.noalias() = x * w0.transpose();
       h2.noalias() = h1 * w1.transpose();
       z.noalias() = h2 * w2.transpose();
     }
-    for (int k = 0; k < 5; ++k) {
-      const bool weights = k < 3;
-      if (weights) gw2.noalias() = dout.transpose() * h;
-      dh.noalias() = dout * w2;
-      if (weights) gw1.noalias() = dh.transpose() * h;
-      h1.noalias() = dh * w1;
-      if (weights) gw0.noalias() = h1.transpose() * x;
-      if (!weights) dx.noalias() = h1 * w0;
+    for (int k = 0; k < weight_backs + input_backs; ++k) {
+      const bool weights = k < weight_backs;
+      if (weights) gw2.noalias() = dout.transpose() * a2;
+      dh2.noalias() = dout * w2;
+      if (weights) gw1.noalias() = dh2.transpose() * a1;
+      dh1.noalias() = dh2 * w1;
+      if (weights) gw0.noalias() = dh1.transpose() * x;
+      if (!weights) dx.noalias() = dh1 * w0;
     }
     benchmark::DoNotOptimize(z.data());
     benchmark::DoNotOptimize(gw0.data());
     benchmark::DoNotOptimize(dx.data());
   }
   state.counters["GFLOP/s"] =
-      benchmark::Counter(kSacUpdateFlop, benchmark::Counter::kIsIterationInvariantRate);
+      benchmark::Counter(flop, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// SAC (256x256): 8 forward passes, 3 backward passes with weight gradients (both critics, the
+// actor), 2 with input gradients only (the critics on the actor's actions).
+void BM_eigen_sac_gemm_bound_b256(benchmark::State& state) {
+  gemm_bound(state, 256, 256, 8, 3, 2, kSacUpdateFlop);
 }
 BENCHMARK(BM_eigen_sac_gemm_bound_b256)->Unit(benchmark::kMillisecond);
+
+// TD3 (400x300): one iteration is two steps (one with the actor's update, policy_delay 2):
+// 12 forward passes, 5 backward passes with weight gradients (the critics twice, the actor),
+// 1 with input gradients only (the first critic on the actor's actions).
+void BM_eigen_td3_gemm_bound_2steps_b256(benchmark::State& state) {
+  gemm_bound(state, 400, 300, 12, 5, 1, 2.0 * kTd3UpdateFlop);
+}
+BENCHMARK(BM_eigen_td3_gemm_bound_2steps_b256)->Unit(benchmark::kMillisecond);
 
 }  // namespace
