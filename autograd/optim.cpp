@@ -154,13 +154,35 @@ Adam::Adam(std::vector<Var> params, const AdamOptions& options)
   register_slot("exp_avg_sq", &exp_avg_sq_);
 }
 
-void Adam::step() {
+void Adam::step(Worker* worker) {
   ++steps_;
   const double bc1 = 1.0 - std::pow(options_.beta1, static_cast<double>(steps_));
   const double bc2 = 1.0 - std::pow(options_.beta2, static_cast<double>(steps_));
   const double step_size = lr_ / bc1;
   const double bc2_sqrt = std::sqrt(bc2);
+  if (worker == nullptr) {
+    update(0, params_.size(), step_size, bc2_sqrt);
+    return;
+  }
+  // The moment buffers are created here, not on two threads at once; the split falls where
+  // half of the elements to update are behind it.
+  int64_t total = 0;
   for (size_t i = 0; i < params_.size(); ++i) {
+    if (!params_[i].grad().defined()) continue;
+    state(exp_avg_, i);
+    state(exp_avg_sq_, i);
+    total += params_[i].value().numel();
+  }
+  size_t split = 0;
+  for (int64_t seen = 0; split < params_.size() && 2 * seen < total; ++split)
+    if (params_[split].grad().defined()) seen += params_[split].value().numel();
+  run_pair(
+      worker, [&] { update(split, params_.size(), step_size, bc2_sqrt); },
+      [&] { update(0, split, step_size, bc2_sqrt); });
+}
+
+void Adam::update(size_t begin, size_t end, double step_size, double bc2_sqrt) {
+  for (size_t i = begin; i < end; ++i) {
     Var& p = params_[i];
     if (!p.grad().defined()) continue;
     Tensor g = grad_of(p);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "autograd/var.h"
+#include "tensor/worker.h"
 
 namespace rein::optim {
 
@@ -85,11 +86,17 @@ struct AdamOptions {
 class Adam : public Optimizer {
  public:
   Adam(std::vector<Var> params, const AdamOptions& options = {});
-  void step() override;
+  void step() override { step(nullptr); }
+  // The same step with the parameters split in two halves of about equal size, the second
+  // half updated on `worker` (none: on this thread). Each element's update is the same
+  // arithmetic either way, so the result is bit for bit that of step().
+  void step(Worker* worker);
   std::string name() const override { return options_.decoupled_weight_decay ? "AdamW" : "Adam"; }
   const AdamOptions& options() const { return options_; }
 
  private:
+  void update(size_t begin, size_t end, double step_size, double bc2_sqrt);
+
   AdamOptions options_;
   std::vector<Tensor> exp_avg_;
   std::vector<Tensor> exp_avg_sq_;

@@ -3,7 +3,8 @@
 # the preset's final evaluation (100 deterministic episodes). Prints each run's final
 # evaluation, its wall time and its CPU time (user + sys: what a busy machine cannot inflate).
 #   bench/train_offpolicy.sh                               # sac Pendulum-v1, seed 1, one thread
-#   ALGOS="sac td3" SEEDS="1 2" THREADS=2 bench/train_offpolicy.sh
+#   ALGOS="sac td3" SEEDS="1 2" THREADS=2 bench/train_offpolicy.sh   # critics on two threads
+# With THREADS=2 the CPU time counts both threads; the run is the one-thread run bit for bit.
 # Reference (issue figures, measured on one thread of a machine like the one of
 # docs/PERFORMANCE.md): Stable-Baselines3's SAC Pendulum-v1 preset 288.7 s wall, TD3 165.4 s.
 set -euo pipefail

@@ -23,7 +23,7 @@ struct RunConfig {
   int64_t eval_episodes = 100;   // episodes of the final (and periodic) deterministic evaluation
   int64_t eval_every = 0;        // env steps between periodic evaluations; 0 = final only
   int64_t checkpoint_every = 0;  // env steps between checkpoints; 0 = at the end only
-  int64_t threads = 1;           // env worker threads (ThreadedVectorEnv when > 1)
+  int64_t threads = 1;           // env worker threads; > 1 also a training thread (dqn, sac, td3)
 
   std::vector<Field> fields() {
     return {
@@ -37,7 +37,7 @@ struct RunConfig {
         {"eval_episodes", &eval_episodes, "episodes of each deterministic evaluation"},
         {"eval_every", &eval_every, "env steps between evaluations (0: final only)"},
         {"checkpoint_every", &checkpoint_every, "env steps between checkpoints (0: at the end)"},
-        {"threads", &threads, "env worker threads (results do not depend on it)"},
+        {"threads", &threads, "worker threads for envs and training (results do not depend on it)"},
     };
   }
   // Throws rein::Error naming the first field out of range.

@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "apps/bench/sac_flops.h"
+#include "apps/bench/offpolicy_flops.h"
 
 namespace {
 
@@ -171,16 +171,16 @@ void BM_handwritten_big_update_b256(benchmark::State& state) {
 }
 BENCHMARK(BM_handwritten_big_update_b256)->Unit(benchmark::kMillisecond);
 
-// A 3-layer ReLU MLP (in -> 256 -> 256 -> out) with its activations kept for the backward pass.
+// A 3-layer ReLU MLP (in -> h1 -> h2 -> out) with its activations kept for the backward pass.
 struct Mlp3 {
   Param w0, b0, w1, b1, w2, b2;
   Mat h1, h2, out, dh2, dh1, dx;
-  Mlp3(int in, int hidden, int out_dim, std::mt19937& rng)
-      : w0{hidden, in, rng},
-        b0{1, hidden, rng},
-        w1{hidden, hidden, rng},
-        b1{1, hidden, rng},
-        w2{out_dim, hidden, rng},
+  Mlp3(int in, int hidden1, int hidden2, int out_dim, std::mt19937& rng)
+      : w0{hidden1, in, rng},
+        b0{1, hidden1, rng},
+        w1{hidden2, hidden1, rng},
+        b1{1, hidden2, rng},
+        w2{out_dim, hidden2, rng},
         b2{1, out_dim, rng} {}
   const Mat& forward(const Mat& x) {
     h1.noalias() = x * w0.w.transpose();
@@ -230,8 +230,8 @@ struct Mlp3 {
 void BM_handwritten_sac_update_b256(benchmark::State& state) {
   const int B = 256, D = 3, A = 1, H = 256;
   std::mt19937 rng{0};
-  Mlp3 actor(D, H, 2 * A, rng), q1(D + A, H, 1, rng), q2(D + A, H, 1, rng);
-  Mlp3 t1(D + A, H, 1, rng), t2(D + A, H, 1, rng);
+  Mlp3 actor(D, H, H, 2 * A, rng), q1(D + A, H, H, 1, rng), q2(D + A, H, H, 1, rng);
+  Mlp3 t1(D + A, H, H, 1, rng), t2(D + A, H, H, 1, rng);
   std::normal_distribution<float> n01;
   auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
   const Mat obs = randn(B, D), next_obs = randn(B, D), act = randn(B, A).array().tanh().matrix();
@@ -300,39 +300,114 @@ void BM_handwritten_sac_update_b256(benchmark::State& state) {
 }
 BENCHMARK(BM_handwritten_sac_update_b256)->Unit(benchmark::kMillisecond);
 
-// The matrix products of one SAC step alone (the shapes of BM_handwritten_sac_update_b256:
-// 8 forward passes, 3 backward passes with weight gradients, 2 with input gradients only),
-// nothing else: the GEMM bound the SAC update is measured against.
-void BM_eigen_sac_gemm_bound_b256(benchmark::State& state) {
-  const int B = 256, H = 256, in = 4, out = 2;
+// One TD3 gradient step at Pendulum sizes (obs 3, action 1, 400x300, batch 256), as rein's TD3
+// does it: target policy smoothing (noise 0.2 clipped at 0.5), clipped double Q, twin critics,
+// the actor and the Polyak updates every second step (policy_delay 2), Adam (lr 1e-3), tau
+// 0.005. Same matrix products as rein_rl's update; no graph.
+void BM_handwritten_td3_update_b256(benchmark::State& state) {
+  const int B = 256, D = 3, A = 1, H1 = 400, H2 = 300;
+  std::mt19937 rng{0};
+  Mlp3 actor(D, H1, H2, A, rng), actor_t(D, H1, H2, A, rng);
+  Mlp3 q1(D + A, H1, H2, 1, rng), q2(D + A, H1, H2, 1, rng);
+  Mlp3 t1(D + A, H1, H2, 1, rng), t2(D + A, H1, H2, 1, rng);
+  std::normal_distribution<float> n01;
+  auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
+  const Mat obs = randn(B, D), next_obs = randn(B, D), act = randn(B, A).array().tanh().matrix();
+  const Mat reward = randn(B, 1);
+  const float lr = 1e-3f, gamma = 0.98f, tau = 0.005f;
+  Mat sa(B, D + A), next_sa(B, D + A), pi_sa(B, D + A), dq(B, 1);
+  sa << obs, act;
+  int step = 0;
+  for (auto _ : state) {
+    ++step;
+    // Targets: smoothed target actions, the smaller target critic.
+    const Mat noise = (0.2f * randn(B, A)).cwiseMax(-0.5f).cwiseMin(0.5f);
+    const Mat a_next =
+        (actor_t.forward(next_obs).array().tanh() + noise.array()).cwiseMax(-1.0f).cwiseMin(1.0f);
+    next_sa << next_obs, a_next;
+    const Mat y = reward + gamma * t1.forward(next_sa).cwiseMin(t2.forward(next_sa));
+    // Critics: sum_k MSE(Q_k, y).
+    dq = (q1.forward(sa) - y) * (2.0f / B);
+    q1.backward(sa, dq, true);
+    dq = (q2.forward(sa) - y) * (2.0f / B);
+    q2.backward(sa, dq, true);
+    q1.adam(step, lr);
+    q2.adam(step, lr);
+    if (step % 2 == 0) {
+      // Actor: -mean(Q_1(s, tanh(actor(s)))); the critic's input gradient only.
+      const Mat a_pi = actor.forward(obs).array().tanh();
+      pi_sa << obs, a_pi;
+      q1.forward(pi_sa);
+      dq.setConstant(-1.0f / B);
+      const Mat da = q1.backward(pi_sa, dq, false).rightCols(A);
+      const Mat dz = da.array() * (1.0f - a_pi.array().square());
+      actor.backward(obs, dz, true);
+      actor.adam(step / 2, lr);
+      t1.polyak(q1, tau);
+      t2.polyak(q2, tau);
+      actor_t.polyak(actor, tau);
+    }
+    benchmark::DoNotOptimize(actor.w2.w.data());
+  }
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(kTd3UpdateFlop, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_handwritten_td3_update_b256)->Unit(benchmark::kMillisecond);
+
+// The matrix products of an update alone, nothing else: the GEMM bound an update is measured
+// against. Networks 4 -> h1 -> h2 -> 2 at batch 256; `forwards` forward passes, `weight_backs`
+// backward passes with weight and input gradients, `input_backs` with input gradients only.
+// Eigen allocates its packing buffers on every product: with glibc's defaults the freed
+// buffers can be trimmed from the heap and faulted in again (up to a quarter of this
+// benchmark's time, depending on what ran before it in the process), which rein's tensor
+// block cache spares the agents; docs/PERFORMANCE.md runs it with GLIBC_TUNABLES for that.
+void gemm_bound(benchmark::State& state, int h1_size, int h2_size, int forwards, int weight_backs,
+                int input_backs, double flop) {
+  const int B = 256, in = 4, out = 2;
   std::mt19937 rng{0};
   std::normal_distribution<float> n01;
   auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
-  const Mat x = randn(B, in), w0 = randn(H, in), w1 = randn(H, H), w2 = randn(out, H);
-  const Mat h = randn(B, H), dout = randn(B, out);
-  Mat h1(B, H), h2(B, H), z(B, out), gw0(H, in), gw1(H, H), gw2(out, H), dh(B, H), dx(B, in);
+  const Mat x = randn(B, in), w0 = randn(h1_size, in), w1 = randn(h2_size, h1_size),
+            w2 = randn(out, h2_size);
+  const Mat a1 = randn(B, h1_size), a2 = randn(B, h2_size), dout = randn(B, out);
+  Mat h1(B, h1_size), h2(B, h2_size), z(B, out), gw0(h1_size, in), gw1(h2_size, h1_size),
+      gw2(out, h2_size), dh2(B, h2_size), dh1(B, h1_size), dx(B, in);
   for (auto _ : state) {
-    for (int k = 0; k < 8; ++k) {
+    for (int k = 0; k < forwards; ++k) {
       h1.noalias() = x * w0.transpose();
       h2.noalias() = h1 * w1.transpose();
       z.noalias() = h2 * w2.transpose();
     }
-    for (int k = 0; k < 5; ++k) {
-      const bool weights = k < 3;
-      if (weights) gw2.noalias() = dout.transpose() * h;
-      dh.noalias() = dout * w2;
-      if (weights) gw1.noalias() = dh.transpose() * h;
-      h1.noalias() = dh * w1;
-      if (weights) gw0.noalias() = h1.transpose() * x;
-      if (!weights) dx.noalias() = h1 * w0;
+    for (int k = 0; k < weight_backs + input_backs; ++k) {
+      const bool weights = k < weight_backs;
+      if (weights) gw2.noalias() = dout.transpose() * a2;
+      dh2.noalias() = dout * w2;
+      if (weights) gw1.noalias() = dh2.transpose() * a1;
+      dh1.noalias() = dh2 * w1;
+      if (weights) gw0.noalias() = dh1.transpose() * x;
+      if (!weights) dx.noalias() = dh1 * w0;
     }
     benchmark::DoNotOptimize(z.data());
     benchmark::DoNotOptimize(gw0.data());
     benchmark::DoNotOptimize(dx.data());
   }
   state.counters["GFLOP/s"] =
-      benchmark::Counter(kSacUpdateFlop, benchmark::Counter::kIsIterationInvariantRate);
+      benchmark::Counter(flop, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// SAC (256x256): 8 forward passes, 3 backward passes with weight gradients (both critics, the
+// actor), 2 with input gradients only (the critics on the actor's actions).
+void BM_eigen_sac_gemm_bound_b256(benchmark::State& state) {
+  gemm_bound(state, 256, 256, 8, 3, 2, kSacUpdateFlop);
 }
 BENCHMARK(BM_eigen_sac_gemm_bound_b256)->Unit(benchmark::kMillisecond);
+
+// TD3 (400x300): one iteration is two steps (one with the actor's update, policy_delay 2):
+// 12 forward passes, 5 backward passes with weight gradients (the critics twice, the actor),
+// 1 with input gradients only (the first critic on the actor's actions).
+void BM_eigen_td3_gemm_bound_2steps_b256(benchmark::State& state) {
+  gemm_bound(state, 400, 300, 12, 5, 1, 2.0 * kTd3UpdateFlop);
+}
+BENCHMARK(BM_eigen_td3_gemm_bound_2steps_b256)->Unit(benchmark::kMillisecond);
 
 }  // namespace

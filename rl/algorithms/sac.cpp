@@ -173,6 +173,7 @@ class SACAgent final : public Agent {
   internal::GsdeActor* sde_actor_ = nullptr;  // actor_ when use_sde, else null
   int64_t sde_steps_ = 0;                     // vector steps of the current collect phase
   std::unique_ptr<internal::Critics> critic_, critic_target_;
+  std::unique_ptr<Worker> worker_;  // --threads > 1: runs the second critic's passes
   std::unique_ptr<optim::Adam> actor_opt_, critic_opt_, ent_opt_;
   Var log_ent_coef_;  // (1), learned entropy coefficient only
   int64_t gradient_updates_ = 0;
@@ -218,6 +219,11 @@ SACAgent::SACAgent(const AgentSetup& setup, const SACConfig& config)
   critic_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
   critic_target_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
   critic_target_->load_state_dict(critic_->state_dict());
+  if (setup.run.threads > 1) {
+    worker_ = std::make_unique<Worker>();
+    critic_->set_worker(worker_.get());
+    critic_target_->set_worker(worker_.get());
+  }
   // torch.optim.Adam defaults, as SB3's SACPolicy passes no optimizer_kwargs.
   const optim::AdamOptions adam{.lr = cfg_.learning_rate};
   actor_opt_ = std::make_unique<optim::Adam>(actor_->parameters(), adam);
@@ -287,10 +293,9 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
       const Tensor next_q = minimum(next[0].value(), next[1].value()) - next_log_prob.value() * ent;
       target_q = batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
     }
-    const auto current = critic_->values(obs, Var(batch.actions));
-    const Var critic_loss =
-        0.5 * (nn::mse_loss(current[0], Var(target_q)) + nn::mse_loss(current[1], Var(target_q)));
-    optimizer_step(*critic_opt_, critic_loss, metric::kCriticLoss);
+    const internal::CriticLoss critic_loss = critic_->loss(obs, Var(batch.actions), target_q, 0.5f);
+    internal::step_optimizer(*critic_opt_, critic_loss, worker_.get(), "sac", metric::kCriticLoss,
+                             global_step(), gradient_updates_);
 
     Var actor_loss;
     {
@@ -303,7 +308,7 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
     if (g % cfg_.target_update_interval == 0)
       internal::polyak_update(*critic_, *critic_target_, cfg_.tau);
     actor_sum += actor_loss.item();
-    critic_sum += critic_loss.item();
+    critic_sum += critic_loss.total.item();
     ent_sum += ent_coef;
     ++gradient_updates_;
   }

@@ -157,6 +157,7 @@ class TD3Agent final : public Agent {
   ActionNoise noise_;
   std::unique_ptr<DeterministicActor> actor_, actor_target_;
   std::unique_ptr<internal::Critics> critic_, critic_target_;
+  std::unique_ptr<Worker> worker_;  // --threads > 1: runs the second critic's passes
   std::unique_ptr<optim::Adam> actor_opt_, critic_opt_;
   int64_t gradient_updates_ = 0;  // SB3 _n_updates: drives the policy delay
 };
@@ -191,6 +192,11 @@ TD3Agent::TD3Agent(std::string algo, const AgentSetup& setup, const TD3Config& c
   critic_target_ =
       std::make_unique<internal::Critics>(D_, A_, arch.qf, act, cfg_.n_critics, init_gen);
   critic_target_->load_state_dict(critic_->state_dict());
+  if (setup.run.threads > 1) {
+    worker_ = std::make_unique<Worker>();
+    critic_->set_worker(worker_.get());
+    critic_target_->set_worker(worker_.get());
+  }
   const optim::AdamOptions adam{.lr = cfg_.learning_rate};
   actor_opt_ = std::make_unique<optim::Adam>(actor_->parameters(), adam);
   critic_opt_ = std::make_unique<optim::Adam>(critic_->parameters(), adam);
@@ -241,12 +247,11 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
       for (size_t k = 1; k < next.size(); ++k) next_q = minimum(next_q, next[k].value());
       target_q = batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
     }
-    const auto current = critic_->values(Var(batch.obs), Var(batch.actions));
-    Var critic_loss = nn::mse_loss(current[0], Var(target_q));
-    for (size_t k = 1; k < current.size(); ++k)
-      critic_loss = critic_loss + nn::mse_loss(current[k], Var(target_q));
-    optimizer_step(*critic_opt_, critic_loss, metric::kCriticLoss);
-    critic_sum += critic_loss.item();
+    const internal::CriticLoss critic_loss =
+        critic_->loss(Var(batch.obs), Var(batch.actions), target_q, 1.0f);
+    internal::step_optimizer(*critic_opt_, critic_loss, worker_.get(), algo_, metric::kCriticLoss,
+                             global_step(), gradient_updates_);
+    critic_sum += critic_loss.total.item();
 
     if (gradient_updates_ % cfg_.policy_delay == 0) {
       Var actor_loss;

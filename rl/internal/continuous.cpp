@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "autograd/loss.h"
 #include "autograd/ops.h"
 #include "base/error.h"
 #include "rl/algorithm.h"
@@ -11,16 +12,49 @@
 
 namespace rein::rl::internal {
 
-void step_optimizer(optim::Adam& opt, const Var& loss, const std::string& algo,
-                    const char* loss_name, int64_t step, int64_t update) {
+namespace {
+
+void check_finite(const Var& loss, const std::string& algo, const char* loss_name, int64_t step,
+                  int64_t update) {
   const double l = loss.item();
   if (!std::isfinite(l))
     throw NonFiniteError(
         loss_name, step,
         str(algo, ": ", loss_name, " is ", l, " at step ", step, " (update ", update, ")"));
+}
+
+// Calls f(k) for k in [0, n): the first half of the range here, the second on `worker`.
+void split_range(Worker* worker, size_t n, const std::function<void(size_t)>& f) {
+  const size_t half = (n + 1) / 2;
+  run_pair(
+      worker,
+      [&] {
+        for (size_t k = half; k < n; ++k) f(k);
+      },
+      [&] {
+        for (size_t k = 0; k < half; ++k) f(k);
+      });
+}
+
+}  // namespace
+
+void step_optimizer(optim::Adam& opt, const Var& loss, const std::string& algo,
+                    const char* loss_name, int64_t step, int64_t update) {
+  check_finite(loss, algo, loss_name, step, update);
   opt.zero_grad();
   loss.backward();
   opt.step();
+}
+
+void step_optimizer(optim::Adam& opt, const CriticLoss& loss, Worker* worker,
+                    const std::string& algo, const char* loss_name, int64_t step, int64_t update) {
+  check_finite(loss.total, algo, loss_name, step, update);
+  opt.zero_grad();
+  split_range(worker, loss.terms.size(), [&](size_t k) {
+    const Var& term = loss.terms[k];
+    term.backward(full(term.value().shape(), loss.weight, term.value().dtype()));
+  });
+  opt.step(worker);
 }
 
 Critics::Critics(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
@@ -34,8 +68,25 @@ Critics::Critics(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>
 
 std::vector<Var> Critics::values(const Var& obs, const Var& actions) {
   const Var x = cat({obs, actions}, 1);
-  std::vector<Var> out;
-  for (auto& q : q_) out.push_back(q->forward(x));
+  std::vector<Var> out(q_.size());
+  const bool grad = is_grad_enabled();  // the worker records a graph when this thread does
+  split_range(worker_, q_.size(), [&](size_t k) {
+    GradModeGuard mode(grad);
+    out[k] = q_[k]->forward(x);
+  });
+  return out;
+}
+
+CriticLoss Critics::loss(const Var& obs, const Var& actions, const Tensor& target, float weight) {
+  CriticLoss out;
+  out.weight = weight;
+  const Var y(target);
+  for (const Var& q : values(obs, actions)) out.terms.push_back(nn::mse_loss(q, y));
+  // The value as the graph of the sum would compute it; its backward goes through the terms.
+  NoGradGuard no_grad;
+  out.total = out.terms[0];
+  for (size_t k = 1; k < out.terms.size(); ++k) out.total = out.total + out.terms[k];
+  if (weight != 1.0f) out.total = static_cast<double>(weight) * out.total;
   return out;
 }
 

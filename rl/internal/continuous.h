@@ -14,6 +14,7 @@
 #include "autograd/optim.h"
 #include "envs/spaces.h"
 #include "tensor/generator.h"
+#include "tensor/worker.h"
 
 namespace rein::rl::internal {
 
@@ -22,13 +23,31 @@ namespace rein::rl::internal {
 void step_optimizer(optim::Adam& opt, const Var& loss, const std::string& algo,
                     const char* loss_name, int64_t step, int64_t update);
 
+// The critics' regression loss, weight * sum_k MSE(Q_k, target) (SAC: weight 0.5, TD3: 1):
+// its value, and the terms MSE(Q_k, target), whose backward passes are independent (each
+// reaches one critic only) and get `weight` as their output gradient, as through the sum.
+struct CriticLoss {
+  Var total;
+  std::vector<Var> terms;
+  float weight = 1.0f;
+};
+
+// step_optimizer for the critics: the terms' backward passes and the Adam step run in two
+// halves, the second on `worker` when there is one. Same numbers with or without a worker.
+void step_optimizer(optim::Adam& opt, const CriticLoss& loss, Worker* worker,
+                    const std::string& algo, const char* loss_name, int64_t step, int64_t update);
+
 // n Q-networks Q_k(s, a). Not copyable (a Module); copy weights through state_dict.
 class Critics : public nn::Module {
  public:
   Critics(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
           nn::Activation activation, int64_t n, Generator& gen);
+  // Forward passes of the second half of the critics run on `worker` (null: one thread).
+  void set_worker(Worker* worker) { worker_ = worker; }
   // obs (B, obs_dim), actions (B, action_dim) -> n values (B, 1).
   std::vector<Var> values(const Var& obs, const Var& actions);
+  // The regression loss of the critics' values on (obs, actions) towards target (B, 1).
+  CriticLoss loss(const Var& obs, const Var& actions, const Tensor& target, float weight);
   // Q_0 only (TD3's actor loss).
   Var first(const Var& obs, const Var& actions);
   Var forward(const Var& x) override;  // x = [obs, actions] (B, obs_dim + action_dim) -> Q_0
@@ -37,6 +56,7 @@ class Critics : public nn::Module {
 
  private:
   std::vector<std::shared_ptr<nn::MLP>> q_;
+  Worker* worker_ = nullptr;
 };
 
 // Parameters stop collecting gradients while the guard lives: the actor losses of SAC and TD3

@@ -7,7 +7,9 @@
 #include <limits>
 
 #include "autograd/ops.h"
+#include "tensor/generator.h"
 #include "tensor/ops.h"
+#include "tensor/worker.h"
 
 namespace rein {
 namespace {
@@ -42,6 +44,38 @@ TEST(Adam, SkipsParametersWithoutGradient) {
   opt.step();
   EXPECT_EQ(q.value().item(), 5.0);
   EXPECT_NE(p.value().item(), 1.0);
+}
+
+TEST(Adam, AStepSplitOverAWorkerGivesTheSameBits) {
+  // Parameters of different sizes, one without a gradient; weight decay on.
+  std::vector<Var> a, b;
+  Generator gen(3);
+  for (int64_t n : {7, 300, 1, 64, 129}) {
+    const Tensor init = randn({n}, gen);
+    a.emplace_back(init.clone(), true);
+    b.emplace_back(init.clone(), true);
+  }
+  const optim::AdamOptions options{.lr = 0.01, .weight_decay = 0.1};
+  optim::Adam one(a, options), split(b, options);
+  Worker worker;
+  for (int step = 0; step < 3; ++step) {
+    for (auto* params : {&a, &b}) {
+      for (auto& p : *params) p.zero_grad();
+      Var loss = sum((*params)[0] * (*params)[0]);
+      for (size_t i = 2; i < params->size(); ++i) loss = loss + sum(exp((*params)[i]));
+      loss.backward();  // params[1] gets no gradient
+    }
+    one.step();
+    split.step(&worker);
+  }
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(a[i].value().tolist(), b[i].value().tolist()) << i;
+  const auto sa = one.state_dict(), sb = split.state_dict();
+  ASSERT_EQ(sa.size(), sb.size());
+  for (size_t i = 0; i < sa.size(); ++i) {
+    EXPECT_EQ(sa[i].first, sb[i].first);
+    EXPECT_EQ(sa[i].second.tolist(), sb[i].second.tolist()) << sa[i].first;
+  }
 }
 
 TEST(Optimizer, StateDictRoundTripsAndNamesProblems) {

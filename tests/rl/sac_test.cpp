@@ -407,6 +407,29 @@ TEST(Td3, ResumedRunWithItsBufferAndNoiseStateMatchesTheUninterruptedRun) {
   }
 }
 
+TEST(OffPolicyThreads, TwoThreadsGiveTheSameRunAsOne) {
+  // threads > 1: the critics' forward and backward passes and their Adam step run in two halves.
+  for (const char* algo : {"sac", "td3", "ddpg"}) {
+    std::vector<MemorySink::Point> runs[2];
+    std::vector<std::pair<std::string, Tensor>> states[2];
+    for (int k = 0; k < 2; ++k) {
+      Settings s = std::string(algo) == "sac" ? short_sac(500) : short_td3(500);
+      s.set("threads", k == 0 ? "1" : "2", "test");
+      Trainer t(algo, "Pendulum-v1", {}, s);
+      MemorySink sink;
+      t.train(sink, "", {});
+      runs[k] = without_sps(sink);
+      states[k] = t.agent().state_tensors();
+    }
+    ASSERT_GT(runs[0].size(), 20u) << algo;
+    EXPECT_EQ(runs[0], runs[1]) << algo;
+    ASSERT_EQ(states[0].size(), states[1].size());
+    for (size_t i = 0; i < states[0].size(); ++i)
+      EXPECT_EQ(states[0][i].second.tolist(), states[1][i].second.tolist())
+          << algo << " " << states[0][i].first;
+  }
+}
+
 TEST(Td3, TrainsOncePerEpisodeWithAsManyStepsAsTheEpisodeHad) {
   // train_freq [1, "episode"] with gradient_steps -1 (the zoo's Pendulum preset): one phase per
   // 200-step episode, at the steps where episodes end.
