@@ -1,7 +1,8 @@
 // The dashboard's one-off costs against a real database made by the tracker's writer: opening a
 // database of 1,000 runs (runs table ready), and the first draw after selecting 100 runs of
-// 100,000 points or one run of 10,000,000 points (load from SQLite, prepare, build the chart
-// geometry; everything but GL). docs/PERFORMANCE.md, dashboard section.
+// 100,000 points or one run of 10,000,000 points (load from the database, prepare, build the
+// chart geometry; everything but GL), from SQLite and, for the 100 runs, from a PostgreSQL server
+// the benchmark starts itself (the tests' helper). docs/PERFORMANCE.md, dashboard section.
 //
 // The databases are written once per process into $TMPDIR (minutes for the 20M points on a busy
 // machine) and removed at exit; set REIN_DASHBOARD_BENCH_DIR to keep them in that directory and
@@ -21,6 +22,7 @@
 #include "apps/dashboard/run_source.h"
 #include "apps/dashboard/series.h"
 #include "apps/dashboard/view_model.h"
+#include "tests/tracker/postgres_server.h"
 #include "tracker/run_writer.h"
 
 namespace {
@@ -122,6 +124,18 @@ const std::string& big_db() {
   return path;
 }
 
+// The same 100 runs of 100,000 points in a PostgreSQL database (written once per process).
+const std::string& postgres_big_db() {
+  static std::unique_ptr<tracker::testing::PostgresServer> server;
+  static const std::string url = [] {
+    server = std::make_unique<tracker::testing::PostgresServer>();
+    std::string u = server->create_database("dashboard");
+    for (int r = 0; r < 100; ++r) write_run(u, r, 100000, 0);
+    return u;
+  }();
+  return url;
+}
+
 // 1,000 runs with params, tags, one 1,000-point return curve and 5 other metrics each.
 const std::string& many_runs_db() {
   static const std::string path = [] {
@@ -168,10 +182,10 @@ std::size_t first_draw(RunSource& source, const std::vector<std::int64_t>& ids) 
 }
 
 void run_first_draw(benchmark::State& state, const std::vector<std::int64_t>& ids,
-                    bool progressive = true) {
+                    bool progressive = true, const std::string& db = big_db()) {
   std::size_t points = 0, loaded = 0;
   for (auto _ : state) {
-    RunSource source(big_db());  // a fresh cache: nothing loaded yet
+    RunSource source(db);  // a fresh cache: nothing loaded yet
     source.set_progressive(progressive);
     source.refresh_rows();
     points = first_draw(source, ids);
@@ -196,6 +210,14 @@ void BM_DashboardFirstDraw_100Runs_100k_FullResolution(benchmark::State& state) 
   std::vector<std::int64_t> ids;
   for (std::int64_t id = 1; id <= 100; ++id) ids.push_back(id);
   run_first_draw(state, ids, false);
+}
+
+// The first selection's draw from PostgreSQL: the same 100 runs, the same queries, over libpq.
+void BM_DashboardFirstDraw_100Runs_100k_Postgres(benchmark::State& state) {
+  const std::string& db = postgres_big_db();  // written before timing starts
+  std::vector<std::int64_t> ids;
+  for (std::int64_t id = 1; id <= 100; ++id) ids.push_back(id);
+  run_first_draw(state, ids, true, db);
 }
 
 void BM_DashboardFirstDraw_1Run_10M(benchmark::State& state) {
@@ -225,4 +247,7 @@ BENCHMARK(BM_DashboardFirstDraw_100Runs_100k_FullResolution)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK(BM_DashboardFirstDraw_1Run_10M)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_DashboardFirstDraw_100Runs_100k_Postgres)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_DashboardOpen_1000Runs)->Unit(benchmark::kMillisecond)->UseRealTime();
