@@ -55,16 +55,25 @@ void BM_CartPoleVector(benchmark::State& state) {
 BENCHMARK(BM_CartPoleVector)->Arg(0);
 BENCHMARK(BM_CartPoleVector)->Arg(2)->UseRealTime();
 
-// Arg: 0 = LunarLander-v3, 1 = LunarLanderContinuous-v3, 2 = BipedalWalker-v3.
-const char* box2d_id(int64_t which) {
-  static const char* const ids[] = {"LunarLander-v3", "LunarLanderContinuous-v3",
-                                    "BipedalWalker-v3"};
-  return ids[which];
+// Arg: 0 = LunarLander-v3, 1 = LunarLanderContinuous-v3, 2 = BipedalWalker-v3,
+// 3 = CarRacing-v3 (continuous), 4 = CarRacing-v3 (discrete).
+struct Box2DEnv {
+  const char* id;
+  Kwargs kwargs;
+};
+const Box2DEnv& box2d_env(int64_t which) {
+  static const Box2DEnv envs[] = {{"LunarLander-v3", {}},
+                                  {"LunarLanderContinuous-v3", {}},
+                                  {"BipedalWalker-v3", {}},
+                                  {"CarRacing-v3", {{"continuous", "true"}}},
+                                  {"CarRacing-v3", {{"continuous", "false"}}}};
+  return envs[which];
 }
 
 // Random actions as Gymnasium's seeded action_space.sample().
 void BM_Box2DSingleEnv(benchmark::State& state) {
-  auto env = make(box2d_id(state.range(0)));
+  const Box2DEnv& which = box2d_env(state.range(0));
+  auto env = make(which.id, which.kwargs);
   NpRandom gen(0);
   Tensor action = zeros(env->action_space().shape(), env->action_space().dtype());
   env->reset(0);
@@ -77,11 +86,11 @@ void BM_Box2DSingleEnv(benchmark::State& state) {
   state.counters["env_steps_per_s"] =
       benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_Box2DSingleEnv)->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(BM_Box2DSingleEnv)->DenseRange(0, 4);
 
 void BM_Box2DVector(benchmark::State& state) {
   const int64_t n = 64;
-  auto venv = make_vec(box2d_id(state.range(0)), n, {});
+  auto venv = make_vec(box2d_env(state.range(0)).id, n, {});
   venv->reset(0);
   const Space& space = venv->single_action_space();
   NpRandom gen(0);

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 
+#include "tests/tracker/child_process.h"
 #include "tests/tracker/postgres_server.h"
 #include "tests/tracker/temp_dir.h"
 #include "tracker/run_writer.h"
@@ -20,6 +21,12 @@
 
 namespace rein::tracker {
 namespace {
+
+using testing::expect_prefix;
+using testing::read_i64;
+using testing::spawn;
+using testing::wait_exit;
+using testing::write_i64;
 
 using testing::PostgresServer;
 
@@ -76,42 +83,6 @@ std::string open_error(const std::string& url, OpenMode mode = OpenMode::ReadWri
     return e.what();
   }
   return "";
-}
-
-pid_t spawn(const std::function<int()>& body) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int code = 99;
-    try {
-      code = body();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "child: %s\n", e.what());
-    }
-    ::_exit(code);
-  }
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-void write_i64(int fd, std::int64_t v) { (void)!::write(fd, &v, sizeof(v)); }
-bool read_i64(int fd, std::int64_t* v) { return ::read(fd, v, sizeof(*v)) == sizeof(*v); }
-
-// The points of `key` are exactly the steps 0..n-1, each once. Returns n.
-std::int64_t expect_prefix(Store& store, std::int64_t run_id, const std::string& key) {
-  auto s = store.series({run_id}, key, {.max_points = 0});
-  if (s.empty()) return 0;
-  const auto& pts = s[0].points;
-  for (std::size_t i = 0; i < pts.size(); ++i) {
-    EXPECT_EQ(pts[i].step, static_cast<std::int64_t>(i));
-    if (pts[i].step != static_cast<std::int64_t>(i)) break;
-  }
-  EXPECT_EQ(s[0].total_points, static_cast<std::int64_t>(pts.size()));
-  return static_cast<std::int64_t>(pts.size());
 }
 
 TEST_F(Postgres, WriterAndStoreRoundTripEverything) {
