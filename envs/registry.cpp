@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "envs/image_wrappers.h"
 #include "envs/internal/builtin.h"
 #include "envs/wrappers.h"
 
@@ -182,6 +183,7 @@ std::unique_ptr<Env> Registry::make_unwrapped(std::string_view id, const Kwargs&
     Kwargs kw = kwargs;
     kw.erase("max_episode_steps");
     kw.erase("render_mode");
+    kw.erase("wrappers");
     std::unique_ptr<Env> env = scheme_factory(id, kw);
     if (!env) throw Error(str("make: the scheme factory of env id '", id, "' returned no env"));
     if (!env->spec()) env->set_spec(EnvSpec{.id = std::string(id)});
@@ -192,6 +194,7 @@ std::unique_ptr<Env> Registry::make_unwrapped(std::string_view id, const Kwargs&
   for (const auto& [k, v] : kwargs) merged[k] = v;
   merged.erase("max_episode_steps");
   merged.erase("render_mode");
+  merged.erase("wrappers");
   std::unique_ptr<Env> env = factory(merged);
   if (!env) throw Error(str("make: the factory of env id '", id, "' returned no env"));
   spec.kwargs = merged;
@@ -230,6 +233,10 @@ std::unique_ptr<Env> Registry::make(std::string_view id, const Kwargs& kwargs) c
   env->set_spec(spec);
   env = std::make_unique<OrderEnforcing>(std::move(env));
   if (limit > 0) env = std::make_unique<TimeLimit>(std::move(env), limit);
+  if (auto it = kwargs.find("wrappers"); it != kwargs.end()) {
+    env = apply_wrappers(std::move(env), it->second);
+    spec.kwargs["wrappers"] = it->second;
+  }
   env->set_spec(spec);
   return env;
 }

@@ -43,8 +43,10 @@ class Registry {
   void register_scheme(std::string scheme, SchemeFactory factory, std::string description = {});
   bool has_scheme(std::string_view scheme) const;
 
-  // kwargs override the spec's defaults. One key is taken by make itself, like gymnasium.make's
-  // keyword argument: "max_episode_steps" (replaces the spec's limit; "0" or "none" disables it).
+  // kwargs override the spec's defaults. Two keys are taken by make itself, like gymnasium.make's
+  // keyword arguments: "max_episode_steps" (replaces the spec's limit; "0" or "none" disables it)
+  // and "wrappers", wrappers put around the result innermost first (apply_wrappers in
+  // image_wrappers.h: "ResizeObservation(shape=64x64), GrayscaleObservation(keep_dim=true)").
   // The result is TimeLimit(OrderEnforcing(env)) with spec() set on it and on the env. Unknown id:
   //   make: unknown env id 'CartPol-v1' (did you mean 'CartPole-v1'? see: rein envs list)
   std::unique_ptr<Env> make(std::string_view id, const Kwargs& kwargs = {}) const;

@@ -6,46 +6,56 @@
 
 namespace rein::envs {
 
-void DrawList::line(Point a, Point b, Color color, double width_px) {
-  DrawShape& s = shapes_.emplace_back();
-  s.kind = ShapeKind::Line;
+DrawShape& DrawList::next(ShapeKind kind, Color color) {
+  if (count_ == shapes_.size()) shapes_.emplace_back();
+  DrawShape& s = shapes_[count_++];
+  s.kind = kind;
   s.color = color;
+  s.filled = true;
+  s.width = 1.0;
+  s.radius = 0.0;
+  s.size = 0.0;
+  s.points.clear();
+  s.text.clear();
+  return s;
+}
+
+void DrawList::line(Point a, Point b, Color color, double width_px) {
+  DrawShape& s = next(ShapeKind::Line, color);
   s.width = width_px;
-  s.points = {a, b};
+  s.points.assign({a, b});
 }
 
 void DrawList::rect(Point min_corner, Point max_corner, Color color, bool filled, double width_px) {
-  DrawShape& s = shapes_.emplace_back();
-  s.kind = ShapeKind::Rect;
-  s.color = color;
+  DrawShape& s = next(ShapeKind::Rect, color);
   s.filled = filled;
   s.width = width_px;
-  s.points = {min_corner, max_corner};
+  s.points.assign({min_corner, max_corner});
 }
 
 void DrawList::circle(Point centre, double radius, Color color, bool filled) {
-  DrawShape& s = shapes_.emplace_back();
-  s.kind = ShapeKind::Circle;
-  s.color = color;
+  DrawShape& s = next(ShapeKind::Circle, color);
   s.filled = filled;
   s.radius = radius;
-  s.points = {centre};
+  s.points.push_back(centre);
 }
 
 void DrawList::polygon(std::vector<Point> points, Color color, bool filled) {
-  DrawShape& s = shapes_.emplace_back();
-  s.kind = ShapeKind::Polygon;
-  s.color = color;
+  DrawShape& s = next(ShapeKind::Polygon, color);
   s.filled = filled;
   s.points = std::move(points);
 }
 
+std::vector<Point>& DrawList::add_polygon(Color color, bool filled) {
+  DrawShape& s = next(ShapeKind::Polygon, color);
+  s.filled = filled;
+  return s.points;
+}
+
 void DrawList::text(Point top_left, std::string text, Color color, double size) {
-  DrawShape& s = shapes_.emplace_back();
-  s.kind = ShapeKind::Text;
-  s.color = color;
+  DrawShape& s = next(ShapeKind::Text, color);
   s.size = size;
-  s.points = {top_left};
+  s.points.push_back(top_left);
   s.text = std::move(text);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,10 +44,11 @@ struct DrawShape {
 };
 
 // A frame under construction. Env::render() clears nothing itself: callers clear() between
-// frames (which keeps capacity, so steady-state rendering does not allocate for small frames).
+// frames, which keeps every shape's storage, so a frame drawn again with add_polygon() (and
+// point/text sizes within what it held before) does not allocate.
 class DrawList {
  public:
-  void clear() { shapes_.clear(); }
+  void clear() { count_ = 0; }
   void set_viewport(const Viewport& v) { viewport_ = v; }
   void set_background(Color c) { background_ = c; }
 
@@ -55,16 +57,23 @@ class DrawList {
             double width_px = 1.0);
   void circle(Point centre, double radius, Color color, bool filled = true);
   void polygon(std::vector<Point> points, Color color, bool filled = true);
+  // A polygon whose points the caller appends to the returned (empty) list, which reuses the
+  // storage of an earlier frame's shape in the same slot.
+  std::vector<Point>& add_polygon(Color color, bool filled = true);
   void text(Point top_left, std::string text, Color color, double size = 0.0);
 
   const Viewport& viewport() const { return viewport_; }
   Color background() const { return background_; }
-  const std::vector<DrawShape>& shapes() const { return shapes_; }
+  std::span<const DrawShape> shapes() const { return {shapes_.data(), count_}; }
 
  private:
+  // The next slot, reset to a default shape of `kind` but keeping its points' and text's
+  // storage.
+  DrawShape& next(ShapeKind kind, Color color);
   Viewport viewport_;
   Color background_{255, 255, 255, 255};
-  std::vector<DrawShape> shapes_;
+  std::vector<DrawShape> shapes_;  // slots [0, count_) are the frame; the rest are spare
+  size_t count_ = 0;
 };
 
 // An RGB frame: height rows of width pixels, 3 bytes each (R, G, B), row 0 at the top: the

@@ -341,10 +341,7 @@ void CarRacing::build_world() {
 ResetResult CarRacing::reset(std::optional<uint64_t> seed, const Kwargs& options) {
   KwargsReader kw(name() + ".reset options", options);
   const bool randomize = kw.get_bool("randomize", true);
-  kw.finish();
-  if (options.contains("randomize") && !config_.domain_randomize) {
-    throw Error(str(name(), ".reset: option 'randomize' needs domain_randomize=true"));
-  }
+  kw.finish();  // without domain_randomize, "randomize" is read and ignored, as Gymnasium does
   seed_rng(seed);
   world_.reset();
   total_reward_ = prev_reward_ = t_ = 0;
@@ -504,16 +501,18 @@ void CarRacing::draw(DrawList& out, bool state_pixels) const {
   auto to_screen = [&](double x, double y) {
     return Point{(x * ca - y * sa) * zoom + trans.x, (x * sa + y * ca) * zoom + trans.y};
   };
+  // Shapes go into the slots of the previous frame's DrawList: no allocation per polygon.
   auto polygon = [&](std::initializer_list<Point> world_pts, Color c, bool clip) {
-    std::vector<Point> pts;
+    REIN_ASSERT(world_pts.size() <= 4);
+    std::array<Point, 4> screen{};
     bool visible = !clip;
+    size_t k = 0;
     for (const Point& p : world_pts) {
-      pts.push_back(to_screen(p.x, p.y));
-      const Point& q = pts.back();
+      const Point q = screen[k++] = to_screen(p.x, p.y);
       visible = visible || (-kMaxShapeDim <= q.x && q.x <= kWindowW + kMaxShapeDim &&
                             -kMaxShapeDim <= q.y && q.y <= kWindowH + kMaxShapeDim);
     }
-    if (visible) out.polygon(std::move(pts), c);
+    if (visible) out.add_polygon(c).assign(screen.begin(), screen.begin() + k);
   };
   const double b = kPlayfield;
   polygon({{b, b}, {b, -b}, {-b, -b}, {-b, b}}, rgb(bg_color_), false);
@@ -554,13 +553,12 @@ void CarRacing::draw(DrawList& out, bool state_pixels) const {
 
   // The car: wheels (with the grey band that shows their rotation), then the hull.
   auto body_polygon = [&](const b2Body* body, const b2PolygonShape& shape, Color c) {
-    std::vector<Point> pts;
+    std::vector<Point>& pts = out.add_polygon(c);
     const b2Transform& tf = body->GetTransform();
     for (int i = 0; i < shape.m_count; ++i) {
       const b2Vec2 p = b2Mul(tf, shape.m_vertices[i]);
       pts.push_back(to_screen(p.x, p.y));
     }
-    out.polygon(std::move(pts), c);
   };
   for (size_t k = 0; k < 4; ++k) {
     const b2Body* wheel = world_->wheels[k];
@@ -588,7 +586,7 @@ void CarRacing::draw(DrawList& out, bool state_pixels) const {
   // The panel, in flipped screen coordinates (y down from the top): here y_up = 800 - y.
   const double W = kWindowW, H = kWindowH, s = W / 40.0, h = H / 40.0;
   auto screen_rect = [&](double x0, double y0, double x1, double y1, Color c) {
-    out.polygon({{x0, H - y0}, {x1, H - y0}, {x1, H - y1}, {x0, H - y1}}, c);
+    out.add_polygon(c).assign({{x0, H - y0}, {x1, H - y0}, {x1, H - y1}, {x0, H - y1}});
   };
   screen_rect(0, H - 5 * h, W, H, {0, 0, 0, 255});
   auto vertical = [&](double place, double value, double quantity, Color c) {

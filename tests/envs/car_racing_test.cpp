@@ -14,6 +14,7 @@
 #include "envs/env_checker.h"
 #include "envs/np_random.h"
 #include "envs/registry.h"
+#include "tensor/ops.h"
 #include "tests/envs/reference_data.h"
 
 namespace rein::envs {
@@ -234,7 +235,7 @@ TEST(CarRacing, RejectsBadInputClearly) {
   discrete->reset(3);
   EXPECT_THROW(discrete->step(5), Error);
   EXPECT_THROW(make("CarRacing-v3", {{"lap_complete_percent", "1.5"}}), Error);
-  EXPECT_THROW(env->reset(1, {{"randomize", "false"}}), Error);
+  EXPECT_THROW(env->reset(1, {{"randomise", "false"}}), Error);
   EXPECT_THROW(make("CarRacing-v3", {{"speed", "2"}}), Error);
 }
 
@@ -249,6 +250,17 @@ TEST(CarRacing, DomainRandomizeDrawsColoursBeforeTheTrack) {
   EXPECT_NE(a.track().front().x, b.track().front().x);
   random->reset(5, {{"randomize", "false"}});
   EXPECT_EQ(b.track().front().x, a.track().front().x);
+}
+
+TEST(CarRacing, RandomizeOptionIsIgnoredWithoutDomainRandomize) {
+  // Gymnasium reads options["randomize"] only when domain_randomize is on; wrappers and
+  // vector envs pass reset options to every env, so the others must accept it.
+  auto with = make("CarRacing-v3");
+  auto without = make("CarRacing-v3");
+  const Tensor a = with->reset(9, {{"randomize", "true"}}).obs.clone();
+  const Tensor b = without->reset(9).obs.clone();
+  EXPECT_TRUE(equal(a, b));
+  EXPECT_NO_THROW(with->reset(9, {{"randomize", "false"}}));
 }
 
 TEST(CarRacing, PassesTheEnvChecker) {

@@ -1,0 +1,293 @@
+// GrayscaleObservation, ResizeObservation, FrameSkip and the "wrappers" spec of make().
+#include "envs/image_wrappers.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "envs/frame_stack.h"
+#include "envs/registry.h"
+
+namespace rein::envs {
+
+namespace {
+
+// The image Box these wrappers take: uint8 with bounds 0 and 255, as Gymnasium asserts.
+void check_image_box(const Space& space, const char* who, bool need_rgb) {
+  const bool box = space.is_box();
+  const Box* b = box ? &space.box() : nullptr;
+  const bool ok = b != nullptr && b->dtype == Dtype::UInt8 &&
+                  std::all_of(b->low.begin(), b->low.end(), [](double v) { return v == 0; }) &&
+                  std::all_of(b->high.begin(), b->high.end(), [](double v) { return v == 255; }) &&
+                  (need_rgb ? b->shape.size() == 3 && b->shape[2] == 3
+                            : b->shape.size() == 2 || b->shape.size() == 3);
+  if (!ok) {
+    throw Error(str(who, ": needs uint8 image observations in [0, 255] of shape ",
+                    need_rgb ? "(H, W, 3)" : "(H, W) or (H, W, C)", ", got ", space.to_string()));
+  }
+}
+
+void check_frame(const Tensor& obs, const Space& inner, const char* who) {
+  if (obs.dtype() != Dtype::UInt8 || obs.shape() != inner.shape()) {
+    throw Error(str(who, ": the env returned ", dtype_name(obs.dtype()), " ",
+                    to_string(obs.shape()), ", its space says ", inner.to_string()));
+  }
+}
+
+}  // namespace
+
+// ---- GrayscaleObservation ----
+
+uint8_t grayscale_pixel(uint8_t r, uint8_t g, uint8_t b) {
+  // np.sum adds the three float64 products left to right (checked for all 2^24 colours against
+  // NumPy 1.24: no difference; r' + (g' + b') differs on 54 of them). The cast truncates.
+  const double sum = (r * 0.2125 + g * 0.7154) + b * 0.0721;
+  return static_cast<uint8_t>(sum);
+}
+
+GrayscaleObservation::GrayscaleObservation(std::unique_ptr<Env> env, bool keep_dim)
+    : Wrapper(std::move(env)) {
+  check_image_box(observation_space_, "GrayscaleObservation", true);
+  Shape shape{observation_space_.shape()[0], observation_space_.shape()[1]};
+  if (keep_dim) shape.push_back(1);
+  observation_space_ = Box(0, 255, shape, Dtype::UInt8);
+  obs_ = zeros(shape, Dtype::UInt8);
+}
+
+void GrayscaleObservation::convert(const Tensor& obs) {
+  check_frame(obs, env_->observation_space(), "GrayscaleObservation");
+  const Tensor c = obs.contiguous();
+  const auto* in = static_cast<const uint8_t*>(c.raw_data());
+  auto* out = static_cast<uint8_t*>(obs_.raw_data());
+  const int64_t n = obs_.numel();
+  for (int64_t i = 0; i < n; ++i, in += 3) out[i] = grayscale_pixel(in[0], in[1], in[2]);
+}
+
+ResetResult GrayscaleObservation::reset(std::optional<uint64_t> seed, const Kwargs& options) {
+  ResetResult r = env_->reset(seed, options);
+  convert(r.obs);
+  return {obs_, r.info};
+}
+
+StepResult GrayscaleObservation::step(const Action& action) {
+  StepResult r = env_->step(action);
+  convert(r.obs);
+  return {obs_, r.reward, r.terminated, r.truncated, r.info};
+}
+
+// ---- ResizeObservation ----
+
+ResizeObservation::Axis ResizeObservation::make_axis(int64_t in, int64_t out) {
+  // Output pixel o covers [o * in / out, (o + 1) * in / out) of the input axis; each input
+  // pixel [i, i + 1) weighs its overlap with that span. Bounds are kept as integer
+  // numerators over `out`, so the weights of integer factors are exactly 1.
+  Axis axis;
+  for (int64_t o = 0; o < out; ++o) {
+    const int64_t lo = o * in, hi = (o + 1) * in;  // span in units of 1/out
+    const int64_t first = lo / out;
+    const int64_t last = (hi + out - 1) / out;  // one past the last pixel touched
+    std::vector<double> w;
+    for (int64_t i = first; i < last; ++i) {
+      const int64_t overlap = std::min(hi, (i + 1) * out) - std::max(lo, i * out);
+      w.push_back(static_cast<double>(overlap) / static_cast<double>(out));
+    }
+    axis.first.push_back(first);
+    axis.weights.push_back(std::move(w));
+  }
+  return axis;
+}
+
+ResizeObservation::ResizeObservation(std::unique_ptr<Env> env, int64_t height, int64_t width)
+    : Wrapper(std::move(env)) {
+  check_image_box(observation_space_, "ResizeObservation", false);
+  if (height < 1 || width < 1) {
+    throw Error(
+        str("ResizeObservation: shape must be two positive sizes, got ", height, "x", width));
+  }
+  const Shape in = observation_space_.shape();
+  in_h_ = in[0];
+  in_w_ = in[1];
+  channels_ = in.size() == 3 ? in[2] : 1;
+  Shape shape{height, width};
+  if (in.size() == 3) shape.push_back(channels_);
+  observation_space_ = Box(0, 255, shape, Dtype::UInt8);
+  obs_ = zeros(shape, Dtype::UInt8);
+  rows_ = make_axis(in_h_, height);
+  cols_ = make_axis(in_w_, width);
+  row_sums_.resize(static_cast<size_t>(in_w_ * channels_));
+}
+
+void ResizeObservation::resize(const Tensor& obs) {
+  check_frame(obs, env_->observation_space(), "ResizeObservation");
+  const Tensor c = obs.contiguous();
+  const auto* in = static_cast<const uint8_t*>(c.raw_data());
+  auto* out = static_cast<uint8_t*>(obs_.raw_data());
+  const int64_t out_h = obs_.shape()[0], out_w = obs_.shape()[1], C = channels_;
+  const double area = static_cast<double>(in_h_) / static_cast<double>(out_h) *
+                      (static_cast<double>(in_w_) / static_cast<double>(out_w));
+  // OpenCV's 2x2 path rounds halves up; its other paths round through cvRound (to even).
+  const bool halves_up = in_h_ == 2 * out_h && in_w_ == 2 * out_w;
+  for (int64_t oy = 0; oy < out_h; ++oy) {
+    std::fill(row_sums_.begin(), row_sums_.end(), 0.0);
+    const auto& wy = rows_.weights[static_cast<size_t>(oy)];
+    for (size_t k = 0; k < wy.size(); ++k) {
+      const uint8_t* src =
+          in + (rows_.first[static_cast<size_t>(oy)] + static_cast<int64_t>(k)) * in_w_ * C;
+      for (int64_t j = 0; j < in_w_ * C; ++j) row_sums_[static_cast<size_t>(j)] += wy[k] * src[j];
+    }
+    for (int64_t ox = 0; ox < out_w; ++ox) {
+      const auto& wx = cols_.weights[static_cast<size_t>(ox)];
+      const int64_t x0 = cols_.first[static_cast<size_t>(ox)];
+      for (int64_t ch = 0; ch < C; ++ch) {
+        double sum = 0.0;
+        for (size_t k = 0; k < wx.size(); ++k)
+          sum += wx[k] * row_sums_[static_cast<size_t>((x0 + static_cast<int64_t>(k)) * C + ch)];
+        const double v = sum / area;
+        const double rounded = halves_up ? std::floor(v + 0.5) : std::nearbyint(v);
+        out[(oy * out_w + ox) * C + ch] = static_cast<uint8_t>(std::clamp(rounded, 0.0, 255.0));
+      }
+    }
+  }
+}
+
+ResetResult ResizeObservation::reset(std::optional<uint64_t> seed, const Kwargs& options) {
+  ResetResult r = env_->reset(seed, options);
+  resize(r.obs);
+  return {obs_, r.info};
+}
+
+StepResult ResizeObservation::step(const Action& action) {
+  StepResult r = env_->step(action);
+  resize(r.obs);
+  return {obs_, r.reward, r.terminated, r.truncated, r.info};
+}
+
+// ---- FrameSkip ----
+
+FrameSkip::FrameSkip(std::unique_ptr<Env> env, int64_t skip)
+    : Wrapper(std::move(env)), skip_(skip) {
+  if (skip < 1) throw Error(str("FrameSkip: skip must be >= 1, got ", skip));
+}
+
+StepResult FrameSkip::step(const Action& action) {
+  double total = 0.0;
+  for (int64_t k = 0;; ++k) {
+    StepResult r = env_->step(action);
+    total += r.reward;
+    if (k + 1 == skip_ || r.terminated || r.truncated) {
+      r.reward = total;
+      return r;
+    }
+  }
+}
+
+// ---- the "wrappers" spec ----
+
+namespace {
+
+std::string trim(std::string_view s) {
+  const size_t a = s.find_first_not_of(" \t\n");
+  if (a == std::string_view::npos) return {};
+  const size_t b = s.find_last_not_of(" \t\n");
+  return std::string(s.substr(a, b - a + 1));
+}
+
+// "skip=2, padding=zero" -> Kwargs; throws on an argument without '='.
+Kwargs parse_arguments(std::string_view name, std::string_view text) {
+  Kwargs out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string item = trim(text.substr(pos, comma - pos));
+    pos = comma + 1;
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || trim(item.substr(0, eq)).empty()) {
+      throw Error(str("wrappers: ", name, ": expected key=value arguments, got '", item, "'"));
+    }
+    out[trim(item.substr(0, eq))] = trim(item.substr(eq + 1));
+  }
+  return out;
+}
+
+// "64x64" (or "64" for a square) -> {height, width}.
+std::pair<int64_t, int64_t> parse_shape(const std::string& text) {
+  const size_t x = text.find_first_of("xX");
+  auto number = [&](const std::string& s) -> int64_t {
+    size_t used = 0;
+    long long v = 0;
+    try {
+      v = std::stoll(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != s.size() || v < 1) {
+      throw Error(str("wrappers: ResizeObservation: shape must be HEIGHTxWIDTH (e.g. 64x64), got '",
+                      text, "'"));
+    }
+    return v;
+  };
+  if (x == std::string::npos) return {number(text), number(text)};
+  return {number(trim(text.substr(0, x))), number(trim(text.substr(x + 1)))};
+}
+
+std::unique_ptr<Env> wrap_one(std::unique_ptr<Env> env, const std::string& name,
+                              const Kwargs& args) {
+  const std::string owner = "wrappers: " + name;
+  KwargsReader reader(owner, args);
+  std::unique_ptr<Env> out;
+  if (name == "GrayscaleObservation") {
+    out =
+        std::make_unique<GrayscaleObservation>(std::move(env), reader.get_bool("keep_dim", false));
+  } else if (name == "ResizeObservation") {
+    const auto text = reader.get_optional("shape");
+    if (!text) throw Error(str(owner, ": needs shape=HEIGHTxWIDTH (e.g. shape=64x64)"));
+    const auto [h, w] = parse_shape(*text);
+    out = std::make_unique<ResizeObservation>(std::move(env), h, w);
+  } else if (name == "FrameSkip") {
+    out = std::make_unique<FrameSkip>(std::move(env), reader.get_int("skip", 4));
+  } else if (name == "FrameStackObservation") {
+    out = std::make_unique<FrameStackObservation>(std::move(env), reader.get_int("stack_size", 0),
+                                                  reader.get_string("padding", "reset"));
+  } else {
+    const std::vector<std::string> known = {"FrameSkip", "FrameStackObservation",
+                                            "GrayscaleObservation", "ResizeObservation"};
+    std::string hint;
+    if (auto close = close_matches(name, known, 1); !close.empty())
+      hint = str(" (did you mean '", close.front(), "'?)");
+    throw Error(str("wrappers: unknown wrapper '", name, "'", hint,
+                    "; known: FrameSkip, FrameStackObservation, GrayscaleObservation, "
+                    "ResizeObservation"));
+  }
+  reader.finish();
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Env> apply_wrappers(std::unique_ptr<Env> env, std::string_view spec) {
+  size_t pos = 0;
+  while (true) {
+    const size_t start = spec.find_first_not_of(" \t\n,;", pos);
+    if (start == std::string_view::npos) return env;
+    const size_t open = spec.find('(', start);
+    const size_t sep = spec.find_first_of(",;", start);
+    if (open == std::string_view::npos || (sep != std::string_view::npos && sep < open)) {
+      // A bare name: no arguments.
+      const size_t end = std::min(sep, spec.size());
+      env = wrap_one(std::move(env), trim(spec.substr(start, end - start)), {});
+      pos = end;
+      continue;
+    }
+    const size_t close = spec.find(')', open);
+    if (close == std::string_view::npos) {
+      throw Error(str("wrappers: missing ')' after '", spec.substr(start), "'"));
+    }
+    const std::string name = trim(spec.substr(start, open - start));
+    env = wrap_one(std::move(env), name,
+                   parse_arguments(name, spec.substr(open + 1, close - open - 1)));
+    pos = close + 1;
+  }
+}
+
+}  // namespace rein::envs
