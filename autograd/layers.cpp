@@ -29,6 +29,39 @@ Linear::Linear(int64_t in_features, int64_t out_features, Generator& gen, bool b
 }
 
 Var Linear::forward(const Var& x) { return linear(x, weight, bias); }
+
+Conv2d::Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, int64_t stride,
+               Generator& gen, int64_t padding, bool bias, Dtype dtype)
+    : in_(in_channels),
+      out_(out_channels),
+      kernel_(kernel_size),
+      stride_(stride),
+      padding_(padding) {
+  if (in_channels <= 0 || out_channels <= 0 || kernel_size <= 0 || stride <= 0 || padding < 0) {
+    throw Error(
+        str("Conv2d: channels, kernel size and stride must be positive and padding >= 0,"
+            " got in ",
+            in_channels, ", out ", out_channels, ", kernel ", kernel_size, ", stride ", stride,
+            ", padding ", padding));
+  }
+  // torch.nn.Conv2d.reset_parameters: U(+-1/sqrt(fan_in)) for both, fan_in = in * k * k.
+  const double bound =
+      1.0 / std::sqrt(static_cast<double>(in_channels * kernel_size * kernel_size));
+  weight = register_parameter("weight",
+                              empty({out_channels, in_channels, kernel_size, kernel_size}, dtype));
+  init::uniform_(weight, -bound, bound, gen);
+  if (bias) {
+    this->bias = register_parameter("bias", empty({out_channels}, dtype));
+    init::uniform_(this->bias, -bound, bound, gen);
+  }
+}
+
+Var Conv2d::forward(const Var& x) { return conv2d(x, weight, bias, stride_, padding_); }
+
+std::pair<int64_t, int64_t> Conv2d::output_size(int64_t height, int64_t width) const {
+  return {(height + 2 * padding_ - kernel_) / stride_ + 1,
+          (width + 2 * padding_ - kernel_) / stride_ + 1};
+}
 Var ReLU::forward(const Var& x) { return relu(x); }
 Var Tanh::forward(const Var& x) { return tanh(x); }
 Var ELU::forward(const Var& x) { return elu(x, alpha_); }

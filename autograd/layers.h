@@ -31,6 +31,25 @@ class Linear : public Module {
   int64_t out_;
 };
 
+// 2-D convolution: x (N, in_channels, H, W) -> (N, out_channels, OH, OW) (torch.nn.Conv2d
+// with a square kernel, zero padding). weight (out, in, k, k), bias (out), initialised as
+// torch: U(-1/sqrt(in k k), 1/sqrt(in k k)).
+class Conv2d : public Module {
+ public:
+  Conv2d(int64_t in_channels, int64_t out_channels, int64_t kernel_size, int64_t stride,
+         Generator& gen, int64_t padding = 0, bool bias = true, Dtype dtype = Dtype::Float32);
+  Var forward(const Var& x) override;
+  std::string name() const override { return "Conv2d"; }
+  // The (height, width) of the output for an input of (height, width).
+  std::pair<int64_t, int64_t> output_size(int64_t height, int64_t width) const;
+
+  Var weight;
+  Var bias;  // undefined when built with bias = false
+
+ private:
+  int64_t in_, out_, kernel_, stride_, padding_;
+};
+
 class ReLU : public Module {
  public:
   Var forward(const Var& x) override;

@@ -95,6 +95,11 @@ Var dot(const Var& a, const Var& b);
 // Fused y = x W^T + b: x (N, in) or (in), weight (out, in), bias (out) or undefined -> (N, out).
 // One GEMM forward and two backward, no temporaries (torch.nn.functional.linear).
 Var linear(const Var& x, const Var& weight, const Var& bias = Var());
+// 2-D convolution (cross-correlation, torch.nn.functional.conv2d): x (N, C, H, W), weight
+// (O, C, kh, kw), bias (O) or undefined -> (N, O, OH, OW), OH = (H + 2 padding - kh) / stride + 1
+// (likewise OW); zero padding. im2col + one GEMM per sample, forward and backward.
+Var conv2d(const Var& x, const Var& weight, const Var& bias = Var(), int64_t stride = 1,
+           int64_t padding = 0);
 
 // Shape and views (the gradient is routed back into the viewed positions).
 Var reshape(const Var& a, const Shape& shape);

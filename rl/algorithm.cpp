@@ -13,6 +13,7 @@
 #include "rl/algorithms/tabular.h"
 #include "rl/algorithms/td3.h"
 #include "rl/internal/algorithm_entry.h"
+#include "rl/internal/obs_encoder.h"
 
 namespace rein::rl {
 namespace {
@@ -70,7 +71,8 @@ std::string algorithm_table() {
     std::string name = a.name;
     name.resize(std::max<size_t>(name.size() + 1, 16), ' ');  // a space even after long names
     out += str("  ", name, "actions: ", kinds(a.action_spaces),
-               " | observations: ", kinds(a.observation_spaces), "\n");
+               " | observations: ", kinds(a.observation_spaces),
+               a.cnn_policy ? "; images with policy=CnnPolicy" : "", "\n");
   }
   return out;
 }
@@ -128,16 +130,35 @@ void check_action_space(const AlgorithmInfo& algo, const envs::Space& space,
   check_space(algo, algo.action_spaces, "action", space, env_id);
 }
 
+bool is_cnn_policy(std::string_view policy) {
+  if (policy == "CnnPolicy") return true;
+  if (policy == "MlpPolicy") return false;
+  throw Error(str("policy: unknown policy '", policy,
+                  "' (MlpPolicy: vector observations; CnnPolicy: images)"));
+}
+
 void check_observation_space(const AlgorithmInfo& algo, const envs::Space& space,
-                             std::string_view env_id) {
-  // Images (uint8 Boxes) would reach an MLP as 27648 raw bytes: refuse instead of training
-  // something that cannot learn.
-  if (space.is_box() && space.dtype() == Dtype::UInt8) {
-    throw Error(str("train: ", algo.name, " cannot learn from the image observations ",
-                    space.to_string(), " of ", env_id,
-                    ": rein's policies are MLPs over flat vectors and there is no CnnPolicy yet; "
-                    "use an env with vector observations, or wrap this one in your own feature "
-                    "extractor (FlattenObservation gives the raw pixels as float32)"));
+                             std::string_view env_id, std::string_view policy) {
+  const bool cnn = is_cnn_policy(policy);
+  const bool image = internal::is_image_space(space);
+  if (cnn && !algo.cnn_policy) {
+    throw Error(str("train: ", algo.name, " has no CnnPolicy (ppo, a2c and dqn have one)"));
+  }
+  if (cnn && !image) {
+    throw Error(
+        str("train: CnnPolicy needs image observations (a uint8 Box (H, W), (H, W, C) or "
+            "stacked (K, H, W, C) in [0, 255]), but ",
+            env_id, " has ", space.to_string(), "; use policy = \"MlpPolicy\""));
+  }
+  // Images would reach an MLP as thousands of raw bytes: refuse instead of training something
+  // that cannot learn.
+  if (!cnn && space.is_box() && space.dtype() == Dtype::UInt8) {
+    throw Error(str(
+        "train: ", algo.name, " with MlpPolicy cannot learn from the image observations ",
+        space.to_string(), " of ", env_id, ": ",
+        algo.cnn_policy ? "train with --set policy=CnnPolicy (NatureCNN features, as SB3's)"
+                        : "train ppo, a2c or dqn with --set policy=CnnPolicy, or use an env with "
+                          "vector observations"));
   }
   check_space(algo, algo.observation_spaces, "observation", space, env_id);
 }

@@ -79,6 +79,8 @@ struct AlgorithmInfo {
   // Why the spaces are limited and what to use instead, appended to the space errors (optional):
   // "a Q-table needs finitely many states and actions, e.g. FrozenLake-v1, ...".
   std::string spaces_note;
+  // Takes policy = "CnnPolicy" (NatureCNN features from image observations).
+  bool cnn_policy = false;
   // The config fields with their defaults, as (name, value, type, help), for listings.
   std::function<std::vector<std::vector<std::string>>()> describe_config;
   // Builds an agent: applies `settings` to the algorithm's config (Settings::apply), validates
@@ -104,8 +106,13 @@ AlgorithmInfo find_algorithm(std::string_view name);
 //    Discrete; <spaces_note>)"
 void check_action_space(const AlgorithmInfo& algo, const envs::Space& space,
                         std::string_view env_id);
+// Image observations (uint8 Boxes) need policy "CnnPolicy" from an algorithm with
+// cnn_policy; "CnnPolicy" needs image observations.
 void check_observation_space(const AlgorithmInfo& algo, const envs::Space& space,
-                             std::string_view env_id);
+                             std::string_view env_id, std::string_view policy = "MlpPolicy");
+// The `policy` setting: true for "CnnPolicy", false for "MlpPolicy"; throws rein::Error naming
+// both for anything else.
+bool is_cnn_policy(std::string_view policy);
 const char* space_kind_name(envs::SpaceKind kind);
 
 }  // namespace rein::rl

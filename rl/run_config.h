@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "rl/config.h"
@@ -24,6 +25,11 @@ struct RunConfig {
   int64_t eval_every = 0;        // env steps between periodic evaluations; 0 = final only
   int64_t checkpoint_every = 0;  // env steps between checkpoints; 0 = at the end only
   int64_t threads = 1;           // env worker threads; > 1 also a training thread (dqn, sac, td3)
+  // The zoo's env_wrapper and frame_stack: wrappers around every env (make()'s "wrappers"
+  // syntax, innermost first) and then FrameStackObservation(frame_stack) when > 0. Both end
+  // up in the env arguments as "wrappers", so evaluation, checkpoints and videos see them.
+  std::string env_wrapper;
+  int64_t frame_stack = 0;
 
   std::vector<Field> fields() {
     return {
@@ -38,10 +44,16 @@ struct RunConfig {
         {"eval_every", &eval_every, "env steps between evaluations (0: final only)"},
         {"checkpoint_every", &checkpoint_every, "env steps between checkpoints (0: at the end)"},
         {"threads", &threads, "worker threads for envs and training (results do not depend on it)"},
+        {"env_wrapper", &env_wrapper,
+         "wrappers around each env, e.g. \"ResizeObservation(shape=64x64), "
+         "GrayscaleObservation(keep_dim=true)\""},
+        {"frame_stack", &frame_stack, "observations stacked by FrameStackObservation (0: none)"},
     };
   }
   // Throws rein::Error naming the first field out of range.
   void validate() const;
+  // make()'s "wrappers" argument for env_wrapper and frame_stack ("" when neither is set).
+  std::string wrappers() const;
 };
 
 }  // namespace rein::rl

@@ -64,7 +64,33 @@ void RunConfig::validate() const {
   need(eval_every >= 0, "eval_every", str("must be >= 0, got ", eval_every));
   need(checkpoint_every >= 0, "checkpoint_every", str("must be >= 0, got ", checkpoint_every));
   need(threads >= 1 && threads <= 256, "threads", str("must be in [1, 256], got ", threads));
+  need(frame_stack >= 0, "frame_stack", str("must be >= 0, got ", frame_stack));
 }
+
+std::string RunConfig::wrappers() const {
+  std::string out = env_wrapper;
+  if (frame_stack > 0)
+    out += str(out.empty() ? "" : ", ", "FrameStackObservation(stack_size=", frame_stack, ")");
+  return out;
+}
+
+namespace {
+
+// The env arguments with the run's wrappers under "wrappers". A run resumed from a checkpoint
+// finds its own wrappers there already; any other "wrappers" argument conflicts.
+envs::Kwargs with_run_wrappers(envs::Kwargs kwargs, const RunConfig& run) {
+  const std::string wrappers = run.wrappers();
+  if (wrappers.empty()) return kwargs;
+  if (auto it = kwargs.find("wrappers"); it != kwargs.end() && it->second != wrappers) {
+    throw Error(str("the env argument wrappers='", it->second,
+                    "' and the settings env_wrapper/frame_stack ('", wrappers,
+                    "') both name wrappers: give them one way"));
+  }
+  kwargs["wrappers"] = wrappers;
+  return kwargs;
+}
+
+}  // namespace
 
 Settings preset_settings(const std::string& algorithm, const std::string& env_id) {
   if (auto p = find_preset(algorithm, env_id)) return p->settings;
@@ -73,22 +99,24 @@ Settings preset_settings(const std::string& algorithm, const std::string& env_id
 
 Trainer::Trainer(const std::string& algorithm, const std::string& env_id,
                  const envs::Kwargs& env_kwargs, Settings settings)
-    : algorithm_(algorithm), env_id_(env_id), env_kwargs_(env_kwargs) {
+    : algorithm_(algorithm), env_id_(env_id) {
   AlgorithmInfo algo = find_algorithm(algorithm);
   auto run_fields = run_.fields();
   settings.apply(run_fields);
+  env_kwargs_ = with_run_wrappers(env_kwargs, run_);
   {
     // Make one env first: unknown ids and bad env args fail with the registry's message, and an
     // unsupported action or observation space (AlgorithmInfo's lists, the table `rein train
     // --help` prints) is named before anything heavier is built.
-    auto probe = envs::make(env_id, env_kwargs);
+    auto probe = envs::make(env_id, env_kwargs_);
     check_action_space(algo, probe->action_space(), env_id);
-    check_observation_space(algo, probe->observation_space(), env_id);
+    check_observation_space(algo, probe->observation_space(), env_id,
+                            settings.get("policy").value_or("MlpPolicy"));
   }
   run_.validate();
   // The algorithm applies its own fields and calls finish(), so a key unknown to both configs
   // is an error listing the valid keys of both.
-  agent_ = algo.make(AgentSetup{env_id, env_kwargs, run_}, settings);
+  agent_ = algo.make(AgentSetup{env_id, env_kwargs_, run_}, settings);
 }
 
 Trainer Trainer::resume(const std::string& checkpoint_path, const Settings& overrides,

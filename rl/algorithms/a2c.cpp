@@ -30,6 +30,7 @@ std::vector<Field> A2CConfig::fields() {
       {"normalize_advantage", &normalize_advantage, "standardise each rollout's advantages"},
       {"use_rms_prop", &use_rms_prop, "RMSprop (alpha 0.99) if true, else Adam"},
       {"rms_prop_eps", &rms_prop_eps, "RMSprop (or Adam) epsilon"},
+      {"policy", &policy, "MlpPolicy, or CnnPolicy for image observations (NatureCNN)"},
       {"net_arch", &net_arch, "hidden sizes of actor and critic, e.g. 64,64"},
       {"activation", &activation, "tanh, relu or elu"},
       {"shared_network", &shared_network, "one trunk for actor and critic"},
@@ -52,6 +53,7 @@ void A2CConfig::validate() const {
   need(vf_coef >= 0, "vf_coef", str("must be >= 0, got ", vf_coef));
   need(max_grad_norm > 0, "max_grad_norm", str("must be > 0, got ", max_grad_norm));
   need(rms_prop_eps > 0, "rms_prop_eps", str("must be > 0, got ", rms_prop_eps));
+  is_cnn_policy(policy);
   parse_net_arch(net_arch);
   nn::activation_from_string(activation);
   sde.validate("a2c");
@@ -102,7 +104,8 @@ A2CAgent::A2CAgent(const AgentSetup& setup, const A2CConfig& config)
       cfg_(config),
       roll_(setup,
             internal::net_spec(config.net_arch, config.activation, config.shared_network,
-                               config.ortho_init, config.log_std_init, config.sde.options()),
+                               config.ortho_init, config.log_std_init, config.sde.options(),
+                               config.policy),
             config.n_steps, config.gamma),
       model_(roll_.policy.model.get()) {
   roll_.sde_sample_freq = config.sde.sde_sample_freq;

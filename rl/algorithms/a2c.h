@@ -31,12 +31,15 @@ struct A2CConfig {
   bool normalize_advantage = false;  // standardise the rollout's advantages
   bool use_rms_prop = true;          // RMSprop (alpha 0.99) as SB3; false: Adam
   double rms_prop_eps = 1e-5;        // epsilon of RMSprop (or Adam), SB3's value
-  std::string net_arch = "64,64";    // hidden layer sizes of the actor and of the critic
-  std::string activation = "tanh";   // tanh | relu | elu
-  bool shared_network = false;       // one trunk for actor and critic
-  bool ortho_init = true;            // orthogonal init, gains sqrt(2) / 0.01 policy / 1 value
-  double log_std_init = 0.0;         // initial log std of the Gaussian policy (Box actions)
-  SdeConfig sde;                     // gSDE: use_sde, sde_sample_freq, full_std, use_expln, ...
+  // MlpPolicy, or CnnPolicy: NatureCNN features of image observations shared by actor and
+  // critic (SB3 CnnPolicy); without net_arch given, no hidden layers follow the CNN.
+  std::string policy = "MlpPolicy";
+  std::string net_arch = "64,64";   // hidden layer sizes of the actor and of the critic
+  std::string activation = "tanh";  // tanh | relu | elu
+  bool shared_network = false;      // one trunk for actor and critic
+  bool ortho_init = true;           // orthogonal init, gains sqrt(2) / 0.01 policy / 1 value
+  double log_std_init = 0.0;        // initial log std of the Gaussian policy (Box actions)
+  SdeConfig sde;                    // gSDE: use_sde, sde_sample_freq, full_std, use_expln, ...
 
   std::vector<Field> fields();
   // Throws rein::Error naming the first field out of range.

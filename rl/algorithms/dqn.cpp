@@ -36,6 +36,7 @@ std::vector<Field> DQNConfig::fields() {
       {"exploration_initial_eps", &exploration_initial_eps, "epsilon at the start"},
       {"exploration_final_eps", &exploration_final_eps, "epsilon after the decay"},
       {"max_grad_norm", &max_grad_norm, "global gradient-norm clip"},
+      {"policy", &policy, "MlpPolicy, or CnnPolicy for image observations (NatureCNN)"},
       {"net_arch", &net_arch, "hidden sizes of the Q-network, e.g. 256,256"},
       {"activation", &activation, "relu, tanh or elu"},
       {"adam_eps", &adam_eps, "Adam epsilon"},
@@ -71,6 +72,7 @@ void DQNConfig::validate() const {
        str("must be in [0, 1], got ", prioritized_replay_beta0));
   need(prioritized_replay_eps > 0, "prioritized_replay_eps",
        str("must be > 0, got ", prioritized_replay_eps));
+  is_cnn_policy(policy);
   parse_net_arch(net_arch);
   nn::activation_from_string(activation);
 }
@@ -126,7 +128,8 @@ internal::OffPolicyOptions off_policy_options(const DQNConfig& c) {
                      .n_step = c.n_step,
                      .gamma = c.gamma,
                      .prioritized = c.prioritized_replay,
-                     .alpha = c.prioritized_replay_alpha}};
+                     .alpha = c.prioritized_replay_alpha},
+          .image = is_cnn_policy(c.policy)};
 }
 
 DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
@@ -148,8 +151,9 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
   const auto hidden = parse_net_arch(cfg_.net_arch);
   const auto act = nn::activation_from_string(cfg_.activation);
   Generator init_gen = gen_.split();
-  q_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen);
-  q_target_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen);
+  const auto& image = core_.encoder().image_shape();
+  q_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen, image);
+  q_target_ = std::make_unique<QNetwork>(D_, A_, hidden, act, cfg_.dueling, init_gen, image);
   q_target_->load_state_dict(q_->state_dict());
   // torch.optim.Adam defaults (betas 0.9, 0.999), as SB3's DQNPolicy passes no optimizer_kwargs.
   opt_ = std::make_unique<optim::Adam>(

@@ -33,7 +33,10 @@ struct DQNConfig {
   double exploration_fraction = 0.1;        // share of the run over which epsilon decays
   double exploration_initial_eps = 1.0;
   double exploration_final_eps = 0.05;
-  double max_grad_norm = 10.0;            // global gradient-norm clip
+  double max_grad_norm = 10.0;  // global gradient-norm clip
+  // MlpPolicy, or CnnPolicy: NatureCNN features of image observations (SB3 CnnPolicy); without
+  // net_arch given, no hidden layers follow the CNN.
+  std::string policy = "MlpPolicy";
   std::string net_arch = "64,64";         // hidden layer sizes of the Q-network
   std::string activation = "relu";        // relu | tanh | elu
   double adam_eps = 1e-8;                 // SB3 DQN keeps torch's Adam default

@@ -34,6 +34,7 @@ std::vector<Field> PPOConfig::fields() {
       {"vf_coef", &vf_coef, "value loss weight"},
       {"max_grad_norm", &max_grad_norm, "global gradient-norm clip"},
       {"target_kl", &target_kl, "early stop when approx KL > 1.5 target_kl (0: off)"},
+      {"policy", &policy, "MlpPolicy, or CnnPolicy for image observations (NatureCNN)"},
       {"net_arch", &net_arch, "hidden sizes of actor and critic, e.g. 64,64"},
       {"activation", &activation, "tanh, relu or elu"},
       {"shared_network", &shared_network, "one trunk for actor and critic"},
@@ -61,6 +62,7 @@ void PPOConfig::validate() const {
   need(max_grad_norm > 0, "max_grad_norm", str("must be > 0, got ", max_grad_norm));
   need(target_kl >= 0, "target_kl", str("must be >= 0, got ", target_kl));
   need(adam_eps > 0, "adam_eps", str("must be > 0, got ", adam_eps));
+  is_cnn_policy(policy);
   parse_net_arch(net_arch);
   nn::activation_from_string(activation);
   sde.validate("ppo");
@@ -110,7 +112,8 @@ PPOAgent::PPOAgent(const AgentSetup& setup, const PPOConfig& config)
       cfg_(config),
       roll_(setup,
             internal::net_spec(config.net_arch, config.activation, config.shared_network,
-                               config.ortho_init, config.log_std_init, config.sde.options()),
+                               config.ortho_init, config.log_std_init, config.sde.options(),
+                               config.policy),
             config.n_steps, config.gamma),
       model_(roll_.policy.model.get()),
       opt_(std::make_unique<optim::Adam>(

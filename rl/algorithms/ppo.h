@@ -36,6 +36,9 @@ struct PPOConfig {
   double vf_coef = 0.5;             // value loss weight
   double max_grad_norm = 0.5;       // global gradient-norm clip
   double target_kl = 0.0;           // stop the epochs when approx KL > 1.5 target_kl; 0 = off
+  // MlpPolicy, or CnnPolicy: NatureCNN features of image observations shared by actor and
+  // critic (SB3 CnnPolicy); without net_arch given, no hidden layers follow the CNN.
+  std::string policy = "MlpPolicy";
   std::string net_arch = "64,64";   // hidden layer sizes of the actor and of the critic
   std::string activation = "tanh";  // tanh | relu | elu
   bool shared_network = false;      // one trunk for actor and critic (CleanRL Atari style)

@@ -6,6 +6,7 @@
 
 #include "autograd/init.h"
 #include "autograd/ops.h"
+#include "rl/blocks/nature_cnn.h"
 
 namespace rein::rl {
 namespace {
@@ -67,20 +68,26 @@ ActorCritic::ActorCritic(const ActorCriticSpec& spec, Generator& gen)
   } else {
     throw Error(str("ActorCritic: unsupported action space ", spec.action_space.to_string()));
   }
+  int64_t in = spec.obs_dim;
+  if (!spec.image.empty()) {
+    auto cnn = std::make_shared<NatureCNN>(spec.image, spec.features_dim, gen);
+    // SB3 module_gains: the feature extractor's layers get orthogonal init with gain sqrt(2).
+    if (spec.ortho_init) cnn->orthogonal_init(std::sqrt(2.0), gen);
+    cnn_ = register_module("features_extractor", cnn);
+    in = spec.features_dim;
+  }
   if (!spec.shared || spec.hidden.empty()) {
-    pi_ = register_module("pi",
-                          std::make_shared<nn::MLP>(concat(spec.obs_dim, spec.hidden, action_dim_),
-                                                    spec.activation, gen));
-    vf_ = register_module("vf", std::make_shared<nn::MLP>(concat(spec.obs_dim, spec.hidden, 1),
+    pi_ = register_module("pi", std::make_shared<nn::MLP>(concat(in, spec.hidden, action_dim_),
                                                           spec.activation, gen));
+    vf_ = register_module(
+        "vf", std::make_shared<nn::MLP>(concat(in, spec.hidden, 1), spec.activation, gen));
     if (spec.ortho_init) {
       init_mlp(*pi_, 0.01, true, gen);
       init_mlp(*vf_, 1.0, true, gen);
     }
   } else {
     trunk_ = register_module(
-        "trunk",
-        std::make_shared<nn::MLP>(concat(spec.obs_dim, spec.hidden, 0), spec.activation, gen));
+        "trunk", std::make_shared<nn::MLP>(concat(in, spec.hidden, 0), spec.activation, gen));
     const int64_t h = spec.hidden.back();
     pi_head_ = register_module("pi_head", std::make_shared<nn::Linear>(h, action_dim_, gen));
     vf_head_ = register_module("vf_head", std::make_shared<nn::Linear>(h, 1, gen));
@@ -92,7 +99,7 @@ ActorCritic::ActorCritic(const ActorCriticSpec& spec, Generator& gen)
       nn::init::zeros_(vf_head_->bias);
     }
   }
-  latent_dim_ = spec.hidden.empty() ? spec.obs_dim : spec.hidden.back();
+  latent_dim_ = spec.hidden.empty() ? in : spec.hidden.back();
   if (spec.sde && !continuous_)
     throw Error(str("ActorCritic: gSDE (use_sde) needs a Box action space, got ",
                     spec.action_space.to_string()));
@@ -105,28 +112,33 @@ ActorCritic::ActorCritic(const ActorCriticSpec& spec, Generator& gen)
   }
 }
 
+Var ActorCritic::features(const Var& obs) { return cnn_ ? cnn_->forward(obs) : obs; }
+
 std::pair<Var, Var> ActorCritic::forward_both(const Var& obs) {
+  const Var f = features(obs);
   if (trunk_) {
-    Var h = activate(trunk_->forward(obs), activation_);
+    Var h = activate(trunk_->forward(f), activation_);
     Var v = pi_head_->forward(h);
     return {v, reshape(vf_head_->forward(h), Shape{-1})};
   }
-  return {pi_->forward(obs), reshape(vf_->forward(obs), Shape{-1})};
+  return {pi_->forward(f), reshape(vf_->forward(f), Shape{-1})};
 }
 
 ActorCritic::Outputs ActorCritic::forward_latent(const Var& obs) {
+  const Var f = features(obs);
   if (trunk_) {
-    Var h = activate(trunk_->forward(obs), activation_);
+    Var h = activate(trunk_->forward(f), activation_);
     return {pi_head_->forward(h), h, reshape(vf_head_->forward(h), Shape{-1})};
   }
-  auto [latent, head] = pi_->forward_with_latent(obs);
-  return {head, latent, reshape(vf_->forward(obs), Shape{-1})};
+  auto [latent, head] = pi_->forward_with_latent(f);
+  return {head, latent, reshape(vf_->forward(f), Shape{-1})};
 }
 
 Var ActorCritic::values(const Var& obs) {
+  const Var f = features(obs);
   if (trunk_)
-    return reshape(vf_head_->forward(activate(trunk_->forward(obs), activation_)), Shape{-1});
-  return reshape(vf_->forward(obs), Shape{-1});
+    return reshape(vf_head_->forward(activate(trunk_->forward(f), activation_)), Shape{-1});
+  return reshape(vf_->forward(f), Shape{-1});
 }
 
 }  // namespace rein::rl

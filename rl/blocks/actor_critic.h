@@ -1,7 +1,9 @@
 // ActorCritic: the policy and value networks of on-policy algorithms (PPO, A2C), as SB3's
 // ActorCriticPolicy: separate (or shared) MLP trunks, a linear action head (logits for Discrete,
 // means for Box with a state-independent log-std parameter, or with gSDE a (features x actions)
-// log-std matrix of the state-dependent noise) and a linear value head.
+// log-std matrix of the state-dependent noise) and a linear value head. With a CnnPolicy one
+// NatureCNN turns image rows into features that both trunks share (SB3's
+// share_features_extractor default).
 #pragma once
 
 #include <cstdint>
@@ -27,9 +29,14 @@ struct ActorCriticSpec {
   double log_std_init = 0.0;  // Box only
   // gSDE (Box only): log_std becomes (F, A), or (F, 1) without full_std; F = latent size.
   std::optional<distributions::StateDependentNoiseOptions> sde;
+  // CnnPolicy: the (C, H, W) of the image rows (obs_dim = C H W); empty for an MlpPolicy.
+  bool cnn = false;
+  std::vector<int64_t> image;
+  int64_t features_dim = 512;  // NatureCNN's output size
 };
 
-// Parameter names: "pi.0.weight" ... / "vf.0.weight" ... (or "trunk.*" when shared), "log_std".
+// Parameter names: "pi.0.weight" ... / "vf.0.weight" ... (or "trunk.*" when shared), "log_std",
+// and "features_extractor.cnn.0.weight" ... with a CnnPolicy.
 // Not thread-safe.
 class ActorCritic : public nn::Module {
  public:
@@ -45,6 +52,8 @@ class ActorCritic : public nn::Module {
   };
   Outputs forward_latent(const Var& obs);
   std::string name() const override { return "ActorCritic"; }
+  // The trunks' input: NatureCNN features of the image rows, or the rows themselves.
+  Var features(const Var& obs);
 
   bool continuous() const { return continuous_; }
   int64_t action_dim() const { return action_dim_; }  // number of logits or action dims
@@ -52,6 +61,7 @@ class ActorCritic : public nn::Module {
   int64_t latent_dim() const { return latent_dim_; }  // F
 
  private:
+  std::shared_ptr<nn::Module> cnn_;  // CnnPolicy only
   std::shared_ptr<nn::MLP> pi_, vf_, trunk_;
   std::shared_ptr<nn::Linear> pi_head_, vf_head_;  // shared trunk only
   Var log_std_;

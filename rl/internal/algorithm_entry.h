@@ -26,6 +26,7 @@ AlgorithmInfo algorithm_entry(std::string name, std::string summary,
   info.name = std::move(name);
   info.summary = std::move(summary);
   info.action_spaces = std::move(action_spaces);
+  info.cnn_policy = requires(Config c) { c.policy; };
   info.describe_config = [] {
     Config c;
     std::vector<std::vector<std::string>> out;
@@ -38,6 +39,10 @@ AlgorithmInfo algorithm_entry(std::string name, std::string summary,
     auto fields = c.fields();
     settings.apply(fields);
     settings.finish([&name](std::string_view key) { return setting_owners_note(name, key); });
+    if constexpr (requires { c.policy; }) {
+      // SB3 builds no hidden layers after NatureCNN unless net_arch is given.
+      if (is_cnn_policy(c.policy) && !settings.contains("net_arch")) c.net_arch = "";
+    }
     return make(setup, c);
   };
   return info;

@@ -3,12 +3,19 @@
 
 #include "autograd/ops.h"
 #include "base/error.h"
+#include "rl/blocks/nature_cnn.h"
 
 namespace rein::rl::internal {
 
 QNetwork::QNetwork(int64_t obs_dim, int64_t n_actions, const std::vector<int64_t>& hidden,
-                   nn::Activation activation, bool dueling, Generator& gen)
+                   nn::Activation activation, bool dueling, Generator& gen,
+                   const std::vector<int64_t>& image)
     : n_actions_(n_actions), dueling_(dueling), activation_(activation) {
+  if (!image.empty()) {
+    auto cnn = std::make_shared<NatureCNN>(image, 512, gen);
+    obs_dim = cnn->features_dim();
+    cnn_ = register_module("features_extractor", cnn);
+  }
   std::vector<int64_t> sizes{obs_dim};
   sizes.insert(sizes.end(), hidden.begin(), hidden.end());
   if (!dueling_) {
@@ -23,7 +30,8 @@ QNetwork::QNetwork(int64_t obs_dim, int64_t n_actions, const std::vector<int64_t
       register_module("advantage", std::make_shared<nn::Linear>(hidden.back(), n_actions, gen));
 }
 
-Var QNetwork::forward(const Var& x) {
+Var QNetwork::forward(const Var& obs) {
+  const Var x = cnn_ ? cnn_->forward(obs) : obs;
   if (!dueling_) return q_->forward(x);
   Var h = trunk_->forward(x);
   switch (activation_) {  // the MLP leaves its last layer linear

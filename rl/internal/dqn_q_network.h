@@ -18,9 +18,12 @@ namespace rein::rl::internal {
 // Not copyable (a Module); copy weights through state_dict. Thread-safety: one thread at a time.
 class QNetwork : public nn::Module {
  public:
-  // hidden: sizes of the hidden layers (at least one when dueling).
+  // hidden: sizes of the hidden layers (at least one when dueling). image: (C, H, W) for a
+  // CnnPolicy, whose NatureCNN ("features_extractor", 512 features, torch's default init as
+  // SB3's DQN keeps) feeds the layers; empty for an MlpPolicy.
   QNetwork(int64_t obs_dim, int64_t n_actions, const std::vector<int64_t>& hidden,
-           nn::Activation activation, bool dueling, Generator& gen);
+           nn::Activation activation, bool dueling, Generator& gen,
+           const std::vector<int64_t>& image = {});
   // x (B, obs_dim) -> Q (B, n_actions).
   Var forward(const Var& x) override;
   std::string name() const override { return "QNetwork"; }
@@ -30,8 +33,9 @@ class QNetwork : public nn::Module {
   int64_t n_actions_;
   bool dueling_;
   nn::Activation activation_;
-  std::shared_ptr<nn::MLP> q_;      // plain: obs -> hidden... -> actions
-  std::shared_ptr<nn::MLP> trunk_;  // dueling: obs -> hidden... (activation applied after)
+  std::shared_ptr<nn::Module> cnn_;  // CnnPolicy only
+  std::shared_ptr<nn::MLP> q_;       // plain: obs -> hidden... -> actions
+  std::shared_ptr<nn::MLP> trunk_;   // dueling: obs -> hidden... (activation applied after)
   std::shared_ptr<nn::Linear> value_, advantage_;
 };
 

@@ -5,7 +5,33 @@
 
 namespace rein::rl::internal {
 
-ObsEncoder::ObsEncoder(const envs::Space& space, std::string_view env_id) : space_(space) {
+bool is_image_space(const envs::Space& space) {
+  if (!space.is_box() || space.dtype() != Dtype::UInt8) return false;
+  const envs::Box& b = space.box();
+  const size_t rank = b.shape.size();
+  return rank >= 2 && rank <= 4 &&
+         std::all_of(b.low.begin(), b.low.end(), [](double v) { return v == 0; }) &&
+         std::all_of(b.high.begin(), b.high.end(), [](double v) { return v == 255; });
+}
+
+ObsEncoder::ObsEncoder(const envs::Space& space, std::string_view env_id, bool image)
+    : space_(space) {
+  if (image) {
+    if (!is_image_space(space)) {
+      throw Error(str(env_id,
+                      ": CnnPolicy needs image observations (a uint8 Box (H, W), (H, W, C) "
+                      "or stacked (K, H, W, C) in [0, 255]), got ",
+                      space.to_string()));
+    }
+    const Shape& s = space.box().shape;
+    const int64_t rank = static_cast<int64_t>(s.size());
+    const int64_t frames = rank == 4 ? s[0] : 1;
+    const int64_t h = s[rank == 4 ? 1 : 0], w = s[rank == 4 ? 2 : 1];
+    pixel_channels_ = rank >= 3 ? s[rank - 1] : 1;
+    image_shape_ = {frames * pixel_channels_, h, w};
+    dim_ = elems_ = space.flat_dim();
+    return;
+  }
   switch (space.kind()) {
     case envs::SpaceKind::Box:
       dim_ = elems_ = space.flat_dim();
@@ -29,12 +55,27 @@ ObsEncoder::ObsEncoder(const envs::Space& space, std::string_view env_id) : spac
 
 void ObsEncoder::encode_row(const Tensor& batch, int64_t row, float* out) const {
   const Tensor b = batch.is_contiguous() ? batch : batch.contiguous();
+  if (!image_shape_.empty()) {
+    // (K, H, W, C) pixels -> plane k * C + c of (K C, H, W): HWC to CHW per frame, / 255.
+    const uint8_t* p = b.data<uint8_t>() + row * elems_;
+    const int64_t C = pixel_channels_, hw = image_shape_[1] * image_shape_[2];
+    const int64_t frames = image_shape_[0] / C;
+    for (int64_t k = 0; k < frames; ++k, p += hw * C)
+      for (int64_t c = 0; c < C; ++c) {
+        float* plane = out + (k * C + c) * hw;
+        for (int64_t i = 0; i < hw; ++i) plane[i] = static_cast<float>(p[i * C + c]) / 255.0f;
+      }
+    return;
+  }
   switch (space_.kind()) {
     case envs::SpaceKind::Box:
       if (b.dtype() == Dtype::Float32) {
         std::copy_n(b.data<float>() + row * elems_, elems_, out);
       } else if (b.dtype() == Dtype::Float64) {
         const double* p = b.data<double>() + row * elems_;
+        for (int64_t j = 0; j < elems_; ++j) out[j] = static_cast<float>(p[j]);
+      } else if (b.dtype() == Dtype::UInt8) {
+        const uint8_t* p = b.data<uint8_t>() + row * elems_;
         for (int64_t j = 0; j < elems_; ++j) out[j] = static_cast<float>(p[j]);
       } else {
         const int64_t* p = b.data<int64_t>() + row * elems_;

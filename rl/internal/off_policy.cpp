@@ -35,7 +35,7 @@ OffPolicyCore::OffPolicyCore(std::string algo, const AgentSetup& setup,
       options_(options),
       seed_(static_cast<uint64_t>(setup.run.seed)),
       envs_(make_envs(setup)),
-      encoder_(envs_->single_observation_space(), setup.env_id),
+      encoder_(envs_->single_observation_space(), setup.env_id, options.image),
       N_(setup.run.n_envs),
       D_(encoder_.dim()),
       one_hot_(envs_->single_observation_space().is_discrete() ? encoder_.dim() : 0) {

@@ -27,8 +27,10 @@ std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup) {
 
 ActorCriticSpec net_spec(const std::string& net_arch, const std::string& activation, bool shared,
                          bool ortho_init, double log_std_init,
-                         std::optional<distributions::StateDependentNoiseOptions> sde) {
+                         std::optional<distributions::StateDependentNoiseOptions> sde,
+                         const std::string& policy) {
   ActorCriticSpec spec;
+  spec.cnn = is_cnn_policy(policy);
   spec.hidden = parse_net_arch(net_arch);
   spec.activation = nn::activation_from_string(activation);
   spec.shared = shared;
@@ -49,7 +51,7 @@ VecNormalizeOptions normalize_options(const RunConfig& run, double gamma) {
 ActorCriticPolicy::ActorCriticPolicy(const envs::Space& observation_space,
                                      const envs::Space& action_space, const AgentSetup& setup,
                                      ActorCriticSpec net, VecNormalizeOptions norm_options)
-    : encoder(observation_space, setup.env_id),
+    : encoder(observation_space, setup.env_id, net.cnn),
       D(encoder.dim()),
       A(action_space.is_box() ? action_space.flat_dim() : 1),
       discrete(action_space.is_discrete()),
@@ -65,6 +67,7 @@ ActorCriticPolicy::ActorCriticPolicy(const envs::Space& observation_space,
     high = action_space.box().high;
   }
   net.obs_dim = D;
+  net.image = encoder.image_shape();
   net.action_space = action_space;
   Generator init_gen = gen.split();
   model = std::make_unique<ActorCritic>(net, init_gen);

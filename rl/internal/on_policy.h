@@ -24,11 +24,12 @@ namespace rein::rl::internal {
 std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup);
 
 // The layers of the actor-critic from the config's strings ("64,64", "tanh"), with gSDE when
-// `sde` is set; obs_dim and action_space are left for ActorCriticPolicy to fill. Throws
-// rein::Error on a bad string.
+// `sde` is set and NatureCNN features for policy "CnnPolicy"; obs_dim, image and action_space
+// are left for ActorCriticPolicy to fill. Throws rein::Error on a bad string.
 ActorCriticSpec net_spec(const std::string& net_arch, const std::string& activation, bool shared,
                          bool ortho_init, double log_std_init,
-                         std::optional<distributions::StateDependentNoiseOptions> sde = {});
+                         std::optional<distributions::StateDependentNoiseOptions> sde = {},
+                         const std::string& policy = "MlpPolicy");
 
 // VecNormalize options from the run settings; gamma discounts the return that scales rewards.
 VecNormalizeOptions normalize_options(const RunConfig& run, double gamma);

@@ -1,6 +1,8 @@
 // ReplayBuffer: ring writes, n-step expansion, uniform and prioritized sampling, checkpoints.
 #include "rl/internal/replay_buffer.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -25,6 +27,18 @@ ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
                     " slots per env for ", n_envs_,
                     " envs (need at least n_step + 3 = ", opt_.n_step + 3, ")"));
   const size_t slots = static_cast<size_t>(n_envs_ * ring_);
+  // Observations are stored as float32 rows: image rows (CnnPolicy) make a default-sized buffer
+  // larger than the machine, which is better said now than as a bad_alloc or the OOM killer.
+  const double obs_bytes = static_cast<double>(slots) * static_cast<double>(stored_dim_) * 4.0;
+  const double ram =
+      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  if (ram > 0 && obs_bytes > ram) {
+    throw Error(str("replay buffer: buffer_size ", opt_.capacity, " observations of ", stored_dim_,
+                    " floats need ", obs_bytes / 1e9, " GB, more than this machine's ", ram / 1e9,
+                    " GB of memory; lower buffer_size (e.g. --set buffer_size=",
+                    static_cast<int64_t>(ram / 4.0 / (4.0 * static_cast<double>(stored_dim_))),
+                    ")"));
+  }
   obs_.assign(slots * static_cast<size_t>(stored_dim_), 0.0f);
   // A float holds every Discrete index below 2^24 exactly.
   if (opt_.action_dim == 0 && opt_.n_actions > (int64_t{1} << 24))

@@ -196,3 +196,32 @@ TEST(GradcheckLoss, FusedLosses) {
 
 }  // namespace
 }  // namespace rein
+
+namespace rein {
+namespace {
+
+TEST(GradcheckConv, Conv2dStridePaddingBiasAgainstFiniteDifferences) {
+  // Odd sizes so that strides leave rows and columns unread, and padding reads zeros.
+  const Fn fn = [](const auto& v) { return conv2d(v[0], v[1], v[2], 2, 1); };
+  expect_gradcheck(fn, {input({2, 3, 7, 6}, 11), input({4, 3, 3, 2}, 12), input({4}, 13)});
+  const Fn plain = [](const auto& v) { return conv2d(v[0], v[1], Var(), 1, 0); };
+  expect_gradcheck(plain, {input({1, 2, 5, 5}, 14), input({3, 2, 2, 2}, 15)});
+  // Through a ReLU and a second convolution, as NatureCNN chains them.
+  const Fn chain = [](const auto& v) {
+    return conv2d(relu(conv2d(v[0], v[1], Var(), 3, 0)), v[2], Var(), 1, 0);
+  };
+  expect_gradcheck(chain,
+                   {input({2, 2, 11, 11}, 16), input({3, 2, 4, 4}, 17), input({2, 3, 2, 2}, 18)});
+}
+
+TEST(GradcheckConv, Conv2dRejectsMismatchedShapes) {
+  Var x = input({1, 3, 5, 5}, 1), w = input({2, 4, 3, 3}, 2);
+  EXPECT_THROW(conv2d(x, w), Error);                                         // channels 3 vs 4
+  EXPECT_THROW(conv2d(x, input({2, 3, 6, 6}, 3)), Error);                    // kernel > input
+  EXPECT_THROW(conv2d(x, input({2, 3, 3, 3}, 4), Var(), 0), Error);          // stride 0
+  EXPECT_THROW(conv2d(input({3, 5, 5}, 5), input({2, 3, 3, 3}, 6)), Error);  // not 4-D
+  EXPECT_THROW(conv2d(x, input({2, 3, 3, 3}, 7), input({3}, 8)), Error);     // bias size
+}
+
+}  // namespace
+}  // namespace rein

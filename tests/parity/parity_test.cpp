@@ -335,3 +335,70 @@ TEST(GsdeParity, SacActorPathMatchesPyTorch) {
 
 }  // namespace
 }  // namespace rein
+
+// conv2d against tests/parity/generate_conv.py (conv_fixtures.json): single convolutions with
+// stride, padding and no bias, and a NatureCNN whose inputs both sides build from a formula.
+namespace rein {
+namespace {
+
+Tensor formula_tensor(const json& f, Dtype dtype) {
+  const Shape shape(f.at("shape").get<std::vector<int64_t>>());
+  const double scale = f.at("scale"), phase = f.at("phase"), offset = f.at("offset");
+  std::vector<double> v(static_cast<size_t>(shape.numel()));
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = offset + scale * std::sin(0.37 * static_cast<double>(i) + phase);
+  return from_vector<double>(v, shape).to(dtype);
+}
+
+TEST(ConvParity, Conv2dAndNatureCnnMatchPyTorch) {
+  static const json data = load_fixture("conv_fixtures.json");
+  ASSERT_GE(data.at("cases").size(), 4u);
+  for (const json& c : data.at("cases")) {
+    SCOPED_TRACE(c.at("name").get<std::string>());
+    const bool f64 = c.at("dtype") == "float64";
+    const double tol = f64 ? 1e-10 : 1e-5;
+    const bool nature = c.at("nature");
+    std::map<std::string, Var> v;
+    if (nature) {
+      for (const auto& [k, f] : c.at("formulas").items())
+        v.emplace(k, Var(formula_tensor(f, f64 ? Dtype::Float64 : Dtype::Float32), true));
+    } else {
+      for (const auto& [k, j] : c.at("inputs").items()) v.emplace(k, Var(decode(j), true));
+    }
+    Var h = v.at("x");
+    const json& layers = c.at("layers");
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const auto b = v.find(str("b", i));
+      h = conv2d(h, v.at(str("w", i)), b == v.end() ? Var() : b->second, layers[i].at("stride"),
+                 layers[i].at("padding"));
+      if (nature) h = relu(h);
+    }
+    if (nature) h = relu(linear(flatten(h, 1), v.at("wl"), v.at("bl")));
+    EXPECT_TRUE(close(h.value(), decode(c.at("output")), tol)) << "output";
+    h.backward(nature ? ones_like(h.value()) : decode(c.at("seed")));
+    for (const auto& [k, j] : c.at("grads").items()) {
+      SCOPED_TRACE("gradient of " + k);
+      const Tensor g = v.at(k).grad();
+      ASSERT_TRUE(g.defined());
+      if (!nature) {
+        EXPECT_TRUE(close(g, decode(j), tol));
+        continue;
+      }
+      const auto all = g.tolist();
+      const auto samples = j.at("samples").get<std::vector<double>>();
+      const size_t every = j.at("every");
+      std::vector<double> picked;
+      for (size_t i = 0; i < all.size(); i += every) picked.push_back(all[i]);
+      EXPECT_TRUE(close(from_vector<double>(picked), from_vector<double>(samples), tol));
+      double s = 0, s2 = 0;
+      for (double x : all) s += x, s2 += x * x;
+      const double want_s = j.at("sum"), want_s2 = j.at("sumsq");
+      // Sums of many terms: relative to the larger of the sum and the sum of magnitudes.
+      EXPECT_NEAR(s, want_s, tol * std::max(1.0, std::sqrt(want_s2 * all.size())));
+      EXPECT_NEAR(s2, want_s2, tol * std::max(1.0, want_s2));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rein

@@ -100,7 +100,7 @@ TEST(A2CPresets, EveryA2CAndReinforcePresetUsesOnlyValidKeys) {
 TEST(AlgorithmTable, ListsPolicyGradientAgentsWithTheirSpaces) {
   const std::string t = algorithm_table();
   EXPECT_NE(t.find("  a2c             actions: Discrete, Box | observations: Box, Discrete, "
-                   "MultiDiscrete\n"),
+                   "MultiDiscrete; images with policy=CnnPolicy\n"),
             std::string::npos)
       << t;
   EXPECT_NE(t.find("  reinforce       actions: Discrete, Box"), std::string::npos) << t;

@@ -1,0 +1,166 @@
+// CnnPolicy on short runs: which policies take images and the messages of the others, the
+// encoder's HWC -> CHW / 255 planes, NatureCNN's layers inside PPO, A2C and DQN, and
+// checkpoints that restore the CNN.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "rl/checkpoint.h"
+#include "rl/internal/obs_encoder.h"
+#include "rl/metric_sink.h"
+#include "rl/trainer.h"
+#include "tensor/ops.h"
+#include "tests/rl/dot_side_env.h"
+#include "tests/rl/test_support.h"
+
+namespace rein::rl {
+namespace {
+
+using test_support::error_of;
+using test_support::register_dot_side;
+using test_support::settings_of;
+
+Settings tiny(const std::string& policy) {
+  return settings_of({{"policy", policy},
+                      {"n_envs", "2"},
+                      {"n_steps", "8"},
+                      {"batch_size", "8"},
+                      {"total_timesteps", "32"},
+                      {"eval_episodes", "2"}});
+}
+
+TEST(CnnPolicy, MlpPolicyOnImagesNamesTheFix) {
+  register_dot_side();
+  const std::string e = error_of([] { Trainer("ppo", "DotSide-v0", {}, Settings{}); });
+  EXPECT_NE(e.find("--set policy=CnnPolicy"), std::string::npos) << e;
+  const std::string sac = error_of([] { Trainer("sac", "CarRacing-v3", {}, Settings{}); });
+  EXPECT_NE(sac.find("policy=CnnPolicy"), std::string::npos) << sac;
+  EXPECT_NE(sac.find("ppo, a2c or dqn"), std::string::npos) << sac;
+}
+
+TEST(CnnPolicy, CnnPolicyNeedsImagesAndAnAlgorithmThatHasIt) {
+  register_dot_side();
+  const std::string vec = error_of([] { Trainer("ppo", "CartPole-v1", {}, tiny("CnnPolicy")); });
+  EXPECT_NE(vec.find("CnnPolicy needs image observations"), std::string::npos) << vec;
+  const std::string sac = error_of([] {
+    Trainer("sac", "CarRacing-v3", {}, settings_of({{"policy", "CnnPolicy"}}));
+  });
+  EXPECT_NE(sac.find("sac has no CnnPolicy"), std::string::npos) << sac;
+  const std::string typo = error_of([] { Trainer("ppo", "DotSide-v0", {}, tiny("CNNPolicy")); });
+  EXPECT_NE(typo.find("unknown policy 'CNNPolicy'"), std::string::npos) << typo;
+  // NatureCNN's three convolutions need 36x36 pixels.
+  const std::string small = error_of([] {
+    Trainer("ppo", "CarRacing-v3", {{"wrappers", "ResizeObservation(shape=32x32)"}},
+            tiny("CnnPolicy"));
+  });
+  EXPECT_NE(small.find("too small"), std::string::npos) << small;
+}
+
+TEST(CnnPolicy, EncoderTransposesStackedFramesToChannelFirstPlanes) {
+  // (K=2, H=1, W=2, C=3): frame k pixel x channel c holds 100 k + 10 x + c.
+  const envs::Space space = envs::Box(0, 255, Shape{2, 1, 2, 3}, Dtype::UInt8);
+  std::vector<uint8_t> pixels;
+  for (int k = 0; k < 2; ++k)
+    for (int x = 0; x < 2; ++x)
+      for (int c = 0; c < 3; ++c) pixels.push_back(static_cast<uint8_t>(100 * k + 10 * x + c));
+  const Tensor batch = from_vector<uint8_t>(pixels).reshape({1, 2, 1, 2, 3});
+  internal::ObsEncoder enc(space, "test", true);
+  EXPECT_EQ(enc.image_shape(), (std::vector<int64_t>{6, 1, 2}));
+  std::vector<float> out(12);
+  enc.encode(batch, out.data());
+  // Plane k * 3 + c holds (pixel x = 0, pixel x = 1) of frame k, channel c.
+  for (int k = 0; k < 2; ++k)
+    for (int c = 0; c < 3; ++c)
+      for (int x = 0; x < 2; ++x)
+        EXPECT_FLOAT_EQ(out[static_cast<size_t>((k * 3 + c) * 2 + x)],
+                        static_cast<float>(100 * k + 10 * x + c) / 255.0f);
+  EXPECT_THROW(internal::ObsEncoder(envs::Box(0, 1, Shape{4}), "test", true), Error);
+}
+
+// The agent's parameter tensors whose names end in `suffix`.
+std::vector<Shape> shapes_ending(Agent& agent, const std::string& suffix) {
+  std::vector<Shape> out;
+  for (const auto& [name, t] : agent.state_tensors())
+    if (name.size() >= suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      out.push_back(t.shape());
+  return out;
+}
+
+TEST(CnnPolicy, NatureCnnFeedsTheHeadsOfPpoA2cAndDqn) {
+  register_dot_side();
+  for (const std::string algo : {"ppo", "a2c", "dqn"}) {
+    SCOPED_TRACE(algo);
+    Settings s = algo == "dqn" ? settings_of({{"policy", "CnnPolicy"},
+                                              {"buffer_size", "64"},
+                                              {"learning_starts", "8"},
+                                              {"total_timesteps", "32"},
+                                              {"eval_episodes", "2"}})
+                               : tiny("CnnPolicy");
+    if (algo == "a2c")
+      s = settings_of({{"policy", "CnnPolicy"},
+                       {"n_envs", "2"},
+                       {"n_steps", "8"},
+                       {"total_timesteps", "32"},
+                       {"eval_episodes", "2"}});
+    Trainer t(algo, "DotSide-v0", {}, s);
+    EXPECT_EQ(shapes_ending(t.agent(), "features_extractor.cnn.0.weight").at(0),
+              (Shape{32, 1, 8, 8}));
+    EXPECT_EQ(shapes_ending(t.agent(), "features_extractor.cnn.4.weight").at(0),
+              (Shape{64, 64, 3, 3}));
+    EXPECT_EQ(shapes_ending(t.agent(), "features_extractor.linear.0.weight").at(0),
+              (Shape{512, 64}));
+    // SB3's CnnPolicy puts no hidden layer after the CNN unless net_arch says so.
+    const auto first_layers = shapes_ending(t.agent(), ".0.weight");
+    bool head_on_features = false;
+    for (const Shape& s : first_layers) head_on_features |= s == Shape{2, 512};
+    EXPECT_TRUE(head_on_features);
+    NullSink sink;
+    t.train(sink, "", {});
+  }
+  Settings wide = tiny("CnnPolicy");
+  wide.set("net_arch", "16", "test");
+  Trainer t("ppo", "DotSide-v0", {}, wide);
+  EXPECT_FALSE(shapes_ending(t.agent(), "pi.0.weight").empty());
+  EXPECT_EQ(shapes_ending(t.agent(), "pi.0.weight").at(0), (Shape{16, 512}));
+}
+
+TEST(CnnPolicy, CheckpointsRestoreTheCnn) {
+  register_dot_side();
+  const auto dir = test_support::temp_dir("cnn_checkpoint");
+  Trainer t("ppo", "DotSide-v0", {}, tiny("CnnPolicy"));
+  NullSink sink;
+  const TrainResult r = t.train(sink, dir.string(), {});
+  ASSERT_FALSE(r.last_checkpoint.empty());
+  const CheckpointInfo info = read_agent_checkpoint(r.last_checkpoint);
+  auto loaded = load_agent(info);
+  auto env = envs::make("DotSide-v0");
+  Tensor obs = env->reset(5).obs.unsqueeze(0).clone();
+  EXPECT_TRUE(equal(loaded->predict(obs, true), t.agent().predict(obs, true)));
+  const auto a = loaded->state_tensors(), b = t.agent().state_tensors();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(equal(a[i].second, b[i].second)) << a[i].first;
+}
+
+TEST(CnnPolicy, RunWrappersReachEveryEnvAndTheCheckpoint) {
+  // env_wrapper and frame_stack (the zoo's names) become the env argument "wrappers".
+  Settings s = tiny("CnnPolicy");
+  s.set("env_wrapper", "ResizeObservation(shape=40x40), GrayscaleObservation(keep_dim=true)",
+        "test");
+  s.set("frame_stack", "2", "test");
+  s.set("total_timesteps", "16", "test");
+  s.set("eval_episodes", "1", "test");
+  Trainer t("ppo", "CarRacing-v3", {}, s);
+  EXPECT_EQ(t.env_kwargs().at("wrappers"),
+            "ResizeObservation(shape=40x40), GrayscaleObservation(keep_dim=true), "
+            "FrameStackObservation(stack_size=2)");
+  EXPECT_EQ(shapes_ending(t.agent(), "features_extractor.cnn.0.weight").at(0),
+            (Shape{32, 2, 8, 8}));
+  const std::string both = error_of([&] {
+    Trainer("ppo", "CarRacing-v3", {{"wrappers", "GrayscaleObservation"}}, s);
+  });
+  EXPECT_NE(both.find("give them one way"), std::string::npos) << both;
+}
+
+}  // namespace
+}  // namespace rein::rl
