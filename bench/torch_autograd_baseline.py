@@ -77,6 +77,18 @@ def big_update_b256():
     return step
 
 
+def nature_cnn_b32():
+    net = nn.Sequential(nn.Conv2d(4, 32, 8, stride=4), nn.ReLU(), nn.Conv2d(32, 64, 4, stride=2),
+                        nn.ReLU(), nn.Conv2d(64, 64, 3, stride=1), nn.ReLU(), nn.Flatten(),
+                        nn.Linear(64 * 7 * 7, 512), nn.ReLU())
+    x = torch.rand(32, 4, 84, 84)
+
+    def step():
+        net.zero_grad()
+        net(x).sum().backward()
+    return step
+
+
 def median_us(step, repeats, inner):
     for _ in range(inner):
         step()
@@ -97,7 +109,8 @@ def main():
     torch.manual_seed(0)
     for name, make, inner in [("ppo_update_b128", ppo_update_b128, 200), ("act_b1", act_b1, 2000),
                               ("dqn_update_b64", dqn_update_b64, 50),
-                              ("big_update_b256", big_update_b256, 10)]:
+                              ("big_update_b256", big_update_b256, 10),
+                              ("nature_cnn_b32", nature_cnn_b32, 3)]:
         print(f"pytorch {name:18s} {median_us(make(), args.repeats, inner):10.1f} us")
 
 

@@ -1,5 +1,6 @@
 // Autograd benchmarks (docs/PERFORMANCE.md, autograd section): full training steps of small
-// MLPs through Var/backward/Adam, and batch-1 inference under no_grad. The same workloads are in
+// MLPs through Var/backward/Adam, batch-1 inference under no_grad, and NatureCNN's forward and
+// backward passes. The same workloads are in
 // bench/torch_autograd_baseline.py (PyTorch) and bench/libtorch/ (libtorch C++).
 #include <benchmark/benchmark.h>
 
@@ -96,6 +97,24 @@ void BM_autograd_big_update_b256(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_autograd_big_update_b256)->Unit(benchmark::kMillisecond);
+
+// NatureCNN at SB3's Atari sizes: batch 32 of 4x84x84 frames through 32 8x8/4, 64 4x4/2,
+// 64 3x3/1 convolutions (ReLU after each), flatten, Linear 3136-512, ReLU; the sum of the
+// features backward. No optimizer: the convolutions' forward and backward are the workload.
+void BM_autograd_nature_cnn_b32(benchmark::State& state) {
+  Generator gen(0);
+  nn::Conv2d c1(4, 32, 8, 4, gen), c2(32, 64, 4, 2, gen), c3(64, 64, 3, 1, gen);
+  nn::Linear fc(64 * 7 * 7, 512, gen);
+  const Tensor x = rand({32, 4, 84, 84}, gen);
+  for (auto _ : state) {
+    for (auto* m : std::initializer_list<nn::Module*>{&c1, &c2, &c3, &fc}) m->zero_grad();
+    Var h = relu(c3(relu(c2(relu(c1(Var(x)))))));
+    Var loss = sum(relu(fc(flatten(h, 1))));
+    loss.backward();
+    benchmark::DoNotOptimize(loss.value().data<float>());
+  }
+}
+BENCHMARK(BM_autograd_nature_cnn_b32)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rein

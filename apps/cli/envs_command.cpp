@@ -257,7 +257,11 @@ void add_envs_command(CLI::App& app) {
   check->add_option("id", a->id, "env id")->required();
   check->add_option("--seed", a->seed, "seed of the determinism checks");
   check->add_option("--steps", a->check_steps, "random steps to take");
-  check->add_option("--env-arg", a->env_args, "constructor argument key=value")->type_name("K=V");
+  check
+      ->add_option("--env-arg", a->env_args,
+                   "constructor argument key=value (repeatable); "
+                   "wrappers=\"ResizeObservation(shape=64x64), ...\" wraps the env")
+      ->type_name("K=V");
   check->add_flag("--json", a->json, "print JSON");
   plugin_opt(check);
   check->callback([a] { run_check(*a); });
@@ -278,7 +282,11 @@ void add_envs_command(CLI::App& app) {
                    "without --actions: N actions sampled as Gymnasium's action_space.seed(S) "
                    "then sample() (stops early at the episode end; default 500)")
       ->type_name("N");
-  rollout->add_option("--env-arg", a->env_args, "constructor argument key=value")->type_name("K=V");
+  rollout
+      ->add_option("--env-arg", a->env_args,
+                   "constructor argument key=value (repeatable); "
+                   "wrappers=\"ResizeObservation(shape=64x64), ...\" wraps the env")
+      ->type_name("K=V");
   rollout->add_flag(
       "--json", a->json,
       "one JSON object for the reset ({\"reset\": true, \"seed\", \"obs\"}), then one "

@@ -208,7 +208,9 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--n-envs", a->n_envs, "envs stepped together");
   cmd->add_option("--config", a->config_file, "TOML file of key = value settings");
   cmd->add_option("--set", a->sets, "override a setting: key=value (repeatable)");
-  cmd->add_option("--env-arg", a->env_args, "env constructor argument key=value (repeatable)");
+  cmd->add_option("--env-arg", a->env_args,
+                  "env constructor argument key=value (repeatable); wrappers=\"...\" wraps the env "
+                  "(e.g. \"ResizeObservation(shape=64x64), GrayscaleObservation(keep_dim=true)\")");
   cmd->add_option("--plugin", a->plugins,
                   "load env plug-in LIB.so first (repeatable; recorded, so eval and --resume "
                   "load it again)");
