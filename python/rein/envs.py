@@ -202,7 +202,10 @@ def make(id: str, *, render_mode=None, max_episode_steps=None, disable_env_check
          **kwargs) -> Env:
     """``gymnasium.make`` for rein: a built-in id, one from :func:`load_plugin`, or
     ``remote://HOST:PORT``. Keyword arguments are the env's own (``rein envs list`` shows them);
-    ``max_episode_steps`` replaces the spec's time limit (``0`` removes it)."""
+    ``max_episode_steps`` replaces the spec's time limit (``0`` removes it). ``wrappers`` wraps
+    the env natively, innermost first: ``"ResizeObservation(shape=64x64),
+    GrayscaleObservation(keep_dim=true)"`` (or a list of such strings); known are
+    GrayscaleObservation, ResizeObservation, FrameSkip and FrameStackObservation."""
     if not isinstance(id, str):
         raise _rein.InvalidArgument(f"make: id must be a str, got {type(id).__name__}")
     if max_episode_steps is not None:

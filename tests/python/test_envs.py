@@ -59,6 +59,23 @@ class ApiShape(unittest.TestCase):
         self.assertTrue(env.observation_space.contains(obs))
         self.assertEqual(env.step(3)[0].dtype, np.uint8)
 
+    def test_image_wrappers_as_a_make_argument(self):
+        # Gymnasium's GrayscaleObservation formula on the resized frame, checked with NumPy.
+        plain = rein.make("CarRacing-v3", continuous=False,
+                          wrappers="ResizeObservation(shape=48x48)")
+        grey = rein.make("CarRacing-v3", continuous=False,
+                         wrappers=["ResizeObservation(shape=48x48)",
+                                   "GrayscaleObservation(keep_dim=true)"])
+        rgb, _ = plain.reset(seed=4)
+        obs, _ = grey.reset(seed=4)
+        self.assertEqual(repr(grey.observation_space), "Box(0, 255, (48, 48, 1), uint8)")
+        want = np.sum(np.multiply(rgb, np.array([0.2125, 0.7154, 0.0721])), axis=-1)
+        np.testing.assert_array_equal(obs[..., 0], want.astype(np.uint8))
+        stacked = rein.make("CarRacing-v3", wrappers="FrameStackObservation(stack_size=3)")
+        self.assertEqual(stacked.reset(seed=0)[0].shape, (3, 96, 96, 3))
+        with self.assertRaises(rein.InvalidArgument):
+            rein.make("CarRacing-v3", wrappers="GreyObservation")
+
     def test_discrete_observations_are_python_ints(self):
         env = rein.make("Taxi-v4")
         obs, info = env.reset(seed=0)
