@@ -125,6 +125,17 @@ TEST(CnnPolicy, NatureCnnFeedsTheHeadsOfPpoA2cAndDqn) {
   EXPECT_EQ(shapes_ending(t.agent(), "pi.0.weight").at(0), (Shape{16, 512}));
 }
 
+TEST(CnnPolicy, AReplayBufferLargerThanMemoryIsRefusedWithASizeThatFits) {
+  // Image rows are stored as floats: SB3's default buffer_size on frames can exceed the machine.
+  register_dot_side();
+  const std::string e = error_of([] {
+    Trainer("dqn", "DotSide-v0", {},
+            settings_of({{"policy", "CnnPolicy"}, {"buffer_size", "1000000000000"}}));
+  });
+  EXPECT_NE(e.find("more than this machine's"), std::string::npos) << e;
+  EXPECT_NE(e.find("--set buffer_size="), std::string::npos) << e;
+}
+
 TEST(CnnPolicy, CheckpointsRestoreTheCnn) {
   register_dot_side();
   const auto dir = test_support::temp_dir("cnn_checkpoint");
