@@ -206,15 +206,21 @@ void StateIO::number(const std::string& key, double& v, double lo, double hi) co
   v = j.get<double>();
 }
 
+const void* StateIO::array(const std::string& key, std::optional<size_t> size,
+                           const char* noun) const {
+  const Json* j = static_cast<const Json*>(member(key));
+  if (!j->is_array() || (size && j->size() != *size))
+    fail_value(key, size ? str("an array of ", *size, " ", noun) : str("an array of ", noun));
+  return j;
+}
+
 void StateIO::integers(const std::string& key, std::vector<int64_t>& v, std::optional<size_t> size,
                        int64_t lo, int64_t hi) const {
   if (!loading()) {
     *static_cast<Json*>(slot(key)) = v;
     return;
   }
-  const Json& j = *static_cast<const Json*>(member(key));
-  if (!j.is_array() || (size && j.size() != *size))
-    fail_value(key, size ? str("an array of ", *size, " integers") : "an array of integers");
+  const Json& j = *static_cast<const Json*>(array(key, size, "integers"));
   std::vector<int64_t> out;
   for (size_t i = 0; i < j.size(); ++i) {
     auto x = as_integer(j[i]);
@@ -232,9 +238,7 @@ void StateIO::numbers(const std::string& key, std::vector<double>& v, std::optio
     *static_cast<Json*>(slot(key)) = v;
     return;
   }
-  const Json& j = *static_cast<const Json*>(member(key));
-  if (!j.is_array() || (size && j.size() != *size))
-    fail_value(key, size ? str("an array of ", *size, " numbers") : "an array of numbers");
+  const Json& j = *static_cast<const Json*>(array(key, size, "numbers"));
   std::vector<double> out;
   for (size_t i = 0; i < j.size(); ++i) {
     if (!in_range(j[i], lo, hi))

@@ -139,6 +139,8 @@ class StateIO {
   void* node(bool create) const;
   const void* member(const std::string& key) const;  // loading: throws when missing
   void* slot(const std::string& key) const;          // saving: the member to assign
+  // Loading: the member `key`, an array (of `size` elements when given) of `noun`.
+  const void* array(const std::string& key, std::optional<size_t> size, const char* noun) const;
   std::string field(const std::string& key) const { return field_ + key; }
 
   std::shared_ptr<Root> root_;

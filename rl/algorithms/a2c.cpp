@@ -68,7 +68,7 @@ class A2CAgent final : public Agent {
     return roll_.policy.predict(obs, deterministic);
   }
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  void state(StateIO& io) override;
+  void state(StateIO& io) override { roll_.state(io, *opt_, iteration_); }
   std::string state_name() const override { return "a2c checkpoint"; }
 
  private:
@@ -148,14 +148,6 @@ void A2CAgent::iterate(MetricSink& sink) {
   roll_.collect(sink, false, "a2c");
   update(sink);
   ++iteration_;
-}
-
-void A2CAgent::state(StateIO& io) {
-  internal::policy_gradient_state(io, roll_.policy, *opt_, roll_.global_step, iteration_);
-  if (!io.loading()) return;
-  // The envs restart from fresh episodes on a stream of their own (as PPO and SB3 on load).
-  roll_.reset(static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(roll_.global_step),
-              false);
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ class PPOAgent final : public Agent {
     return roll_.policy.predict(obs, deterministic);
   }
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  void state(StateIO& io) override;
+  void state(StateIO& io) override { roll_.state(io, *opt_, iteration_); }
   std::string state_name() const override { return "ppo checkpoint"; }
 
  private:
@@ -200,14 +200,6 @@ void PPOAgent::iterate(MetricSink& sink) {
   roll_.collect(sink, true, "ppo");
   update(sink);
   ++iteration_;
-}
-
-void PPOAgent::state(StateIO& io) {
-  internal::policy_gradient_state(io, roll_.policy, *opt_, roll_.global_step, iteration_);
-  if (!io.loading()) return;
-  // The envs restart from fresh episodes on a stream of their own (SB3 resets on load too).
-  roll_.reset(static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(roll_.global_step),
-              false);
 }
 
 }  // namespace
