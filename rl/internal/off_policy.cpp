@@ -129,14 +129,13 @@ int64_t OffPolicyCore::due_gradient_steps() const {
 void OffPolicyCore::state(StateIO& io) {
   io.integer("global_step", global_step_, 0, kMaxCounter);
   io.integer("n_calls", n_calls_, 0, kMaxCounter);
-  if (!options_.save_replay || !io.has("replay")) {
-    if (io.loading()) reset_envs(seed_ + static_cast<uint64_t>(global_step_));
-    return;
+  bool envs_restored = false;
+  if (options_.save_replay && io.has("replay")) {
+    io.object("replay", *buffer_);
+    envs_restored = envs_state(io);
+    if (envs_restored || !io.loading()) io.tensor("env.obs", obs_);
   }
-  io.object("replay", *buffer_);
-  const bool envs_saved = envs_state(io);
-  if (envs_saved || !io.loading()) io.tensor("env.obs", obs_);
-  if (!envs_saved && io.loading()) reset_envs(seed_ + static_cast<uint64_t>(global_step_));
+  if (io.loading() && !envs_restored) reset_envs(seed_ + static_cast<uint64_t>(global_step_));
 }
 
 bool OffPolicyCore::envs_state(StateIO& io) {
