@@ -239,6 +239,20 @@ void ExplorationMatrices::set(const Tensor& single, const Tensor& batch) {
   batch_ = Var(batch.clone());
 }
 
+void ExplorationMatrices::state(StateIO& io) {
+  int64_t n = batch_.defined() ? batch_.value().size(0) : 0;
+  io.integer("gsde_batch", n, 1, int64_t{1} << 24);
+  if (!io.loading()) {
+    io.put("gsde.exploration_mat", single_.value());
+    io.put("gsde.exploration_matrices", batch_.value());
+    return;
+  }
+  const Tensor& single = single_.value();
+  set(io.get("gsde.exploration_mat", single.dtype(), single.shape()),
+      io.get("gsde.exploration_matrices", single.dtype(),
+             Shape{n, single.size(0), single.size(1)}));
+}
+
 namespace {
 
 Normal state_dependent_gaussian(const Var& mean, const Var& log_std, const Var& latent,

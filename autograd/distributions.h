@@ -9,6 +9,7 @@
 
 #include "autograd/var.h"
 #include "tensor/generator.h"
+#include "tensor/state_io.h"
 
 namespace rein::distributions {
 
@@ -119,6 +120,10 @@ class ExplorationMatrices {
   const Var& batch() const { return batch_; }
   // Restores saved values; throws rein::Error when the shapes do not match (F, A) / (n, F, A).
   void set(const Tensor& single, const Tensor& batch);
+  // Checkpoint state (tensor/state_io.h), in the format gSDE agents have always saved: tensors
+  // "gsde.exploration_mat" and "gsde.exploration_matrices", their count in the field
+  // "gsde_batch". Loading requires single()'s dtype and shape (sampled() first).
+  void state(StateIO& io);
 
  private:
   Var single_;  // (F, A)

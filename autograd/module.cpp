@@ -4,6 +4,7 @@
 #include <map>
 
 #include "tensor/ops.h"
+#include "tensor/state_io.h"
 
 namespace rein::nn {
 
@@ -119,6 +120,23 @@ void Module::train(bool on) {
 
 void Module::zero_grad() {
   for (Var& v : parameters()) v.zero_grad();
+}
+
+void Module::state(StateIO& io) {
+  if (!io.loading()) {
+    for (const auto& [name, t] : state_dict()) io.put(name, t);
+    return;
+  }
+  std::map<std::string, Dtype> dtypes;
+  for (const auto& [n, t] : state_dict()) dtypes[n] = t.dtype();
+  const NamedTensors saved = io.scoped_tensors();
+  for (const auto& [n, t] : saved)
+    if (auto it = dtypes.find(n); it != dtypes.end()) io.check_tensor(n, t, it->second);
+  try {
+    load_state_dict(saved);
+  } catch (const Error& e) {
+    io.fail(str("tensors '", io.tensor_name(""), "*': ", e.what()));
+  }
 }
 
 }  // namespace rein::nn

@@ -9,6 +9,10 @@
 
 #include "autograd/var.h"
 
+namespace rein {
+class StateIO;
+}
+
 namespace rein::nn {
 
 // Names are dotted paths as in PyTorch: "0.weight", "actor.2.bias".
@@ -46,6 +50,10 @@ class Module {
   // Copies values into this module's parameters and buffers (in place). Throws rein::Error
   // naming every missing, unexpected and mis-shaped entry (dtype is converted).
   void load_state_dict(const NamedTensors& state);
+  // Checkpoint state (tensor/state_io.h): the state_dict() tensors by name. Loading checks
+  // each tensor's dtype and finite values, then load_state_dict's names and shapes; throws
+  // rein::Error "<what>: tensors '<scope>*': ..." naming what was wrong.
+  void state(StateIO& io);
 
   // Training mode, recursively (affects modules that behave differently, e.g. dropout).
   void train(bool on = true);

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "tensor/ops.h"
+#include "tensor/state_io.h"
 
 namespace rein::optim {
 namespace {
@@ -323,6 +324,38 @@ double Schedule::value(int64_t step) const {
       std::clamp(static_cast<double>(step) / static_cast<double>(total_steps_), 0.0, 1.0);
   if (kind_ == Kind::Linear) return start_ + (end_ - start_) * t;
   return end_ + (start_ - end_) * 0.5 * (1.0 + std::cos(M_PI * t));
+}
+
+void Optimizer::state(StateIO& io) {
+  if (!io.loading()) {
+    for (const auto& [name, t] : state_dict()) io.put(name, t);
+    return;
+  }
+  std::map<std::string, std::pair<Dtype, Shape>> expected;
+  for (const auto& [n, t] : state_dict()) expected[n] = {t.dtype(), t.shape()};
+  const auto saved = io.scoped_tensors();
+  bool has_step = false;
+  for (const auto& [n, t] : saved) {
+    if (n == "step") {
+      has_step = true;
+      const int64_t v = io.get(n, Dtype::Int64, {}).data<int64_t>()[0];
+      if (v < 0 || v > kMaxCounter)
+        io.fail(str("field '", io.tensor_name(n), "' is ", v, ", expected an integer in [0, ",
+                    kMaxCounter, "]"));
+    } else if (auto it = expected.find(n); it != expected.end()) {
+      io.check_tensor(n, t, it->second.first);
+    } else {
+      // A slot the optimizer has not created yet (before its first step) has the dtype of
+      // its parameter: float32 in every model rein trains.
+      io.check_tensor(n, t, Dtype::Float32);
+    }
+  }
+  if (!has_step) io.fail(str("tensor '", io.tensor_name("step"), "' is missing"));
+  try {
+    load_state_dict(saved);
+  } catch (const Error& e) {
+    io.fail(str("tensors '", io.tensor_name(""), "*': ", e.what()));
+  }
 }
 
 }  // namespace rein::optim

@@ -10,6 +10,10 @@
 #include "autograd/var.h"
 #include "tensor/worker.h"
 
+namespace rein {
+class StateIO;
+}
+
 namespace rein::optim {
 
 // Holds handles to the parameters it updates (shared with the model) and its per-parameter
@@ -37,6 +41,10 @@ class Optimizer {
   // mis-shaped entries).
   virtual std::vector<std::pair<std::string, Tensor>> state_dict() const;
   virtual void load_state_dict(const std::vector<std::pair<std::string, Tensor>>& state);
+  // Checkpoint state (tensor/state_io.h): state_dict() by name. Loading checks "step" (an
+  // int64 scalar in [0, kMaxCounter]) and each slot tensor's dtype and finite values, then
+  // load_state_dict's names and shapes.
+  void state(StateIO& io);
 
  protected:
   // Per-parameter state buffers, created lazily (zeros like the parameter).

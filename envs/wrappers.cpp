@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace rein::envs {
 
@@ -126,6 +127,12 @@ void RunningMeanStd::update(const double* x) {
     var[i] = m2 / total;
   }
   count = total;
+}
+
+void RunningMeanStd::state(StateIO& io) {
+  io.numbers("mean", mean, mean.size());
+  io.numbers("var", var, var.size(), 0.0);
+  io.number("count", count, std::numeric_limits<double>::min());
 }
 
 void RunningMeanStd::update_from_moments(const double* batch_mean, const double* batch_var,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "envs/env.h"
+#include "tensor/state_io.h"
 
 namespace rein::envs {
 
@@ -120,6 +121,9 @@ struct RunningMeanStd {
   void update(const double* x);
   // Merge a batch's moments (count samples with these means/variances).
   void update_from_moments(const double* batch_mean, const double* batch_var, double batch_count);
+  // Checkpoint state (tensor/state_io.h): "mean" and "var" of the current size (variances
+  // >= 0: normalising divides by sqrt(var + eps)) and "count" > 0 (updates divide by it).
+  void state(StateIO& io);
 };
 
 // Box observations -> float32 (obs - mean) / sqrt(var + epsilon), statistics updated on every

@@ -16,6 +16,25 @@
 #include "rl/internal/obs_encoder.h"
 
 namespace rein::rl {
+
+std::vector<std::pair<std::string, Tensor>> Agent::state_tensors() {
+  StateIO io(state_name());
+  state(io);
+  return io.tensors();
+}
+
+std::string Agent::state_json() {
+  StateIO io(state_name());
+  state(io);
+  return io.json();
+}
+
+void Agent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                       const std::string& json) {
+  StateIO io(state_name(), json, tensors);
+  state(io);
+}
+
 namespace {
 
 struct Registry {

@@ -15,6 +15,7 @@
 #include "rl/config.h"
 #include "rl/metric_sink.h"
 #include "rl/run_config.h"
+#include "tensor/state_io.h"
 #include "tensor/tensor.h"
 
 namespace rein::rl {
@@ -46,13 +47,19 @@ class Agent {
   // The algorithm's resolved hyperparameters, by name (RunConfig's are added by the trainer).
   virtual std::vector<Param> params() = 0;
 
-  // Checkpoint contents: named tensors (weights, optimizer moments) and a JSON object text with
-  // everything else (counters, normaliser statistics, generator states).
-  virtual std::vector<std::pair<std::string, Tensor>> state_tensors() = 0;
-  virtual std::string state_json() = 0;
-  // Restores what state_tensors()/state_json() saved; throws rein::Error on a mismatch.
-  virtual void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                          const std::string& json) = 0;
+  // Checkpoint contents, declared once for saving and loading (tensor/state_io.h): named
+  // tensors (weights, optimizer moments) and a JSON object with everything else (counters,
+  // normaliser statistics, generator states). Loading checks every value and throws rein::Error
+  // naming the field; state_name() prefixes those messages ("ppo checkpoint").
+  virtual void state(StateIO& io) = 0;
+  virtual std::string state_name() const { return "agent state"; }
+
+  // state() saved: its tensors and its JSON text.
+  std::vector<std::pair<std::string, Tensor>> state_tensors();
+  std::string state_json();
+  // state() loaded from what state_tensors()/state_json() gave.
+  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
+                  const std::string& json);
 };
 
 // Thrown when a loss, gradient or observation stops being finite.

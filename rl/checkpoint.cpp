@@ -32,8 +32,10 @@ void save_agent_checkpoint(const std::string& path, const std::string& algorithm
           .dump();
   meta["params"] = pairs_to_json(params).dump();
   meta["global_step"] = std::to_string(agent.global_step());
-  meta["state"] = agent.state_json();
-  save_safetensors(path, agent.state_tensors(), meta);
+  StateIO state(agent.state_name());
+  agent.state(state);
+  meta["state"] = state.json();
+  save_safetensors(path, state.tensors(), meta);
 }
 
 CheckpointInfo read_agent_checkpoint(const std::string& path) {

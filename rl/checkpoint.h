@@ -42,7 +42,7 @@ void save_agent_checkpoint(const std::string& path, const std::string& algorithm
 CheckpointInfo read_agent_checkpoint(const std::string& path);
 // Rebuilds the agent a checkpoint describes (same config, envs reset) and loads its state.
 // `overrides` (e.g. total_timesteps for a longer resumed run) are applied over the saved params.
-// Every saved value is checked before use (rl/internal/state_reader.h); throws rein::Error
+// Every saved value is checked before use (Agent::state, tensor/state_io.h); throws rein::Error
 // "checkpoint '<path>': <what was wrong>" on one that is missing, mistyped or out of range, and
 // on a scheme env id the user did not give (env_id_from_user).
 std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides = {});

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <future>
-#include <nlohmann/json.hpp>
 
 #include "autograd/loss.h"
 #include "autograd/ops.h"
@@ -16,7 +15,6 @@
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/dqn_q_network.h"
 #include "rl/internal/off_policy.h"
-#include "rl/internal/state_reader.h"
 #include "rl/metric_names.h"
 
 namespace rein::rl {
@@ -90,10 +88,8 @@ class DQNAgent final : public Agent {
   int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  std::vector<std::pair<std::string, Tensor>> state_tensors() override;
-  std::string state_json() override;
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                  const std::string& json) override;
+  void state(StateIO& io) override;
+  std::string state_name() const override { return "dqn state"; }
 
  private:
   // Actions for the current observations: uniform before learning_starts, then epsilon-greedy.
@@ -319,33 +315,14 @@ Tensor DQNAgent::predict(const Tensor& obs, bool deterministic) {
   return actions;
 }
 
-std::vector<std::pair<std::string, Tensor>> DQNAgent::state_tensors() {
-  std::vector<std::pair<std::string, Tensor>> out;
-  for (auto& [name, t] : q_->state_dict()) out.emplace_back("model." + name, t);
-  for (auto& [name, t] : q_target_->state_dict()) out.emplace_back("target." + name, t);
-  for (auto& [name, t] : opt_->state_dict()) out.emplace_back("optimizer." + name, t);
-  for (auto& entry : core_.replay_tensors()) out.push_back(std::move(entry));
-  return out;
-}
-
-std::string DQNAgent::state_json() {
-  nlohmann::json j;
-  core_.save(j);
-  j["gradient_updates"] = gradient_updates_;
-  j["generator"] = gen_.state_string();
-  return j.dump();
-}
-
-void DQNAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                          const std::string& json) {
-  internal::StateReader r("dqn state", json, tensors);
-  r.only_tensors({"model.", "target.", "optimizer.", "replay.", "env.obs"});
-  r.module("model.", *q_);
-  r.module("target.", *q_target_);
-  r.optimizer("optimizer.", *opt_);
-  gradient_updates_ = r.integer("gradient_updates", 0, internal::kMaxCounter);
-  r.generator("generator", gen_);
-  core_.load(r);
+void DQNAgent::state(StateIO& io) {
+  io.only_tensors({"model.", "target.", "optimizer.", "replay.", "env.obs"});
+  io.object("model", *q_);
+  io.object("target", *q_target_);
+  io.object("optimizer", *opt_);
+  io.integer("gradient_updates", gradient_updates_, 0, kMaxCounter);
+  io.generator("generator", gen_);
+  core_.state(io);
 }
 
 }  // namespace

@@ -9,7 +9,6 @@
 #include "autograd/ops.h"
 #include "autograd/optim.h"
 #include "rl/blocks/actor_critic.h"
-#include "rl/internal/agent_state.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"
 #include "rl/internal/vec_rollout.h"
@@ -80,23 +79,11 @@ class PPOAgent final : public Agent {
     return roll_.policy.predict(obs, deterministic);
   }
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
-  std::string state_json() override { return state().json(); }
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                  const std::string& json) override;
+  void state(StateIO& io) override { roll_.state(io, *opt_, iteration_); }
+  std::string state_name() const override { return "ppo checkpoint"; }
 
  private:
   void update(MetricSink& sink);
-  internal::AgentState state() {
-    return {"ppo checkpoint",
-            *model_,
-            *opt_,
-            roll_.policy.gen,
-            roll_.policy.norm,
-            roll_.global_step,
-            iteration_,
-            roll_.policy.sde ? &roll_.policy.exploration : nullptr};
-  }
 
   AgentSetup setup_;
   PPOConfig cfg_;
@@ -216,14 +203,6 @@ void PPOAgent::iterate(MetricSink& sink) {
   roll_.collect(sink, true, "ppo");
   update(sink);
   ++iteration_;
-}
-
-void PPOAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                          const std::string& json) {
-  state().load(tensors, json);
-  // The envs restart from fresh episodes on a stream of their own (SB3 resets on load too).
-  roll_.reset(static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(roll_.global_step),
-              false);
 }
 
 }  // namespace

@@ -12,7 +12,6 @@
 #include "envs/registry.h"
 #include "rl/blocks/actor_critic.h"
 #include "rl/blocks/rollout_buffer.h"
-#include "rl/internal/agent_state.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"
 #include "rl/metric_names.h"
@@ -76,10 +75,8 @@ class ReinforceAgent final : public Agent {
     return policy_.predict(obs, deterministic);
   }
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  std::vector<std::pair<std::string, Tensor>> state_tensors() override { return state().tensors(); }
-  std::string state_json() override { return state().json(); }
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                  const std::string& json) override;
+  void state(StateIO& io) override;
+  std::string state_name() const override { return "reinforce checkpoint"; }
 
  private:
   // One episode of one env, as collected (observations already normalised).
@@ -93,10 +90,6 @@ class ReinforceAgent final : public Agent {
   };
   void collect_episodes(MetricSink& sink);
   void update(MetricSink& sink);
-  internal::AgentState state() {
-    return {"reinforce checkpoint", *model_,      *opt_,     policy_.gen,
-            policy_.norm,           global_step_, iteration_};
-  }
   // Encodes (and, when training, feeds the normaliser) one env observation into `out` (D floats).
   void encode_obs(const Tensor& obs, bool update_stats, float* out);
 
@@ -322,9 +315,9 @@ void ReinforceAgent::iterate(MetricSink& sink) {
   ++iteration_;
 }
 
-void ReinforceAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                                const std::string& json) {
-  state().load(tensors, json);
+void ReinforceAgent::state(StateIO& io) {
+  internal::policy_gradient_state(io, policy_, *opt_, global_step_, iteration_);
+  if (!io.loading()) return;
   // Every iteration starts fresh episodes; a resumed run seeds them from its own stream.
   reset_seed_ = static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(global_step_);
 }

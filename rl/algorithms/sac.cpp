@@ -3,7 +3,6 @@
 #include "rl/algorithms/sac.h"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <numbers>
 
 #include "autograd/loss.h"
@@ -149,10 +148,8 @@ class SACAgent final : public Agent {
   int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  std::vector<std::pair<std::string, Tensor>> state_tensors() override;
-  std::string state_json() override;
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                  const std::string& json) override;
+  void state(StateIO& io) override;
+  std::string state_name() const override { return "sac state"; }
 
  private:
   void act(Tensor& env_actions, Tensor& stored);
@@ -343,67 +340,25 @@ Tensor SACAgent::predict(const Tensor& obs, bool deterministic) {
   return scale_.to_env(actor_->sample(Var(x), gen_).first.value());
 }
 
-std::vector<std::pair<std::string, Tensor>> SACAgent::state_tensors() {
-  std::vector<std::pair<std::string, Tensor>> out;
-  auto add = [&out](const std::string& prefix, const auto& dict) {
-    for (auto& [name, t] : dict) out.emplace_back(prefix + name, t);
-  };
-  add("actor.", actor_->state_dict());
-  add("critic.", critic_->state_dict());
-  add("critic_target.", critic_target_->state_dict());
-  add("actor_optimizer.", actor_opt_->state_dict());
-  add("critic_optimizer.", critic_opt_->state_dict());
+void SACAgent::state(StateIO& io) {
+  io.only_tensors({"actor.", "critic.", "critic_target.", "actor_optimizer.", "critic_optimizer.",
+                   "log_ent_coef", "ent_coef_optimizer.", "replay.", "env.obs", "gsde."});
+  io.object("actor", *actor_);
+  io.object("critic", *critic_);
+  io.object("critic_target", *critic_target_);
+  io.object("actor_optimizer", *actor_opt_);
+  io.object("critic_optimizer", *critic_opt_);
   if (ent_.learned) {
-    out.emplace_back("log_ent_coef", log_ent_coef_.value());
-    add("ent_coef_optimizer.", ent_opt_->state_dict());
+    Tensor log_ent_coef = log_ent_coef_.value();  // a handle: loading writes the parameter
+    io.tensor("log_ent_coef", log_ent_coef);
+    io.object("ent_coef_optimizer", *ent_opt_);
   }
-  if (sde_actor_) {
-    out.emplace_back("gsde.exploration_mat", sde_actor_->exploration().single().value());
-    out.emplace_back("gsde.exploration_matrices", sde_actor_->exploration().batch().value());
-  }
-  for (auto& entry : core_.replay_tensors()) out.push_back(std::move(entry));
-  return out;
-}
-
-std::string SACAgent::state_json() {
-  nlohmann::json j;
-  core_.save(j);
-  j["gradient_updates"] = gradient_updates_;
-  j["generator"] = gen_.state_string();
-  if (sde_actor_) j["gsde_batch"] = sde_actor_->exploration().batch().size(0);
-  return j.dump();
-}
-
-void SACAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                          const std::string& json) {
-  internal::StateReader r("sac state", json, tensors);
-  r.only_tensors({"actor.", "critic.", "critic_target.", "actor_optimizer.", "critic_optimizer.",
-                  "log_ent_coef", "ent_coef_optimizer.", "replay.", "env.obs", "gsde."});
-  r.module("actor.", *actor_);
-  r.module("critic.", *critic_);
-  r.module("critic_target.", *critic_target_);
-  r.optimizer("actor_optimizer.", *actor_opt_);
-  r.optimizer("critic_optimizer.", *critic_opt_);
-  if (ent_.learned) {
-    const Tensor t = r.tensor("log_ent_coef", Dtype::Float32, {1});
-    if (!std::isfinite(t.item<float>()))
-      throw Error(str("sac state: tensor 'log_ent_coef' is ", t.item<float>(),
-                      ", expected a finite value"));
-    r.optimizer("ent_coef_optimizer.", *ent_opt_);
-    Tensor(log_ent_coef_.value()).copy_(t);  // a handle: writes the parameter's storage
-  }
-  gradient_updates_ = r.integer("gradient_updates", 0, internal::kMaxCounter);
-  r.generator("generator", gen_);
-  if (sde_actor_) {
-    // The matrices a loaded policy samples with; a resumed run redraws them from the saved
-    // generator at its next collect phase, as the saving run did.
-    const Tensor& single = sde_actor_->exploration().single().value();
-    const int64_t n = r.integer("gsde_batch", 1, int64_t{1} << 24);
-    sde_actor_->exploration().set(r.tensor("gsde.exploration_mat", single.dtype(), single.shape()),
-                                  r.tensor("gsde.exploration_matrices", single.dtype(),
-                                           Shape{n, single.size(0), single.size(1)}));
-  }
-  core_.load(r);
+  io.integer("gradient_updates", gradient_updates_, 0, kMaxCounter);
+  io.generator("generator", gen_);
+  // The matrices a loaded policy samples with; a resumed run redraws them from the saved
+  // generator at its next collect phase, as the saving run did.
+  if (sde_actor_) sde_actor_->exploration().state(io);
+  core_.state(io);
 }
 
 }  // namespace

@@ -5,12 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "envs/registry.h"
 #include "envs/vector_env.h"
 #include "rl/internal/algorithm_entry.h"
-#include "rl/internal/state_reader.h"
 #include "rl/metric_names.h"
 
 namespace rein::rl {
@@ -135,10 +133,8 @@ class TabularAgent final : public Agent {
   int64_t global_step() const override { return global_step_; }
   Tensor predict(const Tensor& obs, bool deterministic) override;
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  std::vector<std::pair<std::string, Tensor>> state_tensors() override;
-  std::string state_json() override;
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                  const std::string& json) override;
+  void state(StateIO& io) override;
+  std::string state_name() const override { return str(method_name(method_), " checkpoint"); }
 
  private:
   double progress() const {
@@ -313,31 +309,15 @@ Tensor TabularAgent::predict(const Tensor& obs, bool deterministic) {
   return out;
 }
 
-std::vector<std::pair<std::string, Tensor>> TabularAgent::state_tensors() {
-  Tensor q = empty({S_, A_}, Dtype::Float64);
-  std::copy(q_.begin(), q_.end(), q.data<double>());
-  return {{"q_table", q}};
-}
-
-std::string TabularAgent::state_json() {
-  nlohmann::json j;
-  j["global_step"] = global_step_;
-  j["iteration"] = iteration_;
-  j["generator"] = gen_.state_string();
-  return j.dump();
-}
-
-void TabularAgent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                              const std::string& json) {
-  internal::StateReader r(str(method_name(method_), " checkpoint"), json, tensors);
-  r.only_tensors({"q_table"});
-  const Tensor q = r.tensor("q_table", Dtype::Float64, {S_, A_});
-  std::copy_n(q.data<double>(), S_ * A_, q_.begin());
-  global_step_ = r.integer("global_step", 0, internal::kMaxCounter);
-  iteration_ = r.integer("iteration", 0, internal::kMaxCounter);
-  r.generator("generator", gen_);
+void TabularAgent::state(StateIO& io) {
+  io.only_tensors({"q_table"});
+  io.tensor("q_table", q_, {S_, A_});
+  io.integer("global_step", global_step_, 0, kMaxCounter);
+  io.integer("iteration", iteration_, 0, kMaxCounter);
+  io.generator("generator", gen_);
   // The envs restart from fresh episodes on a stream of their own, as PPO's do.
-  reset_envs(static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(global_step_));
+  if (io.loading())
+    reset_envs(static_cast<uint64_t>(setup_.run.seed) + static_cast<uint64_t>(global_step_));
 }
 
 AlgorithmInfo tabular_info(TabularMethod method, std::string summary) {

@@ -3,7 +3,6 @@
 #include "rl/algorithms/td3.h"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "autograd/loss.h"
 #include "autograd/ops.h"
@@ -135,10 +134,8 @@ class TD3Agent final : public Agent {
     static_cast<TD3Config&>(d) = cfg_;
     return to_params(d.fields());
   }
-  std::vector<std::pair<std::string, Tensor>> state_tensors() override;
-  std::string state_json() override;
-  void load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                  const std::string& json) override;
+  void state(StateIO& io) override;
+  std::string state_name() const override { return algo_ + " state"; }
 
  private:
   void act(Tensor& env_actions, Tensor& stored);
@@ -300,45 +297,21 @@ Tensor TD3Agent::predict(const Tensor& obs, bool deterministic) {
   return scale_.to_env(a);
 }
 
-std::vector<std::pair<std::string, Tensor>> TD3Agent::state_tensors() {
-  std::vector<std::pair<std::string, Tensor>> out;
-  auto add = [&out](const std::string& prefix, const auto& dict) {
-    for (auto& [name, t] : dict) out.emplace_back(prefix + name, t);
-  };
-  add("actor.", actor_->state_dict());
-  add("actor_target.", actor_target_->state_dict());
-  add("critic.", critic_->state_dict());
-  add("critic_target.", critic_target_->state_dict());
-  add("actor_optimizer.", actor_opt_->state_dict());
-  add("critic_optimizer.", critic_opt_->state_dict());
-  for (auto& entry : core_.replay_tensors()) out.push_back(std::move(entry));
-  return out;
-}
-
-std::string TD3Agent::state_json() {
-  nlohmann::json j;
-  core_.save(j);
-  j["gradient_updates"] = gradient_updates_;
-  j["generator"] = gen_.state_string();
-  j["noise"] = noise_.state();
-  return j.dump();
-}
-
-void TD3Agent::load_state(const std::vector<std::pair<std::string, Tensor>>& tensors,
-                          const std::string& json) {
-  internal::StateReader r(algo_ + " state", json, tensors);
-  r.only_tensors({"actor.", "actor_target.", "critic.", "critic_target.", "actor_optimizer.",
-                  "critic_optimizer.", "replay.", "env.obs"});
-  r.module("actor.", *actor_);
-  r.module("actor_target.", *actor_target_);
-  r.module("critic.", *critic_);
-  r.module("critic_target.", *critic_target_);
-  r.optimizer("actor_optimizer.", *actor_opt_);
-  r.optimizer("critic_optimizer.", *critic_opt_);
-  gradient_updates_ = r.integer("gradient_updates", 0, internal::kMaxCounter);
-  r.generator("generator", gen_);
-  noise_.set_state(r.numbers("noise", static_cast<size_t>(N_ * A_), -1e6, 1e6));
-  core_.load(r);
+void TD3Agent::state(StateIO& io) {
+  io.only_tensors({"actor.", "actor_target.", "critic.", "critic_target.", "actor_optimizer.",
+                   "critic_optimizer.", "replay.", "env.obs"});
+  io.object("actor", *actor_);
+  io.object("actor_target", *actor_target_);
+  io.object("critic", *critic_);
+  io.object("critic_target", *critic_target_);
+  io.object("actor_optimizer", *actor_opt_);
+  io.object("critic_optimizer", *critic_opt_);
+  io.integer("gradient_updates", gradient_updates_, 0, kMaxCounter);
+  io.generator("generator", gen_);
+  std::vector<double> noise = noise_.state();
+  io.numbers("noise", noise, static_cast<size_t>(N_ * A_), -1e6, 1e6);
+  if (io.loading()) noise_.set_state(std::move(noise));
+  core_.state(io);
 }
 
 }  // namespace

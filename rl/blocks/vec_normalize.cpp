@@ -76,4 +76,12 @@ void VecNormalize::normalize_rewards(std::span<float> rewards, std::span<const u
   }
 }
 
+void VecNormalize::state(StateIO& io) {
+  io.object("obs_rms", obs_rms_);
+  io.object("ret_rms", ret_rms_);
+  std::vector<double> returns = returns_;
+  io.numbers("running_returns", returns, std::nullopt);
+  if (returns.size() == returns_.size()) returns_ = std::move(returns);
+}
+
 }  // namespace rein::rl

@@ -39,6 +39,9 @@ class VecNormalize {
   envs::RunningMeanStd& obs_rms() { return obs_rms_; }
   envs::RunningMeanStd& ret_rms() { return ret_rms_; }
   std::vector<double>& running_returns() { return returns_; }
+  // Checkpoint state (tensor/state_io.h): "obs_rms", "ret_rms" and "running_returns" (one per
+  // env: a checkpoint of another n_envs leaves them as they are).
+  void state(StateIO& io);
 
  private:
   VecNormalizeOptions options_;

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 #include "envs/wrappers.h"
 #include "rl/metric_names.h"
@@ -127,60 +126,50 @@ int64_t OffPolicyCore::due_gradient_steps() const {
   return options_.gradient_steps >= 0 ? options_.gradient_steps : collected_;
 }
 
-void OffPolicyCore::save(nlohmann::json& j) const {
-  j["global_step"] = global_step_;
-  j["n_calls"] = n_calls_;
-  if (!options_.save_replay) return;
-  j["replay"] = nlohmann::json::parse(buffer_->state_json());
+void OffPolicyCore::state(StateIO& io) {
+  io.integer("global_step", global_step_, 0, kMaxCounter);
+  io.integer("n_calls", n_calls_, 0, kMaxCounter);
+  bool envs_restored = false;
+  if (options_.save_replay && io.has("replay")) {
+    io.object("replay", *buffer_);
+    envs_restored = envs_state(io);
+    if (envs_restored || !io.loading()) io.tensor("env.obs", obs_);
+  }
+  if (io.loading() && !envs_restored) reset_envs(seed_ + static_cast<uint64_t>(global_step_));
+}
+
+bool OffPolicyCore::envs_state(StateIO& io) {
+  if (!io.has("envs")) return false;
   // Each env's physical state, random stream and the episode in progress, so the resumed run
   // steps on from the same states. Envs without state() support restart their episodes instead.
-  nlohmann::json saved = nlohmann::json::array();
+  std::vector<std::vector<double>> physical(static_cast<size_t>(N_));
   try {
-    for (int64_t i = 0; i < N_; ++i) {
-      envs::Env& e = envs_->env(i);
-      auto* stats = envs::find_wrapper<envs::RecordEpisodeStatistics>(e);
-      saved.push_back({{"state", e.unwrapped().state()},
-                       {"rng", e.unwrapped().rng().state_string()},
-                       {"elapsed_steps", stats->episode_length()},
-                       {"episode_return", stats->episode_return()}});
-    }
-    j["envs"] = saved;
+    if (!io.loading())
+      for (int64_t i = 0; i < N_; ++i)
+        physical[static_cast<size_t>(i)] = envs_->env(i).unwrapped().state();
   } catch (const Error&) {
-    j["envs"] = nullptr;
+    io.null("envs");
+    return false;
   }
-}
-
-std::vector<std::pair<std::string, Tensor>> OffPolicyCore::replay_tensors() const {
-  if (!options_.save_replay) return {};
-  auto out = buffer_->state_tensors();
-  out.emplace_back("env.obs", obs_);
-  return out;
-}
-
-void OffPolicyCore::load(const StateReader& r) {
-  global_step_ = r.integer("global_step", 0, kMaxCounter);
-  n_calls_ = r.integer("n_calls", 0, kMaxCounter);
-  bool envs_restored = false;
-  if (r.has("replay") && options_.save_replay) {
-    buffer_->load_state(r.object("replay"));
-    if (r.has("envs")) {
-      const std::vector<StateReader> saved = r.objects("envs", static_cast<size_t>(N_));
-      for (int64_t i = 0; i < N_; ++i) {
-        envs::Env& e = envs_->env(i);
-        const StateReader& s = saved[static_cast<size_t>(i)];
-        // set_state checks the values against the env (an index in range, a valid hand ...).
-        e.unwrapped().set_state(s.numbers("state", std::nullopt));
-        s.generator("rng", e.unwrapped().rng());
-        const int64_t steps = s.integer("elapsed_steps", 0, kMaxCounter);
-        envs::find_wrapper<envs::RecordEpisodeStatistics>(e)->set_episode(
-            s.number("episode_return"), steps);
-        if (auto* limit = envs::find_wrapper<envs::TimeLimit>(e)) limit->set_elapsed_steps(steps);
-      }
-      obs_.copy_(r.tensor("env.obs", Dtype::Float32, {N_, D_}));
-      envs_restored = true;
-    }
+  const std::vector<StateIO> saved = io.objects("envs", static_cast<size_t>(N_));
+  for (int64_t i = 0; i < N_; ++i) {
+    envs::Env& e = envs_->env(i);
+    const StateIO& s = saved[static_cast<size_t>(i)];
+    auto* stats = envs::find_wrapper<envs::RecordEpisodeStatistics>(e);
+    std::vector<double>& values = physical[static_cast<size_t>(i)];
+    int64_t steps = stats->episode_length();
+    double episode_return = stats->episode_return();
+    s.numbers("state", values, std::nullopt);
+    s.generator("rng", e.unwrapped().rng());
+    s.integer("elapsed_steps", steps, 0, kMaxCounter);
+    s.number("episode_return", episode_return);
+    if (!s.loading()) continue;
+    // set_state checks the values against the env (an index in range, a valid hand ...).
+    e.unwrapped().set_state(values);
+    stats->set_episode(episode_return, steps);
+    if (auto* limit = envs::find_wrapper<envs::TimeLimit>(e)) limit->set_elapsed_steps(steps);
   }
-  if (!envs_restored) reset_envs(seed_ + static_cast<uint64_t>(global_step_));
+  return true;
 }
 
 void polyak_update(const nn::Module& online, nn::Module& target, double tau) {

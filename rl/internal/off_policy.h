@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,7 +19,6 @@
 #include "rl/algorithm.h"
 #include "rl/internal/obs_encoder.h"
 #include "rl/internal/replay_buffer.h"
-#include "rl/internal/state_reader.h"
 
 namespace rein::rl::internal {
 
@@ -84,16 +82,18 @@ class OffPolicyCore {
   // gradient_steps -1 gives the env steps the phase collected.
   int64_t due_gradient_steps() const;
 
-  // Checkpoint: the step counters (JSON "global_step", "n_calls") and, with save_replay,
-  // "replay.*" tensors, "env.obs" and the JSON "replay" and "envs" objects.
-  void save(nlohmann::json& j) const;
-  std::vector<std::pair<std::string, Tensor>> replay_tensors() const;
-  // Restores what save() wrote. Without a saved buffer the envs restart fresh episodes on a
-  // stream of their own (SB3 starts with an empty buffer when none is loaded).
-  void load(const StateReader& r);
+  // Checkpoint state (tensor/state_io.h): the step counters "global_step" and "n_calls" and,
+  // with save_replay, the buffer (object "replay"), each env's state ("envs", null when an env
+  // cannot save one) and the observations acted on next ("env.obs"). Loaded without a saved
+  // buffer, the envs restart fresh episodes on a stream of their own (SB3 starts with an empty
+  // buffer when none is loaded).
+  void state(StateIO& io);
 
  private:
   void reset_envs(uint64_t seed);
+  // The "envs" part of state(); false when there is none (loading) or an env cannot save its
+  // state (saving: "envs" is then null).
+  bool envs_state(StateIO& io);
   // The row the buffer stores for row `i` of an observation batch (index when one-hot).
   const float* stored_row(const Tensor& batch, int64_t i, float* scratch) const;
 

@@ -147,6 +147,19 @@ Tensor ActorCriticPolicy::predict(const Tensor& raw_obs, bool deterministic) {
   return env_actions(actions);
 }
 
+void policy_gradient_state(StateIO& io, ActorCriticPolicy& policy, optim::Optimizer& opt,
+                           int64_t& global_step, int64_t& iteration) {
+  io.only_tensors(policy.sde ? std::vector<std::string>{"model.", "optimizer.", "gsde."}
+                             : std::vector<std::string>{"model.", "optimizer."});
+  io.object("model", *policy.model);
+  io.object("optimizer", opt);
+  io.integer("global_step", global_step, 0, kMaxCounter);
+  io.integer("iteration", iteration, 0, kMaxCounter);
+  io.generator("generator", policy.gen);
+  if (policy.sde) policy.exploration.state(io);
+  policy.norm.state(io);
+}
+
 bool all_finite(const float* p, int64_t n) {
   for (int64_t i = 0; i < n; ++i)
     if (!std::isfinite(p[i])) return false;

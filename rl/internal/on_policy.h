@@ -77,6 +77,12 @@ struct ActorCriticPolicy {
   distributions::ExplorationMatrices exploration;                // gSDE's current weights
 };
 
+// The checkpoint state PPO, A2C and REINFORCE declare alike (tensor/state_io.h): tensors
+// "model.*" and "optimizer.*", the counters global_step and iteration, the generator state and
+// the VecNormalize statistics; with gSDE the exploration matrices.
+void policy_gradient_state(StateIO& io, ActorCriticPolicy& policy, optim::Optimizer& opt,
+                           int64_t& global_step, int64_t& iteration);
+
 bool all_finite(const float* p, int64_t n);
 
 // SB3 _current_progress_remaining: 1 at the start of the run, 0 at total_timesteps.

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "base/error.h"
 
@@ -233,87 +232,68 @@ void ReplayBuffer::update_priorities(std::span<const int64_t> slots, std::span<c
   }
 }
 
-namespace {
-
-template <typename T>
-Tensor to_tensor(const std::vector<T>& v, const Shape& shape) {
-  return from_vector(v, shape);
-}
-
-}  // namespace
-
-std::vector<std::pair<std::string, Tensor>> ReplayBuffer::state_tensors() const {
+void ReplayBuffer::state(StateIO& io) {
   const int64_t slots = n_envs_ * ring_;
-  std::vector<int64_t> flags(flags_.begin(), flags_.end());
-  std::vector<std::pair<std::string, Tensor>> out = {
-      {"replay.obs", to_tensor(obs_, {slots, stored_dim_})},
-      {"replay.actions",
-       opt_.action_dim > 0
-           ? to_tensor(actions_, {slots, opt_.action_dim})
-           : to_tensor(std::vector<int64_t>(actions_.begin(), actions_.end()), {slots})},
-      {"replay.rewards", to_tensor(rewards_, {slots})},
-      {"replay.flags", to_tensor(flags, {slots})},
-  };
-  if (opt_.prioritized) out.emplace_back("replay.priorities", to_tensor(tree_.leaves(), {slots}));
-  return out;
-}
-
-std::string ReplayBuffer::state_json() const {
-  nlohmann::json j;
-  j["slots_per_env"] = ring_;
-  j["n_envs"] = n_envs_;
-  j["pos"] = pos_;
-  j["filled"] = filled_;
-  j["started"] = std::vector<int>(started_.begin(), started_.end());
-  j["transitions"] = transitions_;
-  j["max_priority"] = max_priority_;
-  return j.dump();
-}
-
-void ReplayBuffer::load_state(const StateReader& r) {
-  const int64_t slots = n_envs_ * ring_;
-  r.integer("n_envs", n_envs_, n_envs_);
-  r.integer("slots_per_env", ring_, ring_);
   const auto n = static_cast<size_t>(n_envs_);
-  auto pos = r.integers("pos", n, 0, ring_ - 1);
-  auto filled = r.integers("filled", n, 0, ring_);
-  auto started = r.integers("started", n, 0, 1);
+  // Saving reads the members; loading fills these copies, checked as a whole before any member
+  // changes.
+  int64_t n_envs = n_envs_, ring = ring_, transitions = transitions_;
+  double max_priority = max_priority_;
+  std::vector<int64_t> pos = pos_, filled = filled_, started(started_.begin(), started_.end());
+  std::vector<float> loaded_obs, loaded_actions, loaded_rewards;
+  std::vector<float>& obs = io.loading() ? loaded_obs : obs_;
+  std::vector<float>& actions = io.loading() ? loaded_actions : actions_;
+  std::vector<float>& rewards = io.loading() ? loaded_rewards : rewards_;
+  std::vector<int64_t> flags(flags_.begin(), flags_.end());
+
+  io.integer("n_envs", n_envs, n_envs_, n_envs_);
+  io.integer("slots_per_env", ring, ring_, ring_);
+  io.integers("pos", pos, n, 0, ring_ - 1);
+  io.integers("filled", filled, n, 0, ring_);
+  io.integers("started", started, n, 0, 1);
   for (size_t e = 0; e < n; ++e) {
     // A started stream has written its pending slot (pos < filled, or the ring is full); an
     // unstarted one has written nothing.
     const bool ok = started[e] ? pos[e] < filled[e] : pos[e] == 0 && filled[e] == 0;
     if (!ok)
-      throw Error(str(opt_.owner, " state: replay env ", e, " has pos ", pos[e], ", filled ",
-                      filled[e], " and started ", started[e],
-                      ", which no buffer reaches (expected pos < "
-                      "filled when started, both 0 otherwise)"));
+      io.fail(str("replay env ", e, " has pos ", pos[e], ", filled ", filled[e], " and started ",
+                  started[e],
+                  ", which no buffer reaches (expected pos < filled when started, both 0 "
+                  "otherwise)"));
   }
-  const double max_priority = r.number("max_priority", 0.0);
-  const int64_t transitions = r.integer("transitions", 0, slots);
+  io.number("max_priority", max_priority, 0.0);
+  io.integer("transitions", transitions, 0, slots);
 
   // Observations are copied into network inputs: finite, and one-hot indices in range.
-  const Tensor obs = r.tensor("replay.obs", Dtype::Float32, {slots, stored_dim_});
-  if (opt_.one_hot > 0) {
-    const float* o = obs.data<float>();
-    for (int64_t i = 0; i < slots; ++i)
-      if (!(o[i] >= 0.0f && o[i] < static_cast<float>(opt_.one_hot)) || std::floor(o[i]) != o[i])
-        throw Error(str(opt_.owner, " state: tensor 'replay.obs' element ", i, " is ", o[i],
-                        ", expected a state index in [0, ", opt_.one_hot, ")"));
+  io.tensor("obs", obs, {slots, stored_dim_});
+  if (io.loading() && opt_.one_hot > 0) {
+    for (int64_t i = 0; i < slots; ++i) {
+      const float o = obs[static_cast<size_t>(i)];
+      if (!(o >= 0.0f && o < static_cast<float>(opt_.one_hot)) || std::floor(o) != o)
+        io.fail(str("tensor 'replay.obs' element ", i, " is ", o,
+                    ", expected a state index in [0, ", opt_.one_hot, ")"));
+    }
   }
-  std::vector<float> actions;
   if (opt_.action_dim > 0) {
-    const Tensor t = r.tensor("replay.actions", Dtype::Float32, {slots, opt_.action_dim});
-    actions.assign(t.data<float>(), t.data<float>() + t.numel());
-    for (size_t i = 0; i < actions.size(); ++i)
-      if (!std::isfinite(actions[i]))
-        throw Error(str(opt_.owner, " state: tensor 'replay.actions' element ", i, " is ",
-                        actions[i], ", expected a finite action"));
-  } else {
-    auto index = r.integer_tensor("replay.actions", slots, 0, opt_.n_actions - 1);
+    io.tensor("actions", actions, {slots, opt_.action_dim});  // finite: checked by tensor()
+  } else if (io.loading()) {
+    auto index = io.get_integers("actions", slots, 0, opt_.n_actions - 1);
     actions.assign(index.begin(), index.end());
+  } else {
+    io.put("actions", from_vector(std::vector<int64_t>(actions.begin(), actions.end()), {slots}));
   }
-  const Tensor rewards = r.tensor("replay.rewards", Dtype::Float32, {slots});
-  auto flags = r.integer_tensor("replay.flags", slots, 0, kValid | kDone | kTerminated | kFinal);
+  io.tensor("rewards", rewards, {slots});
+  if (io.loading())
+    flags = io.get_integers("flags", slots, 0, kValid | kDone | kTerminated | kFinal);
+  else
+    io.put("flags", from_vector(flags, {slots}));
+  std::vector<double> leaves;
+  if (opt_.prioritized) {
+    if (!io.loading()) leaves = tree_.leaves();
+    io.tensor("priorities", leaves, {slots});
+  }
+  if (!io.loading()) return;
+
   // Sampling draws among the written slots of each ring until it finds a valid one, so a valid
   // slot must lie in the written part, and the count must match the flags.
   int64_t valid = 0;
@@ -322,25 +302,19 @@ void ReplayBuffer::load_state(const StateReader& r) {
     ++valid;
     const int64_t e = slot / ring_, p = slot % ring_;
     if (p >= filled[static_cast<size_t>(e)])
-      throw Error(str(opt_.owner, " state: replay slot ", slot, " is marked valid but env ", e,
-                      " has written only ", filled[static_cast<size_t>(e)], " slots"));
+      io.fail(str("replay slot ", slot, " is marked valid but env ", e, " has written only ",
+                  filled[static_cast<size_t>(e)], " slots"));
   }
   if (valid != transitions)
-    throw Error(str(opt_.owner, " state: field 'replay.transitions' is ", transitions, ", but ",
-                    valid, " slots are marked valid"));
-  std::vector<double> leaves;
-  if (opt_.prioritized) {
-    const Tensor pr = r.tensor("replay.priorities", Dtype::Float64, {slots});
-    leaves.assign(pr.data<double>(), pr.data<double>() + slots);
-    // Only valid slots may be drawn: a positive priority exactly where a transition is.
-    for (int64_t slot = 0; slot < slots; ++slot) {
-      const bool is_valid = flags[static_cast<size_t>(slot)] & kValid;
-      const double v = leaves[static_cast<size_t>(slot)];
-      if (is_valid ? !(v > 0.0) : v != 0.0)
-        throw Error(str(opt_.owner, " state: tensor 'replay.priorities' element ", slot, " is ", v,
-                        is_valid ? ", expected > 0 for a stored transition"
-                                 : ", expected 0 for an empty slot"));
-    }
+    io.fail(str("field 'replay.transitions' is ", transitions, ", but ", valid,
+                " slots are marked valid"));
+  // Only valid slots may be drawn: a positive priority exactly where a transition is.
+  for (size_t slot = 0; slot < leaves.size(); ++slot) {
+    const bool is_valid = flags[slot] & kValid;
+    if (is_valid ? !(leaves[slot] > 0.0) : leaves[slot] != 0.0)
+      io.fail(str(
+          "tensor 'replay.priorities' element ", slot, " is ", leaves[slot],
+          is_valid ? ", expected > 0 for a stored transition" : ", expected 0 for an empty slot"));
   }
 
   pos_ = std::move(pos);
@@ -348,9 +322,9 @@ void ReplayBuffer::load_state(const StateReader& r) {
   started_.assign(started.begin(), started.end());
   transitions_ = transitions;
   max_priority_ = max_priority;
-  std::memcpy(obs_.data(), obs.data<float>(), obs_.size() * sizeof(float));
-  actions_ = std::move(actions);
-  std::memcpy(rewards_.data(), rewards.data<float>(), rewards_.size() * sizeof(float));
+  obs_ = std::move(loaded_obs);
+  actions_ = std::move(loaded_actions);
+  rewards_ = std::move(loaded_rewards);
   std::copy(flags.begin(), flags.end(), flags_.begin());
   if (opt_.prioritized) tree_.set_leaves(leaves);
 }

@@ -23,9 +23,9 @@
 #include <utility>
 #include <vector>
 
-#include "rl/internal/state_reader.h"
 #include "rl/internal/sum_tree.h"
 #include "tensor/generator.h"
+#include "tensor/state_io.h"
 #include "tensor/tensor.h"
 
 namespace rein::rl::internal {
@@ -81,13 +81,12 @@ class ReplayBuffer {
   // Sets the priorities of sampled slots from their TD errors: (|td| + eps)^alpha.
   void update_priorities(std::span<const int64_t> slots, std::span<const float> td_abs, double eps);
 
-  // Checkpoint: named tensors "replay.*" and a JSON object text. load_state reads them back
-  // from the "replay" object of an agent's state, checking every size, index, flag and count
-  // against this buffer (a crafted file must not write or sample outside the rings); throws
-  // rein::Error naming the field and leaves the buffer unchanged.
-  std::vector<std::pair<std::string, Tensor>> state_tensors() const;
-  std::string state_json() const;
-  void load_state(const StateReader& replay);
+  // Checkpoint state (tensor/state_io.h; agents declare it as object "replay"): tensors obs,
+  // actions, rewards, flags (and priorities), the rings' positions and counts. Loading checks
+  // every size, index, flag and count against this buffer (a crafted file must not write or
+  // sample outside the rings); throws rein::Error naming the field and leaves the buffer
+  // unchanged.
+  void state(StateIO& io);
 
   // For tests: the stored row of a slot, its flags and n-step expansion.
   enum Flag : uint8_t { kValid = 1, kDone = 2, kTerminated = 4, kFinal = 8 };

@@ -15,6 +15,7 @@ VecRollout::VecRollout(const AgentSetup& setup, const ActorCriticSpec& net, int6
              normalize_options(setup.run, gamma)),
       buffer(n_steps, setup.run.n_envs, policy.D, policy.A, policy.discrete),
       N(setup.run.n_envs),
+      run_seed(static_cast<uint64_t>(setup.run.seed)),
       obs(empty({N, policy.D})),
       raw(static_cast<size_t>(N * policy.D)) {
   reset(static_cast<uint64_t>(setup.run.seed), true);
@@ -99,6 +100,11 @@ void VecRollout::collect(MetricSink& sink, bool store_log_probs, const char* alg
   no_grad guard;
   Tensor last = policy.model->values(Var(obs)).value();
   std::copy_n(last.data<float>(), N, buffer.last_values().data());
+}
+
+void VecRollout::state(StateIO& io, optim::Optimizer& opt, int64_t& iteration) {
+  policy_gradient_state(io, policy, opt, global_step, iteration);
+  if (io.loading()) reset(run_seed + static_cast<uint64_t>(global_step), false);
 }
 
 }  // namespace rein::rl::internal

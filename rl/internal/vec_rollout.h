@@ -28,11 +28,16 @@ struct VecRollout {
   // when store_log_probs (PPO's ratio needs them). Throws NonFiniteError on a NaN/inf reward or
   // observation; `algo` prefixes the message.
   void collect(MetricSink& sink, bool store_log_probs, const char* algo);
+  // The checkpoint state of an agent built on this rollout (policy_gradient_state, with its
+  // optimizer and iteration count). Loading restarts the envs from fresh episodes on a stream of
+  // their own (run_seed + global_step; SB3 resets on load too).
+  void state(StateIO& io, optim::Optimizer& opt, int64_t& iteration);
 
   std::unique_ptr<envs::VectorEnv> envs;
   ActorCriticPolicy policy;
   RolloutBuffer buffer;
   int64_t N;                     // envs
+  uint64_t run_seed;             // setup.run.seed
   int64_t global_step = 0;       // env steps taken over all envs
   int64_t sde_sample_freq = -1;  // gSDE only: steps between redraws (<= 0: once per rollout)
   Tensor obs;                    // (N, D) normalised current observations

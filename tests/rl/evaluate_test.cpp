@@ -25,10 +25,7 @@ class RuleAgent final : public Agent {
     return out;
   }
   std::vector<Param> params() override { return {}; }
-  std::vector<std::pair<std::string, Tensor>> state_tensors() override { return {}; }
-  std::string state_json() override { return "{}"; }
-  void load_state(const std::vector<std::pair<std::string, Tensor>>&, const std::string&) override {
-  }
+  void state(StateIO&) override {}
 
  private:
   std::function<int64_t(const Tensor&)> rule_;

@@ -47,7 +47,9 @@ TEST(ReplayBuffer, StoresBoxActionsAsFloatRowsAndSavesThem) {
     EXPECT_EQ(a[0], expect[0]);
     EXPECT_EQ(a[1], expect[1]);
   }
-  for (const auto& [name, t] : buf.state_tensors())
+  StateIO saved("replay state");
+  saved.object("replay", buf);
+  for (const auto& [name, t] : saved.tensors())
     if (name == "replay.actions") {
       EXPECT_EQ(t.shape(), (Shape{8, 2}));
     }
