@@ -54,7 +54,7 @@ class SweepDriver {
       : spec_(std::move(spec)),
         id_(sweep_id),
         options_(options),
-        sweeps_(options.db),
+        sweeps_(options.db, tracker::OpenMode::Existing),
         block_(stdout, options.progress),
         started_(std::chrono::steady_clock::now()) {
     if (options.jobs) spec_.jobs = *options.jobs;
@@ -564,7 +564,7 @@ int64_t start_sweep(const std::string& spec_file, const SweepOptions& options,
 
 int64_t resume_sweep(const std::string& id_or_name, const SweepOptions& options,
                      const std::atomic<bool>& stop) {
-  tracker::SweepStore sweeps(options.db);
+  tracker::SweepStore sweeps(options.db, tracker::OpenMode::Existing);
   const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
   if (info.status == tracker::SweepStatus::Finished)
     throw Error(str("sweep ", info.id, " (", info.name,
@@ -583,7 +583,7 @@ int64_t work_on_sweep(const std::string& id_or_name, SweepOptions options,
     throw Error(
         str("sweep worker: --lease must be at least 5 seconds (got ", options.lease_seconds, ")"));
   options.worker = true;
-  tracker::SweepStore sweeps(options.db);
+  tracker::SweepStore sweeps(options.db, tracker::OpenMode::Existing);
   const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
   if (info.status == tracker::SweepStatus::Finished)
     throw Error(str("sweep ", info.id, " (", info.name, ") already finished; see: rein sweep show ",

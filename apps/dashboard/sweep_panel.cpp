@@ -52,7 +52,7 @@ std::uint64_t signature(const SweepData& d) {
 
 void Dashboard::open_sweeps() {
   if (sweeps_) return;
-  sweeps_ = std::make_unique<tracker::SweepStore>(options_.db_path, /*read_only=*/true);
+  sweeps_ = std::make_unique<tracker::SweepStore>(options_.db_path, tracker::OpenMode::ReadOnly);
   sweep_list_ = sweeps_->list_sweeps();
 }
 

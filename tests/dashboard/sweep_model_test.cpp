@@ -53,7 +53,7 @@ SweepData make_sweep(const std::string& spec_text = kSpec) {
     if (t.status != TrialStatus::Running) store.end_trial(id, n, t.status, t.value, 1000 * (n + 1));
     ++n;
   }
-  tracker::SweepStore reader(db.string(), /*read_only=*/true);
+  tracker::SweepStore reader(db.string(), rein::tracker::OpenMode::ReadOnly);
   return load_sweep(reader, id);
 }
 

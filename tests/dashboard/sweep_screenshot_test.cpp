@@ -125,7 +125,7 @@ TEST(DashboardSweepView, AFinishedQuickSweepIsDrawnInTheColourMapAndSelectsATria
   ASSERT_EQ(run(sweep.str()), 0);
   std::vector<rein::tracker::TrialInfo> trials;
   {
-    rein::tracker::SweepStore sweeps(db.string(), /*read_only=*/true);
+    rein::tracker::SweepStore sweeps(db.string(), rein::tracker::OpenMode::ReadOnly);
     trials = sweeps.trials(1);
   }
   ASSERT_EQ(trials.size(), 8u);

@@ -247,7 +247,7 @@ TEST(SweepStore, DatabasesFromBeforeSweepsStillOpen) {
     tracker::Store old(db, {.mode = tracker::OpenMode::ReadOnly});
     EXPECT_EQ(old.schema_version(), 1);
     EXPECT_EQ(old.resolve_run("old-run").algorithm, "ppo");
-    tracker::SweepStore sweeps(db, /*read_only=*/true);
+    tracker::SweepStore sweeps(db, rein::tracker::OpenMode::ReadOnly);
     EXPECT_TRUE(sweeps.list_sweeps().empty());
   }
   tracker::SweepStore sweeps(db);

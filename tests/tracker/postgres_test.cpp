@@ -237,7 +237,7 @@ TEST_F(Postgres, SweepsAndTrials) {
   EXPECT_EQ(trials[0].rungs[0].first, 2000);
   EXPECT_EQ(sweeps.resolve_sweep("quick").id, id);
   sweeps.set_status(id, SweepStatus::Finished);
-  EXPECT_EQ(SweepStore(url_, true).list_sweeps()[0].status, SweepStatus::Finished);
+  EXPECT_EQ(SweepStore(url_, OpenMode::ReadOnly).list_sweeps()[0].status, SweepStatus::Finished);
 }
 
 // Up to `budget` trials, one parameter each.

@@ -17,6 +17,7 @@
 #include "tests/tracker/temp_dir.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
+#include "tracker/sweep_store.h"
 
 namespace rein::tracker {
 namespace {
@@ -166,6 +167,26 @@ TEST(Reliability, MissingFileInReadOnlyModeIsAnError) {
   std::string msg = open_error(dir.file("absent.db"), OpenMode::ReadOnly);
   EXPECT_NE(msg.find("no such database"), std::string::npos) << msg;
   EXPECT_FALSE(std::filesystem::exists(dir.file("absent.db")));
+}
+
+TEST(Reliability, ExistingModeNeedsTheDatabaseAndCreatesNothing) {
+  TempDir dir;
+  const std::string absent = dir.file("absent.db");
+  EXPECT_NE(open_error(absent, OpenMode::Existing).find("no such database"), std::string::npos);
+  EXPECT_THROW(SweepStore(absent, OpenMode::Existing), Error);
+  EXPECT_FALSE(std::filesystem::exists(absent));
+
+  const std::string empty = dir.file("empty.db");
+  std::ofstream(empty).close();
+  EXPECT_NE(open_error(empty, OpenMode::Existing).find("empty"), std::string::npos);
+  EXPECT_EQ(std::filesystem::file_size(empty), 0u);
+
+  const std::string ours = dir.file("rein.db");
+  { Store create(ours); }
+  Store store(ours, {.mode = OpenMode::Existing});
+  EXPECT_FALSE(store.read_only());
+  store.create_run(run_spec(1));
+  EXPECT_EQ(store.list_runs().size(), 1u);
 }
 
 // Fills a database with two runs of 5,000 points and returns its path.
