@@ -24,7 +24,7 @@ n_epochs = { type = "int", low = 2, high = 20 }
 batch_size = { type = "choice", values = [32, 64, 128] }
 )";
 
-// The spec's params come in name order (batch_size, learning_rate, n_epochs): axes 0, 1, 2.
+// The spec's params keep the file's order (learning_rate, n_epochs, batch_size): axes 0, 1, 2.
 // Six trials: three complete (values 100, 300, 200), one pruned, one failed, one running.
 SweepData make_sweep(const std::string& spec_text = kSpec) {
   const fs::path dir = fs::path(REIN_BINARY_DIR) / "dashboard_sweep_model_test";
@@ -81,7 +81,7 @@ TEST(SweepModel, ViridisRunsFromDarkPurpleToYellowAndClamps) {
 
 TEST(SweepModel, AxesFollowTheSearchSpace) {
   const SweepData d = make_sweep();
-  const ParamAxis lr = param_axis(d.spec.space[1]);
+  const ParamAxis lr = param_axis(d.spec.space[0]);
   EXPECT_EQ(lr.kind, ParamAxis::Kind::Log);
   EXPECT_DOUBLE_EQ(lr.fraction(1e-4), 0.0);
   EXPECT_DOUBLE_EQ(lr.fraction(1e-3), 0.5);  // a decade is half of two decades
@@ -94,7 +94,7 @@ TEST(SweepModel, AxesFollowTheSearchSpace) {
         decade || (lr.tick_labels[i] == "0.001" && std::abs(lr.tick_fractions[i] - 0.5) < 1e-9);
   EXPECT_TRUE(decade);
 
-  const ParamAxis epochs = param_axis(d.spec.space[2]);
+  const ParamAxis epochs = param_axis(d.spec.space[1]);
   EXPECT_EQ(epochs.kind, ParamAxis::Kind::Linear);
   EXPECT_DOUBLE_EQ(epochs.fraction(11), 0.5);
   for (double f : epochs.tick_fractions) {
@@ -102,7 +102,7 @@ TEST(SweepModel, AxesFollowTheSearchSpace) {
     EXPECT_LE(f, 1.0);
   }
 
-  const ParamAxis batch = param_axis(d.spec.space[0]);
+  const ParamAxis batch = param_axis(d.spec.space[2]);
   EXPECT_EQ(batch.kind, ParamAxis::Kind::Categorical);
   EXPECT_EQ(batch.categories, (std::vector<std::string>{"32", "64", "128"}));
   EXPECT_DOUBLE_EQ(batch.fraction(0), 1.0 / 6.0);  // evenly spaced, clear of the ends
@@ -156,14 +156,14 @@ TEST(SweepModel, TrialsAreColouredByObjectiveWithTheBestOnTopAndTheRestGrey) {
   EXPECT_DOUBLE_EQ(line_of(m, 0).colour_t, 0.0);
   EXPECT_DOUBLE_EQ(line_of(m, 2).colour_t, 0.5);
   const TrialLine& t0 = line_of(m, 0);
-  EXPECT_NEAR(t0.fractions[0], 0.5, 1e-12);  // batch_size 64, the middle choice
-  EXPECT_NEAR(t0.fractions[1], 0.5, 1e-12);  // learning_rate 1e-3
-  EXPECT_NEAR(t0.fractions[2], 0.5, 1e-12);  // n_epochs 11
+  EXPECT_NEAR(t0.fractions[0], 0.5, 1e-12);  // learning_rate 1e-3
+  EXPECT_NEAR(t0.fractions[1], 0.5, 1e-12);  // n_epochs 11
+  EXPECT_NEAR(t0.fractions[2], 0.5, 1e-12);  // batch_size 64, the middle choice
   // The effects are sweep show's: three complete trials, smaller learning rates did better.
   ASSERT_EQ(m.effects().size(), 3u);
-  EXPECT_EQ(m.effects()[1].param, "learning_rate");
-  EXPECT_EQ(m.effects()[1].trials, 3u);
-  EXPECT_DOUBLE_EQ(m.effects()[1].spearman, -0.5);
+  EXPECT_EQ(m.effects()[0].param, "learning_rate");
+  EXPECT_EQ(m.effects()[0].trials, 3u);
+  EXPECT_DOUBLE_EQ(m.effects()[0].spearman, -0.5);
 
   // Minimising, the smallest value is the best: yellow, and drawn last.
   std::string minimize = kSpec;
@@ -194,17 +194,17 @@ TEST(SweepModel, LayoutSpacesTheAxesAndHitTestingFindsTheTopmostLine) {
     const auto i = m.hit(p, 4.0f);
     return i ? m.lines()[*i].number : -1;
   };
-  // Trial 1 (lr 1e-4 at the bottom of the second axis, n_epochs 2 at the bottom of the third):
-  // its second segment runs along the bottom edge.
-  EXPECT_EQ(number_at({250, 249}), 1);
+  // Trial 1 (lr 1e-4 at the bottom of the first axis, n_epochs 2 at the bottom of the second):
+  // its first segment runs along the bottom edge.
+  EXPECT_EQ(number_at({150, 249}), 1);
   // On trial 0's first segment, both ends at fraction 0.5.
   EXPECT_EQ(number_at({180, 152}), 0);
   EXPECT_EQ(number_at({120, 245}), -1);  // no line within 4 pixels
   // Where lines meet, the one drawn on top: trials 1 (complete) and 4 (failed, grey) share
   // batch_size 32, trials 0 (complete) and 3 (pruned) batch_size 64.
-  EXPECT_EQ(line_of(m, 1).points[0].y, line_of(m, 4).points[0].y);
-  EXPECT_EQ(number_at(line_of(m, 1).points[0]), 1);
-  EXPECT_EQ(number_at(line_of(m, 3).points[0]), 0);
+  EXPECT_EQ(line_of(m, 1).points[2].y, line_of(m, 4).points[2].y);
+  EXPECT_EQ(number_at(line_of(m, 1).points[2]), 1);
+  EXPECT_EQ(number_at(line_of(m, 3).points[2]), 0);
 }
 
 TEST(SweepModel, ScatterPlacesCompleteTrialsOnTheParamAndObjectiveAxes) {
@@ -237,7 +237,8 @@ TEST(SweepModel, TheTrialTableOpensBestFirstAndSortsAnyColumn) {
             (std::vector<std::int64_t>{0, 1, 2, 3, 5, 4}));
   EXPECT_EQ(numbers(trial_order(d, static_cast<int>(TrialColumn::Steps), true)),
             (std::vector<std::int64_t>{4, 3, 2, 1, 0, 5}));  // the running trial has none yet
-  const int batch = static_cast<int>(TrialColumn::Param), lr = batch + 1;
+  // Param columns in the spec's order: learning_rate, n_epochs, batch_size.
+  const int lr = static_cast<int>(TrialColumn::Param), batch = lr + 2;
   EXPECT_EQ(numbers(trial_order(d, lr, false)), (std::vector<std::int64_t>{1, 3, 0, 5, 4, 2}));
   EXPECT_EQ(numbers(trial_order(d, batch, true)),  // batch_size by choice: 128, 64, 32
             (std::vector<std::int64_t>{2, 5, 0, 3, 1, 4}));
