@@ -175,6 +175,41 @@ TEST(SweepModel, TrialsAreColouredByObjectiveWithTheBestOnTopAndTheRestGrey) {
   EXPECT_DOUBLE_EQ(mm.colour_t(300.0), 0.0);
 }
 
+// One outlier must not wash out the colours of the rest: they are spread by rank.
+TEST(SweepModel, ColoursFollowRanksSoAnOutlierDoesNotWashOutTheRest) {
+  const std::string spec = R"(name = "ranks"
+algorithm = "ppo"
+env = "CartPole-v1"
+trials = 10
+[params]
+learning_rate = { type = "log_uniform", low = 1e-4, high = 1e-2 }
+)";
+  const fs::path dir = fs::path(REIN_BINARY_DIR) / "dashboard_sweep_model_test";
+  fs::create_directories(dir);
+  const fs::path db = dir / "ranks.db";
+  fs::remove(db);
+  tracker::SweepStore store(db.string());
+  const std::int64_t id = store.create_sweep("ranks", spec);
+  const double values[] = {-5000.0, 100.0, 110.0, 110.0, 130.0};
+  for (std::int64_t n = 0; n < 5; ++n) {
+    store.start_trial(id, n, {{"learning_rate", 1e-3}});
+    store.end_trial(id, n, TrialStatus::Complete, values[n], 1000);
+  }
+  SweepModel m;
+  m.build(load_sweep(store, id));
+  // Ranks 0, 1, 2.5 (a tie), 4 over the worst's 0 to the best's 4.
+  EXPECT_DOUBLE_EQ(line_of(m, 0).colour_t, 0.0);
+  EXPECT_DOUBLE_EQ(line_of(m, 1).colour_t, 0.25);
+  EXPECT_DOUBLE_EQ(line_of(m, 2).colour_t, 0.625);
+  EXPECT_DOUBLE_EQ(line_of(m, 3).colour_t, 0.625);
+  EXPECT_DOUBLE_EQ(line_of(m, 4).colour_t, 1.0);
+  // Between two values seen, linearly between their positions; outside, the ends.
+  EXPECT_DOUBLE_EQ(m.colour_t(120.0), 0.8125);
+  EXPECT_DOUBLE_EQ(m.colour_t(-2450.0), 0.125);
+  EXPECT_DOUBLE_EQ(m.colour_t(1e9), 1.0);
+  EXPECT_DOUBLE_EQ(m.colour_t(-1e9), 0.0);
+}
+
 TEST(SweepModel, LayoutSpacesTheAxesAndHitTestingFindsTheTopmostLine) {
   SweepModel m;
   m.build(make_sweep());
