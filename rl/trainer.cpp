@@ -213,7 +213,6 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     const int64_t step = agent_->global_step();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     const double sps = elapsed > 0 ? static_cast<double>(step - start_step) / elapsed : 0.0;
-    sink.log(step, metric::kStepsPerSecond, sps);
     if (hooks.on_progress)
       hooks.on_progress(
           {step, run_.total_timesteps, elapsed, sps, watcher.mean(), watcher.episodes()});
@@ -225,6 +224,10 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     if (crossed(before, step, run_.eval_every) && step < run_.total_timesteps &&
         run_.eval_episodes > 0)
       run_eval(step);
+    // Last of the iteration's points: a reader that sees it at `step` sees all the rest (the
+    // tracker commits points in the order they were logged), the evaluation's included.
+    sink.log(step, metric::kStepsPerSecond, sps);
+    if (hooks.after_iteration && step < run_.total_timesteps) hooks.after_iteration(step);
   }
   checkpoint();
   if (!result.interrupted && run_.eval_episodes > 0)

@@ -35,6 +35,8 @@ struct TrainHooks {
   std::function<void(const TrainProgress&)> on_progress;  // after every iteration
   std::function<void(const std::string& path, int64_t step)> on_checkpoint;
   std::function<void(const EvalResult&, int64_t step)> on_eval;
+  // After every iteration, once its checkpoint and evaluation are done (not after the last).
+  std::function<void(int64_t step)> after_iteration;
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to stop after the iteration
   // Also checkpoint after the first iteration that ends this many wall-clock seconds after the
   // previous checkpoint (or the start); 0: only checkpoint_every and the end. A safety net, so a

@@ -40,8 +40,11 @@ Axis axis(const SearchParam& p) {
 double snap(const SearchParam& p, double x) { return to_internal(p, from_internal(p, x)); }
 
 // One generator per (sweep seed, trial number, param): resuming or reordering params draws the
-// same numbers for the same question.
-Generator generator(const SweepSpec& spec, int64_t number, size_t param, uint64_t salt) {
+// same numbers for the same question. A param is keyed by its place among the params sorted by
+// name, not by its place in the file, so moving a line of [params] changes no draw.
+Generator generator(const SweepSpec& spec, int64_t number, size_t index, uint64_t salt) {
+  size_t param = 0;
+  for (const SearchParam& p : spec.space) param += p.name < spec.space[index].name;
   uint64_t seed = spec.sampler_seed * 0x9E3779B97F4A7C15ull;
   seed ^= static_cast<uint64_t>(number) * 0xBF58476D1CE4E5B9ull + salt;
   seed ^= static_cast<uint64_t>(param + 1) * 0x94D049BB133111EBull;

@@ -19,6 +19,19 @@ const std::set<std::string> kTopKeys = {
     "strategy",     "seeds",          "trials",   "total_steps", "jobs",
     "sampler_seed", "startup_trials", "settings", "params",      "early_stopping"};
 
+// A table's entries in the order the file wrote them: toml++ keeps tables sorted by key, but the
+// order of [params] is the order users expect of the grid, `rein sweep show`'s columns and the
+// dashboard's axes.
+std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(const toml::table& t) {
+  std::vector<std::pair<const toml::key*, const toml::node*>> out;
+  for (const auto& [k, v] : t) out.emplace_back(&k, &v);
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    const toml::source_position &pa = a.first->source().begin, &pb = b.first->source().begin;
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
+  return out;
+}
+
 std::optional<tracker::ParamValue> scalar(const toml::node& node) {
   if (auto v = node.as_boolean()) return tracker::ParamValue(v->get());
   if (auto v = node.as_integer()) return tracker::ParamValue(int64_t{v->get()});
@@ -233,10 +246,10 @@ SweepSpec parse_sweep_spec(std::string_view toml_text, const std::string& origin
   if (const toml::node* settings = root.get("settings")) {
     const toml::table* t = settings->as_table();
     if (!t) throw r.error("settings", "must be a table of key = value");
-    for (const auto& [k, v] : *t) {
-      auto value = scalar(v);
-      if (!value) throw r.error("settings." + std::string(k.str()), "must be a single value");
-      s.settings.emplace_back(std::string(k.str()), rl::param_text(*value));
+    for (const auto& [k, v] : in_file_order(*t)) {
+      auto value = scalar(*v);
+      if (!value) throw r.error("settings." + std::string(k->str()), "must be a single value");
+      s.settings.emplace_back(std::string(k->str()), rl::param_text(*value));
     }
   }
   const toml::table* params = root.get_as<toml::table>("params");
@@ -244,8 +257,8 @@ SweepSpec parse_sweep_spec(std::string_view toml_text, const std::string& origin
     throw Error(str(origin,
                     ": a sweep needs [params], e.g. learning_rate = { type = "
                     "\"log_uniform\", low = 1e-4, high = 1e-2 }"));
-  for (const auto& [k, v] : *params) {
-    s.space.push_back(read_param(r, std::string(k.str()), v));
+  for (const auto& [k, v] : in_file_order(*params)) {
+    s.space.push_back(read_param(r, std::string(k->str()), *v));
     for (const auto& [key, value] : s.settings)
       if (key == s.space.back().name)
         throw r.error("params." + key, "is also fixed in [settings]; keep one of them");

@@ -1,6 +1,7 @@
 // session::train: settings -> trainer -> tracked run -> end state.
 #include "session/train.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -142,6 +143,15 @@ TrainResult train(const TrainRequest& r) {
       run->writer().add_artifact(a.kind, std::filesystem::absolute(a.path).string(), progress.step);
   };
   hooks.on_eval = r.on_eval;
+  int64_t previous_step = start_step;
+  hooks.after_iteration = [&](int64_t step) {
+    const bool passed = std::any_of(r.pause_at.begin(), r.pause_at.end(),
+                                    [&](int64_t at) { return previous_step < at && at <= step; });
+    previous_step = step;
+    if (!passed || !r.on_pause) return;
+    run->writer().flush();  // the driver judges from the tracker: what is logged must be there
+    r.on_pause(step);
+  };
   hooks.checkpoint_every_seconds = r.checkpoint_minutes * 60.0;
   hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
     run->add_checkpoint(path, step, r.keep_checkpoints);

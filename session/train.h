@@ -75,6 +75,13 @@ struct TrainRequest {
   std::function<void(const rl::TrainProgress&)> on_progress;
   std::function<void(const rl::EvalResult&, int64_t step)> on_eval;
   const std::atomic<bool>* stop = nullptr;  // set (e.g. from a signal handler) to stop cleanly
+  // Pauses for a driver that judges runs at fixed steps (`rein sweep`'s early stopping): after
+  // the first iteration that passes any of `pause_at` (before the last), once everything logged
+  // so far is committed to the tracker, on_pause(step) is called; training goes on when it
+  // returns (stop is checked right after). Pausing changes nothing in the run: no random number
+  // is drawn and nothing is saved.
+  std::vector<int64_t> pause_at;
+  std::function<void(int64_t step)> on_pause;
 
   // Extensions (both optional). on_trainer sees the built trainer before the run is recorded: what
   // it throws is a user error, and no run is recorded. after_iteration runs after each training

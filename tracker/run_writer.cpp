@@ -183,8 +183,9 @@ struct RunWriter::Impl {
 RunWriter::RunWriter(const std::string& db_path, const RunSpec& spec, WriterOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  impl_->db = retry_busy(
-      [&] { return internal::open_database(db_path, false, options.busy_timeout_ms).db; });
+  impl_->db = retry_busy([&] {
+    return internal::open_database(db_path, OpenMode::ReadWrite, options.busy_timeout_ms).db;
+  });
   auto [id, name] = retry_busy([&] { return internal::insert_run(impl_->db, spec); });
   impl_->run_id = id;
   impl_->run_name = name;
@@ -194,8 +195,9 @@ RunWriter::RunWriter(const std::string& db_path, const RunSpec& spec, WriterOpti
 RunWriter::RunWriter(const std::string& db_path, const ReopenSpec& reopen, WriterOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  impl_->db = retry_busy(
-      [&] { return internal::open_database(db_path, false, options.busy_timeout_ms).db; });
+  impl_->db = retry_busy([&] {
+    return internal::open_database(db_path, OpenMode::ReadWrite, options.busy_timeout_ms).db;
+  });
   impl_->run_id = reopen.run_id;
   impl_->adopt(retry_busy([&] {
     return internal::reopen_run(impl_->db, reopen.run_id, reopen.truncate_after_step,

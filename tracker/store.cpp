@@ -74,8 +74,7 @@ void Store::Impl::require_writable(const char* op) const {
 }
 
 Store::Store(const std::string& path, StoreOptions options) : impl_(std::make_unique<Impl>()) {
-  internal::OpenedDb opened =
-      internal::open_database(path, options.mode == OpenMode::ReadOnly, options.busy_timeout_ms);
+  internal::OpenedDb opened = internal::open_database(path, options.mode, options.busy_timeout_ms);
   impl_->db = std::move(opened.db);
   impl_->path = impl_->db.path();  // a URL with its password redacted
   impl_->schema_version = opened.schema_version;

@@ -16,11 +16,6 @@
 
 namespace rein::tracker {
 
-enum class OpenMode {
-  ReadWrite,  // create the file and schema if missing, migrate an older schema forward
-  ReadOnly,   // never writes (a read-only file or directory still reads); fails if missing
-};
-
 struct StoreOptions {
   OpenMode mode = OpenMode::ReadWrite;
   // How long a statement waits for another process's write lock before failing (SQLite's

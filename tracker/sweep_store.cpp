@@ -73,12 +73,12 @@ struct SweepStore::Impl {
   }
 };
 
-SweepStore::SweepStore(const std::string& db_path, bool read_only)
+SweepStore::SweepStore(const std::string& db_path, OpenMode mode)
     : impl_(std::make_unique<Impl>()) {
-  internal::OpenedDb opened = internal::open_database(db_path, read_only, 10000);
+  internal::OpenedDb opened = internal::open_database(db_path, mode, 10000);
   impl_->db = std::move(opened.db);
   impl_->path = impl_->db.path();  // a URL with its password redacted
-  impl_->read_only = read_only;
+  impl_->read_only = opened.read_only;
   impl_->has_tables = opened.schema_version >= 2;
 }
 

@@ -69,9 +69,10 @@ std::string sweep_tag(std::int64_t sweep_id);
 
 class SweepStore {
  public:
-  // Opens (creating or migrating it, unless read_only) the database at `db_path`. Throws Error
-  // as Store does; a read-only database written before sweeps existed reads as having none.
-  explicit SweepStore(const std::string& db_path, bool read_only = false);
+  // Opens the database at `db_path` in `mode` (tracker/types.h OpenMode: ReadWrite creates it,
+  // Existing and ReadOnly need it there). Throws Error as Store does; a read-only database
+  // written before sweeps existed reads as having none.
+  explicit SweepStore(const std::string& db_path, OpenMode mode = OpenMode::ReadWrite);
   ~SweepStore();
   SweepStore(SweepStore&&) noexcept;
   SweepStore& operator=(SweepStore&&) noexcept;

@@ -123,8 +123,8 @@ void copy_run(Store& source, Db& from, Db& to, const RunInfo& run) {
 SyncResult sync_runs(const std::string& source, const std::string& target,
                      const std::function<void(const std::string&)>& on_run) {
   Store source_store(source, {.mode = OpenMode::ReadOnly});
-  Db from = internal::open_database(source, true, kBusyTimeoutMs).db;
-  Db to = internal::open_database(target, false, kBusyTimeoutMs).db;
+  Db from = internal::open_database(source, OpenMode::ReadOnly, kBusyTimeoutMs).db;
+  Db to = internal::open_database(target, OpenMode::ReadWrite, kBusyTimeoutMs).db;
   SyncResult out;
   std::vector<RunInfo> runs = source_store.list_runs();
   for (auto it = runs.rbegin(); it != runs.rend(); ++it) {  // oldest first: ids keep the order

@@ -23,6 +23,16 @@ inline constexpr int kSchemaVersion = 3;
 
 // Running and the three end states are stored; Crashed is derived on read (status running and a
 // stale heartbeat, or a writer process on this host that no longer exists).
+// How a Store or SweepStore opens its database.
+enum class OpenMode {
+  ReadWrite,  // create the file and schema if missing, migrate an older schema forward
+  // Writes to a database that must already be there (editing runs, resuming or working on a
+  // sweep): fails, creating nothing, on a missing file, an empty one, or a PostgreSQL database
+  // without rein's tables; migrates an older schema forward like ReadWrite.
+  Existing,
+  ReadOnly,  // never writes (a read-only file or directory still reads); fails if missing
+};
+
 enum class RunStatus { Running, Finished, Failed, Interrupted, Crashed };
 
 // "running", "finished", "failed", "interrupted", "crashed".

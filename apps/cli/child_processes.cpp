@@ -119,4 +119,9 @@ void ChildProcesses::interrupt(int64_t id) {
   }
 }
 
+void ChildProcesses::resume(int64_t id) {
+  for (Child& c : children_)
+    if (c.id == id && !c.interrupted) kill(c.pid, SIGUSR1);
+}
+
 }  // namespace rein::cli

@@ -37,6 +37,9 @@ class ChildProcesses {
   void interrupt();
   // Sends SIGINT to the running children started with `id` (once each).
   void interrupt(int64_t id);
+  // Sends SIGUSR1 to the running children started with `id` (not interrupted): a `rein train
+  // --pause-at` child waiting at a pause goes on.
+  void resume(int64_t id);
 
  private:
   struct Child {

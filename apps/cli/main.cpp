@@ -9,11 +9,14 @@
 #include "apps/cli/commands.h"
 #include "apps/version.h"
 #include "envs/remote/remote_env.h"
+#include "envs/video/video.h"
 
 int main(int argc, char** argv) {
   // A file-size limit (ulimit -f) must fail a write with EFBIG, which the tracker and the
   // checkpoint writer report, not kill the process mid-run with SIGXFSZ.
   std::signal(SIGXFSZ, SIG_IGN);
+  // rein reports FFmpeg's failures itself; its info lines (x264's statistics) are noise here.
+  rein::video::show_only_ffmpeg_errors();
   CLI::App app{"rein: reinforcement learning from the command line (train, compare, inspect)",
                "rein"};
   app.set_version_flag("--version", std::string("rein ") + REIN_VERSION);

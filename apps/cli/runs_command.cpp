@@ -29,8 +29,9 @@ namespace {
 
 using namespace rein::tracker;
 
+// Every runs subcommand works on runs that are there: none creates a database.
 Store open_store(const std::string& db, bool write) {
-  return Store(db, {.mode = write ? OpenMode::ReadWrite : OpenMode::ReadOnly});
+  return Store(db, {.mode = write ? OpenMode::Existing : OpenMode::ReadOnly});
 }
 
 using Json = nlohmann::ordered_json;

@@ -22,4 +22,21 @@ class StopSignals {
   void (*previous_term_)(int);
 };
 
+// SIGUSR1 as "go on" for a run paused by `rein train --pause-at` (rein sweep sends it once it
+// judged the run's trial). While a PauseSignal lives, SIGUSR1 is caught (a signal that arrives
+// before wait() is kept for it); the previous handler comes back when it goes.
+class PauseSignal {
+ public:
+  PauseSignal();
+  ~PauseSignal();
+  PauseSignal(const PauseSignal&) = delete;
+  PauseSignal& operator=(const PauseSignal&) = delete;
+
+  // Returns once SIGUSR1 arrived (since the last wait) or `stop` is set.
+  void wait(const std::atomic<bool>& stop) const;
+
+ private:
+  void (*previous_)(int);
+};
+
 }  // namespace rein::cli

@@ -40,7 +40,7 @@ std::string trend(double rho, bool maximize) {
 }
 
 void show_sweep(const std::string& db, const std::string& id_or_name, bool as_json) {
-  tracker::SweepStore sweeps(db, /*read_only=*/true);
+  tracker::SweepStore sweeps(db, tracker::OpenMode::ReadOnly);
   const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
   const session::SweepSpec spec = session::parse_sweep_spec(info.spec, str("sweep ", info.id));
   const std::vector<TrialInfo> trials = sweeps.trials(info.id);

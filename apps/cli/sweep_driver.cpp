@@ -10,6 +10,7 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -33,6 +34,7 @@ using session::SweepSpec;
 using tracker::TrialStatus;
 
 constexpr int64_t kSeedSlots = 100000;  // child id = trial number * kSeedSlots + seed index
+constexpr int64_t kLastRungStep = int64_t{1} << 50;  // rungs beyond any run's length
 
 // "host:pid": which worker holds a trial's lease.
 std::string worker_name() {
@@ -54,7 +56,7 @@ class SweepDriver {
       : spec_(std::move(spec)),
         id_(sweep_id),
         options_(options),
-        sweeps_(options.db),
+        sweeps_(options.db, tracker::OpenMode::Existing),
         block_(stdout, options.progress),
         started_(std::chrono::steady_clock::now()) {
     if (options.jobs) spec_.jobs = *options.jobs;
@@ -75,16 +77,29 @@ class SweepDriver {
         interrupted = true;
         children_.interrupt();
         queue_.clear();
+        resumable_.clear();
         // Another worker takes the trials over at once.
         if (options_.worker)
           for (const auto& [number, t] : active_) sweeps_.renew_lease(id_, number, worker_, -1);
       }
       if (options_.worker && !interrupted) renew_leases();
-      while (!interrupted && children_.running() < static_cast<size_t>(spec_.jobs)) {
+      // A slot is a training process at work: paused ones (waiting at a rung) take none.
+      while (!interrupted && working() < static_cast<size_t>(spec_.jobs)) {
+        if (!resumable_.empty()) {  // paused seeds of judged trials go on first
+          const Resumable r = resumable_.front();
+          resumable_.pop_front();
+          Active& t = active_[r.number];
+          if (t.pruned || t.failed || t.lost) continue;
+          t.released[r.run_id] = r.step;
+          t.resuming.erase(r.run_id);
+          children_.resume(r.number * kSeedSlots + r.seed_index);
+          continue;
+        }
         if (queue_.empty() && !new_trial()) break;
         const auto [number, seed_index] = queue_.front();
         queue_.pop_front();
-        if (active_[number].pruned || active_[number].lost) {  // stopped before this seed started
+        const Active& t = active_[number];
+        if (t.pruned || t.failed || t.lost) {  // stopped before this seed started
           ++active_[number].ended;
           continue;
         }
@@ -103,6 +118,9 @@ class SweepDriver {
         Active& t = active_[f.id / kSeedSlots];
         ++t.ended;
         if (f.status != 0 && !stop && !t.pruned) {
+          // The trial has failed: its other seeds stop (paused ones would wait for a rung that
+          // is never judged).
+          if (!t.failed) stop_trial(f.id / kSeedSlots);
           t.failed = true;
           block_.clear();
           std::fprintf(stderr, "trial %lld: seed %lld failed (exit %d); its last output:\n%s",
@@ -146,6 +164,13 @@ class SweepDriver {
     bool lost = false;  // worker: the lease expired and another worker took the trial over
     double renewed = 0;
     size_t rungs = 0;  // rungs judged
+    // Early stopping: per run, the step at which the driver last let it go on from a pause (0:
+    // never paused), and the runs judged and queued in resumable_.
+    std::map<int64_t, int64_t> released;
+    std::set<int64_t> resuming;
+  };
+  struct Resumable {
+    int64_t number = 0, seed_index = 0, run_id = 0, step = 0;
   };
   struct RunState {
     tracker::RunInfo info;
@@ -173,7 +198,56 @@ class SweepDriver {
     for (const auto& [k, v] : spec_.settings) args.insert(args.end(), {"--set", k + "=" + v});
     for (const tracker::Param& p : active_.at(number).params)
       args.insert(args.end(), {"--set", p.key + "=" + rl::param_text(p.value)});
+    // Each seed waits at every rung until its trial is judged there, so a trial is judged while
+    // its seeds are all still training, whatever `jobs` is.
+    if (spec_.early_stopping.enabled) {
+      std::string steps;
+      for (size_t k = 0; rung_step(k) <= kLastRungStep; ++k) {
+        if (!steps.empty()) steps += ',';
+        steps += std::to_string(rung_step(k));
+      }
+      if (!steps.empty()) args.insert(args.end(), {"--pause-at", steps});
+    }
     return args;
+  }
+
+  // Whether the run waits at a pause: it passed a rung since it last went on, and is not at its
+  // end (a run does not pause after its last iteration).
+  bool waiting_at_rung(const Active& t, const RunState& r) {
+    if (!spec_.early_stopping.enabled || r.info.status != tracker::RunStatus::Running) return false;
+    const auto released = t.released.find(r.info.id);
+    const int64_t from = released == t.released.end() ? 0 : released->second;
+    const int64_t total = run_total(r.info.id);
+    return total > 0 && r.step < total && next_rung_after(from) <= r.step;
+  }
+
+  // Training processes waiting at a rung (they take no slot).
+  size_t paused() {
+    if (!spec_.early_stopping.enabled) return 0;
+    size_t n = 0;
+    for (const auto& [number, t] : active_) {
+      if (t.pruned || t.failed || t.lost) continue;
+      for (const RunState& r : runs_of(number)) n += waiting_at_rung(t, r);
+    }
+    return n;
+  }
+
+  // Training processes at work: started and not waiting at a rung.
+  size_t working() {
+    const size_t running = children_.running(), waiting = paused();
+    return running > waiting ? running - waiting : 0;
+  }
+
+  int64_t seed_index_of(const tracker::RunInfo& run) const {
+    for (size_t i = 0; i < spec_.seeds.size(); ++i)
+      if (run.seed && spec_.seeds[i] == *run.seed) return static_cast<int64_t>(i);
+    return 0;
+  }
+
+  // Interrupts every seed of a trial (paused ones wake up to stop).
+  void stop_trial(int64_t number) {
+    for (size_t i = 0; i < spec_.seeds.size(); ++i)
+      children_.interrupt(number * kSeedSlots + static_cast<int64_t>(i));
   }
 
   void begin_trial(int64_t number, const std::vector<tracker::Param>& params, const char* again,
@@ -322,13 +396,25 @@ class SweepDriver {
   }
 
   int64_t rung_step(size_t k) const {
+    const int64_t factor = spec_.early_stopping.reduction_factor;
     int64_t step = spec_.early_stopping.min_steps;
-    for (size_t i = 0; i < k; ++i) step *= spec_.early_stopping.reduction_factor;
+    for (size_t i = 0; i < k; ++i) {
+      if (step > kLastRungStep / factor) return kLastRungStep + 1;
+      step *= factor;
+    }
     return step;
   }
 
-  // Asynchronous successive halving: a trial whose every seed passed the next rung's step is
-  // judged against every value reported at that rung so far; the worse ones stop.
+  // The first rung after `step`.
+  int64_t next_rung_after(int64_t step) const {
+    size_t k = 0;
+    while (rung_step(k) <= step) ++k;
+    return rung_step(k);
+  }
+
+  // Asynchronous successive halving: a trial whose every seed passed the next rung's step (each
+  // waits there) is judged against every value reported at that rung so far; the worse ones
+  // stop, the others' seeds go on as slots free up.
   void judge_rungs() {
     if (!spec_.early_stopping.enabled) return;
     for (auto& [number, t] : active_) {
@@ -336,6 +422,12 @@ class SweepDriver {
       while (true) {
         const std::vector<RunState> runs = runs_of(number);
         if (runs.size() < spec_.seeds.size()) break;
+        // Seeds waiting at a rung already judged go on, oldest run first (runs_of is newest
+        // first).
+        for (const RunState& r : std::vector<RunState>(runs.rbegin(), runs.rend()))
+          if (waiting_at_rung(t, r) && rung_step(t.rungs) > r.step &&
+              t.resuming.insert(r.info.id).second)
+            resumable_.push_back({number, seed_index_of(r.info), r.info.id, r.step});
         const int64_t step = rung_step(t.rungs);
         int64_t slowest = runs[0].step;
         bool all_running = true;
@@ -356,8 +448,7 @@ class SweepDriver {
                                      spec_.maximize))
           continue;
         t.pruned = true;
-        for (size_t i = 0; i < spec_.seeds.size(); ++i)
-          children_.interrupt(number * kSeedSlots + static_cast<int64_t>(i));
+        stop_trial(number);
         block_.event(str("trial ", number, " pruned at step ", format_count(step), ": ",
                          spec_.early_stopping.metric, " ", format_fixed(value),
                          ", not in the best 1/", spec_.early_stopping.reduction_factor, " of ",
@@ -514,6 +605,7 @@ class SweepDriver {
   ChildProcesses children_;
   std::map<int64_t, Active> active_;
   std::deque<std::pair<int64_t, int64_t>> queue_;  // (trial, seed index) waiting for a slot
+  std::deque<Resumable> resumable_;  // paused seeds of judged trials, waiting for a slot
   int64_t next_number_ = 0;
   std::optional<double> best_;
   bool give_up_ = false;  // every trial so far failed: start no more
@@ -564,7 +656,7 @@ int64_t start_sweep(const std::string& spec_file, const SweepOptions& options,
 
 int64_t resume_sweep(const std::string& id_or_name, const SweepOptions& options,
                      const std::atomic<bool>& stop) {
-  tracker::SweepStore sweeps(options.db);
+  tracker::SweepStore sweeps(options.db, tracker::OpenMode::Existing);
   const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
   if (info.status == tracker::SweepStatus::Finished)
     throw Error(str("sweep ", info.id, " (", info.name,
@@ -583,7 +675,7 @@ int64_t work_on_sweep(const std::string& id_or_name, SweepOptions options,
     throw Error(
         str("sweep worker: --lease must be at least 5 seconds (got ", options.lease_seconds, ")"));
   options.worker = true;
-  tracker::SweepStore sweeps(options.db);
+  tracker::SweepStore sweeps(options.db, tracker::OpenMode::Existing);
   const tracker::SweepInfo info = sweeps.resolve_sweep(id_or_name);
   if (info.status == tracker::SweepStatus::Finished)
     throw Error(str("sweep ", info.id, " (", info.name, ") already finished; see: rein sweep show ",

@@ -34,9 +34,10 @@ struct TrainArgs {
   bool no_progress = false, no_preset = false;
   std::optional<std::string> seeds;  // --seeds LIST: one process per seed, tagged group:GROUP
   std::string group;
-  std::optional<int64_t> jobs;  // seeds trained at once
-  bool save_replay = false;     // off-policy: checkpoints carry the replay buffer (save_replay)
-  int64_t video_every = 0;      // --video-every: env steps between recorded episodes; 0: none
+  std::optional<int64_t> jobs;    // seeds trained at once
+  bool save_replay = false;       // off-policy: checkpoints carry the replay buffer (save_replay)
+  int64_t video_every = 0;        // --video-every: env steps between recorded episodes; 0: none
+  std::vector<int64_t> pause_at;  // --pause-at: wait for SIGUSR1 after passing each of these
   std::string command_line;
 };
 
@@ -157,6 +158,12 @@ void run_train(const TrainArgs& a) {
   {
     const StopSignals signals;  // Ctrl-C: stop after the iteration, run interrupted
     r.stop = &signals.flag();
+    const PauseSignal pause;
+    r.pause_at = a.pause_at;
+    r.on_pause = [&](int64_t) {
+      progress.finish();
+      pause.wait(signals.flag());
+    };
     try {
       out = session::train(r);
     } catch (...) {
@@ -251,6 +258,13 @@ void add_train_command(CLI::App& app) {
                   "record one deterministic evaluation episode as MP4 every N env steps, beside "
                   "the checkpoints (a \"video\" artifact: rein runs show lists it)")
       ->type_name("N");
+  cmd->add_option("--pause-at", a->pause_at,
+                  "after the iteration that passes each STEP, commit the metrics and wait for "
+                  "SIGUSR1 before going on (for drivers that judge runs at fixed steps, as "
+                  "rein sweep's early stopping does; the run trains exactly as without)")
+      ->delimiter(',')
+      ->type_name("STEP,...")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag(
       "--save-replay", a->save_replay,
       "checkpoints include the replay buffer, so --resume continues exactly (dqn, sac, td3, ddpg)");

@@ -20,6 +20,7 @@
 #include "apps/dashboard/screenshot.h"
 #include "apps/dashboard/settings.h"
 #include "envs/remote/remote_env.h"
+#include "envs/video/video.h"
 
 namespace {
 
@@ -166,6 +167,7 @@ int run(const Flags& f) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  rein::video::show_only_ffmpeg_errors();  // the videos it plays report their own errors
   CLI::App app{
       "rein-dashboard: compare runs from a rein database (runs table, charts, compare, "
       "agent viewer)",

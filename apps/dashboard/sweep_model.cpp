@@ -160,6 +160,23 @@ void SweepModel::build(const SweepData& data) {
     objective_range_.max = std::max(objective_range_.max, v);
   }
 
+  // Ranks of the complete trials' values for the colour map: ties share their mean rank.
+  std::vector<double> seen;
+  for (double v : objectives)
+    if (!std::isnan(v)) seen.push_back(v);
+  std::sort(seen.begin(), seen.end());
+  colour_ranks_.clear();
+  for (std::size_t i = 0; i < seen.size();) {
+    std::size_t j = i;
+    while (j < seen.size() && seen[j] == seen[i]) ++j;
+    colour_ranks_.emplace_back(seen[i], 0.5 * static_cast<double>(i + j - 1));
+    i = j;
+  }
+  if (colour_ranks_.size() > 1) {
+    const double low = colour_ranks_.front().second, span = colour_ranks_.back().second - low;
+    for (auto& [value, t] : colour_ranks_) t = (t - low) / span;
+  }
+
   lines_.clear();
   for (const tracker::TrialInfo& t : data.trials) {
     TrialLine l;
@@ -193,10 +210,19 @@ void SweepModel::build(const SweepData& data) {
 }
 
 double SweepModel::colour_t(double objective) const {
-  const double span = objective_range_.max - objective_range_.min;
-  if (!(span > 0)) return 1.0;
-  const double up = (objective - objective_range_.min) / span;
-  return std::clamp(maximize_ ? up : 1.0 - up, 0.0, 1.0);
+  if (colour_ranks_.size() < 2) return 1.0;
+  double up = 0.0;  // the position from the smallest value up
+  if (objective >= colour_ranks_.back().first) {
+    up = 1.0;
+  } else if (objective > colour_ranks_.front().first) {
+    const auto above =
+        std::upper_bound(colour_ranks_.begin(), colour_ranks_.end(), objective,
+                         [](double v, const std::pair<double, double>& r) { return v < r.first; });
+    const auto below = above - 1;
+    up = below->second + (above->second - below->second) * (objective - below->first) /
+                             (above->first - below->first);
+  }
+  return maximize_ ? up : 1.0 - up;
 }
 
 float SweepModel::axis_y(double fraction) const {

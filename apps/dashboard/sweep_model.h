@@ -1,8 +1,9 @@
 // The sweep view's geometry without a window: one vertical axis per searched parameter (log
 // axes for log scales, evenly spaced categories for choices) and one for the objective, each
-// trial a polyline across them coloured by its objective on a perceptual colour map (viridis;
-// pruned, failed and running trials grey), hit testing of the polylines, a parameter-vs-objective
-// scatter per parameter, and the trial table's order. The GUI (sweep_panel.cpp) only draws.
+// trial a polyline across them coloured by its objective's rank on a perceptual colour map
+// (viridis; pruned, failed and running trials grey), hit testing of the polylines, a
+// parameter-vs-objective scatter per parameter, and the trial table's order. The GUI
+// (sweep_panel.cpp) only draws.
 #pragma once
 
 #include <cstddef>
@@ -80,8 +81,11 @@ class SweepModel {
   const std::vector<TrialLine>& lines() const { return lines_; }
   std::size_t params() const { return params_; }
   bool maximize() const { return maximize_; }
-  // The colour map's position of an objective value: the best value seen at 1 (yellow), the
-  // worst at 0, in either direction. All values equal: 1.
+  // The colour map's position of an objective value, by rank among the complete trials' values
+  // (their empirical distribution), so that one outlier does not wash out the rest: the best
+  // value seen at 1 (yellow), the worst at 0, in either direction, the others evenly spaced by
+  // rank (tied values share their mean rank); a value between two seen values is placed
+  // linearly between their positions. All values equal: 1.
   double colour_t(double objective) const;
   const Range& objective_range() const { return objective_range_; }
 
@@ -115,6 +119,9 @@ class SweepModel {
   std::size_t params_ = 0;
   bool maximize_ = true;
   Range objective_range_{0, 0};
+  // The distinct objective values of the complete trials, ascending, with the colour map's
+  // position of each (worst 0, best 1, by mean rank).
+  std::vector<std::pair<double, double>> colour_ranks_;
 };
 
 // The trial table's columns: the trial's number, status, objective, env steps, then one per

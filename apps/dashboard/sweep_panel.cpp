@@ -52,7 +52,7 @@ std::uint64_t signature(const SweepData& d) {
 
 void Dashboard::open_sweeps() {
   if (sweeps_) return;
-  sweeps_ = std::make_unique<tracker::SweepStore>(options_.db_path, /*read_only=*/true);
+  sweeps_ = std::make_unique<tracker::SweepStore>(options_.db_path, tracker::OpenMode::ReadOnly);
   sweep_list_ = sweeps_->list_sweeps();
 }
 
@@ -261,9 +261,10 @@ void Dashboard::sweep_parallel(ImVec2 size) {
                 faint, kind);
   }
 
-  // The colour bar beside the objective's axis: the colour of each value on that axis.
+  // The colour bar beside the objective's axis: the colour of each value on that axis, a band
+  // per pixel row (by rank, the colours can change fast where trials crowd together).
   const float bar_x0 = xs.back() + 10, bar_x1 = xs.back() + 24;
-  const int steps = 48;
+  const int steps = std::max(48, static_cast<int>(hi.y - lo.y));
   for (int i = 0; i < steps; ++i) {
     const double f0 = static_cast<double>(i) / steps, f1 = static_cast<double>(i + 1) / steps;
     const Range& r = axes.back().range;
@@ -275,7 +276,10 @@ void Dashboard::sweep_parallel(ImVec2 size) {
                                 ImVec2(bar_x1, sweep_model_.axis_y(f0)), c1, c1, c0, c0);
   }
   dl->AddRect(ImVec2(bar_x0, lo.y), ImVec2(bar_x1, hi.y), faint);
-  const char* best = sweep_model_.maximize() ? "best at the top" : "best at the bottom";
+  // The colours follow the trials' ranks, not the objective's scale (one outlier would wash out
+  // the rest): the bar shows each value's colour, so it is uneven where the values are.
+  const char* best = sweep_model_.maximize() ? "colour by rank, best at the top"
+                                             : "colour by rank, best at the bottom";
   dl->AddText(ImVec2(std::min(bar_x0 - 40, end.x - ImGui::CalcTextSize(best).x - 4), hi.y + 6),
               faint, best);
 
@@ -301,6 +305,7 @@ void Dashboard::sweep_parallel(ImVec2 size) {
                               {"axes", axes_json},
                               {"lines", lines},
                               {"colour_bar", {bar_x0, lo.y, bar_x1, hi.y}},
+                              {"colour_scale", "rank"},
                               {"maximize", sweep_model_.maximize()}};
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "envs/box2d/body_building.h"
 #include "envs/box2d/body_drawing.h"
 #include "envs/box2d/contact_detector.h"
 
@@ -207,60 +208,22 @@ void BipedalWalker::build_walker() {
   b2World& w = world_->world;
   const double init_x = kTerrainStep * kTerrainStartpad / 2;
   const double init_y = kTerrainHeight + 2 * kLegH;
-  b2BodyDef hull_def;
-  hull_def.type = b2_dynamicBody;
-  hull_def.position = vec(init_x, init_y);
-  b2Body* hull = w.CreateBody(&hull_def);
-  b2Vec2 poly[5];
-  for (int i = 0; i < 5; ++i) poly[i] = vec(kHullPoly[i][0] / kScale, kHullPoly[i][1] / kScale);
-  b2PolygonShape hull_shape;
-  hull_shape.Set(poly, 5);
-  b2FixtureDef hull_fd;
-  hull_fd.shape = &hull_shape;
-  hull_fd.density = 5.0f;
-  hull_fd.friction = 0.1f;
-  hull_fd.restitution = 0.0f;
-  hull_fd.filter.categoryBits = 0x0020;
-  hull_fd.filter.maskBits = 0x001;
-  hull->CreateFixture(&hull_fd);
+  // The hull and the legs collide with the ground only.
+  b2Body* hull =
+      dynamic_body(w, init_x, init_y, 0.0, scaled_polygon(kHullPoly, 5, kScale),
+                   {.density = 5.0f, .friction = 0.1f, .category = 0x0020, .mask = 0x001});
   initial_force_ = rng().uniform(-kInitialRandom, kInitialRandom);
   hull->ApplyForceToCenter(vec(initial_force_, 0.0), true);
   world_->hull = hull;
 
   auto make_leg = [&](double y, double half_w, double angle) {
-    b2BodyDef bd;
-    bd.type = b2_dynamicBody;
-    bd.position = vec(init_x, y);
-    bd.angle = static_cast<float>(angle);
-    b2Body* leg = w.CreateBody(&bd);
-    b2PolygonShape box;
-    box.SetAsBox(static_cast<float>(half_w), static_cast<float>(kLegH / 2));
-    b2FixtureDef fd;
-    fd.shape = &box;
-    fd.density = 1.0f;
-    fd.restitution = 0.0f;
-    fd.filter.categoryBits = 0x0020;
-    fd.filter.maskBits = 0x001;
-    leg->CreateFixture(&fd);
-    return leg;
+    return dynamic_body(w, init_x, y, angle, box(half_w, kLegH / 2),
+                        {.density = 1.0f, .category = 0x0020, .mask = 0x001});
   };
   auto make_joint = [&](b2Body* a, b2Body* b, double anchor_a_y, double speed, double lower,
                         double upper) {
-    b2RevoluteJointDef rjd;
-    rjd.bodyA = a;
-    rjd.bodyB = b;
-    rjd.localAnchorA = vec(0, anchor_a_y);
-    rjd.localAnchorB = vec(0, kLegH / 2);
-    // pybox2d's joint definition sets the reference angle from the bodies given to it, so the
-    // hips read 0 (not +-0.05) at creation and their limits are relative to that.
-    rjd.referenceAngle = b->GetAngle() - a->GetAngle();
-    rjd.enableMotor = true;
-    rjd.enableLimit = true;
-    rjd.maxMotorTorque = static_cast<float>(kMotorsTorque);
-    rjd.motorSpeed = static_cast<float>(speed);
-    rjd.lowerAngle = static_cast<float>(lower);
-    rjd.upperAngle = static_cast<float>(upper);
-    return static_cast<b2RevoluteJoint*>(w.CreateJoint(&rjd));
+    return motor_joint(w, a, b, vec(0, anchor_a_y), vec(0, kLegH / 2),
+                       {kMotorsTorque, speed, lower, upper});
   };
   for (int k = 0; k < 2; ++k) {
     const double i = k == 0 ? -1.0 : 1.0;

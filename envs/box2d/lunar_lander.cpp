@@ -10,6 +10,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "envs/box2d/body_building.h"
 #include "envs/box2d/body_drawing.h"
 #include "envs/box2d/contact_detector.h"
 
@@ -124,23 +125,10 @@ void LunarLander::build_world() {
   }
 
   const double initial_x = kViewportW / kScale / 2, initial_y = kViewportH / kScale;
-  b2BodyDef lander_def;
-  lander_def.type = b2_dynamicBody;
-  lander_def.position = vec(initial_x, initial_y);
-  lander_def.angle = 0.0f;
-  b2Body* lander = w.CreateBody(&lander_def);
-  b2Vec2 poly[6];
-  for (int i = 0; i < 6; ++i) poly[i] = vec(kLanderPoly[i][0] / kScale, kLanderPoly[i][1] / kScale);
-  b2PolygonShape lander_shape;
-  lander_shape.Set(poly, 6);
-  b2FixtureDef lander_fd;
-  lander_fd.shape = &lander_shape;
-  lander_fd.density = 5.0f;
-  lander_fd.friction = 0.1f;
-  lander_fd.restitution = 0.0f;
-  lander_fd.filter.categoryBits = 0x0010;
-  lander_fd.filter.maskBits = 0x001;  // collides with the ground only
-  lander->CreateFixture(&lander_fd);
+  // The lander and its legs collide with the ground only.
+  b2Body* lander =
+      dynamic_body(w, initial_x, initial_y, 0.0, scaled_polygon(kLanderPoly, 6, kScale),
+                   {.density = 5.0f, .friction = 0.1f, .category = 0x0010, .mask = 0x001});
   const double fx = rng().uniform(-kInitialRandom, kInitialRandom);
   const double fy = rng().uniform(-kInitialRandom, kInitialRandom);
   initial_force_ = {fx, fy};
@@ -153,34 +141,12 @@ void LunarLander::build_world() {
 
   for (int k = 0; k < 2; ++k) {
     const double i = k == 0 ? -1.0 : 1.0;
-    b2BodyDef leg_def;
-    leg_def.type = b2_dynamicBody;
-    leg_def.position = vec(initial_x - i * kLegAway / kScale, initial_y);
-    leg_def.angle = static_cast<float>(i * 0.05);
-    b2Body* leg = w.CreateBody(&leg_def);
-    b2PolygonShape box;
-    box.SetAsBox(static_cast<float>(kLegW / kScale), static_cast<float>(kLegH / kScale));
-    b2FixtureDef leg_fd;
-    leg_fd.shape = &box;
-    leg_fd.density = 1.0f;
-    leg_fd.restitution = 0.0f;
-    leg_fd.filter.categoryBits = 0x0020;
-    leg_fd.filter.maskBits = 0x001;
-    leg->CreateFixture(&leg_fd);
-    b2RevoluteJointDef rjd;
-    rjd.bodyA = lander;
-    rjd.bodyB = leg;
-    rjd.localAnchorA = vec(0, 0);
-    rjd.localAnchorB = vec(i * kLegAway / kScale, kLegDown / kScale);
-    // pybox2d's joint definition sets the reference angle from the bodies given to it.
-    rjd.referenceAngle = leg->GetAngle() - lander->GetAngle();
-    rjd.enableMotor = true;
-    rjd.enableLimit = true;
-    rjd.maxMotorTorque = static_cast<float>(kLegSpringTorque);
-    rjd.motorSpeed = static_cast<float>(0.3 * i);  // low enough not to jump back into the sky
-    rjd.lowerAngle = static_cast<float>(k == 0 ? 0.9 - 0.5 : -0.9);
-    rjd.upperAngle = static_cast<float>(k == 0 ? 0.9 : -0.9 + 0.5);
-    w.CreateJoint(&rjd);
+    b2Body* leg = dynamic_body(w, initial_x - i * kLegAway / kScale, initial_y, i * 0.05,
+                               box(kLegW / kScale, kLegH / kScale),
+                               {.density = 1.0f, .category = 0x0020, .mask = 0x001});
+    // The motor is weak enough not to jump back into the sky.
+    motor_joint(w, lander, leg, vec(0, 0), vec(i * kLegAway / kScale, kLegDown / kScale),
+                {kLegSpringTorque, 0.3 * i, k == 0 ? 0.9 - 0.5 : -0.9, k == 0 ? 0.9 : -0.9 + 0.5});
     world_->legs[k] = leg;
   }
   world_->listener = std::make_unique<ContactDetector>(

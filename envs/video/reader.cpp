@@ -29,7 +29,6 @@ struct Mp4Reader::Codec {
 };
 
 Mp4Reader::Mp4Reader(const std::string& path) : path_(path), codec_(std::make_unique<Codec>()) {
-  internal::quiet_logs();
   Codec& c = *codec_;
   internal::check(avformat_open_input(&c.fmt, path.c_str(), nullptr, nullptr), "open video", path);
   internal::check(avformat_find_stream_info(c.fmt, nullptr), "read the streams of", path);
@@ -43,6 +42,7 @@ Mp4Reader::Mp4Reader(const std::string& path) : path_(path), codec_(std::make_un
   c.packet = av_packet_alloc();
   if (c.dec == nullptr || c.frame == nullptr || c.packet == nullptr)
     throw Error("video: out of memory");
+  internal::demote_logs(c.dec);
   internal::check(avcodec_parameters_to_context(c.dec, s->codecpar), "decode", path);
   c.dec->thread_count = 1;
   internal::check(avcodec_open2(c.dec, decoder, nullptr), "decode", path);

@@ -1,5 +1,8 @@
 // Episode video: RGB frames (envs::RgbImage) written as H.264 in an MP4 file, and read back.
-// FFmpeg's libraries do the work; none of their types appear here.
+// FFmpeg's libraries do the work; none of their types appear here. FFmpeg's process-wide log
+// level and callback are left as the program set them: rein only moves its own codecs' messages
+// one level down (x264's statistics become verbose), so they are quiet at FFmpeg's default level.
+// A program that wants FFmpeg's errors only (the rein CLI and dashboard do) says so itself:
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,11 @@ namespace rein::video {
 //   w.write(env.render_rgb()); ...; w.finish();
 // Throws rein::Error with the path and what to do: size out of 2..16384, fps out of 1..1000,
 // a folder that does not exist or cannot be written, no H.264 encoder.
+// Sets FFmpeg's process-wide log level to errors only (av_log_set_level(AV_LOG_ERROR)), which
+// also hides the muxer's info line at the end of a recording. For programs, at start: a library
+// must leave this to the program it is part of.
+void show_only_ffmpeg_errors();
+
 class Mp4Writer {
  public:
   Mp4Writer(std::string path, int width, int height, int fps);

@@ -13,6 +13,8 @@
 
 namespace rein::video {
 
+void show_only_ffmpeg_errors() { av_log_set_level(AV_LOG_ERROR); }
+
 struct Mp4Writer::Codec {
   AVFormatContext* fmt = nullptr;
   AVCodecContext* enc = nullptr;
@@ -63,7 +65,6 @@ Mp4Writer::Mp4Writer(std::string path, int width, int height, int fps)
     throw Error(str("video: '", path_, "' is a folder; give a file name such as '", path_,
                     "/episode.mp4'"));
   }
-  internal::quiet_logs();
   codec_ = std::make_unique<Codec>();
   Codec& c = *codec_;
   internal::check(avformat_alloc_output_context2(&c.fmt, nullptr, "mp4", temp_path_.c_str()),
@@ -80,6 +81,7 @@ Mp4Writer::Mp4Writer(std::string path, int width, int height, int fps)
   c.frame = av_frame_alloc();
   if (c.enc == nullptr || c.packet == nullptr || c.frame == nullptr)
     throw Error("video: out of memory");
+  internal::demote_logs(c.enc);
   const int even_w = (width + 1) & ~1, even_h = (height + 1) & ~1;
   c.enc->width = even_w;
   c.enc->height = even_h;

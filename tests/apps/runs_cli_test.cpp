@@ -145,5 +145,23 @@ TEST(RunsCli, ReinDbIsTheDefaultDatabase) {
   EXPECT_NE(flag.status, 0) << flag.text;
 }
 
+// A command that works on what a database holds fails on a missing one and leaves no file behind:
+// a typo in --db must not create an empty database (nor, with PostgreSQL, rein's tables).
+TEST(RunsCli, CommandsOnAMissingDatabaseCreateNone) {
+  const std::filesystem::path dir = fresh_dir("missing_db");
+  const std::string db = (dir / "missing.db").string();
+  for (const std::string& command : std::vector<std::string>{
+           "runs list", "runs show 1", "runs tag 1 x", "runs rename 1 y", "runs rm 1 --yes",
+           "runs gc", "runs gc --dry-run", "runs export 1", "sweep show 5", "sweep resume 5",
+           "sweep worker 5", "eval 1", "record 1 -o " + (dir / "x.mp4").string(), "dashboard"}) {
+    Output out = run_rein(command + " --db " + db);
+    EXPECT_NE(out.status, 0) << command << ": " << out.text;
+    EXPECT_NE(out.text.find("missing.db"), std::string::npos) << command << ": " << out.text;
+    EXPECT_FALSE(std::filesystem::exists(db)) << command << " created " << db;
+    std::filesystem::remove(db);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+}
+
 }  // namespace
 }  // namespace rein::cli::testing

@@ -24,7 +24,7 @@ n_epochs = { type = "int", low = 2, high = 20 }
 batch_size = { type = "choice", values = [32, 64, 128] }
 )";
 
-// The spec's params come in name order (batch_size, learning_rate, n_epochs): axes 0, 1, 2.
+// The spec's params keep the file's order (learning_rate, n_epochs, batch_size): axes 0, 1, 2.
 // Six trials: three complete (values 100, 300, 200), one pruned, one failed, one running.
 SweepData make_sweep(const std::string& spec_text = kSpec) {
   const fs::path dir = fs::path(REIN_BINARY_DIR) / "dashboard_sweep_model_test";
@@ -53,7 +53,7 @@ SweepData make_sweep(const std::string& spec_text = kSpec) {
     if (t.status != TrialStatus::Running) store.end_trial(id, n, t.status, t.value, 1000 * (n + 1));
     ++n;
   }
-  tracker::SweepStore reader(db.string(), /*read_only=*/true);
+  tracker::SweepStore reader(db.string(), rein::tracker::OpenMode::ReadOnly);
   return load_sweep(reader, id);
 }
 
@@ -81,7 +81,7 @@ TEST(SweepModel, ViridisRunsFromDarkPurpleToYellowAndClamps) {
 
 TEST(SweepModel, AxesFollowTheSearchSpace) {
   const SweepData d = make_sweep();
-  const ParamAxis lr = param_axis(d.spec.space[1]);
+  const ParamAxis lr = param_axis(d.spec.space[0]);
   EXPECT_EQ(lr.kind, ParamAxis::Kind::Log);
   EXPECT_DOUBLE_EQ(lr.fraction(1e-4), 0.0);
   EXPECT_DOUBLE_EQ(lr.fraction(1e-3), 0.5);  // a decade is half of two decades
@@ -94,7 +94,7 @@ TEST(SweepModel, AxesFollowTheSearchSpace) {
         decade || (lr.tick_labels[i] == "0.001" && std::abs(lr.tick_fractions[i] - 0.5) < 1e-9);
   EXPECT_TRUE(decade);
 
-  const ParamAxis epochs = param_axis(d.spec.space[2]);
+  const ParamAxis epochs = param_axis(d.spec.space[1]);
   EXPECT_EQ(epochs.kind, ParamAxis::Kind::Linear);
   EXPECT_DOUBLE_EQ(epochs.fraction(11), 0.5);
   for (double f : epochs.tick_fractions) {
@@ -102,7 +102,7 @@ TEST(SweepModel, AxesFollowTheSearchSpace) {
     EXPECT_LE(f, 1.0);
   }
 
-  const ParamAxis batch = param_axis(d.spec.space[0]);
+  const ParamAxis batch = param_axis(d.spec.space[2]);
   EXPECT_EQ(batch.kind, ParamAxis::Kind::Categorical);
   EXPECT_EQ(batch.categories, (std::vector<std::string>{"32", "64", "128"}));
   EXPECT_DOUBLE_EQ(batch.fraction(0), 1.0 / 6.0);  // evenly spaced, clear of the ends
@@ -156,14 +156,14 @@ TEST(SweepModel, TrialsAreColouredByObjectiveWithTheBestOnTopAndTheRestGrey) {
   EXPECT_DOUBLE_EQ(line_of(m, 0).colour_t, 0.0);
   EXPECT_DOUBLE_EQ(line_of(m, 2).colour_t, 0.5);
   const TrialLine& t0 = line_of(m, 0);
-  EXPECT_NEAR(t0.fractions[0], 0.5, 1e-12);  // batch_size 64, the middle choice
-  EXPECT_NEAR(t0.fractions[1], 0.5, 1e-12);  // learning_rate 1e-3
-  EXPECT_NEAR(t0.fractions[2], 0.5, 1e-12);  // n_epochs 11
+  EXPECT_NEAR(t0.fractions[0], 0.5, 1e-12);  // learning_rate 1e-3
+  EXPECT_NEAR(t0.fractions[1], 0.5, 1e-12);  // n_epochs 11
+  EXPECT_NEAR(t0.fractions[2], 0.5, 1e-12);  // batch_size 64, the middle choice
   // The effects are sweep show's: three complete trials, smaller learning rates did better.
   ASSERT_EQ(m.effects().size(), 3u);
-  EXPECT_EQ(m.effects()[1].param, "learning_rate");
-  EXPECT_EQ(m.effects()[1].trials, 3u);
-  EXPECT_DOUBLE_EQ(m.effects()[1].spearman, -0.5);
+  EXPECT_EQ(m.effects()[0].param, "learning_rate");
+  EXPECT_EQ(m.effects()[0].trials, 3u);
+  EXPECT_DOUBLE_EQ(m.effects()[0].spearman, -0.5);
 
   // Minimising, the smallest value is the best: yellow, and drawn last.
   std::string minimize = kSpec;
@@ -173,6 +173,41 @@ TEST(SweepModel, TrialsAreColouredByObjectiveWithTheBestOnTopAndTheRestGrey) {
   EXPECT_DOUBLE_EQ(line_of(mm, 0).colour_t, 1.0);
   EXPECT_EQ(mm.lines().back().number, 0);
   EXPECT_DOUBLE_EQ(mm.colour_t(300.0), 0.0);
+}
+
+// One outlier must not wash out the colours of the rest: they are spread by rank.
+TEST(SweepModel, ColoursFollowRanksSoAnOutlierDoesNotWashOutTheRest) {
+  const std::string spec = R"(name = "ranks"
+algorithm = "ppo"
+env = "CartPole-v1"
+trials = 10
+[params]
+learning_rate = { type = "log_uniform", low = 1e-4, high = 1e-2 }
+)";
+  const fs::path dir = fs::path(REIN_BINARY_DIR) / "dashboard_sweep_model_test";
+  fs::create_directories(dir);
+  const fs::path db = dir / "ranks.db";
+  fs::remove(db);
+  tracker::SweepStore store(db.string());
+  const std::int64_t id = store.create_sweep("ranks", spec);
+  const double values[] = {-5000.0, 100.0, 110.0, 110.0, 130.0};
+  for (std::int64_t n = 0; n < 5; ++n) {
+    store.start_trial(id, n, {{"learning_rate", 1e-3}});
+    store.end_trial(id, n, TrialStatus::Complete, values[n], 1000);
+  }
+  SweepModel m;
+  m.build(load_sweep(store, id));
+  // Ranks 0, 1, 2.5 (a tie), 4 over the worst's 0 to the best's 4.
+  EXPECT_DOUBLE_EQ(line_of(m, 0).colour_t, 0.0);
+  EXPECT_DOUBLE_EQ(line_of(m, 1).colour_t, 0.25);
+  EXPECT_DOUBLE_EQ(line_of(m, 2).colour_t, 0.625);
+  EXPECT_DOUBLE_EQ(line_of(m, 3).colour_t, 0.625);
+  EXPECT_DOUBLE_EQ(line_of(m, 4).colour_t, 1.0);
+  // Between two values seen, linearly between their positions; outside, the ends.
+  EXPECT_DOUBLE_EQ(m.colour_t(120.0), 0.8125);
+  EXPECT_DOUBLE_EQ(m.colour_t(-2450.0), 0.125);
+  EXPECT_DOUBLE_EQ(m.colour_t(1e9), 1.0);
+  EXPECT_DOUBLE_EQ(m.colour_t(-1e9), 0.0);
 }
 
 TEST(SweepModel, LayoutSpacesTheAxesAndHitTestingFindsTheTopmostLine) {
@@ -194,17 +229,17 @@ TEST(SweepModel, LayoutSpacesTheAxesAndHitTestingFindsTheTopmostLine) {
     const auto i = m.hit(p, 4.0f);
     return i ? m.lines()[*i].number : -1;
   };
-  // Trial 1 (lr 1e-4 at the bottom of the second axis, n_epochs 2 at the bottom of the third):
-  // its second segment runs along the bottom edge.
-  EXPECT_EQ(number_at({250, 249}), 1);
+  // Trial 1 (lr 1e-4 at the bottom of the first axis, n_epochs 2 at the bottom of the second):
+  // its first segment runs along the bottom edge.
+  EXPECT_EQ(number_at({150, 249}), 1);
   // On trial 0's first segment, both ends at fraction 0.5.
   EXPECT_EQ(number_at({180, 152}), 0);
   EXPECT_EQ(number_at({120, 245}), -1);  // no line within 4 pixels
   // Where lines meet, the one drawn on top: trials 1 (complete) and 4 (failed, grey) share
   // batch_size 32, trials 0 (complete) and 3 (pruned) batch_size 64.
-  EXPECT_EQ(line_of(m, 1).points[0].y, line_of(m, 4).points[0].y);
-  EXPECT_EQ(number_at(line_of(m, 1).points[0]), 1);
-  EXPECT_EQ(number_at(line_of(m, 3).points[0]), 0);
+  EXPECT_EQ(line_of(m, 1).points[2].y, line_of(m, 4).points[2].y);
+  EXPECT_EQ(number_at(line_of(m, 1).points[2]), 1);
+  EXPECT_EQ(number_at(line_of(m, 3).points[2]), 0);
 }
 
 TEST(SweepModel, ScatterPlacesCompleteTrialsOnTheParamAndObjectiveAxes) {
@@ -237,7 +272,8 @@ TEST(SweepModel, TheTrialTableOpensBestFirstAndSortsAnyColumn) {
             (std::vector<std::int64_t>{0, 1, 2, 3, 5, 4}));
   EXPECT_EQ(numbers(trial_order(d, static_cast<int>(TrialColumn::Steps), true)),
             (std::vector<std::int64_t>{4, 3, 2, 1, 0, 5}));  // the running trial has none yet
-  const int batch = static_cast<int>(TrialColumn::Param), lr = batch + 1;
+  // Param columns in the spec's order: learning_rate, n_epochs, batch_size.
+  const int lr = static_cast<int>(TrialColumn::Param), batch = lr + 2;
   EXPECT_EQ(numbers(trial_order(d, lr, false)), (std::vector<std::int64_t>{1, 3, 0, 5, 4, 2}));
   EXPECT_EQ(numbers(trial_order(d, batch, true)),  // batch_size by choice: 128, 64, 32
             (std::vector<std::int64_t>{2, 5, 0, 3, 1, 4}));

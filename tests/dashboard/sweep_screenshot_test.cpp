@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -125,7 +126,7 @@ TEST(DashboardSweepView, AFinishedQuickSweepIsDrawnInTheColourMapAndSelectsATria
   ASSERT_EQ(run(sweep.str()), 0);
   std::vector<rein::tracker::TrialInfo> trials;
   {
-    rein::tracker::SweepStore sweeps(db.string(), /*read_only=*/true);
+    rein::tracker::SweepStore sweeps(db.string(), rein::tracker::OpenMode::ReadOnly);
     trials = sweeps.trials(1);
   }
   ASSERT_EQ(trials.size(), 8u);
@@ -235,6 +236,65 @@ TEST(DashboardSweepView, AFinishedQuickSweepIsDrawnInTheColourMapAndSelectsATria
   EXPECT_NE(screenshot(db, dir / "none.png", "--sweep 99"), 0);
   EXPECT_NE(screenshot(db, dir / "none.png", "--sweep 1 --trials 99"), 0);
   EXPECT_FALSE(fs::exists(dir / "none.png"));
+}
+
+// Colours by rank: with one trial far below the others, the rest still spread over the colour map
+// (a linear scale would paint them all yellow), and the colour bar beside the objective's axis
+// shows each trial's colour at its value. The trials are written directly, no training.
+TEST(DashboardSweepView, AnOutlierDoesNotWashOutTheColoursOfTheRest) {
+  if (!have_xvfb()) GTEST_SKIP() << "xvfb-run is not installed (apt-get install xvfb xauth)";
+  const fs::path dir = fs::path(REIN_BINARY_DIR) / "dashboard_gui_test" / "sweep_outlier";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path db = dir / "sweeps.db";
+  const double values[] = {-300, 100, 110, 120, 130, 140};
+  {
+    rein::tracker::SweepStore sweeps(db.string());
+    const std::int64_t id = sweeps.create_sweep("outlier", R"(name = "outlier"
+algorithm = "ppo"
+env = "CartPole-v1"
+trials = 6
+[params]
+learning_rate = { type = "log_uniform", low = 1e-4, high = 1e-2 }
+n_epochs = { type = "int", low = 2, high = 20 }
+)");
+    for (std::int64_t n = 0; n < 6; ++n) {
+      sweeps.start_trial(id, n,
+                         {{"learning_rate", 1e-4 * std::pow(2.0, n)}, {"n_epochs", 3 * n + 2}});
+      sweeps.end_trial(id, n, rein::tracker::TrialStatus::Complete, values[n], 1000);
+    }
+  }
+  const fs::path png = dir / "outlier.png";
+  ASSERT_EQ(screenshot(db, png, ""), 0);
+  const Image img = load_png(png);
+  const json par = read_json(png.string() + ".json")["sweep"]["parallel"];
+  EXPECT_EQ(par["colour_scale"], "rank");
+  std::map<std::int64_t, std::vector<int>> colour;
+  std::map<std::int64_t, json> points;
+  for (const json& l : par["lines"]) {
+    colour[l["trial"]] = l["colour"].get<std::vector<int>>();
+    points[l["trial"]] = l["points"];
+  }
+  ASSERT_EQ(colour.size(), 6u);
+  EXPECT_EQ(colour[5], kViridisTop);
+  EXPECT_EQ(colour[0], kViridisBottom);
+  auto distance = [](const std::vector<int>& a, const std::vector<int>& b) {
+    return std::abs(a[0] - b[0]) + std::abs(a[1] - b[1]) + std::abs(a[2] - b[2]);
+  };
+  // The five close values get five clearly different colours, none of them the top one but the
+  // best, and the second worst is far from yellow.
+  for (std::int64_t a = 1; a < 6; ++a)
+    for (std::int64_t b = a + 1; b < 6; ++b)
+      EXPECT_GT(distance(colour[a], colour[b]), 40) << a << " vs " << b;
+  EXPECT_GT(distance(colour[1], kViridisTop), 250);
+  const json& bar = par["colour_bar"];
+  const int bx = (bar[0].get<int>() + bar[2].get<int>()) / 2;
+  for (std::int64_t n = 0; n < 6; ++n) {
+    EXPECT_GE(drawn_fraction(img, points[n], colour[n]), 0.5) << "trial " << n;
+    // The bar at the trial's value (its point on the objective's axis) has the trial's colour.
+    const float y = points[n][2][1].get<float>();
+    EXPECT_TRUE(colour_near(img, static_cast<float>(bx), y, colour[n], 1, 40)) << "trial " << n;
+  }
 }
 
 }  // namespace

@@ -193,6 +193,44 @@ TEST(Presets, EveryPresetUsesOnlyValidKeys) {
   }
 }
 
+// The zoo's entries (ppo, a2c, dqn, sac, td3 and ddpg .yml) for every env rein has, the zoo's
+// -v2 names mapped to Gymnasium's -v3 and Pendulum-v0 to -v1. The zoo's PPO CarRacing entry
+// needs a CnnPolicy rein does not have yet.
+TEST(Presets, EveryZooEntryOfAnEnvReinHasIsAPreset) {
+  const std::map<std::string, std::vector<std::string>> zoo = {
+      {"ppo",
+       {"CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1", "MountainCarContinuous-v0",
+        "LunarLander-v3", "LunarLanderContinuous-v3", "BipedalWalker-v3",
+        "BipedalWalkerHardcore-v3"}},
+      {"a2c",
+       {"CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1", "MountainCarContinuous-v0",
+        "LunarLander-v3", "LunarLanderContinuous-v3", "BipedalWalker-v3",
+        "BipedalWalkerHardcore-v3"}},
+      {"dqn", {"CartPole-v1", "MountainCar-v0", "Acrobot-v1", "LunarLander-v3"}},
+      {"sac",
+       {"Pendulum-v1", "MountainCarContinuous-v0", "LunarLanderContinuous-v3", "BipedalWalker-v3",
+        "BipedalWalkerHardcore-v3"}},
+      {"td3",
+       {"Pendulum-v1", "MountainCarContinuous-v0", "LunarLanderContinuous-v3", "BipedalWalker-v3",
+        "BipedalWalkerHardcore-v3"}},
+      {"ddpg",
+       {"Pendulum-v1", "MountainCarContinuous-v0", "LunarLanderContinuous-v3", "BipedalWalker-v3",
+        "BipedalWalkerHardcore-v3"}},
+  };
+  for (const auto& [algorithm, envs] : zoo)
+    for (const std::string& env : envs)
+      EXPECT_TRUE(find_preset(algorithm, env).has_value()) << algorithm << " " << env;
+
+  auto sac = find_preset("sac", "BipedalWalkerHardcore-v3");  // the zoo's "almost tuned" entry
+  ASSERT_TRUE(sac.has_value());
+  EXPECT_EQ(sac->settings.get("total_timesteps"), "10000000");
+  EXPECT_EQ(sac->settings.get("learning_rate"), "0.00073");
+  EXPECT_EQ(sac->settings.get("anneal_lr"), "true");
+  EXPECT_EQ(sac->settings.get("ent_coef"), "0.005");
+  EXPECT_EQ(sac->settings.get("tau"), "0.01");
+  EXPECT_EQ(sac->settings.get("net_arch"), "400,300");
+}
+
 TEST(Presets, UnknownPairHasNoPreset) {
   EXPECT_FALSE(find_preset("ppo", "NoSuchEnv-v0").has_value());
   EXPECT_FALSE(find_preset("nope", "CartPole-v1").has_value());

@@ -373,7 +373,7 @@ TEST(OffPolicyPresets, EverySacTd3AndDdpgPresetUsesOnlyValidKeys) {
     EXPECT_EQ(msg, "(no error)");
     ++checked;
   }
-  EXPECT_EQ(checked, 12);
+  EXPECT_EQ(checked, 15);
 }
 
 Settings short_td3(int64_t steps) {

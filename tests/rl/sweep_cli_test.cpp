@@ -145,6 +145,49 @@ TEST(SweepCli, ADriverKilledWithKill9ResumesWithoutLosingOrRepeatingAFinishedTri
   EXPECT_NE(again.text.find("already finished"), std::string::npos) << again.text;
 }
 
+// Early stopping with one training process for two seeds per trial: each seed waits at every
+// rung (rein train --pause-at) until its trial is judged there, so trials are still stopped early;
+// with one process the whole sweep is the same every time, rung values and pruning included.
+TEST(SweepCli, EarlyStoppingPrunesWithOneJobAndTheSweepRepeatsExactly) {
+  const fs::path dir = fresh_test_dir("sweep_one_job");
+  const std::string spec = (dir / "one.toml").string();
+  std::ofstream(spec) << "name = \"one\"\nalgorithm = \"ppo\"\nenv = \"CartPole-v1\"\n"
+                         "strategy = \"random\"\nseeds = 2\ntrials = 5\njobs = 1\n"
+                         "[settings]\ntotal_timesteps = 16384\neval_episodes = 5\n"
+                         "[params]\n"
+                         "learning_rate = { type = \"log_uniform\", low = 1e-5, high = 3e-2 }\n"
+                         "[early_stopping]\nmin_steps = 4096\nreduction_factor = 2\n";
+  std::vector<std::vector<rein::tracker::TrialInfo>> sweeps;
+  for (const char* name : {"a.db", "b.db"}) {
+    const std::string db = (dir / name).string();
+    const auto out = rein_process({"sweep", spec, "--db", db});
+    ASSERT_EQ(out.status, 0) << out.text;
+    sweeps.push_back(rein::tracker::SweepStore(db).trials(1));
+    ASSERT_EQ(sweeps.back().size(), 5u);
+    size_t pruned = 0;
+    const auto runs = runs_by_trial(db, 1, 5);
+    for (const auto& t : sweeps.back()) {
+      if (t.status != TrialStatus::Pruned) continue;
+      ++pruned;
+      // Stopped while both seeds were training: neither reached the end.
+      ASSERT_EQ(runs.at(t.number).size(), 2u) << out.text;
+      for (const auto& run : runs.at(t.number))
+        EXPECT_EQ(run.status, rein::tracker::RunStatus::Interrupted) << t.number;
+      EXPECT_LT(t.steps, 2 * 16384) << t.number;
+    }
+    EXPECT_GE(pruned, 1u) << out.text;
+  }
+  for (size_t i = 0; i < 5; ++i) {
+    const auto &a = sweeps[0][i], &b = sweeps[1][i];
+    EXPECT_EQ(a.status, b.status) << i;
+    EXPECT_EQ(a.value, b.value) << i;
+    EXPECT_EQ(a.rungs, b.rungs) << i;
+    ASSERT_EQ(a.params.size(), b.params.size()) << i;
+    for (size_t k = 0; k < a.params.size(); ++k)
+      EXPECT_TRUE(a.params[k].value == b.params[k].value);
+  }
+}
+
 TEST(SweepCli, ABadSpecIsRefusedBeforeAnythingRuns) {
   const fs::path dir = fresh_test_dir("sweep_bad");
   const std::string db = (dir / "s.db").string();

@@ -57,8 +57,42 @@ TEST(SweepSpec, TheAcrobotExampleParses) {
   EXPECT_EQ(s.seeds.size(), 5u);
   EXPECT_EQ(s.jobs, 2);
   ASSERT_EQ(s.space.size(), 2u);
-  EXPECT_EQ(s.space[0].kind, SearchParam::Kind::Choice);  // batch_size (params in name order)
-  EXPECT_EQ(s.space[1].kind, SearchParam::Kind::LogUniform);
+  EXPECT_EQ(s.space[0].name, "learning_rate");  // params in the order of the file
+  EXPECT_EQ(s.space[0].kind, SearchParam::Kind::LogUniform);
+  EXPECT_EQ(s.space[1].name, "batch_size");
+  EXPECT_EQ(s.space[1].kind, SearchParam::Kind::Choice);
+}
+
+// toml++ sorts a table's keys; [params] and [settings] keep the order the file wrote them in
+// (inline or not), and moving a param in the file changes none of its draws.
+TEST(SweepSpec, ParamsAndSettingsKeepTheOrderOfTheFile) {
+  const SweepSpec s = parse_sweep_spec(std::string(kBase) +
+                                           "[settings]\nzeta = 1\nalpha = 2\n"
+                                           "[params]\n"
+                                           "zz = { type = \"uniform\", low = 0, high = 1 }\n"
+                                           "aa = { type = \"int\", low = 1, high = 9 }\n"
+                                           "mm = { type = \"choice\", values = [1, 2, 3] }\n",
+                                       "t");
+  ASSERT_EQ(s.space.size(), 3u);
+  EXPECT_EQ(s.space[0].name, "zz");
+  EXPECT_EQ(s.space[1].name, "aa");
+  EXPECT_EQ(s.space[2].name, "mm");
+  ASSERT_EQ(s.settings.size(), 2u);
+  EXPECT_EQ(s.settings[0].first, "zeta");
+  EXPECT_EQ(s.settings[1].first, "alpha");
+
+  const SweepSpec inline_table = parse_sweep_spec(
+      std::string(kBase) +
+          "params = { mm = { type = \"choice\", values = [1, 2, 3] }, "
+          "zz = { type = \"uniform\", low = 0, high = 1 }, aa = { type = \"int\", low = 1, "
+          "high = 9 } }\n",
+      "t");
+  ASSERT_EQ(inline_table.space.size(), 3u);
+  EXPECT_EQ(inline_table.space[0].name, "mm");
+  EXPECT_EQ(inline_table.space[1].name, "zz");
+  EXPECT_EQ(inline_table.space[2].name, "aa");
+  for (int64_t trial = 0; trial < 20; ++trial)
+    EXPECT_EQ(random_point(s, trial), random_point(inline_table, trial)) << trial;
 }
 
 TEST(SweepSpec, MistakesNameTheKeyAndWhatItTakes) {
@@ -247,7 +281,7 @@ TEST(SweepStore, DatabasesFromBeforeSweepsStillOpen) {
     tracker::Store old(db, {.mode = tracker::OpenMode::ReadOnly});
     EXPECT_EQ(old.schema_version(), 1);
     EXPECT_EQ(old.resolve_run("old-run").algorithm, "ppo");
-    tracker::SweepStore sweeps(db, /*read_only=*/true);
+    tracker::SweepStore sweeps(db, rein::tracker::OpenMode::ReadOnly);
     EXPECT_TRUE(sweeps.list_sweeps().empty());
   }
   tracker::SweepStore sweeps(db);

@@ -110,6 +110,40 @@ TEST(SessionTrain, AStoppedRunIsInterruptedAndResumesInPlace) {
     EXPECT_LT(sps[0].points[i - 1].step, sps[0].points[i].step);
 }
 
+// A run paused at fixed steps (rein sweep's rungs) trains exactly as one that is not: the
+// pauses come after the first iteration past each step (not after the last), with every point
+// logged so far already committed, and the metrics are the same to the bit.
+TEST(SessionTrain, PausesAtStepsWithEverythingCommittedAndTrainsTheSame) {
+  TempDir dir;
+  TrainRequest plain = tiny_ppo(dir);
+  plain.name = "plain";
+  TrainRequest paused = tiny_ppo(dir);
+  paused.name = "paused";
+  paused.pause_at = {64, 100, 128, 256};  // iterations end at 64, 128, 192, 256
+  std::vector<int64_t> pauses;
+  paused.on_pause = [&](int64_t step) {
+    pauses.push_back(step);
+    tracker::Store store(paused.db, {.mode = tracker::OpenMode::ReadOnly});
+    const tracker::RunInfo run = store.resolve_run("paused");
+    const auto latest = store.latest({run.id}, {rl::metric::kStepsPerSecond});
+    ASSERT_EQ(latest.size(), 1u);
+    EXPECT_EQ(latest[0].point.step, step);  // committed before the pause
+  };
+  const TrainResult a = train(plain), b = train(paused);
+  EXPECT_EQ(pauses, (std::vector<int64_t>{64, 128}));
+
+  tracker::Store store(plain.db);
+  for (const std::string key : {rl::metric::kEpisodeReturn, rl::metric::kEvalMeanReturn}) {
+    const auto series = store.series({a.run_id, b.run_id}, key, {.max_points = 0});
+    ASSERT_EQ(series.size(), 2u) << key;
+    ASSERT_EQ(series[0].points.size(), series[1].points.size()) << key;
+    for (size_t i = 0; i < series[0].points.size(); ++i) {
+      EXPECT_EQ(series[0].points[i].step, series[1].points[i].step) << key;
+      EXPECT_EQ(series[0].points[i].value, series[1].points[i].value) << key;
+    }
+  }
+}
+
 TEST(SessionTrain, UserErrorsAreThrownBeforeAnyRunIsRecorded) {
   TempDir dir;
   TrainRequest r = tiny_ppo(dir);

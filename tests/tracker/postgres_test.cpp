@@ -14,6 +14,7 @@
 #include "tests/tracker/child_process.h"
 #include "tests/tracker/postgres_server.h"
 #include "tests/tracker/temp_dir.h"
+#include "tests/tracker/writer_cases.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
 #include "tracker/sweep_store.h"
@@ -23,10 +24,9 @@ namespace rein::tracker {
 namespace {
 
 using testing::expect_prefix;
-using testing::read_i64;
+using testing::run_spec;
 using testing::spawn;
 using testing::wait_exit;
-using testing::write_i64;
 
 using testing::PostgresServer;
 
@@ -58,14 +58,6 @@ class Postgres : public ::testing::Test {
   }
   std::string url_;
 };
-
-RunSpec run_spec(std::int64_t seed) {
-  RunSpec s;
-  s.algorithm = "ppo";
-  s.env = "CartPole-v1";
-  s.seed = seed;
-  return s;
-}
 
 void sql(const std::string& url, const std::string& statement) {
   PGconn* conn = PQconnectdb(url.c_str());
@@ -237,7 +229,7 @@ TEST_F(Postgres, SweepsAndTrials) {
   EXPECT_EQ(trials[0].rungs[0].first, 2000);
   EXPECT_EQ(sweeps.resolve_sweep("quick").id, id);
   sweeps.set_status(id, SweepStatus::Finished);
-  EXPECT_EQ(SweepStore(url_, true).list_sweeps()[0].status, SweepStatus::Finished);
+  EXPECT_EQ(SweepStore(url_, OpenMode::ReadOnly).list_sweeps()[0].status, SweepStatus::Finished);
 }
 
 // Up to `budget` trials, one parameter each.
@@ -343,73 +335,12 @@ TEST_F(Postgres, BadUrlsGiveClearErrorsWithoutThePassword) {
 }
 
 TEST_F(Postgres, KillNineKeepsAcknowledgedBatchesAndReadsAsCrashed) {
-  { Store create(url_); }
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const std::string url = url_;
-  pid_t child = spawn([&] {
-    ::close(fds[0]);
-    RunWriter w(url, run_spec(1));
-    write_i64(fds[1], w.run_id());
-    MetricKey k = w.key("train/episode_return");
-    for (std::int64_t step = 0;;) {
-      for (int i = 0; i < 1000; ++i, ++step) w.log(k, step, static_cast<double>(step));
-      w.flush();
-      write_i64(fds[1], step);  // everything below `step` is acknowledged
-    }
-    return 0;
-  });
-  ASSERT_GT(child, 0);
-  ::close(fds[1]);
-  std::int64_t run_id = 0, acked = 0, v = 0;
-  ASSERT_TRUE(read_i64(fds[0], &run_id));
-  while (acked < 30000 && read_i64(fds[0], &v)) acked = v;
-  ASSERT_EQ(::kill(child, SIGKILL), 0);
-  EXPECT_EQ(wait_exit(child), 128 + SIGKILL);
-  while (read_i64(fds[0], &v)) acked = v;
-  ::close(fds[0]);
-
-  Store store(url_);
-  EXPECT_EQ(store.integrity_check(), "ok");
-  EXPECT_GE(expect_prefix(store, run_id, "train/episode_return"), acked);
-  EXPECT_EQ(store.run(run_id)->status, RunStatus::Crashed);
+  testing::expect_kill_nine_keeps_acknowledged_batches(url_);
 }
 
+// Every writer interns the same names in a different order.
 TEST_F(Postgres, EightProcessesLogConcurrentlyWithoutLoss) {
-  { Store create(url_); }
-  int gate[2];
-  ASSERT_EQ(::pipe(gate), 0);
-  const std::string url = url_;
-  std::vector<pid_t> children;
-  for (int p = 0; p < 8; ++p) {
-    children.push_back(spawn([&, p] {
-      ::close(gate[1]);
-      char c;
-      (void)!::read(gate[0], &c, 1);  // start together when the parent closes the gate
-      RunWriter w(url, run_spec(p));
-      // Every writer interns the same names in a different order.
-      std::vector<MetricKey> keys;
-      for (int j = 0; j < 4; ++j) keys.push_back(w.key("key" + std::to_string((j + p) % 4)));
-      for (std::int64_t i = 0; i < 20000; ++i) {
-        for (MetricKey k : keys) w.log(k, i, static_cast<double>(p));
-        if (i % 5000 == 0) w.flush();
-      }
-      w.finish(RunStatus::Finished);
-      return 0;
-    }));
-  }
-  ::close(gate[0]);
-  ::close(gate[1]);
-  for (pid_t c : children) EXPECT_EQ(wait_exit(c), 0);
-
-  Store store(url_);
-  std::vector<RunInfo> runs = store.list_runs();
-  ASSERT_EQ(runs.size(), 8u);
-  for (const RunInfo& r : runs) {
-    EXPECT_EQ(r.status, RunStatus::Finished);
-    for (int j = 0; j < 4; ++j)
-      EXPECT_EQ(expect_prefix(store, r.id, "key" + std::to_string(j)), 20000);
-  }
+  testing::expect_concurrent_writers_lose_nothing(url_, 8, 4, 20000, 5000);
 }
 
 TEST_F(Postgres, SyncCopiesRunsFromAnSqliteFileOnce) {

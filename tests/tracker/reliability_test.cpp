@@ -15,93 +15,30 @@
 
 #include "tests/tracker/child_process.h"
 #include "tests/tracker/temp_dir.h"
+#include "tests/tracker/writer_cases.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
+#include "tracker/sweep_store.h"
 
 namespace rein::tracker {
 namespace {
 
 using testing::expect_prefix;
 using testing::read_i64;
+using testing::run_spec;
 using testing::spawn;
+using testing::TempDir;
 using testing::wait_exit;
 using testing::write_i64;
 
-using testing::TempDir;
-
-RunSpec run_spec(std::int64_t seed) {
-  RunSpec s;
-  s.algorithm = "ppo";
-  s.env = "CartPole-v1";
-  s.seed = seed;
-  return s;
-}
-
 TEST(Reliability, KillNineKeepsAcknowledgedBatchesAndReadsAsCrashed) {
   TempDir dir;
-  std::string path = dir.file("rein.db");
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  pid_t child = spawn([&] {
-    ::close(fds[0]);
-    RunWriter w(path, run_spec(1));
-    write_i64(fds[1], w.run_id());
-    MetricKey k = w.key("train/episode_return");
-    for (std::int64_t step = 0;;) {
-      for (int i = 0; i < 1000; ++i, ++step) w.log(k, step, static_cast<double>(step));
-      w.flush();
-      write_i64(fds[1], step);  // everything below `step` is acknowledged
-    }
-    return 0;
-  });
-  ASSERT_GT(child, 0);
-  ::close(fds[1]);
-  std::int64_t run_id = 0, acked = 0, v = 0;
-  ASSERT_TRUE(read_i64(fds[0], &run_id));
-  while (acked < 30000 && read_i64(fds[0], &v)) acked = v;
-  ASSERT_EQ(::kill(child, SIGKILL), 0);
-  EXPECT_EQ(wait_exit(child), 128 + SIGKILL);
-  while (read_i64(fds[0], &v)) acked = v;  // acks written before the kill landed
-  ::close(fds[0]);
-
-  Store store(path);
-  EXPECT_EQ(store.integrity_check(), "ok");
-  std::int64_t stored = expect_prefix(store, run_id, "train/episode_return");
-  EXPECT_GE(stored, acked);
-  EXPECT_EQ(store.run(run_id)->status, RunStatus::Crashed);
+  testing::expect_kill_nine_keeps_acknowledged_batches(dir.file("rein.db"));
 }
 
 TEST(Reliability, EightProcessesLogHundredThousandPointsEachWithoutLoss) {
   TempDir dir;
-  std::string path = dir.file("rein.db");
-  { Store create(path); }
-  int gate[2];
-  ASSERT_EQ(::pipe(gate), 0);
-  std::vector<pid_t> children;
-  for (int p = 0; p < 8; ++p) {
-    children.push_back(spawn([&, p] {
-      ::close(gate[1]);
-      char c;
-      (void)!::read(gate[0], &c, 1);  // start together when the parent closes the gate
-      RunWriter w(path, run_spec(p));
-      MetricKey k = w.key("train/episode_return");
-      for (std::int64_t i = 0; i < 100000; ++i) w.log(k, i, static_cast<double>(p));
-      w.finish(RunStatus::Finished);
-      return 0;
-    }));
-  }
-  ::close(gate[0]);
-  ::close(gate[1]);
-  for (pid_t c : children) EXPECT_EQ(wait_exit(c), 0);
-
-  Store store(path);
-  EXPECT_EQ(store.integrity_check(), "ok");
-  std::vector<RunInfo> runs = store.list_runs();
-  ASSERT_EQ(runs.size(), 8u);
-  for (const RunInfo& r : runs) {
-    EXPECT_EQ(r.status, RunStatus::Finished);
-    EXPECT_EQ(expect_prefix(store, r.id, "train/episode_return"), 100000);
-  }
+  testing::expect_concurrent_writers_lose_nothing(dir.file("rein.db"), 8, 1, 100000, 0);
 }
 
 void sql(const std::string& path, const char* statement) {
@@ -166,6 +103,26 @@ TEST(Reliability, MissingFileInReadOnlyModeIsAnError) {
   std::string msg = open_error(dir.file("absent.db"), OpenMode::ReadOnly);
   EXPECT_NE(msg.find("no such database"), std::string::npos) << msg;
   EXPECT_FALSE(std::filesystem::exists(dir.file("absent.db")));
+}
+
+TEST(Reliability, ExistingModeNeedsTheDatabaseAndCreatesNothing) {
+  TempDir dir;
+  const std::string absent = dir.file("absent.db");
+  EXPECT_NE(open_error(absent, OpenMode::Existing).find("no such database"), std::string::npos);
+  EXPECT_THROW(SweepStore(absent, OpenMode::Existing), Error);
+  EXPECT_FALSE(std::filesystem::exists(absent));
+
+  const std::string empty = dir.file("empty.db");
+  std::ofstream(empty).close();
+  EXPECT_NE(open_error(empty, OpenMode::Existing).find("empty"), std::string::npos);
+  EXPECT_EQ(std::filesystem::file_size(empty), 0u);
+
+  const std::string ours = dir.file("rein.db");
+  { Store create(ours); }
+  Store store(ours, {.mode = OpenMode::Existing});
+  EXPECT_FALSE(store.read_only());
+  store.create_run(run_spec(1));
+  EXPECT_EQ(store.list_runs().size(), 1u);
 }
 
 // Fills a database with two runs of 5,000 points and returns its path.

@@ -7,21 +7,15 @@
 #include <cmath>
 
 #include "tests/tracker/temp_dir.h"
+#include "tests/tracker/writer_cases.h"
 #include "tracker/run_writer.h"
 #include "tracker/store.h"
 
 namespace rein::tracker {
 namespace {
 
+using testing::run_spec;
 using testing::TempDir;
-
-RunSpec run_spec(std::int64_t seed) {
-  RunSpec s;
-  s.algorithm = "ppo";
-  s.env = "CartPole-v1";
-  s.seed = seed;
-  return s;
-}
 
 TEST(RunSummary, FinalEvalAndLastHundredTrainingEpisodes) {
   TempDir dir;

@@ -5,13 +5,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdarg>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "envs/registry.h"
+
+extern "C" {
+#include <libavutil/log.h>
+}
 
 namespace rein::video {
 namespace {
@@ -87,6 +93,43 @@ TEST_F(VideoTest, WrittenFramesDecodeBackWithTheirSizeCountAndColours) {
   r.rewind();
   ASSERT_TRUE(r.next(frame));
   expect_near(frame, 8, 15, 230, 0, 40, 12);  // frame 0 again
+}
+
+// What FFmpeg's log shows of the codecs' messages at the level a program chose.
+std::vector<std::string> g_shown;
+void keep_shown(void* context, int level, const char* format, va_list) {
+  const AVClass* c = context ? *static_cast<const AVClass* const*>(context) : nullptr;
+  if (c && std::string(c->class_name) == "AVCodecContext" && level <= av_log_get_level())
+    g_shown.emplace_back(format);
+}
+
+// FFmpeg's log level and callback are the program's: recording and reading a video changes
+// neither, and at FFmpeg's default level (info) the codecs show nothing (x264's statistics are
+// verbose). show_only_ffmpeg_errors() is the programs' own choice.
+TEST_F(VideoTest, LeavesFfmpegsLogLevelAndCallbackToTheProgram) {
+  av_log_set_callback(keep_shown);
+  for (int level : {AV_LOG_INFO, AV_LOG_DEBUG}) {
+    av_log_set_level(level);
+    g_shown.clear();
+    const std::string path = file("log" + std::to_string(level) + ".mp4");
+    Mp4Writer w(path, 64, 48, 25);
+    for (int k = 0; k < 10; ++k) w.write(test_frame(64, 48, k));
+    w.finish();
+    Mp4Reader r(path);
+    envs::RgbImage frame;
+    while (r.next(frame)) {
+    }
+    EXPECT_EQ(av_log_get_level(), level);
+    if (level == AV_LOG_INFO) {
+      EXPECT_TRUE(g_shown.empty()) << g_shown.front();
+    } else {
+      EXPECT_FALSE(g_shown.empty());  // still there when asked for
+    }
+  }
+  av_log_set_callback(av_log_default_callback);
+  show_only_ffmpeg_errors();
+  EXPECT_EQ(av_log_get_level(), AV_LOG_ERROR);
+  av_log_set_level(AV_LOG_INFO);
 }
 
 TEST_F(VideoTest, CartPoleEpisodeFramesKeepThePoleColour) {

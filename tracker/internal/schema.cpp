@@ -255,15 +255,16 @@ void check_pg_version(Db& db, std::int64_t version) {
   }
 }
 
-OpenedDb open_postgres(const std::string& url, bool read_only, int busy_timeout_ms) {
+OpenedDb open_postgres(const std::string& url, OpenMode mode, int busy_timeout_ms) {
+  const bool read_only = mode == OpenMode::ReadOnly;
   OpenedDb out{Db::open_postgres(url, read_only, busy_timeout_ms), 0, read_only};
   Db& db = out.db;
   std::int64_t version = pg_schema_version(db);
+  if (version < 0 && mode != OpenMode::ReadWrite) {
+    throw Error("open '" + db.path() + "': the database holds no rein tracker (a run " +
+                "creates it; check --db)");
+  }
   if (read_only) {
-    if (version < 0) {
-      throw Error("open '" + db.path() + "': the database holds no rein tracker (a run " +
-                  "creates it; check --db)");
-    }
     check_pg_version(db, version);
     out.schema_version = static_cast<int>(version);
     return out;
@@ -297,9 +298,10 @@ OpenedDb open_postgres(const std::string& url, bool read_only, int busy_timeout_
 
 }  // namespace
 
-OpenedDb open_database(const std::string& path, bool read_only, int busy_timeout_ms) {
-  if (is_postgres_url(path)) return open_postgres(path, read_only, busy_timeout_ms);
-  if (read_only && !file_exists(path)) {
+OpenedDb open_database(const std::string& path, OpenMode mode, int busy_timeout_ms) {
+  if (is_postgres_url(path)) return open_postgres(path, mode, busy_timeout_ms);
+  const bool read_only = mode == OpenMode::ReadOnly;
+  if (mode != OpenMode::ReadWrite && !file_exists(path)) {
     throw Error("open '" + path + "': no such database (a run creates it; check --db)");
   }
   bool immutable = read_only && needs_immutable_read(path);
@@ -311,10 +313,10 @@ OpenedDb open_database(const std::string& path, bool read_only, int busy_timeout
   } catch (const Error& e) {
     throw Error(std::string(e.what()) + " (file '" + path + "')");
   }
+  if (mode != OpenMode::ReadWrite && h.application_id == 0 && h.objects == 0) {
+    throw Error("open '" + path + "': the file is empty, not a rein database");
+  }
   if (read_only) {
-    if (h.application_id == 0 && h.objects == 0) {
-      throw Error("open '" + path + "': the file is empty, not a rein database");
-    }
     check_ours(path, h);
     // Versions after 1 only add tables, so an older file reads as it is; what it lacks (sweeps)
     // reads as empty.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tracker/internal/db.h"
+#include "tracker/types.h"
 
 namespace rein::tracker::internal {
 
@@ -17,9 +18,10 @@ struct OpenedDb {
   bool read_only = false;
 };
 
-// Opens `path` as a rein database. ReadWrite (read_only=false) creates the file and schema if
-// missing and migrates older schemas; read_only never writes and fails on a missing or empty
-// file. Throws Error with a message naming the file and what is wrong.
-OpenedDb open_database(const std::string& path, bool read_only, int busy_timeout_ms);
+// Opens `path` as a rein database. ReadWrite creates the file and schema if missing and migrates
+// older schemas; Existing does the same but fails on a missing or empty file (or a PostgreSQL
+// database without rein's tables); ReadOnly never writes and fails on a missing or empty file.
+// Throws Error with a message naming the file and what is wrong.
+OpenedDb open_database(const std::string& path, OpenMode mode, int busy_timeout_ms);
 
 }  // namespace rein::tracker::internal

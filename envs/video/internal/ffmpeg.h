@@ -20,8 +20,15 @@ namespace rein::video::internal {
 inline constexpr int kLineAlign = 64;
 inline int padded_stride(int bytes) { return (bytes + kLineAlign - 1) / kLineAlign * kLineAlign; }
 
-// FFmpeg's informational messages (x264's statistics) are not errors: rein reports errors itself.
-inline void quiet_logs() { av_log_set_level(AV_LOG_ERROR); }
+// x264's statistics and banner are FFmpeg info messages that would fill a terminal at every
+// recording; rein reports errors itself. FFmpeg's log level and callback are process-wide and
+// belong to the program (a library user may have set their own), so rein changes neither: it
+// moves the messages of its own codec contexts one level down (info to verbose, warning to info,
+// error to warning), which FFmpeg applies per context. At FFmpeg's default level they are
+// hidden; a program that sets AV_LOG_VERBOSE or a callback of its own still gets them all.
+inline void demote_logs(AVCodecContext* context) {
+  context->log_level_offset = AV_LOG_VERBOSE - AV_LOG_INFO;
+}
 
 inline std::string av_error(int code) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {};
