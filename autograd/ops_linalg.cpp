@@ -1,4 +1,6 @@
 // Differentiable linear algebra: matmul/mm/bmm/outer/dot and the fused linear layer.
+#include <array>
+
 #include "autograd/internal/fused_linear.h"
 #include "autograd/internal/kernels.h"
 #include "autograd/internal/node.h"
@@ -179,7 +181,17 @@ Var mlp_forward_no_graph(const Var& x, const std::vector<std::shared_ptr<nn::Lin
       if (layer->weight.requires_grad() || (layer->bias.defined() && layer->bias.requires_grad()))
         return Var();
   }
-  Tensor h = x.value();
+  const Tensor& in = x.value();
+  std::array<LinearLayerRef, 16> refs;
+  if (layers.size() <= refs.size() && (in.dim() == 1 || in.dim() == 2)) {
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const Var& bias = layers[i]->bias;
+      refs[i] = {&layers[i]->weight.value(), bias.defined() ? &bias.value() : nullptr};
+    }
+    Tensor y = mlp_forward(in.dim() == 1 ? in.unsqueeze(0) : in, refs.data(), layers.size(), act);
+    if (y.defined()) return make_constant(in.dim() == 1 ? y.reshape({y.size(1)}) : std::move(y));
+  }
+  Tensor h = in;  // layer by layer, with linear's checks and errors
   for (size_t i = 0; i < layers.size(); ++i) {
     const bool last = i + 1 == layers.size();
     h = linear_value(h, layers[i]->weight.value(), layers[i]->bias,

@@ -5,6 +5,7 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <type_traits>
+#include <vector>
 
 namespace rein::internal {
 namespace {
@@ -54,25 +55,90 @@ void apply_activation(T* y, int64_t n, FusedActivation act) {
   }
 }
 
+// y (n, out) = act(X W^T + b); b may be null. Shared by linear_forward and mlp_forward, so
+// both give the same bits.
+template <typename T, typename XMap, typename WMap>
+void linear_into(const XMap& X, const WMap& W, const T* b, T* y, FusedActivation act) {
+  const int64_t n = X.rows(), out = W.rows();
+  OutRM<T> Y(y, n, out);
+  if (b != nullptr) {  // Eigen's GEMM adds into its output: start it at the bias, not zero
+    Y.rowwise() = RowVec<T>(b, out);
+    Y.noalias() += X * W.transpose();
+  } else {
+    Y.noalias() = X * W.transpose();
+  }
+  apply_activation(y, n * out, act);
+}
+
 template <typename T>
 Tensor linear_forward_t(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation act) {
-  const int64_t n = x.size(0), out = w.size(0);
-  Tensor y({n, out}, x.dtype());
-  OutRM<T> Y(y.data<T>(), n, out);
-  Tensor kx, kw;
+  Tensor y({x.size(0), w.size(0)}, x.dtype());
+  Tensor kx, kw, kb;
+  const Tensor& bc = !b.defined() || b.is_contiguous() ? b : (kb = b.contiguous());
   with_matrix<T>(x, kx, [&](const auto& X) {
     with_matrix<T>(w, kw, [&](const auto& W) {
-      if (b.defined()) {  // Eigen's GEMM adds into its output: start it at the bias, not zero
-        Tensor kb;
-        const Tensor& bc = b.is_contiguous() ? b : (kb = b.contiguous());
-        Y.rowwise() = RowVec<T>(bc.data<T>(), out);
-        Y.noalias() += X * W.transpose();
-      } else {
-        Y.noalias() = X * W.transpose();
-      }
+      linear_into<T>(X, W, bc.defined() ? bc.data<T>() : nullptr, y.data<T>(), act);
     });
   });
-  apply_activation(y.data<T>(), n * out, act);
+  return y;
+}
+
+// Two per-thread buffers the hidden activations of mlp_forward alternate between; they grow to
+// the largest layer seen and stay. Aligned as tensor storage is, so that Eigen's kernels see
+// the same alignment as on linear_forward's tensors.
+template <typename T>
+T* scratch(int slot, int64_t count) {
+  constexpr size_t kAlign = 64;
+  thread_local std::vector<unsigned char> buffers[2];
+  std::vector<unsigned char>& buf = buffers[slot];
+  const size_t bytes = static_cast<size_t>(count) * sizeof(T) + kAlign;
+  if (buf.size() < bytes) buf.resize(bytes);
+  const auto address = reinterpret_cast<uintptr_t>(buf.data());
+  return reinterpret_cast<T*>((address + kAlign - 1) & ~uintptr_t(kAlign - 1));
+}
+
+// A weight mlp_forward maps as linear_forward would (row-major, Aligned16), of the given size.
+bool plain_weight(const Tensor& w, Dtype dtype, int64_t in) {
+  return w.dtype() == dtype && w.dim() == 2 && w.size(1) == in && w.is_contiguous() &&
+         reinterpret_cast<uintptr_t>(w.raw_data()) % 16 == 0;
+}
+
+template <typename T>
+Tensor mlp_forward_t(const Tensor& x, const LinearLayerRef* layers, size_t count,
+                     FusedActivation act) {
+  const int64_t n = x.size(0);
+  int64_t width = x.size(1);
+  for (size_t i = 0; i < count; ++i) {
+    const Tensor& w = *layers[i].weight;
+    const Tensor* b = layers[i].bias;
+    if (!plain_weight(w, x.dtype(), width)) return {};
+    if (b != nullptr && b->defined() &&
+        (b->dtype() != x.dtype() || b->dim() != 1 || b->size(0) != w.size(0) ||
+         !b->is_contiguous()))
+      return {};
+    width = w.size(0);
+  }
+  Tensor y({n, width}, x.dtype());
+  Tensor kx;
+  with_matrix<T>(x, kx, [&](const auto& X) {
+    const T* h = nullptr;  // the previous layer's output, (n, in) in scratch
+    for (size_t i = 0; i < count; ++i) {
+      const Tensor& w = *layers[i].weight;
+      const Tensor* b = layers[i].bias;
+      const int64_t out = w.size(0), in = w.size(1);
+      const bool last = i + 1 == count;
+      T* dst = last ? y.data<T>() : scratch<T>(static_cast<int>(i % 2), n * out);
+      const T* bias = b != nullptr && b->defined() ? b->data<T>() : nullptr;
+      const ConstRM<T> W(w.data<T>(), out, in, Eigen::OuterStride<>(in));
+      const FusedActivation layer_act = last ? FusedActivation::None : act;
+      if (i == 0) {
+        linear_into<T>(X, W, bias, dst, layer_act);
+      } else {
+        linear_into<T>(ConstRM<T>(h, n, in, Eigen::OuterStride<>(in)), W, bias, dst, layer_act);
+      }
+      h = dst;
+    }
+  });
   return y;
 }
 
@@ -144,6 +210,14 @@ Tensor tanh_kernel(const Tensor& x) {
 Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b, FusedActivation act) {
   return x.dtype() == Dtype::Float64 ? linear_forward_t<double>(x, w, b, act)
                                      : linear_forward_t<float>(x, w, b, act);
+}
+
+Tensor mlp_forward(const Tensor& x, const LinearLayerRef* layers, size_t count,
+                   FusedActivation act) {
+  if (count == 0 || x.dim() != 2) return {};
+  if (x.dtype() == Dtype::Float64) return mlp_forward_t<double>(x, layers, count, act);
+  if (x.dtype() == Dtype::Float32) return mlp_forward_t<float>(x, layers, count, act);
+  return {};
 }
 
 Tensor activation_backward(const Tensor& g, const Tensor& y, FusedActivation act) {

@@ -63,6 +63,19 @@ enum class FusedActivation : int64_t { None = 0, ReLU = 1, Tanh = 2 };
 // never zero-filled. ReLU and Tanh give the bits of rein::relu and rein::tanh on the result.
 Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b,
                       FusedActivation act = FusedActivation::None);
+// One layer of mlp_forward: weight (out, in) and bias (out) or undefined.
+struct LinearLayerRef {
+  const Tensor* weight;
+  const Tensor* bias;
+};
+// The forward pass through `count` layers, act after each but the last: the same bits as
+// linear_forward layer by layer, but the hidden activations live in per-thread scratch buffers
+// (no tensor, storage or shape per hidden layer), which is most of what a batch-1 forward costs
+// besides its matrix-vector products. Returns an undefined Tensor, having done nothing, unless x
+// is (N, in) and every layer is contiguous, 64-byte aligned, of x's dtype and of matching sizes
+// (the caller then goes layer by layer, with its checks and errors).
+Tensor mlp_forward(const Tensor& x, const LinearLayerRef* layers, size_t count,
+                   FusedActivation act);
 // dL/d(pre-activation) from g = dL/dy and the activation's output y (same shape): g * (y > 0)
 // for ReLU, g * (1 - y^2) for Tanh, as rein::relu's and rein::tanh's backward.
 Tensor activation_backward(const Tensor& g, const Tensor& y, FusedActivation act);

@@ -146,6 +146,37 @@ TEST(MLP, OneDimensionalInputAndInputGradients) {
   EXPECT_THROW(mlp(Var(randn({2, 4}, gen))), Error);
 }
 
+// The no-grad path keeps hidden layers in per-thread scratch buffers: its results must be the
+// graph's bits for every input layout and dtype, must not alias each other, and a layer it
+// cannot map directly (a non-contiguous weight, a wrong width) must still work or still throw.
+TEST(MLP, NoGradPathGivesTheGraphBitsOnEveryLayout) {
+  for (Dtype dtype : {Dtype::Float32, Dtype::Float64}) {
+    Generator gen(5);
+    nn::MLP mlp({4, 64, 64, 2}, nn::Activation::Tanh, gen, dtype);
+    const Tensor rows = randn({6, 4}, gen).to(dtype);
+    const Tensor inputs[] = {rows.narrow(0, 0, 1), rows, rows.t().contiguous().t(),
+                             rows.select(0, 2)};
+    for (const Tensor& x : inputs) {
+      const Tensor ref = unfused_mlp(mlp, Var(x)).value().clone();
+      NoGradGuard no_grad;
+      Var y = mlp(Var(x));
+      EXPECT_EQ(y.shape(), ref.shape());
+      EXPECT_TRUE(equal(y.value(), ref)) << dtype_name(dtype) << " " << x.shape();
+      Var other = mlp(Var(randn({1, 4}, gen).to(dtype)));  // reuses the scratch buffers
+      EXPECT_TRUE(equal(y.value(), ref));
+      EXPECT_FALSE(y.value().shares_storage(other.value()));
+    }
+    // A transposed (non-contiguous) weight goes layer by layer, with the same bits.
+    Var& w1 = mlp.linear(1).weight;
+    w1.set_value(w1.value().t().contiguous().t());
+    const Tensor ref = unfused_mlp(mlp, Var(rows)).value().clone();
+    NoGradGuard no_grad;
+    EXPECT_TRUE(equal(mlp(Var(rows)).value(), ref));
+    w1.set_value(randn({64, 63}, gen).to(dtype));  // a hidden width that no longer matches
+    EXPECT_THROW(mlp(Var(rows)), Error);
+  }
+}
+
 TEST(LayerNorm, NormalisesTheLastDimension) {
   nn::LayerNorm ln(4);
   Var y = ln(Var(tensor({{1.0, 2.0, 3.0, 4.0}, {2.0, 2.0, 2.0, 6.0}})));
