@@ -169,26 +169,16 @@ class SACAgent final : public Agent {
   std::unique_ptr<internal::SacActor> actor_;
   internal::GsdeActor* sde_actor_ = nullptr;  // actor_ when use_sde, else null
   int64_t sde_steps_ = 0;                     // vector steps of the current collect phase
-  std::unique_ptr<internal::Critics> critic_, critic_target_;
-  std::unique_ptr<Worker> worker_;  // --threads > 1: runs the second critic's passes
+  std::unique_ptr<internal::CriticPair> critics_;
   std::unique_ptr<optim::Adam> actor_opt_, critic_opt_, ent_opt_;
   Var log_ent_coef_;  // (1), learned entropy coefficient only
   int64_t gradient_updates_ = 0;
 };
 
-internal::OffPolicyOptions off_policy_options(const SACConfig& c) {
-  return {.learning_starts = c.learning_starts,
-          .train_freq = c.train_freq,
-          .train_freq_episodes = c.train_freq_unit == "episode",
-          .gradient_steps = c.gradient_steps,
-          .save_replay = c.save_replay,
-          .replay = {.capacity = c.buffer_size, .gamma = c.gamma}};
-}
-
 SACAgent::SACAgent(const AgentSetup& setup, const SACConfig& config)
     : setup_(setup),
       cfg_(config),
-      core_("sac", setup, off_policy_options(config)),
+      core_("sac", setup, internal::off_policy_options(config)),
       scale_("sac", core_.envs().single_action_space(), setup.env_id),
       N_(setup.run.n_envs),
       D_(core_.obs_dim()),
@@ -213,18 +203,12 @@ SACAgent::SACAgent(const AgentSetup& setup, const SACConfig& config)
   } else {
     actor_ = std::make_unique<SquashedGaussianActor>(D_, A_, arch.pi, act, init_gen);
   }
-  critic_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
-  critic_target_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
-  critic_target_->load_state_dict(critic_->state_dict());
-  if (setup.run.threads > 1) {
-    worker_ = std::make_unique<Worker>();
-    critic_->set_worker(worker_.get());
-    critic_target_->set_worker(worker_.get());
-  }
+  critics_ =
+      std::make_unique<internal::CriticPair>(D_, A_, arch.qf, act, 2, init_gen, setup.run.threads);
   // torch.optim.Adam defaults, as SB3's SACPolicy passes no optimizer_kwargs.
   const optim::AdamOptions adam{.lr = cfg_.learning_rate};
   actor_opt_ = std::make_unique<optim::Adam>(actor_->parameters(), adam);
-  critic_opt_ = std::make_unique<optim::Adam>(critic_->parameters(), adam);
+  critic_opt_ = std::make_unique<optim::Adam>(critics_->online->parameters(), adam);
   if (ent_.learned) {
     log_ent_coef_ = Var(full({1}, static_cast<float>(std::log(ent_.init))), true);
     ent_opt_ = std::make_unique<optim::Adam>(std::vector<Var>{log_ent_coef_}, adam);
@@ -256,10 +240,8 @@ void SACAgent::act(Tensor& env_actions, Tensor& stored) {
 
 void SACAgent::train(int64_t steps, MetricSink& sink) {
   // SB3 _update_learning_rate: every optimizer follows the schedule.
-  const double lr = cfg_.anneal_lr
-                        ? cfg_.learning_rate * internal::progress_remaining(
-                                                   global_step(), setup_.run.total_timesteps)
-                        : cfg_.learning_rate;
+  const double lr = internal::learning_rate_at(cfg_.learning_rate, cfg_.anneal_lr, global_step(),
+                                               setup_.run.total_timesteps);
   for (optim::Adam* o : {actor_opt_.get(), critic_opt_.get(), ent_opt_.get()})
     if (o) o->set_lr(lr);
   internal::ReplayBatch batch;
@@ -286,24 +268,25 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
     {
       no_grad guard;
       auto [next_actions, next_log_prob] = actor_->sample(Var(batch.next_obs), gen_);
-      const auto next = critic_target_->values(Var(batch.next_obs), next_actions);
+      const auto next = critics_->target->values(Var(batch.next_obs), next_actions);
       const Tensor next_q = minimum(next[0].value(), next[1].value()) - next_log_prob.value() * ent;
-      target_q = batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
+      target_q = internal::bootstrapped_target(batch, next_q);
     }
-    const internal::CriticLoss critic_loss = critic_->loss(obs, Var(batch.actions), target_q, 0.5f);
-    internal::step_optimizer(*critic_opt_, critic_loss, worker_.get(), "sac", metric::kCriticLoss,
-                             global_step(), gradient_updates_);
+    const internal::CriticLoss critic_loss =
+        critics_->online->loss(obs, Var(batch.actions), target_q, 0.5f);
+    internal::step_optimizer(*critic_opt_, critic_loss, critics_->worker.get(), "sac",
+                             metric::kCriticLoss, global_step(), gradient_updates_);
 
     Var actor_loss;
     {
-      internal::FrozenParameters frozen(critic_->parameters());
-      const auto q_pi = critic_->values(obs, actions_pi);
+      internal::FrozenParameters frozen(critics_->online->parameters());
+      const auto q_pi = critics_->online->values(obs, actions_pi);
       actor_loss = mean(log_prob * ent - minimum(q_pi[0], q_pi[1]));
     }
     optimizer_step(*actor_opt_, actor_loss, metric::kActorLoss);
 
     if (g % cfg_.target_update_interval == 0)
-      internal::polyak_update(*critic_, *critic_target_, cfg_.tau);
+      internal::polyak_update(*critics_->online, *critics_->target, cfg_.tau);
     actor_sum += actor_loss.item();
     critic_sum += critic_loss.total.item();
     ent_sum += ent_coef;
@@ -332,9 +315,7 @@ void SACAgent::iterate(MetricSink& sink) {
 }
 
 Tensor SACAgent::predict(const Tensor& obs, bool deterministic) {
-  const int64_t rows = obs.size(0);
-  Tensor x = empty({rows, D_});
-  core_.encoder().encode(obs, x.data<float>());
+  const Tensor x = core_.encode(obs);
   if (deterministic) return scale_.to_env(actor_->mode(x));
   no_grad guard;
   return scale_.to_env(actor_->sample(Var(x), gen_).first.value());
@@ -344,8 +325,8 @@ void SACAgent::state(StateIO& io) {
   io.only_tensors({"actor.", "critic.", "critic_target.", "actor_optimizer.", "critic_optimizer.",
                    "log_ent_coef", "ent_coef_optimizer.", "replay.", "env.obs", "gsde."});
   io.object("actor", *actor_);
-  io.object("critic", *critic_);
-  io.object("critic_target", *critic_target_);
+  io.object("critic", *critics_->online);
+  io.object("critic_target", *critics_->target);
   io.object("actor_optimizer", *actor_opt_);
   io.object("critic_optimizer", *critic_opt_);
   if (ent_.learned) {

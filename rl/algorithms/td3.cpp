@@ -153,26 +153,16 @@ class TD3Agent final : public Agent {
   Generator gen_;
   ActionNoise noise_;
   std::unique_ptr<DeterministicActor> actor_, actor_target_;
-  std::unique_ptr<internal::Critics> critic_, critic_target_;
-  std::unique_ptr<Worker> worker_;  // --threads > 1: runs the second critic's passes
+  std::unique_ptr<internal::CriticPair> critics_;
   std::unique_ptr<optim::Adam> actor_opt_, critic_opt_;
   int64_t gradient_updates_ = 0;  // SB3 _n_updates: drives the policy delay
 };
-
-internal::OffPolicyOptions off_policy_options(const TD3Config& c) {
-  return {.learning_starts = c.learning_starts,
-          .train_freq = c.train_freq,
-          .train_freq_episodes = c.train_freq_unit == "episode",
-          .gradient_steps = c.gradient_steps,
-          .save_replay = c.save_replay,
-          .replay = {.capacity = c.buffer_size, .gamma = c.gamma}};
-}
 
 TD3Agent::TD3Agent(std::string algo, const AgentSetup& setup, const TD3Config& config)
     : algo_(std::move(algo)),
       setup_(setup),
       cfg_(config),
-      core_(algo_, setup, off_policy_options(config)),
+      core_(algo_, setup, internal::off_policy_options(config)),
       scale_(algo_, core_.envs().single_action_space(), setup.env_id),
       N_(setup.run.n_envs),
       D_(core_.obs_dim()),
@@ -185,18 +175,11 @@ TD3Agent::TD3Agent(std::string algo, const AgentSetup& setup, const TD3Config& c
   actor_ = std::make_unique<DeterministicActor>(D_, A_, arch.pi, act, init_gen);
   actor_target_ = std::make_unique<DeterministicActor>(D_, A_, arch.pi, act, init_gen);
   actor_target_->load_state_dict(actor_->state_dict());
-  critic_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, cfg_.n_critics, init_gen);
-  critic_target_ =
-      std::make_unique<internal::Critics>(D_, A_, arch.qf, act, cfg_.n_critics, init_gen);
-  critic_target_->load_state_dict(critic_->state_dict());
-  if (setup.run.threads > 1) {
-    worker_ = std::make_unique<Worker>();
-    critic_->set_worker(worker_.get());
-    critic_target_->set_worker(worker_.get());
-  }
+  critics_ = std::make_unique<internal::CriticPair>(D_, A_, arch.qf, act, cfg_.n_critics, init_gen,
+                                                    setup.run.threads);
   const optim::AdamOptions adam{.lr = cfg_.learning_rate};
   actor_opt_ = std::make_unique<optim::Adam>(actor_->parameters(), adam);
-  critic_opt_ = std::make_unique<optim::Adam>(critic_->parameters(), adam);
+  critic_opt_ = std::make_unique<optim::Adam>(critics_->online->parameters(), adam);
 }
 
 void TD3Agent::act(Tensor& env_actions, Tensor& stored) {
@@ -216,10 +199,8 @@ void TD3Agent::act(Tensor& env_actions, Tensor& stored) {
 }
 
 void TD3Agent::train(int64_t steps, MetricSink& sink) {
-  const double lr = cfg_.anneal_lr
-                        ? cfg_.learning_rate * internal::progress_remaining(
-                                                   global_step(), setup_.run.total_timesteps)
-                        : cfg_.learning_rate;
+  const double lr = internal::learning_rate_at(cfg_.learning_rate, cfg_.anneal_lr, global_step(),
+                                               setup_.run.total_timesteps);
   actor_opt_->set_lr(lr);
   critic_opt_->set_lr(lr);
   internal::ReplayBatch batch;
@@ -239,25 +220,26 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
         next_actions = next_actions + smoothing;
       }
       next_actions.clamp_(-1.0, 1.0);
-      const auto next = critic_target_->values(Var(batch.next_obs), Var(next_actions));
+      const auto next = critics_->target->values(Var(batch.next_obs), Var(next_actions));
       Tensor next_q = next[0].value();
       for (size_t k = 1; k < next.size(); ++k) next_q = minimum(next_q, next[k].value());
-      target_q = batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
+      target_q = internal::bootstrapped_target(batch, next_q);
     }
     const internal::CriticLoss critic_loss =
-        critic_->loss(Var(batch.obs), Var(batch.actions), target_q, 1.0f);
-    internal::step_optimizer(*critic_opt_, critic_loss, worker_.get(), algo_, metric::kCriticLoss,
-                             global_step(), gradient_updates_);
+        critics_->online->loss(Var(batch.obs), Var(batch.actions), target_q, 1.0f);
+    internal::step_optimizer(*critic_opt_, critic_loss, critics_->worker.get(), algo_,
+                             metric::kCriticLoss, global_step(), gradient_updates_);
     critic_sum += critic_loss.total.item();
 
     if (gradient_updates_ % cfg_.policy_delay == 0) {
       Var actor_loss;
       {
-        internal::FrozenParameters frozen(critic_->parameters());
-        actor_loss = -mean(critic_->first(Var(batch.obs), actor_->forward(Var(batch.obs))));
+        internal::FrozenParameters frozen(critics_->online->parameters());
+        actor_loss =
+            -mean(critics_->online->first(Var(batch.obs), actor_->forward(Var(batch.obs))));
       }
       optimizer_step(*actor_opt_, actor_loss, metric::kActorLoss);
-      internal::polyak_update(*critic_, *critic_target_, cfg_.tau);
+      internal::polyak_update(*critics_->online, *critics_->target, cfg_.tau);
       internal::polyak_update(*actor_, *actor_target_, cfg_.tau);
       actor_sum += actor_loss.item();
       ++actor_updates;
@@ -281,9 +263,7 @@ void TD3Agent::iterate(MetricSink& sink) {
 }
 
 Tensor TD3Agent::predict(const Tensor& obs, bool deterministic) {
-  const int64_t rows = obs.size(0);
-  Tensor x = empty({rows, D_});
-  core_.encoder().encode(obs, x.data<float>());
+  const Tensor x = core_.encode(obs);
   Tensor a;
   {
     no_grad guard;
@@ -302,8 +282,8 @@ void TD3Agent::state(StateIO& io) {
                    "critic_optimizer.", "replay.", "env.obs"});
   io.object("actor", *actor_);
   io.object("actor_target", *actor_target_);
-  io.object("critic", *critic_);
-  io.object("critic_target", *critic_target_);
+  io.object("critic", *critics_->online);
+  io.object("critic_target", *critics_->target);
   io.object("actor_optimizer", *actor_opt_);
   io.object("critic_optimizer", *critic_opt_);
   io.integer("gradient_updates", gradient_updates_, 0, kMaxCounter);

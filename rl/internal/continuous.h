@@ -13,6 +13,7 @@
 #include "autograd/module.h"
 #include "autograd/optim.h"
 #include "envs/spaces.h"
+#include "rl/internal/replay_buffer.h"
 #include "tensor/generator.h"
 #include "tensor/worker.h"
 
@@ -58,6 +59,19 @@ class Critics : public nn::Module {
   std::vector<std::shared_ptr<nn::MLP>> q_;
   Worker* worker_ = nullptr;
 };
+
+// The critics of SAC, TD3 and DDPG with their target copy (same weights at the start) and, with
+// threads > 1, the worker both run the second half of their passes on.
+struct CriticPair {
+  CriticPair(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
+             nn::Activation activation, int64_t n, Generator& gen, int64_t threads);
+  std::unique_ptr<Worker> worker;  // declared first: the critics point to it until destroyed
+  std::unique_ptr<Critics> online, target;
+};
+
+// The regression target r + discount * next_q (B, 1) of a replay batch (returns and discounts
+// (B)) and the target critics' next value next_q (B, 1).
+Tensor bootstrapped_target(const ReplayBatch& batch, const Tensor& next_q);
 
 // Parameters stop collecting gradients while the guard lives: the actor losses of SAC and TD3
 // read the critics, whose gradients SB3 computes and then discards.

@@ -172,6 +172,12 @@ bool OffPolicyCore::envs_state(StateIO& io) {
   return true;
 }
 
+Tensor OffPolicyCore::encode(const Tensor& raw_obs) const {
+  Tensor x = empty({raw_obs.size(0), D_});
+  encoder_.encode(raw_obs, x.data<float>());
+  return x;
+}
+
 void polyak_update(const nn::Module& online, nn::Module& target, double tau) {
   const std::vector<Var> src = online.parameters();
   const std::vector<Var> dst = target.parameters();

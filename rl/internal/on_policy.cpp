@@ -171,6 +171,10 @@ double progress_remaining(int64_t global_step, int64_t total_timesteps) {
                   1.0 - static_cast<double>(global_step) / static_cast<double>(total_timesteps));
 }
 
+double learning_rate_at(double initial, bool anneal, int64_t global_step, int64_t total_timesteps) {
+  return anneal ? initial * progress_remaining(global_step, total_timesteps) : initial;
+}
+
 void check_losses(const char* algo, int64_t global_step, int64_t iteration, double policy_loss,
                   double value_loss, double entropy_loss) {
   for (auto [name, x] : {std::pair{metric::kPolicyLoss, policy_loss},

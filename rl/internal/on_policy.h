@@ -87,6 +87,9 @@ bool all_finite(const float* p, int64_t n);
 
 // SB3 _current_progress_remaining: 1 at the start of the run, 0 at total_timesteps.
 double progress_remaining(int64_t global_step, int64_t total_timesteps);
+// The learning rate at global_step: `initial`, or with `anneal` (zoo "lin_X") decayed linearly
+// to 0 at total_timesteps, as SB3's linear schedule.
+double learning_rate_at(double initial, bool anneal, int64_t global_step, int64_t total_timesteps);
 
 // Throws NonFiniteError naming the first of the three losses that is NaN/inf (before any step,
 // so the model stays as before the bad update). `algo` prefixes the message ("ppo").

@@ -32,6 +32,9 @@ struct VecRollout {
   // optimizer and iteration count). Loading restarts the envs from fresh episodes on a stream of
   // their own (run_seed + global_step; SB3 resets on load too).
   void state(StateIO& io, optim::Optimizer& opt, int64_t& iteration);
+  // After an update: logs the explained variance of the rollout's returns by its values (when
+  // finite) and, for Box actions, the policy's mean action std.
+  void log_fit_metrics(MetricSink& sink);
 
   std::unique_ptr<envs::VectorEnv> envs;
   ActorCriticPolicy policy;
