@@ -11,7 +11,7 @@
 #include "rl/blocks/actor_critic.h"
 #include "rl/internal/algorithm_entry.h"
 #include "rl/internal/on_policy.h"
-#include "rl/internal/rollout_agent.h"
+#include "rl/internal/vec_rollout.h"
 #include "rl/metric_names.h"
 
 namespace rein::rl {

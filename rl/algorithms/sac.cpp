@@ -350,11 +350,9 @@ std::unique_ptr<Agent> make_sac(const AgentSetup& setup, const SACConfig& config
 }
 
 AlgorithmInfo sac_algorithm() {
-  AlgorithmInfo info = internal::algorithm_entry<SACConfig>(
+  return internal::algorithm_entry<SACConfig>(
       "sac", "Soft Actor-Critic (squashed Gaussian or gSDE, twin critics, learned entropy), as SB3",
-      {envs::SpaceKind::Box}, make_sac);
-  info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
-  return info;
+      {envs::SpaceKind::Box}, make_sac, internal::kDiscreteActionsNote);
 }
 
 }  // namespace rein::rl

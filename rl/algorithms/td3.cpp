@@ -307,19 +307,15 @@ std::unique_ptr<Agent> make_ddpg(const AgentSetup& setup, const DDPGConfig& conf
 }
 
 AlgorithmInfo td3_algorithm() {
-  AlgorithmInfo info = internal::algorithm_entry<TD3Config>(
+  return internal::algorithm_entry<TD3Config>(
       "td3", "Twin Delayed DDPG (clipped double Q, delayed actor, target smoothing), as SB3",
-      {envs::SpaceKind::Box}, make_td3);
-  info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
-  return info;
+      {envs::SpaceKind::Box}, make_td3, internal::kDiscreteActionsNote);
 }
 
 AlgorithmInfo ddpg_algorithm() {
-  AlgorithmInfo info = internal::algorithm_entry<DDPGConfig>(
+  return internal::algorithm_entry<DDPGConfig>(
       "ddpg", "Deep Deterministic Policy Gradient (TD3 with one critic, no delay), as SB3",
-      {envs::SpaceKind::Box}, make_ddpg);
-  info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
-  return info;
+      {envs::SpaceKind::Box}, make_ddpg, internal::kDiscreteActionsNote);
 }
 
 }  // namespace rein::rl

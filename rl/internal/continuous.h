@@ -19,6 +19,9 @@
 
 namespace rein::rl::internal {
 
+// The registry's note on SAC, TD3 and DDPG, which take Box actions only.
+inline constexpr const char* kDiscreteActionsNote = "for Discrete actions use dqn, ppo or a2c";
+
 // One optimizer step on `loss` (SAC's and TD3's critic, actor and entropy losses). A non-finite
 // loss throws NonFiniteError "ALGO: NAME is X at step S (update U)" before any parameter moves.
 void step_optimizer(optim::Adam& opt, const Var& loss, const std::string& algo,

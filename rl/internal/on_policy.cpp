@@ -14,8 +14,9 @@ namespace rein::rl::internal {
 
 std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup) {
   envs::VectorOptions vo;
-  vo.kwargs = setup.env_kwargs;
-  if (setup.run.threads > 1) {
+  vo.kwargs = setup.env_kwargs;  // make() applies the time limit (max_episode_steps wins)
+  // With one env a thread per env only adds hand-offs; the threads go to training.
+  if (setup.run.threads > 1 && setup.run.n_envs > 1) {
     vo.mode = envs::VectorMode::Threaded;
     vo.num_threads = static_cast<int>(setup.run.threads);
   }

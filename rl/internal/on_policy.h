@@ -19,8 +19,9 @@
 
 namespace rein::rl::internal {
 
-// setup.run.n_envs copies of the env, each wrapped in RecordEpisodeStatistics (final_info then
-// carries episode_return / episode_length); threaded when setup.run.threads > 1.
+// The training envs of every deep agent: setup.run.n_envs copies of the env, each wrapped in
+// RecordEpisodeStatistics (final_info then carries episode_return / episode_length); threaded
+// when setup.run.threads > 1 and there is more than one env.
 std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup);
 
 // The layers of the actor-critic from the config's strings ("64,64", "tanh"), with gSDE when
