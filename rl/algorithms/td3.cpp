@@ -121,12 +121,10 @@ class DeterministicActor : public nn::Module {
   std::shared_ptr<nn::MLP> net_;
 };
 
-class TD3Agent final : public Agent {
+class TD3Agent final : public internal::ContinuousOffPolicyAgent<TD3Config> {
  public:
   TD3Agent(std::string algo, const AgentSetup& setup, const TD3Config& config);
 
-  void iterate(MetricSink& sink) override;
-  int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
   std::vector<Param> params() override {
     if (algo_ != "ddpg") return to_params(cfg_.fields());
@@ -135,58 +133,34 @@ class TD3Agent final : public Agent {
     return to_params(d.fields());
   }
   void state(StateIO& io) override;
-  std::string state_name() const override { return algo_ + " state"; }
 
  private:
-  void act(Tensor& env_actions, Tensor& stored);
-  void train(int64_t steps, MetricSink& sink);
-  void optimizer_step(optim::Adam& opt, const Var& loss, const char* loss_name) {
-    internal::step_optimizer(opt, loss, algo_, loss_name, global_step(), gradient_updates_);
+  void act(Tensor& env_actions, Tensor& stored) override;
+  void after_step(const std::vector<uint8_t>& done) override {
+    for (int64_t i = 0; i < N_; ++i)
+      if (done[static_cast<size_t>(i)]) noise_.reset(i);
   }
+  void train(int64_t steps, MetricSink& sink) override;
 
-  std::string algo_;
-  AgentSetup setup_;
-  TD3Config cfg_;
-  internal::OffPolicyCore core_;
-  internal::ActionScale scale_;
-  int64_t N_, D_, A_;
-  Generator gen_;
   ActionNoise noise_;
   std::unique_ptr<DeterministicActor> actor_, actor_target_;
-  std::unique_ptr<internal::CriticPair> critics_;
-  std::unique_ptr<optim::Adam> actor_opt_, critic_opt_;
-  int64_t gradient_updates_ = 0;  // SB3 _n_updates: drives the policy delay
 };
 
 TD3Agent::TD3Agent(std::string algo, const AgentSetup& setup, const TD3Config& config)
-    : algo_(std::move(algo)),
-      setup_(setup),
-      cfg_(config),
-      core_(algo_, setup, internal::off_policy_options(config)),
-      scale_(algo_, core_.envs().single_action_space(), setup.env_id),
-      N_(setup.run.n_envs),
-      D_(core_.obs_dim()),
-      A_(scale_.dim()),
-      gen_(static_cast<uint64_t>(setup.run.seed)),
+    : ContinuousOffPolicyAgent(std::move(algo), setup, config),
       noise_(config.noise_type, config.noise_std, N_, A_) {
-  const auto arch = internal::parse_actor_critic_arch(algo_, cfg_.net_arch);
-  const auto act = nn::activation_from_string(cfg_.activation);
   Generator init_gen = gen_.split();
-  actor_ = std::make_unique<DeterministicActor>(D_, A_, arch.pi, act, init_gen);
-  actor_target_ = std::make_unique<DeterministicActor>(D_, A_, arch.pi, act, init_gen);
+  actor_ = std::make_unique<DeterministicActor>(D_, A_, arch_.pi, activation_, init_gen);
+  actor_target_ = std::make_unique<DeterministicActor>(D_, A_, arch_.pi, activation_, init_gen);
   actor_target_->load_state_dict(actor_->state_dict());
-  critics_ = std::make_unique<internal::CriticPair>(D_, A_, arch.qf, act, cfg_.n_critics, init_gen,
-                                                    setup.run.threads);
-  const optim::AdamOptions adam{.lr = cfg_.learning_rate};
-  actor_opt_ = std::make_unique<optim::Adam>(actor_->parameters(), adam);
-  critic_opt_ = std::make_unique<optim::Adam>(critics_->online->parameters(), adam);
+  build_critics(*actor_, cfg_.n_critics, init_gen);
 }
 
 void TD3Agent::act(Tensor& env_actions, Tensor& stored) {
   // SB3 _sample_action: the action space's samples before learning_starts, then the actor; the
   // noise is added to either and the sum clipped to [-1, 1].
   if (core_.warmup()) {
-    stored = rand({N_, A_}, gen_) * 2.0f - 1.0f;
+    stored = uniform_actions();
   } else {
     no_grad guard;
     stored = actor_->forward(Var(core_.obs())).value().clone();
@@ -199,8 +173,7 @@ void TD3Agent::act(Tensor& env_actions, Tensor& stored) {
 }
 
 void TD3Agent::train(int64_t steps, MetricSink& sink) {
-  const double lr = internal::learning_rate_at(cfg_.learning_rate, cfg_.anneal_lr, global_step(),
-                                               setup_.run.total_timesteps);
+  const double lr = learning_rate();
   actor_opt_->set_lr(lr);
   critic_opt_->set_lr(lr);
   internal::ReplayBatch batch;
@@ -220,26 +193,24 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
         next_actions = next_actions + smoothing;
       }
       next_actions.clamp_(-1.0, 1.0);
-      const auto next = critics_->target->values(Var(batch.next_obs), Var(next_actions));
+      const auto next = critic_target_->values(Var(batch.next_obs), Var(next_actions));
       Tensor next_q = next[0].value();
       for (size_t k = 1; k < next.size(); ++k) next_q = minimum(next_q, next[k].value());
-      target_q = internal::bootstrapped_target(batch, next_q);
+      target_q = batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
     }
     const internal::CriticLoss critic_loss =
-        critics_->online->loss(Var(batch.obs), Var(batch.actions), target_q, 1.0f);
-    internal::step_optimizer(*critic_opt_, critic_loss, critics_->worker.get(), algo_,
-                             metric::kCriticLoss, global_step(), gradient_updates_);
+        critic_->loss(Var(batch.obs), Var(batch.actions), target_q, 1.0f);
+    critic_step(critic_loss);
     critic_sum += critic_loss.total.item();
 
     if (gradient_updates_ % cfg_.policy_delay == 0) {
       Var actor_loss;
       {
-        internal::FrozenParameters frozen(critics_->online->parameters());
-        actor_loss =
-            -mean(critics_->online->first(Var(batch.obs), actor_->forward(Var(batch.obs))));
+        internal::FrozenParameters frozen(critic_->parameters());
+        actor_loss = -mean(critic_->first(Var(batch.obs), actor_->forward(Var(batch.obs))));
       }
       optimizer_step(*actor_opt_, actor_loss, metric::kActorLoss);
-      internal::polyak_update(*critics_->online, *critics_->target, cfg_.tau);
+      internal::polyak_update(*critic_, *critic_target_, cfg_.tau);
       internal::polyak_update(*actor_, *actor_target_, cfg_.tau);
       actor_sum += actor_loss.item();
       ++actor_updates;
@@ -250,16 +221,6 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
   if (actor_updates > 0)
     sink.log(global_step(), metric::kActorLoss, actor_sum / static_cast<double>(actor_updates));
   sink.log(global_step(), metric::kLearningRate, lr);
-}
-
-void TD3Agent::iterate(MetricSink& sink) {
-  core_.collect(
-      sink, [this](Tensor& env, Tensor& stored) { act(env, stored); },
-      [this](const std::vector<uint8_t>& done) {
-        for (int64_t i = 0; i < N_; ++i)
-          if (done[static_cast<size_t>(i)]) noise_.reset(i);
-      });
-  if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
 }
 
 Tensor TD3Agent::predict(const Tensor& obs, bool deterministic) {
@@ -282,8 +243,8 @@ void TD3Agent::state(StateIO& io) {
                    "critic_optimizer.", "replay.", "env.obs"});
   io.object("actor", *actor_);
   io.object("actor_target", *actor_target_);
-  io.object("critic", *critics_->online);
-  io.object("critic_target", *critics_->target);
+  io.object("critic", *critic_);
+  io.object("critic_target", *critic_target_);
   io.object("actor_optimizer", *actor_opt_);
   io.object("critic_optimizer", *critic_opt_);
   io.integer("gradient_updates", gradient_updates_, 0, kMaxCounter);

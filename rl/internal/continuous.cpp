@@ -104,22 +104,6 @@ FrozenParameters::~FrozenParameters() {
   for (Var& p : params_) p.requires_grad_(true);
 }
 
-CriticPair::CriticPair(int64_t obs_dim, int64_t action_dim, const std::vector<int64_t>& hidden,
-                       nn::Activation activation, int64_t n, Generator& gen, int64_t threads)
-    : online(std::make_unique<Critics>(obs_dim, action_dim, hidden, activation, n, gen)),
-      target(std::make_unique<Critics>(obs_dim, action_dim, hidden, activation, n, gen)) {
-  target->load_state_dict(online->state_dict());
-  if (threads > 1) {
-    worker = std::make_unique<Worker>();
-    online->set_worker(worker.get());
-    target->set_worker(worker.get());
-  }
-}
-
-Tensor bootstrapped_target(const ReplayBatch& batch, const Tensor& next_q) {
-  return batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
-}
-
 ActionScale::ActionScale(const std::string& algo, const envs::Space& space,
                          const std::string& env_id) {
   if (space.kind() != envs::SpaceKind::Box)
