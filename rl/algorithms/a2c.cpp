@@ -60,42 +60,19 @@ void A2CConfig::validate() const {
 
 namespace {
 
-class A2CAgent final : public Agent {
+class A2CAgent final : public internal::RolloutAgent<A2CConfig> {
  public:
   A2CAgent(const AgentSetup& setup, const A2CConfig& config);
 
-  void iterate(MetricSink& sink) override;
-  int64_t global_step() const override { return roll_.global_step; }
-  Tensor predict(const Tensor& obs, bool deterministic) override {
-    return roll_.policy.predict(obs, deterministic);
-  }
-  std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  void state(StateIO& io) override { roll_.state(io, *opt_, iteration_); }
-  std::string state_name() const override { return "a2c checkpoint"; }
-
  private:
-  void update(MetricSink& sink);
+  void update(MetricSink& sink) override;
 
-  AgentSetup setup_;
-  A2CConfig cfg_;
-  internal::VecRollout roll_;
-  ActorCritic* model_;  // roll_.policy.model
-  std::unique_ptr<optim::Optimizer> opt_;
-  int64_t iteration_ = 0;
   std::vector<int64_t> all_rows_;  // 0 .. T*N-1: the whole rollout is one batch
   Minibatch batch_;
 };
 
 A2CAgent::A2CAgent(const AgentSetup& setup, const A2CConfig& config)
-    : setup_(setup),
-      cfg_(config),
-      roll_(setup,
-            internal::net_spec(config.net_arch, config.activation, config.shared_network,
-                               config.ortho_init, config.log_std_init, config.sde.options(),
-                               config.policy),
-            config.n_steps, config.gamma),
-      model_(roll_.policy.model.get()) {
-  roll_.sde_sample_freq = config.sde.sde_sample_freq;
+    : RolloutAgent("a2c", setup, config, /*store_log_probs=*/false) {
   if (cfg_.use_rms_prop) {
     // SB3 A2C: th.optim.RMSprop(alpha=0.99, eps=rms_prop_eps, weight_decay=0).
     opt_ = std::make_unique<optim::RMSprop>(
@@ -112,8 +89,8 @@ A2CAgent::A2CAgent(const AgentSetup& setup, const A2CConfig& config)
 
 void A2CAgent::update(MetricSink& sink) {
   const int64_t global_step = roll_.global_step;
-  const double progress = internal::progress_remaining(global_step, setup_.run.total_timesteps);
-  const double lr = cfg_.anneal_lr ? cfg_.learning_rate * progress : cfg_.learning_rate;
+  const double lr = internal::learning_rate_at(cfg_.learning_rate, cfg_.anneal_lr, global_step,
+                                               setup_.run.total_timesteps);
   opt_->set_lr(lr);
   // gae_lambda = 1: A_t = sum_k gamma^k r_{t+k} + gamma^n V(s_{t+n}) - V(s_t), the n-step
   // advantage of the A3C paper (each step bootstraps from the end of its rollout).
@@ -140,17 +117,7 @@ void A2CAgent::update(MetricSink& sink) {
   sink.log(global_step, metric::kEntropyLoss, el);
   sink.log(global_step, metric::kGradNorm, gn);
   sink.log(global_step, metric::kLearningRate, lr);
-  const double ev = roll_.buffer.explained_variance();
-  if (std::isfinite(ev)) sink.log(global_step, metric::kExplainedVariance, ev);
-  if (!roll_.policy.discrete)
-    sink.log(global_step, metric::kActionStd, exp(model_->log_std().value()).mean().item());
-}
-
-void A2CAgent::iterate(MetricSink& sink) {
-  model_->train();
-  roll_.collect(sink, false, "a2c");
-  update(sink);
-  ++iteration_;
+  roll_.log_fit_metrics(sink);
 }
 
 }  // namespace

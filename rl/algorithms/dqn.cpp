@@ -299,8 +299,7 @@ void DQNAgent::iterate(MetricSink& sink) {
 
 Tensor DQNAgent::predict(const Tensor& obs, bool deterministic) {
   const int64_t rows = obs.size(0);
-  Tensor x = empty({rows, D_});
-  core_.encoder().encode(obs, x.data<float>());
+  const Tensor x = core_.encode(obs);
   Tensor actions;
   {
     no_grad guard;

@@ -69,44 +69,20 @@ void PPOConfig::validate() const {
 
 namespace {
 
-class PPOAgent final : public Agent {
+class PPOAgent final : public internal::RolloutAgent<PPOConfig> {
  public:
   PPOAgent(const AgentSetup& setup, const PPOConfig& config);
 
-  void iterate(MetricSink& sink) override;
-  int64_t global_step() const override { return roll_.global_step; }
-  Tensor predict(const Tensor& obs, bool deterministic) override {
-    return roll_.policy.predict(obs, deterministic);
-  }
-  std::vector<Param> params() override { return to_params(cfg_.fields()); }
-  void state(StateIO& io) override { roll_.state(io, *opt_, iteration_); }
-  std::string state_name() const override { return "ppo checkpoint"; }
-
  private:
-  void update(MetricSink& sink);
+  void update(MetricSink& sink) override;
 
-  AgentSetup setup_;
-  PPOConfig cfg_;
-  internal::VecRollout roll_;
-  ActorCritic* model_;  // roll_.policy.model
-  std::unique_ptr<optim::Adam> opt_;
-  int64_t iteration_ = 0;
   Minibatch mb_;
 };
 
 PPOAgent::PPOAgent(const AgentSetup& setup, const PPOConfig& config)
-    : setup_(setup),
-      cfg_(config),
-      roll_(setup,
-            internal::net_spec(config.net_arch, config.activation, config.shared_network,
-                               config.ortho_init, config.log_std_init, config.sde.options(),
-                               config.policy),
-            config.n_steps, config.gamma),
-      model_(roll_.policy.model.get()),
-      opt_(std::make_unique<optim::Adam>(
-          model_->parameters(),
-          optim::AdamOptions{.lr = config.learning_rate, .eps = config.adam_eps})) {
-  roll_.sde_sample_freq = config.sde.sde_sample_freq;
+    : RolloutAgent("ppo", setup, config, /*store_log_probs=*/true) {
+  opt_ = std::make_unique<optim::Adam>(
+      model_->parameters(), optim::AdamOptions{.lr = cfg_.learning_rate, .eps = cfg_.adam_eps});
 }
 
 void PPOAgent::update(MetricSink& sink) {
@@ -192,17 +168,7 @@ void PPOAgent::update(MetricSink& sink) {
   sink.log(global_step, metric::kGradNorm, gn_sum / u);
   sink.log(global_step, metric::kLearningRate, lr);
   sink.log(global_step, metric::kClipRange, clip);
-  const double ev = buf.explained_variance();
-  if (std::isfinite(ev)) sink.log(global_step, metric::kExplainedVariance, ev);
-  if (!roll_.policy.discrete)
-    sink.log(global_step, metric::kActionStd, exp(model_->log_std().value()).mean().item());
-}
-
-void PPOAgent::iterate(MetricSink& sink) {
-  model_->train();
-  roll_.collect(sink, true, "ppo");
-  update(sink);
-  ++iteration_;
+  roll_.log_fit_metrics(sink);
 }
 
 }  // namespace

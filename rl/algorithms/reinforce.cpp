@@ -237,8 +237,8 @@ void ReinforceAgent::collect_episodes(MetricSink& sink) {
 }
 
 void ReinforceAgent::update(MetricSink& sink) {
-  const double progress = internal::progress_remaining(global_step_, setup_.run.total_timesteps);
-  const double lr = cfg_.anneal_lr ? cfg_.learning_rate * progress : cfg_.learning_rate;
+  const double lr = internal::learning_rate_at(cfg_.learning_rate, cfg_.anneal_lr, global_step_,
+                                               setup_.run.total_timesteps);
   opt_->set_lr(lr);
 
   // The batch: every episode's steps in env order.

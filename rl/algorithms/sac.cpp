@@ -140,69 +140,36 @@ class SquashedGaussianActor : public internal::SacActor {
   std::shared_ptr<nn::MLP> net_;
 };
 
-class SACAgent final : public Agent {
+class SACAgent final : public internal::ContinuousOffPolicyAgent<SACConfig> {
  public:
   SACAgent(const AgentSetup& setup, const SACConfig& config);
 
-  void iterate(MetricSink& sink) override;
-  int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
-  std::vector<Param> params() override { return to_params(cfg_.fields()); }
   void state(StateIO& io) override;
-  std::string state_name() const override { return "sac state"; }
 
  private:
-  void act(Tensor& env_actions, Tensor& stored);
-  void train(int64_t steps, MetricSink& sink);
-  void optimizer_step(optim::Adam& opt, const Var& loss, const char* loss_name) {
-    internal::step_optimizer(opt, loss, "sac", loss_name, global_step(), gradient_updates_);
-  }
+  void begin_collect() override;
+  void act(Tensor& env_actions, Tensor& stored) override;
+  void train(int64_t steps, MetricSink& sink) override;
 
-  AgentSetup setup_;
-  SACConfig cfg_;
-  internal::OffPolicyCore core_;
-  internal::ActionScale scale_;
-  int64_t N_, D_, A_;
-  Generator gen_;
   EntCoef ent_;
   double target_entropy_;
   std::unique_ptr<internal::SacActor> actor_;
   internal::GsdeActor* sde_actor_ = nullptr;  // actor_ when use_sde, else null
   int64_t sde_steps_ = 0;                     // vector steps of the current collect phase
-  std::unique_ptr<internal::Critics> critic_, critic_target_;
-  std::unique_ptr<Worker> worker_;  // --threads > 1: runs the second critic's passes
-  std::unique_ptr<optim::Adam> actor_opt_, critic_opt_, ent_opt_;
+  std::unique_ptr<optim::Adam> ent_opt_;
   Var log_ent_coef_;  // (1), learned entropy coefficient only
-  int64_t gradient_updates_ = 0;
 };
 
-internal::OffPolicyOptions off_policy_options(const SACConfig& c) {
-  return {.learning_starts = c.learning_starts,
-          .train_freq = c.train_freq,
-          .train_freq_episodes = c.train_freq_unit == "episode",
-          .gradient_steps = c.gradient_steps,
-          .save_replay = c.save_replay,
-          .replay = {.capacity = c.buffer_size, .gamma = c.gamma}};
-}
-
 SACAgent::SACAgent(const AgentSetup& setup, const SACConfig& config)
-    : setup_(setup),
-      cfg_(config),
-      core_("sac", setup, off_policy_options(config)),
-      scale_("sac", core_.envs().single_action_space(), setup.env_id),
-      N_(setup.run.n_envs),
-      D_(core_.obs_dim()),
-      A_(scale_.dim()),
-      gen_(static_cast<uint64_t>(setup.run.seed)),
+    : ContinuousOffPolicyAgent("sac", setup, config),
       ent_(parse_ent_coef(config.ent_coef)),
       target_entropy_(config.target_entropy == "auto" ? -static_cast<double>(A_)
                                                       : std::stod(config.target_entropy)) {
-  const auto arch = internal::parse_actor_critic_arch("sac", cfg_.net_arch);
-  const auto act = nn::activation_from_string(cfg_.activation);
   Generator init_gen = gen_.split();
   if (cfg_.sde.use_sde) {
     auto actor = std::make_unique<internal::GsdeActor>(
-        D_, A_, arch.pi, act,
+        D_, A_, arch_.pi, activation_,
         internal::GsdeActorOptions{.full_std = cfg_.sde.full_std,
                                    .use_expln = cfg_.sde.use_expln,
                                    .log_std_init = cfg_.log_std_init,
@@ -211,23 +178,12 @@ SACAgent::SACAgent(const AgentSetup& setup, const SACConfig& config)
     sde_actor_ = actor.get();
     actor_ = std::move(actor);
   } else {
-    actor_ = std::make_unique<SquashedGaussianActor>(D_, A_, arch.pi, act, init_gen);
+    actor_ = std::make_unique<SquashedGaussianActor>(D_, A_, arch_.pi, activation_, init_gen);
   }
-  critic_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
-  critic_target_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, 2, init_gen);
-  critic_target_->load_state_dict(critic_->state_dict());
-  if (setup.run.threads > 1) {
-    worker_ = std::make_unique<Worker>();
-    critic_->set_worker(worker_.get());
-    critic_target_->set_worker(worker_.get());
-  }
-  // torch.optim.Adam defaults, as SB3's SACPolicy passes no optimizer_kwargs.
-  const optim::AdamOptions adam{.lr = cfg_.learning_rate};
-  actor_opt_ = std::make_unique<optim::Adam>(actor_->parameters(), adam);
-  critic_opt_ = std::make_unique<optim::Adam>(critic_->parameters(), adam);
+  build_critics(*actor_, 2, init_gen);
   if (ent_.learned) {
     log_ent_coef_ = Var(full({1}, static_cast<float>(std::log(ent_.init))), true);
-    ent_opt_ = std::make_unique<optim::Adam>(std::vector<Var>{log_ent_coef_}, adam);
+    ent_opt_ = std::make_unique<optim::Adam>(std::vector<Var>{log_ent_coef_}, adam_options());
   }
   if (sde_actor_) {
     // SB3 draws one exploration matrix when it builds the distribution.
@@ -245,8 +201,7 @@ void SACAgent::act(Tensor& env_actions, Tensor& stored) {
   }
   ++sde_steps_;
   if (core_.warmup() && !(sde_actor_ && cfg_.use_sde_at_warmup)) {
-    // SB3 samples the action space before learning_starts; uniform in [-1, 1] once scaled.
-    stored = rand({N_, A_}, gen_) * 2.0f - 1.0f;
+    stored = uniform_actions();
   } else {
     no_grad guard;
     stored = actor_->sample(Var(core_.obs()), gen_).first.value();
@@ -255,11 +210,7 @@ void SACAgent::act(Tensor& env_actions, Tensor& stored) {
 }
 
 void SACAgent::train(int64_t steps, MetricSink& sink) {
-  // SB3 _update_learning_rate: every optimizer follows the schedule.
-  const double lr = cfg_.anneal_lr
-                        ? cfg_.learning_rate * internal::progress_remaining(
-                                                   global_step(), setup_.run.total_timesteps)
-                        : cfg_.learning_rate;
+  const double lr = learning_rate();
   for (optim::Adam* o : {actor_opt_.get(), critic_opt_.get(), ent_opt_.get()})
     if (o) o->set_lr(lr);
   internal::ReplayBatch batch;
@@ -291,8 +242,7 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
       target_q = batch.returns.reshape({-1, 1}) + batch.discounts.reshape({-1, 1}) * next_q;
     }
     const internal::CriticLoss critic_loss = critic_->loss(obs, Var(batch.actions), target_q, 0.5f);
-    internal::step_optimizer(*critic_opt_, critic_loss, worker_.get(), "sac", metric::kCriticLoss,
-                             global_step(), gradient_updates_);
+    critic_step(critic_loss);
 
     Var actor_loss;
     {
@@ -318,23 +268,16 @@ void SACAgent::train(int64_t steps, MetricSink& sink) {
   sink.log(global_step(), metric::kLearningRate, lr);
 }
 
-void SACAgent::iterate(MetricSink& sink) {
-  if (sde_actor_) {
-    // SB3 collect_rollouts: one matrix per env at the start of every collect phase.
-    no_grad guard;
-    sde_actor_->reset_noise(N_, gen_);
-    sde_steps_ = 0;
-  }
-  core_.collect(
-      sink, [this](Tensor& env, Tensor& stored) { act(env, stored); },
-      [](const std::vector<uint8_t>&) {});
-  if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
+void SACAgent::begin_collect() {
+  if (!sde_actor_) return;
+  // SB3 collect_rollouts: one matrix per env at the start of every collect phase.
+  no_grad guard;
+  sde_actor_->reset_noise(N_, gen_);
+  sde_steps_ = 0;
 }
 
 Tensor SACAgent::predict(const Tensor& obs, bool deterministic) {
-  const int64_t rows = obs.size(0);
-  Tensor x = empty({rows, D_});
-  core_.encoder().encode(obs, x.data<float>());
+  const Tensor x = core_.encode(obs);
   if (deterministic) return scale_.to_env(actor_->mode(x));
   no_grad guard;
   return scale_.to_env(actor_->sample(Var(x), gen_).first.value());
@@ -369,11 +312,9 @@ std::unique_ptr<Agent> make_sac(const AgentSetup& setup, const SACConfig& config
 }
 
 AlgorithmInfo sac_algorithm() {
-  AlgorithmInfo info = internal::algorithm_entry<SACConfig>(
+  return internal::algorithm_entry<SACConfig>(
       "sac", "Soft Actor-Critic (squashed Gaussian or gSDE, twin critics, learned entropy), as SB3",
-      {envs::SpaceKind::Box}, make_sac);
-  info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
-  return info;
+      {envs::SpaceKind::Box}, make_sac, internal::kDiscreteActionsNote);
 }
 
 }  // namespace rein::rl

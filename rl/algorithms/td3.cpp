@@ -121,12 +121,10 @@ class DeterministicActor : public nn::Module {
   std::shared_ptr<nn::MLP> net_;
 };
 
-class TD3Agent final : public Agent {
+class TD3Agent final : public internal::ContinuousOffPolicyAgent<TD3Config> {
  public:
   TD3Agent(std::string algo, const AgentSetup& setup, const TD3Config& config);
 
-  void iterate(MetricSink& sink) override;
-  int64_t global_step() const override { return core_.global_step(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
   std::vector<Param> params() override {
     if (algo_ != "ddpg") return to_params(cfg_.fields());
@@ -135,75 +133,34 @@ class TD3Agent final : public Agent {
     return to_params(d.fields());
   }
   void state(StateIO& io) override;
-  std::string state_name() const override { return algo_ + " state"; }
 
  private:
-  void act(Tensor& env_actions, Tensor& stored);
-  void train(int64_t steps, MetricSink& sink);
-  void optimizer_step(optim::Adam& opt, const Var& loss, const char* loss_name) {
-    internal::step_optimizer(opt, loss, algo_, loss_name, global_step(), gradient_updates_);
+  void act(Tensor& env_actions, Tensor& stored) override;
+  void after_step(const std::vector<uint8_t>& done) override {
+    for (int64_t i = 0; i < N_; ++i)
+      if (done[static_cast<size_t>(i)]) noise_.reset(i);
   }
+  void train(int64_t steps, MetricSink& sink) override;
 
-  std::string algo_;
-  AgentSetup setup_;
-  TD3Config cfg_;
-  internal::OffPolicyCore core_;
-  internal::ActionScale scale_;
-  int64_t N_, D_, A_;
-  Generator gen_;
   ActionNoise noise_;
   std::unique_ptr<DeterministicActor> actor_, actor_target_;
-  std::unique_ptr<internal::Critics> critic_, critic_target_;
-  std::unique_ptr<Worker> worker_;  // --threads > 1: runs the second critic's passes
-  std::unique_ptr<optim::Adam> actor_opt_, critic_opt_;
-  int64_t gradient_updates_ = 0;  // SB3 _n_updates: drives the policy delay
 };
 
-internal::OffPolicyOptions off_policy_options(const TD3Config& c) {
-  return {.learning_starts = c.learning_starts,
-          .train_freq = c.train_freq,
-          .train_freq_episodes = c.train_freq_unit == "episode",
-          .gradient_steps = c.gradient_steps,
-          .save_replay = c.save_replay,
-          .replay = {.capacity = c.buffer_size, .gamma = c.gamma}};
-}
-
 TD3Agent::TD3Agent(std::string algo, const AgentSetup& setup, const TD3Config& config)
-    : algo_(std::move(algo)),
-      setup_(setup),
-      cfg_(config),
-      core_(algo_, setup, off_policy_options(config)),
-      scale_(algo_, core_.envs().single_action_space(), setup.env_id),
-      N_(setup.run.n_envs),
-      D_(core_.obs_dim()),
-      A_(scale_.dim()),
-      gen_(static_cast<uint64_t>(setup.run.seed)),
+    : ContinuousOffPolicyAgent(std::move(algo), setup, config),
       noise_(config.noise_type, config.noise_std, N_, A_) {
-  const auto arch = internal::parse_actor_critic_arch(algo_, cfg_.net_arch);
-  const auto act = nn::activation_from_string(cfg_.activation);
   Generator init_gen = gen_.split();
-  actor_ = std::make_unique<DeterministicActor>(D_, A_, arch.pi, act, init_gen);
-  actor_target_ = std::make_unique<DeterministicActor>(D_, A_, arch.pi, act, init_gen);
+  actor_ = std::make_unique<DeterministicActor>(D_, A_, arch_.pi, activation_, init_gen);
+  actor_target_ = std::make_unique<DeterministicActor>(D_, A_, arch_.pi, activation_, init_gen);
   actor_target_->load_state_dict(actor_->state_dict());
-  critic_ = std::make_unique<internal::Critics>(D_, A_, arch.qf, act, cfg_.n_critics, init_gen);
-  critic_target_ =
-      std::make_unique<internal::Critics>(D_, A_, arch.qf, act, cfg_.n_critics, init_gen);
-  critic_target_->load_state_dict(critic_->state_dict());
-  if (setup.run.threads > 1) {
-    worker_ = std::make_unique<Worker>();
-    critic_->set_worker(worker_.get());
-    critic_target_->set_worker(worker_.get());
-  }
-  const optim::AdamOptions adam{.lr = cfg_.learning_rate};
-  actor_opt_ = std::make_unique<optim::Adam>(actor_->parameters(), adam);
-  critic_opt_ = std::make_unique<optim::Adam>(critic_->parameters(), adam);
+  build_critics(*actor_, cfg_.n_critics, init_gen);
 }
 
 void TD3Agent::act(Tensor& env_actions, Tensor& stored) {
   // SB3 _sample_action: the action space's samples before learning_starts, then the actor; the
   // noise is added to either and the sum clipped to [-1, 1].
   if (core_.warmup()) {
-    stored = rand({N_, A_}, gen_) * 2.0f - 1.0f;
+    stored = uniform_actions();
   } else {
     no_grad guard;
     stored = actor_->forward(Var(core_.obs())).value().clone();
@@ -216,10 +173,7 @@ void TD3Agent::act(Tensor& env_actions, Tensor& stored) {
 }
 
 void TD3Agent::train(int64_t steps, MetricSink& sink) {
-  const double lr = cfg_.anneal_lr
-                        ? cfg_.learning_rate * internal::progress_remaining(
-                                                   global_step(), setup_.run.total_timesteps)
-                        : cfg_.learning_rate;
+  const double lr = learning_rate();
   actor_opt_->set_lr(lr);
   critic_opt_->set_lr(lr);
   internal::ReplayBatch batch;
@@ -246,8 +200,7 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
     }
     const internal::CriticLoss critic_loss =
         critic_->loss(Var(batch.obs), Var(batch.actions), target_q, 1.0f);
-    internal::step_optimizer(*critic_opt_, critic_loss, worker_.get(), algo_, metric::kCriticLoss,
-                             global_step(), gradient_updates_);
+    critic_step(critic_loss);
     critic_sum += critic_loss.total.item();
 
     if (gradient_updates_ % cfg_.policy_delay == 0) {
@@ -270,20 +223,8 @@ void TD3Agent::train(int64_t steps, MetricSink& sink) {
   sink.log(global_step(), metric::kLearningRate, lr);
 }
 
-void TD3Agent::iterate(MetricSink& sink) {
-  core_.collect(
-      sink, [this](Tensor& env, Tensor& stored) { act(env, stored); },
-      [this](const std::vector<uint8_t>& done) {
-        for (int64_t i = 0; i < N_; ++i)
-          if (done[static_cast<size_t>(i)]) noise_.reset(i);
-      });
-  if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
-}
-
 Tensor TD3Agent::predict(const Tensor& obs, bool deterministic) {
-  const int64_t rows = obs.size(0);
-  Tensor x = empty({rows, D_});
-  core_.encoder().encode(obs, x.data<float>());
+  const Tensor x = core_.encode(obs);
   Tensor a;
   {
     no_grad guard;
@@ -327,19 +268,15 @@ std::unique_ptr<Agent> make_ddpg(const AgentSetup& setup, const DDPGConfig& conf
 }
 
 AlgorithmInfo td3_algorithm() {
-  AlgorithmInfo info = internal::algorithm_entry<TD3Config>(
+  return internal::algorithm_entry<TD3Config>(
       "td3", "Twin Delayed DDPG (clipped double Q, delayed actor, target smoothing), as SB3",
-      {envs::SpaceKind::Box}, make_td3);
-  info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
-  return info;
+      {envs::SpaceKind::Box}, make_td3, internal::kDiscreteActionsNote);
 }
 
 AlgorithmInfo ddpg_algorithm() {
-  AlgorithmInfo info = internal::algorithm_entry<DDPGConfig>(
+  return internal::algorithm_entry<DDPGConfig>(
       "ddpg", "Deep Deterministic Policy Gradient (TD3 with one critic, no delay), as SB3",
-      {envs::SpaceKind::Box}, make_ddpg);
-  info.spaces_note = "for Discrete actions use dqn, ppo or a2c";
-  return info;
+      {envs::SpaceKind::Box}, make_ddpg, internal::kDiscreteActionsNote);
 }
 
 }  // namespace rein::rl

@@ -18,11 +18,14 @@ std::string setting_owners_note(std::string_view algorithm, std::string_view key
 
 // `make(setup, config)` validates the config and builds the agent (make_ppo, or a lambda that
 // binds more arguments). The entry's make applies the settings to a default Config, then calls
-// settings.finish(), so unknown keys fail before any env or model is built.
+// settings.finish(), so unknown keys fail before any env or model is built. `spaces_note`: see
+// AlgorithmInfo.
 template <class Config, class Make>
 AlgorithmInfo algorithm_entry(std::string name, std::string summary,
-                              std::vector<envs::SpaceKind> action_spaces, Make make) {
+                              std::vector<envs::SpaceKind> action_spaces, Make make,
+                              std::string spaces_note = "") {
   AlgorithmInfo info;
+  info.spaces_note = std::move(spaces_note);
   info.name = std::move(name);
   info.summary = std::move(summary);
   info.action_spaces = std::move(action_spaces);

@@ -1,7 +1,7 @@
-// What SAC, TD3 and DDPG share about Box actions: the twin (or single) Q critics of SB3's
-// ContinuousCritic (v2.x policies.py: each an MLP from [observation, action] to one value) and
-// the map between the policy's [-1, 1] actions and the env's bounds (SB3 scale_action /
-// unscale_action).
+// What SAC, TD3 and DDPG share: their agent skeleton (ContinuousOffPolicyAgent) and, about Box
+// actions, the twin (or single) Q critics of SB3's ContinuousCritic (v2.x policies.py: each an MLP
+// from [observation, action] to one value) and the map between the policy's [-1, 1] actions and
+// the env's bounds (SB3 scale_action / unscale_action).
 #pragma once
 
 #include <cstdint>
@@ -13,10 +13,18 @@
 #include "autograd/module.h"
 #include "autograd/optim.h"
 #include "envs/spaces.h"
+#include "rl/algorithm.h"
+#include "rl/internal/off_policy.h"
+#include "rl/internal/on_policy.h"
+#include "rl/metric_names.h"
 #include "tensor/generator.h"
+#include "tensor/ops.h"
 #include "tensor/worker.h"
 
 namespace rein::rl::internal {
+
+// The registry's note on SAC, TD3 and DDPG, which take Box actions only.
+inline constexpr const char* kDiscreteActionsNote = "for Discrete actions use dqn, ppo or a2c";
 
 // One optimizer step on `loss` (SAC's and TD3's critic, actor and entropy losses). A non-finite
 // loss throws NonFiniteError "ALGO: NAME is X at step S (update U)" before any parameter moves.
@@ -91,5 +99,92 @@ struct ActorCriticArch {
   std::vector<int64_t> pi, qf;
 };
 ActorCriticArch parse_actor_critic_arch(const std::string& algo, const std::string& text);
+
+// What SAC, TD3 and DDPG share as agents (SB3's OffPolicyAlgorithm with a Box policy): the
+// off-policy core, the action scale, the generator every draw comes from, the critics with their
+// targets, the Adam of actor and critics, the gradient-update count, and learn()'s loop of
+// collect then train. An algorithm builds its actor and writes act, train and state.
+// Config: SB3's off-policy settings (off_policy_options), net_arch, activation, fields().
+template <class Config>
+class ContinuousOffPolicyAgent : public Agent {
+ public:
+  void iterate(MetricSink& sink) final {
+    begin_collect();
+    core_.collect(
+        sink, [this](Tensor& env, Tensor& stored) { act(env, stored); },
+        [this](const std::vector<uint8_t>& done) { after_step(done); });
+    if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
+  }
+  int64_t global_step() const final { return core_.global_step(); }
+  std::vector<Param> params() override { return to_params(cfg_.fields()); }
+  std::string state_name() const final { return algo_ + " state"; }
+
+ protected:
+  // `algo` names the agent in errors and checkpoints.
+  ContinuousOffPolicyAgent(std::string algo, const AgentSetup& setup, const Config& config)
+      : algo_(std::move(algo)),
+        setup_(setup),
+        cfg_(config),
+        core_(algo_, setup, off_policy_options(config)),
+        scale_(algo_, core_.envs().single_action_space(), setup.env_id),
+        N_(setup.run.n_envs),
+        D_(core_.obs_dim()),
+        A_(scale_.dim()),
+        gen_(static_cast<uint64_t>(setup.run.seed)),
+        arch_(parse_actor_critic_arch(algo_, config.net_arch)),
+        activation_(nn::activation_from_string(config.activation)) {}
+
+  // After the actor, from the same initialisation stream: n critics and their target copy (with
+  // threads > 1 a worker runs the second half of their passes), and the Adam of actor and critics
+  // (torch.optim.Adam defaults at the config's rate, as SB3's policies).
+  void build_critics(const nn::Module& actor, int64_t n, Generator& init_gen) {
+    critic_ = std::make_unique<Critics>(D_, A_, arch_.qf, activation_, n, init_gen);
+    critic_target_ = std::make_unique<Critics>(D_, A_, arch_.qf, activation_, n, init_gen);
+    critic_target_->load_state_dict(critic_->state_dict());
+    if (setup_.run.threads > 1) {
+      worker_ = std::make_unique<Worker>();
+      critic_->set_worker(worker_.get());
+      critic_target_->set_worker(worker_.get());
+    }
+    actor_opt_ = std::make_unique<optim::Adam>(actor.parameters(), adam_options());
+    critic_opt_ = std::make_unique<optim::Adam>(critic_->parameters(), adam_options());
+  }
+  optim::AdamOptions adam_options() const { return {.lr = cfg_.learning_rate}; }
+  // SB3 _update_learning_rate: the rate every optimizer follows in this training phase.
+  double learning_rate() const {
+    return learning_rate_at(cfg_.learning_rate, cfg_.anneal_lr, global_step(),
+                            setup_.run.total_timesteps);
+  }
+  // SB3 samples the action space before learning_starts: (N, A) uniform in [-1, 1] once scaled.
+  Tensor uniform_actions() { return rand({N_, A_}, gen_) * 2.0f - 1.0f; }
+  void optimizer_step(optim::Adam& opt, const Var& loss, const char* loss_name) {
+    step_optimizer(opt, loss, algo_, loss_name, global_step(), gradient_updates_);
+  }
+  void critic_step(const CriticLoss& loss) {
+    step_optimizer(*critic_opt_, loss, worker_.get(), algo_, metric::kCriticLoss, global_step(),
+                   gradient_updates_);
+  }
+
+  // The steps of iterate(): before a collect phase; the env and stored actions of one vector
+  // step; after it, with the envs whose episode ended; the gradient steps due.
+  virtual void begin_collect() {}
+  virtual void act(Tensor& env_actions, Tensor& stored) = 0;
+  virtual void after_step(const std::vector<uint8_t>& /*done*/) {}
+  virtual void train(int64_t steps, MetricSink& sink) = 0;
+
+  std::string algo_;
+  AgentSetup setup_;
+  Config cfg_;
+  OffPolicyCore core_;
+  ActionScale scale_;
+  int64_t N_, D_, A_;
+  Generator gen_;
+  ActorCriticArch arch_;
+  nn::Activation activation_;
+  std::unique_ptr<Worker> worker_;  // declared first: the critics point to it until destroyed
+  std::unique_ptr<Critics> critic_, critic_target_;
+  std::unique_ptr<optim::Adam> actor_opt_, critic_opt_;
+  int64_t gradient_updates_ = 0;
+};
 
 }  // namespace rein::rl::internal

@@ -5,35 +5,18 @@
 #include <cmath>
 
 #include "envs/wrappers.h"
+#include "rl/internal/on_policy.h"
 #include "rl/metric_names.h"
 #include "rl/metric_sink.h"
 
 namespace rein::rl::internal {
-
-namespace {
-
-std::unique_ptr<envs::VectorEnv> make_envs(const AgentSetup& setup) {
-  envs::VectorOptions vo;
-  vo.kwargs = setup.env_kwargs;  // make() applies the time limit (max_episode_steps wins)
-  // With one env a thread per env only adds hand-offs; the threads go to training.
-  if (setup.run.threads > 1 && setup.run.n_envs > 1) {
-    vo.mode = envs::VectorMode::Threaded;
-    vo.num_threads = static_cast<int>(setup.run.threads);
-  }
-  vo.wrap = [](std::unique_ptr<envs::Env> e) -> std::unique_ptr<envs::Env> {
-    return std::make_unique<envs::RecordEpisodeStatistics>(std::move(e));
-  };
-  return envs::make_vec(setup.env_id, setup.run.n_envs, vo);
-}
-
-}  // namespace
 
 OffPolicyCore::OffPolicyCore(std::string algo, const AgentSetup& setup,
                              const OffPolicyOptions& options)
     : algo_(std::move(algo)),
       options_(options),
       seed_(static_cast<uint64_t>(setup.run.seed)),
-      envs_(make_envs(setup)),
+      envs_(make_train_envs(setup)),
       encoder_(envs_->single_observation_space(), setup.env_id, options.image),
       N_(setup.run.n_envs),
       D_(encoder_.dim()),
@@ -170,6 +153,12 @@ bool OffPolicyCore::envs_state(StateIO& io) {
     if (auto* limit = envs::find_wrapper<envs::TimeLimit>(e)) limit->set_elapsed_steps(steps);
   }
   return true;
+}
+
+Tensor OffPolicyCore::encode(const Tensor& raw_obs) const {
+  Tensor x = empty({raw_obs.size(0), D_});
+  encoder_.encode(raw_obs, x.data<float>());
+  return x;
 }
 
 void polyak_update(const nn::Module& online, nn::Module& target, double tau) {

@@ -54,6 +54,18 @@ struct OffPolicyOptions {
   bool image = false;                // CnnPolicy: images encoded as channel-first planes / 255
 };
 
+// The options of the settings SAC, TD3 and DDPG share (train_freq counted in steps or episodes,
+// one-step returns, uniform replay).
+template <class Config>
+OffPolicyOptions off_policy_options(const Config& c) {
+  return {.learning_starts = c.learning_starts,
+          .train_freq = c.train_freq,
+          .train_freq_episodes = c.train_freq_unit == "episode",
+          .gradient_steps = c.gradient_steps,
+          .save_replay = c.save_replay,
+          .replay = {.capacity = c.buffer_size, .gamma = c.gamma}};
+}
+
 // Thread-safety: one thread at a time.
 class OffPolicyCore {
  public:
@@ -62,6 +74,8 @@ class OffPolicyCore {
 
   envs::VectorEnv& envs() { return *envs_; }
   const ObsEncoder& encoder() const { return encoder_; }
+  // Raw env observations (rows, ...) -> the (rows, obs_dim) rows the networks read (predict).
+  Tensor encode(const Tensor& raw_obs) const;
   int64_t n_envs() const { return N_; }
   int64_t obs_dim() const { return D_; }
   const Tensor& obs() const { return obs_; }  // (N, obs_dim): the observations acted on next

@@ -14,8 +14,9 @@ namespace rein::rl::internal {
 
 std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup) {
   envs::VectorOptions vo;
-  vo.kwargs = setup.env_kwargs;
-  if (setup.run.threads > 1) {
+  vo.kwargs = setup.env_kwargs;  // make() applies the time limit (max_episode_steps wins)
+  // With one env a thread per env only adds hand-offs; the threads go to training.
+  if (setup.run.threads > 1 && setup.run.n_envs > 1) {
     vo.mode = envs::VectorMode::Threaded;
     vo.num_threads = static_cast<int>(setup.run.threads);
   }
@@ -169,6 +170,10 @@ bool all_finite(const float* p, int64_t n) {
 double progress_remaining(int64_t global_step, int64_t total_timesteps) {
   return std::max(0.0,
                   1.0 - static_cast<double>(global_step) / static_cast<double>(total_timesteps));
+}
+
+double learning_rate_at(double initial, bool anneal, int64_t global_step, int64_t total_timesteps) {
+  return anneal ? initial * progress_remaining(global_step, total_timesteps) : initial;
 }
 
 void check_losses(const char* algo, int64_t global_step, int64_t iteration, double policy_loss,

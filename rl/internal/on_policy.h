@@ -19,8 +19,9 @@
 
 namespace rein::rl::internal {
 
-// setup.run.n_envs copies of the env, each wrapped in RecordEpisodeStatistics (final_info then
-// carries episode_return / episode_length); threaded when setup.run.threads > 1.
+// The training envs of every deep agent: setup.run.n_envs copies of the env, each wrapped in
+// RecordEpisodeStatistics (final_info then carries episode_return / episode_length); threaded
+// when setup.run.threads > 1 and there is more than one env.
 std::unique_ptr<envs::VectorEnv> make_train_envs(const AgentSetup& setup);
 
 // The layers of the actor-critic from the config's strings ("64,64", "tanh"), with gSDE when
@@ -87,6 +88,9 @@ bool all_finite(const float* p, int64_t n);
 
 // SB3 _current_progress_remaining: 1 at the start of the run, 0 at total_timesteps.
 double progress_remaining(int64_t global_step, int64_t total_timesteps);
+// The learning rate at global_step: `initial`, or with `anneal` (zoo "lin_X") decayed linearly
+// to 0 at total_timesteps, as SB3's linear schedule.
+double learning_rate_at(double initial, bool anneal, int64_t global_step, int64_t total_timesteps);
 
 // Throws NonFiniteError naming the first of the three losses that is NaN/inf (before any step,
 // so the model stays as before the bad update). `algo` prefixes the message ("ppo").

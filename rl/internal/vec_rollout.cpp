@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "rl/metric_names.h"
+#include "tensor/ops.h"
 
 namespace rein::rl::internal {
 
@@ -105,6 +106,13 @@ void VecRollout::collect(MetricSink& sink, bool store_log_probs, const char* alg
 void VecRollout::state(StateIO& io, optim::Optimizer& opt, int64_t& iteration) {
   policy_gradient_state(io, policy, opt, global_step, iteration);
   if (io.loading()) reset(run_seed + static_cast<uint64_t>(global_step), false);
+}
+
+void VecRollout::log_fit_metrics(MetricSink& sink) {
+  const double ev = buffer.explained_variance();
+  if (std::isfinite(ev)) sink.log(global_step, metric::kExplainedVariance, ev);
+  if (!policy.discrete)
+    sink.log(global_step, metric::kActionStd, exp(policy.model->log_std().value()).mean().item());
 }
 
 }  // namespace rein::rl::internal

@@ -1,9 +1,11 @@
 // The vectorised n-step rollout of PPO and A2C, as SB3's OnPolicyAlgorithm.collect_rollouts:
-// the training envs, the actor-critic policy that acts in them, and the RolloutBuffer it fills.
+// the training envs, the actor-critic policy that acts in them, and the RolloutBuffer it fills;
+// and RolloutAgent, the agent PPO and A2C build on it.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "rl/blocks/rollout_buffer.h"
@@ -32,6 +34,9 @@ struct VecRollout {
   // optimizer and iteration count). Loading restarts the envs from fresh episodes on a stream of
   // their own (run_seed + global_step; SB3 resets on load too).
   void state(StateIO& io, optim::Optimizer& opt, int64_t& iteration);
+  // After an update: logs the explained variance of the rollout's returns by its values (when
+  // finite) and, for Box actions, the policy's mean action std.
+  void log_fit_metrics(MetricSink& sink);
 
   std::unique_ptr<envs::VectorEnv> envs;
   ActorCriticPolicy policy;
@@ -42,6 +47,55 @@ struct VecRollout {
   int64_t sde_sample_freq = -1;  // gSDE only: steps between redraws (<= 0: once per rollout)
   Tensor obs;                    // (N, D) normalised current observations
   std::vector<float> raw;        // (N, D) encoded observations before normalisation
+};
+
+// What PPO and A2C share as agents, as SB3's OnPolicyAlgorithm: the rollout, one optimizer over
+// the model (set by the subclass), the iteration count, the checkpoint and learn()'s loop of
+// collect then update. Config: n_steps, gamma, the policy settings (net_spec's), sde, fields().
+template <class Config>
+class RolloutAgent : public Agent {
+ public:
+  void iterate(MetricSink& sink) final {
+    model_->train();
+    roll_.collect(sink, store_log_probs_, algo_);
+    update(sink);
+    ++iteration_;
+  }
+  int64_t global_step() const final { return roll_.global_step; }
+  Tensor predict(const Tensor& obs, bool deterministic) final {
+    return roll_.policy.predict(obs, deterministic);
+  }
+  std::vector<Param> params() final { return to_params(cfg_.fields()); }
+  void state(StateIO& io) final { roll_.state(io, *opt_, iteration_); }
+  std::string state_name() const final { return str(algo_, " checkpoint"); }
+
+ protected:
+  // `algo` names the agent in errors and checkpoints; store_log_probs: PPO's ratio needs them.
+  RolloutAgent(const char* algo, const AgentSetup& setup, const Config& c, bool store_log_probs)
+      : algo_(algo),
+        setup_(setup),
+        cfg_(c),
+        roll_(setup,
+              net_spec(c.net_arch, c.activation, c.shared_network, c.ortho_init, c.log_std_init,
+                       c.sde.options(), c.policy),
+              c.n_steps, c.gamma),
+        model_(roll_.policy.model.get()),
+        store_log_probs_(store_log_probs) {
+    roll_.sde_sample_freq = c.sde.sde_sample_freq;
+  }
+  // One update on the rollout just collected, logging its metrics.
+  virtual void update(MetricSink& sink) = 0;
+
+  const char* algo_;
+  AgentSetup setup_;
+  Config cfg_;
+  VecRollout roll_;
+  ActorCritic* model_;  // roll_.policy.model
+  std::unique_ptr<optim::Optimizer> opt_;
+  int64_t iteration_ = 0;
+
+ private:
+  bool store_log_probs_;
 };
 
 }  // namespace rein::rl::internal
