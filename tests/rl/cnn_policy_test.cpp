@@ -261,5 +261,30 @@ TEST(CnnPolicy, RunWrappersReachEveryEnvAndTheCheckpoint) {
   EXPECT_NE(both.find("give them one way"), std::string::npos) << both;
 }
 
+TEST(CnnPolicy, TheZoosCarRacingPresetBuildsItsNetworkAndTrains) {
+  // The preset as `rein train ppo CarRacing-v3` starts from, cut to a few steps.
+  Settings s = preset_settings("ppo", "CarRacing-v3");
+  ASSERT_EQ(s.get("activation"), "gelu");
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"n_envs", "2"},
+                                                        {"n_steps", "8"},
+                                                        {"batch_size", "8"},
+                                                        {"n_epochs", "1"},
+                                                        {"total_timesteps", "16"},
+                                                        {"eval_episodes", "1"}})
+    s.set(key, value, "test");
+  Trainer t("ppo", "CarRacing-v3", {{"max_episode_steps", "40"}}, s);
+  // FrameSkip, 64x64 grey, two zero-padded frames: NatureCNN takes 2 planes; GELU heads of 256.
+  EXPECT_NE(t.env_kwargs().at("wrappers").find("padding=zero"), std::string::npos);
+  EXPECT_EQ(shapes_ending(t.agent(), "features_extractor.cnn.0.weight").at(0),
+            (Shape{32, 2, 8, 8}));
+  EXPECT_EQ(shapes_ending(t.agent(), "pi.0.weight").at(0), (Shape{256, 512}));
+  MemorySink sink;
+  const TrainResult r = t.train(sink, "", {});
+  EXPECT_EQ(t.agent().global_step(), 16);
+  EXPECT_FALSE(sink.values("loss/policy").empty());
+  ASSERT_TRUE(r.final_eval.has_value());
+}
+
 }  // namespace
 }  // namespace rein::rl
