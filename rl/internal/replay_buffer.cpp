@@ -248,6 +248,17 @@ void ReplayBuffer::update_priorities(std::span<const int64_t> slots, std::span<c
   }
 }
 
+namespace {
+
+// Loading: true when this scope's tensor `name` is float32.
+bool saved_as_floats(const StateIO& io, const std::string& name) {
+  for (const auto& [n, t] : io.scoped_tensors())
+    if (n == name) return t.dtype() == Dtype::Float32;
+  return false;
+}
+
+}  // namespace
+
 void ReplayBuffer::state(StateIO& io) {
   const int64_t slots = n_envs_ * ring_;
   const auto n = static_cast<size_t>(n_envs_);
@@ -283,9 +294,21 @@ void ReplayBuffer::state(StateIO& io) {
   io.integer("transitions", transitions, 0, slots);
 
   // Observations are copied into network inputs: finite, and one-hot indices in range.
-  if (opt_.pixels)
+  if (opt_.pixels && io.loading() && saved_as_floats(io, "obs")) {
+    // Checkpoints written before image rows were kept as bytes hold the rows as floats k / 255.
+    const Tensor t = io.get("obs", Dtype::Float32, {slots, stored_dim_});
+    const float* p = t.data<float>();
+    pixels.resize(static_cast<size_t>(t.numel()));
+    for (int64_t i = 0; i < t.numel(); ++i) {
+      const long k = std::lrint(p[i] * 255.0f);
+      if (k < 0 || k > 255 || static_cast<float>(k) / 255.0f != p[i])
+        io.fail(str("tensor 'replay.obs' element ", i, " is ", p[i],
+                    ", expected a pixel k / 255 for k in [0, 255]"));
+      pixels[static_cast<size_t>(i)] = static_cast<uint8_t>(k);
+    }
+  } else if (opt_.pixels) {
     io.tensor("obs", pixels, {slots, stored_dim_});  // any byte is a pixel
-  else
+  } else
     io.tensor("obs", obs, {slots, stored_dim_});
   if (io.loading() && opt_.one_hot > 0) {
     for (int64_t i = 0; i < slots; ++i) {

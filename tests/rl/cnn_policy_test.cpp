@@ -150,6 +150,36 @@ TEST(CnnPolicy, ReplayStoresPixelsAsBytesAndSamplesTheRowsItWasGiven) {
     }
 }
 
+TEST(CnnPolicy, ReplayLoadsPixelsSavedAsFloatRowsAndRefusesOtherFloats) {
+  // Checkpoints from before pixels were stored as bytes hold float rows k / 255.
+  const internal::ReplayOptions options{
+      .capacity = 8, .obs_dim = 256, .pixels = true, .n_actions = 2};
+  internal::ReplayBuffer buf(options);
+  std::vector<float> row(256);
+  for (int k = 0; k < 256; ++k) row[static_cast<size_t>(k)] = static_cast<float>(k) / 255.0f;
+  buf.start(0, row.data());
+  buf.add(0, 1, 1.0f, false, false, row.data(), nullptr);
+  StateIO saved("dqn state");
+  buf.state(saved);
+  NamedTensorList tensors = saved.tensors();
+  for (auto& [name, t] : tensors)
+    if (name == "obs") t = t.to(Dtype::Float32) / 255.0;
+  internal::ReplayBuffer loaded(options);
+  StateIO in("dqn state", saved.json(), tensors);
+  loaded.state(in);
+  Generator gen(3);
+  internal::ReplayBatch batch;
+  loaded.sample(1, gen, 1.0, batch);
+  for (int k = 0; k < 256; ++k) ASSERT_EQ(batch.obs.data<float>()[k], row[k]) << k;
+
+  for (auto& [name, t] : tensors)
+    if (name == "obs") t.data<float>()[5] = 0.5f;  // not a pixel
+  internal::ReplayBuffer refused(options);
+  StateIO bad("dqn state", saved.json(), tensors);
+  const std::string e = error_of([&] { refused.state(bad); });
+  EXPECT_NE(e.find("expected a pixel k / 255"), std::string::npos) << e;
+}
+
 TEST(CnnPolicy, AReplayBufferLargerThanMemoryIsRefusedWithASizeThatFits) {
   // SB3's default buffer_size on frames can exceed the machine even as bytes. The size proposed
   // fits a quarter of the memory at one byte a pixel.
