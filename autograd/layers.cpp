@@ -65,6 +65,7 @@ std::pair<int64_t, int64_t> Conv2d::output_size(int64_t height, int64_t width) c
 Var ReLU::forward(const Var& x) { return relu(x); }
 Var Tanh::forward(const Var& x) { return tanh(x); }
 Var ELU::forward(const Var& x) { return elu(x, alpha_); }
+Var GELU::forward(const Var& x) { return gelu(x); }
 
 LayerNorm::LayerNorm(int64_t features, double eps, bool elementwise_affine, Dtype dtype)
     : features_(features), eps_(eps) {
@@ -108,8 +109,10 @@ Activation activation_from_string(const std::string& name) {
   if (n == "relu") return Activation::ReLU;
   if (n == "tanh") return Activation::Tanh;
   if (n == "elu") return Activation::ELU;
+  if (n == "gelu") return Activation::GELU;
   if (n == "identity" || n == "none") return Activation::Identity;
-  throw Error(str("activation: unknown name '", name, "' (choose relu, tanh, elu or identity)"));
+  throw Error(
+      str("activation: unknown name '", name, "' (choose relu, tanh, elu, gelu or identity)"));
 }
 
 std::shared_ptr<Module> make_activation(Activation activation) {
@@ -120,10 +123,28 @@ std::shared_ptr<Module> make_activation(Activation activation) {
       return std::make_shared<Tanh>();
     case Activation::ELU:
       return std::make_shared<ELU>();
+    case Activation::GELU:
+      return std::make_shared<GELU>();
     case Activation::Identity:
       return std::make_shared<Identity>();
   }
   return std::make_shared<Identity>();
+}
+
+Var activate(const Var& x, Activation activation) {
+  switch (activation) {
+    case Activation::ReLU:
+      return relu(x);
+    case Activation::Tanh:
+      return tanh(x);
+    case Activation::ELU:
+      return elu(x);
+    case Activation::GELU:
+      return gelu(x);
+    case Activation::Identity:
+      return x;
+  }
+  return x;
 }
 
 MLP::MLP(const std::vector<int64_t>& sizes, Activation activation, Generator& gen, Dtype dtype)
@@ -147,7 +168,7 @@ MLP::MLP(const std::vector<int64_t>& sizes, Activation activation, Generator& ge
 Var MLP::forward(const Var& x) {
   // Hidden ReLU/Tanh layers run as one fused linear + activation op (autograd/internal/
   // fused_linear.h); without a graph to record, the whole MLP runs on tensors.
-  const bool fusable = activation_ != Activation::ELU;
+  const bool fusable = activation_ != Activation::ELU && activation_ != Activation::GELU;
   const auto fused = activation_ == Activation::ReLU   ? internal::FusedActivation::ReLU
                      : activation_ == Activation::Tanh ? internal::FusedActivation::Tanh
                                                        : internal::FusedActivation::None;
@@ -162,7 +183,7 @@ Var MLP::forward(const Var& x) {
       continue;
     }
     h = rein::linear(h, linears_[i]->weight, linears_[i]->bias);
-    if (hidden) h = elu(h, elu_alpha_);  // the one activation without a fused kernel
+    if (hidden) h = activate(h, activation_);  // ELU and GELU have no fused kernel
   }
   return h;
 }
@@ -173,8 +194,8 @@ std::pair<Var, Var> MLP::forward_with_latent(const Var& x) {
                                                        : internal::FusedActivation::None;
   Var h = x;
   for (size_t i = 0; i + 1 < linears_.size(); ++i) {
-    if (activation_ == Activation::ELU) {
-      h = elu(rein::linear(h, linears_[i]->weight, linears_[i]->bias), elu_alpha_);
+    if (activation_ == Activation::ELU || activation_ == Activation::GELU) {
+      h = activate(rein::linear(h, linears_[i]->weight, linears_[i]->bias), activation_);
     } else {
       h = internal::linear_activation(h, linears_[i]->weight, linears_[i]->bias, fused);
     }

@@ -72,6 +72,13 @@ class ELU : public Module {
   double alpha_;
 };
 
+// Exact (erf) GELU, as torch.nn.GELU() with its default approximate="none".
+class GELU : public Module {
+ public:
+  Var forward(const Var& x) override;
+  std::string name() const override { return "GELU"; }
+};
+
 class Identity : public Module {
  public:
   Var forward(const Var& x) override { return x; }
@@ -109,10 +116,13 @@ class Sequential : public Module {
   std::vector<std::shared_ptr<Module>> modules_;
 };
 
-enum class Activation { ReLU, Tanh, ELU, Identity };
-// "relu", "tanh", "elu", "identity" (case-insensitive); throws rein::Error naming the choices.
+enum class Activation { ReLU, Tanh, ELU, GELU, Identity };
+// "relu", "tanh", "elu", "gelu", "identity" (case-insensitive); throws rein::Error naming the
+// choices.
 Activation activation_from_string(const std::string& name);
 std::shared_ptr<Module> make_activation(Activation activation);
+// `activation` applied to x (the function make_activation's module computes).
+Var activate(const Var& x, Activation activation);
 
 // A Sequential of Linear layers sizes[0] -> sizes[1] -> ... with `activation` between them and
 // none after the last (so MLP({4, 64, 64, 2}, Activation::Tanh, gen) is 3 Linear + 2 Tanh).
@@ -138,7 +148,6 @@ class MLP : public Module {
  private:
   std::vector<std::shared_ptr<Linear>> linears_;
   Activation activation_;
-  double elu_alpha_ = 1.0;
 };
 
 }  // namespace rein::nn

@@ -50,6 +50,8 @@ Var tanh(const Var& a);
 Var sigmoid(const Var& a);
 Var relu(const Var& a);                     // gradient 0 at 0
 Var elu(const Var& a, double alpha = 1.0);  // x > 0 ? x : alpha (exp(x) - 1)
+// x Phi(x) = x (1 + erf(x / sqrt 2)) / 2: the exact form of torch.nn.GELU (approximate="none").
+Var gelu(const Var& a);
 Var softplus(const Var& a);
 Var square(const Var& a);
 // Gradient passes where min <= a <= max (bounds inclusive, as PyTorch).

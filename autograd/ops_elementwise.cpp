@@ -168,6 +168,17 @@ void elu_backward(VarImpl& s) {  // y > 0 ? g : g (y + alpha)
                        }),
                   true);
 }
+void gelu_backward(VarImpl& s) {  // g (Phi(x) + x phi(x)), in torch's order of operations
+  accumulate_grad(s.input(0),
+                  map2(s.grad, s.saved0,
+                       [](auto g, auto x) {
+                         using T = decltype(x);
+                         const T cdf = T(0.5) * (T(1) + std::erf(x * T(M_SQRT1_2)));
+                         const T pdf = std::exp(T(-0.5) * x * x) * T(M_2_SQRTPI * M_SQRT1_2 * 0.5);
+                         return g * (cdf + x * pdf);
+                       }),
+                  true);
+}
 void softplus_backward(VarImpl& s) {  // sigmoid(x)
   accumulate_grad(s.input(0),
                   map2(s.grad, s.saved0,
@@ -293,6 +304,15 @@ Var elu(const Var& a, double alpha) {
   Var r = unary(a, std::move(y), "elu", elu_backward, true);
   if (r.impl()->backward) r.impl()->s0 = alpha;
   return r;
+}
+Var gelu(const Var& a) {
+  if (!is_floating(a.dtype()))
+    throw Error(str("gelu: expected a floating tensor, got ", dtype_name(a.dtype())));
+  Tensor y = map1(a.value(), [](auto x) {
+    using T = decltype(x);
+    return x * T(0.5) * (T(1) + std::erf(x * T(M_SQRT1_2)));
+  });
+  return unary(a, std::move(y), "gelu", gelu_backward, true);
 }
 Var softplus(const Var& a) {
   return unary(a, softplus(a.value()), "softplus", softplus_backward, true);

@@ -103,7 +103,7 @@ class StateIO {
   // into t's storage.
   void tensor(const std::string& name, Tensor& t) const;
   // A vector saved as a tensor of `shape` (float32 for float, float64 for double, int64 for
-  // int64_t); loading checks it as tensor() does and replaces v's elements.
+  // int64_t, uint8 for uint8_t); loading checks it as tensor() does and replaces v's elements.
   template <class T>
   void tensor(const std::string& name, std::vector<T>& v, const Shape& shape) const;
   // Saving only: stores `t` as "<scope><name>".
@@ -155,9 +155,10 @@ void StateIO::tensor(const std::string& name, std::vector<T>& v, const Shape& sh
     put(name, from_vector(v, shape));
     return;
   }
-  const Dtype dtype = std::is_same_v<T, float>    ? Dtype::Float32
-                      : std::is_same_v<T, double> ? Dtype::Float64
-                                                  : Dtype::Int64;
+  const Dtype dtype = std::is_same_v<T, float>     ? Dtype::Float32
+                      : std::is_same_v<T, double>  ? Dtype::Float64
+                      : std::is_same_v<T, uint8_t> ? Dtype::UInt8
+                                                   : Dtype::Int64;
   const Tensor t = get(name, dtype, shape);
   v.assign(t.data<T>(), t.data<T>() + t.numel());
 }

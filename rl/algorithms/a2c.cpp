@@ -31,7 +31,7 @@ std::vector<Field> A2CConfig::fields() {
       {"rms_prop_eps", &rms_prop_eps, "RMSprop (or Adam) epsilon"},
       {"policy", &policy, "MlpPolicy, or CnnPolicy for image observations (NatureCNN)"},
       {"net_arch", &net_arch, "hidden sizes of actor and critic, e.g. 64,64"},
-      {"activation", &activation, "tanh, relu or elu"},
+      {"activation", &activation, "tanh, relu, elu or gelu"},
       {"shared_network", &shared_network, "one trunk for actor and critic"},
       {"ortho_init", &ortho_init, "orthogonal initialisation"},
       {"log_std_init", &log_std_init, "initial log std (Box actions)"},

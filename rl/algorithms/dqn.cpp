@@ -36,7 +36,7 @@ std::vector<Field> DQNConfig::fields() {
       {"max_grad_norm", &max_grad_norm, "global gradient-norm clip"},
       {"policy", &policy, "MlpPolicy, or CnnPolicy for image observations (NatureCNN)"},
       {"net_arch", &net_arch, "hidden sizes of the Q-network, e.g. 256,256"},
-      {"activation", &activation, "relu, tanh or elu"},
+      {"activation", &activation, "relu, tanh, elu or gelu"},
       {"adam_eps", &adam_eps, "Adam epsilon"},
       {"double_q", &double_q, "Double DQN targets"},
       {"dueling", &dueling, "dueling value/advantage heads"},

@@ -38,7 +38,7 @@ struct DQNConfig {
   // net_arch given, no hidden layers follow the CNN.
   std::string policy = "MlpPolicy";
   std::string net_arch = "64,64";         // hidden layer sizes of the Q-network
-  std::string activation = "relu";        // relu | tanh | elu
+  std::string activation = "relu";        // relu | tanh | elu | gelu
   double adam_eps = 1e-8;                 // SB3 DQN keeps torch's Adam default
   bool double_q = false;                  // Double DQN: online argmax, target evaluation
   bool dueling = false;                   // dueling value/advantage heads

@@ -35,7 +35,7 @@ std::vector<Field> PPOConfig::fields() {
       {"target_kl", &target_kl, "early stop when approx KL > 1.5 target_kl (0: off)"},
       {"policy", &policy, "MlpPolicy, or CnnPolicy for image observations (NatureCNN)"},
       {"net_arch", &net_arch, "hidden sizes of actor and critic, e.g. 64,64"},
-      {"activation", &activation, "tanh, relu or elu"},
+      {"activation", &activation, "tanh, relu, elu or gelu"},
       {"shared_network", &shared_network, "one trunk for actor and critic"},
       {"ortho_init", &ortho_init, "orthogonal initialisation"},
       {"log_std_init", &log_std_init, "initial log std (Box actions)"},

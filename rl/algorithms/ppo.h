@@ -40,7 +40,7 @@ struct PPOConfig {
   // critic (SB3 CnnPolicy); without net_arch given, no hidden layers follow the CNN.
   std::string policy = "MlpPolicy";
   std::string net_arch = "64,64";   // hidden layer sizes of the actor and of the critic
-  std::string activation = "tanh";  // tanh | relu | elu
+  std::string activation = "tanh";  // tanh | relu | elu | gelu
   bool shared_network = false;      // one trunk for actor and critic (CleanRL Atari style)
   bool ortho_init = true;           // orthogonal init, gains sqrt(2) / 0.01 policy / 1 value
   double log_std_init = 0.0;        // initial log std of the Gaussian policy (Box actions)

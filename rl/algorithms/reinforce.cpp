@@ -30,7 +30,7 @@ std::vector<Field> ReinforceConfig::fields() {
       {"vf_coef", &vf_coef, "value loss weight"},
       {"max_grad_norm", &max_grad_norm, "global gradient-norm clip (0: off)"},
       {"net_arch", &net_arch, "hidden sizes of policy and baseline, e.g. 64,64"},
-      {"activation", &activation, "tanh, relu or elu"},
+      {"activation", &activation, "tanh, relu, elu or gelu"},
       {"ortho_init", &ortho_init, "orthogonal initialisation"},
       {"log_std_init", &log_std_init, "initial log std (Box actions)"},
       {"adam_eps", &adam_eps, "Adam epsilon"},

@@ -29,7 +29,7 @@ struct ReinforceConfig {
   double vf_coef = 0.5;             // value loss weight
   double max_grad_norm = 0.0;       // global gradient-norm clip; 0 = off (plain REINFORCE)
   std::string net_arch = "64,64";   // hidden layer sizes of the policy and of the baseline
-  std::string activation = "tanh";  // tanh | relu | elu
+  std::string activation = "tanh";  // tanh | relu | elu | gelu
   bool ortho_init = true;           // orthogonal init, gains sqrt(2) / 0.01 policy / 1 value
   double log_std_init = 0.0;        // initial log std of the Gaussian policy (Box actions)
   double adam_eps = 1e-8;           // torch.optim.Adam's default

@@ -33,7 +33,7 @@ std::vector<Field> SACConfig::fields() {
       {"target_entropy", &target_entropy, "auto (-dim(A)) or a number"},
       {"target_update_interval", &target_update_interval, "gradient steps between target updates"},
       {"net_arch", &net_arch, "hidden sizes, e.g. 256,256, or pi=[64,64], qf=[400,300]"},
-      {"activation", &activation, "relu, tanh or elu"},
+      {"activation", &activation, "relu, tanh, elu or gelu"},
   };
   sde.add_fields(out, /*with_squash_output=*/false);
   out.push_back({"use_sde_at_warmup", &use_sde_at_warmup,

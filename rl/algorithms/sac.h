@@ -35,7 +35,7 @@ struct SACConfig {
   std::string target_entropy = "auto";   // "auto": -dim(A); or a number
   int64_t target_update_interval = 1;    // gradient steps between target updates
   std::string net_arch = "256,256";      // hidden sizes, or "pi=[...], qf=[...]"
-  std::string activation = "relu";       // relu | tanh | elu
+  std::string activation = "relu";       // relu | tanh | elu | gelu
   SdeConfig sde;                         // use_sde, sde_sample_freq, full_std, use_expln
   bool use_sde_at_warmup = false;        // gSDE actions instead of uniform before learning_starts
   double log_std_init = -3.0;            // initial log std of gSDE (used only with use_sde)

@@ -33,7 +33,7 @@ std::vector<Field> TD3Config::fields() {
       {"noise_type", &noise_type, "exploration noise: none, normal or ornstein-uhlenbeck"},
       {"noise_std", &noise_std, "exploration noise sigma on the [-1, 1] actions"},
       {"net_arch", &net_arch, "hidden sizes, e.g. 400,300, or pi=[64,64], qf=[400,300]"},
-      {"activation", &activation, "relu, tanh or elu"},
+      {"activation", &activation, "relu, tanh, elu or gelu"},
       {"n_critics", &n_critics, "Q-networks (the target takes their minimum)"},
       {"save_replay", &save_replay, "checkpoints include the replay buffer (exact resume)"},
   };

@@ -35,7 +35,7 @@ struct TD3Config {
   std::string noise_type = "none";       // exploration: none | normal | ornstein-uhlenbeck
   double noise_std = 0.1;                // its sigma, on the [-1, 1] actions
   std::string net_arch = "400,300";      // hidden sizes, or "pi=[...], qf=[...]"
-  std::string activation = "relu";       // relu | tanh | elu
+  std::string activation = "relu";       // relu | tanh | elu | gelu
   int64_t n_critics = 2;                 // Q-networks (clipped double Q takes their minimum)
   bool save_replay = false;              // checkpoints include the replay buffer and env states
 

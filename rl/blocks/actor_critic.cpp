@@ -27,20 +27,6 @@ void init_mlp(nn::MLP& mlp, double head_gain, bool last_is_head, Generator& gen)
   }
 }
 
-Var activate(const Var& x, nn::Activation a) {
-  switch (a) {
-    case nn::Activation::Tanh:
-      return tanh(x);
-    case nn::Activation::ReLU:
-      return relu(x);
-    case nn::Activation::ELU:
-      return elu(x);
-    case nn::Activation::Identity:
-      return x;
-  }
-  return x;
-}
-
 }  // namespace
 
 std::vector<int64_t> parse_net_arch(const std::string& text) {
@@ -117,7 +103,7 @@ Var ActorCritic::features(const Var& obs) { return cnn_ ? cnn_->forward(obs) : o
 std::pair<Var, Var> ActorCritic::forward_both(const Var& obs) {
   const Var f = features(obs);
   if (trunk_) {
-    Var h = activate(trunk_->forward(f), activation_);
+    Var h = nn::activate(trunk_->forward(f), activation_);
     Var v = pi_head_->forward(h);
     return {v, reshape(vf_head_->forward(h), Shape{-1})};
   }
@@ -127,7 +113,7 @@ std::pair<Var, Var> ActorCritic::forward_both(const Var& obs) {
 ActorCritic::Outputs ActorCritic::forward_latent(const Var& obs) {
   const Var f = features(obs);
   if (trunk_) {
-    Var h = activate(trunk_->forward(f), activation_);
+    Var h = nn::activate(trunk_->forward(f), activation_);
     return {pi_head_->forward(h), h, reshape(vf_head_->forward(h), Shape{-1})};
   }
   auto [latent, head] = pi_->forward_with_latent(f);
@@ -137,7 +123,7 @@ ActorCritic::Outputs ActorCritic::forward_latent(const Var& obs) {
 Var ActorCritic::values(const Var& obs) {
   const Var f = features(obs);
   if (trunk_)
-    return reshape(vf_head_->forward(activate(trunk_->forward(f), activation_)), Shape{-1});
+    return reshape(vf_head_->forward(nn::activate(trunk_->forward(f), activation_)), Shape{-1});
   return reshape(vf_->forward(f), Shape{-1});
 }
 

@@ -34,21 +34,9 @@ Var QNetwork::forward(const Var& obs) {
   const Var x = cnn_ ? cnn_->forward(obs) : obs;
   if (!dueling_) return q_->forward(x);
   Var h = trunk_->forward(x);
-  switch (activation_) {  // the MLP leaves its last layer linear
-    case nn::Activation::ReLU:
-      h = relu(h);
-      break;
-    case nn::Activation::Tanh:
-      h = tanh(h);
-      break;
-    case nn::Activation::ELU:
-      h = elu(h);
-      break;
-    case nn::Activation::Identity:
-      break;
-  }
-  Var v = value_->forward(h);      // (B, 1)
-  Var a = advantage_->forward(h);  // (B, A)
+  h = nn::activate(h, activation_);  // the MLP leaves its last layer linear
+  Var v = value_->forward(h);        // (B, 1)
+  Var a = advantage_->forward(h);    // (B, A)
   return v + (a - mean(a, 1, true));
 }
 

@@ -25,6 +25,7 @@ OffPolicyCore::OffPolicyCore(std::string algo, const AgentSetup& setup,
   ro.n_envs = N_;
   ro.obs_dim = D_;
   ro.one_hot = one_hot_;
+  ro.pixels = options.image;
   ro.owner = algo_;
   const envs::Space& as = envs_->single_action_space();
   if (as.is_discrete()) {

@@ -51,7 +51,7 @@ struct OffPolicyOptions {
   int64_t gradient_steps = 1;        // gradient steps per phase; -1: env steps collected
   bool save_replay = false;          // checkpoints carry the buffer and the envs' states
   ReplayOptions replay;              // capacity, n_step, gamma, priorities (sizes are filled in)
-  bool image = false;                // CnnPolicy: images encoded as channel-first planes / 255
+  bool image = false;  // CnnPolicy: images encoded as channel-first planes / 255, stored as bytes
 };
 
 // The options of the settings SAC, TD3 and DDPG share (train_freq counted in steps or episodes,

@@ -26,19 +26,23 @@ ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
                     " slots per env for ", n_envs_,
                     " envs (need at least n_step + 3 = ", opt_.n_step + 3, ")"));
   const size_t slots = static_cast<size_t>(n_envs_ * ring_);
-  // Observations are stored as float32 rows: image rows (CnnPolicy) make a default-sized buffer
-  // larger than the machine, which is better said now than as a bad_alloc or the OOM killer.
-  const double obs_bytes = static_cast<double>(slots) * static_cast<double>(stored_dim_) * 4.0;
+  // Image rows (CnnPolicy) of a default-sized buffer can be larger than the machine even as
+  // bytes, which is better said now than as a bad_alloc or the OOM killer.
+  const double row_bytes = static_cast<double>(stored_dim_) * (opt_.pixels ? 1.0 : 4.0);
+  const double obs_bytes = static_cast<double>(slots) * row_bytes;
   const double ram =
       static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
   if (ram > 0 && obs_bytes > ram) {
     throw Error(str("replay buffer: buffer_size ", opt_.capacity, " observations of ", stored_dim_,
-                    " floats need ", obs_bytes / 1e9, " GB, more than this machine's ", ram / 1e9,
+                    opt_.pixels ? " bytes" : " floats", " need ", obs_bytes / 1e9,
+                    " GB, more than this machine's ", ram / 1e9,
                     " GB of memory; lower buffer_size (e.g. --set buffer_size=",
-                    static_cast<int64_t>(ram / 4.0 / (4.0 * static_cast<double>(stored_dim_))),
-                    ")"));
+                    static_cast<int64_t>(ram / 4.0 / row_bytes), ")"));
   }
-  obs_.assign(slots * static_cast<size_t>(stored_dim_), 0.0f);
+  if (opt_.pixels)
+    pixels_.assign(slots * static_cast<size_t>(stored_dim_), 0);
+  else
+    obs_.assign(slots * static_cast<size_t>(stored_dim_), 0.0f);
   // A float holds every Discrete index below 2^24 exactly.
   if (opt_.action_dim == 0 && opt_.n_actions > (int64_t{1} << 24))
     throw Error(
@@ -78,8 +82,14 @@ void ReplayBuffer::write_obs(int64_t env, const float* obs, uint8_t flags) {
   const int64_t slot = pending_slot(env);
   invalidate(slot);
   flags_[static_cast<size_t>(slot)] = flags;
-  std::memcpy(&obs_[static_cast<size_t>(slot * stored_dim_)], obs,
-              static_cast<size_t>(stored_dim_) * sizeof(float));
+  const auto at = static_cast<size_t>(slot * stored_dim_);
+  if (opt_.pixels) {
+    // k / 255 * 255 lies within an ulp of k: rounding recovers the byte exactly.
+    for (int64_t j = 0; j < stored_dim_; ++j)
+      pixels_[at + static_cast<size_t>(j)] = static_cast<uint8_t>(std::lrint(obs[j] * 255.0f));
+  } else {
+    std::memcpy(&obs_[at], obs, static_cast<size_t>(stored_dim_) * sizeof(float));
+  }
 }
 
 void ReplayBuffer::start(int64_t env, const float* obs) {
@@ -147,6 +157,12 @@ ReplayBuffer::NStep ReplayBuffer::n_step_target(int64_t slot) const {
 }
 
 void ReplayBuffer::copy_obs(int64_t slot, float* out) const {
+  if (opt_.pixels) {
+    // The same division ObsEncoder makes: sampled rows equal the rows that were stored.
+    const uint8_t* p = &pixels_[static_cast<size_t>(slot * stored_dim_)];
+    for (int64_t j = 0; j < stored_dim_; ++j) out[j] = static_cast<float>(p[j]) / 255.0f;
+    return;
+  }
   const float* src = &obs_[static_cast<size_t>(slot * stored_dim_)];
   if (opt_.one_hot > 0) {
     std::fill(out, out + opt_.obs_dim, 0.0f);
@@ -232,6 +248,17 @@ void ReplayBuffer::update_priorities(std::span<const int64_t> slots, std::span<c
   }
 }
 
+namespace {
+
+// Loading: true when this scope's tensor `name` is float32.
+bool saved_as_floats(const StateIO& io, const std::string& name) {
+  for (const auto& [n, t] : io.scoped_tensors())
+    if (n == name) return t.dtype() == Dtype::Float32;
+  return false;
+}
+
+}  // namespace
+
 void ReplayBuffer::state(StateIO& io) {
   const int64_t slots = n_envs_ * ring_;
   const auto n = static_cast<size_t>(n_envs_);
@@ -241,7 +268,9 @@ void ReplayBuffer::state(StateIO& io) {
   double max_priority = max_priority_;
   std::vector<int64_t> pos = pos_, filled = filled_, started(started_.begin(), started_.end());
   std::vector<float> loaded_obs, loaded_actions, loaded_rewards;
+  std::vector<uint8_t> loaded_pixels;
   std::vector<float>& obs = io.loading() ? loaded_obs : obs_;
+  std::vector<uint8_t>& pixels = io.loading() ? loaded_pixels : pixels_;
   std::vector<float>& actions = io.loading() ? loaded_actions : actions_;
   std::vector<float>& rewards = io.loading() ? loaded_rewards : rewards_;
   std::vector<int64_t> flags(flags_.begin(), flags_.end());
@@ -265,7 +294,22 @@ void ReplayBuffer::state(StateIO& io) {
   io.integer("transitions", transitions, 0, slots);
 
   // Observations are copied into network inputs: finite, and one-hot indices in range.
-  io.tensor("obs", obs, {slots, stored_dim_});
+  if (opt_.pixels && io.loading() && saved_as_floats(io, "obs")) {
+    // Checkpoints written before image rows were kept as bytes hold the rows as floats k / 255.
+    const Tensor t = io.get("obs", Dtype::Float32, {slots, stored_dim_});
+    const float* p = t.data<float>();
+    pixels.resize(static_cast<size_t>(t.numel()));
+    for (int64_t i = 0; i < t.numel(); ++i) {
+      const long k = std::lrint(p[i] * 255.0f);
+      if (k < 0 || k > 255 || static_cast<float>(k) / 255.0f != p[i])
+        io.fail(str("tensor 'replay.obs' element ", i, " is ", p[i],
+                    ", expected a pixel k / 255 for k in [0, 255]"));
+      pixels[static_cast<size_t>(i)] = static_cast<uint8_t>(k);
+    }
+  } else if (opt_.pixels) {
+    io.tensor("obs", pixels, {slots, stored_dim_});  // any byte is a pixel
+  } else
+    io.tensor("obs", obs, {slots, stored_dim_});
   if (io.loading() && opt_.one_hot > 0) {
     for (int64_t i = 0; i < slots; ++i) {
       const float o = obs[static_cast<size_t>(i)];
@@ -323,6 +367,7 @@ void ReplayBuffer::state(StateIO& io) {
   transitions_ = transitions;
   max_priority_ = max_priority;
   obs_ = std::move(loaded_obs);
+  pixels_ = std::move(loaded_pixels);
   actions_ = std::move(loaded_actions);
   rewards_ = std::move(loaded_rewards);
   std::copy(flags.begin(), flags.end(), flags_.begin());

@@ -35,6 +35,8 @@ struct ReplayOptions {
   int64_t n_envs = 1;
   int64_t obs_dim = 1;     // floats per observation as the network sees them
   int64_t one_hot = 0;     // > 0: store a Discrete observation's index, one-hot on sampling
+  bool pixels = false;     // rows are pixels k / 255 (CnnPolicy): stored as the bytes k, as SB3
+                           // keeps the observation dtype (a quarter of float32 rows' memory)
   int64_t n_actions = 1;   // Discrete actions are in [0, n_actions) (checked when loading)
   int64_t action_dim = 0;  // > 0: Box actions stored as rows of action_dim floats
   int64_t n_step = 1;
@@ -60,7 +62,8 @@ class ReplayBuffer {
  public:
   explicit ReplayBuffer(const ReplayOptions& options);
 
-  // Starts env `env`'s stream at `obs` (the stored row: obs_dim floats, or 1 index when one_hot):
+  // Starts env `env`'s stream at `obs` (the stored row: obs_dim floats, or 1 index when one_hot;
+  // with pixels, each float must be k / 255 for a byte k, as ObsEncoder writes them):
   // it becomes the pending slot. Call after every vector reset.
   void start(int64_t env, const float* obs);
   // Completes the pending slot of `env` with the step taken from it. `next_obs` is the step's
@@ -81,7 +84,8 @@ class ReplayBuffer {
   // Sets the priorities of sampled slots from their TD errors: (|td| + eps)^alpha.
   void update_priorities(std::span<const int64_t> slots, std::span<const float> td_abs, double eps);
 
-  // Checkpoint state (tensor/state_io.h; agents declare it as object "replay"): tensors obs,
+  // Checkpoint state (tensor/state_io.h; agents declare it as object "replay"): tensors obs
+  // (float32 rows, or uint8 with pixels),
   // actions, rewards, flags (and priorities), the rings' positions and counts. Loading checks
   // every size, index, flag and count against this buffer (a crafted file must not write or
   // sample outside the rings); throws rein::Error naming the field and leaves the buffer
@@ -105,14 +109,15 @@ class ReplayBuffer {
   void advance(int64_t env);  // the next slot of env's ring becomes the pending one
   void invalidate(int64_t slot);
   void mark_valid(int64_t slot);
-  void copy_obs(int64_t slot, float* out) const;  // obs_dim floats (one-hot expanded)
+  void copy_obs(int64_t slot, float* out) const;  // obs_dim floats (one-hot or / 255 expanded)
   void write_transition(int64_t env, float reward, bool terminated, bool truncated,
                         const float* next_obs, const float* reset_obs);
 
   ReplayOptions opt_;
   int64_t n_envs_, ring_, stored_dim_, action_width_;
-  std::vector<float> obs_;      // (n_envs * ring, stored_dim)
-  std::vector<float> actions_;  // (n_envs * ring, action_width): a Discrete index is exact
+  std::vector<float> obs_;       // (n_envs * ring, stored_dim); empty with pixels
+  std::vector<uint8_t> pixels_;  // (n_envs * ring, stored_dim) with pixels; empty otherwise
+  std::vector<float> actions_;   // (n_envs * ring, action_width): a Discrete index is exact
   std::vector<float> rewards_;
   std::vector<uint8_t> flags_;
   std::vector<int64_t> pos_;      // per env: index of the pending slot within its ring

@@ -79,6 +79,9 @@ TEST(GradcheckUnary, Everything) {
   expect_gradcheck([](const auto& v) { return sigmoid(v[0]); }, {x});
   expect_gradcheck([](const auto& v) { return relu(v[0]); }, {x});
   expect_gradcheck([](const auto& v) { return elu(v[0], 0.7); }, {x});
+  expect_gradcheck([](const auto& v) { return gelu(v[0]); }, {x});
+  // GELU's tails: erf saturated, the x phi(x) term of the gradient about to vanish.
+  expect_gradcheck([](const auto& v) { return gelu(v[0]); }, {input({2, 3}, 12, -6.0, 6.0)});
   expect_gradcheck([](const auto& v) { return softplus(v[0]); }, {x});
   expect_gradcheck([](const auto& v) { return square(v[0]); }, {x});
   expect_gradcheck([](const auto& v) { return clamp(v[0], -0.5, 0.5); }, {x});

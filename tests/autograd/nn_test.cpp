@@ -100,6 +100,9 @@ Var unfused_mlp(nn::MLP& mlp, const Var& x) {
       case nn::Activation::ELU:
         h = elu(h);
         break;
+      case nn::Activation::GELU:
+        h = gelu(h);
+        break;
       case nn::Activation::Identity:
         break;
     }
@@ -109,7 +112,7 @@ Var unfused_mlp(nn::MLP& mlp, const Var& x) {
 
 TEST(MLP, FusedHiddenLayersGiveTheBitsOfSeparateOps) {
   for (auto act : {nn::Activation::Tanh, nn::Activation::ReLU, nn::Activation::ELU,
-                   nn::Activation::Identity}) {
+                   nn::Activation::GELU, nn::Activation::Identity}) {
     for (int64_t batch : {1, 7, 64}) {
       Generator gen(3);
       nn::MLP mlp({5, 33, 17, 3}, act, gen);
@@ -189,7 +192,9 @@ TEST(LayerNorm, NormalisesTheLastDimension) {
 TEST(Activations, ParseNamesAndRejectUnknown) {
   EXPECT_EQ(nn::activation_from_string("Tanh"), nn::Activation::Tanh);
   EXPECT_EQ(nn::activation_from_string("relu"), nn::Activation::ReLU);
-  EXPECT_THROW(nn::activation_from_string("gelu"), Error);
+  EXPECT_EQ(nn::activation_from_string("GELU"), nn::Activation::GELU);
+  EXPECT_EQ(nn::make_activation(nn::Activation::GELU)->name(), "GELU");
+  EXPECT_THROW(nn::activation_from_string("swish"), Error);
 }
 
 TEST(Init, OrthogonalRowsAreOrthonormalTimesGain) {

@@ -169,7 +169,8 @@ TEST_F(EnvsCli, RolloutPrintsImageObservationsAsBytesWithChannelMeans) {
 
 TEST_F(EnvsCli, TrainingOnImageObservationsFailsWithAHint) {
   const std::string db = testing::TempDir() + "/rein_images.db";
-  const CliRun r = rein("train ppo CarRacing-v3 --steps 64 --no-progress --db " + db);
+  // Without the preset (which picks CnnPolicy), PPO's default MlpPolicy meets the images.
+  const CliRun r = rein("train ppo CarRacing-v3 --no-preset --steps 64 --no-progress --db " + db);
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("cannot learn from the image observations Box(0, 255, (96, 96, 3), uint8)"),
             std::string::npos)

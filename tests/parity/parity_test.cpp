@@ -402,3 +402,31 @@ TEST(ConvParity, Conv2dAndNatureCnnMatchPyTorch) {
 
 }  // namespace
 }  // namespace rein
+
+// gelu against tests/parity/generate_gelu.py (gelu_fixtures.json): the function over its range
+// and an MLP Linear-GELU-Linear, in float32 and float64.
+namespace rein {
+namespace {
+
+TEST(GeluParity, GeluAndAGeluMlpMatchPyTorch) {
+  static const json data = load_fixture("gelu_fixtures.json");
+  ASSERT_GE(data.at("cases").size(), 4u);
+  for (const json& c : data.at("cases")) {
+    SCOPED_TRACE(c.at("name").get<std::string>());
+    const double tol = c.at("dtype") == "float64" ? 1e-10 : 1e-5;
+    std::map<std::string, Var> v;
+    for (const auto& [k, j] : c.at("inputs").items()) v.emplace(k, Var(decode(j), true));
+    Var out = c.at("mlp")
+                  ? linear(gelu(linear(v.at("x"), v.at("w0"), v.at("b0"))), v.at("w1"), v.at("b1"))
+                  : gelu(v.at("x"));
+    EXPECT_TRUE(close(out.value(), decode(c.at("output")), tol)) << "output";
+    out.backward(decode(c.at("seed")));
+    for (const auto& [k, j] : c.at("grads").items()) {
+      ASSERT_TRUE(v.at(k).grad().defined()) << k;
+      EXPECT_TRUE(close(v.at(k).grad(), decode(j), tol)) << "gradient of " << k;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rein

@@ -2,11 +2,15 @@
 // encoder's HWC -> CHW / 255 planes, NatureCNN's layers inside PPO, A2C and DQN, and
 // checkpoints that restore the CNN.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "rl/checkpoint.h"
 #include "rl/internal/obs_encoder.h"
+#include "rl/internal/replay_buffer.h"
 #include "rl/metric_sink.h"
 #include "rl/trainer.h"
 #include "tensor/ops.h"
@@ -125,15 +129,129 @@ TEST(CnnPolicy, NatureCnnFeedsTheHeadsOfPpoA2cAndDqn) {
   EXPECT_EQ(shapes_ending(t.agent(), "pi.0.weight").at(0), (Shape{16, 512}));
 }
 
+TEST(CnnPolicy, ReplayStoresPixelsAsBytesAndSamplesTheRowsItWasGiven) {
+  // Every byte value, as ObsEncoder writes it (k / 255), comes back bit for bit.
+  internal::ReplayBuffer buf(
+      internal::ReplayOptions{.capacity = 8, .obs_dim = 256, .pixels = true});
+  std::vector<float> row(256), next(256);
+  for (int k = 0; k < 256; ++k) {
+    row[static_cast<size_t>(k)] = static_cast<float>(k) / 255.0f;
+    next[static_cast<size_t>(k)] = static_cast<float>(255 - k) / 255.0f;
+  }
+  buf.start(0, row.data());
+  buf.add(0, 1, 1.0f, false, false, next.data(), nullptr);
+  Generator gen(3);
+  internal::ReplayBatch batch;
+  buf.sample(2, gen, 1.0, batch);
+  for (int b = 0; b < 2; ++b)
+    for (int k = 0; k < 256; ++k) {
+      ASSERT_EQ(batch.obs.data<float>()[b * 256 + k], row[static_cast<size_t>(k)]) << k;
+      ASSERT_EQ(batch.next_obs.data<float>()[b * 256 + k], next[static_cast<size_t>(k)]) << k;
+    }
+}
+
+TEST(CnnPolicy, ReplayLoadsPixelsSavedAsFloatRowsAndRefusesOtherFloats) {
+  // Checkpoints from before pixels were stored as bytes hold float rows k / 255.
+  const internal::ReplayOptions options{
+      .capacity = 8, .obs_dim = 256, .pixels = true, .n_actions = 2};
+  internal::ReplayBuffer buf(options);
+  std::vector<float> row(256);
+  for (int k = 0; k < 256; ++k) row[static_cast<size_t>(k)] = static_cast<float>(k) / 255.0f;
+  buf.start(0, row.data());
+  buf.add(0, 1, 1.0f, false, false, row.data(), nullptr);
+  StateIO saved("dqn state");
+  buf.state(saved);
+  NamedTensorList tensors = saved.tensors();
+  for (auto& [name, t] : tensors)
+    if (name == "obs") t = t.to(Dtype::Float32) / 255.0;
+  internal::ReplayBuffer loaded(options);
+  StateIO in("dqn state", saved.json(), tensors);
+  loaded.state(in);
+  Generator gen(3);
+  internal::ReplayBatch batch;
+  loaded.sample(1, gen, 1.0, batch);
+  for (int k = 0; k < 256; ++k) ASSERT_EQ(batch.obs.data<float>()[k], row[k]) << k;
+
+  for (auto& [name, t] : tensors)
+    if (name == "obs") t.data<float>()[5] = 0.5f;  // not a pixel
+  internal::ReplayBuffer refused(options);
+  StateIO bad("dqn state", saved.json(), tensors);
+  const std::string e = error_of([&] { refused.state(bad); });
+  EXPECT_NE(e.find("expected a pixel k / 255"), std::string::npos) << e;
+}
+
 TEST(CnnPolicy, AReplayBufferLargerThanMemoryIsRefusedWithASizeThatFits) {
-  // Image rows are stored as floats: SB3's default buffer_size on frames can exceed the machine.
+  // SB3's default buffer_size on frames can exceed the machine even as bytes. The size proposed
+  // fits a quarter of the memory at one byte a pixel.
   register_dot_side();
   const std::string e = error_of([] {
     Trainer("dqn", "DotSide-v0", {},
             settings_of({{"policy", "CnnPolicy"}, {"buffer_size", "1000000000000"}}));
   });
   EXPECT_NE(e.find("more than this machine's"), std::string::npos) << e;
-  EXPECT_NE(e.find("--set buffer_size="), std::string::npos) << e;
+  EXPECT_NE(e.find("observations of 1296 bytes"), std::string::npos) << e;
+  const std::string key = "--set buffer_size=";
+  const size_t at = e.find(key);
+  ASSERT_NE(at, std::string::npos) << e;
+  const double ram =
+      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  EXPECT_EQ(std::stoll(e.substr(at + key.size())), static_cast<int64_t>(ram / 4.0 / 1296.0)) << e;
+}
+
+TEST(CnnPolicy, DqnCheckpointsSaveAndLoadTheReplayAsBytes) {
+  register_dot_side();
+  const auto dir = test_support::temp_dir("cnn_dqn_replay");
+  Settings s = settings_of({{"policy", "CnnPolicy"},
+                            {"buffer_size", "64"},
+                            {"learning_starts", "8"},
+                            {"total_timesteps", "48"},
+                            {"eval_episodes", "1"},
+                            {"save_replay", "true"}});
+  Trainer t("dqn", "DotSide-v0", {}, s);
+  NullSink sink;
+  t.train(sink, "", {});
+  const std::string path = t.save_checkpoint(dir.string());
+  const CheckpointInfo info = read_agent_checkpoint(path);
+  bool has_obs = false;
+  for (const auto& [name, tensor] : info.tensors) {
+    if (name != "replay.obs") continue;
+    has_obs = true;
+    EXPECT_EQ(tensor.dtype(), Dtype::UInt8);
+    EXPECT_EQ(tensor.shape(), (Shape{64, 36 * 36}));
+  }
+  EXPECT_TRUE(has_obs);
+  auto loaded = load_agent(info);
+  std::map<std::string, Tensor> a, b;
+  for (auto& [name, tensor] : loaded->state_tensors()) a[name] = tensor;
+  for (auto& [name, tensor] : t.agent().state_tensors()) b[name] = tensor;
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [name, tensor] : b) {
+    if (name.rfind("model.", 0) != 0) continue;
+    EXPECT_TRUE(equal(a.at(name), tensor)) << name;
+  }
+  // DotSide cannot save its state, so the loaded agent restarts its envs, which writes a slot
+  // or two; every transition kept has the bytes saved.
+  const Tensor fa = a.at("replay.flags"), fb = b.at("replay.flags");
+  const Tensor oa = a.at("replay.obs"), ob = b.at("replay.obs");
+  int64_t kept = 0;
+  for (int64_t slot = 0; slot < 64; ++slot) {
+    if (!(fa.data<int64_t>()[slot] & 1) || !(fb.data<int64_t>()[slot] & 1)) continue;
+    ++kept;
+    EXPECT_TRUE(std::equal(oa.data<uint8_t>() + slot * 1296, oa.data<uint8_t>() + (slot + 1) * 1296,
+                           ob.data<uint8_t>() + slot * 1296))
+        << slot;
+  }
+  EXPECT_GT(kept, 20);
+
+  // A resumed run trains on, sampling the loaded bytes.
+  Settings more;
+  more.set("total_timesteps", "64", "test");
+  Trainer resumed = Trainer::resume(path, more);
+  EXPECT_EQ(resumed.agent().global_step(), 48);
+  MemorySink resumed_sink;
+  resumed.train(resumed_sink, "", {});
+  EXPECT_EQ(resumed.agent().global_step(), 64);
+  EXPECT_FALSE(resumed_sink.values("loss/q").empty());
 }
 
 TEST(CnnPolicy, CheckpointsRestoreTheCnn) {
@@ -171,6 +289,31 @@ TEST(CnnPolicy, RunWrappersReachEveryEnvAndTheCheckpoint) {
     Trainer("ppo", "CarRacing-v3", {{"wrappers", "GrayscaleObservation"}}, s);
   });
   EXPECT_NE(both.find("give them one way"), std::string::npos) << both;
+}
+
+TEST(CnnPolicy, TheZoosCarRacingPresetBuildsItsNetworkAndTrains) {
+  // The preset as `rein train ppo CarRacing-v3` starts from, cut to a few steps.
+  Settings s = preset_settings("ppo", "CarRacing-v3");
+  ASSERT_EQ(s.get("activation"), "gelu");
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"n_envs", "2"},
+                                                        {"n_steps", "8"},
+                                                        {"batch_size", "8"},
+                                                        {"n_epochs", "1"},
+                                                        {"total_timesteps", "16"},
+                                                        {"eval_episodes", "1"}})
+    s.set(key, value, "test");
+  Trainer t("ppo", "CarRacing-v3", {{"max_episode_steps", "40"}}, s);
+  // FrameSkip, 64x64 grey, two zero-padded frames: NatureCNN takes 2 planes; GELU heads of 256.
+  EXPECT_NE(t.env_kwargs().at("wrappers").find("padding=zero"), std::string::npos);
+  EXPECT_EQ(shapes_ending(t.agent(), "features_extractor.cnn.0.weight").at(0),
+            (Shape{32, 2, 8, 8}));
+  EXPECT_EQ(shapes_ending(t.agent(), "pi.0.weight").at(0), (Shape{256, 512}));
+  MemorySink sink;
+  const TrainResult r = t.train(sink, "", {});
+  EXPECT_EQ(t.agent().global_step(), 16);
+  EXPECT_FALSE(sink.values("loss/policy").empty());
+  ASSERT_TRUE(r.final_eval.has_value());
 }
 
 }  // namespace

@@ -194,14 +194,13 @@ TEST(Presets, EveryPresetUsesOnlyValidKeys) {
 }
 
 // The zoo's entries (ppo, a2c, dqn, sac, td3 and ddpg .yml) for every env rein has, the zoo's
-// -v2 names mapped to Gymnasium's -v3 and Pendulum-v0 to -v1. The zoo's PPO CarRacing entry
-// needs a CnnPolicy rein does not have yet.
+// -v2 names mapped to Gymnasium's -v3 and Pendulum-v0 to -v1.
 TEST(Presets, EveryZooEntryOfAnEnvReinHasIsAPreset) {
   const std::map<std::string, std::vector<std::string>> zoo = {
       {"ppo",
        {"CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1", "MountainCarContinuous-v0",
         "LunarLander-v3", "LunarLanderContinuous-v3", "BipedalWalker-v3",
-        "BipedalWalkerHardcore-v3"}},
+        "BipedalWalkerHardcore-v3", "CarRacing-v3"}},
       {"a2c",
        {"CartPole-v1", "Acrobot-v1", "MountainCar-v0", "Pendulum-v1", "MountainCarContinuous-v0",
         "LunarLander-v3", "LunarLanderContinuous-v3", "BipedalWalker-v3",
