@@ -46,7 +46,7 @@ uint8_t grayscale_pixel(uint8_t r, uint8_t g, uint8_t b) {
 }
 
 GrayscaleObservation::GrayscaleObservation(std::unique_ptr<Env> env, bool keep_dim)
-    : Wrapper(std::move(env)) {
+    : ObservationWrapper(std::move(env)) {
   check_image_box(observation_space_, "GrayscaleObservation", true);
   Shape shape{observation_space_.shape()[0], observation_space_.shape()[1]};
   if (keep_dim) shape.push_back(1);
@@ -54,25 +54,13 @@ GrayscaleObservation::GrayscaleObservation(std::unique_ptr<Env> env, bool keep_d
   obs_ = zeros(shape, Dtype::UInt8);
 }
 
-void GrayscaleObservation::convert(const Tensor& obs) {
+void GrayscaleObservation::observation(const Tensor& obs) {
   check_frame(obs, env_->observation_space(), "GrayscaleObservation");
   const Tensor c = obs.contiguous();
   const auto* in = static_cast<const uint8_t*>(c.raw_data());
   auto* out = static_cast<uint8_t*>(obs_.raw_data());
   const int64_t n = obs_.numel();
   for (int64_t i = 0; i < n; ++i, in += 3) out[i] = grayscale_pixel(in[0], in[1], in[2]);
-}
-
-ResetResult GrayscaleObservation::reset(std::optional<uint64_t> seed, const Kwargs& options) {
-  ResetResult r = env_->reset(seed, options);
-  convert(r.obs);
-  return {obs_, r.info};
-}
-
-StepResult GrayscaleObservation::step(const Action& action) {
-  StepResult r = env_->step(action);
-  convert(r.obs);
-  return {obs_, r.reward, r.terminated, r.truncated, r.info};
 }
 
 // ---- ResizeObservation ----
@@ -98,7 +86,7 @@ ResizeObservation::Axis ResizeObservation::make_axis(int64_t in, int64_t out) {
 }
 
 ResizeObservation::ResizeObservation(std::unique_ptr<Env> env, int64_t height, int64_t width)
-    : Wrapper(std::move(env)) {
+    : ObservationWrapper(std::move(env)) {
   check_image_box(observation_space_, "ResizeObservation", false);
   if (height < 1 || width < 1) {
     throw Error(
@@ -117,7 +105,7 @@ ResizeObservation::ResizeObservation(std::unique_ptr<Env> env, int64_t height, i
   row_sums_.resize(static_cast<size_t>(in_w_ * channels_));
 }
 
-void ResizeObservation::resize(const Tensor& obs) {
+void ResizeObservation::observation(const Tensor& obs) {
   check_frame(obs, env_->observation_space(), "ResizeObservation");
   const Tensor c = obs.contiguous();
   const auto* in = static_cast<const uint8_t*>(c.raw_data());
@@ -148,18 +136,6 @@ void ResizeObservation::resize(const Tensor& obs) {
       }
     }
   }
-}
-
-ResetResult ResizeObservation::reset(std::optional<uint64_t> seed, const Kwargs& options) {
-  ResetResult r = env_->reset(seed, options);
-  resize(r.obs);
-  return {obs_, r.info};
-}
-
-StepResult ResizeObservation::step(const Action& action) {
-  StepResult r = env_->step(action);
-  resize(r.obs);
-  return {obs_, r.reward, r.terminated, r.truncated, r.info};
 }
 
 // ---- FrameSkip ----

@@ -14,16 +14,12 @@ namespace rein::envs {
 // RGB uint8 (H, W, 3) with bounds [0, 255] -> uint8 luminance (H, W), or (H, W, 1) with
 // keep_dim: Gymnasium's sum(obs * [0.2125, 0.7154, 0.0721], axis=-1).astype(uint8), the same
 // float64 products, summed left to right as NumPy does and truncated as its cast does.
-class GrayscaleObservation : public Wrapper {
+class GrayscaleObservation : public ObservationWrapper {
  public:
   explicit GrayscaleObservation(std::unique_ptr<Env> env, bool keep_dim = false);
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
-                    const Kwargs& options = {}) override;
-  StepResult step(const Action& action) override;
 
  private:
-  void convert(const Tensor& obs);
-  Tensor obs_;
+  void observation(const Tensor& obs) override;
 };
 
 // The grey level Gymnasium's GrayscaleObservation gives one RGB pixel.
@@ -34,15 +30,12 @@ uint8_t grayscale_pixel(uint8_t r, uint8_t g, uint8_t b);
 // Gymnasium calls), rounded to nearest. Integer shrink factors give OpenCV's values exactly;
 // other shrinks are exact averages where OpenCV sums float weights (see docs/ENVS.md);
 // enlarging a side repeats pixels by area, where OpenCV interpolates bilinearly.
-class ResizeObservation : public Wrapper {
+class ResizeObservation : public ObservationWrapper {
  public:
   ResizeObservation(std::unique_ptr<Env> env, int64_t height, int64_t width);
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
-                    const Kwargs& options = {}) override;
-  StepResult step(const Action& action) override;
 
  private:
-  void resize(const Tensor& obs);
+  void observation(const Tensor& obs) override;
   // One axis of the resampling: output index o takes input pixels [first[o], first[o] +
   // weights[o].size()) with those weights (their sum is the scale factor).
   struct Axis {
@@ -52,7 +45,6 @@ class ResizeObservation : public Wrapper {
   static Axis make_axis(int64_t in, int64_t out);
   int64_t in_h_, in_w_, channels_;
   Axis rows_, cols_;
-  Tensor obs_;
   std::vector<double> row_sums_;  // one output row before the vertical pass, (in_w, C)
 };
 

@@ -12,7 +12,7 @@ namespace rein::envs {
 // ---- NormalizeObservation ----
 
 NormalizeObservation::NormalizeObservation(std::unique_ptr<Env> env, double epsilon)
-    : Wrapper(std::move(env)), epsilon_(epsilon) {
+    : ObservationWrapper(std::move(env)), epsilon_(epsilon) {
   if (!observation_space_.is_box()) {
     throw Error(str("NormalizeObservation: needs a Box observation space, got ",
                     observation_space_.to_string()));
@@ -25,7 +25,7 @@ NormalizeObservation::NormalizeObservation(std::unique_ptr<Env> env, double epsi
                            std::numeric_limits<double>::infinity(), shape, Dtype::Float32);
 }
 
-void NormalizeObservation::normalize(const Tensor& obs) {
+void NormalizeObservation::observation(const Tensor& obs) {
   internal::read_values(obs, scratch_.data());
   if (update_) rms_.update(scratch_.data());
   float* out = obs_.data<float>();
@@ -34,22 +34,10 @@ void NormalizeObservation::normalize(const Tensor& obs) {
   }
 }
 
-ResetResult NormalizeObservation::reset(std::optional<uint64_t> seed, const Kwargs& options) {
-  ResetResult r = env_->reset(seed, options);
-  normalize(r.obs);
-  return {obs_, r.info};
-}
-
-StepResult NormalizeObservation::step(const Action& action) {
-  StepResult r = env_->step(action);
-  normalize(r.obs);
-  return {obs_, r.reward, r.terminated, r.truncated, r.info};
-}
-
 // ---- ClipObservation ----
 
 ClipObservation::ClipObservation(std::unique_ptr<Env> env, double low, double high)
-    : Wrapper(std::move(env)), low_(low), high_(high) {
+    : ObservationWrapper(std::move(env)), low_(low), high_(high) {
   if (!observation_space_.is_box()) {
     throw Error(str("ClipObservation: needs a Box observation space, got ",
                     observation_space_.to_string()));
@@ -65,7 +53,7 @@ ClipObservation::ClipObservation(std::unique_ptr<Env> env, double low, double hi
   obs_ = zeros(inner.shape, Dtype::Float32);
 }
 
-void ClipObservation::clip(const Tensor& obs) {
+void ClipObservation::observation(const Tensor& obs) {
   float* out = obs_.data<float>();
   const int64_t n = obs_.numel();
   for (int64_t i = 0; i < n; ++i) {
@@ -73,22 +61,10 @@ void ClipObservation::clip(const Tensor& obs) {
   }
 }
 
-ResetResult ClipObservation::reset(std::optional<uint64_t> seed, const Kwargs& options) {
-  ResetResult r = env_->reset(seed, options);
-  clip(r.obs);
-  return {obs_, r.info};
-}
-
-StepResult ClipObservation::step(const Action& action) {
-  StepResult r = env_->step(action);
-  clip(r.obs);
-  return {obs_, r.reward, r.terminated, r.truncated, r.info};
-}
-
 // ---- FlattenObservation / OneHotObservation ----
 
 FlattenObservation::FlattenObservation(std::unique_ptr<Env> env)
-    : Wrapper(std::move(env)), inner_space_(observation_space_) {
+    : ObservationWrapper(std::move(env)), inner_space_(observation_space_) {
   const int64_t width = inner_space_.one_hot_dim();
   obs_ = zeros(Shape{width}, Dtype::Float32);
   if (inner_space_.is_box()) {
@@ -99,7 +75,7 @@ FlattenObservation::FlattenObservation(std::unique_ptr<Env> env)
   }
 }
 
-void FlattenObservation::flatten(const Tensor& obs) {
+void FlattenObservation::observation(const Tensor& obs) {
   float* out = obs_.data<float>();
   switch (inner_space_.kind()) {
     case SpaceKind::Box:
@@ -134,18 +110,6 @@ void FlattenObservation::flatten(const Tensor& obs) {
       return;
     }
   }
-}
-
-ResetResult FlattenObservation::reset(std::optional<uint64_t> seed, const Kwargs& options) {
-  ResetResult r = env_->reset(seed, options);
-  flatten(r.obs);
-  return {obs_, r.info};
-}
-
-StepResult FlattenObservation::step(const Action& action) {
-  StepResult r = env_->step(action);
-  flatten(r.obs);
-  return {obs_, r.reward, r.terminated, r.truncated, r.info};
 }
 
 namespace {

@@ -21,6 +21,18 @@ ResetResult Wrapper::reset(std::optional<uint64_t> seed, const Kwargs& options) 
   return env_->reset(seed, options);
 }
 StepResult Wrapper::step(const Action& action) { return env_->step(action); }
+
+ResetResult ObservationWrapper::reset(std::optional<uint64_t> seed, const Kwargs& options) {
+  ResetResult r = env_->reset(seed, options);
+  observation(r.obs);
+  return {obs_, r.info};
+}
+
+StepResult ObservationWrapper::step(const Action& action) {
+  StepResult r = env_->step(action);
+  observation(r.obs);
+  return {obs_, r.reward, r.terminated, r.truncated, r.info};
+}
 void Wrapper::render(DrawList& out) const { env_->render(out); }
 std::string Wrapper::render_text() const { return env_->render_text(); }
 RenderInfo Wrapper::render_info() const { return env_->render_info(); }

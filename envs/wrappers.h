@@ -37,6 +37,23 @@ class Wrapper : public Env {
   std::unique_ptr<Env> env_;
 };
 
+// Base of the wrappers that change only the observation (Gymnasium's ObservationWrapper):
+// reset and step pass everything else through and return obs_, which observation() fills from
+// the inner env's observation. A subclass sizes obs_ and sets its observation space in its
+// constructor; the returned tensor is overwritten by the next reset or step.
+class ObservationWrapper : public Wrapper {
+ public:
+  using Wrapper::Wrapper;
+  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
+                    const Kwargs& options = {}) override;
+  StepResult step(const Action& action) override;
+
+ protected:
+  // Writes what the wrapper makes of the inner env's observation `obs` into obs_.
+  virtual void observation(const Tensor& obs) = 0;
+  Tensor obs_;
+};
+
 // Finds the innermost wrapper of type W in a wrapper chain (nullptr if none), e.g.
 // find_wrapper<NormalizeObservation>(env) to save its statistics.
 template <typename W>
@@ -129,12 +146,9 @@ struct RunningMeanStd {
 // Box observations -> float32 (obs - mean) / sqrt(var + epsilon), statistics updated on every
 // reset and step while update_running_mean() (Gymnasium 1.x). Freeze for evaluation with
 // set_update_running_mean(false); read/write the statistics with obs_rms().
-class NormalizeObservation : public Wrapper {
+class NormalizeObservation : public ObservationWrapper {
  public:
   explicit NormalizeObservation(std::unique_ptr<Env> env, double epsilon = 1e-8);
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
-                    const Kwargs& options = {}) override;
-  StepResult step(const Action& action) override;
 
   RunningMeanStd& obs_rms() { return rms_; }
   const RunningMeanStd& obs_rms() const { return rms_; }
@@ -142,11 +156,10 @@ class NormalizeObservation : public Wrapper {
   void set_update_running_mean(bool update) { update_ = update; }
 
  private:
-  void normalize(const Tensor& obs);
+  void observation(const Tensor& obs) override;
   RunningMeanStd rms_;
   double epsilon_;
   bool update_ = true;
-  Tensor obs_;  // float32, the returned observation
   std::vector<double> scratch_;
 };
 
@@ -213,32 +226,24 @@ class TransformReward : public Wrapper {
 };
 
 // Box observations clamped to [low, high] (CleanRL's TransformObservation(np.clip(obs, -10, 10))).
-class ClipObservation : public Wrapper {
+class ClipObservation : public ObservationWrapper {
  public:
   ClipObservation(std::unique_ptr<Env> env, double low, double high);
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
-                    const Kwargs& options = {}) override;
-  StepResult step(const Action& action) override;
 
  private:
-  void clip(const Tensor& obs);
+  void observation(const Tensor& obs) override;
   double low_, high_;
-  Tensor obs_;
 };
 
 // Observations as a flat float32 vector: Box -> (flat_dim,), Discrete -> one-hot (n,),
 // MultiDiscrete -> concatenated one-hots (sum(nvec),), as gymnasium.spaces.flatten does.
-class FlattenObservation : public Wrapper {
+class FlattenObservation : public ObservationWrapper {
  public:
   explicit FlattenObservation(std::unique_ptr<Env> env);
-  ResetResult reset(std::optional<uint64_t> seed = std::nullopt,
-                    const Kwargs& options = {}) override;
-  StepResult step(const Action& action) override;
 
  private:
-  void flatten(const Tensor& obs);
+  void observation(const Tensor& obs) override;
   Space inner_space_;
-  Tensor obs_;
 };
 
 // Discrete observations as float32 one-hot vectors of length n (FlattenObservation restricted
