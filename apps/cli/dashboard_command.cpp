@@ -35,6 +35,11 @@ std::filesystem::path dashboard_binary() {
 }
 
 void exec_dashboard(const DashboardArgs& a) {
+  // The user's own input first: a mistyped --db is named whatever else is missing.
+  if (!tracker::database_exists(a.db)) {
+    throw std::runtime_error("dashboard: no database '" + a.db +
+                             "' (train a run first, or pass --db FILE)");
+  }
   const std::filesystem::path bin = dashboard_binary();
   if (!std::filesystem::exists(bin)) {
     throw std::runtime_error("dashboard: '" + bin.string() +
@@ -49,10 +54,6 @@ void exec_dashboard(const DashboardArgs& a) {
         "it to a PNG under a virtual X server: xvfb-run -a " +
         bin.string() + " --screenshot dashboard.png --db " + a.db +
         " (package xvfb), or connect with ssh -X");
-  }
-  if (!tracker::database_exists(a.db)) {
-    throw std::runtime_error("dashboard: no database '" + a.db +
-                             "' (train a run first, or pass --db FILE)");
   }
   std::vector<std::string> args = {bin.string(), "--db", a.db};
   if (!a.runs.empty()) {

@@ -159,7 +159,10 @@ TEST(CommandsCli, EvalSpeaksJson) {
 }
 
 TEST(CommandsCli, DashboardWithoutADisplaySuggestsTheScreenshotRoute) {
-  Output out = run_rein("dashboard --db nowhere.db", true, "env -u DISPLAY -u WAYLAND_DISPLAY");
+  // A database that exists: a missing one is named first (RunsCli.CommandsOnAMissingDatabase...).
+  const fs::path db = fresh_dir("dashboard_no_display") / "runs.db";
+  std::ofstream(db) << "x";
+  Output out = run_rein("dashboard --db " + db.string(), true, "env -u DISPLAY -u WAYLAND_DISPLAY");
   EXPECT_EQ(out.status, 1);
   // The binary may be absent in a build without the dashboard; then that is the message.
   if (out.text.find("not found") == std::string::npos) {

@@ -1,7 +1,8 @@
 // Checkpoints written by an earlier rein (tests/rl/fixtures/checkpoints, one per algorithm and
 // kind of state) still load: saving the loaded agent gives back the same tensors, in the same
 // order, and the same JSON state, and a few resumed iterations log the metric points and reach
-// the state that the rein which wrote the files recorded in expected_resume.json.
+// the state that the rein which wrote the files recorded in expected_resume.json (in a Release
+// build; see tests/rl/CMakeLists.txt).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -89,7 +90,13 @@ TEST_P(CheckpointCompat, LoadsSavesTheSameStateAndResumesAsBefore) {
                         {"state", digest(agent->state_tensors(), agent->state_json())}};
   const json expected = expected_resume();
   ASSERT_TRUE(expected.contains(GetParam())) << "record: \"" << GetParam() << "\": " << resumed;
+#if REIN_REFERENCE_NUMERICS
   EXPECT_EQ(resumed, expected.at(GetParam())) << "now: " << resumed;
+#else
+  // Built unlike the recording build (tests/rl/CMakeLists.txt): the iterations above still ran
+  // (under the sanitizers, too); their exact floats are only compared in a Release build.
+  EXPECT_EQ(resumed["points"], expected.at(GetParam())["points"]) << "now: " << resumed;
+#endif
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, CheckpointCompat,
