@@ -7,12 +7,12 @@ Each program maps named inputs to one output tensor; the gradient seed is ones f
 outputs and a stored random tensor otherwise. Programs marked f64 run in float64 (compared to
 1e-10), the rest in float32 (1e-5).
 """
-import json
 import math
-import os
 
 import torch
 import torch.nn.functional as F
+
+from parity_io import encode, write_fixtures
 
 torch.manual_seed(0)
 GEN = torch.Generator().manual_seed(1234)
@@ -157,16 +157,6 @@ def categorical(v):
     return logp.gather(1, v["act"].unsqueeze(1)).squeeze(1) - p_log_p.sum(1)
 
 
-def encode(t):
-    if t.dtype == torch.bool:
-        kind = "bool"
-    elif t.dtype == torch.int64:
-        kind = "int64"
-    else:
-        kind = "float64" if t.dtype == torch.float64 else "float32"
-    return {"dtype": kind, "shape": list(t.shape), "data": t.detach().reshape(-1).double().tolist()}
-
-
 def record_program(name, build, fn, f64):
     dtype = torch.float64 if f64 else torch.float32
     raw = build()
@@ -230,11 +220,7 @@ def main():
         data = (randn(3, 4), randn(3), randn(8, 4), randn(8, 3))
         for dtype in (torch.float32, torch.float64):
             optimizers.append(record_optimizer(name, make, *data, dtype))
-    out = {"torch_version": torch.__version__, "programs": programs, "optimizers": optimizers}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=None, separators=(",", ":"))
-        f.write("\n")
+    path = write_fixtures("fixtures.json", {"programs": programs, "optimizers": optimizers})
     print(f"wrote {len(programs)} programs and {len(optimizers)} optimizers to {path}")
 
 

@@ -13,22 +13,17 @@ evaluate (offset + scale * sin(0.37 i + phase) for element i, in float64), its s
 and of each gradient the file keeps every k-th element, the sum and the sum of squares.
 """
 import math
-import json
-import os
 
 import torch
 import torch.nn.functional as F
+
+from parity_io import encode, write_fixtures
 
 GEN = torch.Generator().manual_seed(1312)  # arXiv:1312.5602, the Atari DQN
 
 
 def randn(*shape):
     return torch.randn(*shape, generator=GEN, dtype=torch.float64)
-
-
-def encode(t):
-    kind = "float64" if t.dtype == torch.float64 else "float32"
-    return {"dtype": kind, "shape": list(t.shape), "data": t.detach().reshape(-1).double().tolist()}
 
 
 def conv_case(name, x_shape, w_shape, bias, stride, padding, f64):
@@ -108,11 +103,7 @@ def record(name, raw, layers, f64, formulas):
 
 def main():
     cases = [record(*c) for c in CASES]
-    out = {"torch_version": torch.__version__, "cases": cases}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "conv_fixtures.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=None, separators=(",", ":"))
-        f.write("\n")
+    path = write_fixtures("conv_fixtures.json", {"cases": cases})
     print(f"wrote {len(cases)} cases to {path}")
 
 

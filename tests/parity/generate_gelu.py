@@ -9,22 +9,17 @@ Run with Debian's torch:  /usr/bin/python3 tests/parity/generate_gelu.py
 Every case has its inputs (all with gradients), the output, the gradient seed (a stored random
 tensor of the output's shape) and the gradients.
 """
-import json
-import os
 
 import torch
 import torch.nn.functional as F
+
+from parity_io import encode, write_fixtures
 
 GEN = torch.Generator().manual_seed(1606)  # arXiv:1606.08415, Hendrycks and Gimpel's GELU
 
 
 def randn(*shape):
     return torch.randn(*shape, generator=GEN, dtype=torch.float64)
-
-
-def encode(t):
-    kind = "float64" if t.dtype == torch.float64 else "float32"
-    return {"dtype": kind, "shape": list(t.shape), "data": t.detach().reshape(-1).double().tolist()}
 
 
 def wide_range():
@@ -59,11 +54,7 @@ def record(name, raw, mlp, f64):
 
 def main():
     cases = [record(*c) for c in CASES]
-    out = {"torch_version": torch.__version__, "cases": cases}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gelu_fixtures.json")
-    with open(path, "w") as f:
-        json.dump(out, f, indent=None, separators=(",", ":"))
-        f.write("\n")
+    path = write_fixtures("gelu_fixtures.json", {"cases": cases})
     print(f"wrote {len(cases)} cases to {path}")
 
 

@@ -18,10 +18,10 @@ z = tanh(obs W1^T + b1) feeds both the mean, Hardtanh-clipped to [-2, 2], and th
 (learn_features); one exploration matrix W = std * eps for the batch; actions tanh(mean + z W);
 output log_prob(actions) + sum_j actions_j, with gradients for W1, b1, Wm, bm and log_std.
 """
-import json
-import os
 
 import torch
+
+from parity_io import encode, write_fixtures
 
 GEN = torch.Generator().manual_seed(2005)  # arXiv:2005.05719
 EPSILON = 1e-6
@@ -123,11 +123,6 @@ def record_sac(case, dtype):
     }
 
 
-def encode(t):
-    kind = "float64" if t.dtype == torch.float64 else "float32"
-    return {"dtype": kind, "shape": list(t.shape), "data": t.detach().reshape(-1).double().tolist()}
-
-
 def record(case, dtype):
     name, b, f, a, full_std, use_expln, squash, learn_features = case
     raw = {
@@ -160,12 +155,7 @@ def main():
     cases = [record(case, dtype) for case in CASES for dtype in (torch.float32, torch.float64)]
     sac_cases = [record_sac(case, dtype) for case in SAC_CASES
                  for dtype in (torch.float32, torch.float64)]
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gsde_fixtures.json")
-    with open(path, "w") as f:
-        json.dump({"torch_version": torch.__version__, "cases": cases, "sac_cases": sac_cases}, f,
-                  indent=None,
-                  separators=(",", ":"))
-        f.write("\n")
+    path = write_fixtures("gsde_fixtures.json", {"cases": cases, "sac_cases": sac_cases})
     print(f"wrote {len(cases)} gSDE cases and {len(sac_cases)} SAC cases to {path}")
 
 
