@@ -224,6 +224,31 @@ std::int64_t SweepStore::leased_trials(std::int64_t sweep_id) {
   return s.int64(0);
 }
 
+bool SweepStore::take_over_trial(std::int64_t sweep_id, std::int64_t number,
+                                 const std::string& worker, double lease_seconds,
+                                 const std::function<bool(const std::string&)>& holder_gone) {
+  impl_->require_writable("take_over_trial");
+  check_utf8("worker", worker);
+  internal::Transaction tx(impl_->db);
+  const double now = internal::now_seconds();
+  Stmt held(impl_->db,
+            "SELECT worker, lease_until FROM trials WHERE sweep_id = ? AND number = ? AND "
+            "status = 'running'");
+  held.bind(1, sweep_id).bind(2, number);
+  if (!held.step()) return false;
+  const std::string holder = held.text(0);
+  const bool alive = !holder.empty() && held.real(1) >= now && !holder_gone(holder);
+  held.reset();
+  if (alive) return false;
+  Stmt take(impl_->db,
+            "UPDATE trials SET worker = ?, lease_until = ?, rungs = '[]', steps = 0, started = ? "
+            "WHERE sweep_id = ? AND number = ?");
+  take.bind(1, worker).bind(2, now + lease_seconds).bind(3, now).bind(4, sweep_id);
+  take.bind(5, number).run();
+  tx.commit();
+  return true;
+}
+
 std::vector<TrialInfo> SweepStore::trials(std::int64_t sweep_id) {
   std::vector<TrialInfo> out;
   if (!impl_->has_tables) return out;

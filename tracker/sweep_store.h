@@ -2,8 +2,8 @@
 // sweep keeps its spec (TOML text) and status; a trial keeps its number, its sampled params, its
 // status, its objective value, the intermediate values early stopping judged it on, and the env
 // steps it used. A trial's runs are ordinary runs tagged trial:<sweep id>.<number>, so every
-// `rein runs` command and the dashboard read them. One process (the sweep's driver) writes a
-// sweep at a time; readers may look at any time.
+// `rein runs` command and the dashboard read them. The processes running a sweep (a driver,
+// workers) hold its running trials under leases; readers may look at any time.
 #pragma once
 
 #include <cstdint>
@@ -18,10 +18,11 @@
 
 namespace rein::tracker {
 
-// running: its driver is (or was, if killed) working on it; finished: budget used or the grid
-// exhausted; interrupted: stopped by Ctrl-C. A killed driver leaves running (resume continues).
+// running: its driver or workers are (or were, if killed) working on it; finished: budget used
+// or the grid exhausted; interrupted: stopped by Ctrl-C. A killed driver leaves running (resume
+// continues).
 enum class SweepStatus { Running, Finished, Interrupted };
-// running: started, not ended (a killed sweep's running trials are run again on resume);
+// running: started, not ended (a killed process's running trials are run again on resume);
 // complete: every seed finished; pruned: stopped early by successive halving; failed: a seed
 // failed.
 enum class TrialStatus { Running, Complete, Pruned, Failed };
@@ -105,6 +106,13 @@ class SweepStore {
                    double lease_seconds);
   // Running trials under a lease that has not expired (other workers are on them).
   std::int64_t leased_trials(std::int64_t sweep_id);
+  // In one write transaction: runs trial `number`, left running, again from the start under a
+  // lease to `worker`, unless its holder is still on it (its lease has not expired and
+  // `holder_gone(holder)` is false). True when taken; false when its holder keeps it or it is
+  // no longer running. `rein sweep resume` takes a killed driver's or worker's trials this way.
+  bool take_over_trial(std::int64_t sweep_id, std::int64_t number, const std::string& worker,
+                       double lease_seconds,
+                       const std::function<bool(const std::string& holder)>& holder_gone);
 
  private:
   struct Impl;

@@ -210,7 +210,8 @@ void add_sweep_command(CLI::App& app) {
       "  reduction_factor = 3          # keep the best third at every rung\n\n"
       "grid needs choices or grid_points = N on ranges. The sweep, its trials and their runs\n"
       "(tagged sweep:ID and trial:ID.N) live in --db; a killed sweep continues with\n"
-      "rein sweep resume ID (finished trials are kept, unfinished ones run again).");
+      "rein sweep resume ID (finished trials are kept, unfinished ones run again unless a live\n"
+      "rein sweep worker holds them).");
 
   CLI::App* resume = cmd->add_subcommand("resume", "Continue a sweep that was stopped or killed");
   resume->add_option("sweep", a->target, "sweep id or name")->required();
@@ -246,8 +247,8 @@ void add_sweep_command(CLI::App& app) {
       "Create the sweep without running it (rein sweep SPEC.toml --create --db URL), then start\n"
       "any number of workers on any machines. A worker renews the leases of its trials every\n"
       "quarter lease; when a worker dies, its trials are run again by the next worker looking\n"
-      "for work once their leases expire. Ctrl-C gives a worker's trials back at once. Run a\n"
-      "sweep either with workers or with one rein sweep / rein sweep resume, not both.");
+      "for work once their leases expire. Ctrl-C gives a worker's trials back at once.\n"
+      "rein sweep resume may run beside workers: it leaves their trials to them.");
   worker->callback([a, lease] {
     const StopSignals signals;
     SweepOptions options{a->db, a->jobs, !a->quiet};

@@ -1,12 +1,15 @@
 // SweepDriver: strategy -> trials -> `rein train` children -> rungs -> trial values.
 #include "apps/cli/sweep_driver.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 #include <map>
@@ -36,11 +39,25 @@ using tracker::TrialStatus;
 constexpr int64_t kSeedSlots = 100000;  // child id = trial number * kSeedSlots + seed index
 constexpr int64_t kLastRungStep = int64_t{1} << 50;  // rungs beyond any run's length
 
-// "host:pid": which worker holds a trial's lease.
-std::string worker_name() {
+std::string host_name() {
   char host[256] = {};
   if (::gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
-  return str(host, ":", ::getpid());
+  return host;
+}
+
+// "host:pid": which process (driver or worker) holds a trial's lease.
+std::string worker_name() { return str(host_name(), ":", ::getpid()); }
+
+// Whether the lease holder `holder` ("host:pid") is a process of this host that no longer runs
+// (killed): its trials need not wait for their leases to expire. Holders on other hosts, or
+// named otherwise, are judged by their leases alone.
+bool holder_gone(const std::string& holder) {
+  const size_t colon = holder.rfind(':');
+  if (colon == std::string::npos || holder.substr(0, colon) != host_name()) return false;
+  char* end = nullptr;
+  const long pid = std::strtol(holder.c_str() + colon + 1, &end, 10);
+  if (pid <= 0 || *end != '\0') return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
 std::string params_text(const std::vector<tracker::Param>& params) {
@@ -65,10 +82,15 @@ class SweepDriver {
 
   void run(const std::atomic<bool>& stop) {
     if (!options_.worker) {
+      // Trials left running by a killed driver or worker run again; those a live worker holds
+      // (its lease renewed, or its process still running on this host) stay its own.
       sweeps_.set_status(id_, tracker::SweepStatus::Running);
       for (const tracker::TrialInfo& t : sweeps_.trials(id_)) {
-        next_number_ = std::max(next_number_, t.number + 1);
-        if (t.status == TrialStatus::Running) begin_trial(t.number, t.params, " again");
+        if (t.status != TrialStatus::Running) continue;
+        if (sweeps_.take_over_trial(id_, t.number, worker_, options_.lease_seconds, holder_gone))
+          begin_trial(t.number, t.params, " again");
+        else if (options_.verbose)
+          block_.event(str("trial ", t.number, " is running on a live worker; left to it"));
       }
     }
     bool interrupted = false;
@@ -78,11 +100,10 @@ class SweepDriver {
         children_.interrupt();
         queue_.clear();
         resumable_.clear();
-        // Another worker takes the trials over at once.
-        if (options_.worker)
-          for (const auto& [number, t] : active_) sweeps_.renew_lease(id_, number, worker_, -1);
+        // Another worker (or a resume) takes the trials over at once.
+        for (const auto& [number, t] : active_) sweeps_.renew_lease(id_, number, worker_, -1);
       }
-      if (options_.worker && !interrupted) renew_leases();
+      if (!interrupted) renew_leases();
       // A slot is a training process at work: paused ones (waiting at a rung) take none.
       while (!interrupted && working() < static_cast<size_t>(spec_.jobs)) {
         if (!resumable_.empty()) {  // paused seeds of judged trials go on first
@@ -108,8 +129,8 @@ class SweepDriver {
       if (children_.running() == 0 && (queue_.empty() || interrupted)) {
         if (interrupted) break;
         if (active_.empty()) {
-          // A worker waits while others hold trials: one of them may die and leave its trial.
-          if (!options_.worker || give_up_ || sweeps_.leased_trials(id_) == 0) break;
+          // Wait while workers hold trials: one of them may die and leave its trial.
+          if (give_up_ || sweeps_.leased_trials(id_) == 0) break;
           std::this_thread::sleep_for(std::chrono::seconds(1));
           continue;
         }
@@ -161,7 +182,7 @@ class SweepDriver {
     double started = 0;  // when this attempt began: its runs started after it
     size_t ended = 0;    // seeds ended (or skipped after pruning)
     bool failed = false, pruned = false;
-    bool lost = false;  // worker: the lease expired and another worker took the trial over
+    bool lost = false;  // the lease expired and another worker took the trial over
     double renewed = 0;
     size_t rungs = 0;  // rungs judged
     // Early stopping: per run, the step at which the driver last let it go on from a pause (0:
@@ -250,21 +271,21 @@ class SweepDriver {
       children_.interrupt(number * kSeedSlots + static_cast<int64_t>(i));
   }
 
-  void begin_trial(int64_t number, const std::vector<tracker::Param>& params, const char* again,
-                   bool record = true) {
-    if (record) sweeps_.start_trial(id_, number, params);
+  // Queues the seeds of a trial this process holds the lease of.
+  void begin_trial(int64_t number, const std::vector<tracker::Param>& params, const char* again) {
     Active& t = active_[number];
     t = Active{};
     t.params = params;
     t.started = tracker::now_seconds() - 0.001;
+    t.renewed = t.started;
     for (size_t i = 0; i < spec_.seeds.size(); ++i)
       queue_.emplace_back(number, static_cast<int64_t>(i));
     if (options_.verbose)
       block_.event(str("trial ", number, " started", again, ": ", params_text(params)));
   }
 
-  // Worker: extends the leases of this worker's trials (a quarter of the lease apart); a trial
-  // whose lease was lost is abandoned, its training processes stopped.
+  // Extends the leases of this process's trials (a quarter of the lease apart); a trial whose
+  // lease was lost is abandoned, its training processes stopped.
   void renew_leases() {
     const double now = tracker::now_seconds();
     for (auto& [number, t] : active_) {
@@ -280,25 +301,18 @@ class SweepDriver {
     }
   }
 
-  // The next trial from the strategy, within the budget; false when there is none.
+  // The next trial: one whose holder's lease expired, or a new one from the strategy within the
+  // budget, taken under a lease (so workers sharing the sweep never run it too); false when
+  // there is none.
   bool new_trial() {
     if (give_up_) return false;
-    if (options_.worker) {
-      const auto claimed =
-          sweeps_.claim_trial(id_, worker_, options_.lease_seconds,
-                              [&](const std::vector<tracker::TrialInfo>& trials, int64_t number) {
-                                return propose(trials, number);
-                              });
-      if (!claimed) return false;
-      begin_trial(claimed->number, claimed->params, claimed->again ? " again" : "", false);
-      active_[claimed->number].renewed = tracker::now_seconds();
-      return true;
-    }
-    const int64_t number = next_number_;
-    std::optional<std::vector<tracker::Param>> params = propose(sweeps_.trials(id_), number);
-    if (!params) return false;
-    ++next_number_;
-    begin_trial(number, *params, "");
+    const auto claimed =
+        sweeps_.claim_trial(id_, worker_, options_.lease_seconds,
+                            [&](const std::vector<tracker::TrialInfo>& trials, int64_t number) {
+                              return propose(trials, number);
+                            });
+    if (!claimed) return false;
+    begin_trial(claimed->number, claimed->params, claimed->again ? " again" : "");
     return true;
   }
 
@@ -606,7 +620,6 @@ class SweepDriver {
   std::map<int64_t, Active> active_;
   std::deque<std::pair<int64_t, int64_t>> queue_;  // (trial, seed index) waiting for a slot
   std::deque<Resumable> resumable_;  // paused seeds of judged trials, waiting for a slot
-  int64_t next_number_ = 0;
   std::optional<double> best_;
   bool give_up_ = false;  // every trial so far failed: start no more
   const std::string worker_ = worker_name();

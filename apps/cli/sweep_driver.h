@@ -2,7 +2,8 @@
 // train` processes (--jobs at a time, tagged sweep:ID and trial:ID.N), stops bad trials early by
 // asynchronous successive halving on an intermediate metric, and records the sweep and every
 // trial in the tracker as it goes, so a driver killed at any moment resumes without losing or
-// repeating a finished trial (trials left running are run again).
+// repeating a finished trial (trials left running are run again). A driver holds its trials
+// under leases as workers do, so it may run beside workers without running their trials.
 #pragma once
 
 #include <atomic>

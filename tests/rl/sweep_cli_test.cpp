@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,6 +12,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/rl/rein_process.h"
@@ -143,6 +145,70 @@ TEST(SweepCli, ADriverKilledWithKill9ResumesWithoutLosingOrRepeatingAFinishedTri
   const auto again = rein_process({"sweep", "resume", "1", "--db", db});
   EXPECT_NE(again.status, 0);
   EXPECT_NE(again.text.find("already finished"), std::string::npos) << again.text;
+}
+
+// Two trials of one seed each, long enough that a resume starts while a worker trains.
+void write_shared_spec(const std::string& path) {
+  std::ofstream(path) << "name = \"shared\"\nalgorithm = \"ppo\"\nenv = \"CartPole-v1\"\n"
+                         "strategy = \"random\"\nseeds = 1\ntrials = 2\njobs = 1\n"
+                         "[settings]\ntotal_timesteps = 40000\neval_episodes = 5\n"
+                         "[params]\n"
+                         "learning_rate = { type = \"log_uniform\", low = 1e-4, high = 3e-3 }\n";
+}
+
+TEST(SweepCli, AResumeLeavesALiveWorkersTrialToItSoNoTrialRunsTwice) {
+  const fs::path dir = fresh_test_dir("sweep_resume_live_worker");
+  const std::string db = (dir / "s.db").string();
+  const std::string spec = (dir / "shared.toml").string();
+  write_shared_spec(spec);
+  ASSERT_EQ(rein_process({"sweep", spec, "--create", "--db", db}).status, 0);
+  rein::test_support::Output worker;
+  std::thread working([&] {
+    worker = rein_process({"sweep", "worker", "1", "--jobs", "1", "--db", db});
+  });
+  // The resume starts once the worker holds trial 0 (its seed trains for a few seconds).
+  for (int i = 0; i < 3000 && rein::tracker::SweepStore(db).trials(1).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto resumed = rein_process({"sweep", "resume", "1", "--db", db, "--no-progress"});
+  working.join();
+  ASSERT_EQ(worker.status, 0) << worker.text;
+  ASSERT_EQ(resumed.status, 0) << resumed.text;
+  EXPECT_NE(resumed.text.find("trial 0 is running on a live worker"), std::string::npos)
+      << resumed.text;
+  EXPECT_EQ(resumed.text.find("trial 0 started again"), std::string::npos) << resumed.text;
+
+  rein::tracker::SweepStore sweeps(db);
+  const auto trials = sweeps.trials(1);
+  ASSERT_EQ(trials.size(), 2u);  // the budget, shared by the worker and the resume
+  for (const auto& t : trials) EXPECT_EQ(t.status, TrialStatus::Complete) << t.number;
+  for (const auto& [number, runs] : runs_by_trial(db, 1, 2))
+    EXPECT_EQ(runs.size(), 1u) << "trial " << number << " ran " << runs.size() << " times\n"
+                               << worker.text << resumed.text;
+  EXPECT_EQ(sweeps.resolve_sweep("1").status, rein::tracker::SweepStatus::Finished);
+}
+
+TEST(SweepCli, AResumeRunsAKilledWorkersTrialAgainWithoutWaitingForItsLease) {
+  const fs::path dir = fresh_test_dir("sweep_resume_killed_worker");
+  const std::string db = (dir / "s.db").string();
+  const std::string spec = (dir / "shared.toml").string();
+  write_shared_spec(spec);
+  ASSERT_EQ(rein_process({"sweep", spec, "--create", "--db", db}).status, 0);
+  // The worker dies as its first trial starts, holding a lease of ten minutes.
+  const auto killed =
+      rein_process({"sweep", "worker", "1", "--jobs", "1", "--lease", "600", "--db", db},
+                   {.trigger = " started:", .signal = SIGKILL});
+  ASSERT_EQ(killed.status, 128 + SIGKILL) << killed.text;
+  const auto resumed = rein_process({"sweep", "resume", "1", "--db", db, "--no-progress"});
+  ASSERT_EQ(resumed.status, 0) << resumed.text;
+  // Taken over at once (its process is gone), before any new trial.
+  const size_t again = resumed.text.find("trial 0 started again");
+  ASSERT_NE(again, std::string::npos) << resumed.text;
+  EXPECT_LT(again, resumed.text.find("trial 1 started")) << resumed.text;
+  rein::tracker::SweepStore sweeps(db);
+  const auto trials = sweeps.trials(1);
+  ASSERT_EQ(trials.size(), 2u);
+  for (const auto& t : trials) EXPECT_EQ(t.status, TrialStatus::Complete) << t.number;
+  EXPECT_EQ(sweeps.resolve_sweep("1").status, rein::tracker::SweepStatus::Finished);
 }
 
 // Early stopping with one training process for two seeds per trial: each seed waits at every

@@ -269,6 +269,29 @@ TEST_F(Postgres, WorkersClaimTrialsUnderLeasesAndTakeOverExpiredOnes) {
   EXPECT_EQ(d->number, 0);
 }
 
+TEST_F(Postgres, AResumeTakesOverOnlyTrialsNoLiveWorkerHolds) {
+  SweepStore sweeps(url_);
+  std::int64_t id = sweeps.create_sweep("resume", "[sweep]\n");
+  ASSERT_TRUE(sweeps.claim_trial(id, "live", 60, budget_of(3)));      // 0: its worker is on it
+  ASSERT_TRUE(sweeps.claim_trial(id, "killed", 60, budget_of(3)));    // 1: lease live, holder gone
+  ASSERT_TRUE(sweeps.claim_trial(id, "stalled", 0.2, budget_of(3)));  // 2: lease expires
+  sweeps.start_trial(id, 3, {{"x", std::int64_t{30}}});  // 3: an old driver's, no lease
+  ::usleep(300000);
+  const auto gone = [](const std::string& holder) { return holder == "killed"; };
+  EXPECT_FALSE(sweeps.take_over_trial(id, 0, "resume", 60, gone));
+  EXPECT_TRUE(sweeps.take_over_trial(id, 1, "resume", 60, gone));
+  EXPECT_TRUE(sweeps.take_over_trial(id, 2, "resume", 60, gone));
+  EXPECT_TRUE(sweeps.take_over_trial(id, 3, "resume", 60, gone));
+  EXPECT_TRUE(sweeps.renew_lease(id, 0, "live", 60));
+  EXPECT_FALSE(sweeps.renew_lease(id, 1, "killed", 60));
+  EXPECT_FALSE(sweeps.renew_lease(id, 2, "stalled", 60));  // stops its copy
+  EXPECT_TRUE(sweeps.renew_lease(id, 3, "resume", 60));
+  EXPECT_EQ(sweeps.leased_trials(id), 4);
+  sweeps.end_trial(id, 0, TrialStatus::Complete, 1.0, 100);
+  EXPECT_FALSE(sweeps.take_over_trial(id, 0, "resume", 60, gone));  // ended: kept as it is
+  EXPECT_FALSE(sweeps.take_over_trial(id, 9, "resume", 60, gone));  // no such trial
+}
+
 TEST_F(Postgres, EightWorkerProcessesClaimEachTrialOnce) {
   { SweepStore create(url_); }
   std::int64_t id = SweepStore(url_).create_sweep("race", "[sweep]\n");
