@@ -4,6 +4,23 @@
 #include <algorithm>
 
 namespace rein::rl::internal {
+namespace {
+
+// (K, H, W, C) pixels -> plane k * C + c of (K C, H, W) = `image_shape`: HWC to CHW per frame,
+// each pixel through `convert`.
+template <typename Out, typename Convert>
+void to_channels_first(const uint8_t* p, const std::vector<int64_t>& image_shape, int64_t C,
+                       Out* out, Convert convert) {
+  const int64_t hw = image_shape[1] * image_shape[2];
+  const int64_t frames = image_shape[0] / C;
+  for (int64_t k = 0; k < frames; ++k, p += hw * C)
+    for (int64_t c = 0; c < C; ++c) {
+      Out* plane = out + (k * C + c) * hw;
+      for (int64_t i = 0; i < hw; ++i) plane[i] = convert(p[i * C + c]);
+    }
+}
+
+}  // namespace
 
 bool is_image_space(const envs::Space& space) {
   if (!space.is_box() || space.dtype() != Dtype::UInt8) return false;
@@ -56,15 +73,8 @@ ObsEncoder::ObsEncoder(const envs::Space& space, std::string_view env_id, bool i
 void ObsEncoder::encode_row(const Tensor& batch, int64_t row, float* out) const {
   const Tensor b = batch.is_contiguous() ? batch : batch.contiguous();
   if (!image_shape_.empty()) {
-    // (K, H, W, C) pixels -> plane k * C + c of (K C, H, W): HWC to CHW per frame, / 255.
-    const uint8_t* p = b.data<uint8_t>() + row * elems_;
-    const int64_t C = pixel_channels_, hw = image_shape_[1] * image_shape_[2];
-    const int64_t frames = image_shape_[0] / C;
-    for (int64_t k = 0; k < frames; ++k, p += hw * C)
-      for (int64_t c = 0; c < C; ++c) {
-        float* plane = out + (k * C + c) * hw;
-        for (int64_t i = 0; i < hw; ++i) plane[i] = static_cast<float>(p[i * C + c]) / 255.0f;
-      }
+    to_channels_first(b.data<uint8_t>() + row * elems_, image_shape_, pixel_channels_, out,
+                      [](uint8_t k) { return static_cast<float>(k) / 255.0f; });
     return;
   }
   switch (space_.kind()) {
@@ -97,6 +107,13 @@ void ObsEncoder::encode_row(const Tensor& batch, int64_t row, float* out) const 
       return;
     }
   }
+}
+
+void ObsEncoder::pixels_row(const Tensor& batch, int64_t row, uint8_t* out) const {
+  if (image_shape_.empty()) throw Error("ObsEncoder::pixels_row: not an image encoder");
+  const Tensor b = batch.is_contiguous() ? batch : batch.contiguous();
+  to_channels_first(b.data<uint8_t>() + row * elems_, image_shape_, pixel_channels_, out,
+                    [](uint8_t k) { return k; });
 }
 
 void ObsEncoder::encode(const Tensor& batch, float* out) const {

@@ -29,6 +29,9 @@ class ObsEncoder {
   void encode(const Tensor& batch, float* out) const;
   // Row `row` of a batch -> dim() floats.
   void encode_row(const Tensor& batch, int64_t row, float* out) const;
+  // Row `row` of an image batch -> dim() bytes: encode_row's channel-first planes holding the
+  // pixels k themselves rather than k / 255 (what a replay buffer keeps).
+  void pixels_row(const Tensor& batch, int64_t row, uint8_t* out) const;
 
  private:
   envs::Space space_;

@@ -38,23 +38,33 @@ OffPolicyCore::OffPolicyCore(std::string algo, const AgentSetup& setup,
   obs_ = empty({N_, D_});
   scratch_a_.resize(static_cast<size_t>(D_));
   scratch_b_.resize(static_cast<size_t>(D_));
+  if (options.image) {
+    pixels_a_.resize(static_cast<size_t>(D_));
+    pixels_b_.resize(static_cast<size_t>(D_));
+  }
   reset_envs(seed_);
 }
 
 void OffPolicyCore::reset_envs(uint64_t seed) {
   const envs::VectorStep& s = envs_->reset(seed);
   encoder_.encode(s.obs, obs_.data<float>());
-  for (int64_t i = 0; i < N_; ++i) buffer_->start(i, stored_row(s.obs, i, scratch_a_.data()));
+  for (int64_t i = 0; i < N_; ++i)
+    buffer_->start(i, stored_row(s.obs, i, scratch_a_.data(), pixels_a_.data()));
 }
 
-const float* OffPolicyCore::stored_row(const Tensor& batch, int64_t i, float* scratch) const {
+ObsRow OffPolicyCore::stored_row(const Tensor& batch, int64_t i, float* floats,
+                                 uint8_t* pixels) const {
+  if (options_.image) {
+    encoder_.pixels_row(batch, i, pixels);
+    return pixels;
+  }
   if (one_hot_ > 0) {
     const envs::Space& os = envs_->single_observation_space();
-    scratch[0] = static_cast<float>(batch.data<int64_t>()[i] - os.discrete().start);
+    floats[0] = static_cast<float>(batch.data<int64_t>()[i] - os.discrete().start);
   } else {
-    encoder_.encode_row(batch, i, scratch);
+    encoder_.encode_row(batch, i, floats);
   }
-  return scratch;
+  return floats;
 }
 
 void OffPolicyCore::collect(MetricSink& sink,
@@ -79,9 +89,12 @@ void OffPolicyCore::collect(MetricSink& sink,
       const bool done = term[i] || trunc[i];
       // Next observation: the final one when the episode ended (autoreset put the reset
       // observation in s.obs), which a truncated transition bootstraps from.
-      const float* next = stored_row(done ? s.final_obs : s.obs, i, scratch_a_.data());
-      const float* reset = done ? stored_row(s.obs, i, scratch_b_.data()) : nullptr;
-      if (one_hot_ == 0 && !std::all_of(next, next + D_, [](float x) { return std::isfinite(x); }))
+      const ObsRow next =
+          stored_row(done ? s.final_obs : s.obs, i, scratch_a_.data(), pixels_a_.data());
+      const ObsRow reset =
+          done ? stored_row(s.obs, i, scratch_b_.data(), pixels_b_.data()) : ObsRow(nullptr);
+      if (one_hot_ == 0 && next.floats &&
+          !std::all_of(next.floats, next.floats + D_, [](float x) { return std::isfinite(x); }))
         throw NonFiniteError("observation", global_step_,
                              str(algo_, ": observation is not finite at step ", global_step_));
       if (width > 0)

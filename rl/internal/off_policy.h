@@ -108,8 +108,10 @@ class OffPolicyCore {
   // The "envs" part of state(); false when there is none (loading) or an env cannot save its
   // state (saving: "envs" is then null).
   bool envs_state(StateIO& io);
-  // The row the buffer stores for row `i` of an observation batch (index when one-hot).
-  const float* stored_row(const Tensor& batch, int64_t i, float* scratch) const;
+  // The row the buffer stores for row `i` of an observation batch, written into `floats` (its
+  // index when one-hot, its encoding otherwise) or, for images, `pixels` (the env's bytes
+  // channel first: no division by 255 to undo).
+  ObsRow stored_row(const Tensor& batch, int64_t i, float* floats, uint8_t* pixels) const;
 
   std::string algo_;
   OffPolicyOptions options_;
@@ -121,6 +123,7 @@ class OffPolicyCore {
   std::unique_ptr<ReplayBuffer> buffer_;
   Tensor obs_;
   std::vector<float> scratch_a_, scratch_b_;
+  std::vector<uint8_t> pixels_a_, pixels_b_;  // images
   int64_t global_step_ = 0;
   int64_t n_calls_ = 0;
   int64_t collected_ = 0;  // env steps of the last collect phase

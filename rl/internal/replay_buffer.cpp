@@ -78,21 +78,26 @@ void ReplayBuffer::advance(int64_t env) {
   filled_[e] = std::min(filled_[e] + 1, ring_);
 }
 
-void ReplayBuffer::write_obs(int64_t env, const float* obs, uint8_t flags) {
+void ReplayBuffer::write_obs(int64_t env, ObsRow obs, uint8_t flags) {
+  if (obs.bytes && !opt_.pixels)
+    throw Error("replay buffer: a row of bytes for a buffer of float rows");
   const int64_t slot = pending_slot(env);
   invalidate(slot);
   flags_[static_cast<size_t>(slot)] = flags;
   const auto at = static_cast<size_t>(slot * stored_dim_);
-  if (opt_.pixels) {
+  if (obs.bytes) {
+    std::memcpy(&pixels_[at], obs.bytes, static_cast<size_t>(stored_dim_));
+  } else if (opt_.pixels) {
     // k / 255 * 255 lies within an ulp of k: rounding recovers the byte exactly.
     for (int64_t j = 0; j < stored_dim_; ++j)
-      pixels_[at + static_cast<size_t>(j)] = static_cast<uint8_t>(std::lrint(obs[j] * 255.0f));
+      pixels_[at + static_cast<size_t>(j)] =
+          static_cast<uint8_t>(std::lrint(obs.floats[j] * 255.0f));
   } else {
-    std::memcpy(&obs_[at], obs, static_cast<size_t>(stored_dim_) * sizeof(float));
+    std::memcpy(&obs_[at], obs.floats, static_cast<size_t>(stored_dim_) * sizeof(float));
   }
 }
 
-void ReplayBuffer::start(int64_t env, const float* obs) {
+void ReplayBuffer::start(int64_t env, ObsRow obs) {
   auto e = static_cast<size_t>(env);
   // A stream that was running keeps its pending observation as the successor of its last
   // transition (marked final: never sampled); the new stream starts in the next slot.
@@ -107,13 +112,13 @@ void ReplayBuffer::start(int64_t env, const float* obs) {
 }
 
 void ReplayBuffer::add(int64_t env, int64_t action, float reward, bool terminated, bool truncated,
-                       const float* next_obs, const float* reset_obs) {
+                       ObsRow next_obs, ObsRow reset_obs) {
   const auto a = static_cast<float>(action);
   add(env, std::span<const float>(&a, 1), reward, terminated, truncated, next_obs, reset_obs);
 }
 
 void ReplayBuffer::add(int64_t env, std::span<const float> action, float reward, bool terminated,
-                       bool truncated, const float* next_obs, const float* reset_obs) {
+                       bool truncated, ObsRow next_obs, ObsRow reset_obs) {
   if (!started_[static_cast<size_t>(env)])
     throw Error(str("replay buffer: add() on env ", env, " before start()"));
   if (static_cast<int64_t>(action.size()) != action_width_)
@@ -125,7 +130,7 @@ void ReplayBuffer::add(int64_t env, std::span<const float> action, float reward,
 }
 
 void ReplayBuffer::write_transition(int64_t env, float reward, bool terminated, bool truncated,
-                                    const float* next_obs, const float* reset_obs) {
+                                    ObsRow next_obs, ObsRow reset_obs) {
   const bool done = terminated || truncated;
   const int64_t slot = pending_slot(env);
   rewards_[static_cast<size_t>(slot)] = reward;

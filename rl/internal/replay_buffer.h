@@ -17,6 +17,7 @@
 // importance weights (N P(i))^-beta divided by the batch's largest.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -46,6 +47,18 @@ struct ReplayOptions {
   std::string owner = "dqn";  // names the agent in checkpoint errors ("dqn state: ...")
 };
 
+// An observation row to store: obs_dim floats (one index when one_hot) or, with pixels, either
+// the bytes k of the channel-first planes (the env's image, as ObsEncoder::pixels_row lays it
+// out) or the floats k / 255 ObsEncoder::encode_row makes of them. Implicit, so callers pass a
+// pointer (or nullptr for no row).
+struct ObsRow {
+  ObsRow(const float* f) : floats(f) {}   // NOLINT(google-explicit-constructor)
+  ObsRow(const uint8_t* b) : bytes(b) {}  // NOLINT(google-explicit-constructor)
+  ObsRow(std::nullptr_t) {}               // NOLINT(google-explicit-constructor)
+  const float* floats = nullptr;
+  const uint8_t* bytes = nullptr;
+};
+
 // A sampled batch; tensors are reused between calls (same shapes).
 struct ReplayBatch {
   Tensor obs;        // (B, obs_dim) float32
@@ -62,18 +75,18 @@ class ReplayBuffer {
  public:
   explicit ReplayBuffer(const ReplayOptions& options);
 
-  // Starts env `env`'s stream at `obs` (the stored row: obs_dim floats, or 1 index when one_hot;
-  // with pixels, each float must be k / 255 for a byte k, as ObsEncoder writes them):
-  // it becomes the pending slot. Call after every vector reset.
-  void start(int64_t env, const float* obs);
+  // Starts env `env`'s stream at `obs` (the stored row, ObsRow; floats given with pixels must
+  // each be k / 255 for a byte k, as ObsEncoder writes them): it becomes the pending slot. Call
+  // after every vector reset.
+  void start(int64_t env, ObsRow obs);
   // Completes the pending slot of `env` with the step taken from it. `next_obs` is the step's
   // observation: the final observation when terminated || truncated, in which case `reset_obs`
   // is the first observation of the next episode (ignored otherwise).
   void add(int64_t env, int64_t action, float reward, bool terminated, bool truncated,
-           const float* next_obs, const float* reset_obs);
+           ObsRow next_obs, ObsRow reset_obs);
   // The same for Box actions: `action` holds action_dim floats.
   void add(int64_t env, std::span<const float> action, float reward, bool terminated,
-           bool truncated, const float* next_obs, const float* reset_obs);
+           bool truncated, ObsRow next_obs, ObsRow reset_obs);
 
   int64_t size() const { return transitions_; }  // sampleable transitions
   int64_t capacity() const { return n_envs_ * ring_; }
@@ -105,13 +118,13 @@ class ReplayBuffer {
   NStep n_step_target(int64_t slot) const;
 
  private:
-  void write_obs(int64_t env, const float* obs, uint8_t flags);  // into the pending slot
+  void write_obs(int64_t env, ObsRow obs, uint8_t flags);  // into the pending slot
   void advance(int64_t env);  // the next slot of env's ring becomes the pending one
   void invalidate(int64_t slot);
   void mark_valid(int64_t slot);
   void copy_obs(int64_t slot, float* out) const;  // obs_dim floats (one-hot or / 255 expanded)
-  void write_transition(int64_t env, float reward, bool terminated, bool truncated,
-                        const float* next_obs, const float* reset_obs);
+  void write_transition(int64_t env, float reward, bool terminated, bool truncated, ObsRow next_obs,
+                        ObsRow reset_obs);
 
   ReplayOptions opt_;
   int64_t n_envs_, ring_, stored_dim_, action_width_;

@@ -150,6 +150,44 @@ TEST(CnnPolicy, ReplayStoresPixelsAsBytesAndSamplesTheRowsItWasGiven) {
     }
 }
 
+TEST(CnnPolicy, ReplayStoresTheEnvsBytesAndSamplesWhatTheEncoderMakesOfThem) {
+  // DQN stores the env's image (channel-first bytes from pixels_row), never divided by 255 and
+  // rounded back; sampled rows equal encode_row's bit for bit. Frame k, pixel x, channel c holds
+  // 100 k + 10 x + c + 1, so every plane differs.
+  const envs::Space space = envs::Box(0, 255, Shape{2, 1, 2, 3}, Dtype::UInt8);
+  std::vector<uint8_t> pixels;
+  for (int k = 0; k < 2; ++k)
+    for (int x = 0; x < 2; ++x)
+      for (int c = 0; c < 3; ++c) pixels.push_back(static_cast<uint8_t>(100 * k + 10 * x + c + 1));
+  const Tensor batch = from_vector<uint8_t>(pixels).reshape({1, 2, 1, 2, 3});
+  internal::ObsEncoder enc(space, "test", true);
+  std::vector<uint8_t> bytes(12);
+  std::vector<float> encoded(12);
+  enc.pixels_row(batch, 0, bytes.data());
+  enc.encode_row(batch, 0, encoded.data());
+  for (size_t j = 0; j < 12; ++j) EXPECT_EQ(static_cast<float>(bytes[j]) / 255.0f, encoded[j]) << j;
+
+  internal::ReplayBuffer buf(internal::ReplayOptions{.capacity = 8, .obs_dim = 12, .pixels = true});
+  buf.start(0, bytes.data());
+  buf.add(0, 1, 1.0f, false, false, bytes.data(), nullptr);
+  Generator gen(3);
+  internal::ReplayBatch sampled;
+  buf.sample(1, gen, 1.0, sampled);
+  for (size_t j = 0; j < 12; ++j) {
+    EXPECT_EQ(sampled.obs.data<float>()[j], encoded[j]) << j;
+    EXPECT_EQ(sampled.next_obs.data<float>()[j], encoded[j]) << j;
+  }
+  // Bytes are for image buffers only; a float buffer refuses them.
+  internal::ReplayBuffer floats(internal::ReplayOptions{.capacity = 8, .obs_dim = 12});
+  EXPECT_NE(error_of([&] { floats.start(0, bytes.data()); }).find("a row of bytes"),
+            std::string::npos);
+  internal::ObsEncoder flat(envs::Box(0, 1, Shape{4}), "test");
+  EXPECT_NE(error_of([&] {
+              flat.pixels_row(from_vector<float>({0, 0, 0, 0}).reshape({1, 4}), 0, bytes.data());
+            }).find("not an image encoder"),
+            std::string::npos);
+}
+
 TEST(CnnPolicy, ReplayLoadsPixelsSavedAsFloatRowsAndRefusesOtherFloats) {
   // Checkpoints from before pixels were stored as bytes hold float rows k / 255.
   const internal::ReplayOptions options{
