@@ -9,10 +9,10 @@ outputs and a stored random tensor otherwise. Programs marked f64 run in float64
 """
 import math
 
+from parity_io import encode, write_fixtures  # before torch: it pins the BLAS kernels
+
 import torch
 import torch.nn.functional as F
-
-from parity_io import encode, write_fixtures
 
 torch.manual_seed(0)
 GEN = torch.Generator().manual_seed(1234)

@@ -14,10 +14,10 @@ and of each gradient the file keeps every k-th element, the sum and the sum of s
 """
 import math
 
+from parity_io import encode, write_fixtures  # before torch: it pins the BLAS kernels
+
 import torch
 import torch.nn.functional as F
-
-from parity_io import encode, write_fixtures
 
 GEN = torch.Generator().manual_seed(1312)  # arXiv:1312.5602, the Atari DQN
 

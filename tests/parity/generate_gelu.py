@@ -10,10 +10,10 @@ Every case has its inputs (all with gradients), the output, the gradient seed (a
 tensor of the output's shape) and the gradients.
 """
 
+from parity_io import encode, write_fixtures  # before torch: it pins the BLAS kernels
+
 import torch
 import torch.nn.functional as F
-
-from parity_io import encode, write_fixtures
 
 GEN = torch.Generator().manual_seed(1606)  # arXiv:1606.08415, Hendrycks and Gimpel's GELU
 

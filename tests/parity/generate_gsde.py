@@ -19,9 +19,9 @@ z = tanh(obs W1^T + b1) feeds both the mean, Hardtanh-clipped to [-2, 2], and th
 output log_prob(actions) + sum_j actions_j, with gradients for W1, b1, Wm, bm and log_std.
 """
 
-import torch
+from parity_io import encode, write_fixtures  # before torch: it pins the BLAS kernels
 
-from parity_io import encode, write_fixtures
+import torch
 
 GEN = torch.Generator().manual_seed(2005)  # arXiv:2005.05719
 EPSILON = 1e-6

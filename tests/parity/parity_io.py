@@ -1,8 +1,19 @@
-"""What every PyTorch fixture generator here shares: tensors as JSON and the fixture file."""
+"""What every PyTorch fixture generator here shares: tensors as JSON and the fixture file, and
+the BLAS kernels torch computes with. Import it before torch."""
 import json
 import os
+import sys
 
-import torch
+# torch's matrix products run in OpenBLAS, which picks its kernels by CPU: its AVX-512 kernels
+# (SkylakeX) sum in another order than its AVX2 ones (Haswell), so a fixture recorded on one CPU
+# differs from a run on another in the last bits (a float32 matmul gradient, float64 optimizer
+# steps). OpenBLAS reads its kernel choice when torch loads it: pin the AVX2 kernels, which every
+# x86-64 CPU since 2013 runs, so every fixture regenerates byte for byte anywhere.
+if "torch" in sys.modules:
+    raise RuntimeError("import parity_io before torch: it pins OpenBLAS's kernels for torch")
+os.environ["OPENBLAS_CORETYPE"] = "Haswell"
+
+import torch  # noqa: E402
 
 
 def encode(t):
