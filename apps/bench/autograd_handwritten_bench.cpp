@@ -410,4 +410,42 @@ void BM_eigen_td3_gemm_bound_2steps_b256(benchmark::State& state) {
 }
 BENCHMARK(BM_eigen_td3_gemm_bound_2steps_b256)->Unit(benchmark::kMillisecond);
 
+// DQN CartPole-v1 (4-256-256-2, batch 64): one training phase's matrix products and nothing
+// else, in the layouts rein's linear kernels use (row-major activations, weights out x in):
+// the target network's forward pass over the phase's 8,192 rows, then 128 times the online
+// forward pass at 64 rows and its backward pass (weight gradients of the three layers, input
+// gradients of the upper two). The run is kDqnCartPolePhases of these: its GEMM bound.
+void BM_eigen_dqn_gemm_bound_phase(benchmark::State& state) {
+  const int B = 64, steps = 128, in = 4, hidden = 256, out = 2;
+  std::mt19937 rng{0};
+  std::normal_distribution<float> n01;
+  auto randn = [&](int r, int c) { return Mat(Mat::NullaryExpr(r, c, [&] { return n01(rng); })); };
+  const Mat next_obs = randn(B * steps, in), obs = randn(B, in), dout = randn(B, out);
+  const Mat w0 = randn(hidden, in), w1 = randn(hidden, hidden), w2 = randn(out, hidden);
+  Mat t1(B * steps, hidden), t2(B * steps, hidden), tq(B * steps, out);
+  Mat h1(B, hidden), h2(B, hidden), q(B, out), gw0(hidden, in), gw1(hidden, hidden),
+      gw2(out, hidden), dh2(B, hidden), dh1(B, hidden);
+  for (auto _ : state) {
+    t1.noalias() = next_obs * w0.transpose();
+    t2.noalias() = t1 * w1.transpose();
+    tq.noalias() = t2 * w2.transpose();
+    for (int g = 0; g < steps; ++g) {
+      h1.noalias() = obs * w0.transpose();
+      h2.noalias() = h1 * w1.transpose();
+      q.noalias() = h2 * w2.transpose();
+      gw2.noalias() = dout.transpose() * h2;
+      dh2.noalias() = dout * w2;
+      gw1.noalias() = dh2.transpose() * h1;
+      dh1.noalias() = dh2 * w1;
+      gw0.noalias() = dh1.transpose() * obs;
+    }
+    benchmark::DoNotOptimize(tq.data());
+    benchmark::DoNotOptimize(q.data());
+    benchmark::DoNotOptimize(gw0.data());
+  }
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(kDqnPhaseFlop, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_eigen_dqn_gemm_bound_phase)->Unit(benchmark::kMillisecond);
+
 }  // namespace

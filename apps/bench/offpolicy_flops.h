@@ -17,3 +17,13 @@ inline constexpr double kSacUpdateFlop = 16.0 * 66816.0 * 256.0 * 2.0;  // 0.547
 // (policy_delay 2): actor forward and backward (3 actor passes), the first critic's forward and
 // input backward (2). On average 2.5 actor and 9 critic passes.
 inline constexpr double kTd3UpdateFlop = (2.5 * 121500.0 + 9.0 * 121900.0) * 256.0 * 2.0;  // 0.717
+
+// DQN, CartPole-v1 zoo preset (Q-network 4-256-256-2, batch 64, 128 gradient steps per
+// training phase, 193 phases in the 50,176-step run): 4*256 + 256*256 + 256*2 = 67,072
+// multiply-adds per row. A phase is one target-network forward pass over its 128 x 64 rows
+// (the target does not change inside a phase), then per step the online forward pass, the
+// weight gradients of all three layers and the input gradients of the upper two (65,536 + 512
+// multiply-adds per row; the observations need none).
+inline constexpr double kDqnPhaseFlop =
+    (128.0 * 64.0 * 67072.0 + 128.0 * 64.0 * (2.0 * 67072.0 + 66048.0)) * 2.0;  // 4.38 GFLOP
+inline constexpr int kDqnCartPolePhases = 193;  // x kDqnPhaseFlop = 0.845 TFLOP
