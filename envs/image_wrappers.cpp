@@ -73,6 +73,10 @@ ResizeObservation::ResizeObservation(std::unique_ptr<Env> env, int64_t height, i
         str("ResizeObservation: shape must be two positive sizes, got ", height, "x", width));
   }
   const Shape in = observation_space_.shape();
+  if (in.numel() == 0) {
+    throw Error(str("ResizeObservation: the image ", to_string(in),
+                    " has no pixels to resize; wrap an env whose image is at least 1x1"));
+  }
   const int64_t channels = in.size() == 3 ? in[2] : 1;
   Shape shape{height, width};
   if (in.size() == 3) shape.push_back(channels);

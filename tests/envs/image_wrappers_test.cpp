@@ -182,6 +182,13 @@ TEST(ResizeObservation, BadShapesAndSpaces) {
   EXPECT_THROW(ResizeObservation(std::make_unique<PictureEnv>(image({1}, Shape{1, 1})), 0, 4),
                Error);
   EXPECT_THROW(ResizeObservation(make("Pendulum-v1"), 2, 2), Error);
+  // An image without pixels (OpenCV asserts): a message, not a read before the first row.
+  try {
+    ResizeObservation r(std::make_unique<PictureEnv>(image({}, Shape{0, 4, 3})), 2, 2);
+    FAIL() << "a 0x4 image has nothing to resize";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no pixels"), std::string::npos) << e.what();
+  }
 }
 
 TEST(FrameSkip, SumsRewardsAndStopsAtTheEpisodeEnd) {
