@@ -2,10 +2,10 @@
 #include "envs/image_wrappers.h"
 
 #include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "envs/frame_stack.h"
+#include "envs/internal/area_resize.h"
 #include "envs/registry.h"
 
 namespace rein::envs {
@@ -65,26 +65,6 @@ void GrayscaleObservation::observation(const Tensor& obs) {
 
 // ---- ResizeObservation ----
 
-ResizeObservation::Axis ResizeObservation::make_axis(int64_t in, int64_t out) {
-  // Output pixel o covers [o * in / out, (o + 1) * in / out) of the input axis; each input
-  // pixel [i, i + 1) weighs its overlap with that span. Bounds are kept as integer
-  // numerators over `out`, so the weights of integer factors are exactly 1.
-  Axis axis;
-  for (int64_t o = 0; o < out; ++o) {
-    const int64_t lo = o * in, hi = (o + 1) * in;  // span in units of 1/out
-    const int64_t first = lo / out;
-    const int64_t last = (hi + out - 1) / out;  // one past the last pixel touched
-    std::vector<double> w;
-    for (int64_t i = first; i < last; ++i) {
-      const int64_t overlap = std::min(hi, (i + 1) * out) - std::max(lo, i * out);
-      w.push_back(static_cast<double>(overlap) / static_cast<double>(out));
-    }
-    axis.first.push_back(first);
-    axis.weights.push_back(std::move(w));
-  }
-  return axis;
-}
-
 ResizeObservation::ResizeObservation(std::unique_ptr<Env> env, int64_t height, int64_t width)
     : ObservationWrapper(std::move(env)) {
   check_image_box(observation_space_, "ResizeObservation", false);
@@ -93,49 +73,24 @@ ResizeObservation::ResizeObservation(std::unique_ptr<Env> env, int64_t height, i
         str("ResizeObservation: shape must be two positive sizes, got ", height, "x", width));
   }
   const Shape in = observation_space_.shape();
-  in_h_ = in[0];
-  in_w_ = in[1];
-  channels_ = in.size() == 3 ? in[2] : 1;
+  if (in.numel() == 0) {
+    throw Error(str("ResizeObservation: the image ", to_string(in),
+                    " has no pixels to resize; wrap an env whose image is at least 1x1"));
+  }
+  const int64_t channels = in.size() == 3 ? in[2] : 1;
   Shape shape{height, width};
-  if (in.size() == 3) shape.push_back(channels_);
+  if (in.size() == 3) shape.push_back(channels);
   observation_space_ = Box(0, 255, shape, Dtype::UInt8);
   obs_ = zeros(shape, Dtype::UInt8);
-  rows_ = make_axis(in_h_, height);
-  cols_ = make_axis(in_w_, width);
-  row_sums_.resize(static_cast<size_t>(in_w_ * channels_));
+  resize_ = std::make_unique<internal::AreaResize>(in[0], in[1], channels, height, width);
 }
+
+ResizeObservation::~ResizeObservation() = default;
 
 void ResizeObservation::observation(const Tensor& obs) {
   check_frame(obs, env_->observation_space(), "ResizeObservation");
   const Tensor c = obs.contiguous();
-  const auto* in = static_cast<const uint8_t*>(c.raw_data());
-  auto* out = static_cast<uint8_t*>(obs_.raw_data());
-  const int64_t out_h = obs_.shape()[0], out_w = obs_.shape()[1], C = channels_;
-  const double area = static_cast<double>(in_h_) / static_cast<double>(out_h) *
-                      (static_cast<double>(in_w_) / static_cast<double>(out_w));
-  // OpenCV's 2x2 path rounds halves up; its other paths round through cvRound (to even).
-  const bool halves_up = in_h_ == 2 * out_h && in_w_ == 2 * out_w;
-  for (int64_t oy = 0; oy < out_h; ++oy) {
-    std::fill(row_sums_.begin(), row_sums_.end(), 0.0);
-    const auto& wy = rows_.weights[static_cast<size_t>(oy)];
-    for (size_t k = 0; k < wy.size(); ++k) {
-      const uint8_t* src =
-          in + (rows_.first[static_cast<size_t>(oy)] + static_cast<int64_t>(k)) * in_w_ * C;
-      for (int64_t j = 0; j < in_w_ * C; ++j) row_sums_[static_cast<size_t>(j)] += wy[k] * src[j];
-    }
-    for (int64_t ox = 0; ox < out_w; ++ox) {
-      const auto& wx = cols_.weights[static_cast<size_t>(ox)];
-      const int64_t x0 = cols_.first[static_cast<size_t>(ox)];
-      for (int64_t ch = 0; ch < C; ++ch) {
-        double sum = 0.0;
-        for (size_t k = 0; k < wx.size(); ++k)
-          sum += wx[k] * row_sums_[static_cast<size_t>((x0 + static_cast<int64_t>(k)) * C + ch)];
-        const double v = sum / area;
-        const double rounded = halves_up ? std::floor(v + 0.5) : std::nearbyint(v);
-        out[(oy * out_w + ox) * C + ch] = static_cast<uint8_t>(std::clamp(rounded, 0.0, 255.0));
-      }
-    }
-  }
+  (*resize_)(static_cast<const uint8_t*>(c.raw_data()), static_cast<uint8_t*>(obs_.raw_data()));
 }
 
 // ---- FrameSkip ----

@@ -11,6 +11,10 @@
 
 namespace rein::envs {
 
+namespace internal {
+class AreaResize;
+}
+
 // RGB uint8 (H, W, 3) with bounds [0, 255] -> uint8 luminance (H, W), or (H, W, 1) with
 // keep_dim: Gymnasium's sum(obs * [0.2125, 0.7154, 0.0721], axis=-1).astype(uint8), the same
 // float64 products, summed left to right as NumPy does and truncated as its cast does.
@@ -25,27 +29,19 @@ class GrayscaleObservation : public ObservationWrapper {
 // The grey level Gymnasium's GrayscaleObservation gives one RGB pixel.
 uint8_t grayscale_pixel(uint8_t r, uint8_t g, uint8_t b);
 
-// Image Box (H, W) or (H, W, C), uint8 in [0, 255] -> (height, width[, C]) uint8, each output
-// pixel the area-weighted mean of the input pixels it covers (OpenCV's INTER_AREA, which
-// Gymnasium calls), rounded to nearest. Integer shrink factors give OpenCV's values exactly;
-// other shrinks are exact averages where OpenCV sums float weights (see docs/ENVS.md);
-// enlarging a side repeats pixels by area, where OpenCV interpolates bilinearly.
+// Image Box (H, W) or (H, W, C), uint8 in [0, 255] -> (height, width[, C]) uint8, as Gymnasium's
+// ResizeObservation: OpenCV's INTER_AREA resize (area means when shrinking, its bilinear-like
+// area mode when a side grows), reproduced in OpenCV's own arithmetic so that every pixel equals
+// OpenCV 4.6's (checked on the cases in docs/ENVS.md). Integer shrink factors average blocks;
+// other shrinks weigh partly covered pixels by their overlap.
 class ResizeObservation : public ObservationWrapper {
  public:
   ResizeObservation(std::unique_ptr<Env> env, int64_t height, int64_t width);
+  ~ResizeObservation() override;
 
  private:
   void observation(const Tensor& obs) override;
-  // One axis of the resampling: output index o takes input pixels [first[o], first[o] +
-  // weights[o].size()) with those weights (their sum is the scale factor).
-  struct Axis {
-    std::vector<int64_t> first;
-    std::vector<std::vector<double>> weights;
-  };
-  static Axis make_axis(int64_t in, int64_t out);
-  int64_t in_h_, in_w_, channels_;
-  Axis rows_, cols_;
-  std::vector<double> row_sums_;  // one output row before the vertical pass, (in_w, C)
+  std::unique_ptr<internal::AreaResize> resize_;
 };
 
 // The RL Zoo's FrameSkip: repeats each action `skip` times (stopping early when the episode

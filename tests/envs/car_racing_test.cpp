@@ -52,28 +52,6 @@ double max_mean_diff(const Tensor& obs, const json& expected) {
   return worst;
 }
 
-std::vector<uint8_t> base64_decode(const std::string& text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    return c == '+' ? 62 : (c == '/' ? 63 : -1);
-  };
-  std::vector<uint8_t> out;
-  int bits = 0, acc = 0;
-  for (const char c : text) {
-    const int v = value(c);
-    if (v < 0) continue;  // padding
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<uint8_t>((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
-
 // Share of pixels whose three channels all lie within `tol` of the reference frame's.
 double share_close(const Tensor& obs, const std::vector<uint8_t>& frame, int tol) {
   const uint8_t* p = obs.data<uint8_t>();
@@ -171,7 +149,8 @@ TEST(CarRacing, ReplayStaysCloseToGymnasium) {
     const ResetResult r = env->reset(rec["seed"].get<uint64_t>());
     const auto& car = dynamic_cast<const CarRacing&>(env->unwrapped());
     const double reset_mean_diff = max_mean_diff(r.obs, rec["init_obs_mean"]);
-    const std::vector<uint8_t> init_frame = base64_decode(rec["init_frame"].get<std::string>());
+    const std::vector<uint8_t> init_frame =
+        testing::base64_decode(rec["init_frame"].get<std::string>());
     ASSERT_EQ(init_frame.size(), 96u * 96u * 3u);
     const double init_close = share_close(r.obs, init_frame, 24);
     const json& body = rec["init_body_state"];
@@ -210,7 +189,7 @@ TEST(CarRacing, ReplayStaysCloseToGymnasium) {
     }
     EXPECT_EQ(ended, rec["terminated"].back().get<bool>()) << where;
     const double last_close =
-        share_close(last, base64_decode(rec["last_frame"].get<std::string>()), 24);
+        share_close(last, testing::base64_decode(rec["last_frame"].get<std::string>()), 24);
     // Figures for docs/ENVS.md.
     std::printf(
         "%s: reset obs_mean diff %.3f, reset pixels within 24: %.3f, hull drift %.3g (first 100 "

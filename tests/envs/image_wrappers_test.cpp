@@ -1,15 +1,21 @@
 // GrayscaleObservation, ResizeObservation, FrameSkip and make()'s "wrappers" argument on known
 // images: values worked out by hand from Gymnasium's formulas (luminance weights and truncating
-// cast; area means rounded to nearest).
+// cast; area means rounded to nearest), and ResizeObservation against OpenCV's INTER_AREA pixel
+// for pixel (tests/envs/data/resize_inter_area.jsonl, written by generate_resize.py).
 #include "envs/image_wrappers.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <sstream>
 #include <vector>
 
+#include "envs/np_random.h"
 #include "envs/registry.h"
+#include "tests/envs/reference_data.h"
 
 namespace rein::envs {
 namespace {
@@ -113,10 +119,80 @@ TEST(ResizeObservation, ThreeToTwoWeighsPartlyCoveredPixels) {
   }
 }
 
+// The input a fixture case describes: its bytes, or NumPy's default_rng(seed).integers(0, 256,
+// size=n) regenerated with NpRandom (checked against the recorded checksum).
+std::vector<uint8_t> fixture_input(const nlohmann::json& c, int64_t n) {
+  if (c.contains("input")) return testing::base64_decode(c["input"].get<std::string>());
+  NpRandom rng(c["seed"].get<uint64_t>());
+  std::vector<uint8_t> v(static_cast<size_t>(n));
+  uint64_t checksum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    v[static_cast<size_t>(i)] = static_cast<uint8_t>(rng.integers(0, 256));
+    checksum += static_cast<uint64_t>(i + 1) * v[static_cast<size_t>(i)];
+  }
+  EXPECT_EQ(checksum % (uint64_t{1} << 32), c["input_checksum"].get<uint64_t>())
+      << c["name"] << ": the regenerated input is not NumPy's";
+  return v;
+}
+
+// Every case of the OpenCV fixture through the wrapper as users ask for it (make()'s wrappers
+// spec), every pixel equal. REIN_RESIZE_FIXTURE names another fixture (e.g. the generator's
+// --random cases) to check instead.
+TEST(ResizeObservation, EqualsOpenCVInterAreaPixelForPixel) {
+  const char* other = std::getenv("REIN_RESIZE_FIXTURE");
+  const auto lines = other != nullptr ? testing::read_jsonl_at(other)
+                                      : testing::read_jsonl("resize_inter_area.jsonl");
+  ASSERT_GT(lines.size(), 1u);
+  EXPECT_TRUE(lines[0].contains("opencv_version"));
+  int64_t cases = 0, pixels_checked = 0;
+  for (size_t k = 1; k < lines.size(); ++k) {
+    const nlohmann::json& c = lines[k];
+    const std::string name = c["name"];
+    const Shape in_shape(c["in_shape"].get<std::vector<int64_t>>());
+    const int64_t h = c["out_shape"][0], w = c["out_shape"][1];
+    const int64_t n = in_shape.numel();
+    const std::vector<uint8_t> input = fixture_input(c, n);
+    ASSERT_EQ(static_cast<int64_t>(input.size()), n) << name;
+    auto env = apply_wrappers(std::make_unique<PictureEnv>(image(input, in_shape)),
+                              str("ResizeObservation(shape=", h, "x", w, ")"));
+    Shape out_shape{h, w};
+    if (in_shape.size() == 3) out_shape.push_back(in_shape[2]);
+    const Tensor obs = env->reset(0).obs.contiguous().clone();
+    ASSERT_EQ(obs.shape(), out_shape) << name;
+    const std::vector<uint8_t> expected = testing::base64_decode(c["output"].get<std::string>());
+    ASSERT_EQ(static_cast<int64_t>(expected.size()), obs.numel()) << name;
+    int64_t differing = 0, worst = 0;
+    std::ostringstream first;
+    for (int64_t i = 0; i < obs.numel(); ++i) {
+      const int got = obs.data<uint8_t>()[i], want = expected[static_cast<size_t>(i)];
+      if (got == want) continue;
+      if (differing++ < 5) first << " [" << i << "] " << got << " vs " << want << ";";
+      worst = std::max<int64_t>(worst, std::abs(got - want));
+    }
+    EXPECT_EQ(differing, 0) << name << ": " << differing << " of " << obs.numel()
+                            << " values differ from OpenCV's (at most by " << worst
+                            << "); first, rein vs OpenCV:" << first.str();
+    // A step reuses the wrapper's buffers: the same frame again gives the same bytes.
+    const Tensor again = env->step(int64_t{0}).obs.contiguous();
+    EXPECT_EQ(std::memcmp(again.data<uint8_t>(), obs.data<uint8_t>(), obs.numel()), 0) << name;
+    ++cases;
+    pixels_checked += obs.numel();
+  }
+  RecordProperty("cases", static_cast<int>(cases));
+  RecordProperty("values", static_cast<int>(pixels_checked));
+}
+
 TEST(ResizeObservation, BadShapesAndSpaces) {
   EXPECT_THROW(ResizeObservation(std::make_unique<PictureEnv>(image({1}, Shape{1, 1})), 0, 4),
                Error);
   EXPECT_THROW(ResizeObservation(make("Pendulum-v1"), 2, 2), Error);
+  // An image without pixels (OpenCV asserts): a message, not a read before the first row.
+  try {
+    ResizeObservation r(std::make_unique<PictureEnv>(image({}, Shape{0, 4, 3})), 2, 2);
+    FAIL() << "a 0x4 image has nothing to resize";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no pixels"), std::string::npos) << e.what();
+  }
 }
 
 TEST(FrameSkip, SumsRewardsAndStopsAtTheEpisodeEnd) {
