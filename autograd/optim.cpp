@@ -161,58 +161,41 @@ void Adam::step(Worker* worker) {
   const double bc2 = 1.0 - std::pow(options_.beta2, static_cast<double>(steps_));
   const double step_size = lr_ / bc1;
   const double bc2_sqrt = std::sqrt(bc2);
-  const size_t n = params_.size();
   if (worker == nullptr) {
-    update({0, 0}, {n, 0}, step_size, bc2_sqrt);
+    update(0, params_.size(), step_size, bc2_sqrt);
     return;
   }
-  // The moment buffers are created here, not on two threads at once. The split falls where
-  // half of the elements to update are behind it, inside a parameter if one holds most of
-  // them (a 256x256 layer), on a multiple of 16 elements: both halves then run each element
-  // through the same vector code as one thread does.
+  // The moment buffers are created here, not on two threads at once; the split falls where
+  // half of the elements to update are behind it.
   int64_t total = 0;
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < params_.size(); ++i) {
     if (!params_[i].grad().defined()) continue;
     state(exp_avg_, i);
     state(exp_avg_sq_, i);
     total += params_[i].value().numel();
   }
-  Position split{n, 0};
-  for (int64_t seen = 0, i = 0; static_cast<size_t>(i) < n; ++i) {
-    if (!params_[i].grad().defined()) continue;
-    const int64_t numel = params_[i].value().numel();
-    if (2 * (seen + numel) >= total) {
-      split = {static_cast<size_t>(i), std::max<int64_t>(total / 2 - seen, 0) / 16 * 16};
-      break;
-    }
-    seen += numel;
-  }
+  size_t split = 0;
+  for (int64_t seen = 0; split < params_.size() && 2 * seen < total; ++split)
+    if (params_[split].grad().defined()) seen += params_[split].value().numel();
   run_pair(
-      worker,
-      [&] {
-        update(split, {n, 0}, step_size, bc2_sqrt);
-      },
-      [&] {
-        update({0, 0}, split, step_size, bc2_sqrt);
-      });
+      worker, [&] { update(split, params_.size(), step_size, bc2_sqrt); },
+      [&] { update(0, split, step_size, bc2_sqrt); });
 }
 
-void Adam::update(Position begin, Position end, double step_size, double bc2_sqrt) {
-  for (size_t i = begin.param; i < end.param || (i == end.param && end.element > 0); ++i) {
+void Adam::update(size_t begin, size_t end, double step_size, double bc2_sqrt) {
+  for (size_t i = begin; i < end; ++i) {
     Var& p = params_[i];
     if (!p.grad().defined()) continue;
-    const int64_t from = i == begin.param ? begin.element : 0;
-    const int64_t to = i == end.param ? end.element : p.value().numel();
     Tensor g = grad_of(p);
     Tensor value = p.value();
     Tensor& m = state(exp_avg_, i);
     Tensor& v = state(exp_avg_sq_, i);
     dispatch(value, [&](auto tag) {
       using T = decltype(tag);
-      T* w = value.template data<T>() + from;
-      const T* gp = g.template data<T>() + from;
-      T* mp = m.template data<T>() + from;
-      T* vp = v.template data<T>() + from;
+      T* w = value.template data<T>();
+      const T* gp = g.template data<T>();
+      T* mp = m.template data<T>();
+      T* vp = v.template data<T>();
       const T b1 = T(options_.beta1), b2 = T(options_.beta2);
       const T one_b1 = T(1.0 - options_.beta1), one_b2 = T(1.0 - options_.beta2);
       const T wd = T(options_.weight_decay), eps = T(options_.eps);
@@ -220,7 +203,7 @@ void Adam::update(Position begin, Position end, double step_size, double bc2_sqr
       const T neg_step = T(-step_size), c2 = T(bc2_sqrt);
       const bool l2 = options_.weight_decay != 0.0 && !options_.decoupled_weight_decay;
       const bool decoupled = options_.weight_decay != 0.0 && options_.decoupled_weight_decay;
-      for (int64_t k = 0, n = to - from; k < n; ++k) {
+      for (int64_t k = 0, n = value.numel(); k < n; ++k) {
         if (decoupled) w[k] *= decay;
         const T gk = l2 ? gp[k] + wd * w[k] : gp[k];
         mp[k] = mp[k] * b1 + one_b1 * gk;

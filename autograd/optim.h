@@ -95,22 +95,15 @@ class Adam : public Optimizer {
  public:
   Adam(std::vector<Var> params, const AdamOptions& options = {});
   void step() override { step(nullptr); }
-  // The same step with the elements split in two halves of about equal size (inside a
-  // parameter when one holds most of them), the second half updated on `worker` (none: on
-  // this thread). Each element's update is the same
+  // The same step with the parameters split in two halves of about equal size, the second
+  // half updated on `worker` (none: on this thread). Each element's update is the same
   // arithmetic either way, so the result is bit for bit that of step().
   void step(Worker* worker);
   std::string name() const override { return options_.decoupled_weight_decay ? "AdamW" : "Adam"; }
   const AdamOptions& options() const { return options_; }
 
  private:
-  // An element of the parameters: params_[param].value()[element].
-  struct Position {
-    size_t param;
-    int64_t element;
-  };
-  // Updates the elements from `begin` up to (not including) `end`.
-  void update(Position begin, Position end, double step_size, double bc2_sqrt);
+  void update(size_t begin, size_t end, double step_size, double bc2_sqrt);
 
   AdamOptions options_;
   std::vector<Tensor> exp_avg_;

@@ -229,8 +229,8 @@ void add_train_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--tag", a->tags, "tag the run (repeatable)");
   cmd->add_option("--threads", a->threads,
-                  "worker threads: envs, and a second thread for DQN's targets, the critics of "
-                  "sac, td3 and ddpg, and half of each Adam step (results do not change)");
+                  "worker threads: envs, and a second thread for DQN's targets and the critics of "
+                  "sac, td3 and ddpg (results do not change)");
   cmd->add_option("--eval-episodes", a->eval_episodes, "episodes of the final evaluation (100)");
   cmd->add_option("--eval-every", a->eval_every, "env steps between evaluations (0: final only)");
   cmd->add_option("--checkpoint-every", a->checkpoint_every,

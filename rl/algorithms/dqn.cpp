@@ -16,7 +16,6 @@
 #include "rl/internal/dqn_q_network.h"
 #include "rl/internal/off_policy.h"
 #include "rl/metric_names.h"
-#include "tensor/worker.h"
 
 namespace rein::rl {
 
@@ -114,8 +113,6 @@ class DQNAgent final : public Agent {
   std::unique_ptr<optim::Adam> opt_;
   int64_t gradient_updates_ = 0;
   ReplayBatch batch_;
-  // --threads > 1: updates the second half of the Q-network's elements in each Adam step.
-  std::unique_ptr<Worker> worker_;
 };
 
 internal::OffPolicyOptions off_policy_options(const DQNConfig& c) {
@@ -157,7 +154,6 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
   // torch.optim.Adam defaults (betas 0.9, 0.999), as SB3's DQNPolicy passes no optimizer_kwargs.
   opt_ = std::make_unique<optim::Adam>(
       q_->parameters(), optim::AdamOptions{.lr = cfg_.learning_rate, .eps = cfg_.adam_eps});
-  if (setup.run.threads > 1) worker_ = std::make_unique<Worker>();
 }
 
 double DQNAgent::epsilon() const {
@@ -265,7 +261,7 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
     if (!std::isfinite(gn))
       throw NonFiniteError(metric::kGradNorm, global_step(),
                            str("dqn: gradient norm is ", gn, " at step ", global_step()));
-    opt_->step(worker_.get());
+    opt_->step();
     if (cfg_.prioritized_replay) {
       Tensor td = abs(q_sa.value() - y);
       core_.buffer().update_priorities(batch_.slots, {td.data<float>(), static_cast<size_t>(B)},

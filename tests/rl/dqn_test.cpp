@@ -289,8 +289,7 @@ INSTANTIATE_TEST_SUITE_P(Variants, DqnOptions,
                                                "prioritized_replay=true", "tau=0.1"}));
 
 TEST(Dqn, TwoThreadsGiveTheSameRunAsOne) {
-  // threads > 1: a worker computes most of each phase's target values while training starts,
-  // and half of each Adam step (split inside the largest layer).
+  // threads > 1: a worker computes most of each phase's target values while training starts.
   std::vector<MemorySink::Point> runs[2];
   for (int k = 0; k < 2; ++k) {
     Settings s = short_dqn(2000);
