@@ -53,6 +53,16 @@ SweepInfo sweep_row(const Stmt& s) {
           s.real(4),  s.real(5)};
 }
 
+// Hands running trial `number` to `worker` from the start: a new lease, no rungs judged yet.
+void take_trial(internal::Db& db, std::int64_t sweep_id, std::int64_t number,
+                const std::string& worker, double now, double lease_seconds) {
+  Stmt take(db,
+            "UPDATE trials SET worker = ?, lease_until = ?, rungs = '[]', steps = 0, started = ? "
+            "WHERE sweep_id = ? AND number = ?");
+  take.bind(1, worker).bind(2, now + lease_seconds).bind(3, now).bind(4, sweep_id);
+  take.bind(5, number).run();
+}
+
 }  // namespace
 
 const char* to_string(SweepStatus status) { return kSweepStatus[static_cast<int>(status)]; }
@@ -181,11 +191,7 @@ std::optional<ClaimedTrial> SweepStore::claim_trial(std::int64_t sweep_id,
   if (expired.step()) {
     out = ClaimedTrial{expired.int64(0), params_from_json(expired.text(1)), true};
     expired.reset();
-    Stmt take(impl_->db,
-              "UPDATE trials SET worker = ?, lease_until = ?, rungs = '[]', started = ? "
-              "WHERE sweep_id = ? AND number = ?");
-    take.bind(1, worker).bind(2, now + lease_seconds).bind(3, now).bind(4, sweep_id);
-    take.bind(5, out->number).run();
+    take_trial(impl_->db, sweep_id, out->number, worker, now, lease_seconds);
   } else {
     expired.reset();
     const std::vector<TrialInfo> all = trials(sweep_id);
@@ -240,11 +246,7 @@ bool SweepStore::take_over_trial(std::int64_t sweep_id, std::int64_t number,
   const bool alive = !holder.empty() && held.real(1) >= now && !holder_gone(holder);
   held.reset();
   if (alive) return false;
-  Stmt take(impl_->db,
-            "UPDATE trials SET worker = ?, lease_until = ?, rungs = '[]', steps = 0, started = ? "
-            "WHERE sweep_id = ? AND number = ?");
-  take.bind(1, worker).bind(2, now + lease_seconds).bind(3, now).bind(4, sweep_id);
-  take.bind(5, number).run();
+  take_trial(impl_->db, sweep_id, number, worker, now, lease_seconds);
   tx.commit();
   return true;
 }

@@ -79,22 +79,17 @@ void ReplayBuffer::advance(int64_t env) {
 }
 
 void ReplayBuffer::write_obs(int64_t env, ObsRow obs, uint8_t flags) {
-  if (obs.bytes && !opt_.pixels)
-    throw Error("replay buffer: a row of bytes for a buffer of float rows");
+  if ((obs.bytes != nullptr) != opt_.pixels)
+    throw Error(opt_.pixels ? "replay buffer: a row of floats for a buffer of image bytes"
+                            : "replay buffer: a row of bytes for a buffer of float rows");
   const int64_t slot = pending_slot(env);
   invalidate(slot);
   flags_[static_cast<size_t>(slot)] = flags;
   const auto at = static_cast<size_t>(slot * stored_dim_);
-  if (obs.bytes) {
+  if (opt_.pixels)
     std::memcpy(&pixels_[at], obs.bytes, static_cast<size_t>(stored_dim_));
-  } else if (opt_.pixels) {
-    // k / 255 * 255 lies within an ulp of k: rounding recovers the byte exactly.
-    for (int64_t j = 0; j < stored_dim_; ++j)
-      pixels_[at + static_cast<size_t>(j)] =
-          static_cast<uint8_t>(std::lrint(obs.floats[j] * 255.0f));
-  } else {
+  else
     std::memcpy(&obs_[at], obs.floats, static_cast<size_t>(stored_dim_) * sizeof(float));
-  }
 }
 
 void ReplayBuffer::start(int64_t env, ObsRow obs) {

@@ -47,10 +47,9 @@ struct ReplayOptions {
   std::string owner = "dqn";  // names the agent in checkpoint errors ("dqn state: ...")
 };
 
-// An observation row to store: obs_dim floats (one index when one_hot) or, with pixels, either
-// the bytes k of the channel-first planes (the env's image, as ObsEncoder::pixels_row lays it
-// out) or the floats k / 255 ObsEncoder::encode_row makes of them. Implicit, so callers pass a
-// pointer (or nullptr for no row).
+// An observation row to store: obs_dim floats (one index when one_hot) or, with pixels, the
+// bytes of the channel-first planes (the env's image, as ObsEncoder::pixels_row lays it out).
+// Implicit, so callers pass a pointer (or nullptr for no row).
 struct ObsRow {
   ObsRow(const float* f) : floats(f) {}   // NOLINT(google-explicit-constructor)
   ObsRow(const uint8_t* b) : bytes(b) {}  // NOLINT(google-explicit-constructor)
@@ -75,9 +74,8 @@ class ReplayBuffer {
  public:
   explicit ReplayBuffer(const ReplayOptions& options);
 
-  // Starts env `env`'s stream at `obs` (the stored row, ObsRow; floats given with pixels must
-  // each be k / 255 for a byte k, as ObsEncoder writes them): it becomes the pending slot. Call
-  // after every vector reset.
+  // Starts env `env`'s stream at `obs` (the stored row, ObsRow: bytes with pixels, floats
+  // otherwise): it becomes the pending slot. Call after every vector reset.
   void start(int64_t env, ObsRow obs);
   // Completes the pending slot of `env` with the step taken from it. `next_obs` is the step's
   // observation: the final observation when terminated || truncated, in which case `reset_obs`

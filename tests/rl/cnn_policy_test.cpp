@@ -130,16 +130,24 @@ TEST(CnnPolicy, NatureCnnFeedsTheHeadsOfPpoA2cAndDqn) {
 }
 
 TEST(CnnPolicy, ReplayStoresPixelsAsBytesAndSamplesTheRowsItWasGiven) {
-  // Every byte value, as ObsEncoder writes it (k / 255), comes back bit for bit.
+  // Every byte value k comes back as ObsEncoder encodes it (k / 255), bit for bit.
   internal::ReplayBuffer buf(
       internal::ReplayOptions{.capacity = 8, .obs_dim = 256, .pixels = true});
+  std::vector<uint8_t> row_bytes(256), next_bytes(256);
   std::vector<float> row(256), next(256);
   for (int k = 0; k < 256; ++k) {
+    row_bytes[static_cast<size_t>(k)] = static_cast<uint8_t>(k);
+    next_bytes[static_cast<size_t>(k)] = static_cast<uint8_t>(255 - k);
     row[static_cast<size_t>(k)] = static_cast<float>(k) / 255.0f;
     next[static_cast<size_t>(k)] = static_cast<float>(255 - k) / 255.0f;
   }
-  buf.start(0, row.data());
-  buf.add(0, 1, 1.0f, false, false, next.data(), nullptr);
+  buf.start(0, row_bytes.data());
+  buf.add(0, 1, 1.0f, false, false, next_bytes.data(), nullptr);
+  // An image buffer takes the env's bytes only.
+  internal::ReplayBuffer other(
+      internal::ReplayOptions{.capacity = 8, .obs_dim = 256, .pixels = true});
+  EXPECT_NE(error_of([&] { other.start(0, row.data()); }).find("a row of floats"),
+            std::string::npos);
   Generator gen(3);
   internal::ReplayBatch batch;
   buf.sample(2, gen, 1.0, batch);
@@ -193,10 +201,14 @@ TEST(CnnPolicy, ReplayLoadsPixelsSavedAsFloatRowsAndRefusesOtherFloats) {
   const internal::ReplayOptions options{
       .capacity = 8, .obs_dim = 256, .pixels = true, .n_actions = 2};
   internal::ReplayBuffer buf(options);
+  std::vector<uint8_t> bytes(256);
   std::vector<float> row(256);
-  for (int k = 0; k < 256; ++k) row[static_cast<size_t>(k)] = static_cast<float>(k) / 255.0f;
-  buf.start(0, row.data());
-  buf.add(0, 1, 1.0f, false, false, row.data(), nullptr);
+  for (int k = 0; k < 256; ++k) {
+    bytes[static_cast<size_t>(k)] = static_cast<uint8_t>(k);
+    row[static_cast<size_t>(k)] = static_cast<float>(k) / 255.0f;
+  }
+  buf.start(0, bytes.data());
+  buf.add(0, 1, 1.0f, false, false, bytes.data(), nullptr);
   StateIO saved("dqn state");
   buf.state(saved);
   NamedTensorList tensors = saved.tensors();
