@@ -253,8 +253,9 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     if (crossed(before, step, run_.eval_every) && step < run_.total_timesteps &&
         run_.eval_episodes > 0)
       run_eval(step);
-    // Last of the iteration's points: a reader that sees it at `step` sees all the rest (the
-    // tracker commits points in the order they were logged), the evaluation's included.
+    // Last of the points of an iteration that writes the means: a reader that sees it at `step`
+    // sees all the rest (the tracker commits points in the order they were logged), the
+    // evaluation's included.
     if (flush) sink.log(step, metric::kStepsPerSecond, sps);
     if (hooks.after_iteration && step < run_.total_timesteps) hooks.after_iteration(step);
   }
