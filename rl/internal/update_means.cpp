@@ -1,6 +1,8 @@
 // Update metrics averaged over the log interval, and their checkpoint state.
 #include "rl/internal/update_means.h"
 
+#include <cmath>
+
 #include "rl/metric_names.h"
 
 namespace rein::rl::internal {
@@ -39,7 +41,9 @@ void UpdateMeans::state(StateIO& io) {
 }
 
 void UpdateAveragingSink::log(int64_t step, std::string_view name, double value) {
-  if (averaging_ && metric::is_update_metric(name))
+  // A NaN or infinite value is written as it comes: a mean would hide it, and checkpoint state
+  // holds finite numbers only (built-in agents stop on non-finite losses; a plug-in may not).
+  if (averaging_ && metric::is_update_metric(name) && std::isfinite(value))
     means_.add(name, value);
   else
     next_.log(step, name, value);

@@ -37,8 +37,8 @@ class UpdateMeans {
   std::vector<Mean> means_;  // a handful of names: a linear search beats a map
 };
 
-// Between an agent and the run's sink: update metrics go to `means` when averaging, every other
-// point (and every point when not averaging) straight to `next`.
+// Between an agent and the run's sink: finite update metrics go to `means` when averaging, every
+// other point (and every point when not averaging) straight to `next`.
 class UpdateAveragingSink final : public MetricSink {
  public:
   UpdateAveragingSink(MetricSink& next, UpdateMeans& means, bool averaging)

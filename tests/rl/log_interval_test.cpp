@@ -110,6 +110,26 @@ TEST(UpdateMeans, FlushesEachNameOnceInTheOrderFirstLogged) {
   EXPECT_EQ(sink.points(), expected);
 }
 
+TEST(UpdateMeans, NonFiniteUpdateValuesAreWrittenAtOnceAndKeepTheSumsSaveable) {
+  internal::UpdateMeans means;
+  MemorySink sink;
+  internal::UpdateAveragingSink averaging(sink, means, true);
+  averaging.log(10, "loss/actor", 1.0);
+  averaging.log(11, "loss/actor", std::nan(""));
+  averaging.log(12, "loss/actor", 3.0);
+  ASSERT_EQ(sink.points().size(), 1u);  // the NaN, at its own step, not folded into a mean
+  EXPECT_EQ(sink.points()[0].step, 11);
+  EXPECT_TRUE(std::isnan(sink.points()[0].value));
+  StateIO saved("trainer state");  // a NaN sum would be saved as null and refused on resume
+  means.state(saved);
+  internal::UpdateMeans resumed;
+  StateIO loading("trainer state", saved.json(), saved.tensors());
+  resumed.state(loading);
+  resumed.flush(sink, 100);
+  ASSERT_EQ(sink.points().size(), 2u);
+  EXPECT_EQ(sink.points()[1], (MemorySink::Point{100, "loss/actor", 2.0}));
+}
+
 TEST(MetricNames, EpisodesAndEvaluationsAreEventsEverythingElseAnUpdate) {
   for (const char* name : {metric::kEpisodeReturn, metric::kEpisodeLength, metric::kEvalMeanReturn,
                            metric::kEvalSuccessRate})
