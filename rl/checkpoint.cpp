@@ -22,7 +22,7 @@ nlohmann::json pairs_to_json(const std::vector<std::pair<std::string, std::strin
 void save_agent_checkpoint(const std::string& path, const std::string& algorithm,
                            const std::string& env_id, const envs::Kwargs& env_kwargs,
                            const std::vector<std::pair<std::string, std::string>>& params,
-                           Agent& agent) {
+                           Agent& agent, const std::string& trainer_state_json) {
   Metadata meta;
   meta["format"] = kCheckpointFormat;
   meta["algorithm"] = algorithm;
@@ -35,6 +35,7 @@ void save_agent_checkpoint(const std::string& path, const std::string& algorithm
   StateIO state(agent.state_name());
   agent.state(state);
   meta["state"] = state.json();
+  if (!trainer_state_json.empty()) meta["trainer_state"] = trainer_state_json;
   save_safetensors(path, state.tensors(), meta);
 }
 
@@ -68,6 +69,8 @@ CheckpointInfo read_agent_checkpoint(const std::string& path) {
     throw Error(str("checkpoint '", path, "': bad metadata: ", e.what()));
   }
   info.state_json = get("state");
+  if (auto it = file.metadata.find("trainer_state"); it != file.metadata.end())
+    info.trainer_state_json = it->second;
   info.tensors = std::move(file.tensors);
   return info;
 }

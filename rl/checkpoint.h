@@ -31,13 +31,17 @@ struct CheckpointInfo {
   int64_t global_step = 0;
   std::string state_json;
   std::vector<std::pair<std::string, Tensor>> tensors;
+  // The Trainer's own state (the update metrics averaged so far; JSON), "" in a checkpoint
+  // written before it had any.
+  std::string trainer_state_json;
 };
 
-// Writes `agent` to `path` atomically. Throws rein::Error on I/O errors.
+// Writes `agent` (and `trainer_state_json`, when not empty) to `path` atomically. Throws
+// rein::Error on I/O errors.
 void save_agent_checkpoint(const std::string& path, const std::string& algorithm,
                            const std::string& env_id, const envs::Kwargs& env_kwargs,
                            const std::vector<std::pair<std::string, std::string>>& params,
-                           Agent& agent);
+                           Agent& agent, const std::string& trainer_state_json = "");
 // Reads a checkpoint; throws rein::Error naming the file if it is not a rein agent checkpoint.
 CheckpointInfo read_agent_checkpoint(const std::string& path);
 // Rebuilds the agent a checkpoint describes (same config, envs reset) and loads its state.

@@ -5,9 +5,12 @@
 // deterministic evaluation.
 #pragma once
 
+#include <string_view>
+
 namespace rein::rl::metric {
 
 // Episodes of the training envs (logged when an episode ends).
+inline constexpr const char* kEpisodePrefix = "train/episode_";
 inline constexpr const char* kEpisodeReturn = "train/episode_return";
 inline constexpr const char* kEpisodeLength = "train/episode_length";
 
@@ -37,5 +40,14 @@ inline constexpr const char* kEvalPrefix = "eval/";
 inline constexpr const char* kEvalMeanReturn = "eval/mean_return";
 inline constexpr const char* kEvalStdReturn = "eval/std_return";
 inline constexpr const char* kEvalSuccessRate = "eval/success_rate";
+
+// How the Trainer writes a metric an agent logs (RunConfig::log_interval). Episode and
+// evaluation points are events: each is written as it happens. Everything else an agent logs
+// describes its updates (losses, grad norm, learning rate, epsilon, ent_coef, std, approx_kl, and
+// whatever a plug-in algorithm adds): a value per gradient step or iteration, averaged over the
+// log interval before it is written. train/sps is the Trainer's own, written at each flush.
+inline bool is_update_metric(std::string_view name) {
+  return !name.starts_with(kEpisodePrefix) && !name.starts_with(kEvalPrefix);
+}
 
 }  // namespace rein::rl::metric

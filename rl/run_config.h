@@ -24,7 +24,11 @@ struct RunConfig {
   int64_t eval_episodes = 100;   // episodes of the final (and periodic) deterministic evaluation
   int64_t eval_every = 0;        // env steps between periodic evaluations; 0 = final only
   int64_t checkpoint_every = 0;  // env steps between checkpoints; 0 = at the end only
-  int64_t threads = 1;           // env worker threads; > 1 also a training thread (dqn, sac, td3)
+  // Env steps between the points of update metrics (losses, grad norm, learning rate, ...): each
+  // is averaged over the interval and written when the global step passes a multiple of it.
+  // Episode and evaluation points are written as they happen. 0: every iteration, unaveraged.
+  int64_t log_interval = 100;
+  int64_t threads = 1;  // env worker threads; > 1 also a training thread (dqn, sac, td3)
   // The zoo's env_wrapper and frame_stack: wrappers around every env (make()'s "wrappers"
   // syntax, innermost first) and then FrameStackObservation(frame_stack) when > 0. Both end
   // up in the env arguments as "wrappers", so evaluation, checkpoints and videos see them.
@@ -43,6 +47,8 @@ struct RunConfig {
         {"eval_episodes", &eval_episodes, "episodes of each deterministic evaluation"},
         {"eval_every", &eval_every, "env steps between evaluations (0: final only)"},
         {"checkpoint_every", &checkpoint_every, "env steps between checkpoints (0: at the end)"},
+        {"log_interval", &log_interval,
+         "env steps over which update metrics are averaged into one point (0: every iteration)"},
         {"threads", &threads, "worker threads for envs and training (results do not depend on it)"},
         {"env_wrapper", &env_wrapper,
          "wrappers around each env, e.g. \"ResizeObservation(shape=64x64), "

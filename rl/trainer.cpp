@@ -1,6 +1,7 @@
 // The shared training workflow: iterate, log, evaluate, checkpoint, stop.
 #include "rl/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -9,6 +10,7 @@
 #include "autograd/checkpoint.h"
 #include "envs/registry.h"
 #include "rl/checkpoint.h"
+#include "rl/internal/update_means.h"
 #include "rl/metric_names.h"
 #include "rl/presets.h"
 
@@ -63,6 +65,8 @@ void RunConfig::validate() const {
   need(eval_episodes >= 0, "eval_episodes", str("must be >= 0, got ", eval_episodes));
   need(eval_every >= 0, "eval_every", str("must be >= 0, got ", eval_every));
   need(checkpoint_every >= 0, "checkpoint_every", str("must be >= 0, got ", checkpoint_every));
+  need(log_interval >= 0, "log_interval",
+       str("must be >= 0 (env steps; 0 logs every iteration), got ", log_interval));
   need(threads >= 1 && threads <= 256, "threads", str("must be in [1, 256], got ", threads));
   need(frame_stack >= 0, "frame_stack", str("must be >= 0, got ", frame_stack));
 }
@@ -97,9 +101,13 @@ Settings preset_settings(const std::string& algorithm, const std::string& env_id
   return {};
 }
 
+Trainer::Trainer() : update_means_(std::make_unique<internal::UpdateMeans>()) {}
+
 Trainer::Trainer(const std::string& algorithm, const std::string& env_id,
                  const envs::Kwargs& env_kwargs, Settings settings)
-    : algorithm_(algorithm), env_id_(env_id) {
+    : algorithm_(algorithm),
+      env_id_(env_id),
+      update_means_(std::make_unique<internal::UpdateMeans>()) {
   AlgorithmInfo algo = find_algorithm(algorithm);
   auto run_fields = run_.fields();
   settings.apply(run_fields);
@@ -137,6 +145,16 @@ Trainer Trainer::resume(const std::string& checkpoint_path, const Settings& over
   settings.apply(run_fields);
   t.run_.validate();
   t.agent_ = load_agent(info, overrides);
+  // A checkpoint of a rein without a log interval has no trainer state: nothing pending.
+  if (!info.trainer_state_json.empty()) {
+    try {
+      const NamedTensorList no_tensors;
+      StateIO io("trainer state", info.trainer_state_json, no_tensors);
+      t.update_means_->state(io);
+    } catch (const Error& e) {
+      throw Error(str("checkpoint '", checkpoint_path, "': ", e.what()));
+    }
+  }
   return t;
 }
 
@@ -158,7 +176,10 @@ std::string Trainer::save_checkpoint(const std::string& checkpoint_dir) {
   std::snprintf(name, sizeof name, "step-%09lld.safetensors",
                 static_cast<long long>(agent_->global_step()));
   std::string path = (std::filesystem::path(checkpoint_dir) / name).string();
-  save_agent_checkpoint(path, algorithm_, env_id_, env_kwargs_, param_texts(params()), *agent_);
+  StateIO trainer_state("trainer state");
+  update_means_->state(trainer_state);
+  save_agent_checkpoint(path, algorithm_, env_id_, env_kwargs_, param_texts(params()), *agent_,
+                        trainer_state.json());
   return path;
 }
 
@@ -167,7 +188,8 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const int64_t start_step = agent_->global_step();
-  ReturnWatcher watcher(sink);
+  internal::UpdateAveragingSink averaging(sink, *update_means_, run_.log_interval > 0);
+  ReturnWatcher watcher(averaging);
   TrainResult result;
   if (!checkpoint_dir.empty()) remove_stale_temporaries(checkpoint_dir);
   auto last_checkpoint_time = start;
@@ -211,6 +233,13 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
       throw;
     }
     const int64_t step = agent_->global_step();
+    // The update means are written before the checkpoint, whose sums then start the next
+    // interval. An interrupted run writes none: its resumed run finishes the interval.
+    const bool flush = run_.log_interval == 0 || crossed(before, step, run_.log_interval) ||
+                       step >= run_.total_timesteps ||
+                       std::any_of(hooks.log_at.begin(), hooks.log_at.end(),
+                                   [&](int64_t at) { return before < at && at <= step; });
+    if (flush) update_means_->flush(sink, step);
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     const double sps = elapsed > 0 ? static_cast<double>(step - start_step) / elapsed : 0.0;
     if (hooks.on_progress)
@@ -224,9 +253,10 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     if (crossed(before, step, run_.eval_every) && step < run_.total_timesteps &&
         run_.eval_episodes > 0)
       run_eval(step);
-    // Last of the iteration's points: a reader that sees it at `step` sees all the rest (the
-    // tracker commits points in the order they were logged), the evaluation's included.
-    sink.log(step, metric::kStepsPerSecond, sps);
+    // Last of the points of an iteration that writes the means: a reader that sees it at `step`
+    // sees all the rest (the tracker commits points in the order they were logged), the
+    // evaluation's included.
+    if (flush) sink.log(step, metric::kStepsPerSecond, sps);
     if (hooks.after_iteration && step < run_.total_timesteps) hooks.after_iteration(step);
   }
   checkpoint();

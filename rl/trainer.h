@@ -21,6 +21,9 @@
 #include "rl/run_config.h"
 
 namespace rein::rl {
+namespace internal {
+class UpdateMeans;
+}
 
 struct TrainProgress {
   int64_t step = 0;         // global env step
@@ -43,6 +46,10 @@ struct TrainHooks {
   // run killed with kill -9 can be resumed; it is not part of the config, since when it fires
   // depends on the machine (training itself does not change: saving draws no random numbers).
   double checkpoint_every_seconds = 0.0;
+  // Also write the averaged update metrics and train/sps after the iteration that passes each
+  // of these steps, whatever log_interval says: a driver that pauses runs at fixed steps (rein
+  // sweep's rungs) reads from train/sps how far a run is.
+  std::vector<int64_t> log_at;
 };
 
 struct TrainResult {
@@ -83,8 +90,11 @@ class Trainer {
   std::vector<Param> params() const;
   Agent& agent() { return *agent_; }
 
-  // Trains until total_timesteps (or hooks.stop). Checkpoints go to
-  // checkpoint_dir/step-<N>.safetensors (none if checkpoint_dir is empty). At the end, unless
+  // Trains until total_timesteps (or hooks.stop). Agents' update metrics are averaged over
+  // RunConfig::log_interval env steps and written, then train/sps, at the first step past each
+  // multiple of it and at the end (metric::is_update_metric; episode and evaluation points are
+  // written as they happen); the sums not yet written are part of every checkpoint. Checkpoints go
+  // to checkpoint_dir/step-<N>.safetensors (none if checkpoint_dir is empty). At the end, unless
   // interrupted, evaluates eval_episodes deterministic episodes and logs eval/mean_return and
   // eval/std_return at the last step. On NonFiniteError it writes a checkpoint of the last good
   // model (the bad update is never applied) and rethrows; so it does (if the disk allows) when
@@ -92,16 +102,18 @@ class Trainer {
   // Leftover temporary checkpoint files of killed writers in checkpoint_dir are removed first.
   TrainResult train(MetricSink& sink, const std::string& checkpoint_dir, const TrainHooks& hooks);
 
-  // Writes a checkpoint now; returns its path.
+  // Writes a checkpoint now (the agent and the averaged metrics not yet written); returns its
+  // path.
   std::string save_checkpoint(const std::string& checkpoint_dir);
 
  private:
-  Trainer() = default;
+  Trainer();
   std::string algorithm_;
   std::string env_id_;
   envs::Kwargs env_kwargs_;
   RunConfig run_;
   std::unique_ptr<Agent> agent_;
+  std::unique_ptr<internal::UpdateMeans> update_means_;  // since the last point written
 };
 
 }  // namespace rein::rl

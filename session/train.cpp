@@ -153,6 +153,7 @@ TrainResult train(const TrainRequest& r) {
     r.on_pause(step);
   };
   hooks.checkpoint_every_seconds = r.checkpoint_minutes * 60.0;
+  hooks.log_at = r.pause_at;  // the driver sees a paused run's step in its train/sps
   hooks.on_checkpoint = [&](const std::string& path, int64_t step) {
     run->add_checkpoint(path, step, r.keep_checkpoints);
   };

@@ -28,7 +28,8 @@ struct TrainArgs {
   std::string algorithm, env_id, config_file, db = default_db(), name, resume, checkpoint_dir;
   std::string experiment = "default";
   std::vector<std::string> sets, env_args, tags, plugins;
-  std::optional<int64_t> steps, seed, n_envs, threads, eval_episodes, eval_every, checkpoint_every;
+  std::optional<int64_t> steps, seed, n_envs, threads, eval_episodes, eval_every, checkpoint_every,
+      log_interval;
   double checkpoint_minutes = 5.0;  // wall-clock safety checkpoints (TrainHooks); 0: off
   int64_t keep_checkpoints = 3;     // checkpoint files of this process kept on disk; 0: all
   bool no_progress = false, no_preset = false;
@@ -57,6 +58,7 @@ rl::Settings build_settings(const TrainArgs& a) {
   flag(a.eval_episodes, "eval_episodes", "--eval-episodes");
   flag(a.eval_every, "eval_every", "--eval-every");
   flag(a.checkpoint_every, "checkpoint_every", "--checkpoint-every");
+  flag(a.log_interval, "log_interval", "--log-interval");
   if (a.save_replay) s.set("save_replay", "true", "--save-replay");
   return s;
 }
@@ -235,6 +237,11 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--eval-every", a->eval_every, "env steps between evaluations (0: final only)");
   cmd->add_option("--checkpoint-every", a->checkpoint_every,
                   "env steps between checkpoints (0: at the end only)");
+  cmd->add_option("--log-interval", a->log_interval,
+                  "env steps over which losses, grad norm, learning rate and the other update "
+                  "metrics are averaged into one point, written with train/sps at each multiple "
+                  "(100; 0: every iteration); episode and eval points are written as they happen")
+      ->type_name("N");
   cmd->add_option("--checkpoint-minutes", a->checkpoint_minutes,
                   "also checkpoint every M minutes of wall time, so a killed run can be resumed "
                   "(0: off)")

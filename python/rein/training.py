@@ -46,11 +46,15 @@ class RunResult:
 def train(algo: str, env_id: str, *, steps: int | None = None, seed: int | None = None,
           db: str = "rein.db", name: str = "", experiment: str = "default", tags=(),
           n_envs: int | None = None, env_kwargs: dict | None = None,
-          checkpoint_dir: str | None = None, **overrides) -> RunResult:
+          checkpoint_dir: str | None = None, log_interval: int | None = None,
+          **overrides) -> RunResult:
     """Trains ``algo`` (``rein train --help`` lists them) on ``env_id`` and records the run.
     ``overrides`` are settings by name (``learning_rate=1e-3``, ``rein presets show`` lists
-    them); ``steps``, ``seed`` and ``n_envs`` are shorthands for total_timesteps, seed, n_envs."""
-    for key, value in (("total_timesteps", steps), ("seed", seed), ("n_envs", n_envs)):
+    them); ``steps``, ``seed`` and ``n_envs`` are shorthands for total_timesteps, seed, n_envs.
+    ``log_interval`` (env steps, default 100; 0: every iteration) is how often the losses and
+    other update metrics are written, each averaged over the interval."""
+    for key, value in (("total_timesteps", steps), ("seed", seed), ("n_envs", n_envs),
+                       ("log_interval", log_interval)):
         if value is not None:
             overrides[key] = value
     command = " ".join([os.path.basename(sys.executable)] + sys.argv)

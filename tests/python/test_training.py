@@ -120,7 +120,26 @@ class Training(unittest.TestCase):
         self.assertEqual((params["net_arch"], params["learning_rate"], params["n_envs"]),
                          ("16,16", 1e-3, 2))
 
+    def test_log_interval_averages_the_update_points(self):
+        # A2C iterations of 2 x 5 = 10 steps: one loss point per 100 steps, or one per iteration.
+        counts = {}
+        for interval in (100, 0):
+            r = rein.train("a2c", "CartPole-v1", steps=400, db=self.db, n_envs=2, n_steps=5,
+                           eval_episodes=1, log_interval=interval, name=f"interval-{interval}")
+            out = subprocess.run([os.environ["REIN_BIN"], "runs", "export", r.run_name, "--db",
+                                  self.db, "--metric", "loss/policy", "--format", "json"],
+                                 check=True, capture_output=True, text=True).stdout
+            run = json.loads(out)[0]
+            self.assertEqual(run["params"]["log_interval"], interval)
+            counts[interval] = [p[0] for p in run["metrics"]["loss/policy"]]  # [step, time, value]
+        self.assertEqual(counts[100], [100, 200, 300, 400])
+        self.assertEqual(counts[0], list(range(10, 401, 10)))
+
     def test_bad_input(self):
+        with self.assertRaisesRegex(rein.InvalidArgument, "log_interval must be >= 0"):
+            rein.train("ppo", "CartPole-v1", steps=100, db=self.db, log_interval=-1)
+        with self.assertRaisesRegex(rein.InvalidArgument, "log_interval"):
+            rein.train("ppo", "CartPole-v1", steps=100, db=self.db, log_interval="often")
         with self.assertRaisesRegex(rein.InvalidArgument, "ppoo"):
             rein.train("ppoo", "CartPole-v1", steps=100, db=self.db)
         with self.assertRaisesRegex(rein.InvalidArgument, "learning_rat"):

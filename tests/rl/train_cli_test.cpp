@@ -201,6 +201,24 @@ TEST(TrainCli, UserErrorsExitNonZeroWithAMessage) {
   Output bad_algo = run("train ppp CartPole-v1 --db " + db);
   EXPECT_EQ(bad_algo.status, 1);
   EXPECT_NE(bad_algo.text.find("did you mean 'ppo'?"), std::string::npos) << bad_algo.text;
+  Output negative = run("train sac Pendulum-v1 --log-interval -1 --db " + db);
+  EXPECT_EQ(negative.status, 1);
+  EXPECT_NE(negative.text.find("error: train: log_interval must be >= 0 (env steps; 0 logs every "
+                               "iteration), got -1"),
+            std::string::npos)
+      << negative.text;
+  Output text = run("train sac Pendulum-v1 --log-interval often --db " + db);
+  EXPECT_NE(text.status, 0);
+  EXPECT_NE(text.text.find("--log-interval = often"), std::string::npos) << text.text;
+  const std::string config = (dir / "bad.toml").string();
+  std::FILE* f = std::fopen(config.c_str(), "w");
+  std::fputs("log_interval = \"often\"\n", f);
+  std::fclose(f);
+  Output in_config = run("train sac Pendulum-v1 --config " + config + " --db " + db);
+  EXPECT_EQ(in_config.status, 1);
+  EXPECT_NE(in_config.text.find("bad value 'often' for key 'log_interval' (expected an integer)"),
+            std::string::npos)
+      << in_config.text;
   EXPECT_FALSE(fs::exists(db)) << "no run is recorded for a command that failed validation";
 }
 
