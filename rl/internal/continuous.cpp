@@ -159,6 +159,9 @@ ActorCriticArch parse_actor_critic_arch(const std::string& algo, const std::stri
     std::string inner = text.substr(open + 1, close - open - 1);
     inner.erase(std::remove(inner.begin(), inner.end(), ' '), inner.end());
     const auto sizes = parse_net_arch(inner);
+    if ((key == "pi" && has_pi) || ((key == "qf" || key == "vf") && has_qf))
+      throw Error(str(algo, ": net_arch '", text, "' gives ", key == "pi" ? "pi" : "qf",
+                      " twice (vf is another name for qf); give pi=[...] and qf=[...] once each"));
     if (key == "pi") {
       arch.pi = sizes;
       has_pi = true;

@@ -60,6 +60,30 @@ TEST(ReplayBuffer, StoresBoxActionsAsFloatRowsAndSavesThem) {
       std::string::npos);
 }
 
+TEST(ReplayBuffer, EveryArrayCountsTowardsTheMemoryCheckBeforeAnythingIsAllocated) {
+  // Only the observation rows were counted: a Box of a million actions passed the check with
+  // 400 KB of observations and asked for 400 GB of actions (std::bad_alloc, or the OOM killer
+  // for sizes the kernel grants); prioritized replay sized its sum tree before any check.
+  const internal::ReplayOptions wide{
+      .capacity = 100'000, .n_envs = 1, .obs_dim = 1, .action_dim = 1'000'000};
+  const std::string e = error_of([&] { internal::ReplayBuffer buf(wide); });
+  EXPECT_NE(e.find("actions of 1000000 floats"), std::string::npos) << e;
+  EXPECT_NE(e.find("more than this machine's"), std::string::npos) << e;
+  const internal::ReplayOptions prioritized{.capacity = int64_t{1} << 52, .prioritized = true};
+  EXPECT_NE(error_of([&] { internal::ReplayBuffer buf(prioritized); }).find("lower buffer_size"),
+            std::string::npos);
+  // Each array counts: observation row, action row, reward, flags, the sum tree's share.
+  EXPECT_EQ(internal::replay_bytes_per_slot({.obs_dim = 3, .action_dim = 2}), 12 + 8 + 4 + 1);
+  EXPECT_EQ(internal::replay_bytes_per_slot({.obs_dim = 3, .prioritized = true}),
+            12 + 4 + 4 + 1 + 32);
+  EXPECT_EQ(internal::replay_bytes_per_slot({.obs_dim = 100, .pixels = true}), 100 + 4 + 4 + 1);
+  // 1000 slots of 25 bytes fit 25,000 bytes and not 24,999; the size offered fits a quarter.
+  const internal::ReplayOptions small{.capacity = 1000, .obs_dim = 3, .action_dim = 2};
+  internal::check_replay_fits_memory(small, 25'000);
+  const std::string tight = error_of([&] { internal::check_replay_fits_memory(small, 24'999); });
+  EXPECT_NE(tight.find("--set buffer_size=249)"), std::string::npos) << tight;
+}
+
 TEST(ActionScale, MapsMinusOneToOneOntoTheBoundsAndRefusesUnboundedBoxes) {
   const envs::Space box = envs::Space(envs::Box({-2.0, 0.0}, {2.0, 10.0}));
   internal::ActionScale scale("sac", box, "Test-v0");
@@ -93,6 +117,18 @@ TEST(ActorCriticArch, ReadsAPlainListAndSb3sDictForm) {
               internal::parse_actor_critic_arch("td3", "pi=[64");
             }).find("is not a list of sizes"),
             std::string::npos);
+  // A key given twice was taken as its last value without a word.
+  EXPECT_NE(error_of([] {
+              internal::parse_actor_critic_arch("td3", "pi=[8], qf=[8], pi=[16]");
+            }).find("gives pi twice"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              internal::parse_actor_critic_arch("sac", "qf=[8], pi=[8], vf=[16]");
+            }).find("gives qf twice"),
+            std::string::npos);
+  // SB3's empty lists (no hidden layer) are kept.
+  const auto linear = internal::parse_actor_critic_arch("sac", "pi=[], qf=[]");
+  EXPECT_TRUE(linear.pi.empty() && linear.qf.empty());
 }
 
 Settings short_sac(int64_t steps) {
