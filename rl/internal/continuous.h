@@ -116,6 +116,7 @@ class ContinuousOffPolicyAgent : public Agent {
     if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
   }
   int64_t global_step() const final { return core_.global_step(); }
+  void set_stop_flag(const std::atomic<bool>* stop) final { core_.set_stop_flag(stop); }
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::string state_name() const final { return algo_ + " state"; }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -15,6 +16,7 @@
 #include "rl/internal/continuous.h"
 #include "rl/internal/replay_buffer.h"
 #include "rl/internal/sac_actor.h"
+#include "rl/metric_names.h"
 #include "rl/metric_sink.h"
 #include "rl/presets.h"
 #include "rl/trainer.h"
@@ -481,6 +483,49 @@ TEST(Td3, TrainsOncePerEpisodeWithAsManyStepsAsTheEpisodeHad) {
   for (const auto& p : sink.points())
     if (p.name == "loss/critic") steps.push_back(p.step);
   EXPECT_EQ(steps, (std::vector<int64_t>{400, 600, 800, 1000}));
+}
+
+// Sets `stop` when an episode ends, as a Ctrl-C would, and fails the run if collecting goes on
+// for ten more episodes.
+class StopAtFirstEpisode final : public MetricSink {
+ public:
+  explicit StopAtFirstEpisode(std::atomic<bool>& stop) : stop_(stop) {}
+  void log(int64_t, std::string_view name, double) override {
+    if (name != metric::kEpisodeReturn) return;
+    stop_ = true;
+    if (++episodes_ > 10) throw Error("the collect phase went on after the stop flag was set");
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  int episodes_ = 0;
+};
+
+TEST(OffPolicyStop, AStopEndsACollectPhaseThatWouldNeverEnd) {
+  // train_freq = 1e12 steps (or episodes of an env that never ends one) made a phase that
+  // ignored Ctrl-C and SIGTERM: rein train ran on until kill -9. The phase now ends on the stop
+  // flag, with no gradient step for it, and the run ends interrupted.
+  for (const char* algo : {"sac", "td3", "dqn"}) {
+    const bool discrete = std::string(algo) == "dqn";
+    // A total below the phase's first episode: the run still ends interrupted, not finished.
+    Settings s = test_support::settings_of({{"total_timesteps", "100"},
+                                            {"train_freq", "1000000000000"},
+                                            {"learning_starts", "0"},
+                                            {"buffer_size", "1000"},
+                                            {"net_arch", "8"},
+                                            {"eval_episodes", "0"}});
+    Trainer t(algo, discrete ? "CartPole-v1" : "Pendulum-v1", {}, s);
+    std::atomic<bool> stop{false};
+    StopAtFirstEpisode sink(stop);
+    TrainHooks hooks;
+    hooks.stop = &stop;
+    const TrainResult r = t.train(sink, "", hooks);
+    EXPECT_TRUE(r.interrupted) << algo;
+    if (!discrete) {
+      EXPECT_EQ(r.global_step, 200) << algo;  // Pendulum's first episode
+    }
+    EXPECT_LT(r.global_step, 1000) << algo;
+  }
 }
 
 TEST(Td3, RefusesBadCombinationsWithTheFix) {
