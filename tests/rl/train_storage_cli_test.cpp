@@ -59,6 +59,26 @@ TEST(TrainStorage, FileSizeLimitStopsTrainingAtTheFirstFailedWrite) {
   EXPECT_EQ(store.integrity_check(), "ok");
 }
 
+TEST(TrainStorage, SettingsLargerThanMemorySayWhatToLowerAndRecordNoRun) {
+  // net_arch 65536,65536 (17 GB a layer), a frame stack of 100,000 CarRacing frames: the
+  // allocation fails, and the message was "error: std::bad_alloc".
+  const fs::path dir = fresh_dir("storage_memory");
+  const std::string db = (dir / "runs.db").string();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"train", "sac", "Pendulum-v1", "--set", "net_arch=65536,65536"},
+        std::vector<std::string>{"envs", "check", "CarRacing-v3", "--env-arg",
+                                 "wrappers=FrameStackObservation(stack_size=100000)"}}) {
+    std::vector<std::string> with_db = args;
+    if (args[0] == "train") with_db.insert(with_db.end(), {"--steps", "100", "--db", db});
+    const Output out = rein_process(with_db, {.address_space_limit = rlim_t{3} << 30});
+    EXPECT_EQ(out.status, 1) << out.text;
+    EXPECT_TRUE(contains(out.text, "error: out of memory")) << out.text;
+    EXPECT_TRUE(contains(out.text, "net_arch")) << out.text;
+    EXPECT_FALSE(contains(out.text, "std::bad_alloc")) << out.text;
+  }
+  EXPECT_FALSE(fs::exists(db)) << "no run is recorded for a model that could not be built";
+}
+
 TEST(TrainStorage, FullFilesystemStopsTrainingAtTheFirstFailedWrite) {
   const fs::path dir = fresh_dir("storage_full");
   const fs::path mnt = dir / "mnt";
