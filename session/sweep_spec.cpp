@@ -101,6 +101,8 @@ SearchParam read_param(const Reader& r, const std::string& name, const toml::nod
     for (const toml::node& v : *values) {
       auto value = scalar(v);
       if (!value) throw r.error(path + ".values", "must hold numbers, strings or booleans");
+      if (const double* d = std::get_if<double>(&*value); d && !std::isfinite(*d))
+        throw r.error(path + ".values", str("holds ", *d, "; a setting takes finite numbers"));
       for (const auto& seen : p.choices)
         if (seen == *value) throw r.error(path + ".values", "lists a value twice");
       p.choices.push_back(*value);

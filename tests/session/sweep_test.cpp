@@ -141,6 +141,11 @@ TEST(SweepSpec, RangesThatWouldSampleInfNaNOrOverflowAreRefused) {
   }
   EXPECT_NE(error("a = { type = \"uniform\", low = -1e308, high = 1e308 }").find("1e308 apart"),
             std::string::npos);
+  for (const char* v : {"nan", "inf", "-inf"})
+    EXPECT_NE(error(str("a = { type = \"choice\", values = [0.1, ", v, "] }"))
+                  .find("'params.a.values' holds"),
+              std::string::npos)
+        << v;
   const std::string big = error("n = { type = \"int\", low = 1, high = 1e19 }");
   EXPECT_NE(big.find("must lie in [-9e15, 9e15]"), std::string::npos) << big;
   EXPECT_NE(error("n = { type = \"int\", low = -1e300, high = 0 }").find("[-9e15, 9e15]"),
