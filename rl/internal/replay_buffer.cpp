@@ -11,11 +11,11 @@
 
 namespace rein::rl::internal {
 
-namespace {
-
 double physical_memory_bytes() {
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
+
+namespace {
 
 // Throws unless the buffer fits the machine's memory; returns `options` for the member
 // initialisers, so that nothing is allocated (the sum tree is the first member that is) before

@@ -47,6 +47,9 @@ struct ReplayOptions {
   std::string owner = "dqn";  // names the agent in checkpoint errors ("dqn state: ...")
 };
 
+// The machine's physical memory in bytes (0 if unknown).
+double physical_memory_bytes();
+
 // The bytes one slot of a buffer of `options` takes (observation row, action, reward, flags and
 // the sum tree's share when prioritized).
 double replay_bytes_per_slot(const ReplayOptions& options);

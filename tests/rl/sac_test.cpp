@@ -128,6 +128,18 @@ TEST(ActorCriticArch, ReadsAPlainListAndSb3sDictForm) {
               internal::parse_actor_critic_arch("sac", "qf=[8], pi=[8], vf=[16]");
             }).find("gives qf twice"),
             std::string::npos);
+  // Networks larger than the memory are refused before they are built, naming net_arch: an
+  // MLP 3 -> 8 -> 2 has 4 x 8 + 9 x 2 = 50 parameters, a critic 4 -> 8 -> 1 has 5 x 8 + 9 = 49.
+  const internal::ActorCriticArch small{{8}, {8}};
+  internal::check_networks_fit_memory("sac", 3, 1, small, 2, 5 * 4 * (50 + 2 * 49));
+  EXPECT_NE(error_of([&] {
+              internal::check_networks_fit_memory("sac", 3, 1, small, 2, 5 * 4 * (50 + 2 * 49) - 1);
+            }).find("sac: net_arch gives an actor and 2 critic(s) of 148 parameters"),
+            std::string::npos);
+  const std::string wide = error_of([] {
+    Trainer("td3", "Pendulum-v1", {}, test_support::settings_of({{"net_arch", "65536,65536"}}));
+  });
+  EXPECT_NE(wide.find("lower net_arch's widths"), std::string::npos) << wide;
   // SB3's empty lists (no hidden layer) are kept.
   const auto linear = internal::parse_actor_critic_arch("sac", "pi=[], qf=[]");
   EXPECT_TRUE(linear.pi.empty() && linear.qf.empty());

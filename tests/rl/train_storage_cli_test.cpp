@@ -60,22 +60,25 @@ TEST(TrainStorage, FileSizeLimitStopsTrainingAtTheFirstFailedWrite) {
 }
 
 TEST(TrainStorage, SettingsLargerThanMemorySayWhatToLowerAndRecordNoRun) {
-  // net_arch 65536,65536 (17 GB a layer), a frame stack of 100,000 CarRacing frames: the
+  // CarRacing resized to 100000x100000 (30 GB a frame), a stack of 100,000 of its frames: the
   // allocation fails, and the message was "error: std::bad_alloc".
-  const fs::path dir = fresh_dir("storage_memory");
-  const std::string db = (dir / "runs.db").string();
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"train", "sac", "Pendulum-v1", "--set", "net_arch=65536,65536"},
-        std::vector<std::string>{"envs", "check", "CarRacing-v3", "--env-arg",
-                                 "wrappers=FrameStackObservation(stack_size=100000)"}}) {
-    std::vector<std::string> with_db = args;
-    if (args[0] == "train") with_db.insert(with_db.end(), {"--steps", "100", "--db", db});
-    const Output out = rein_process(with_db, {.address_space_limit = rlim_t{3} << 30});
+  for (const char* wrappers : {"wrappers=ResizeObservation(shape=100000x100000)",
+                               "wrappers=FrameStackObservation(stack_size=100000)"}) {
+    const Output out = rein_process({"envs", "check", "CarRacing-v3", "--env-arg", wrappers},
+                                    {.address_space_limit = rlim_t{3} << 30});
     EXPECT_EQ(out.status, 1) << out.text;
     EXPECT_TRUE(contains(out.text, "error: out of memory")) << out.text;
-    EXPECT_TRUE(contains(out.text, "net_arch")) << out.text;
+    EXPECT_TRUE(contains(out.text, "ResizeObservation")) << out.text;
     EXPECT_FALSE(contains(out.text, "std::bad_alloc")) << out.text;
   }
+  // Networks are sized before they are built: net_arch 65536,65536 is refused by name.
+  const fs::path dir = fresh_dir("storage_memory");
+  const std::string db = (dir / "runs.db").string();
+  const Output net = rein_process({"train", "sac", "Pendulum-v1", "--set", "net_arch=65536,65536",
+                                   "--steps", "100", "--db", db},
+                                  {.address_space_limit = rlim_t{3} << 30});
+  EXPECT_EQ(net.status, 1) << net.text;
+  EXPECT_TRUE(contains(net.text, "lower net_arch's widths")) << net.text;
   EXPECT_FALSE(fs::exists(db)) << "no run is recorded for a model that could not be built";
 }
 
