@@ -3,6 +3,7 @@
 // workflow (rl/trainer.h) drives any Agent: iterate until the step budget, evaluate, checkpoint.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +38,10 @@ class Agent {
   // epochs). Logs the DESIGN.md metrics to `sink` at the global step. Throws NonFiniteError when
   // a loss or an observation is NaN/inf (the model is left as before the bad update).
   virtual void iterate(MetricSink& sink) = 0;
+  // While set, `*stop` becoming true (Ctrl-C, SIGTERM) ends an iteration that is still
+  // collecting, without its learning step: the trainer sets it for the length of train(). Agents
+  // whose iterations are short ignore it; an off-policy phase of train_freq steps can be endless.
+  virtual void set_stop_flag(const std::atomic<bool>* /*stop*/) {}
   // Env steps taken so far (over all envs): the x-axis of every metric.
   virtual int64_t global_step() const = 0;
 

@@ -125,26 +125,29 @@ void parse_field(const Field& field, std::string_view text, std::string_view ori
     return Error(str(origin, ": bad value '", text, "' for key '", field.name, "' (expected ",
                      expected, ")"));
   };
-  std::visit(
-      Overloaded{[&](int64_t* p) {
-                   auto v = parse_double(text);
-                   // 1e5 is how zoo files spell step counts; accept whole numbers only.
-                   if (!v || !std::isfinite(*v) || std::floor(*v) != *v || std::abs(*v) > 9.0e15)
-                     throw bad("an integer");
-                   *p = static_cast<int64_t>(*v);
-                 },
-                 [&](double* p) {
-                   auto v = parse_double(text);
-                   if (!v || !std::isfinite(*v)) throw bad("a finite number");
-                   *p = *v;
-                 },
-                 [&](bool* p) {
-                   auto v = parse_bool(text);
-                   if (!v) throw bad("true or false");
-                   *p = *v;
-                 },
-                 [&](std::string* p) { *p = std::string(text); }},
-      field.value);
+  std::visit(Overloaded{[&](int64_t* p) {
+                          auto v = parse_double(text);
+                          // 1e5 is how zoo files spell step counts; accept whole numbers only.
+                          if (!v || !std::isfinite(*v) || std::floor(*v) != *v)
+                            throw bad("an integer");
+                          // 2^62 is an integer, but not one a setting can take (exact in a double).
+                          if (std::abs(*v) > 9.0e15)
+                            throw bad("an integer of at most 9e15 in magnitude");
+                          *p = static_cast<int64_t>(*v);
+                        },
+                        [&](double* p) {
+                          auto v = parse_double(text);
+                          if (!v || !std::isfinite(*v))
+                            throw bad("a finite number: 0, or 2.3e-308 to 1.7e308 in magnitude");
+                          *p = *v;
+                        },
+                        [&](bool* p) {
+                          auto v = parse_bool(text);
+                          if (!v) throw bad("true or false");
+                          *p = *v;
+                        },
+                        [&](std::string* p) { *p = std::string(text); }},
+             field.value);
 }
 
 std::vector<Param> to_params(std::span<const Field> fields) {

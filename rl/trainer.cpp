@@ -192,6 +192,12 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
   ReturnWatcher watcher(averaging);
   TrainResult result;
   if (!checkpoint_dir.empty()) remove_stale_temporaries(checkpoint_dir);
+  // The agent sees the stop flag for as long as this call runs (it may outlive `hooks`).
+  struct StopFlagScope {
+    Agent& agent;
+    StopFlagScope(Agent& a, const std::atomic<bool>* stop) : agent(a) { agent.set_stop_flag(stop); }
+    ~StopFlagScope() { agent.set_stop_flag(nullptr); }
+  } stop_scope(*agent_, hooks.stop);
   auto last_checkpoint_time = start;
   auto checkpoint = [&] {
     last_checkpoint_time = Clock::now();
@@ -259,6 +265,8 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     if (flush) sink.log(step, metric::kStepsPerSecond, sps);
     if (hooks.after_iteration && step < run_.total_timesteps) hooks.after_iteration(step);
   }
+  // A stop that cut the last iteration short (a phase past the total) still interrupts the run.
+  if (hooks.stop && hooks.stop->load()) result.interrupted = true;
   checkpoint();
   if (!result.interrupted && run_.eval_episodes > 0)
     result.final_eval = run_eval(agent_->global_step());

@@ -101,6 +101,8 @@ SearchParam read_param(const Reader& r, const std::string& name, const toml::nod
     for (const toml::node& v : *values) {
       auto value = scalar(v);
       if (!value) throw r.error(path + ".values", "must hold numbers, strings or booleans");
+      if (const double* d = std::get_if<double>(&*value); d && !std::isfinite(*d))
+        throw r.error(path + ".values", str("holds ", *d, "; a setting takes finite numbers"));
       for (const auto& seen : p.choices)
         if (seen == *value) throw r.error(path + ".values", "lists a value twice");
       p.choices.push_back(*value);
@@ -120,6 +122,10 @@ SearchParam read_param(const Reader& r, const std::string& name, const toml::nod
   p.high = r.real(*t, "high", path);
   if (!(p.low < p.high))
     throw r.error(path, str("needs low < high (got ", p.low, " and ", p.high, ")"));
+  // A range whose width overflows a double samples inf and NaN.
+  if (!std::isfinite(p.high - p.low))
+    throw r.error(path, str("needs finite low and high less than 1e308 apart (got ", p.low, " and ",
+                            p.high, ")"));
   if (const toml::node* log = t->get("log")) {
     if (!log->is_boolean()) throw r.error(path + ".log", "must be true or false");
     p.log = log->as_boolean()->get();
@@ -127,6 +133,10 @@ SearchParam read_param(const Reader& r, const std::string& name, const toml::nod
   if (p.kind == SearchParam::Kind::Int &&
       (p.low != std::floor(p.low) || p.high != std::floor(p.high)))
     throw r.error(path, "is an int: low and high must be whole numbers");
+  // The integer settings take whole numbers up to 9e15 (exact in a double).
+  if (p.kind == SearchParam::Kind::Int && (std::abs(p.low) > 9e15 || std::abs(p.high) > 9e15))
+    throw r.error(path, str("is an int: low and high must lie in [-9e15, 9e15] (got ", p.low,
+                            " and ", p.high, ")"));
   if ((p.kind == SearchParam::Kind::LogUniform || p.log) && p.low <= 0)
     throw r.error(path, "is on a log scale: low must be above 0");
   p.grid_points = r.integer(*t, "grid_points", 2, path + ".grid_points").value_or(0);
@@ -263,12 +273,22 @@ SweepSpec parse_sweep_spec(std::string_view toml_text, const std::string& origin
       if (key == s.space.back().name)
         throw r.error("params." + key, "is also fixed in [settings]; keep one of them");
   }
-  if (s.strategy == Strategy::Grid)
-    for (const SearchParam& p : s.space)
+  if (s.strategy == Strategy::Grid) {
+    int64_t points = 1;
+    for (const SearchParam& p : s.space) {
       if (p.kind != SearchParam::Kind::Choice && p.grid_points == 0)
         throw r.error("params." + p.name,
                       "needs grid_points = N (or type = \"choice\") for "
                       "strategy = \"grid\"");
+      const auto levels = p.kind == SearchParam::Kind::Choice
+                              ? static_cast<int64_t>(p.choices.size())
+                              : p.grid_points;
+      if (__builtin_mul_overflow(points, levels, &points))
+        throw r.error("params." + p.name,
+                      "makes the grid larger than 2^63 points; lower grid_points or use "
+                      "strategy = \"random\" or \"tpe\" with a trials budget");
+    }
+  }
   if (!s.max_trials && !s.max_total_steps && s.strategy != Strategy::Grid)
     throw Error(str(origin, ": a ", strategy,
                     " sweep needs a budget: trials = N and/or "

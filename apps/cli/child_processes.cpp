@@ -8,8 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "base/error.h"
 
@@ -21,6 +23,14 @@ constexpr size_t kTailLines = 30;
 ChildProcesses::~ChildProcesses() {
   interrupt();
   while (!children_.empty()) wait(200);
+}
+
+void check_jobs(const char* what, int64_t jobs) {
+  const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  if (jobs < 1 || jobs > kMaxJobsPerCore * cores)
+    throw Error(str(what, " must be 1 to ", kMaxJobsPerCore * cores, " (", kMaxJobsPerCore,
+                    " per core on this machine's ", cores, "), got ", jobs,
+                    "; each job is a training process, so more of them only share the cores"));
 }
 
 void ChildProcesses::start(int64_t id, const std::vector<std::string>& args) {

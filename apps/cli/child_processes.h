@@ -13,6 +13,12 @@
 
 namespace rein::cli {
 
+// Each process of --jobs / a sweep's `jobs` trains at full speed: more than 16 per core only
+// thrash the machine (a spec's jobs = 1000000000 started processes until memory ran out).
+inline constexpr int64_t kMaxJobsPerCore = 16;
+// Throws rein::Error naming `what` (e.g. "sweep: jobs") unless 1 <= jobs <= 16 x cores.
+void check_jobs(const char* what, int64_t jobs);
+
 class ChildProcesses {
  public:
   struct Finished {

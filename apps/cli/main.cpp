@@ -4,6 +4,7 @@
 #include <csignal>
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include "apps/cli/command_tree.h"
 #include "apps/cli/commands.h"
@@ -50,6 +51,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const std::bad_alloc&) {
+    // what() says only "std::bad_alloc"; the sizes come from settings the user can lower.
+    std::cerr << "error: out of memory: the command asked for more memory than this machine (or "
+                 "its ulimit -v) allows; lower the settings that size it: buffer_size, net_arch, "
+                 "n_envs, batch_size, frame_stack or a wrapper's image shape "
+                 "(ResizeObservation)\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

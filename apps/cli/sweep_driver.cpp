@@ -77,7 +77,7 @@ class SweepDriver {
         block_(stdout, options.progress),
         started_(std::chrono::steady_clock::now()) {
     if (options.jobs) spec_.jobs = *options.jobs;
-    if (spec_.jobs < 1) throw Error(str("sweep: --jobs must be at least 1 (got ", spec_.jobs, ")"));
+    check_jobs(options.jobs ? "sweep: --jobs" : "sweep: the spec's jobs", spec_.jobs);
   }
 
   void run(const std::atomic<bool>& stop) {
@@ -654,6 +654,10 @@ void describe(const SweepSpec& spec, int64_t id, const SweepOptions& options) {
 int64_t start_sweep(const std::string& spec_file, const SweepOptions& options,
                     const std::atomic<bool>& stop) {
   SweepSpec spec = session::parse_sweep_spec(read_file(spec_file), spec_file);
+  // Checked before the sweep is recorded, so a refused spec leaves no sweep behind; each worker
+  // checks its own --jobs too.
+  check_jobs(options.jobs ? "sweep: --jobs" : "sweep: the spec's jobs",
+             options.jobs.value_or(spec.jobs));
   tracker::SweepStore sweeps(options.db);
   const int64_t id = sweeps.create_sweep(spec.name, spec.text);
   if (options.create_only) {

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <thread>
 
+#include "apps/cli/child_processes.h"
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
 #include "apps/cli/episode_video.h"
@@ -86,7 +87,7 @@ void run_train_seeds(const TrainArgs& a) {
   job.seeds = parse_seed_list(*a.seeds);
   const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
   job.jobs = a.jobs.value_or(std::min<int64_t>(cores, static_cast<int64_t>(job.seeds.size())));
-  if (job.jobs < 1) throw Error(str("train: --jobs must be at least 1 (got ", job.jobs, ")"));
+  check_jobs("train: --jobs", job.jobs);
   job.group = a.group.empty() ? default_group(a) : a.group;
   tracker::check_utf8("--group", job.group);
   job.name = a.name;

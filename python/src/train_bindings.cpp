@@ -1,7 +1,9 @@
 // The training half of the module: rein.train (a tracked run, like `rein train` for a new run),
 // rein.evaluate and rein.load_policy. Training and evaluation release the GIL; Ctrl-C in Python
-// stops training after the current iteration, leaving an interrupted run with a checkpoint.
+// stops training as `rein train` stops (after the iteration, or within a long off-policy collect
+// phase), leaving an interrupted run with a checkpoint.
 #include <pybind11/stl.h>
+#include <signal.h>
 
 #include <atomic>
 #include <string>
@@ -25,6 +27,44 @@ py::dict eval_dict(const rl::EvalResult& r) {
   d["warning"] = r.warning;
   return d;
 }
+
+// SIGINT while the main thread trains with the GIL released: Python's own handler only sets a
+// flag that Python code would check, so nothing did during an off-policy collect phase of
+// train_freq = 1e12 steps. This handler sets the run's stop flag at once, as the CLI's does.
+std::atomic<std::atomic<bool>*> g_training_stop{nullptr};
+std::atomic<bool> g_sigint{false};
+extern "C" void on_training_sigint(int) {
+  g_sigint = true;
+  if (std::atomic<bool>* stop = g_training_stop.load()) stop->store(true);
+}
+
+// Installs on_training_sigint for its lifetime when called on Python's main thread (the one
+// signals reach), restoring Python's handler after.
+class SigintDuringTraining {
+ public:
+  explicit SigintDuringTraining(std::atomic<bool>& stop) {
+    const py::module_ threading = py::module_::import("threading");
+    if (!threading.attr("current_thread")().is(threading.attr("main_thread")())) return;
+    g_sigint = false;
+    g_training_stop = &stop;
+    struct sigaction action {};
+    action.sa_handler = on_training_sigint;
+    sigemptyset(&action.sa_mask);
+    installed_ = sigaction(SIGINT, &action, &previous_) == 0;
+  }
+  ~SigintDuringTraining() {
+    if (installed_) sigaction(SIGINT, &previous_, nullptr);
+    g_training_stop = nullptr;
+  }
+  SigintDuringTraining(const SigintDuringTraining&) = delete;
+  SigintDuringTraining& operator=(const SigintDuringTraining&) = delete;
+  // True once a SIGINT arrived while installed.
+  bool interrupted() const { return installed_ && g_sigint.load(); }
+
+ private:
+  bool installed_ = false;
+  struct sigaction previous_ {};
+};
 
 py::dict train(const std::string& algorithm, const std::string& env_id, const py::dict& overrides,
                const py::dict& env_kwargs, const std::string& db, const std::string& name,
@@ -55,15 +95,24 @@ py::dict train(const std::string& algorithm, const std::string& env_id, const py
   bool started = false;
   req.on_start = [&](const session::StartedRun&) { started = true; };
   session::TrainResult out;
+  bool sigint = false;
   try {
-    py::gil_scoped_release release;
-    out = session::train(req);
+    SigintDuringTraining sigint_handler(stop);
+    {
+      py::gil_scoped_release release;
+      out = session::train(req);
+    }
+    sigint = sigint_handler.interrupted();
   } catch (const rein::Error& e) {
     // Settings, env and algorithm are checked before the run is recorded: bad arguments.
     if (!started) raise_invalid(e.what());
     throw;
   }
   if (interrupt) throw *interrupt;
+  if (sigint) {
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+    throw py::error_already_set();
+  }
   py::dict d;
   d["run_id"] = out.run_id;
   d["run_name"] = out.run_name;

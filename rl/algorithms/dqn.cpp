@@ -86,6 +86,7 @@ class DQNAgent final : public Agent {
 
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return core_.global_step(); }
+  void set_stop_flag(const std::atomic<bool>* stop) override { core_.set_stop_flag(stop); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
   void state(StateIO& io) override;

@@ -100,6 +100,13 @@ struct ActorCriticArch {
 };
 ActorCriticArch parse_actor_critic_arch(const std::string& algo, const std::string& text);
 
+// Throws rein::Error naming net_arch when the actor and `n_critics` critics of `arch` need more
+// than `memory_bytes`: each parameter is held five times (value, gradient, Adam's two moments,
+// the target copy). Checked before the networks are built: net_arch = "30000,30000" otherwise
+// allocated 18 GB of weights and met the OOM killer, or died of std::bad_alloc.
+void check_networks_fit_memory(const std::string& algo, int64_t obs_dim, int64_t action_dim,
+                               const ActorCriticArch& arch, int64_t n_critics, double memory_bytes);
+
 // What SAC, TD3 and DDPG share as agents (SB3's OffPolicyAlgorithm with a Box policy): the
 // off-policy core, the action scale, the generator every draw comes from, the critics with their
 // targets, the Adam of actor and critics, the gradient-update count, and learn()'s loop of
@@ -116,6 +123,7 @@ class ContinuousOffPolicyAgent : public Agent {
     if (const int64_t steps = core_.due_gradient_steps(); steps > 0) train(steps, sink);
   }
   int64_t global_step() const final { return core_.global_step(); }
+  void set_stop_flag(const std::atomic<bool>* stop) final { core_.set_stop_flag(stop); }
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::string state_name() const final { return algo_ + " state"; }
 
@@ -132,7 +140,11 @@ class ContinuousOffPolicyAgent : public Agent {
         A_(scale_.dim()),
         gen_(static_cast<uint64_t>(setup.run.seed)),
         arch_(parse_actor_critic_arch(algo_, config.net_arch)),
-        activation_(nn::activation_from_string(config.activation)) {}
+        activation_(nn::activation_from_string(config.activation)) {
+    int64_t n_critics = 2;  // SAC's
+    if constexpr (requires { config.n_critics; }) n_critics = config.n_critics;
+    check_networks_fit_memory(algo_, D_, A_, arch_, n_critics, physical_memory_bytes());
+  }
 
   // After the actor, from the same initialisation stream: n critics and their target copy (with
   // threads > 1 a worker runs the second half of their passes), and the Adam of actor and critics

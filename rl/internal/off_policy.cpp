@@ -73,8 +73,15 @@ void OffPolicyCore::collect(MetricSink& sink,
   Tensor env_actions, stored;
   const int64_t width = options_.replay.action_dim;
   collected_ = 0;
+  stopped_ = false;
   done_.assign(static_cast<size_t>(N_), 0);
   for (int64_t t = 0; t < options_.train_freq;) {
+    // SB3 ends a phase when a callback asks to stop; a phase of train_freq = 1e12 steps, or of
+    // episodes in an env that never ends one, would otherwise ignore Ctrl-C and SIGTERM.
+    if (stop_ != nullptr && stop_->load()) {
+      stopped_ = true;
+      break;
+    }
     act(env_actions, stored);
     const envs::VectorStep& s = envs_->step(env_actions);
     global_step_ += N_;
@@ -119,7 +126,7 @@ void OffPolicyCore::collect(MetricSink& sink,
 }
 
 int64_t OffPolicyCore::due_gradient_steps() const {
-  if (global_step_ <= options_.learning_starts || buffer_->size() == 0) return 0;
+  if (stopped_ || global_step_ <= options_.learning_starts || buffer_->size() == 0) return 0;
   return options_.gradient_steps >= 0 ? options_.gradient_steps : collected_;
 }
 

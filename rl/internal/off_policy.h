@@ -6,6 +6,7 @@
 // a resumed run continues its episodes bit for bit. The agents choose actions and learn.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -95,6 +96,9 @@ class OffPolicyCore {
   // Gradient steps due after a collect phase (SB3 learn()): 0 until past learning_starts;
   // gradient_steps -1 gives the env steps the phase collected.
   int64_t due_gradient_steps() const;
+  // `*stop` becoming true ends a collect phase early (after the step in progress); the phase then
+  // has no gradient steps due. nullptr: phases run to their end.
+  void set_stop_flag(const std::atomic<bool>* stop) { stop_ = stop; }
 
   // Checkpoint state (tensor/state_io.h): the step counters "global_step" and "n_calls" and,
   // with save_replay, the buffer (object "replay"), each env's state ("envs", null when an env
@@ -127,6 +131,8 @@ class OffPolicyCore {
   int64_t global_step_ = 0;
   int64_t n_calls_ = 0;
   int64_t collected_ = 0;  // env steps of the last collect phase
+  const std::atomic<bool>* stop_ = nullptr;
+  bool stopped_ = false;  // the last collect phase ended on *stop_
   std::vector<uint8_t> done_;
 };
 

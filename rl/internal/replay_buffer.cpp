@@ -11,8 +11,45 @@
 
 namespace rein::rl::internal {
 
+double physical_memory_bytes() {
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+namespace {
+
+// Throws unless the buffer fits the machine's memory; returns `options` for the member
+// initialisers, so that nothing is allocated (the sum tree is the first member that is) before
+// a buffer larger than the machine is refused: SB3's default buffer_size of image rows, a
+// Box of many actions, or a crafted size would otherwise end in a bad_alloc or the OOM killer.
+const ReplayOptions& checked_fits_memory(const ReplayOptions& options) {
+  check_replay_fits_memory(options, physical_memory_bytes());
+  return options;
+}
+
+}  // namespace
+
+double replay_bytes_per_slot(const ReplayOptions& o) {
+  const double obs = static_cast<double>(o.one_hot > 0 ? 1 : o.obs_dim) * (o.pixels ? 1.0 : 4.0);
+  const double actions = 4.0 * static_cast<double>(std::max<int64_t>(o.action_dim, 1));
+  const double tree = o.prioritized ? 2.0 * 2.0 * sizeof(double) : 0.0;  // leaves padded to 2^k
+  return obs + actions + sizeof(float) /* reward */ + 1.0 /* flags */ + tree;
+}
+
+void check_replay_fits_memory(const ReplayOptions& o, double memory_bytes) {
+  const double per_slot = replay_bytes_per_slot(o);
+  const double bytes = static_cast<double>(std::max<int64_t>(o.capacity, 0)) * per_slot;
+  if (memory_bytes <= 0 || bytes <= memory_bytes) return;
+  const int64_t row = o.one_hot > 0 ? 1 : o.obs_dim;
+  throw Error(str("replay buffer: buffer_size ", o.capacity, " transitions of ", per_slot,
+                  " bytes (observations of ", row, o.pixels ? " bytes" : " floats",
+                  o.action_dim > 0 ? str(", actions of ", o.action_dim, " floats") : "", ") need ",
+                  bytes / 1e9, " GB, more than this machine's ", memory_bytes / 1e9,
+                  " GB of memory; lower buffer_size (e.g. --set buffer_size=",
+                  static_cast<int64_t>(memory_bytes / 4.0 / per_slot), ")"));
+}
+
 ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
-    : opt_(options),
+    : opt_(checked_fits_memory(options)),
       n_envs_(options.n_envs),
       ring_(options.n_envs > 0 ? options.capacity / options.n_envs : 0),
       stored_dim_(options.one_hot > 0 ? 1 : options.obs_dim),
@@ -26,19 +63,6 @@ ReplayBuffer::ReplayBuffer(const ReplayOptions& options)
                     " slots per env for ", n_envs_,
                     " envs (need at least n_step + 3 = ", opt_.n_step + 3, ")"));
   const size_t slots = static_cast<size_t>(n_envs_ * ring_);
-  // Image rows (CnnPolicy) of a default-sized buffer can be larger than the machine even as
-  // bytes, which is better said now than as a bad_alloc or the OOM killer.
-  const double row_bytes = static_cast<double>(stored_dim_) * (opt_.pixels ? 1.0 : 4.0);
-  const double obs_bytes = static_cast<double>(slots) * row_bytes;
-  const double ram =
-      static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
-  if (ram > 0 && obs_bytes > ram) {
-    throw Error(str("replay buffer: buffer_size ", opt_.capacity, " observations of ", stored_dim_,
-                    opt_.pixels ? " bytes" : " floats", " need ", obs_bytes / 1e9,
-                    " GB, more than this machine's ", ram / 1e9,
-                    " GB of memory; lower buffer_size (e.g. --set buffer_size=",
-                    static_cast<int64_t>(ram / 4.0 / row_bytes), ")"));
-  }
   if (opt_.pixels)
     pixels_.assign(slots * static_cast<size_t>(stored_dim_), 0);
   else

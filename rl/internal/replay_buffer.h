@@ -47,6 +47,17 @@ struct ReplayOptions {
   std::string owner = "dqn";  // names the agent in checkpoint errors ("dqn state: ...")
 };
 
+// The machine's physical memory in bytes (0 if unknown).
+double physical_memory_bytes();
+
+// The bytes one slot of a buffer of `options` takes (observation row, action, reward, flags and
+// the sum tree's share when prioritized).
+double replay_bytes_per_slot(const ReplayOptions& options);
+
+// Throws rein::Error, with a buffer_size that fits, when `options.capacity` slots need more than
+// `memory_bytes` (ReplayBuffer checks against the machine's physical memory before it allocates).
+void check_replay_fits_memory(const ReplayOptions& options, double memory_bytes);
+
 // An observation row to store: obs_dim floats (one index when one_hot) or, with pixels, the
 // bytes of the channel-first planes (the env's image, as ObsEncoder::pixels_row lays it out).
 // Implicit, so callers pass a pointer (or nullptr for no row).

@@ -80,11 +80,19 @@ class Training(unittest.TestCase):
         self.assertAlmostEqual(ev.mean_return, float(np.mean(ev.returns)))
 
     def test_ctrl_c_stops_training_and_leaves_an_interrupted_run(self):
-        db = os.path.join(self.dir.name, "interrupt.db")
+        self._ctrl_c_stops("interrupt.db", "'ppo', 'CartPole-v1'")
+
+    def test_ctrl_c_stops_an_off_policy_collect_phase_that_would_not_end(self):
+        # train_freq = 1e12: one phase for the whole run, which Ctrl-C did not stop (Python's
+        # handler only sets a flag, and no Python code ran to check it).
+        self._ctrl_c_stops("phase.db", "'sac', 'Pendulum-v1', train_freq=10**12")
+
+    def _ctrl_c_stops(self, db_name, train_args):
+        db = os.path.join(self.dir.name, db_name)
         script = (
             "import rein\n"
             "try:\n"
-            f"    rein.train('ppo', 'CartPole-v1', steps=10_000_000, db={db!r}, name='stopped')\n"
+            f"    rein.train({train_args}, steps=10_000_000, db={db!r}, name='stopped')\n"
             "except KeyboardInterrupt:\n"
             "    print('interrupted', flush=True)\n")
         p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

@@ -38,6 +38,11 @@ std::vector<Layout> layouts() {
   w.observation_space = Box(-1.0, 1.0, Shape{2, 2}, Dtype::Int64);
   w.action_space = MultiDiscrete({2, 3});
   out.emplace_back(w);
+  // uint8 images (CarRacing's kind): rows of bytes, not of 4- or 8-byte elements.
+  w.num_envs = 2;
+  w.observation_space = Box(0.0, 255.0, Shape{6, 5, 3}, Dtype::UInt8);
+  w.action_space = Box(-1.0, 1.0, Shape{3});
+  out.emplace_back(w);
   return out;
 }
 
@@ -118,7 +123,9 @@ TEST(DecoderFuzz, MutatedFramesDecodeOrThrowProtocolError) {
         frames[static_cast<size_t>(gen.randint(0, static_cast<int64_t>(frames.size())))];
     mutate(f, gen);
     const Layout* layout =
-        gen.randint(0, 4) == 0 ? nullptr : &ls[static_cast<size_t>(gen.randint(0, 3))];
+        gen.randint(0, 4) == 0
+            ? nullptr
+            : &ls[static_cast<size_t>(gen.randint(0, static_cast<int64_t>(ls.size())))];
     try {
       decode_frame(f, layout, out);
       ++decoded;
@@ -151,7 +158,7 @@ TEST(DecoderFuzz, RandomBytesDecodeOrThrowProtocolError) {
     for (auto& b : f) b = static_cast<uint8_t>(gen.randint(0, 256));
     if (!f.empty()) f[0] = static_cast<uint8_t>(gen.randint(1, 9));  // mostly known types
     try {
-      decode_frame(f, &ls[static_cast<size_t>(i % 3)], out);
+      decode_frame(f, &ls[static_cast<size_t>(i) % ls.size()], out);
     } catch (const ProtocolError&) {
     }
     uint8_t prefix[4];

@@ -6,6 +6,8 @@
 // sanitizer build. The counts are recorded in docs/RELIABILITY.md.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -17,6 +19,7 @@
 #include "autograd/checkpoint.h"
 #include "rl/checkpoint.h"
 #include "rl/trainer.h"
+#include "tests/rl/dot_side_env.h"
 #include "tests/rl/test_support.h"
 
 namespace rein::rl {
@@ -111,6 +114,26 @@ std::vector<AgentCase> agent_cases() {
         {"net_arch", "pi=[8], qf=[8]"},
         {"noise_type", "ornstein-uhlenbeck"},
         {"save_replay", "true"}}},
+      {"ddpg",
+       "Pendulum-v1",
+       {{"total_timesteps", "120"},
+        {"buffer_size", "64"},
+        {"learning_starts", "40"},
+        {"batch_size", "8"},
+        {"net_arch", "8"},
+        {"noise_type", "normal"},
+        {"normalize_obs", "true"},
+        {"save_replay", "true"}}},
+      // CnnPolicy: NatureCNN weights and a replay of uint8 image rows.
+      {"dqn",
+       "DotSide-v0",
+       {{"total_timesteps", "48"},
+        {"policy", "CnnPolicy"},
+        {"buffer_size", "32"},
+        {"learning_starts", "8"},
+        {"batch_size", "4"},
+        {"net_arch", ""},
+        {"save_replay", "true"}}},
       {"qlearning", "FrozenLake-v1", {{"total_timesteps", "100"}, {"steps_per_iteration", "50"}}},
       {"sarsa", "Taxi-v4", {{"total_timesteps", "100"}, {"steps_per_iteration", "50"}}},
       {"expected_sarsa",
@@ -186,10 +209,12 @@ std::string encode(const std::vector<std::pair<std::string, Tensor>>& tensors,
     const char* p = c.dtype() == Dtype::Float32   ? reinterpret_cast<const char*>(c.data<float>())
                     : c.dtype() == Dtype::Float64 ? reinterpret_cast<const char*>(c.data<double>())
                     : c.dtype() == Dtype::Int64   ? reinterpret_cast<const char*>(c.data<int64_t>())
+                    : c.dtype() == Dtype::UInt8   ? reinterpret_cast<const char*>(c.data<uint8_t>())
                                                   : reinterpret_cast<const char*>(c.data<bool>());
     const char* dtype = c.dtype() == Dtype::Float32   ? "F32"
                         : c.dtype() == Dtype::Float64 ? "F64"
                         : c.dtype() == Dtype::Int64   ? "I64"
+                        : c.dtype() == Dtype::UInt8   ? "U8"
                                                       : "BOOL";
     header[name] = {{"dtype", dtype},
                     {"shape", c.shape().to_vector()},
@@ -228,8 +253,13 @@ const std::vector<std::string> kFieldValues = {
 std::vector<std::pair<std::string, std::function<Tensor(const Tensor&)>>> tensor_mutations() {
   auto set_first = [](double v) {
     return [v](const Tensor& t) {
+      // An integer tensor gets the nearest value its dtype holds (a cast of NaN or of a value
+      // out of range would be the test's own undefined behaviour).
+      double x = v;
+      if (t.dtype() == Dtype::UInt8) x = std::isnan(v) ? 0.0 : std::clamp(v, 0.0, 255.0);
+      if (t.dtype() == Dtype::Int64) x = std::isnan(v) ? 0.0 : std::clamp(v, -9e18, 9e18);
       Tensor c = t.to(Dtype::Float64).clone();
-      if (c.numel() > 0) c.reshape({-1}).narrow(0, c.numel() / 2, 1).fill_(v);
+      if (c.numel() > 0) c.reshape({-1}).narrow(0, c.numel() / 2, 1).fill_(x);
       return c.to(t.dtype());
     };
   };
@@ -238,6 +268,14 @@ std::vector<std::pair<std::string, std::function<Tensor(const Tensor&)>>> tensor
       {"as F64", [](const Tensor& t) { return t.to(Dtype::Float64); }},
       {"as I64", [](const Tensor& t) { return t.to(Dtype::Int64); }},
       {"as F32", [](const Tensor& t) { return t.to(Dtype::Float32); }},
+      {"as U8",
+       [](const Tensor& t) {  // values clamped to [0, 255] first: the cast is defined there
+         Tensor c = t.to(Dtype::Float64).contiguous().clone();
+         double* p = c.data<double>();
+         for (int64_t i = 0; i < c.numel(); ++i)
+           p[i] = std::isnan(p[i]) ? 0 : std::clamp(p[i], 0.0, 255.0);
+         return c.to(Dtype::UInt8);
+       }},
       {"flattened", [](const Tensor& t) { return t.reshape({-1}); }},
       {"one short",
        [](const Tensor& t) {
@@ -257,6 +295,7 @@ class CheckpointFuzz : public ::testing::TestWithParam<size_t> {};
 
 TEST_P(CheckpointFuzz, MutatedCheckpointsThrowReinErrorOrLoadAndTrain) {
   const AgentCase c = agent_cases()[GetParam()];
+  test_support::register_dot_side();
   const fs::path dir = test_support::temp_dir(str("ckpt-fuzz-", c.algorithm, "-", c.env));
   Settings s;
   for (const auto& [k, v] : c.settings) s.set(k, v, "test");

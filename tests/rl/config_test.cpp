@@ -57,6 +57,16 @@ TEST(Settings, BadValueNamesKeyOriginAndExpectedType) {
   b.set_assignment("anneal_lr=maybe", "--set");
   EXPECT_EQ(error_of([&] { b.apply(f); }),
             "--set: bad value 'maybe' for key 'anneal_lr' (expected true or false)");
+  // 2^62 is an integer and 1e-320 a finite number: the message says which ones are taken.
+  Settings huge;
+  huge.set_assignment("n_steps=4611686018427387904", "--set");
+  EXPECT_EQ(error_of([&] { huge.apply(f); }),
+            "--set: bad value '4611686018427387904' for key 'n_steps' (expected an integer of at "
+            "most 9e15 in magnitude)");
+  Settings tiny;
+  tiny.set_assignment("gamma=1e-320", "--set");
+  EXPECT_NE(error_of([&] { tiny.apply(f); }).find("0, or 2.3e-308 to 1.7e308 in magnitude"),
+            std::string::npos);
 }
 
 TEST(Settings, UnknownKeySuggestsAndListsValidKeys) {

@@ -21,8 +21,9 @@ struct Output {
 };
 
 struct ChildOptions {
-  rlim_t file_size_limit = RLIM_INFINITY;  // RLIMIT_FSIZE of the child
-  const char* trigger = nullptr;           // send `signal` when a line contains this
+  rlim_t file_size_limit = RLIM_INFINITY;      // RLIMIT_FSIZE of the child
+  rlim_t address_space_limit = RLIM_INFINITY;  // RLIMIT_AS of the child (ulimit -v)
+  const char* trigger = nullptr;               // send `signal` when a line contains this
   int signal = SIGTERM;
 };
 
@@ -41,6 +42,10 @@ inline Output rein_process(const std::vector<std::string>& args, const ChildOpti
       o.file_size_limit, o.file_size_limit
     };
     setrlimit(RLIMIT_FSIZE, &limit);
+    struct rlimit address_space {
+      o.address_space_limit, o.address_space_limit
+    };
+    setrlimit(RLIMIT_AS, &address_space);
     signal(SIGXFSZ, SIG_DFL);  // what a shell gives: the default kills the process
     std::vector<char*> argv{const_cast<char*>("rein")};
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -15,6 +16,7 @@
 #include "rl/internal/continuous.h"
 #include "rl/internal/replay_buffer.h"
 #include "rl/internal/sac_actor.h"
+#include "rl/metric_names.h"
 #include "rl/metric_sink.h"
 #include "rl/presets.h"
 #include "rl/trainer.h"
@@ -60,6 +62,30 @@ TEST(ReplayBuffer, StoresBoxActionsAsFloatRowsAndSavesThem) {
       std::string::npos);
 }
 
+TEST(ReplayBuffer, EveryArrayCountsTowardsTheMemoryCheckBeforeAnythingIsAllocated) {
+  // Only the observation rows were counted: a Box of a million actions passed the check with
+  // 400 KB of observations and asked for 400 GB of actions (std::bad_alloc, or the OOM killer
+  // for sizes the kernel grants); prioritized replay sized its sum tree before any check.
+  const internal::ReplayOptions wide{
+      .capacity = 100'000, .n_envs = 1, .obs_dim = 1, .action_dim = 1'000'000};
+  const std::string e = error_of([&] { internal::ReplayBuffer buf(wide); });
+  EXPECT_NE(e.find("actions of 1000000 floats"), std::string::npos) << e;
+  EXPECT_NE(e.find("more than this machine's"), std::string::npos) << e;
+  const internal::ReplayOptions prioritized{.capacity = int64_t{1} << 52, .prioritized = true};
+  EXPECT_NE(error_of([&] { internal::ReplayBuffer buf(prioritized); }).find("lower buffer_size"),
+            std::string::npos);
+  // Each array counts: observation row, action row, reward, flags, the sum tree's share.
+  EXPECT_EQ(internal::replay_bytes_per_slot({.obs_dim = 3, .action_dim = 2}), 12 + 8 + 4 + 1);
+  EXPECT_EQ(internal::replay_bytes_per_slot({.obs_dim = 3, .prioritized = true}),
+            12 + 4 + 4 + 1 + 32);
+  EXPECT_EQ(internal::replay_bytes_per_slot({.obs_dim = 100, .pixels = true}), 100 + 4 + 4 + 1);
+  // 1000 slots of 25 bytes fit 25,000 bytes and not 24,999; the size offered fits a quarter.
+  const internal::ReplayOptions small{.capacity = 1000, .obs_dim = 3, .action_dim = 2};
+  internal::check_replay_fits_memory(small, 25'000);
+  const std::string tight = error_of([&] { internal::check_replay_fits_memory(small, 24'999); });
+  EXPECT_NE(tight.find("--set buffer_size=249)"), std::string::npos) << tight;
+}
+
 TEST(ActionScale, MapsMinusOneToOneOntoTheBoundsAndRefusesUnboundedBoxes) {
   const envs::Space box = envs::Space(envs::Box({-2.0, 0.0}, {2.0, 10.0}));
   internal::ActionScale scale("sac", box, "Test-v0");
@@ -93,6 +119,30 @@ TEST(ActorCriticArch, ReadsAPlainListAndSb3sDictForm) {
               internal::parse_actor_critic_arch("td3", "pi=[64");
             }).find("is not a list of sizes"),
             std::string::npos);
+  // A key given twice was taken as its last value without a word.
+  EXPECT_NE(error_of([] {
+              internal::parse_actor_critic_arch("td3", "pi=[8], qf=[8], pi=[16]");
+            }).find("gives pi twice"),
+            std::string::npos);
+  EXPECT_NE(error_of([] {
+              internal::parse_actor_critic_arch("sac", "qf=[8], pi=[8], vf=[16]");
+            }).find("gives qf twice"),
+            std::string::npos);
+  // Networks larger than the memory are refused before they are built, naming net_arch: an
+  // MLP 3 -> 8 -> 2 has 4 x 8 + 9 x 2 = 50 parameters, a critic 4 -> 8 -> 1 has 5 x 8 + 9 = 49.
+  const internal::ActorCriticArch small{{8}, {8}};
+  internal::check_networks_fit_memory("sac", 3, 1, small, 2, 5 * 4 * (50 + 2 * 49));
+  EXPECT_NE(error_of([&] {
+              internal::check_networks_fit_memory("sac", 3, 1, small, 2, 5 * 4 * (50 + 2 * 49) - 1);
+            }).find("sac: net_arch gives an actor and 2 critic(s) of 148 parameters"),
+            std::string::npos);
+  const std::string wide = error_of([] {
+    Trainer("td3", "Pendulum-v1", {}, test_support::settings_of({{"net_arch", "65536,65536"}}));
+  });
+  EXPECT_NE(wide.find("lower net_arch's widths"), std::string::npos) << wide;
+  // SB3's empty lists (no hidden layer) are kept.
+  const auto linear = internal::parse_actor_critic_arch("sac", "pi=[], qf=[]");
+  EXPECT_TRUE(linear.pi.empty() && linear.qf.empty());
 }
 
 Settings short_sac(int64_t steps) {
@@ -449,6 +499,49 @@ TEST(Td3, TrainsOncePerEpisodeWithAsManyStepsAsTheEpisodeHad) {
   for (const auto& p : sink.points())
     if (p.name == "loss/critic") steps.push_back(p.step);
   EXPECT_EQ(steps, (std::vector<int64_t>{400, 600, 800, 1000}));
+}
+
+// Sets `stop` when an episode ends, as a Ctrl-C would, and fails the run if collecting goes on
+// for ten more episodes.
+class StopAtFirstEpisode final : public MetricSink {
+ public:
+  explicit StopAtFirstEpisode(std::atomic<bool>& stop) : stop_(stop) {}
+  void log(int64_t, std::string_view name, double) override {
+    if (name != metric::kEpisodeReturn) return;
+    stop_ = true;
+    if (++episodes_ > 10) throw Error("the collect phase went on after the stop flag was set");
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  int episodes_ = 0;
+};
+
+TEST(OffPolicyStop, AStopEndsACollectPhaseThatWouldNeverEnd) {
+  // train_freq = 1e12 steps (or episodes of an env that never ends one) made a phase that
+  // ignored Ctrl-C and SIGTERM: rein train ran on until kill -9. The phase now ends on the stop
+  // flag, with no gradient step for it, and the run ends interrupted.
+  for (const char* algo : {"sac", "td3", "dqn"}) {
+    const bool discrete = std::string(algo) == "dqn";
+    // A total below the phase's first episode: the run still ends interrupted, not finished.
+    Settings s = test_support::settings_of({{"total_timesteps", "100"},
+                                            {"train_freq", "1000000000000"},
+                                            {"learning_starts", "0"},
+                                            {"buffer_size", "1000"},
+                                            {"net_arch", "8"},
+                                            {"eval_episodes", "0"}});
+    Trainer t(algo, discrete ? "CartPole-v1" : "Pendulum-v1", {}, s);
+    std::atomic<bool> stop{false};
+    StopAtFirstEpisode sink(stop);
+    TrainHooks hooks;
+    hooks.stop = &stop;
+    const TrainResult r = t.train(sink, "", hooks);
+    EXPECT_TRUE(r.interrupted) << algo;
+    if (!discrete) {
+      EXPECT_EQ(r.global_step, 200) << algo;  // Pendulum's first episode
+    }
+    EXPECT_LT(r.global_step, 1000) << algo;
+  }
 }
 
 TEST(Td3, RefusesBadCombinationsWithTheFix) {

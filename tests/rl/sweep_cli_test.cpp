@@ -43,6 +43,25 @@ std::map<int64_t, std::vector<rein::tracker::RunInfo>> runs_by_trial(const std::
   return out;
 }
 
+TEST(SweepCli, TooManyJobsAreRefusedBeforeTheSweepIsRecorded) {
+  // jobs = 1000000000 in a spec started training processes until memory ran out, after
+  // recording the sweep.
+  const fs::path dir = fresh_test_dir("sweep_jobs");
+  const std::string db = (dir / "sweeps.db").string();
+  const std::string spec = (dir / "jobs.toml").string();
+  std::string text = quick_spec();
+  const size_t at = text.find("jobs = 2");
+  ASSERT_NE(at, std::string::npos);
+  std::ofstream(spec) << text.replace(at, 8, "jobs = 1000000000");
+  const auto out = rein_process({"sweep", spec, "--db", db});
+  EXPECT_NE(out.status, 0);
+  EXPECT_NE(out.text.find("the spec's jobs must be 1 to "), std::string::npos) << out.text;
+  EXPECT_FALSE(fs::exists(db)) << "no sweep is recorded for a spec that is refused";
+  const auto flag =
+      rein_process({"sweep", (dir / "jobs.toml").string(), "--jobs", "0", "--db", db});
+  EXPECT_NE(flag.text.find("sweep: --jobs must be 1 to "), std::string::npos) << flag.text;
+}
+
 TEST(SweepCli, TheQuickSpecRunsEveryTrialWithItsSeedsAndShowsThem) {
   const fs::path dir = fresh_test_dir("sweep_quick");
   const std::string db = (dir / "s.db").string();

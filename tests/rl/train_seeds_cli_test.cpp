@@ -119,7 +119,13 @@ TEST(TrainSeedsCli, BadSeedListsAreRefusedBeforeAnythingRuns) {
   EXPECT_TRUE(contains(rein_process(both).text, "either --seed N or --seeds LIST"));
   std::vector<std::string> jobs = short_ppo(db, "512");
   jobs.insert(jobs.end(), {"--seeds", "1-2", "--jobs", "0"});
-  EXPECT_TRUE(contains(rein_process(jobs).text, "--jobs must be at least 1"));
+  EXPECT_TRUE(contains(rein_process(jobs).text, "--jobs must be 1 to "));
+  // --jobs 100000 started up to 100,000 training processes at once.
+  std::vector<std::string> many = short_ppo(db, "512");
+  many.insert(many.end(), {"--seeds", "1-2", "--jobs", "100000"});
+  const auto too_many = rein_process(many);
+  EXPECT_NE(too_many.status, 0);
+  EXPECT_TRUE(contains(too_many.text, "per core on this machine")) << too_many.text;
   EXPECT_FALSE(fs::exists(db));  // no run was recorded
 }
 

@@ -59,6 +59,29 @@ TEST(TrainStorage, FileSizeLimitStopsTrainingAtTheFirstFailedWrite) {
   EXPECT_EQ(store.integrity_check(), "ok");
 }
 
+TEST(TrainStorage, SettingsLargerThanMemorySayWhatToLowerAndRecordNoRun) {
+  // CarRacing resized to 100000x100000 (30 GB a frame), a stack of 100,000 of its frames: the
+  // allocation fails, and the message was "error: std::bad_alloc".
+  for (const char* wrappers : {"wrappers=ResizeObservation(shape=100000x100000)",
+                               "wrappers=FrameStackObservation(stack_size=100000)"}) {
+    const Output out = rein_process({"envs", "check", "CarRacing-v3", "--env-arg", wrappers},
+                                    {.address_space_limit = rlim_t{3} << 30});
+    EXPECT_EQ(out.status, 1) << out.text;
+    EXPECT_TRUE(contains(out.text, "error: out of memory")) << out.text;
+    EXPECT_TRUE(contains(out.text, "ResizeObservation")) << out.text;
+    EXPECT_FALSE(contains(out.text, "std::bad_alloc")) << out.text;
+  }
+  // Networks are sized before they are built: net_arch 65536,65536 is refused by name.
+  const fs::path dir = fresh_dir("storage_memory");
+  const std::string db = (dir / "runs.db").string();
+  const Output net = rein_process({"train", "sac", "Pendulum-v1", "--set", "net_arch=65536,65536",
+                                   "--steps", "100", "--db", db},
+                                  {.address_space_limit = rlim_t{3} << 30});
+  EXPECT_EQ(net.status, 1) << net.text;
+  EXPECT_TRUE(contains(net.text, "lower net_arch's widths")) << net.text;
+  EXPECT_FALSE(fs::exists(db)) << "no run is recorded for a model that could not be built";
+}
+
 TEST(TrainStorage, FullFilesystemStopsTrainingAtTheFirstFailedWrite) {
   const fs::path dir = fresh_dir("storage_full");
   const fs::path mnt = dir / "mnt";

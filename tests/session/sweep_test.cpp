@@ -127,6 +127,49 @@ SweepSpec space(const std::string& params, const std::string& extra = "") {
   return parse_sweep_spec(std::string(kBase) + extra + "[params]\n" + params, "t");
 }
 
+TEST(SweepSpec, RangesThatWouldSampleInfNaNOrOverflowAreRefused) {
+  // uniform over [-inf, inf] sampled NaN (a trial then failed, and the driver died on a JSON
+  // type error); an int range beyond 2^63 was cast to int64 (undefined behaviour); a grid of
+  // 10^21 points overflowed its int64 count (undefined behaviour).
+  auto error = [](const std::string& params, const std::string& extra = "") {
+    return error_of(std::string(kBase) + extra + "[params]\n" + params);
+  };
+  for (const char* range : {"low = -inf, high = inf", "low = 0, high = inf",
+                            "low = -1e308, high = 1e308", "low = nan, high = 1"}) {
+    const std::string e = error(str("a = { type = \"uniform\", ", range, " }"));
+    EXPECT_NE(e.find("'params.a"), std::string::npos) << range << ": " << e;
+  }
+  EXPECT_NE(error("a = { type = \"uniform\", low = -1e308, high = 1e308 }").find("1e308 apart"),
+            std::string::npos);
+  for (const char* v : {"nan", "inf", "-inf"})
+    EXPECT_NE(error(str("a = { type = \"choice\", values = [0.1, ", v, "] }"))
+                  .find("'params.a.values' holds"),
+              std::string::npos)
+        << v;
+  const std::string big = error("n = { type = \"int\", low = 1, high = 1e19 }");
+  EXPECT_NE(big.find("must lie in [-9e15, 9e15]"), std::string::npos) << big;
+  EXPECT_NE(error("n = { type = \"int\", low = -1e300, high = 0 }").find("[-9e15, 9e15]"),
+            std::string::npos);
+  const std::string grid = error(
+      "a = { type = \"uniform\", low = 0, high = 1, grid_points = 10000000 }\n"
+      "b = { type = \"uniform\", low = 0, high = 1, grid_points = 10000000 }\n"
+      "c = { type = \"uniform\", low = 0, high = 1, grid_points = 10000000 }\n",
+      "strategy = \"grid\"\n");
+  EXPECT_NE(grid.find("'params.c' makes the grid larger than 2^63 points"), std::string::npos)
+      << grid;
+  // The largest ranges still allowed sample finite, in-range values.
+  const SweepSpec ok = space(
+      "a = { type = \"uniform\", low = -1e307, high = 1e307 }\n"
+      "n = { type = \"int\", low = -9e15, high = 9e15 }\n");
+  for (int64_t k = 0; k < 50; ++k) {
+    const Point x = random_point(ok, k);
+    const double a = std::get<double>(from_internal(ok.space[0], x.at("a")));
+    EXPECT_TRUE(std::isfinite(a) && a >= -1e307 && a <= 1e307) << a;
+    const int64_t n = std::get<int64_t>(from_internal(ok.space[1], x.at("n")));
+    EXPECT_LE(std::abs(n), int64_t{9000000000000000}) << n;
+  }
+}
+
 TEST(Samplers, GridVisitsEveryCombinationOnceInOrder) {
   const SweepSpec s = space(
       "a = { type = \"choice\", values = [\"x\", \"y\"] }\n"
