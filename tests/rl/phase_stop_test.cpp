@@ -21,6 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using test_support::error_of;
 using test_support::settings_of;
 using test_support::temp_dir;
 
@@ -209,6 +210,44 @@ TEST(PhaseStop, Td3WithEpisodicPhasesStoppedInsideAPhaseResumesExactly) {
            1,
            3};
     expect_exact_resume(c, std::string("td3-") + total);
+  }
+}
+
+// The phase's progress is untrusted input as every other value: a phase that began after the
+// step count (or before step 0) is refused naming the key, not trained with a negative count.
+TEST(PhaseStop, ACheckpointWhosePhaseBeganAfterItsStepCountIsRefused) {
+  const fs::path dir = temp_dir("phase-stop-refused");
+  Settings s = settings_of({{"total_timesteps", "400"},
+                            {"train_freq", "4"},
+                            {"learning_starts", "100"},
+                            {"batch_size", "16"},
+                            {"net_arch", "16"},
+                            {"buffer_size", "1000"},
+                            {"eval_episodes", "0"},
+                            {"seed", "3"}});
+  Trainer stopped("dqn", "CartPole-v1", {}, s);
+  std::atomic<bool> stop{false};
+  StopInsideAPhase sink(stop, 100, 4, 0);
+  TrainHooks hooks;
+  hooks.stop = &stop;
+  const TrainResult r = stopped.train(sink, dir.string(), hooks);
+  ASSERT_TRUE(r.interrupted);
+  ASSERT_NE(r.global_step % 4, 0);
+
+  SafetensorsFile file = load_safetensors(r.last_checkpoint);
+  std::string& state = file.metadata["state"];
+  const std::string key = "\"phase_start_step\":";
+  const size_t at = state.find(key);
+  ASSERT_NE(at, std::string::npos) << state.substr(0, 200);
+  const size_t end = state.find_first_of(",}", at);
+  for (const int64_t bad : {r.global_step + 4, int64_t{-4}}) {
+    SafetensorsFile mutated = file;
+    mutated.metadata["state"] =
+        state.substr(0, at + key.size()) + std::to_string(bad) + state.substr(end);
+    const std::string path = (dir / "mutated.safetensors").string();
+    save_safetensors(path, mutated.tensors, mutated.metadata);
+    const std::string error = error_of([&] { Trainer::resume(path); });
+    EXPECT_NE(error.find("phase_start_step"), std::string::npos) << bad << ": " << error;
   }
 }
 
