@@ -75,7 +75,6 @@ void OffPolicyCore::collect(MetricSink& sink,
   if (!phase_cut_) {
     phase_start_ = global_step_;
     phase_count_ = 0;
-    collected_ = 0;
   }
   phase_cut_ = false;
   done_.assign(static_cast<size_t>(N_), 0);
@@ -125,7 +124,6 @@ void OffPolicyCore::collect(MetricSink& sink,
     }
     encoder_.encode(s.obs, obs_.data<float>());
     ++n_calls_;
-    collected_ += N_;
     if (!options_.train_freq_episodes) ++phase_count_;
     on_step(done_);
   }
@@ -133,7 +131,7 @@ void OffPolicyCore::collect(MetricSink& sink,
 
 int64_t OffPolicyCore::due_gradient_steps() const {
   if (phase_cut_ || global_step_ <= options_.learning_starts || buffer_->size() == 0) return 0;
-  return options_.gradient_steps >= 0 ? options_.gradient_steps : collected_;
+  return options_.gradient_steps >= 0 ? options_.gradient_steps : global_step_ - phase_start_;
 }
 
 void OffPolicyCore::state(StateIO& io) {
@@ -145,7 +143,6 @@ void OffPolicyCore::state(StateIO& io) {
   if (phase_cut_) {
     io.integer("phase_start_step", phase_start_, 0, global_step_);
     io.integer("phase_count", phase_count_, 0, kMaxCounter);
-    collected_ = global_step_ - phase_start_;
   }
   bool envs_restored = false;
   if (options_.save_replay && io.has("replay")) {

@@ -143,11 +143,10 @@ class OffPolicyCore {
   std::vector<uint8_t> pixels_a_, pixels_b_;  // images
   int64_t global_step_ = 0;
   int64_t n_calls_ = 0;
-  // The phase in progress or last collected: its first env step, what train_freq counts (vector
-  // steps or episodes) and the env steps so far.
+  // The phase in progress or last collected: its first env step (its env steps are those since)
+  // and what train_freq counts (vector steps or episodes) so far.
   int64_t phase_start_ = 0;
   int64_t phase_count_ = 0;
-  int64_t collected_ = 0;
   const std::atomic<bool>* stop_ = nullptr;
   bool phase_cut_ = false;  // the phase ended on *stop_ before train_freq: collect() continues it
   std::vector<uint8_t> done_;
