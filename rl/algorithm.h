@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +43,10 @@ class Agent {
   // collecting, without its learning step: the trainer sets it for the length of train(). Agents
   // whose iterations are short ignore it; an off-policy phase of train_freq steps can be endless.
   virtual void set_stop_flag(const std::atomic<bool>* /*stop*/) {}
+  // When the stop flag cut the last iteration (or a checkpoint of a cut one was loaded): the env
+  // step at which that iteration began. The next iterate() finishes it, as if never cut; a cut
+  // iteration logs nothing of its end (losses, epsilon). nullopt: the last iteration ended.
+  virtual std::optional<int64_t> cut_iteration_start() const { return std::nullopt; }
   // Env steps taken so far (over all envs): the x-axis of every metric.
   virtual int64_t global_step() const = 0;
 

@@ -216,12 +216,16 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     return ev;
   };
 
-  while (agent_->global_step() < run_.total_timesteps) {
+  // A checkpoint of an iteration a stop cut resumes by finishing it, even past the total (a
+  // phase is collected to its end as in the run never stopped).
+  while (agent_->global_step() < run_.total_timesteps || agent_->cut_iteration_start()) {
     if (hooks.stop && hooks.stop->load()) {
       result.interrupted = true;
       break;
     }
-    const int64_t before = agent_->global_step();
+    // A continued iteration counts from where it began: its logging, evaluations and
+    // checkpoints are those of the iteration never cut.
+    const int64_t before = agent_->cut_iteration_start().value_or(agent_->global_step());
     try {
       agent_->iterate(watcher);
       watcher.check();  // a storage fault stops the run here, with a checkpoint below
@@ -237,6 +241,12 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
       } catch (const std::exception&) {
       }
       throw;
+    }
+    // Cut by the stop flag: none of the iteration's end is written yet, the checkpoint below
+    // carries its progress and the resumed run finishes it.
+    if (agent_->cut_iteration_start()) {
+      result.interrupted = true;
+      break;
     }
     const int64_t step = agent_->global_step();
     // The update means are written before the checkpoint, whose sums then start the next
@@ -265,8 +275,6 @@ TrainResult Trainer::train(MetricSink& sink, const std::string& checkpoint_dir,
     if (flush) sink.log(step, metric::kStepsPerSecond, sps);
     if (hooks.after_iteration && step < run_.total_timesteps) hooks.after_iteration(step);
   }
-  // A stop that cut the last iteration short (a phase past the total) still interrupts the run.
-  if (hooks.stop && hooks.stop->load()) result.interrupted = true;
   checkpoint();
   if (!result.interrupted && run_.eval_episodes > 0)
     result.final_eval = run_eval(agent_->global_step());

@@ -52,7 +52,8 @@ Prepared prepare(const TrainRequest& r) {
     p.trainer.emplace(rl::Trainer::resume(ck.path, r.settings, r.env_id));
     const int64_t done = p.trainer->agent().global_step();
     const int64_t total = p.trainer->run_config().total_timesteps;
-    if (done >= total) {
+    // A checkpoint of a collect phase a stop cut past the total still has that phase to finish.
+    if (done >= total && !p.trainer->agent().cut_iteration_start()) {
       // Nothing to train: say so before the run is reopened (and its later points dropped).
       throw Error(str("train --resume: ", who, " already trained ", format_count(done), " of its ",
                       format_count(total),

@@ -87,6 +87,7 @@ class DQNAgent final : public Agent {
   void iterate(MetricSink& sink) override;
   int64_t global_step() const override { return core_.global_step(); }
   void set_stop_flag(const std::atomic<bool>* stop) override { core_.set_stop_flag(stop); }
+  std::optional<int64_t> cut_iteration_start() const override { return core_.cut_phase_start(); }
   Tensor predict(const Tensor& obs, bool deterministic) override;
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
   void state(StateIO& io) override;
@@ -97,8 +98,9 @@ class DQNAgent final : public Agent {
   void act(Tensor& actions);
   // `steps` gradient steps; returns (mean loss, mean grad norm).
   std::pair<double, double> train(int64_t steps);
-  // SB3 get_linear_fn over the progress of the run.
-  double epsilon() const;
+  // SB3 get_linear_fn over the progress of the run, at env step `step` (default: now).
+  double epsilon(int64_t step) const;
+  double epsilon() const { return epsilon(core_.global_step()); }
   // Q-value targets (B) of a batch: returns + discounts * Q_target(next, a*).
   Tensor targets(const ReplayBatch& b);
   // Plain DQN targets (no Double DQN) of batch rows [start, start + rows): no_grad, reads only
@@ -157,9 +159,9 @@ DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)
       q_->parameters(), optim::AdamOptions{.lr = cfg_.learning_rate, .eps = cfg_.adam_eps});
 }
 
-double DQNAgent::epsilon() const {
+double DQNAgent::epsilon(int64_t step) const {
   const double progress =
-      static_cast<double>(core_.global_step()) / static_cast<double>(setup_.run.total_timesteps);
+      static_cast<double>(step) / static_cast<double>(setup_.run.total_timesteps);
   if (progress > cfg_.exploration_fraction) return cfg_.exploration_final_eps;
   return cfg_.exploration_initial_eps +
          progress * (cfg_.exploration_final_eps - cfg_.exploration_initial_eps) /
@@ -277,7 +279,6 @@ std::pair<double, double> DQNAgent::train(int64_t steps) {
 }
 
 void DQNAgent::iterate(MetricSink& sink) {
-  const double eps = epsilon();
   core_.collect(
       sink,
       [this](Tensor& env, Tensor& stored) {
@@ -289,7 +290,10 @@ void DQNAgent::iterate(MetricSink& sink) {
         if (core_.n_calls() % std::max<int64_t>(cfg_.target_update_interval / N_, 1) == 0)
           internal::polyak_update(*q_, *q_target_, cfg_.tau);
       });
-  sink.log(global_step(), metric::kEpsilon, eps);
+  if (core_.phase_cut()) return;  // the next iterate() finishes the phase and logs its end
+  // SB3 logs the exploration rate it computed before the phase (the phase's start also when a
+  // stop cut the phase and a resumed run finished it).
+  sink.log(global_step(), metric::kEpsilon, epsilon(core_.phase_start_step()));
   if (const int64_t steps = core_.due_gradient_steps(); steps > 0) {
     auto [loss, gn] = train(steps);
     sink.log(global_step(), metric::kQLoss, loss);

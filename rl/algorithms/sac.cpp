@@ -299,8 +299,13 @@ void SACAgent::state(StateIO& io) {
   io.integer("gradient_updates", gradient_updates_, 0, kMaxCounter);
   io.generator("generator", gen_);
   // The matrices a loaded policy samples with; a resumed run redraws them from the saved
-  // generator at its next collect phase, as the saving run did.
+  // generator at its next collect phase, as the saving run did, or acts on with them when it
+  // continues a phase a stop cut.
   if (sde_actor_) sde_actor_->exploration().state(io);
+  // A collect phase a stop cut goes on with these matrices and its step count (sde_sample_freq
+  // counts from the phase's first step); at a phase boundary the count restarts anyway.
+  if (sde_actor_ && (io.loading() ? io.has("gsde_phase_steps") : core_.phase_cut()))
+    io.integer("gsde_phase_steps", sde_steps_, 0, kMaxCounter);
   core_.state(io);
 }
 

@@ -116,7 +116,8 @@ template <class Config>
 class ContinuousOffPolicyAgent : public Agent {
  public:
   void iterate(MetricSink& sink) final {
-    begin_collect();
+    // A phase the stop flag cut is continued: its start is done (and in the checkpoint).
+    if (!core_.phase_cut()) begin_collect();
     core_.collect(
         sink, [this](Tensor& env, Tensor& stored) { act(env, stored); },
         [this](const std::vector<uint8_t>& done) { after_step(done); });
@@ -124,6 +125,7 @@ class ContinuousOffPolicyAgent : public Agent {
   }
   int64_t global_step() const final { return core_.global_step(); }
   void set_stop_flag(const std::atomic<bool>* stop) final { core_.set_stop_flag(stop); }
+  std::optional<int64_t> cut_iteration_start() const final { return core_.cut_phase_start(); }
   std::vector<Param> params() override { return to_params(cfg_.fields()); }
   std::string state_name() const final { return algo_ + " state"; }
 
@@ -177,8 +179,9 @@ class ContinuousOffPolicyAgent : public Agent {
                    gradient_updates_);
   }
 
-  // The steps of iterate(): before a collect phase; the env and stored actions of one vector
-  // step; after it, with the envs whose episode ended; the gradient steps due.
+  // The steps of iterate(): before a collect phase (not again when a cut phase continues); the env
+  // and stored actions of one vector step; after it, with the envs whose episode ended; the
+  // gradient steps due.
   virtual void begin_collect() {}
   virtual void act(Tensor& env_actions, Tensor& stored) = 0;
   virtual void after_step(const std::vector<uint8_t>& /*done*/) {}

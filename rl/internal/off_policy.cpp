@@ -72,15 +72,20 @@ void OffPolicyCore::collect(MetricSink& sink,
                             const std::function<void(const std::vector<uint8_t>& done)>& on_step) {
   Tensor env_actions, stored;
   const int64_t width = options_.replay.action_dim;
-  collected_ = 0;
-  stopped_ = false;
+  if (!phase_cut_) {
+    phase_start_ = global_step_;
+    phase_count_ = 0;
+  }
+  phase_cut_ = false;
   done_.assign(static_cast<size_t>(N_), 0);
-  for (int64_t t = 0; t < options_.train_freq;) {
+  while (phase_count_ < options_.train_freq) {
     // SB3 ends a phase when a callback asks to stop; a phase of train_freq = 1e12 steps, or of
-    // episodes in an env that never ends one, would otherwise ignore Ctrl-C and SIGTERM.
+    // episodes in an env that never ends one, would otherwise ignore Ctrl-C and SIGTERM. Unlike
+    // SB3, the cut phase is finished by the next collect (after a resume), so the phases and
+    // gradient steps stay those of the run never stopped.
     if (stop_ != nullptr && stop_->load()) {
-      stopped_ = true;
-      break;
+      phase_cut_ = true;
+      return;
     }
     act(env_actions, stored);
     const envs::VectorStep& s = envs_->step(env_actions);
@@ -111,7 +116,7 @@ void OffPolicyCore::collect(MetricSink& sink,
         buffer_->add(i, stored.data<int64_t>()[i], r[i], term[i], trunc[i], next, reset);
       done_[static_cast<size_t>(i)] = done;
       if (done) {
-        if (options_.train_freq_episodes) ++t;
+        if (options_.train_freq_episodes) ++phase_count_;
         const envs::Info& info = envs_->final_info(i);
         sink.log(global_step_, metric::kEpisodeReturn, info.number("episode_return"));
         sink.log(global_step_, metric::kEpisodeLength, info.number("episode_length"));
@@ -119,20 +124,26 @@ void OffPolicyCore::collect(MetricSink& sink,
     }
     encoder_.encode(s.obs, obs_.data<float>());
     ++n_calls_;
-    collected_ += N_;
-    if (!options_.train_freq_episodes) ++t;
+    if (!options_.train_freq_episodes) ++phase_count_;
     on_step(done_);
   }
 }
 
 int64_t OffPolicyCore::due_gradient_steps() const {
-  if (stopped_ || global_step_ <= options_.learning_starts || buffer_->size() == 0) return 0;
-  return options_.gradient_steps >= 0 ? options_.gradient_steps : collected_;
+  if (phase_cut_ || global_step_ <= options_.learning_starts || buffer_->size() == 0) return 0;
+  return options_.gradient_steps >= 0 ? options_.gradient_steps : global_step_ - phase_start_;
 }
 
 void OffPolicyCore::state(StateIO& io) {
   io.integer("global_step", global_step_, 0, kMaxCounter);
   io.integer("n_calls", n_calls_, 0, kMaxCounter);
+  // Checkpoints at a phase boundary (all of those of a rein without cut phases) have no
+  // progress to carry.
+  if (io.loading()) phase_cut_ = io.has("phase_start_step");
+  if (phase_cut_) {
+    io.integer("phase_start_step", phase_start_, 0, global_step_);
+    io.integer("phase_count", phase_count_, 0, kMaxCounter);
+  }
   bool envs_restored = false;
   if (options_.save_replay && io.has("replay")) {
     io.object("replay", *buffer_);

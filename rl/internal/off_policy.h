@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -86,21 +87,33 @@ class OffPolicyCore {
   // Before learning_starts: actions come from the action space, not the policy.
   bool warmup() const { return global_step_ < options_.learning_starts; }
 
-  // SB3 collect_rollouts: train_freq vector steps, or steps until train_freq episodes ended.
+  // SB3 collect_rollouts: train_freq vector steps, or steps until train_freq episodes ended; a
+  // phase a stop cut (phase_cut()) is continued instead, to its end.
   // `act` writes the env actions (int64 (N) for Discrete, float32 (N, A) in the env's bounds for
   // Box) and the actions the buffer stores (the same tensor for Discrete; the policy's [-1, 1]
   // actions for Box); `on_step` runs after each step (SB3 _on_step) with the envs whose episode
   // ended in it.
   void collect(MetricSink& sink, const std::function<void(Tensor& env, Tensor& stored)>& act,
                const std::function<void(const std::vector<uint8_t>& done)>& on_step);
-  // Gradient steps due after a collect phase (SB3 learn()): 0 until past learning_starts;
-  // gradient_steps -1 gives the env steps the phase collected.
+  // Gradient steps due after a collect phase (SB3 learn()): 0 until past learning_starts or
+  // while the phase is cut; gradient_steps -1 gives the env steps the phase collected (both
+  // parts of a phase a stop cut).
   int64_t due_gradient_steps() const;
-  // `*stop` becoming true ends a collect phase early (after the step in progress); the phase then
-  // has no gradient steps due. nullptr: phases run to their end.
+  // `*stop` becoming true cuts a collect phase (after the step in progress): it has no gradient
+  // steps due yet, and the next collect() finishes it. nullptr: phases run to their end.
   void set_stop_flag(const std::atomic<bool>* stop) { stop_ = stop; }
+  // The last collect phase was cut by the stop flag (or a checkpoint of a cut phase was loaded):
+  // the next collect() continues it, so what an agent does at a phase's start is already done.
+  bool phase_cut() const { return phase_cut_; }
+  // The env step at which the last (or the cut) collect phase began.
+  int64_t phase_start_step() const { return phase_start_; }
+  // Agent::cut_iteration_start of an agent whose iteration is a collect phase and its learning.
+  std::optional<int64_t> cut_phase_start() const {
+    return phase_cut_ ? std::optional<int64_t>(phase_start_) : std::nullopt;
+  }
 
-  // Checkpoint state (tensor/state_io.h): the step counters "global_step" and "n_calls" and,
+  // Checkpoint state (tensor/state_io.h): the step counters "global_step" and "n_calls", for a
+  // cut phase its progress ("phase_start_step", "phase_count": absent at a phase boundary), and,
   // with save_replay, the buffer (object "replay"), each env's state ("envs", null when an env
   // cannot save one) and the observations acted on next ("env.obs"). Loaded without a saved
   // buffer, the envs restart fresh episodes on a stream of their own (SB3 starts with an empty
@@ -130,9 +143,12 @@ class OffPolicyCore {
   std::vector<uint8_t> pixels_a_, pixels_b_;  // images
   int64_t global_step_ = 0;
   int64_t n_calls_ = 0;
-  int64_t collected_ = 0;  // env steps of the last collect phase
+  // The phase in progress or last collected: its first env step (its env steps are those since)
+  // and what train_freq counts (vector steps or episodes) so far.
+  int64_t phase_start_ = 0;
+  int64_t phase_count_ = 0;
   const std::atomic<bool>* stop_ = nullptr;
-  bool stopped_ = false;  // the last collect phase ended on *stop_
+  bool phase_cut_ = false;  // the phase ended on *stop_ before train_freq: collect() continues it
   std::vector<uint8_t> done_;
 };
 

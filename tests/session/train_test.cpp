@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "rl/metric_names.h"
+#include "rl/metric_sink.h"
+#include "rl/trainer.h"
 #include "tests/tracker/temp_dir.h"
 #include "tracker/artifact_kinds.h"
 #include "tracker/store.h"
@@ -108,6 +111,49 @@ TEST(SessionTrain, AStoppedRunIsInterruptedAndResumesInPlace) {
   ASSERT_EQ(sps.size(), 1u);
   for (size_t i = 1; i < sps[0].points.size(); ++i)
     EXPECT_LT(sps[0].points[i - 1].step, sps[0].points[i].step);
+}
+
+// Sets the stop flag at the end of the `n`-th episode (inside an off-policy collect phase).
+class StopAtEpisode final : public rl::MetricSink {
+ public:
+  StopAtEpisode(std::atomic<bool>& stop, int n) : stop_(stop), n_(n) {}
+  void log(int64_t, std::string_view name, double) override {
+    if (name == rl::metric::kEpisodeReturn && ++episodes_ == n_) stop_ = true;
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  int n_;
+  int episodes_ = 0;
+};
+
+// A stop inside a collect phase that runs past the total (TD3, phases of two Pendulum episodes,
+// total 500: the phase of episodes 3 and 4 ends at 800) leaves a checkpoint at 600 whose resume
+// finishes that phase, as the run never stopped; it was refused as "already trained 600 of its
+// 500 steps".
+TEST(SessionTrain, ACollectPhaseStoppedPastTheTotalIsFinishedOnResume) {
+  TempDir dir;
+  rl::Settings s;
+  for (const char* kv :
+       {"total_timesteps=500", "train_freq=2", "train_freq_unit=episode", "learning_starts=100",
+        "batch_size=16", "net_arch=16", "buffer_size=2000", "eval_episodes=0", "save_replay=true"})
+    s.set_assignment(kv, "test");
+  rl::Trainer stopped("td3", "Pendulum-v1", {}, s);
+  std::atomic<bool> stop{false};
+  StopAtEpisode sink(stop, 3);
+  rl::TrainHooks hooks;
+  hooks.stop = &stop;
+  const rl::TrainResult cut = stopped.train(sink, dir.file("checkpoints"), hooks);
+  ASSERT_TRUE(cut.interrupted);
+  ASSERT_EQ(cut.global_step, 600);
+
+  TrainRequest r;
+  r.resume = cut.last_checkpoint;
+  r.db = dir.file("runs.db");
+  r.checkpoint_minutes = 0;
+  const TrainResult out = train(r);
+  EXPECT_FALSE(out.train.interrupted);
+  EXPECT_EQ(out.train.global_step, 800);
 }
 
 // A run paused at fixed steps (rein sweep's rungs) trains exactly as one that is not: the
