@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 
 using test_support::error_of;
 using test_support::settings_of;
+using test_support::sps_as_zero;
 using test_support::temp_dir;
 
 using Points = std::vector<MemorySink::Point>;
@@ -38,17 +39,6 @@ Settings short_sac(int64_t steps, int64_t log_interval) {
                       {"eval_episodes", "2"},
                       {"seed", "5"},
                       {"log_interval", std::to_string(log_interval)}});
-}
-
-// train/sps is a wall-clock rate: only where it is written is compared, never its value.
-Points sps_as_zero(const MemorySink& sink, int64_t after_step = -1) {
-  Points out;
-  for (MemorySink::Point p : sink.points()) {
-    if (p.step <= after_step) continue;
-    if (p.name == metric::kStepsPerSecond) p.value = 0.0;
-    out.push_back(p);
-  }
-  return out;
 }
 
 std::vector<int64_t> steps_of(const MemorySink& sink, const char* name) {

@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 
 using test_support::error_of;
 using test_support::settings_of;
+using test_support::sps_as_zero;
 using test_support::temp_dir;
 
 using Points = std::vector<MemorySink::Point>;
@@ -55,14 +56,6 @@ class StopInsideAPhase final : public MetricSink {
   int64_t stopped_at_ = -1;
   MemorySink points_;
 };
-
-// train/sps is a wall-clock rate: only where it is written is compared, never its value.
-Points sps_as_zero(const MemorySink& sink) {
-  Points out = sink.points();
-  for (auto& p : out)
-    if (p.name == metric::kStepsPerSecond) p.value = 0.0;
-  return out;
-}
 
 // The same points in the same order; else the first that differs (gtest would print bytes).
 void expect_same_points(const Points& got, const Points& expected) {

@@ -7,8 +7,11 @@
 #include <initializer_list>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "rl/config.h"
+#include "rl/metric_names.h"
+#include "rl/metric_sink.h"
 
 namespace rein::rl::test_support {
 
@@ -35,6 +38,18 @@ inline std::string error_of(const std::function<void()>& f) {
     return e.what();
   }
   return "(no error)";
+}
+
+// The points of `sink` after `after_step`, with train/sps set to 0: it is a wall-clock rate, so
+// only where it is written can be compared between two runs, never its value.
+inline std::vector<MemorySink::Point> sps_as_zero(const MemorySink& sink, int64_t after_step = -1) {
+  std::vector<MemorySink::Point> out;
+  for (MemorySink::Point p : sink.points()) {
+    if (p.step <= after_step) continue;
+    if (p.name == metric::kStepsPerSecond) p.value = 0.0;
+    out.push_back(p);
+  }
+  return out;
 }
 
 }  // namespace rein::rl::test_support
