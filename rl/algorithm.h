@@ -27,6 +27,10 @@ struct AgentSetup {
   std::string env_id;
   envs::Kwargs env_kwargs;
   RunConfig run;
+  // Bytes the agent's networks (with gradients and optimizer state) and buffers may take
+  // together; 0: the machine's physical memory. Agents refuse larger sizes before allocating,
+  // naming the settings to lower.
+  double memory_bytes = 0;
 };
 
 // A learning agent that owns its training envs, model, optimizer and statistics.

@@ -104,7 +104,7 @@ Settings preset_settings(const std::string& algorithm, const std::string& env_id
 Trainer::Trainer() : update_means_(std::make_unique<internal::UpdateMeans>()) {}
 
 Trainer::Trainer(const std::string& algorithm, const std::string& env_id,
-                 const envs::Kwargs& env_kwargs, Settings settings)
+                 const envs::Kwargs& env_kwargs, Settings settings, double memory_bytes)
     : algorithm_(algorithm),
       env_id_(env_id),
       update_means_(std::make_unique<internal::UpdateMeans>()) {
@@ -124,7 +124,7 @@ Trainer::Trainer(const std::string& algorithm, const std::string& env_id,
   run_.validate();
   // The algorithm applies its own fields and calls finish(), so a key unknown to both configs
   // is an error listing the valid keys of both.
-  agent_ = algo.make(AgentSetup{env_id, env_kwargs_, run_}, settings);
+  agent_ = algo.make(AgentSetup{env_id, env_kwargs_, run_, memory_bytes}, settings);
 }
 
 Trainer Trainer::resume(const std::string& checkpoint_path, const Settings& overrides,

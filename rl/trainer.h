@@ -69,9 +69,10 @@ class Trainer {
   // Applies `settings` to RunConfig and the algorithm's config (unknown keys and bad values throw
   // rein::Error listing the valid keys), checks the env's action and observation spaces against
   // the algorithm's AlgorithmInfo, and builds the agent. Every user error is thrown here, before
-  // any run is recorded.
+  // any run is recorded, sizes too large for `memory_bytes` included (AgentSetup::memory_bytes:
+  // networks and buffers together; 0: the machine's physical memory).
   Trainer(const std::string& algorithm, const std::string& env_id, const envs::Kwargs& env_kwargs,
-          Settings settings);
+          Settings settings, double memory_bytes = 0);
   // Continues the run saved in a checkpoint; `overrides` (e.g. total_timesteps) replace saved
   // params. A non-empty `env_id` (typed by the user) replaces the saved one; a checkpoint of a
   // scheme env ("remote://HOST:PORT") resumes only that way (rl/checkpoint.h).

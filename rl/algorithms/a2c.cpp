@@ -72,7 +72,15 @@ class A2CAgent final : public internal::RolloutAgent<A2CConfig> {
 };
 
 A2CAgent::A2CAgent(const AgentSetup& setup, const A2CConfig& config)
-    : RolloutAgent("a2c", setup, config, /*store_log_probs=*/false) {
+    : RolloutAgent(setup, config, /*store_log_probs=*/false,
+                   {.algo = "a2c",
+                    .copies = config.use_rms_prop ? 3 : 4,
+                    .held = config.use_rms_prop ? "value, gradient, RMSprop's square average"
+                                                : "value, gradient, Adam's two moments",
+                    // the whole rollout
+                    .batch_rows =
+                        static_cast<double>(config.n_steps) * static_cast<double>(setup.run.n_envs),
+                    .batch_setting = "n_steps or n_envs"}) {
   if (cfg_.use_rms_prop) {
     // SB3 A2C: th.optim.RMSprop(alpha=0.99, eps=rms_prop_eps, weight_decay=0).
     opt_ = std::make_unique<optim::RMSprop>(

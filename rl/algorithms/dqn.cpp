@@ -128,7 +128,14 @@ internal::OffPolicyOptions off_policy_options(const DQNConfig& c) {
                      .gamma = c.gamma,
                      .prioritized = c.prioritized_replay,
                      .alpha = c.prioritized_replay_alpha},
-          .image = is_cnn_policy(c.policy)};
+          .image = is_cnn_policy(c.policy),
+          .networks = [hidden = parse_net_arch(c.net_arch), dueling = c.dueling](
+                          const internal::ObsEncoder& obs, const envs::Space& actions) {
+            const int64_t n = actions.is_discrete() ? actions.discrete().n : 1;
+            return internal::network_memory(
+                internal::q_network_parameters(obs.dim(), n, hidden, dueling, obs.image_shape()), 5,
+                "value, gradient, Adam's two moments, target");
+          }};
 }
 
 DQNAgent::DQNAgent(const AgentSetup& setup, const DQNConfig& config)

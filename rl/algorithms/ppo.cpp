@@ -80,7 +80,12 @@ class PPOAgent final : public internal::RolloutAgent<PPOConfig> {
 };
 
 PPOAgent::PPOAgent(const AgentSetup& setup, const PPOConfig& config)
-    : RolloutAgent("ppo", setup, config, /*store_log_probs=*/true) {
+    : RolloutAgent(setup, config, /*store_log_probs=*/true,
+                   {.algo = "ppo",
+                    .copies = 4,
+                    .held = "value, gradient, Adam's two moments",
+                    .batch_rows = static_cast<double>(config.batch_size),
+                    .batch_setting = "batch_size"}) {
   opt_ = std::make_unique<optim::Adam>(
       model_->parameters(), optim::AdamOptions{.lr = cfg_.learning_rate, .eps = cfg_.adam_eps});
 }

@@ -65,6 +65,11 @@ namespace {
 
 using internal::all_finite;
 
+// The policy and baseline: separate trunks, no gSDE.
+ActorCriticSpec reinforce_net(const ReinforceConfig& c) {
+  return internal::net_spec(c.net_arch, c.activation, false, c.ortho_init, c.log_std_init);
+}
+
 class ReinforceAgent final : public Agent {
  public:
   ReinforceAgent(const AgentSetup& setup, const ReinforceConfig& config);
@@ -125,13 +130,15 @@ ReinforceAgent::ReinforceAgent(const AgentSetup& setup, const ReinforceConfig& c
         const envs::Space& as = out.front()->action_space();
         if (!as.is_box() && !as.is_discrete())
           throw Error(str("reinforce: unsupported action space ", as.to_string()));
+        // Episodes grow as they are played; the networks are the allocation a setting sizes.
+        internal::check_policy_memory("reinforce", out.front()->observation_space(), as, setup,
+                                      reinforce_net(config), 4,
+                                      "value, gradient, Adam's two moments");
         return out;
       }()),
       // normalize_reward is off (refused above): only observations are normalised.
       policy_(envs_.front()->observation_space(), envs_.front()->action_space(), setup,
-              internal::net_spec(config.net_arch, config.activation, false, config.ortho_init,
-                                 config.log_std_init),
-              internal::normalize_options(setup.run, config.gamma)),
+              reinforce_net(config), internal::normalize_options(setup.run, config.gamma)),
       N_(setup.run.n_envs),
       D_(policy_.D),
       A_(policy_.A),

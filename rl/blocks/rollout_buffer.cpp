@@ -28,6 +28,17 @@ RolloutBuffer::RolloutBuffer(int64_t num_steps, int64_t num_envs, int64_t obs_di
   last_values_.resize(static_cast<size_t>(N_));
 }
 
+double RolloutBuffer::bytes(int64_t num_steps, int64_t num_envs, int64_t obs_dim,
+                            int64_t action_dim, bool discrete_actions) {
+  // Per row: the observation, the action (an int64 index or action_dim floats), six floats
+  // (log_prob, value, reward, truncation value, advantage, return) and the done byte; then
+  // num_envs last values.
+  const double action = discrete_actions ? sizeof(int64_t) : 4.0 * static_cast<double>(action_dim);
+  const double row = 4.0 * static_cast<double>(obs_dim) + action + 6 * sizeof(float) + 1;
+  return static_cast<double>(num_steps) * static_cast<double>(num_envs) * row +
+         4.0 * static_cast<double>(num_envs);
+}
+
 void RolloutBuffer::compute_returns_and_advantages(double gamma, double gae_lambda) {
   GaeInput in{.num_steps = T_,
               .num_envs = N_,

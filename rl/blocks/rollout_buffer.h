@@ -26,6 +26,9 @@ class RolloutBuffer {
  public:
   RolloutBuffer(int64_t num_steps, int64_t num_envs, int64_t obs_dim, int64_t action_dim,
                 bool discrete_actions);
+  // The bytes a buffer of these sizes allocates (checked before building one).
+  static double bytes(int64_t num_steps, int64_t num_envs, int64_t obs_dim, int64_t action_dim,
+                      bool discrete_actions);
 
   int64_t num_steps() const { return T_; }
   int64_t num_envs() const { return N_; }

@@ -136,33 +136,15 @@ Tensor ActionScale::to_env(const Tensor& scaled) const {
   return out;
 }
 
-namespace {
-
-double mlp_parameters(int64_t in, const std::vector<int64_t>& hidden, int64_t out) {
-  double n = 0;
-  for (int64_t width : hidden) {
-    n += static_cast<double>(in + 1) * static_cast<double>(width);
-    in = width;
-  }
-  return n + static_cast<double>(in + 1) * static_cast<double>(out);
-}
-
-}  // namespace
-
-void check_networks_fit_memory(const std::string& algo, int64_t obs_dim, int64_t action_dim,
-                               const ActorCriticArch& arch, int64_t n_critics,
-                               double memory_bytes) {
-  // The actor's output is at most 2 x action_dim (SAC's mean and log std).
+MemoryUse actor_critics_memory(int64_t obs_dim, int64_t action_dim, const ActorCriticArch& arch,
+                               int64_t n_critics) {
   const double parameters =
       mlp_parameters(obs_dim, arch.pi, 2 * action_dim) +
       static_cast<double>(n_critics) * mlp_parameters(obs_dim + action_dim, arch.qf, 1);
-  const double bytes = 5.0 * sizeof(float) * parameters;
-  if (memory_bytes <= 0 || bytes <= memory_bytes) return;
-  throw Error(str(algo, ": net_arch gives an actor and ", n_critics, " critic(s) of ", parameters,
-                  " parameters, held five times (value, gradient, Adam's two moments, target): ",
-                  bytes / 1e9, " GB, more than this machine's ", memory_bytes / 1e9,
-                  " GB of memory; lower net_arch's widths (SB3's defaults are 256,256 for SAC and "
-                  "400,300 for TD3)"));
+  return {str("an actor and ", n_critics, " critic(s) of ", static_cast<int64_t>(parameters),
+              " parameters held five times (value, gradient, Adam's two moments, target)"),
+          5.0 * sizeof(float) * parameters,
+          "net_arch's widths (SB3's defaults are 256,256 for SAC and 400,300 for TD3)"};
 }
 
 ActorCriticArch parse_actor_critic_arch(const std::string& algo, const std::string& text) {

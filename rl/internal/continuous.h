@@ -100,12 +100,13 @@ struct ActorCriticArch {
 };
 ActorCriticArch parse_actor_critic_arch(const std::string& algo, const std::string& text);
 
-// Throws rein::Error naming net_arch when the actor and `n_critics` critics of `arch` need more
-// than `memory_bytes`: each parameter is held five times (value, gradient, Adam's two moments,
-// the target copy). Checked before the networks are built: net_arch = "30000,30000" otherwise
-// allocated 18 GB of weights and met the OOM killer, or died of std::bad_alloc.
-void check_networks_fit_memory(const std::string& algo, int64_t obs_dim, int64_t action_dim,
-                               const ActorCriticArch& arch, int64_t n_critics, double memory_bytes);
+// The memory of the actor and `n_critics` critics of `arch` (memory_budget.h): each parameter
+// held five times (value, gradient, Adam's two moments, the target copy), an actor output of
+// 2 x action_dim (SAC's mean and log std) as the largest. Checked with the replay buffer before
+// either is built: net_arch = "30000,30000" otherwise allocated 18 GB of weights and met the
+// OOM killer, or died of std::bad_alloc.
+MemoryUse actor_critics_memory(int64_t obs_dim, int64_t action_dim, const ActorCriticArch& arch,
+                               int64_t n_critics);
 
 // What SAC, TD3 and DDPG share as agents (SB3's OffPolicyAlgorithm with a Box policy): the
 // off-policy core, the action scale, the generator every draw comes from, the critics with their
@@ -135,18 +136,14 @@ class ContinuousOffPolicyAgent : public Agent {
       : algo_(std::move(algo)),
         setup_(setup),
         cfg_(config),
-        core_(algo_, setup, off_policy_options(config)),
+        arch_(parse_actor_critic_arch(algo_, config.net_arch)),
+        core_(algo_, setup, with_networks(off_policy_options(config), config)),
         scale_(algo_, core_.envs().single_action_space(), setup.env_id),
         N_(setup.run.n_envs),
         D_(core_.obs_dim()),
         A_(scale_.dim()),
         gen_(static_cast<uint64_t>(setup.run.seed)),
-        arch_(parse_actor_critic_arch(algo_, config.net_arch)),
-        activation_(nn::activation_from_string(config.activation)) {
-    int64_t n_critics = 2;  // SAC's
-    if constexpr (requires { config.n_critics; }) n_critics = config.n_critics;
-    check_networks_fit_memory(algo_, D_, A_, arch_, n_critics, physical_memory_bytes());
-  }
+        activation_(nn::activation_from_string(config.activation)) {}
 
   // After the actor, from the same initialisation stream: n critics and their target copy (with
   // threads > 1 a worker runs the second half of their passes), and the Adam of actor and critics
@@ -190,16 +187,28 @@ class ContinuousOffPolicyAgent : public Agent {
   std::string algo_;
   AgentSetup setup_;
   Config cfg_;
+  ActorCriticArch arch_;
   OffPolicyCore core_;
   ActionScale scale_;
   int64_t N_, D_, A_;
   Generator gen_;
-  ActorCriticArch arch_;
   nn::Activation activation_;
   std::unique_ptr<Worker> worker_;  // declared first: the critics point to it until destroyed
   std::unique_ptr<Critics> critic_, critic_target_;
   std::unique_ptr<optim::Adam> actor_opt_, critic_opt_;
   int64_t gradient_updates_ = 0;
+
+ private:
+  // The off-policy options with the networks' share of the core's memory check (arch_ is set).
+  OffPolicyOptions with_networks(OffPolicyOptions options, const Config& config) const {
+    int64_t n_critics = 2;  // SAC's
+    if constexpr (requires { config.n_critics; }) n_critics = config.n_critics;
+    options.networks = [arch = arch_, n_critics](const ObsEncoder& obs,
+                                                 const envs::Space& actions) {
+      return actor_critics_memory(obs.dim(), actions.flat_dim(), arch, n_critics);
+    };
+    return options;
+  }
 };
 
 }  // namespace rein::rl::internal

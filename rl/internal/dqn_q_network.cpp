@@ -4,6 +4,7 @@
 #include "autograd/ops.h"
 #include "base/error.h"
 #include "rl/blocks/nature_cnn.h"
+#include "rl/internal/memory_budget.h"
 
 namespace rein::rl::internal {
 
@@ -28,6 +29,19 @@ QNetwork::QNetwork(int64_t obs_dim, int64_t n_actions, const std::vector<int64_t
   value_ = register_module("value", std::make_shared<nn::Linear>(hidden.back(), 1, gen));
   advantage_ =
       register_module("advantage", std::make_shared<nn::Linear>(hidden.back(), n_actions, gen));
+}
+
+double q_network_parameters(int64_t obs_dim, int64_t n_actions, const std::vector<int64_t>& hidden,
+                            bool dueling, const std::vector<int64_t>& image) {
+  double cnn = 0;
+  if (!image.empty()) {
+    cnn = nature_cnn_parameters(image, 512);
+    obs_dim = 512;
+  }
+  if (!dueling || hidden.empty()) return cnn + mlp_parameters(obs_dim, hidden, n_actions);
+  // The trunk, then Linear(h, 1) and Linear(h, n_actions).
+  const auto h = static_cast<double>(hidden.back() + 1);
+  return cnn + mlp_parameters(obs_dim, hidden, 0) + h + h * static_cast<double>(n_actions);
 }
 
 Var QNetwork::forward(const Var& obs) {

@@ -39,6 +39,10 @@ class QNetwork : public nn::Module {
   std::shared_ptr<nn::Linear> value_, advantage_;
 };
 
+// The weights and biases of a QNetwork built with these arguments (for the memory check).
+double q_network_parameters(int64_t obs_dim, int64_t n_actions, const std::vector<int64_t>& hidden,
+                            bool dueling, const std::vector<int64_t>& image = {});
+
 // TD targets y = returns + discounts * Q_target(s', a*) (B), from target_next_q (B, A): a* is
 // the target's argmax (DQN), or online_next_q's argmax when double_q (van Hasselt et al. 2016,
 // eq. 4; online_next_q is unused otherwise and may be undefined).

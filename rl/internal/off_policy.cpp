@@ -34,6 +34,10 @@ OffPolicyCore::OffPolicyCore(std::string algo, const AgentSetup& setup,
   } else {
     ro.action_dim = as.flat_dim();
   }
+  ro.memory_bytes = memory_budget(setup.memory_bytes);
+  std::vector<MemoryUse> uses{replay_memory(ro, ro.memory_bytes)};
+  if (options_.networks) uses.push_back(options_.networks(encoder_, as));
+  check_memory(algo_, uses, ro.memory_bytes);
   buffer_ = std::make_unique<ReplayBuffer>(ro);
   obs_ = empty({N_, D_});
   scratch_a_.resize(static_cast<size_t>(D_));

@@ -54,6 +54,9 @@ struct OffPolicyOptions {
   bool save_replay = false;          // checkpoints carry the buffer and the envs' states
   ReplayOptions replay;              // capacity, n_step, gamma, priorities (sizes are filled in)
   bool image = false;  // CnnPolicy: images encoded as channel-first planes / 255, stored as bytes
+  // The agent's networks for the envs' observations and actions: checked with the replay buffer
+  // against AgentSetup::memory_bytes before the buffer is allocated (memory_budget.h).
+  std::function<MemoryUse(const ObsEncoder& obs, const envs::Space& actions)> networks = {};
 };
 
 // The options of the settings SAC, TD3 and DDPG share (train_freq counted in steps or episodes,
@@ -71,7 +74,9 @@ OffPolicyOptions off_policy_options(const Config& c) {
 // Thread-safety: one thread at a time.
 class OffPolicyCore {
  public:
-  // Builds setup.run.n_envs envs of setup.env_id. `algo` names the agent in errors.
+  // Builds setup.run.n_envs envs of setup.env_id and, once the networks (options.networks) and
+  // the replay buffer fit setup.memory_bytes together, the buffer. `algo` names the agent in
+  // errors.
   OffPolicyCore(std::string algo, const AgentSetup& setup, const OffPolicyOptions& options);
 
   envs::VectorEnv& envs() { return *envs_; }

@@ -41,6 +41,42 @@ ActorCriticSpec net_spec(const std::string& net_arch, const std::string& activat
   return spec;
 }
 
+double actor_critic_parameters(const ActorCriticSpec& net) {
+  const int64_t actions =
+      net.action_space.is_discrete() ? net.action_space.discrete().n : net.action_space.flat_dim();
+  int64_t in = net.obs_dim;
+  double n = 0;
+  if (!net.image.empty()) {
+    n += nature_cnn_parameters(net.image, net.features_dim);
+    in = net.features_dim;
+  }
+  if (!net.shared || net.hidden.empty()) {
+    n += mlp_parameters(in, net.hidden, actions) + mlp_parameters(in, net.hidden, 1);
+  } else {
+    const auto h = static_cast<double>(net.hidden.back() + 1);  // the two heads on the trunk
+    n += mlp_parameters(in, net.hidden, 0) + h * static_cast<double>(actions + 1);
+  }
+  const int64_t latent = net.hidden.empty() ? in : net.hidden.back();
+  if (net.sde) return n + static_cast<double>(latent * (net.sde->full_std ? actions : 1));
+  return n + (net.action_space.is_box() ? static_cast<double>(actions) : 0.0);
+}
+
+void check_policy_memory(
+    const char* algo, const envs::Space& observation_space, const envs::Space& action_space,
+    const AgentSetup& setup, ActorCriticSpec net, int copies, const std::string& held,
+    const std::function<std::vector<MemoryUse>(int64_t D, int64_t A)>& buffers) {
+  const ObsEncoder encoder(observation_space, setup.env_id, net.cnn);
+  net.obs_dim = encoder.dim();
+  net.image = encoder.image_shape();
+  net.action_space = action_space;
+  std::vector<MemoryUse> uses{network_memory(actor_critic_parameters(net), copies, held)};
+  if (buffers) {
+    const int64_t A = action_space.is_box() ? action_space.flat_dim() : 1;
+    for (MemoryUse& u : buffers(encoder.dim(), A)) uses.push_back(std::move(u));
+  }
+  check_memory(algo, uses, memory_budget(setup.memory_bytes));
+}
+
 VecNormalizeOptions normalize_options(const RunConfig& run, double gamma) {
   return {.normalize_obs = run.normalize_obs,
           .normalize_reward = run.normalize_reward,

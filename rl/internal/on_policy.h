@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "rl/algorithm.h"
 #include "rl/blocks/actor_critic.h"
 #include "rl/blocks/vec_normalize.h"
+#include "rl/internal/memory_budget.h"
 #include "rl/internal/obs_encoder.h"
 
 namespace rein::rl::internal {
@@ -31,6 +33,20 @@ ActorCriticSpec net_spec(const std::string& net_arch, const std::string& activat
                          bool ortho_init, double log_std_init,
                          std::optional<distributions::StateDependentNoiseOptions> sde = {},
                          const std::string& policy = "MlpPolicy");
+
+// The weights and biases of the ActorCritic that `net` builds (obs_dim, image and action_space
+// filled in, as ActorCriticPolicy does).
+double actor_critic_parameters(const ActorCriticSpec& net);
+
+// The memory check of a policy-gradient agent (memory_budget.h), before anything is built: the
+// actor-critic of `net` on these spaces, each parameter held `copies` times (`held` names them),
+// and the agent's buffers, which `buffers` sizes from the encoded observation size D and the
+// action width A (1 for Discrete). Throws rein::Error when they need more than
+// setup.memory_bytes together.
+void check_policy_memory(
+    const char* algo, const envs::Space& observation_space, const envs::Space& action_space,
+    const AgentSetup& setup, ActorCriticSpec net, int copies, const std::string& held,
+    const std::function<std::vector<MemoryUse>(int64_t D, int64_t A)>& buffers = {});
 
 // VecNormalize options from the run settings; gamma discounts the return that scales rewards.
 VecNormalizeOptions normalize_options(const RunConfig& run, double gamma);

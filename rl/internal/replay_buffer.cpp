@@ -1,8 +1,6 @@
 // ReplayBuffer: ring writes, n-step expansion, uniform and prioritized sampling, checkpoints.
 #include "rl/internal/replay_buffer.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -11,10 +9,6 @@
 
 namespace rein::rl::internal {
 
-double physical_memory_bytes() {
-  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
-
 namespace {
 
 // Throws unless the buffer fits the machine's memory; returns `options` for the member
@@ -22,7 +16,7 @@ namespace {
 // a buffer larger than the machine is refused: SB3's default buffer_size of image rows, a
 // Box of many actions, or a crafted size would otherwise end in a bad_alloc or the OOM killer.
 const ReplayOptions& checked_fits_memory(const ReplayOptions& options) {
-  check_replay_fits_memory(options, physical_memory_bytes());
+  check_replay_fits_memory(options, memory_budget(options.memory_bytes));
   return options;
 }
 
@@ -35,17 +29,19 @@ double replay_bytes_per_slot(const ReplayOptions& o) {
   return obs + actions + sizeof(float) /* reward */ + 1.0 /* flags */ + tree;
 }
 
-void check_replay_fits_memory(const ReplayOptions& o, double memory_bytes) {
+MemoryUse replay_memory(const ReplayOptions& o, double memory_bytes) {
   const double per_slot = replay_bytes_per_slot(o);
-  const double bytes = static_cast<double>(std::max<int64_t>(o.capacity, 0)) * per_slot;
-  if (memory_bytes <= 0 || bytes <= memory_bytes) return;
   const int64_t row = o.one_hot > 0 ? 1 : o.obs_dim;
-  throw Error(str("replay buffer: buffer_size ", o.capacity, " transitions of ", per_slot,
-                  " bytes (observations of ", row, o.pixels ? " bytes" : " floats",
-                  o.action_dim > 0 ? str(", actions of ", o.action_dim, " floats") : "", ") need ",
-                  bytes / 1e9, " GB, more than this machine's ", memory_bytes / 1e9,
-                  " GB of memory; lower buffer_size (e.g. --set buffer_size=",
-                  static_cast<int64_t>(memory_bytes / 4.0 / per_slot), ")"));
+  return {str("a replay buffer of buffer_size ", o.capacity, " transitions of ", per_slot,
+              " bytes (observations of ", row, o.pixels ? " bytes" : " floats",
+              o.action_dim > 0 ? str(", actions of ", o.action_dim, " floats") : "", ")"),
+          static_cast<double>(std::max<int64_t>(o.capacity, 0)) * per_slot,
+          str("buffer_size (e.g. --set buffer_size=",
+              static_cast<int64_t>(memory_bytes / 4.0 / per_slot), ")")};
+}
+
+void check_replay_fits_memory(const ReplayOptions& o, double memory_bytes) {
+  check_memory(o.owner, {replay_memory(o, memory_bytes)}, memory_bytes);
 }
 
 ReplayBuffer::ReplayBuffer(const ReplayOptions& options)

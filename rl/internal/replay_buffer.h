@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "rl/internal/memory_budget.h"
 #include "rl/internal/sum_tree.h"
 #include "tensor/generator.h"
 #include "tensor/state_io.h"
@@ -45,17 +46,20 @@ struct ReplayOptions {
   bool prioritized = false;
   double alpha = 0.6;
   std::string owner = "dqn";  // names the agent in checkpoint errors ("dqn state: ...")
+  double memory_bytes = 0;    // the memory the buffer may take (0: the machine's; memory_budget.h)
 };
-
-// The machine's physical memory in bytes (0 if unknown).
-double physical_memory_bytes();
 
 // The bytes one slot of a buffer of `options` takes (observation row, action, reward, flags and
 // the sum tree's share when prioritized).
 double replay_bytes_per_slot(const ReplayOptions& options);
 
+// The buffer's share of a memory check: `options.capacity` slots, lowered through buffer_size
+// (the message offers one that takes a quarter of `memory_bytes`).
+MemoryUse replay_memory(const ReplayOptions& options, double memory_bytes);
+
 // Throws rein::Error, with a buffer_size that fits, when `options.capacity` slots need more than
-// `memory_bytes` (ReplayBuffer checks against the machine's physical memory before it allocates).
+// `memory_bytes` (ReplayBuffer checks against memory_budget(options.memory_bytes) before it
+// allocates).
 void check_replay_fits_memory(const ReplayOptions& options, double memory_bytes);
 
 // An observation row to store: obs_dim floats (one index when one_hot) or, with pixels, the

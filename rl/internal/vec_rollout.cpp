@@ -8,10 +8,35 @@
 #include "tensor/ops.h"
 
 namespace rein::rl::internal {
+namespace {
+
+// Returns `envs` once the policy, the rollout and the update's batch fit the memory budget.
+std::unique_ptr<envs::VectorEnv> fitting_memory(std::unique_ptr<envs::VectorEnv> envs,
+                                                const AgentSetup& setup, const ActorCriticSpec& net,
+                                                int64_t n_steps, const UpdateMemory& m) {
+  const envs::Space& actions = envs->single_action_space();
+  const int64_t N = setup.run.n_envs;
+  const double rows = std::min(m.batch_rows, static_cast<double>(n_steps) * static_cast<double>(N));
+  check_policy_memory(
+      m.algo, envs->single_observation_space(), actions, setup, net, m.copies, m.held,
+      [&](int64_t D, int64_t A) {
+        const double buffer = RolloutBuffer::bytes(n_steps, N, D, A, actions.is_discrete());
+        // A minibatch row: observation, action, old log-prob and value, advantage, return.
+        const double batch = rows * 4.0 * static_cast<double>(D + std::max<int64_t>(A, 2) + 4);
+        return std::vector<MemoryUse>{
+            {str("a rollout of n_steps ", n_steps, " x n_envs ", N, " rows of ", D, " floats"),
+             buffer, "n_steps or n_envs"},
+            {str("update batches of ", static_cast<int64_t>(rows), " rows"), batch,
+             m.batch_setting}};
+      });
+  return envs;
+}
+
+}  // namespace
 
 VecRollout::VecRollout(const AgentSetup& setup, const ActorCriticSpec& net, int64_t n_steps,
-                       double gamma)
-    : envs(make_train_envs(setup)),
+                       double gamma, const UpdateMemory& memory)
+    : envs(fitting_memory(make_train_envs(setup), setup, net, n_steps, memory)),
       policy(envs->single_observation_space(), envs->single_action_space(), setup, net,
              normalize_options(setup.run, gamma)),
       buffer(n_steps, setup.run.n_envs, policy.D, policy.A, policy.discrete),

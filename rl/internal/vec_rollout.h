@@ -14,11 +14,23 @@
 
 namespace rein::rl::internal {
 
+// What the memory check of a rollout agent needs beyond the rollout (check_policy_memory).
+struct UpdateMemory {
+  const char* algo;           // names the agent in the error
+  int copies;                 // each parameter held as value, gradient and the optimizer's state
+  std::string held;           // names the copies
+  double batch_rows;          // rows an update gathers beside the rollout (at most all of them)
+  std::string batch_setting;  // the setting that bounds them
+};
+
 // Not thread-safe.
 struct VecRollout {
-  // Makes the envs, the policy on their spaces (normaliser discounting with gamma) and a buffer
-  // of n_steps x n_envs; resets the envs with setup.run.seed, feeding the normaliser.
-  VecRollout(const AgentSetup& setup, const ActorCriticSpec& net, int64_t n_steps, double gamma);
+  // Makes the envs, then, once the policy, the buffer and the update's batch fit
+  // setup.memory_bytes (else throws rein::Error naming the settings to lower), the policy on
+  // their spaces (normaliser discounting with gamma) and a buffer of n_steps x n_envs; resets the
+  // envs with setup.run.seed, feeding the normaliser.
+  VecRollout(const AgentSetup& setup, const ActorCriticSpec& net, int64_t n_steps, double gamma,
+             const UpdateMemory& memory);
 
   // Resets the envs; update_stats feeds the first observations to the normaliser (SB3 does on
   // reset; a restored checkpoint must not, or its statistics would drift before training).
@@ -70,15 +82,18 @@ class RolloutAgent : public Agent {
   std::string state_name() const final { return str(algo_, " checkpoint"); }
 
  protected:
-  // `algo` names the agent in errors and checkpoints; store_log_probs: PPO's ratio needs them.
-  RolloutAgent(const char* algo, const AgentSetup& setup, const Config& c, bool store_log_probs)
-      : algo_(algo),
+  // memory.algo names the agent in errors and checkpoints; store_log_probs: PPO's ratio needs
+  // them.
+  // `memory` describes the update for the memory check.
+  RolloutAgent(const AgentSetup& setup, const Config& c, bool store_log_probs,
+               const UpdateMemory& memory)
+      : algo_(memory.algo),
         setup_(setup),
         cfg_(c),
         roll_(setup,
               net_spec(c.net_arch, c.activation, c.shared_network, c.ortho_init, c.log_std_init,
                        c.sde.options(), c.policy),
-              c.n_steps, c.gamma),
+              c.n_steps, c.gamma, memory),
         model_(roll_.policy.model.get()),
         store_log_probs_(store_log_probs) {
     roll_.sde_sample_freq = c.sde.sde_sample_freq;

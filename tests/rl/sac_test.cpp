@@ -131,10 +131,11 @@ TEST(ActorCriticArch, ReadsAPlainListAndSb3sDictForm) {
   // Networks larger than the memory are refused before they are built, naming net_arch: an
   // MLP 3 -> 8 -> 2 has 4 x 8 + 9 x 2 = 50 parameters, a critic 4 -> 8 -> 1 has 5 x 8 + 9 = 49.
   const internal::ActorCriticArch small{{8}, {8}};
-  internal::check_networks_fit_memory("sac", 3, 1, small, 2, 5 * 4 * (50 + 2 * 49));
+  const internal::MemoryUse nets = internal::actor_critics_memory(3, 1, small, 2);
+  EXPECT_EQ(nets.bytes, 5 * 4 * (50 + 2 * 49));
   EXPECT_NE(error_of([&] {
-              internal::check_networks_fit_memory("sac", 3, 1, small, 2, 5 * 4 * (50 + 2 * 49) - 1);
-            }).find("sac: net_arch gives an actor and 2 critic(s) of 148 parameters"),
+              internal::check_memory("sac", {nets}, 5 * 4 * (50 + 2 * 49) - 1);
+            }).find("an actor and 2 critic(s) of 148 parameters held five times"),
             std::string::npos);
   const std::string wide = error_of([] {
     Trainer("td3", "Pendulum-v1", {}, test_support::settings_of({{"net_arch", "65536,65536"}}));
