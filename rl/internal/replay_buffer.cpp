@@ -295,8 +295,20 @@ void ReplayBuffer::state(StateIO& io) {
   std::vector<float>& rewards = io.loading() ? loaded_rewards : rewards_;
   std::vector<int64_t> flags(flags_.begin(), flags_.end());
 
-  io.integer("n_envs", n_envs, n_envs_, n_envs_);
-  io.integer("slots_per_env", ring, ring_, ring_);
+  io.integer("n_envs", n_envs, 1, kMaxCounter);
+  io.integer("slots_per_env", ring, 1, kMaxCounter);
+  if (n_envs != n_envs_ || ring != ring_) {
+    // The saved transitions fill rings of their own size: a run that changed buffer_size (or
+    // n_envs) cannot take them. The user's settings, not the layout, say what to do.
+    const int64_t saved = n_envs * ring;
+    io.fail(str("the checkpoint's replay buffer holds ", saved, " slots (buffer_size ", saved,
+                n_envs == 1 ? "" : str(" over ", n_envs, " envs"),
+                "), but this run's buffer_size is ", opt_.capacity,
+                n_envs_ == 1 ? "" : str(" over ", n_envs_, " envs"),
+                "; a resumed run keeps the buffer it saved: resume with buffer_size ", saved,
+                n_envs != n_envs_ ? str(" and n_envs ", n_envs) : "",
+                " (leave out --set buffer_size), or start a new run to use another size"));
+  }
   io.integers("pos", pos, n, 0, ring_ - 1);
   io.integers("filled", filled, n, 0, ring_);
   io.integers("started", started, n, 0, 1);

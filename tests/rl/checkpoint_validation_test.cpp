@@ -84,6 +84,26 @@ TEST(CheckpointValidation, CraftedReplayPositionsAreRefusedBeforeAnyWrite) {
   }
 }
 
+TEST(CheckpointValidation, ResumingWithAnotherBufferSizeNamesTheSettingAndTheSizeToResumeWith) {
+  // `rein train --resume RUN --set buffer_size=N` was refused with "field
+  // 'replay.slots_per_env' is 64, expected an integer in [128, 128]": a key of the file layout.
+  const std::string path = short_dqn("ckpt-replay-size", "CartPole-v1");
+  const std::string msg = error_of([&] {
+    Trainer::resume(path, test_support::settings_of({{"buffer_size", "128"}}));
+  });
+  EXPECT_NE(msg.find("dqn state: the checkpoint's replay buffer holds 64 slots (buffer_size 64), "
+                     "but this run's buffer_size is 128; a resumed run keeps the buffer it "
+                     "saved: resume with buffer_size 64 (leave out --set buffer_size)"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(msg.find("slots_per_env"), std::string::npos) << msg;
+  // The size it saved resumes.
+  EXPECT_EQ(error_of([&] {
+              Trainer::resume(path, test_support::settings_of({{"buffer_size", "64"}}));
+            }),
+            "(no error)");
+}
+
 TEST(CheckpointValidation, ReplayCountersMustAgreeWithTheStoredFlags) {
   const std::string path = short_dqn("ckpt-replay-counts", "CartPole-v1");
   edit_checkpoint(path, [](json& s, auto&) {
