@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <string_view>
+#include <utility>
 
 #include "envs/box2d/body_building.h"
 #include "envs/box2d/body_drawing.h"
@@ -314,9 +316,19 @@ LunarLanderConfig parse_config(const char* id, const Kwargs& kwargs) {
   if (!(c.gravity > -12.0 && c.gravity < 0.0)) {
     throw Error(str(id, ": gravity must be in (-12, 0) (Gymnasium's bound), got ", c.gravity));
   }
-  if (!std::isfinite(c.wind_power) || !std::isfinite(c.turbulence_power)) {
-    throw Error(str(id, ": wind_power and turbulence_power must be finite, got ", c.wind_power,
-                    " and ", c.turbulence_power));
+  // Gymnasium warns outside [0, 20] and [0, 2] and steps on. Box2D computes in float32: a wind
+  // force beyond 3.4e38 is inf there, a turbulence torque near 1e38 overflows the angular
+  // velocity, and either gives NaN observations and rewards at the first windy step. Up to
+  // 1e30 (ten million times below the first failure seen) every value steps as in Gymnasium.
+  for (const auto& [name, v] :
+       {std::pair{"wind_power", c.wind_power}, {"turbulence_power", c.turbulence_power}}) {
+    if (!(std::abs(v) <= kMaxWindPower)) {
+      throw Error(str(id, ": ", name, " must be in [-1e30, 1e30], got ", v,
+                      " (Gymnasium recommends 0 to ",
+                      std::string_view(name) == "wind_power" ? "20" : "2",
+                      "; Box2D computes in float32, where a force or torque near 1e38 makes the "
+                      "lander's state NaN)"));
+    }
   }
   return c;
 }

@@ -11,6 +11,9 @@
 
 namespace rein::envs::internal {
 
+// The largest |wind_power| and |turbulence_power| make() takes (lunar_lander.cpp says why).
+inline constexpr double kMaxWindPower = 1e30;
+
 // The make() kwargs of LunarLander-v3 (Gymnasium's constructor arguments).
 struct LunarLanderConfig {
   bool continuous = false;        // Box(-1, 1, (2,)) actions: main throttle, lateral

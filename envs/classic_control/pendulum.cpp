@@ -27,6 +27,12 @@ class Pendulum final : public Env {
     KwargsReader kw("Pendulum-v1", kwargs);
     g_ = kw.get_double("g", 10.0);
     kw.finish();
+    // The step computes 3 g / (2 l) sin(theta): with 3 g infinite (or NaN) theta_dot becomes
+    // NaN once sin(theta) is 0, and the clip to [-8, 8] keeps it. Any other g steps as in
+    // Gymnasium.
+    if (!std::isfinite(3 * g_))
+      throw Error(
+          str("Pendulum-v1: g must be a finite number with 3 g finite (|g| < 5.9e307), got ", g_));
     observation_space_ = Box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed});
     action_space_ = Box(-kMaxTorque, kMaxTorque, Shape{1});
     obs_ = zeros(Shape{3}, Dtype::Float32);

@@ -2,6 +2,8 @@
 #include "envs/toy_text/frozen_lake.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <utility>
@@ -137,19 +139,31 @@ std::vector<std::string> generate_random_map(int64_t size, double p, NpRandom& g
     throw Error(str("FrozenLake: random map frozen probability p must be > 0, got ", p,
                     " (with no frozen cells no path to the goal exists)"));
   }
+  // A size^2-state map: its transition table takes about 0.5 KB a state, and a 1024 x 1024 map
+  // already has a million states.
+  if (size > kMaxRandomMapSize) {
+    throw Error(str("FrozenLake: random map size must be at most ", kMaxRandomMapSize,
+                    " (a size x size map has size^2 states), got ", size));
+  }
+  const double asked_p = p;
   p = std::min(1.0, p);  // Gymnasium clips p the same way
   // np_random.choice(["F", "H"], (size, size), p=[p, 1 - p]): one random() per cell in row
   // order, compared with the normalised cumulative sum (F below p / (p + (1 - p))).
   const double frozen_below = p / (p + (1.0 - p));
   std::vector<std::string> board(static_cast<size_t>(size), std::string(size, 'F'));
-  do {
+  const int64_t max_tries = std::max<int64_t>(1, kMaxRandomMapCells / (size * size));
+  for (int64_t tries = 0; tries < max_tries; ++tries) {
     for (auto& row : board) {
       for (char& cell : row) cell = gen.random() < frozen_below ? 'F' : 'H';
     }
     board.front().front() = 'S';
     board.back().back() = 'G';
-  } while (!frozen_lake_has_path(board));
-  return board;
+    if (frozen_lake_has_path(board)) return board;
+  }
+  throw Error(str("FrozenLake: none of ", max_tries, " random ", size, "x", size,
+                  " maps with frozen probability p ", asked_p,
+                  " had a path from S to G (Gymnasium would draw forever); raise p (a large map "
+                  "needs about 0.6 or more) or lower size"));
 }
 
 namespace {
@@ -187,6 +201,11 @@ std::array<double, 3> parse_reward_schedule(const std::string& text) {
             "'1,0,0'; got '",
             text, "'"));
   }
+  // Rewards reach vector envs and training as float32: a larger one would arrive as inf.
+  for (double r : out)
+    if (!(std::abs(r) <= std::numeric_limits<float>::max()))
+      throw Error(str("FrozenLake: reward_schedule '", text, "' holds ", r,
+                      ", beyond float32's range (|reward| <= 3.4e38) that rewards are kept in"));
   return out;
 }
 

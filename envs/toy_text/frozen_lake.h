@@ -30,7 +30,11 @@ struct FrozenLakeConfig {
 
 // Gymnasium's generate_random_map: size x size cells, each frozen with probability p (clipped to
 // 1) else a hole, S top left, G bottom right, redrawn until a hole-free path joins them. Throws
-// rein::Error if size < 2 or p <= 0 (no map could ever be valid).
+// rein::Error if size < 2 or p <= 0 (no map could ever be valid), if size > kMaxRandomMapSize, or
+// once kMaxRandomMapCells cells were drawn without a valid map (Gymnasium draws forever: below
+// p ~ 0.6 a large map almost never has a path). Any map found within that budget is Gymnasium's.
+inline constexpr int64_t kMaxRandomMapSize = 1024;
+inline constexpr int64_t kMaxRandomMapCells = 100'000'000;
 std::vector<std::string> generate_random_map(int64_t size, double p, NpRandom& gen);
 
 // Observation Discrete(nrow * ncol), s = row * ncol + col; actions Discrete(4): 0 left, 1 down,

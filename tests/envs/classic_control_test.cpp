@@ -2,6 +2,7 @@
 // every observation to 1e-6 (in practice bit for bit), every reward and flag exactly.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -146,6 +147,30 @@ TEST(CartPole, ResetIsDeterministicUnderASeedAndHonoursBounds) {
     outside_default = outside_default || std::abs(v) > 0.05;
   }
   EXPECT_TRUE(outside_default);
+}
+
+TEST(Pendulum, RefusesAGravityThatMakesItsStepNonFinite) {
+  // g = inf (or 1e308, whose 3 g overflows) gave theta_dot = inf * sin(theta), NaN at
+  // sin(theta) = 0: NaN observations, reported by training as a bad observation.
+  for (const char* g : {"inf", "nan", "1e308", "-1e308"}) {
+    try {
+      make("Pendulum-v1", {{"g", g}});
+      FAIL() << "expected rein::Error for g = " << g;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("Pendulum-v1: g must be a finite number with 3 g "
+                                           "finite (|g| < 5.9e307), got "),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  // Any other g steps as before, however odd: the swing is clipped to [-8, 8].
+  auto strong = make("Pendulum-v1", {{"g", "1e300"}});
+  strong->reset(0);
+  const std::vector<float> no_torque{0.0f};
+  for (int t = 0; t < 5; ++t) {
+    const float* obs = strong->step(Action(std::span<const float>(no_torque))).obs.data<float>();
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(std::isfinite(obs[i]));
+  }
 }
 
 TEST(Pendulum, RejectsUnknownKwargs) {

@@ -208,6 +208,46 @@ TEST(LunarLander, WindAndGravityChangeTheFlightNotTheStart) {
   EXPECT_GT(c.body_state().vy, a.body_state().vy + 1.0);  // falls slower
 }
 
+TEST(LunarLander, WindAndTurbulenceThatBreakBox2dAreRefusedAtMake) {
+  // wind_power = 1e300 is inf as Box2D's float32 force: training stopped on "reward of env 0 is
+  // -nan at step 1", naming the reward instead of the argument.
+  const auto message = [](const Kwargs& kwargs) -> std::string {
+    try {
+      make("LunarLander-v3", kwargs);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  EXPECT_EQ(message({{"enable_wind", "true"}, {"wind_power", "1e300"}}),
+            "LunarLander-v3: wind_power must be in [-1e30, 1e30], got 1e+300 (Gymnasium "
+            "recommends 0 to 20; Box2D computes in float32, where a force or torque near 1e38 "
+            "makes the lander's state NaN)");
+  EXPECT_EQ(message({{"turbulence_power", "1e38"}}),
+            "LunarLander-v3: turbulence_power must be in [-1e30, 1e30], got 1e+38 (Gymnasium "
+            "recommends 0 to 2; Box2D computes in float32, where a force or torque near 1e38 "
+            "makes the lander's state NaN)");
+  for (const char* v : {"nan", "inf", "-inf", "-2e30"})
+    EXPECT_NE(message({{"wind_power", v}}).find("wind_power must be in [-1e30, 1e30]"),
+              std::string::npos)
+        << v;
+  // Up to the bound, any value steps as before: finite, however far from Gymnasium's advice.
+  for (const char* v : {"1e30", "-1e30"}) {
+    auto env = make("LunarLanderContinuous-v3",
+                    {{"enable_wind", "true"}, {"wind_power", v}, {"turbulence_power", v}});
+    for (uint64_t seed = 0; seed < 3; ++seed) {
+      env->reset(seed);
+      for (int t = 0; t < 100; ++t) {
+        const std::vector<float> a{1.0f, t % 2 ? 1.0f : -1.0f};
+        auto r = env->step(Action(std::span<const float>(a)));
+        ASSERT_TRUE(std::isfinite(r.reward)) << v;
+        for (int k = 0; k < 8; ++k) ASSERT_TRUE(std::isfinite(r.obs.data<float>()[k])) << v;
+        if (r.terminated || r.truncated) break;
+      }
+    }
+  }
+}
+
 TEST(LunarLander, RejectsBadKwargsAndActions) {
   EXPECT_THROW(make("LunarLander-v3", {{"gravity", "-12.5"}}), Error);
   EXPECT_THROW(make("LunarLander-v3", {{"gravty", "-9"}}), Error);

@@ -354,6 +354,45 @@ TEST(FrozenLake, RandomMapsHaveAPathAndFollowTheSeed) {
   EXPECT_THROW(generate_random_map(4, 0.0, gen), Error);
 }
 
+// What make() throws for `kwargs` (its message), or "(no error)".
+std::string make_error(const std::string& id, const Kwargs& kwargs) {
+  try {
+    make(id, kwargs);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(FrozenLake, RandomMapsThatCannotBeFoundOrHeldAreRefusedNotWaitedFor) {
+  // Below p ~ 0.6 a large map almost never has a path from S to G: Gymnasium (and rein) redrew
+  // it forever. A size of a million cells a side asked for a terabyte of board.
+  const std::string hang = make_error(
+      "FrozenLake-v1", {{"map_name", "random"}, {"size", "100"}, {"p", "0.3"}, {"seed", "1"}});
+  EXPECT_EQ(hang,
+            "FrozenLake: none of 10000 random 100x100 maps with frozen probability p 0.3 had a "
+            "path from S to G (Gymnasium would draw forever); raise p (a large map needs about "
+            "0.6 or more) or lower size");
+  const std::string huge =
+      make_error("FrozenLake-v1", {{"map_name", "random"}, {"size", "1000000"}});
+  EXPECT_EQ(huge,
+            "FrozenLake: random map size must be at most 1024 (a size x size map has size^2 "
+            "states), got 1000000");
+  // A map the budget finds is Gymnasium's map: the same stream, the same first valid board.
+  NpRandom gen(3);
+  EXPECT_EQ(generate_random_map(5, 0.7, gen),
+            (std::vector<std::string>{"SFHFF", "FFFHF", "FFFFH", "HFFFF", "FHFFG"}));
+}
+
+TEST(FrozenLake, RewardsBeyondFloat32AreRefused) {
+  // Vector envs and training keep rewards as float32: 1e300 arrived as inf, and training
+  // stopped on "reward is inf" without naming reward_schedule.
+  EXPECT_EQ(make_error("FrozenLake-v1", {{"reward_schedule", "1e300,0,0"}}),
+            "FrozenLake: reward_schedule '1e300,0,0' holds 1e+300, beyond float32's range "
+            "(|reward| <= 3.4e38) that rewards are kept in");
+  EXPECT_EQ(make_error("FrozenLake-v1", {{"reward_schedule", "3e38,-3e38,0"}}), "(no error)");
+}
+
 TEST(FrozenLake, RandomMapCellsAreFrozenWithProbabilityP) {
   NpRandom gen(5);
   int frozen = 0;
