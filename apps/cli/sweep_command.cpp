@@ -9,11 +9,11 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/progress.h"
-#include "apps/cli/stop_signals.h"
 #include "apps/cli/sweep_driver.h"
 #include "apps/cli/text_table.h"
 #include "base/error.h"
 #include "rl/config.h"
+#include "session/stop_signals.h"
 #include "session/sweep_analysis.h"
 #include "session/sweep_spec.h"
 #include "tracker/run_facts.h"
@@ -223,7 +223,7 @@ void add_sweep_command(CLI::App& app) {
   resume->add_flag("--quiet", a->quiet, "no line per started trial");
   resume->add_flag("--no-progress", a->no_progress, "no live progress");
   resume->callback([a] {
-    const StopSignals signals;
+    const session::StopSignals signals;
     resume_sweep(a->target, {a->db, a->jobs, !a->quiet, !a->no_progress}, signals.flag());
   });
 
@@ -250,7 +250,7 @@ void add_sweep_command(CLI::App& app) {
       "for work once their leases expire. Ctrl-C gives a worker's trials back at once.\n"
       "rein sweep resume may run beside workers: it leaves their trials to them.");
   worker->callback([a, lease] {
-    const StopSignals signals;
+    const session::StopSignals signals;
     SweepOptions options{a->db, a->jobs, !a->quiet};
     options.lease_seconds = *lease;
     work_on_sweep(a->target, options, signals.flag());
@@ -270,7 +270,7 @@ void add_sweep_command(CLI::App& app) {
       throw Error(
           "sweep: give a spec file (rein sweep SPEC.toml), or resume ID / show ID; see "
           "rein sweep --help");
-    const StopSignals signals;
+    const session::StopSignals signals;
     SweepOptions options{a->db, a->jobs, !a->quiet, !a->no_progress};
     options.create_only = a->create_only;
     start_sweep(a->spec_file, options, signals.flag());

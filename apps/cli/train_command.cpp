@@ -11,12 +11,13 @@
 #include "apps/cli/commands.h"
 #include "apps/cli/env_args.h"
 #include "apps/cli/episode_video.h"
+#include "apps/cli/pause_signal.h"
 #include "apps/cli/progress.h"
-#include "apps/cli/stop_signals.h"
 #include "apps/cli/text_table.h"
 #include "apps/cli/train_seeds.h"
 #include "base/error.h"
 #include "rl/trainer.h"
+#include "session/stop_signals.h"
 #include "session/train.h"
 #include "tracker/artifact_kinds.h"
 #include "tracker/names.h"
@@ -94,7 +95,7 @@ void run_train_seeds(const TrainArgs& a) {
   job.db = a.db;
   job.progress = !a.no_progress;
   job.child_args = seed_child_arguments();
-  const StopSignals signals;
+  const session::StopSignals signals;
   run_seeds(job, signals.flag());
 }
 
@@ -159,7 +160,7 @@ void run_train(const TrainArgs& a) {
   };
   session::TrainResult out;
   {
-    const StopSignals signals;  // Ctrl-C: stop after the iteration, run interrupted
+    const session::StopSignals signals;  // Ctrl-C: stop after the iteration, run interrupted
     r.stop = &signals.flag();
     const PauseSignal pause;
     r.pause_at = a.pause_at;

@@ -3,15 +3,16 @@
 // stops training as `rein train` stops (after the iteration, or within a long off-policy collect
 // phase), leaving an interrupted run with a checkpoint.
 #include <pybind11/stl.h>
-#include <signal.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 
 #include "convert.h"
 #include "rl/blocks/policy.h"
 #include "rl/evaluate.h"
 #include "rl/trainer.h"
+#include "session/stop_signals.h"
 #include "session/train.h"
 
 namespace rein::python {
@@ -28,43 +29,18 @@ py::dict eval_dict(const rl::EvalResult& r) {
   return d;
 }
 
-// SIGINT while the main thread trains with the GIL released: Python's own handler only sets a
+// Ctrl-C while the main thread trains with the GIL released: Python's own handler only sets a
 // flag that Python code would check, so nothing did during an off-policy collect phase of
-// train_freq = 1e12 steps. This handler sets the run's stop flag at once, as the CLI's does.
-std::atomic<std::atomic<bool>*> g_training_stop{nullptr};
-std::atomic<bool> g_sigint{false};
-extern "C" void on_training_sigint(int) {
-  g_sigint = true;
-  if (std::atomic<bool>* stop = g_training_stop.load()) stop->store(true);
+// train_freq = 1e12 steps. session::StopSignals sets the run's stop flag at once, as in the CLI;
+// only on Python's main thread (the one its signal handlers belong to), only SIGINT (Python's
+// SIGTERM stays the program's), and a second Ctrl-C stops the same way. Python's handler comes
+// back after.
+std::optional<session::StopSignals> sigint_during_training(std::atomic<bool>& stop) {
+  const py::module_ threading = py::module_::import("threading");
+  if (!threading.attr("current_thread")().is(threading.attr("main_thread")())) return {};
+  return std::optional<session::StopSignals>(
+      std::in_place, stop, session::StopSignalOptions{.sigterm = false, .second_kills = false});
 }
-
-// Installs on_training_sigint for its lifetime when called on Python's main thread (the one
-// signals reach), restoring Python's handler after.
-class SigintDuringTraining {
- public:
-  explicit SigintDuringTraining(std::atomic<bool>& stop) {
-    const py::module_ threading = py::module_::import("threading");
-    if (!threading.attr("current_thread")().is(threading.attr("main_thread")())) return;
-    g_sigint = false;
-    g_training_stop = &stop;
-    struct sigaction action {};
-    action.sa_handler = on_training_sigint;
-    sigemptyset(&action.sa_mask);
-    installed_ = sigaction(SIGINT, &action, &previous_) == 0;
-  }
-  ~SigintDuringTraining() {
-    if (installed_) sigaction(SIGINT, &previous_, nullptr);
-    g_training_stop = nullptr;
-  }
-  SigintDuringTraining(const SigintDuringTraining&) = delete;
-  SigintDuringTraining& operator=(const SigintDuringTraining&) = delete;
-  // True once a SIGINT arrived while installed.
-  bool interrupted() const { return installed_ && g_sigint.load(); }
-
- private:
-  bool installed_ = false;
-  struct sigaction previous_ {};
-};
 
 py::dict train(const std::string& algorithm, const std::string& env_id, const py::dict& overrides,
                const py::dict& env_kwargs, const std::string& db, const std::string& name,
@@ -97,12 +73,12 @@ py::dict train(const std::string& algorithm, const std::string& env_id, const py
   session::TrainResult out;
   bool sigint = false;
   try {
-    SigintDuringTraining sigint_handler(stop);
+    const std::optional<session::StopSignals> sigint_handler = sigint_during_training(stop);
     {
       py::gil_scoped_release release;
       out = session::train(req);
     }
-    sigint = sigint_handler.interrupted();
+    sigint = sigint_handler && sigint_handler->received();
   } catch (const rein::Error& e) {
     // Settings, env and algorithm are checked before the run is recorded: bad arguments.
     if (!started) raise_invalid(e.what());
