@@ -9,6 +9,7 @@
 #include "envs/registry.h"
 #include "envs/vector_env.h"
 #include "rl/internal/algorithm_entry.h"
+#include "rl/internal/memory_budget.h"
 #include "rl/metric_names.h"
 
 namespace rein::rl {
@@ -125,6 +126,20 @@ const char* method_name(TabularMethod m) {
   return "?";
 }
 
+// Q(s, a) for every state and action, initial_q each, once the table fits setup.memory_bytes
+// (memory_budget.h): a Discrete space of a plug-in or remote env can be any size.
+std::vector<double> q_table(TabularMethod method, const AgentSetup& setup, int64_t n_states,
+                            int64_t n_actions, double initial_q) {
+  const double entries = static_cast<double>(n_states) * static_cast<double>(n_actions);
+  internal::check_memory(method_name(method),
+                         {{str("a Q-table of ", n_states, " states x ", n_actions, " actions"),
+                           entries * sizeof(double),
+                           str("the number of states of ", setup.env_id,
+                               " (a space that large needs a function approximator, e.g. dqn)")}},
+                         internal::memory_budget(setup.memory_bytes));
+  return std::vector<double>(static_cast<size_t>(n_states * n_actions), initial_q);
+}
+
 class TabularAgent final : public Agent {
  public:
   TabularAgent(TabularMethod method, const AgentSetup& setup, const TabularConfig& config);
@@ -187,7 +202,7 @@ TabularAgent::TabularAgent(TabularMethod method, const AgentSetup& setup,
       obs_start_(envs_->single_observation_space().discrete().start),
       act_start_(envs_->single_action_space().discrete().start),
       gen_(static_cast<uint64_t>(setup.run.seed)),
-      q_(static_cast<size_t>(S_ * A_), config.initial_q),
+      q_(q_table(method, setup, S_, A_, config.initial_q)),
       state_(static_cast<size_t>(N_)),
       action_(static_cast<size_t>(N_)),
       ep_return_(static_cast<size_t>(N_), 0.0),

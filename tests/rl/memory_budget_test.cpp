@@ -155,6 +155,18 @@ TEST(MemoryBudget, DqnCountsItsReplayBufferWithItsNetworks) {
   EXPECT_TRUE(contains(c, "networks of 142242 parameters held 5 times")) << c;
 }
 
+TEST(MemoryBudget, TabularMethodsCountTheirQTable) {
+  // A random 64x64 FrozenLake: 4096 states x 4 actions of doubles, 131,072 bytes. A plug-in's
+  // Discrete space can be any size; the table was allocated unchecked.
+  const envs::Kwargs map{{"map_name", "random"}, {"size", "64"}, {"p", "0.9"}, {"seed", "1"}};
+  const Settings s = settings_of({{"total_timesteps", "10"}});
+  Trainer("qlearning", "FrozenLake-v1", map, s, 131072);
+  EXPECT_EQ(error_of([&] { Trainer("qlearning", "FrozenLake-v1", map, s, 131071); }),
+            "qlearning: 0.000131072 GB for a Q-table of 4096 states x 4 actions (0.000131072 "
+            "GB), more than this machine's 0.000131071 GB of memory; lower the number of states "
+            "of FrozenLake-v1 (a space that large needs a function approximator, e.g. dqn)");
+}
+
 TEST(MemoryBudget, EveryPresetFitsInTwoGigabytes) {
   // The largest, PPO on CarRacing (its rollout of 512 x 8 stacked frames), needs about 0.15 GB.
   int checked = 0;
