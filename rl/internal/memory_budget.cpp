@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "base/error.h"
 
@@ -52,6 +53,18 @@ MemoryUse network_memory(double parameters, int copies, const std::string& held)
           static_cast<double>(copies) * sizeof(float) * parameters, "net_arch's widths"};
 }
 
+// "131072 bytes", "13.8 MB", "275 GB": exact below a megabyte (small budgets differ by a
+// byte), three significant digits above.
+static std::string memory_text(double bytes) {
+  if (bytes < 1e6) return str(static_cast<int64_t>(bytes), " bytes");
+  const char* units[] = {"MB", "GB", "TB", "PB"};
+  int u = 0;
+  for (bytes /= 1e6; bytes >= 999.5 && u < 3; ++u) bytes /= 1e3;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g %s", bytes, units[u]);
+  return text;
+}
+
 void check_memory(const std::string& algo, const std::vector<MemoryUse>& uses,
                   double memory_bytes) {
   double total = 0;
@@ -64,7 +77,7 @@ void check_memory(const std::string& algo, const std::vector<MemoryUse>& uses,
   std::string parts;
   std::vector<std::string> lower;
   for (const MemoryUse* u : largest) {
-    parts += str(parts.empty() ? "" : " and ", u->what, " (", u->bytes / 1e9, " GB)");
+    parts += str(parts.empty() ? "" : " and ", u->what, " (", memory_text(u->bytes), ")");
     // The settings of a part below 5% of the total would not help.
     if (u->bytes >= 0.05 * total && !u->lower.empty() &&
         std::find(lower.begin(), lower.end(), u->lower) == lower.end())
@@ -73,8 +86,8 @@ void check_memory(const std::string& algo, const std::vector<MemoryUse>& uses,
   std::string settings;
   for (size_t i = 0; i < lower.size(); ++i)
     settings += str(i == 0 ? "" : i + 1 == lower.size() ? ", or " : ", ", lower[i]);
-  throw Error(str(algo, ": ", total / 1e9, " GB for ", parts, ", more than this machine's ",
-                  memory_bytes / 1e9, " GB of memory; lower ", settings));
+  throw Error(str(algo, ": ", memory_text(total), " for ", parts, ", more than this machine's ",
+                  memory_text(memory_bytes), " of memory; lower ", settings));
 }
 
 }  // namespace rein::rl::internal

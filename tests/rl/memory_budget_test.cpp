@@ -73,9 +73,9 @@ TEST(MemoryBudget, NamesEveryUseAndTheSettingsToLowerLargestFirst) {
   internal::check_memory("algo", uses, 6299);
   // The tiny thing's setting (under 5% of the total) would not help: it is not offered.
   EXPECT_EQ(error_of([&] { internal::check_memory("algo", uses, 6298); }),
-            "algo: 6.299e-06 GB for a big thing (3e-06 GB) and a middle thing (2e-06 GB) and a "
-            "small thing (1e-06 GB) and a tiny thing (2.99e-07 GB), more than this machine's "
-            "6.298e-06 GB of memory; lower big_setting, middle_setting, or small_setting");
+            "algo: 6299 bytes for a big thing (3000 bytes) and a middle thing (2000 bytes) and a "
+            "small thing (1000 bytes) and a tiny thing (299 bytes), more than this machine's "
+            "6298 bytes of memory; lower big_setting, middle_setting, or small_setting");
   internal::check_memory("algo", uses, 0);  // unknown memory: no check
 }
 
@@ -111,15 +111,15 @@ TEST(MemoryBudget, PpoAndReinforceCountTheirNetworksAndBuffersAgainstTheBudget) 
                                   {"total_timesteps", "64"}});
   Trainer("ppo", "CartPole-v1", {}, s, 3608);
   const std::string e = error_of([&] { Trainer("ppo", "CartPole-v1", {}, s, 3607); });
-  EXPECT_TRUE(contains(e, "ppo: 3.608e-06 GB for networks of 107 parameters held 4 times")) << e;
+  EXPECT_TRUE(contains(e, "ppo: 3608 bytes for networks of 107 parameters held 4 times")) << e;
   EXPECT_TRUE(contains(e, "a rollout of n_steps 16 x n_envs 2 rows of 4 floats")) << e;
   EXPECT_TRUE(contains(e, "lower net_arch's widths, n_steps or n_envs, or batch_size")) << e;
   // REINFORCE grows its episodes as it plays them: its networks are what it sizes.
   const Settings r = settings_of({{"net_arch", "8"}, {"total_timesteps", "64"}});
   Trainer("reinforce", "CartPole-v1", {}, r, 1712);
   EXPECT_EQ(error_of([&] { Trainer("reinforce", "CartPole-v1", {}, r, 1711); }),
-            "reinforce: 1.712e-06 GB for networks of 107 parameters held 4 times (value, "
-            "gradient, Adam's two moments) (1.712e-06 GB), more than this machine's 1.711e-06 GB "
+            "reinforce: 1712 bytes for networks of 107 parameters held 4 times (value, "
+            "gradient, Adam's two moments) (1712 bytes), more than this machine's 1711 bytes "
             "of memory; lower net_arch's widths");
 }
 
@@ -142,7 +142,7 @@ TEST(MemoryBudget, DqnCountsItsReplayBufferWithItsNetworks) {
       settings_of({{"net_arch", "8"}, {"buffer_size", "100"}, {"total_timesteps", "64"}});
   Trainer("dqn", "CartPole-v1", {}, s, 3660);
   const std::string e = error_of([&] { Trainer("dqn", "CartPole-v1", {}, s, 3659); });
-  EXPECT_TRUE(contains(e, "dqn: 3.66e-06 GB for a replay buffer of buffer_size 100")) << e;
+  EXPECT_TRUE(contains(e, "dqn: 3660 bytes for a replay buffer of buffer_size 100")) << e;
   EXPECT_TRUE(contains(e, "and networks of 58 parameters held 5 times")) << e;
   EXPECT_TRUE(contains(e, "lower buffer_size (e.g. --set buffer_size=36), or net_arch's widths"))
       << e;
@@ -162,8 +162,8 @@ TEST(MemoryBudget, TabularMethodsCountTheirQTable) {
   const Settings s = settings_of({{"total_timesteps", "10"}});
   Trainer("qlearning", "FrozenLake-v1", map, s, 131072);
   EXPECT_EQ(error_of([&] { Trainer("qlearning", "FrozenLake-v1", map, s, 131071); }),
-            "qlearning: 0.000131072 GB for a Q-table of 4096 states x 4 actions (0.000131072 "
-            "GB), more than this machine's 0.000131071 GB of memory; lower the number of states "
+            "qlearning: 131072 bytes for a Q-table of 4096 states x 4 actions (131072 bytes), "
+            "more than this machine's 131071 bytes of memory; lower the number of states "
             "of FrozenLake-v1 (a space that large needs a function approximator, e.g. dqn)");
 }
 
