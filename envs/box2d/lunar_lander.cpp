@@ -9,8 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-#include <string_view>
-#include <utility>
 
 #include "envs/box2d/body_building.h"
 #include "envs/box2d/body_drawing.h"
@@ -320,12 +318,16 @@ LunarLanderConfig parse_config(const char* id, const Kwargs& kwargs) {
   // force beyond 3.4e38 is inf there, a turbulence torque near 1e38 overflows the angular
   // velocity, and either gives NaN observations and rewards at the first windy step. Up to
   // 1e30 (ten million times below the first failure seen) every value steps as in Gymnasium.
-  for (const auto& [name, v] :
-       {std::pair{"wind_power", c.wind_power}, {"turbulence_power", c.turbulence_power}}) {
-    if (!(std::abs(v) <= kMaxWindPower)) {
-      throw Error(str(id, ": ", name, " must be in [-1e30, 1e30], got ", v,
-                      " (Gymnasium recommends 0 to ",
-                      std::string_view(name) == "wind_power" ? "20" : "2",
+  struct Power {
+    const char* name;
+    double value;
+    const char* recommended;  // Gymnasium's upper bound
+  };
+  for (const Power& p : {Power{"wind_power", c.wind_power, "20"},
+                         Power{"turbulence_power", c.turbulence_power, "2"}}) {
+    if (!(std::abs(p.value) <= kMaxWindPower)) {
+      throw Error(str(id, ": ", p.name, " must be in [-1e30, 1e30], got ", p.value,
+                      " (Gymnasium recommends 0 to ", p.recommended,
                       "; Box2D computes in float32, where a force or torque near 1e38 makes the "
                       "lander's state NaN)"));
     }
