@@ -9,9 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <thread>
+#include <vector>
 
 #include "tests/tracker/child_process.h"
 #include "tests/tracker/temp_dir.h"
@@ -39,6 +42,36 @@ TEST(Reliability, KillNineKeepsAcknowledgedBatchesAndReadsAsCrashed) {
 TEST(Reliability, EightProcessesLogHundredThousandPointsEachWithoutLoss) {
   TempDir dir;
   testing::expect_concurrent_writers_lose_nothing(dir.file("rein.db"), 8, 1, 100000, 0);
+}
+
+// The header (application id, schema version, table count) must be read as one snapshot: read in
+// separate statements, a reader could see "no application id" before another opener's commit and
+// "tables" after it, and refuse the new file as another program's.
+TEST(Reliability, OpenersRacingOnAFreshFileAllGetTheReinDatabase) {
+  TempDir dir;
+  constexpr int kFiles = 60;
+  constexpr int kOpeners = 4;
+  for (int f = 0; f < kFiles; ++f) {
+    std::string path = dir.file("fresh" + std::to_string(f) + ".db");
+    std::atomic<int> ready{0};
+    std::vector<std::string> errors(kOpeners);
+    std::vector<std::thread> openers;
+    for (int t = 0; t < kOpeners; ++t) {
+      openers.emplace_back([&, t] {
+        ready.fetch_add(1);
+        while (ready.load() < kOpeners) {
+        }
+        try {
+          Store store(path);
+          store.list_runs();
+        } catch (const Error& e) {
+          errors[static_cast<std::size_t>(t)] = e.what();
+        }
+      });
+    }
+    for (std::thread& t : openers) t.join();
+    for (const std::string& e : errors) ASSERT_EQ(e, "") << "file " << f;
+  }
 }
 
 void sql(const std::string& path, const char* statement) {

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
+#include <thread>
 
 #include "tracker/types.h"
 
@@ -177,11 +179,18 @@ struct Header {
   std::int64_t objects = 0;
 };
 
+// One statement, so one snapshot: read in three, another process creating the schema could
+// commit in between and the file would look like another program's (tables, no application id).
 Header read_header(Db& db) {
+  Stmt s(db,
+         "SELECT (SELECT application_id FROM pragma_application_id), "
+         "(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)");
   Header h;
-  h.application_id = db.scalar("PRAGMA application_id");
-  h.user_version = db.scalar("PRAGMA user_version");
-  h.objects = db.scalar("SELECT count(*) FROM sqlite_schema");
+  if (s.step()) {
+    h.application_id = s.int64(0);
+    h.user_version = s.int64(1);
+    h.objects = s.int64(2);
+  }
   return h;
 }
 
@@ -200,6 +209,25 @@ void check_ours(const std::string& path, const Header& h) {
     throw Error("open '" + path + "': schema version " + version_text(h.user_version) +
                 " is newer than this rein reads (" + version_text(kSchemaVersion) +
                 "); upgrade rein to open it");
+  }
+}
+
+// WAL lets readers and several writers share the file; it is stored in the file, so setting it
+// once is enough, but doing it on every open is a cheap no-op. Switching a new file to WAL needs
+// it to itself, and SQLite answers "busy" at once instead of waiting when another opener holds a
+// read lock (waiting could deadlock), so several processes opening a new file at once retry here,
+// for as long as the busy timeout lets any statement wait.
+void enable_wal(Db& db, int busy_timeout_ms) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const BusyError&) {
+      if (std::chrono::steady_clock::now() >= deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
   }
 }
 
@@ -332,9 +360,7 @@ OpenedDb open_database(const std::string& path, OpenMode mode, int busy_timeout_
   if (sqlite3_db_readonly(db.sqlite(), "main") == 1) {
     throw Error("open '" + path + "': the file is read-only; open it read-only to read it");
   }
-  // WAL lets readers and several writers share the file; it is stored in the file, so setting
-  // it once is enough, but doing it on every open is a cheap no-op.
-  db.exec("PRAGMA journal_mode = WAL");
+  enable_wal(db, busy_timeout_ms);
   db.exec("PRAGMA synchronous = NORMAL");
   if (h.user_version != kSchemaVersion || h.application_id != kApplicationId) {
     create_or_migrate(db);
