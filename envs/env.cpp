@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <random>
 #include <sstream>
 
@@ -11,8 +12,8 @@ namespace rein::envs {
 
 // ---- KwargsReader ----
 
-KwargsReader::KwargsReader(std::string_view owner, const Kwargs& kwargs)
-    : owner_(owner), kwargs_(kwargs) {}
+KwargsReader::KwargsReader(std::string_view owner, const Kwargs& kwargs, std::string_view noun)
+    : owner_(owner), noun_(noun), kwargs_(kwargs) {}
 
 std::optional<std::string> KwargsReader::get_optional(std::string_view key) {
   accepted_.emplace_back(key);
@@ -30,7 +31,19 @@ double KwargsReader::get_double(std::string_view key, double fallback) {
     if (used == v->size()) return d;
   } catch (const std::exception&) {
   }
-  throw Error(str(owner_, ": argument '", key, "' must be a number, got '", *v, "'"));
+  throw Error(str(owner_, ": ", noun_, " '", key, "' must be a number, got '", *v, "'"));
+}
+
+double KwargsReader::get_double_in(std::string_view key, double fallback, double low, double high,
+                                   std::string_view why) {
+  const double v = get_double(key, fallback);
+  if (low <= v && v <= high) return v;
+  const std::string range = std::isinf(low) && std::isinf(high) ? "a number"
+                            : std::isinf(low)                   ? str("a number <= ", high)
+                            : std::isinf(high)                  ? str("a number >= ", low)
+                                               : str("a finite number in [", low, ", ", high, "]");
+  throw Error(
+      str(owner_, ": ", noun_, " '", key, "' must be ", range, ", got ", v, " (", why, ")"));
 }
 
 int64_t KwargsReader::get_int(std::string_view key, int64_t fallback) {
@@ -39,7 +52,7 @@ int64_t KwargsReader::get_int(std::string_view key, int64_t fallback) {
   int64_t out = 0;
   auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || ptr != v->data() + v->size()) {
-    throw Error(str(owner_, ": argument '", key, "' must be an integer, got '", *v, "'"));
+    throw Error(str(owner_, ": ", noun_, " '", key, "' must be an integer, got '", *v, "'"));
   }
   return out;
 }
@@ -51,7 +64,7 @@ bool KwargsReader::get_bool(std::string_view key, bool fallback) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   if (s == "true" || s == "1" || s == "yes") return true;
   if (s == "false" || s == "0" || s == "no") return false;
-  throw Error(str(owner_, ": argument '", key, "' must be true or false, got '", *v, "'"));
+  throw Error(str(owner_, ": ", noun_, " '", key, "' must be true or false, got '", *v, "'"));
 }
 
 std::string KwargsReader::get_string(std::string_view key, std::string fallback) {
@@ -69,7 +82,7 @@ void KwargsReader::finish() const {
   if (unknown.empty()) return;
   std::string accepted;
   for (const auto& k : accepted_) accepted += (accepted.empty() ? "" : ", ") + k;
-  throw Error(str(owner_, ": unknown argument ", unknown,
+  throw Error(str(owner_, ": unknown ", noun_, " ", unknown,
                   " (accepted: ", accepted.empty() ? "none" : accepted, ")"));
 }
 

@@ -32,8 +32,14 @@ using Kwargs = std::map<std::string, std::string, std::less<>>;
 //   kw.finish();  // throws: "Pendulum-v1: unknown argument 'gg' (accepted: g)"
 class KwargsReader {
  public:
-  KwargsReader(std::string_view owner, const Kwargs& kwargs);
+  // `noun` names a key in messages: "argument" for make() kwargs, "option" for reset options.
+  KwargsReader(std::string_view owner, const Kwargs& kwargs, std::string_view noun = "argument");
   double get_double(std::string_view key, double fallback);
+  // As get_double, and throws rein::Error unless low <= value <= high (NaN never is), naming the
+  // value and the range, then `why` (what a value outside would break). The fallback is not
+  // checked. For the values Gymnasium takes but that make an env's state NaN, hang or never end.
+  double get_double_in(std::string_view key, double fallback, double low, double high,
+                       std::string_view why);
   int64_t get_int(std::string_view key, int64_t fallback);
   bool get_bool(std::string_view key, bool fallback);  // true/false/1/0/yes/no, any case
   std::string get_string(std::string_view key, std::string fallback);
@@ -43,6 +49,7 @@ class KwargsReader {
 
  private:
   std::string owner_;
+  std::string noun_;
   const Kwargs& kwargs_;
   std::vector<std::string> accepted_;
 };

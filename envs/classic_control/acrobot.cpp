@@ -40,9 +40,12 @@ class Acrobot final : public Env {
   }
 
   ResetResult reset(std::optional<uint64_t> seed, const Kwargs& options) override {
-    seed_rng(seed);
     double low, high;
-    reset_bounds(options, "Acrobot-v1.reset", -0.1, 0.1, low, high);
+    reset_bounds(options, "Acrobot-v1.reset", -0.1, 0.1, kMaxResetBound,
+                 "the first RK4 step can turn larger start speeds into angles that take "
+                 "minutes, or forever, to wrap",
+                 low, high);
+    seed_rng(seed);  // after the options are checked: a refused reset changes nothing
     // Gymnasium keeps the reset state as float32 until the first step.
     for (double& v : s_) v = static_cast<float>(rng().uniform(low, high));
     write_obs();
@@ -167,6 +170,12 @@ class Acrobot final : public Env {
   static constexpr double kLc1 = 0.5, kLc2 = 0.5, kI1 = 1.0, kI2 = 1.0;
   static constexpr double kMaxVel1 = 4 * kPi;
   static constexpr double kMaxVel2 = 9 * kPi;
+  // Largest |low|, |high| reset() takes. The speeds are clipped only after the RK4 step, whose
+  // angles can grow with a high power of the start speeds, and wrap() subtracts 2 pi at a time
+  // (as Gymnasium): bounds of 200 gave first steps of 0.2 s, 1000 one that had not returned
+  // after a minute, and an angle beyond about 1e16 never returns (x - 2 pi == x). Up to 100
+  // every start tried stepped in well under a millisecond.
+  static constexpr double kMaxResetBound = 100;
   bool book_ = true;
   std::array<double, 4> s_{};
   Tensor obs_;

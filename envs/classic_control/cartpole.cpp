@@ -26,9 +26,11 @@ class CartPole final : public Env {
   }
 
   ResetResult reset(std::optional<uint64_t> seed, const Kwargs& options) override {
-    seed_rng(seed);
     double low, high;
-    reset_bounds(options, "CartPole-v1.reset", -0.05, 0.05, low, high);
+    reset_bounds(options, "CartPole-v1.reset", -0.05, 0.05, kMaxResetBound,
+                 "larger start speeds overflow the float32 observation within two steps", low,
+                 high);
+    seed_rng(seed);  // after the options are checked: a refused reset changes nothing
     for (double& v : state_) v = rng().uniform(low, high);
     steps_beyond_terminated_ = -1;
     write_obs();
@@ -125,6 +127,10 @@ class CartPole final : public Env {
   static constexpr double kXThreshold = 2.4;
   // 12 * 2 * pi / 360, evaluated left to right as Gymnasium does.
   static constexpr double kThetaThreshold = 12 * 2 * std::numbers::pi / 360;
+  // Largest |low|, |high| reset() takes. An Euler step turns a speed v into about 7e-4 v^2, and
+  // a second step (when the first leaves the pole up) into about 3e-10 v^4: beyond about 1e12
+  // the float32 observation overflows to inf, then NaN (one step is enough from 1e21).
+  static constexpr double kMaxResetBound = 1e9;
 
   bool sutton_barto_reward_ = false;
   std::array<double, 4> state_{};

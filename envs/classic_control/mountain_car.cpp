@@ -3,6 +3,7 @@
 // continuous one, the float32 rounding of the stored state after every step.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "envs/internal/classic_control.h"
 
@@ -25,9 +26,11 @@ class MountainCarBase : public Env {
   }
 
   ResetResult reset(std::optional<uint64_t> seed, const Kwargs& options) override {
-    seed_rng(seed);
     double low, high;
-    reset_bounds(options, owner_ + ".reset", -0.6, -0.4, low, high);
+    // The start position is the float32 observation; the first step clips it to the track.
+    reset_bounds(options, owner_ + ".reset", -0.6, -0.4, std::numeric_limits<float>::max(),
+                 "the start position is a float32 observation", low, high);
+    seed_rng(seed);  // after the options are checked: a refused reset changes nothing
     position_ = rng().uniform(low, high);
     velocity_ = 0.0;
     write_obs();

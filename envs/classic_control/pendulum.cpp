@@ -40,11 +40,16 @@ class Pendulum final : public Env {
   }
 
   ResetResult reset(std::optional<uint64_t> seed, const Kwargs& options) override {
-    seed_rng(seed);
-    KwargsReader kw("Pendulum-v1.reset", options);
-    const double x = kw.get_double("x_init", kPi);
-    const double y = kw.get_double("y_init", 1.0);
+    KwargsReader kw("Pendulum-v1.reset", options, "option");
+    // The start state is uniform in [-x_init, x_init] x [-y_init, y_init]: the width 2 x_init
+    // must be finite, and the first reward, -0.1 theta_dot^2 and more, must fit float32.
+    const double x = kw.get_double_in(
+        "x_init", kPi, -1e307, 1e307,
+        "the start angle is uniform in [-x_init, x_init], whose width must be finite");
+    const double y = kw.get_double_in("y_init", 1.0, -1e19, 1e19,
+                                      "the first reward, -0.1 theta_dot^2, must fit float32");
     kw.finish();
+    seed_rng(seed);  // after the options are checked: a refused reset changes nothing
     // uniform(low=-high, high=high) over the 2-vector, element by element.
     state_[0] = rng().uniform(-x, x);
     state_[1] = rng().uniform(-y, y);

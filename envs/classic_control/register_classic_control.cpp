@@ -6,10 +6,11 @@
 namespace rein::envs::internal {
 
 void reset_bounds(const Kwargs& options, std::string_view owner, double default_low,
-                  double default_high, double& low, double& high) {
-  KwargsReader kw(owner, options);
-  low = kw.get_double("low", default_low);
-  high = kw.get_double("high", default_high);
+                  double default_high, double max_abs, std::string_view why, double& low,
+                  double& high) {
+  KwargsReader kw(owner, options, "option");
+  low = kw.get_double_in("low", default_low, -max_abs, max_abs, why);
+  high = kw.get_double_in("high", default_high, -max_abs, max_abs, why);
   kw.finish();
   if (!(low <= high)) {
     throw Error(str(owner, ": option low ", low, " is above high ", high));

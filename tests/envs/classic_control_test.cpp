@@ -173,6 +173,78 @@ TEST(Pendulum, RefusesAGravityThatMakesItsStepNonFinite) {
   }
 }
 
+// Runs whole episodes (random actions, to termination or the registered time limit) and expects
+// every observation and reward finite, rewards within float32 as vector envs keep them.
+void expect_finite_episodes(Env& env, const Kwargs& options, int episodes) {
+  for (int ep = 0; ep < episodes; ++ep) {
+    const Tensor& first = env.reset(static_cast<uint64_t>(ep), options).obs;
+    for (double v : first.tolist()) ASSERT_TRUE(std::isfinite(static_cast<float>(v))) << ep;
+    NpRandom gen(static_cast<uint64_t>(ep));
+    for (int t = 0;; ++t) {
+      const StepResult r = env.step(Action::from_tensor(env.action_space().sample(gen)));
+      for (double v : r.obs.tolist()) ASSERT_TRUE(std::isfinite(v)) << ep << " step " << t;
+      ASSERT_TRUE(std::isfinite(static_cast<float>(r.reward))) << ep << " step " << t;
+      if (r.terminated || r.truncated) break;
+    }
+  }
+}
+
+void expect_refused(const std::string& id, const Kwargs& kwargs, const Kwargs& options,
+                    const std::string& message) {
+  try {
+    make(id, kwargs)->reset(0, options);
+    FAIL() << "expected rein::Error for " << id;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+  }
+}
+
+TEST(ClassicControl, ResetBoundsThatBreakTheEpisodeAreRefused) {
+  // low = -inf, high = inf drew NaN start states (uniform over an infinite range); finite but
+  // huge bounds overflowed the float32 observation (CartPole within two steps, MountainCar at
+  // reset) or made Acrobot's first step wrap an angle of 1e16 by 2 pi at a time, forever.
+  struct Case {
+    const char* id;
+    const char* bound;  // as the message prints it
+    const char* beyond;
+  };
+  for (const Case& c : {Case{"CartPole-v1", "1e+09", "1.1e9"}, Case{"Acrobot-v1", "100", "101"},
+                        Case{"MountainCar-v0", "3.40282e+38", "3.5e38"},
+                        Case{"MountainCarContinuous-v0", "3.40282e+38", "3.5e38"}}) {
+    SCOPED_TRACE(c.id);
+    const std::string range = str("must be a finite number in [-", c.bound, ", ", c.bound, "]");
+    for (const char* v : {"nan", "inf", "-inf", "1e308", "-1e308"}) {
+      expect_refused(c.id, {}, {{"low", v}, {"high", "1"}},
+                     str(c.id, ".reset: option 'low' ", range, ", got ", std::stod(v), " ("));
+    }
+    expect_refused(c.id, {}, {{"low", "0"}, {"high", c.beyond}},
+                   str(c.id, ".reset: option 'high' ", range, ", got "));
+    // At the bound every episode stays finite and ends (Acrobot's first step takes a millisecond).
+    auto env = make(c.id);
+    expect_finite_episodes(*env, {{"low", str("-", c.bound)}, {"high", c.bound}}, 20);
+  }
+}
+
+TEST(Pendulum, ResetOptionsThatMakeTheStartNonFiniteAreRefused) {
+  // x_init = inf drew a NaN angle; y_init = inf an inf theta_dot, and y_init = 1e20 a first
+  // reward of -1e39, inf as the float32 reward of vector envs and training.
+  for (const char* v : {"nan", "inf", "-inf", "1e308"}) {
+    expect_refused("Pendulum-v1", {}, {{"x_init", v}},
+                   str("Pendulum-v1.reset: option 'x_init' must be a finite number in [-1e+307, "
+                       "1e+307], got ",
+                       std::stod(v)));
+  }
+  for (const char* v : {"nan", "inf", "-inf", "1e20"}) {
+    expect_refused("Pendulum-v1", {}, {{"y_init", v}},
+                   str("Pendulum-v1.reset: option 'y_init' must be a finite number in [-1e+19, "
+                       "1e+19], got ",
+                       std::stod(v), " (the first reward"));
+  }
+  auto env = make("Pendulum-v1");
+  expect_finite_episodes(*env, {{"x_init", "1e307"}, {"y_init", "1e19"}}, 3);
+  expect_finite_episodes(*env, {{"x_init", "-2"}, {"y_init", "-0.5"}}, 3);  // as Gymnasium
+}
+
 TEST(Pendulum, RejectsUnknownKwargs) {
   try {
     make("Pendulum-v1", {{"gg", "9.81"}});

@@ -200,6 +200,14 @@ class BadInput(unittest.TestCase):
         self.assert_invalid("seed must be below 2\\*\\*64", env.reset, seed=2 ** 64)
         self.assert_invalid("options must be a dict", env.reset, options=[1])
 
+    def test_reset_options_that_break_the_physics(self):
+        # The env's own reset() refuses them, with the message the C++ API gives.
+        pend = rein.make("Pendulum-v1")
+        with self.assertRaisesRegex(rein.Error, "Pendulum-v1.reset: option 'x_init' must be a "
+                                    "finite number in \\[-1e\\+307, 1e\\+307\\], got inf"):
+            pend.reset(seed=0, options={"x_init": float("inf")})
+        self.assertEqual(pend.reset(seed=0, options={"x_init": 1.0})[0].shape, (3,))
+
     def test_step(self):
         env = rein.make("CartPole-v1")
         with self.assertRaisesRegex(rein.Error, "before reset"):

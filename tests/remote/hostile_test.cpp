@@ -135,9 +135,9 @@ TEST(RemoteHostile, LargeResetFramesLeaveTheServersMemoryFlat) {
     Raw fine(server.port());
     fine.handshake();
     fine.send(allowed);
-    const Frame f = fine.receive();  // decoded and handed to the env, which has no options
+    const Frame f = fine.receive();  // decoded and handed to the env, which knows none of them
     EXPECT_EQ(f.error.code, ErrorCode::EnvError);
-    EXPECT_TRUE(says(f.error.message, "unknown argument '0'")) << f.error.message;
+    EXPECT_TRUE(says(f.error.message, "unknown option '0'")) << f.error.message;
   }
   const int64_t grown = resident_bytes() - before;
   EXPECT_LT(grown, kDefaultMaxFrameBytes)
