@@ -14,6 +14,14 @@ constexpr double kMinPosition = -1.2;
 constexpr double kMaxPosition = 0.6;
 constexpr double kMaxSpeed = 0.07;
 
+// goal_velocity: Gymnasium takes any value, but the speed is clipped to kMaxSpeed, so a larger
+// (or NaN) goal is never reached and no episode could terminate.
+double read_goal_velocity(KwargsReader& kw) {
+  return kw.get_double_in("goal_velocity", 0.0, -std::numeric_limits<double>::infinity(), kMaxSpeed,
+                          "the speed is clipped to 0.07: a larger goal is never reached and no "
+                          "episode would terminate");
+}
+
 // Shared by both: state, observation buffer, reset, set_state and drawing.
 class MountainCarBase : public Env {
  public:
@@ -102,7 +110,7 @@ class MountainCar final : public MountainCarBase {
  public:
   explicit MountainCar(const Kwargs& kwargs) : MountainCarBase("MountainCar-v0", 0.5) {
     KwargsReader kw(owner_, kwargs);
-    goal_velocity_ = kw.get_double("goal_velocity", 0.0);
+    goal_velocity_ = read_goal_velocity(kw);
     kw.finish();
     action_space_ = Discrete(3);
   }
@@ -136,7 +144,7 @@ class MountainCarContinuous final : public MountainCarBase {
   explicit MountainCarContinuous(const Kwargs& kwargs)
       : MountainCarBase("MountainCarContinuous-v0", 0.45) {
     KwargsReader kw(owner_, kwargs);
-    goal_velocity_ = kw.get_double("goal_velocity", 0.0);
+    goal_velocity_ = read_goal_velocity(kw);
     kw.finish();
     action_space_ = Box(-1.0, 1.0, Shape{1});
   }

@@ -245,6 +245,32 @@ TEST(Pendulum, ResetOptionsThatMakeTheStartNonFiniteAreRefused) {
   expect_finite_episodes(*env, {{"x_init", "-2"}, {"y_init", "-0.5"}}, 3);  // as Gymnasium
 }
 
+TEST(MountainCar, AGoalVelocityThatCanNeverBeReachedIsRefused) {
+  // goal_velocity = nan (or anything above the clipped top speed 0.07) is never reached: no
+  // episode terminated, and without a time limit none ended.
+  for (const char* id : {"MountainCar-v0", "MountainCarContinuous-v0"}) {
+    for (const char* v : {"nan", "inf", "0.0701", "1e308"}) {
+      try {
+        make(id, {{"goal_velocity", v}});
+        FAIL() << "expected rein::Error for " << id << " goal_velocity = " << v;
+      } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(str(id,
+                                                 ": argument 'goal_velocity' must be a "
+                                                 "number <= 0.07, got ",
+                                                 std::stod(v), " (")),
+                  std::string::npos)
+            << e.what();
+      }
+    }
+    for (const char* v : {"0.07", "-inf", "-5"}) make(id, {{"goal_velocity", v}});
+  }
+  // A reachable goal still ends episodes: from the goal at full speed, the first step terminates.
+  auto env = make("MountainCar-v0", {{"goal_velocity", "0.07"}});
+  env->reset(0);
+  env->unwrapped().set_state(std::vector<double>{0.55, 0.07});
+  EXPECT_TRUE(env->step(2).terminated);
+}
+
 TEST(Pendulum, RejectsUnknownKwargs) {
   try {
     make("Pendulum-v1", {{"gg", "9.81"}});

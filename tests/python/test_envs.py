@@ -207,6 +207,8 @@ class BadInput(unittest.TestCase):
                                     "finite number in \\[-1e\\+307, 1e\\+307\\], got inf"):
             pend.reset(seed=0, options={"x_init": float("inf")})
         self.assertEqual(pend.reset(seed=0, options={"x_init": 1.0})[0].shape, (3,))
+        self.assert_invalid("'goal_velocity' must be a number <= 0.07, got nan",
+                            rein.make, "MountainCar-v0", goal_velocity=float("nan"))
 
     def test_step(self):
         env = rein.make("CartPole-v1")
