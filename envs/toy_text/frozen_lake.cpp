@@ -33,6 +33,14 @@ void check_frozen_lake_desc(const std::vector<std::string>& desc) {
   if (desc.empty() || desc[0].empty()) {
     throw Error("FrozenLake: desc is empty; give at least one row of S/F/H/G cells");
   }
+  // Each cell's transitions take about 0.7 KB: a desc of a few MB asked for gigabytes. The bound
+  // is a random map's largest (1024 x 1024), checked before any row is read.
+  const int64_t cols = static_cast<int64_t>(desc[0].size());
+  if (static_cast<int64_t>(desc.size()) > kMaxRandomMapSize * kMaxRandomMapSize / cols) {
+    throw Error(str("FrozenLake: desc has ", desc.size(), " rows of ", cols,
+                    " cells; at most 1024 x 1024 = ", kMaxRandomMapSize * kMaxRandomMapSize,
+                    " cells are taken (each cell's transitions take about 0.7 KB)"));
+  }
   bool has_start = false;
   for (size_t r = 0; r < desc.size(); ++r) {
     if (desc[r].size() != desc[0].size()) {

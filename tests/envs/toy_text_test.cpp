@@ -384,6 +384,20 @@ TEST(FrozenLake, RandomMapsThatCannotBeFoundOrHeldAreRefusedNotWaitedFor) {
             (std::vector<std::string>{"SFHFF", "FFFHF", "FFFFH", "HFFFF", "FHFFG"}));
 }
 
+TEST(FrozenLake, ADescTooLargeToHoldIsRefused) {
+  // A 2048 x 2048 desc (4 MB of text, e.g. from Python) took 2.9 GB and 10 s to build; a random
+  // map is capped at 1024 x 1024 cells, and so is a desc now, before any table is built.
+  std::string rows = "S" + std::string(1023, 'F');
+  for (int r = 1; r < 1025; ++r) rows += "," + std::string(1024, 'F');
+  EXPECT_EQ(make_error("FrozenLake-v1", {{"desc", rows}}),
+            "FrozenLake: desc has 1025 rows of 1024 cells; at most 1024 x 1024 = 1048576 cells "
+            "are taken (each cell's transitions take about 0.7 KB)");
+  EXPECT_EQ(make_error("FrozenLake-v1", {{"desc", "S" + std::string(1048576, 'F')}}),
+            "FrozenLake: desc has 1 rows of 1048577 cells; at most 1024 x 1024 = 1048576 cells "
+            "are taken (each cell's transitions take about 0.7 KB)");
+  EXPECT_EQ(make_error("FrozenLake-v1", {{"desc", "SF,FG"}}), "(no error)");
+}
+
 TEST(FrozenLake, RewardsBeyondFloat32AreRefused) {
   // Vector envs and training keep rewards as float32: 1e300 arrived as inf, and training
   // stopped on "reward is inf" without naming reward_schedule.

@@ -19,7 +19,8 @@ TransitionTable frozen_lake_table(const std::vector<std::string>& desc, bool is_
                                   const std::array<double, 3>& reward_schedule);
 // The named maps "4x4" and "8x8"; throws on any other name.
 std::vector<std::string> frozen_lake_map(const std::string& map_name);
-// Throws unless desc is a non-empty rectangle of S/F/H/G with at least one S.
+// Throws unless desc is a non-empty rectangle of S/F/H/G with at least one S, of at most
+// kMaxRandomMapSize^2 cells.
 void check_frozen_lake_desc(const std::vector<std::string>& desc);
 // True iff a path avoiding holes leads from (0, 0) to a 'G' (Gymnasium's is_valid).
 bool frozen_lake_has_path(const std::vector<std::string>& board);
