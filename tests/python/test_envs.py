@@ -209,6 +209,13 @@ class BadInput(unittest.TestCase):
         self.assertEqual(pend.reset(seed=0, options={"x_init": 1.0})[0].shape, (3,))
         self.assert_invalid("'goal_velocity' must be a number <= 0.07, got nan",
                             rein.make, "MountainCar-v0", goal_velocity=float("nan"))
+        acrobot = rein.make("Acrobot-v1")
+        acrobot.reset(seed=0)
+        before = acrobot.state
+        with self.assertRaisesRegex(rein.Error, "Acrobot-v1.set_state: theta1 must be a finite "
+                                    "number in \\[-100, 100\\], got 1e\\+300"):
+            acrobot.state = [1e300, 0.0, 0.0, 0.0]
+        self.assertEqual(acrobot.state, before)
 
     def test_step(self):
         env = rein.make("CartPole-v1")
