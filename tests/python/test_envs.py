@@ -217,6 +217,14 @@ class BadInput(unittest.TestCase):
             acrobot.state = [1e300, 0.0, 0.0, 0.0]
         self.assertEqual(acrobot.state, before)
 
+    def test_wrapper_sizes_beyond_any_use(self):
+        with self.assertRaisesRegex(rein.Error, "FrameStackObservation: stack_size must be an "
+                                    "integer in \\[1, 1024\\], got 100000000"):
+            rein.make("CarRacing-v3", wrappers="FrameStackObservation(stack_size=100000000)")
+        with self.assertRaisesRegex(rein.Error, "FrameSkip: skip must be an integer in "
+                                    "\\[1, 1000\\], got 1001"):
+            rein.make("CarRacing-v3", wrappers="FrameSkip(skip=1001)")
+
     def test_step(self):
         env = rein.make("CartPole-v1")
         with self.assertRaisesRegex(rein.Error, "before reset"):
