@@ -46,6 +46,22 @@ double KwargsReader::get_double_in(std::string_view key, double fallback, double
       str(owner_, ": ", noun_, " '", key, "' must be ", range, ", got ", v, " (", why, ")"));
 }
 
+void check_state(std::string_view owner, std::span<const double> state,
+                 std::span<const StateValue> values, std::string_view why) {
+  if (state.size() != values.size()) {
+    std::string names;
+    for (const StateValue& v : values) names += str(names.empty() ? "" : ", ", v.name);
+    throw Error(str(owner, ".set_state: expected ", values.size(), " values [", names, "], got ",
+                    state.size()));
+  }
+  for (size_t i = 0; i < state.size(); ++i) {
+    const double limit = values[i].limit;
+    if (std::abs(state[i]) <= limit) continue;  // false for NaN
+    throw Error(str(owner, ".set_state: ", values[i].name, " must be a finite number in [", -limit,
+                    ", ", limit, "], got ", state[i], " (", why, ")"));
+  }
+}
+
 int64_t KwargsReader::get_int(std::string_view key, int64_t fallback) {
   auto v = get_optional(key);
   if (!v) return fallback;

@@ -54,6 +54,20 @@ class KwargsReader {
   std::vector<std::string> accepted_;
 };
 
+// One value of an env's physical state as set_state() takes it: its name and the largest
+// magnitude the env's step handles (beyond it an observation or reward overflows, or the step
+// never ends).
+struct StateValue {
+  std::string_view name;
+  double limit;
+};
+
+// For set_state(): throws rein::Error unless `state` has one value per entry of `values`, each
+// finite and within [-limit, limit] (NaN never is). The message names `owner`, the value, its
+// range and `why` (what a value outside would break).
+void check_state(std::string_view owner, std::span<const double> state,
+                 std::span<const StateValue> values, std::string_view why);
+
 // One action, viewed without copying: a discrete index (Discrete), float32 values (Box) or int64
 // values (MultiDiscrete). The span constructors borrow: the data must outlive the step() call.
 //   env.step(1);                                   // Discrete

@@ -14,14 +14,23 @@ FrameStackObservation::FrameStackObservation(std::unique_ptr<Env> env, int64_t s
     throw Error(
         str("FrameStackObservation: needs Box observations, got ", observation_space_.to_string()));
   }
-  if (stack_size < 1) {
-    throw Error(str("FrameStackObservation: stack_size must be >= 1, got ", stack_size));
+  if (stack_size < 1 || stack_size > kMaxStackSize) {
+    throw Error(str("FrameStackObservation: stack_size must be an integer in [1, ", kMaxStackSize,
+                    "], got ", stack_size));
   }
   if (padding != "reset" && padding != "zero") {
     throw Error(
         str("FrameStackObservation: padding must be \"reset\" or \"zero\", got \"", padding, "\""));
   }
   const Box& inner = observation_space_.box();
+  const int64_t frame = inner.shape.numel();
+  int64_t values = 0;
+  if (__builtin_mul_overflow(stack_size, frame, &values) || values > kMaxStackedValues) {
+    throw Error(str("FrameStackObservation: stack_size must be an integer in [1, ",
+                    kMaxStackedValues / frame, "] for ", to_string(inner.shape),
+                    " observations (a stack holds at most ", kMaxStackedValues, " values), got ",
+                    stack_size));
+  }
   Shape shape{stack_size};
   for (const int64_t d : inner.shape) shape.push_back(d);
   std::vector<double> low, high;

@@ -68,9 +68,9 @@ void GrayscaleObservation::observation(const Tensor& obs) {
 ResizeObservation::ResizeObservation(std::unique_ptr<Env> env, int64_t height, int64_t width)
     : ObservationWrapper(std::move(env)) {
   check_image_box(observation_space_, "ResizeObservation", false);
-  if (height < 1 || width < 1) {
-    throw Error(
-        str("ResizeObservation: shape must be two positive sizes, got ", height, "x", width));
+  if (height < 1 || width < 1 || height > kMaxResizeSide || width > kMaxResizeSide) {
+    throw Error(str("ResizeObservation: shape must be HEIGHTxWIDTH with each side in [1, ",
+                    kMaxResizeSide, "], got ", height, "x", width));
   }
   const Shape in = observation_space_.shape();
   if (in.numel() == 0) {
@@ -78,6 +78,12 @@ ResizeObservation::ResizeObservation(std::unique_ptr<Env> env, int64_t height, i
                     " has no pixels to resize; wrap an env whose image is at least 1x1"));
   }
   const int64_t channels = in.size() == 3 ? in[2] : 1;
+  int64_t values = 0;
+  if (__builtin_mul_overflow(height * width, channels, &values) || values > kMaxStackedValues) {
+    throw Error(str("ResizeObservation: ", height, "x", width, " frames of ", channels,
+                    " channels make more than ", kMaxStackedValues,
+                    " values an observation may hold; choose a smaller shape"));
+  }
   Shape shape{height, width};
   if (in.size() == 3) shape.push_back(channels);
   observation_space_ = Box(0, 255, shape, Dtype::UInt8);
@@ -97,7 +103,9 @@ void ResizeObservation::observation(const Tensor& obs) {
 
 FrameSkip::FrameSkip(std::unique_ptr<Env> env, int64_t skip)
     : Wrapper(std::move(env)), skip_(skip) {
-  if (skip < 1) throw Error(str("FrameSkip: skip must be >= 1, got ", skip));
+  if (skip < 1 || skip > kMaxFrameSkip) {
+    throw Error(str("FrameSkip: skip must be an integer in [1, ", kMaxFrameSkip, "], got ", skip));
+  }
 }
 
 StepResult FrameSkip::step(const Action& action) {

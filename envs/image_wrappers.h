@@ -11,6 +11,13 @@
 
 namespace rein::envs {
 
+// Resized frames are 64 to 256 pixels a side in practice (Atari 84, CarRacing 96, ImageNet
+// models 224); 2048 is 8 times that, and a 2048x2048 RGB frame (12 MiB) still stacks once under
+// kMaxStackedValues. Skips are 2 to 8 (the RL Zoo's Atari 4); 1000 keeps one step of a slow env
+// within seconds.
+inline constexpr int64_t kMaxResizeSide = 2048;
+inline constexpr int64_t kMaxFrameSkip = 1000;
+
 namespace internal {
 class AreaResize;
 }
@@ -34,6 +41,8 @@ uint8_t grayscale_pixel(uint8_t r, uint8_t g, uint8_t b);
 // area mode when a side grows), reproduced in OpenCV's own arithmetic so that every pixel equals
 // OpenCV 4.6's (checked on the cases in docs/ENVS.md). Integer shrink factors average blocks;
 // other shrinks weigh partly covered pixels by their overlap.
+// height and width in [1, kMaxResizeSide] and the frame at most kMaxStackedValues values
+// (frame_stack.h), else rein::Error.
 class ResizeObservation : public ObservationWrapper {
  public:
   ResizeObservation(std::unique_ptr<Env> env, int64_t height, int64_t width);
@@ -45,7 +54,8 @@ class ResizeObservation : public ObservationWrapper {
 };
 
 // The RL Zoo's FrameSkip: repeats each action `skip` times (stopping early when the episode
-// ends), returns the last observation and info and the sum of the rewards. skip >= 1.
+// ends), returns the last observation and info and the sum of the rewards. skip in
+// [1, kMaxFrameSkip], else rein::Error.
 class FrameSkip : public Wrapper {
  public:
   FrameSkip(std::unique_ptr<Env> env, int64_t skip);

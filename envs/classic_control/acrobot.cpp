@@ -80,12 +80,12 @@ class Acrobot final : public Env {
   }
 
   void set_state(std::span<const double> s) override {
-    if (s.size() != 4) {
-      throw Error(
-          str("Acrobot-v1.set_state: expected 4 values [theta1, theta2, dtheta1, "
-              "dtheta2], got ",
-              s.size()));
-    }
+    // As reset()'s bounds: beyond them the first step's wrap of the angles does not end.
+    static constexpr StateValue kValues[] = {{"theta1", kMaxResetBound},
+                                             {"theta2", kMaxResetBound},
+                                             {"dtheta1", kMaxResetBound},
+                                             {"dtheta2", kMaxResetBound}};
+    check_state("Acrobot-v1", s, kValues, "the first step wraps the angles 2 pi at a time");
     for (size_t i = 0; i < 4; ++i) s_[i] = s[i];
     write_obs();
   }

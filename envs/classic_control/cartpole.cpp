@@ -74,10 +74,12 @@ class CartPole final : public Env {
   }
 
   void set_state(std::span<const double> s) override {
-    if (s.size() != 4) {
-      throw Error(str("CartPole-v1.set_state: expected 4 values [x, x_dot, theta, theta_dot], got ",
-                      s.size()));
-    }
+    // As reset()'s bounds: beyond them a step or two overflows the float32 observation.
+    static constexpr StateValue kValues[] = {{"x", kMaxResetBound},
+                                             {"x_dot", kMaxResetBound},
+                                             {"theta", kMaxResetBound},
+                                             {"theta_dot", kMaxResetBound}};
+    check_state("CartPole-v1", s, kValues, "a step squares the speeds; the observation is float32");
     for (size_t i = 0; i < 4; ++i) state_[i] = s[i];
     steps_beyond_terminated_ = -1;
     write_obs();

@@ -47,10 +47,10 @@ class MountainCarBase : public Env {
   }
 
   void set_state(std::span<const double> s) override {
-    if (s.size() != 2) {
-      throw Error(
-          str(owner_, ".set_state: expected 2 values [position, velocity], got ", s.size()));
-    }
+    // The observation is float32 (the first step clips both back to the track and speed limit).
+    static constexpr double kMax = std::numeric_limits<float>::max();
+    static constexpr StateValue kValues[] = {{"position", kMax}, {"velocity", kMax}};
+    check_state(owner_, s, kValues, "the observation is float32");
     position_ = s[0];
     velocity_ = s[1];
     write_obs();

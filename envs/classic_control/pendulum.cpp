@@ -44,9 +44,9 @@ class Pendulum final : public Env {
     // The start state is uniform in [-x_init, x_init] x [-y_init, y_init]: the width 2 x_init
     // must be finite, and the first reward, -0.1 theta_dot^2 and more, must fit float32.
     const double x = kw.get_double_in(
-        "x_init", kPi, -1e307, 1e307,
+        "x_init", kPi, -kMaxInitAngle, kMaxInitAngle,
         "the start angle is uniform in [-x_init, x_init], whose width must be finite");
-    const double y = kw.get_double_in("y_init", 1.0, -1e19, 1e19,
+    const double y = kw.get_double_in("y_init", 1.0, -kMaxInitSpeed, kMaxInitSpeed,
                                       "the first reward, -0.1 theta_dot^2, must fit float32");
     kw.finish();
     seed_rng(seed);  // after the options are checked: a refused reset changes nothing
@@ -79,10 +79,10 @@ class Pendulum final : public Env {
   }
 
   void set_state(std::span<const double> s) override {
-    if (s.size() != 2) {
-      throw Error(
-          str("Pendulum-v1.set_state: expected 2 values [theta, theta_dot], got ", s.size()));
-    }
+    // As reset()'s x_init and y_init: a finite angle, a speed whose square fits the reward.
+    static constexpr StateValue kValues[] = {{"theta", kMaxInitAngle},
+                                             {"theta_dot", kMaxInitSpeed}};
+    check_state("Pendulum-v1", s, kValues, "the first reward, -0.1 theta_dot^2, must fit float32");
     state_ = {s[0], s[1]};
     write_obs();
   }
@@ -144,6 +144,11 @@ class Pendulum final : public Env {
 
   static constexpr double kMaxSpeed = 8.0;
   static constexpr double kMaxTorque = 2.0;
+  // Largest |x_init| (the start angle's range must have a finite width) and |y_init| (the first
+  // reward, -0.1 theta_dot^2, must fit float32) reset() takes, and |theta|, |theta_dot|
+  // set_state().
+  static constexpr double kMaxInitAngle = 1e307;
+  static constexpr double kMaxInitSpeed = 1e19;
   static constexpr double kDt = 0.05;
   static constexpr double kM = 1.0;
   static constexpr double kL = 1.0;

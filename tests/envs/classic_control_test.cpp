@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -269,6 +270,60 @@ TEST(MountainCar, AGoalVelocityThatCanNeverBeReachedIsRefused) {
   env->reset(0);
   env->unwrapped().set_state(std::vector<double>{0.55, 0.07});
   EXPECT_TRUE(env->step(2).terminated);
+}
+
+TEST(ClassicControl, SetStateRefusesStatesThatBreakTheEpisode) {
+  // NaN and inf were taken as they came (a NaN observation and reward), and a huge Acrobot angle
+  // or speed made the next step's wrap to [-pi, pi] run 2 pi at a time, without end.
+  struct Case {
+    const char* id;
+    std::vector<double> at_limit;  // every value at its limit: accepted, episodes stay finite
+    const char* first;             // the first value's name and range, as the message prints them
+  };
+  const double f32 = std::numeric_limits<float>::max();
+  for (const Case& c :
+       {Case{"CartPole-v1", {1e9, -1e9, 1e9, -1e9}, "x must be a finite number in [-1e+09, 1e+09]"},
+        Case{"Acrobot-v1", {100, -100, 100, -100}, "theta1 must be a finite number in [-100, 100]"},
+        Case{"MountainCar-v0",
+             {f32, -f32},
+             "position must be a finite number in [-3.40282e+38, 3.40282e+38]"},
+        Case{"MountainCarContinuous-v0",
+             {-f32, f32},
+             "position must be a finite number in [-3.40282e+38, 3.40282e+38]"},
+        Case{
+            "Pendulum-v1", {1e307, -1e19}, "theta must be a finite number in [-1e+307, 1e+307]"}}) {
+    SCOPED_TRACE(c.id);
+    auto env = make(c.id);
+    env->reset(0);
+    const std::vector<double> before = env->unwrapped().state();
+    const double inf = std::numeric_limits<double>::infinity();
+    for (double v : {std::nan(""), inf, -inf, 1e308}) {
+      std::vector<double> bad = c.at_limit;
+      bad[0] = v;
+      try {
+        env->unwrapped().set_state(bad);
+        ADD_FAILURE() << "expected rein::Error for " << v;
+      } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()).find(str(c.id, ".set_state: ", c.first, ", got ", v, " (")),
+                  0u)
+            << e.what();
+      }
+      // The last value too (each is checked), and a refused state changes nothing.
+      bad[0] = c.at_limit[0];
+      bad.back() = v;
+      EXPECT_THROW(env->unwrapped().set_state(bad), Error);
+      EXPECT_EQ(env->unwrapped().state(), before);
+    }
+    // At the limits the next steps stay finite and return.
+    env->unwrapped().set_state(c.at_limit);
+    NpRandom gen(0);
+    for (int t = 0; t < 3; ++t) {
+      const StepResult r = env->step(Action::from_tensor(env->action_space().sample(gen)));
+      for (double v : r.obs.tolist()) ASSERT_TRUE(std::isfinite(v)) << t;
+      ASSERT_TRUE(std::isfinite(static_cast<float>(r.reward))) << t;
+      if (r.terminated || r.truncated) break;
+    }
+  }
 }
 
 TEST(Pendulum, RejectsUnknownKwargs) {

@@ -223,15 +223,17 @@ TEST(WrapperSpec, TheZooCarRacingPipelineThroughMake) {
   EXPECT_EQ(env->spec()->kwargs.at("wrappers").substr(0, 9), "FrameSkip");
 }
 
+// make("CarRacing-v3") with the "wrappers" argument `spec`: the error's message, or "no error".
+std::string message(const std::string& spec) {
+  try {
+    make("CarRacing-v3", {{"wrappers", spec}});
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 TEST(WrapperSpec, MistakesAreNamed) {
-  auto message = [](const std::string& spec) {
-    try {
-      make("CarRacing-v3", {{"wrappers", spec}});
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
   EXPECT_NE(message("GreyscaleObservation").find("did you mean 'GrayscaleObservation'"),
             std::string::npos);
   EXPECT_NE(message("ResizeObservation(shape=64by64)").find("HEIGHTxWIDTH"), std::string::npos);
@@ -241,6 +243,34 @@ TEST(WrapperSpec, MistakesAreNamed) {
   EXPECT_NE(message("FrameSkip(2)").find("key=value"), std::string::npos);
   EXPECT_NE(message("GrayscaleObservation, GrayscaleObservation").find("(H, W, 3)"),
             std::string::npos);
+}
+
+TEST(WrapperSpec, SizesBeyondAnyUseAreRefusedBeforeAllocating) {
+  // A stack of 1e8 frames or a 100000x100000 resize asked make() for gigabytes (std::bad_alloc,
+  // or the machine's memory), and FrameSkip(skip=1e12) made one step run for days.
+  EXPECT_EQ(message("FrameStackObservation(stack_size=100000000)"),
+            "FrameStackObservation: stack_size must be an integer in [1, 1024], got 100000000");
+  EXPECT_EQ(message("FrameStackObservation(stack_size=1024)"),
+            "FrameStackObservation: stack_size must be an integer in [1, 606] for [96, 96, 3] "
+            "observations (a stack holds at most 16777216 values), got 1024");
+  EXPECT_EQ(message("ResizeObservation(shape=100000x100000)"),
+            "ResizeObservation: shape must be HEIGHTxWIDTH with each side in [1, 2048], got "
+            "100000x100000");
+  EXPECT_EQ(message("ResizeObservation(shape=64x2049)"),
+            "ResizeObservation: shape must be HEIGHTxWIDTH with each side in [1, 2048], got "
+            "64x2049");
+  EXPECT_EQ(message("FrameSkip(skip=1000000000000)"),
+            "FrameSkip: skip must be an integer in [1, 1000], got 1000000000000");
+  // An image whose channels make a resized frame too large is refused, not multiplied out.
+  EXPECT_THROW(ResizeObservation(std::make_unique<PictureEnv>(zeros({1, 1, 1 << 20}, Dtype::UInt8)),
+                                 2048, 2048),
+               Error);
+  // At the limits the pipeline builds.
+  auto env =
+      make("CarRacing-v3", {{"wrappers",
+                             "FrameSkip(skip=1000), ResizeObservation(shape=2x2048), "
+                             "GrayscaleObservation, FrameStackObservation(stack_size=1024)"}});
+  EXPECT_EQ(env->observation_space().to_string(), "Box(0, 255, (1024, 2, 2048), uint8)");
 }
 
 }  // namespace

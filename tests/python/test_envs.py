@@ -209,6 +209,21 @@ class BadInput(unittest.TestCase):
         self.assertEqual(pend.reset(seed=0, options={"x_init": 1.0})[0].shape, (3,))
         self.assert_invalid("'goal_velocity' must be a number <= 0.07, got nan",
                             rein.make, "MountainCar-v0", goal_velocity=float("nan"))
+        acrobot = rein.make("Acrobot-v1")
+        acrobot.reset(seed=0)
+        before = acrobot.state
+        with self.assertRaisesRegex(rein.Error, "Acrobot-v1.set_state: theta1 must be a finite "
+                                    "number in \\[-100, 100\\], got 1e\\+300"):
+            acrobot.state = [1e300, 0.0, 0.0, 0.0]
+        self.assertEqual(acrobot.state, before)
+
+    def test_wrapper_sizes_beyond_any_use(self):
+        with self.assertRaisesRegex(rein.Error, "FrameStackObservation: stack_size must be an "
+                                    "integer in \\[1, 1024\\], got 100000000"):
+            rein.make("CarRacing-v3", wrappers="FrameStackObservation(stack_size=100000000)")
+        with self.assertRaisesRegex(rein.Error, "FrameSkip: skip must be an integer in "
+                                    "\\[1, 1000\\], got 1001"):
+            rein.make("CarRacing-v3", wrappers="FrameSkip(skip=1001)")
 
     def test_step(self):
         env = rein.make("CartPole-v1")
