@@ -10,6 +10,20 @@
 
 namespace rein::envs {
 
+namespace {
+
+// " must be a finite number in [low, high], got v (why)": the tail of every range error of an
+// argument, a reset option or a state value (an infinite end is left out of the range).
+std::string out_of_range(double low, double high, double v, std::string_view why) {
+  const std::string range = std::isinf(low) && std::isinf(high) ? "a number"
+                            : std::isinf(low)                   ? str("a number <= ", high)
+                            : std::isinf(high)                  ? str("a number >= ", low)
+                                               : str("a finite number in [", low, ", ", high, "]");
+  return str(" must be ", range, ", got ", v, " (", why, ")");
+}
+
+}  // namespace
+
 // ---- KwargsReader ----
 
 KwargsReader::KwargsReader(std::string_view owner, const Kwargs& kwargs, std::string_view noun)
@@ -38,12 +52,7 @@ double KwargsReader::get_double_in(std::string_view key, double fallback, double
                                    std::string_view why) {
   const double v = get_double(key, fallback);
   if (low <= v && v <= high) return v;
-  const std::string range = std::isinf(low) && std::isinf(high) ? "a number"
-                            : std::isinf(low)                   ? str("a number <= ", high)
-                            : std::isinf(high)                  ? str("a number >= ", low)
-                                               : str("a finite number in [", low, ", ", high, "]");
-  throw Error(
-      str(owner_, ": ", noun_, " '", key, "' must be ", range, ", got ", v, " (", why, ")"));
+  throw Error(str(owner_, ": ", noun_, " '", key, "'", out_of_range(low, high, v, why)));
 }
 
 void check_state(std::string_view owner, std::span<const double> state,
@@ -57,8 +66,8 @@ void check_state(std::string_view owner, std::span<const double> state,
   for (size_t i = 0; i < state.size(); ++i) {
     const double limit = values[i].limit;
     if (std::abs(state[i]) <= limit) continue;  // false for NaN
-    throw Error(str(owner, ".set_state: ", values[i].name, " must be a finite number in [", -limit,
-                    ", ", limit, "], got ", state[i], " (", why, ")"));
+    throw Error(
+        str(owner, ".set_state: ", values[i].name, out_of_range(-limit, limit, state[i], why)));
   }
 }
 

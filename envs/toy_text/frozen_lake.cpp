@@ -35,10 +35,11 @@ void check_frozen_lake_desc(const std::vector<std::string>& desc) {
   }
   // Each cell's transitions take about 0.7 KB: a desc of a few MB asked for gigabytes. The bound
   // is a random map's largest (1024 x 1024), checked before any row is read.
+  constexpr int64_t kMaxCells = kMaxRandomMapSize * kMaxRandomMapSize;
   const int64_t cols = static_cast<int64_t>(desc[0].size());
-  if (static_cast<int64_t>(desc.size()) > kMaxRandomMapSize * kMaxRandomMapSize / cols) {
-    throw Error(str("FrozenLake: desc has ", desc.size(), " rows of ", cols,
-                    " cells; at most 1024 x 1024 = ", kMaxRandomMapSize * kMaxRandomMapSize,
+  if (static_cast<int64_t>(desc.size()) > kMaxCells / cols) {
+    throw Error(str("FrozenLake: desc has ", desc.size(), " rows of ", cols, " cells; at most ",
+                    kMaxRandomMapSize, " x ", kMaxRandomMapSize, " = ", kMaxCells,
                     " cells are taken (each cell's transitions take about 0.7 KB)"));
   }
   bool has_start = false;
