@@ -13,11 +13,15 @@ namespace rein::envs {
 namespace {
 
 // " must be a finite number in [low, high], got v (why)": the tail of every range error of an
-// argument, a reset option or a state value (an infinite end is left out of the range).
-std::string out_of_range(double low, double high, double v, std::string_view why) {
-  const std::string range = std::isinf(low) && std::isinf(high) ? "a number"
-                            : std::isinf(low)                   ? str("a number <= ", high)
-                            : std::isinf(high)                  ? str("a number >= ", low)
+// argument, a reset option or a state value (an infinite end is left out of the range; an open
+// range reads "in (low, high)").
+std::string out_of_range(double low, double high, double v, std::string_view why,
+                         KwargsReader::Ends ends = KwargsReader::Ends::Closed) {
+  const std::string range = ends == KwargsReader::Ends::Open
+                                ? str("a number in (", low, ", ", high, ")")
+                            : std::isinf(low) && std::isinf(high) ? "a number"
+                            : std::isinf(low)                     ? str("a number <= ", high)
+                            : std::isinf(high)                    ? str("a number >= ", low)
                                                : str("a finite number in [", low, ", ", high, "]");
   return str(" must be ", range, ", got ", v, " (", why, ")");
 }
@@ -49,10 +53,10 @@ double KwargsReader::get_double(std::string_view key, double fallback) {
 }
 
 double KwargsReader::get_double_in(std::string_view key, double fallback, double low, double high,
-                                   std::string_view why) {
+                                   std::string_view why, Ends ends) {
   const double v = get_double(key, fallback);
-  if (low <= v && v <= high) return v;
-  throw Error(str(owner_, ": ", noun_, " '", key, "'", out_of_range(low, high, v, why)));
+  if (ends == Ends::Closed ? low <= v && v <= high : low < v && v < high) return v;
+  throw Error(str(owner_, ": ", noun_, " '", key, "'", out_of_range(low, high, v, why, ends)));
 }
 
 void check_state(std::string_view owner, std::span<const double> state,

@@ -35,11 +35,14 @@ class KwargsReader {
   // `noun` names a key in messages: "argument" for make() kwargs, "option" for reset options.
   KwargsReader(std::string_view owner, const Kwargs& kwargs, std::string_view noun = "argument");
   double get_double(std::string_view key, double fallback);
-  // As get_double, and throws rein::Error unless low <= value <= high (NaN never is), naming the
-  // value and the range, then `why` (what a value outside would break). The fallback is not
-  // checked. For the values Gymnasium takes but that make an env's state NaN, hang or never end.
+  // Whether get_double_in's range includes its ends: [low, high] or (low, high).
+  enum class Ends : uint8_t { Closed, Open };
+  // As get_double, and throws rein::Error unless low <= value <= high (low < value < high with
+  // Ends::Open; NaN never is), naming the value and the range, then `why` (what a value outside
+  // would break). The fallback is not checked. For the values Gymnasium takes but that make an
+  // env's state NaN, hang or never end, and for Gymnasium's own bounds.
   double get_double_in(std::string_view key, double fallback, double low, double high,
-                       std::string_view why);
+                       std::string_view why, Ends ends = Ends::Closed);
   int64_t get_int(std::string_view key, int64_t fallback);
   bool get_bool(std::string_view key, bool fallback);  // true/false/1/0/yes/no, any case
   std::string get_string(std::string_view key, std::string fallback);

@@ -2,6 +2,7 @@
 #include "envs/image_wrappers.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 #include "envs/frame_stack.h"
@@ -149,7 +150,8 @@ Kwargs parse_arguments(std::string_view name, std::string_view text) {
   return out;
 }
 
-// "64x64" (or "64" for a square) -> {height, width}.
+// "64x64" (or "64" for a square) -> {height, width}; ResizeObservation checks the sides' range,
+// except for a side too large to parse.
 std::pair<int64_t, int64_t> parse_shape(const std::string& text) {
   const size_t x = text.find_first_of("xX");
   auto number = [&](const std::string& s) -> int64_t {
@@ -157,10 +159,14 @@ std::pair<int64_t, int64_t> parse_shape(const std::string& text) {
     long long v = 0;
     try {
       v = std::stoll(s, &used);
+    } catch (const std::out_of_range&) {  // a number beyond int64, unless text follows it
+      if (s.find_first_not_of("+-0123456789") == std::string::npos)
+        throw Error(
+            str("ResizeObservation: shape side ", s, " is outside [1, ", kMaxResizeSide, "]"));
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used == 0 || used != s.size() || v < 1) {
+    if (used == 0 || used != s.size()) {
       throw Error(str("wrappers: ResizeObservation: shape must be HEIGHTxWIDTH (e.g. 64x64), got '",
                       text, "'"));
     }

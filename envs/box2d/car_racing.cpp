@@ -658,12 +658,9 @@ std::unique_ptr<Env> make_car_racing(const Kwargs& kwargs) {
   CarRacingConfig c;
   c.continuous = kw.get_bool("continuous", c.continuous);
   c.domain_randomize = kw.get_bool("domain_randomize", c.domain_randomize);
-  c.lap_complete_percent = kw.get_double("lap_complete_percent", c.lap_complete_percent);
+  c.lap_complete_percent = kw.get_double_in("lap_complete_percent", c.lap_complete_percent, 0.0,
+                                            1.0, "the share of the track's tiles a lap must visit");
   kw.finish();
-  if (!(c.lap_complete_percent >= 0.0 && c.lap_complete_percent <= 1.0)) {
-    throw Error(
-        str("CarRacing-v3: lap_complete_percent must be in [0, 1], got ", c.lap_complete_percent));
-  }
   return std::make_unique<CarRacing>(c);
 }
 

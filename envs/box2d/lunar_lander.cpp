@@ -306,32 +306,21 @@ LunarLanderConfig parse_config(const char* id, const Kwargs& kwargs) {
   KwargsReader kw(id, kwargs);
   LunarLanderConfig c;
   c.continuous = kw.get_bool("continuous", c.continuous);
-  c.gravity = kw.get_double("gravity", c.gravity);
+  c.gravity = kw.get_double_in("gravity", c.gravity, -12.0, 0.0, "Gymnasium's bound",
+                               KwargsReader::Ends::Open);
   c.enable_wind = kw.get_bool("enable_wind", c.enable_wind);
-  c.wind_power = kw.get_double("wind_power", c.wind_power);
-  c.turbulence_power = kw.get_double("turbulence_power", c.turbulence_power);
-  kw.finish();
-  if (!(c.gravity > -12.0 && c.gravity < 0.0)) {
-    throw Error(str(id, ": gravity must be in (-12, 0) (Gymnasium's bound), got ", c.gravity));
-  }
   // Gymnasium warns outside [0, 20] and [0, 2] and steps on. Box2D computes in float32: a wind
   // force beyond 3.4e38 is inf there, a turbulence torque near 1e38 overflows the angular
   // velocity, and either gives NaN observations and rewards at the first windy step. Up to
   // 1e30 (ten million times below the first failure seen) every value steps as in Gymnasium.
-  struct Power {
-    const char* name;
-    double value;
-    const char* recommended;  // Gymnasium's upper bound
-  };
-  for (const Power& p : {Power{"wind_power", c.wind_power, "20"},
-                         Power{"turbulence_power", c.turbulence_power, "2"}}) {
-    if (!(std::abs(p.value) <= kMaxWindPower)) {
-      throw Error(str(id, ": ", p.name, " must be in [-1e30, 1e30], got ", p.value,
-                      " (Gymnasium recommends 0 to ", p.recommended,
-                      "; Box2D computes in float32, where a force or torque near 1e38 makes the "
-                      "lander's state NaN)"));
-    }
-  }
+  const char* const float32_nan =
+      "; Box2D computes in float32, where a force or torque near 1e38 makes the lander's state NaN";
+  c.wind_power = kw.get_double_in("wind_power", c.wind_power, -kMaxWindPower, kMaxWindPower,
+                                  str("Gymnasium recommends 0 to 20", float32_nan));
+  c.turbulence_power =
+      kw.get_double_in("turbulence_power", c.turbulence_power, -kMaxWindPower, kMaxWindPower,
+                       str("Gymnasium recommends 0 to 2", float32_nan));
+  kw.finish();
   return c;
 }
 

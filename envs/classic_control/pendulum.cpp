@@ -11,6 +11,8 @@ namespace rein::envs::internal {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
+// The largest g whose 3 g is finite (one step below DBL_MAX / 3, whose 3 g rounds to inf).
+constexpr double kMaxGravity = 5.992310449541052e307;
 
 // NumPy's float64 floor modulo: fmod, then move a remainder of the wrong sign by one period.
 double floor_mod(double a, double b) {
@@ -25,14 +27,12 @@ class Pendulum final : public Env {
  public:
   explicit Pendulum(const Kwargs& kwargs) {
     KwargsReader kw("Pendulum-v1", kwargs);
-    g_ = kw.get_double("g", 10.0);
-    kw.finish();
     // The step computes 3 g / (2 l) sin(theta): with 3 g infinite (or NaN) theta_dot becomes
     // NaN once sin(theta) is 0, and the clip to [-8, 8] keeps it. Any other g steps as in
     // Gymnasium.
-    if (!std::isfinite(3 * g_))
-      throw Error(
-          str("Pendulum-v1: g must be a finite number with 3 g finite (|g| < 5.9e307), got ", g_));
+    g_ = kw.get_double_in("g", 10.0, -kMaxGravity, kMaxGravity,
+                          "the step's 3 g / (2 l) sin(theta) must be finite, or theta_dot is NaN");
+    kw.finish();
     observation_space_ = Box({-1.0, -1.0, -kMaxSpeed}, {1.0, 1.0, kMaxSpeed});
     action_space_ = Box(-kMaxTorque, kMaxTorque, Shape{1});
     obs_ = zeros(Shape{3}, Dtype::Float32);

@@ -241,7 +241,8 @@ FrozenLakeConfig FrozenLake::parse_kwargs(const Kwargs& kwargs) {
   c.map_name = kw.get_string("map_name", c.map_name);
   if (c.map_name == "none" || c.map_name == "None") c.map_name = "random";  // Gymnasium's None
   c.is_slippery = kw.get_bool("is_slippery", c.is_slippery);
-  c.success_rate = kw.get_double("success_rate", c.success_rate);
+  c.success_rate = kw.get_double_in("success_rate", c.success_rate, 0.0, 1.0,
+                                    "the probability of the chosen move on slippery ice");
   if (auto rs = kw.get_optional("reward_schedule")) c.reward_schedule = parse_reward_schedule(*rs);
   const auto size = kw.get_optional("size");
   const auto p = kw.get_optional("p");

@@ -84,7 +84,9 @@ class Env {
     const auto s = to_seed(seed, e.name() + ".reset");
     const envs::Kwargs opts = options_of(options, e.name() + ".reset");
     auto run = [&] { return e.reset(s, opts); };
-    const envs::ResetResult r = remote_ ? without_gil(run) : run();
+    // A local env refuses only its options here: rein.InvalidArgument, as make() for its kwargs.
+    // A remote one also fails on the connection, so it keeps rein.Error.
+    const envs::ResetResult r = remote_ ? without_gil(run) : invalid_on_error(run);
     return py::make_tuple(observation(r.obs), to_dict(r.info));
   }
 
@@ -119,7 +121,10 @@ class Env {
     return s ? py::object(describe(*s)) : py::object(py::none());
   }
   std::vector<double> state() const { return get().unwrapped().state(); }
-  void set_state(const std::vector<double>& state) { get().unwrapped().set_state(state); }
+  void set_state(const std::vector<double>& state) {
+    envs::Env& e = get().unwrapped();
+    invalid_on_error([&] { e.set_state(state); });
+  }
   void close() { env_.reset(); }
   bool closed() const { return !env_; }
 
@@ -142,8 +147,8 @@ class Env {
 // or read-only views of the env's buffers, valid until the next step.
 class VectorEnv {
  public:
-  VectorEnv(std::unique_ptr<envs::VectorEnv> venv, bool copy, bool release_gil)
-      : venv_(std::move(venv)), copy_(copy), release_gil_(release_gil) {
+  VectorEnv(std::unique_ptr<envs::VectorEnv> venv, bool copy, bool release_gil, bool remote)
+      : venv_(std::move(venv)), copy_(copy), release_gil_(release_gil), remote_(remote) {
     const envs::Space& as = venv_->single_action_space();
     Shape shape{venv_->num_envs()};
     for (int64_t d : as.shape()) shape.push_back(d);
@@ -154,13 +159,13 @@ class VectorEnv {
     envs::VectorEnv& v = get();
     const auto s = to_seed(seed, "VectorEnv.reset");
     const envs::Kwargs opts = options_of(options, "VectorEnv.reset");
-    const envs::VectorStep* r = nullptr;
-    if (release_gil_) {
-      py::gil_scoped_release release;
-      r = &v.reset(s, opts);
-    } else {
-      r = &v.reset(s, opts);
-    }
+    auto run = [&] {
+      if (!release_gil_) return &v.reset(s, opts);
+      py::gil_scoped_release release;  // taken back before an error is raised
+      return &v.reset(s, opts);
+    };
+    // As Env.reset: local envs refuse only their options (rein.InvalidArgument).
+    const envs::VectorStep* r = remote_ ? run() : invalid_on_error(run);
     return py::make_tuple(array(r->obs), infos());
   }
 
@@ -248,6 +253,7 @@ class VectorEnv {
   Tensor actions_;
   bool copy_;
   bool release_gil_;
+  bool remote_;
 };
 
 Env make(const std::string& id, const py::dict& kwargs) {
@@ -284,10 +290,10 @@ VectorEnv make_vec(const std::string& id, int64_t num_envs, const std::string& m
   const bool remote = is_remote(id);
   if (remote) {
     py::gil_scoped_release release;
-    return VectorEnv(envs::make_vec(id, num_envs, options), copy, true);
+    return VectorEnv(envs::make_vec(id, num_envs, options), copy, true, true);
   }
   return VectorEnv(invalid_on_error([&] { return envs::make_vec(id, num_envs, options); }), copy,
-                   options.mode == envs::VectorMode::Threaded);
+                   options.mode == envs::VectorMode::Threaded, false);
 }
 
 }  // namespace

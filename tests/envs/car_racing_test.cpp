@@ -213,7 +213,17 @@ TEST(CarRacing, RejectsBadInputClearly) {
   auto discrete = make("CarRacing-v3", {{"continuous", "false"}});
   discrete->reset(3);
   EXPECT_THROW(discrete->step(5), Error);
-  EXPECT_THROW(make("CarRacing-v3", {{"lap_complete_percent", "1.5"}}), Error);
+  for (const char* v : {"1.5", "-0.1", "nan"}) {
+    std::string refusal = "(no error)";
+    try {
+      make("CarRacing-v3", {{"lap_complete_percent", v}});
+    } catch (const Error& e) {
+      refusal = e.what();
+    }
+    EXPECT_EQ(refusal, str("CarRacing-v3: argument 'lap_complete_percent' must be a finite number "
+                           "in [0, 1], got ",
+                           std::stod(v), " (the share of the track's tiles a lap must visit)"));
+  }
   EXPECT_THROW(env->reset(1, {{"randomise", "false"}}), Error);
   EXPECT_THROW(make("CarRacing-v3", {{"speed", "2"}}), Error);
 }

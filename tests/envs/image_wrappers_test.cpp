@@ -259,6 +259,16 @@ TEST(WrapperSpec, SizesBeyondAnyUseAreRefusedBeforeAllocating) {
   EXPECT_EQ(message("ResizeObservation(shape=64x2049)"),
             "ResizeObservation: shape must be HEIGHTxWIDTH with each side in [1, 2048], got "
             "64x2049");
+  // A side beyond int64 was refused with the format hint, as if "HEIGHTxWIDTH" were misspelt;
+  // a side below 1 reaches the range check too.
+  EXPECT_EQ(message("ResizeObservation(shape=99999999999999999999x64)"),
+            "ResizeObservation: shape side 99999999999999999999 is outside [1, 2048]");
+  EXPECT_EQ(message("ResizeObservation(shape=-99999999999999999999)"),
+            "ResizeObservation: shape side -99999999999999999999 is outside [1, 2048]");
+  EXPECT_NE(message("ResizeObservation(shape=99999999999999999999ax64)").find("HEIGHTxWIDTH (e.g."),
+            std::string::npos);
+  EXPECT_EQ(message("ResizeObservation(shape=0x64)"),
+            "ResizeObservation: shape must be HEIGHTxWIDTH with each side in [1, 2048], got 0x64");
   EXPECT_EQ(message("FrameSkip(skip=1000000000000)"),
             "FrameSkip: skip must be an integer in [1, 1000], got 1000000000000");
   // An image whose channels make a resized frame too large is refused, not multiplied out.

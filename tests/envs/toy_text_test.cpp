@@ -384,6 +384,20 @@ TEST(FrozenLake, RandomMapsThatCannotBeFoundOrHeldAreRefusedNotWaitedFor) {
             (std::vector<std::string>{"SFHFF", "FFFHF", "FFFFH", "HFFFF", "FHFFG"}));
 }
 
+TEST(FrozenLake, ASuccessRateThatIsNoProbabilityIsRefused) {
+  for (const char* v : {"1.5", "-0.5", "nan", "inf"}) {
+    EXPECT_EQ(make_error("FrozenLake-v1", {{"success_rate", v}}),
+              str("FrozenLake: argument 'success_rate' must be a finite number in [0, 1], got ",
+                  std::stod(v), " (the probability of the chosen move on slippery ice)"));
+  }
+  // The same bound holds for a config built in C++.
+  FrozenLakeConfig config;
+  config.success_rate = 1.5;
+  EXPECT_THROW(FrozenLake{config}, Error);
+  for (const char* v : {"0", "1"})
+    EXPECT_EQ(make_error("FrozenLake-v1", {{"success_rate", v}}), "(no error)");
+}
+
 TEST(FrozenLake, ADescTooLargeToHoldIsRefused) {
   // A 2048 x 2048 desc (4 MB of text, e.g. from Python) took 2.9 GB and 10 s to build; a random
   // map is capped at 1024 x 1024 cells, and so is a desc now, before any table is built.

@@ -201,20 +201,24 @@ class BadInput(unittest.TestCase):
         self.assert_invalid("options must be a dict", env.reset, options=[1])
 
     def test_reset_options_that_break_the_physics(self):
-        # The env's own reset() refuses them, with the message the C++ API gives.
+        # The env's own reset() refuses them, with the message the C++ API gives, as the
+        # InvalidArgument make() raises for its kwargs (it was a plain rein.Error).
         pend = rein.make("Pendulum-v1")
-        with self.assertRaisesRegex(rein.Error, "Pendulum-v1.reset: option 'x_init' must be a "
-                                    "finite number in \\[-1e\\+307, 1e\\+307\\], got inf"):
-            pend.reset(seed=0, options={"x_init": float("inf")})
+        self.assert_invalid("Pendulum-v1.reset: option 'x_init' must be a finite number in "
+                            "\\[-1e\\+307, 1e\\+307\\], got inf",
+                            pend.reset, seed=0, options={"x_init": float("inf")})
+        self.assert_invalid("Pendulum-v1.reset: unknown option 'x'", pend.reset, options={"x": 1})
         self.assertEqual(pend.reset(seed=0, options={"x_init": 1.0})[0].shape, (3,))
         self.assert_invalid("'goal_velocity' must be a number <= 0.07, got nan",
                             rein.make, "MountainCar-v0", goal_velocity=float("nan"))
         acrobot = rein.make("Acrobot-v1")
         acrobot.reset(seed=0)
         before = acrobot.state
-        with self.assertRaisesRegex(rein.Error, "Acrobot-v1.set_state: theta1 must be a finite "
-                                    "number in \\[-100, 100\\], got 1e\\+300"):
+        with self.assertRaisesRegex(rein.InvalidArgument, "Acrobot-v1.set_state: theta1 must be "
+                                    "a finite number in \\[-100, 100\\], got 1e\\+300"):
             acrobot.state = [1e300, 0.0, 0.0, 0.0]
+        with self.assertRaisesRegex(rein.InvalidArgument, "expected 4 values"):
+            acrobot.state = [0.0]
         self.assertEqual(acrobot.state, before)
 
     def test_wrapper_sizes_beyond_any_use(self):

@@ -131,6 +131,18 @@ class BadInput(unittest.TestCase):
             self.venv.step(np.array(["a", "b", "c"]))
         self.venv.step([0, 1, 1])  # a list of ints is fine
 
+    def test_bad_reset_options(self):
+        # Refused options raise InvalidArgument, as bad make_vec kwargs do, in both modes.
+        for mode in ("sync", "threaded"):
+            venv = rein.make_vec("Pendulum-v1", 2, vectorization_mode=mode)
+            with self.assertRaisesRegex(rein.InvalidArgument,
+                                        "Pendulum-v1.reset: option 'y_init' must be a finite "
+                                        "number in \\[-1e\\+19, 1e\\+19\\], got inf"):
+                venv.reset(seed=0, options={"y_init": float("inf")})
+            with self.assertRaisesRegex(rein.InvalidArgument, "unknown option 'y'"):
+                venv.reset(options={"y": 1})
+            self.assertEqual(venv.reset(seed=0, options={"y_init": 0.5})[0].shape, (2, 3))
+
     def test_bad_make_vec_arguments(self):
         for kwargs, pattern in [
             ({"num_envs": 0}, "num_envs must be an int >= 1"),
