@@ -182,14 +182,16 @@ Var mlp_forward_no_graph(const Var& x, const std::vector<std::shared_ptr<nn::Lin
         return Var();
   }
   const Tensor& in = x.value();
-  std::array<LinearLayerRef, 16> refs;
+  std::array<LinearLayerRef, kMaxMlpLayers> refs;
   if (layers.size() <= refs.size() && (in.dim() == 1 || in.dim() == 2)) {
     for (size_t i = 0; i < layers.size(); ++i) {
       const Var& bias = layers[i]->bias;
       refs[i] = {&layers[i]->weight.value(), bias.defined() ? &bias.value() : nullptr};
     }
-    Tensor y = mlp_forward(in.dim() == 1 ? in.unsqueeze(0) : in, refs.data(), layers.size(), act);
-    if (y.defined()) return make_constant(in.dim() == 1 ? y.reshape({y.size(1)}) : std::move(y));
+    // `in` itself when 2-D, not a copy: a copy costs two atomic reference-count updates.
+    Tensor y = in.dim() == 2 ? mlp_forward(in, refs.data(), layers.size(), act)
+                             : mlp_forward(in.unsqueeze(0), refs.data(), layers.size(), act);
+    if (y.defined()) return make_constant(in.dim() == 2 ? std::move(y) : y.reshape({y.size(1)}));
   }
   Tensor h = in;  // layer by layer, with linear's checks and errors
   for (size_t i = 0; i < layers.size(); ++i) {

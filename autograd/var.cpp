@@ -2,6 +2,8 @@
 #include "autograd/var.h"
 
 #include <atomic>
+#include <deque>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -12,7 +14,61 @@ namespace rein {
 namespace internal {
 namespace {
 
-std::atomic<int64_t> g_live_cells{0};
+// The live-cell count, kept per thread. Every op makes a cell and frees one, and a process-wide
+// atomic counter costs a locked read-modify-write at each: as much as the rest of the cells of
+// a batch-1 inference. A thread adds to a slot of its own with a plain load and store (atomic
+// only so that live_var_count() may read it meanwhile). Cells made on one thread may be freed on
+// another, so only the sum of the slots means anything: a slot keeps its count when its thread
+// ends and goes to the next thread that starts counting.
+struct LiveCellSlots {
+  std::mutex mutex;
+  std::deque<std::atomic<int64_t>> slots;  // addresses stay valid as it grows
+  std::vector<std::atomic<int64_t>*> unused;
+};
+LiveCellSlots& live_cell_slots() {
+  static auto* slots = new LiveCellSlots;  // never destroyed: cells may be freed after exit()
+  return *slots;
+}
+// Where a thread counts once its slot has gone back: cells freed by its last thread_local
+// destructors, or by static destructors at process exit.
+std::atomic<int64_t> g_cells_counted_after_exit{0};
+// Trivially destructible, so readable until the thread ends.
+thread_local std::atomic<int64_t>* t_slot = nullptr;
+thread_local bool t_slot_returned = false;
+
+struct SlotLease {
+  SlotLease() {
+    LiveCellSlots& s = live_cell_slots();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    if (s.unused.empty()) {
+      t_slot = &s.slots.emplace_back(0);
+    } else {
+      t_slot = s.unused.back();
+      s.unused.pop_back();
+    }
+  }
+  ~SlotLease() {
+    LiveCellSlots& s = live_cell_slots();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.unused.push_back(t_slot);
+    t_slot = nullptr;
+    t_slot_returned = true;
+  }
+  SlotLease(const SlotLease&) = delete;
+  SlotLease& operator=(const SlotLease&) = delete;
+};
+
+void count_cells(int64_t delta) {
+  if (t_slot == nullptr && !t_slot_returned) {
+    thread_local SlotLease lease;
+  }
+  if (std::atomic<int64_t>* slot = t_slot) {
+    slot->store(slot->load(std::memory_order_relaxed) + delta, std::memory_order_relaxed);
+  } else {
+    g_cells_counted_after_exit.fetch_add(delta, std::memory_order_relaxed);
+  }
+}
+
 std::atomic<uint32_t> g_epoch{0};
 thread_local bool t_grad_enabled = true;
 // While a cell is being destroyed, cells released by it are parked here instead of being
@@ -27,10 +83,10 @@ void released_backward(VarImpl& self) {
 
 }  // namespace
 
-VarImpl::VarImpl() { g_live_cells.fetch_add(1, std::memory_order_relaxed); }
+VarImpl::VarImpl() { count_cells(1); }
 
 VarImpl::~VarImpl() {
-  g_live_cells.fetch_sub(1, std::memory_order_relaxed);
+  count_cells(-1);
   bool any = false;
   for (auto& in : inputs) any |= in != nullptr;
   if (!any && more_inputs.empty()) return;
@@ -284,6 +340,12 @@ GradModeGuard::GradModeGuard(bool enabled) : previous_(internal::t_grad_enabled)
 }
 GradModeGuard::~GradModeGuard() { internal::t_grad_enabled = previous_; }
 
-int64_t live_var_count() { return internal::g_live_cells.load(std::memory_order_relaxed); }
+int64_t live_var_count() {
+  internal::LiveCellSlots& s = internal::live_cell_slots();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  int64_t count = internal::g_cells_counted_after_exit.load(std::memory_order_relaxed);
+  for (const auto& slot : s.slots) count += slot.load(std::memory_order_relaxed);
+  return count;
+}
 
 }  // namespace rein

@@ -3,6 +3,7 @@
 #include "autograd/internal/kernels.h"
 
 #include <Eigen/Core>
+#include <array>
 #include <cmath>
 #include <type_traits>
 #include <vector>
@@ -60,6 +61,24 @@ void apply_activation(T* y, int64_t n, FusedActivation act) {
 template <typename T, typename XMap, typename WMap>
 void linear_into(const XMap& X, const WMap& W, const T* b, T* y, FusedActivation act) {
   const int64_t n = X.rows(), out = W.rows();
+  // One row (batch-1 inference) of row-major x and w: y = W x + b by the matrix-vector kernel
+  // Eigen's GEMM dispatches such a row to, called as it calls it (so the bits are the same), but
+  // directly: the expression layers around it cost more than the kernel's own overhead. Eigen
+  // computes products below its threshold coefficient by coefficient, and a single output by a
+  // dot product: those keep the general path.
+  if (XMap::IsRowMajor && WMap::IsRowMajor && n == 1 && out > 1 && X.cols() > 0 &&
+      X.cols() + n + out >= EIGEN_GEMM_TO_COEFFBASED_THRESHOLD) {
+    using Eigen::internal::const_blas_data_mapper;
+    using WRows = const_blas_data_mapper<T, Eigen::Index, Eigen::RowMajor>;
+    using XColumn = const_blas_data_mapper<T, Eigen::Index, Eigen::ColMajor>;
+    using Kernel =
+        Eigen::internal::general_matrix_vector_product<Eigen::Index, T, WRows, Eigen::RowMajor,
+                                                       false, T, XColumn, false>;
+    for (int64_t j = 0; j < out; ++j) y[j] = b != nullptr ? b[j] : T(0);
+    Kernel::run(out, X.cols(), WRows(W.data(), W.outerStride()), XColumn(X.data(), 1), y, 1, T(1));
+    apply_activation(y, out, act);
+    return;
+  }
   OutRM<T> Y(y, n, out);
   if (b != nullptr) {  // Eigen's GEMM adds into its output: start it at the bias, not zero
     Y.rowwise() = RowVec<T>(b, out);
@@ -97,25 +116,35 @@ T* scratch(int slot, int64_t count) {
   return reinterpret_cast<T*>((address + kAlign - 1) & ~uintptr_t(kAlign - 1));
 }
 
-// A weight mlp_forward maps as linear_forward would (row-major, Aligned16), of the given size.
-bool plain_weight(const Tensor& w, Dtype dtype, int64_t in) {
-  return w.dtype() == dtype && w.dim() == 2 && w.size(1) == in && w.is_contiguous() &&
-         reinterpret_cast<uintptr_t>(w.raw_data()) % 16 == 0;
+// The elements of a weight mlp_forward maps as linear_forward would (row-major, Aligned16), of
+// the given width; null when it is not such a weight.
+template <typename T>
+const T* plain_weight(const Tensor& w, int64_t in) {
+  if (w.dtype() != dtype_of<T>() || w.dim() != 2 || w.size(1) != in || !w.is_contiguous())
+    return nullptr;
+  const auto* data = static_cast<const T*>(w.raw_data());
+  return reinterpret_cast<uintptr_t>(data) % 16 == 0 ? data : nullptr;
 }
 
 template <typename T>
 Tensor mlp_forward_t(const Tensor& x, const LinearLayerRef* layers, size_t count,
                      FusedActivation act) {
+  std::array<const T*, kMaxMlpLayers> weights, biases;  // checked once, here
+  if (count > weights.size()) return {};
   const int64_t n = x.size(0);
   int64_t width = x.size(1);
   for (size_t i = 0; i < count; ++i) {
     const Tensor& w = *layers[i].weight;
     const Tensor* b = layers[i].bias;
-    if (!plain_weight(w, x.dtype(), width)) return {};
-    if (b != nullptr && b->defined() &&
-        (b->dtype() != x.dtype() || b->dim() != 1 || b->size(0) != w.size(0) ||
-         !b->is_contiguous()))
-      return {};
+    weights[i] = plain_weight<T>(w, width);
+    if (weights[i] == nullptr) return {};
+    biases[i] = nullptr;
+    if (b != nullptr && b->defined()) {
+      if (b->dtype() != x.dtype() || b->dim() != 1 || b->size(0) != w.size(0) ||
+          !b->is_contiguous())
+        return {};
+      biases[i] = static_cast<const T*>(b->raw_data());
+    }
     width = w.size(0);
   }
   Tensor y({n, width}, x.dtype());
@@ -124,12 +153,11 @@ Tensor mlp_forward_t(const Tensor& x, const LinearLayerRef* layers, size_t count
     const T* h = nullptr;  // the previous layer's output, (n, in) in scratch
     for (size_t i = 0; i < count; ++i) {
       const Tensor& w = *layers[i].weight;
-      const Tensor* b = layers[i].bias;
       const int64_t out = w.size(0), in = w.size(1);
       const bool last = i + 1 == count;
-      T* dst = last ? y.data<T>() : scratch<T>(static_cast<int>(i % 2), n * out);
-      const T* bias = b != nullptr && b->defined() ? b->data<T>() : nullptr;
-      const ConstRM<T> W(w.data<T>(), out, in, Eigen::OuterStride<>(in));
+      T* dst = last ? static_cast<T*>(y.raw_data()) : scratch<T>(static_cast<int>(i % 2), n * out);
+      const T* bias = biases[i];
+      const ConstRM<T> W(weights[i], out, in, Eigen::OuterStride<>(in));
       const FusedActivation layer_act = last ? FusedActivation::None : act;
       if (i == 0) {
         linear_into<T>(X, W, bias, dst, layer_act);

@@ -72,8 +72,10 @@ struct LinearLayerRef {
 // linear_forward layer by layer, but the hidden activations live in per-thread scratch buffers
 // (no tensor, storage or shape per hidden layer), which is most of what a batch-1 forward costs
 // besides its matrix-vector products. Returns an undefined Tensor, having done nothing, unless x
-// is (N, in) and every layer is contiguous, 64-byte aligned, of x's dtype and of matching sizes
-// (the caller then goes layer by layer, with its checks and errors).
+// is (N, in), there are at most kMaxMlpLayers layers and every layer is contiguous, 16-byte
+// aligned, of x's dtype and of matching sizes (the caller then goes layer by layer, with its
+// checks and errors).
+constexpr size_t kMaxMlpLayers = 16;
 Tensor mlp_forward(const Tensor& x, const LinearLayerRef* layers, size_t count,
                    FusedActivation act);
 // dL/d(pre-activation) from g = dL/dy and the activation's output y (same shape): g * (y > 0)

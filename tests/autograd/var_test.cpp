@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "autograd/ops.h"
 #include "tensor/ops.h"
 
@@ -135,6 +138,28 @@ TEST(Var, GraphIsFreedAfterBackward) {
     // Only x and loss remain: the intermediate nodes were released by backward.
     EXPECT_EQ(live_var_count(), before + 2);
   }
+  EXPECT_EQ(live_var_count(), before);
+}
+
+// Each thread counts its cells on its own, and cells often die on another thread than the one
+// that made them (a worker's batch freed by the trainer): the count is of the whole process,
+// and a thread that ended keeps its cells counted.
+TEST(Var, LiveCellsAreCountedAcrossThreads) {
+  const int64_t before = live_var_count();
+  std::vector<Var> made_elsewhere(3);
+  for (Var& v : made_elsewhere) {
+    std::thread([&v] { v = Var(tensor({1.0})) * 2.0; }).join();  // the product and its input
+  }
+  EXPECT_EQ(live_var_count(), before + 3);  // the inputs died on their threads, the products not
+  Var kept;
+  std::thread([&] {
+    EXPECT_EQ(live_var_count(), before + 3);
+    made_elsewhere.clear();
+    kept = Var(tensor({2.0}));
+    EXPECT_EQ(live_var_count(), before + 1);
+  }).join();
+  EXPECT_EQ(live_var_count(), before + 1);
+  kept = Var();
   EXPECT_EQ(live_var_count(), before);
 }
 
