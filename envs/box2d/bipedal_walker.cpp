@@ -261,6 +261,14 @@ StepResult BipedalWalker::step(const Action& action) {
   if (action.kind() != Action::Kind::Continuous || action.values().size() != 4) {
     check_action(action_space_, action, name() + ".step");
   }
+  // A NaN becomes a NaN motor torque, the bodies' positions turn NaN and Box2D's lidar ray cast
+  // aborts the process; other values are clipped (inf is a full torque).
+  for (const float v : action.values()) {
+    if (std::isnan(v)) {
+      throw Error(str(name(), ".step: action ", action.to_string(),
+                      " holds a NaN (each of the 4 motors takes a value in [-1, 1])"));
+    }
+  }
   return physics_step(action.values());
 }
 

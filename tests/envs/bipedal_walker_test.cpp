@@ -171,5 +171,37 @@ TEST(BipedalWalker, HardcoreIdHasItsOwnLimitAndBadInputIsRejected) {
   EXPECT_FALSE(dynamic_cast<const BipedalWalker&>(hard->unwrapped()).obstacles().empty());
 }
 
+// A NaN action used to reach Box2D as a NaN motor torque and abort the process in the next
+// lidar ray cast (a Python user, a C++ caller or a remote client could kill the process). It
+// is refused before anything moves, so the episode goes on as if it had not been sent.
+TEST(BipedalWalker, ANaNActionIsRefusedAndTheEpisodeGoesOnUnchanged) {
+  auto env = make("BipedalWalker-v3");
+  auto twin = make("BipedalWalker-v3");
+  env->reset(5);
+  twin->reset(5);
+  const std::vector<float> nan = {0.5f, std::nanf(""), -0.25f, 1.0f};
+  std::string refusal = "(no error)";
+  try {
+    env->step(Action(std::span<const float>(nan)));
+  } catch (const Error& e) {
+    refusal = e.what();
+  }
+  EXPECT_EQ(refusal, "BipedalWalker-v3.step: action [0.5, nan, -0.25, 1] holds a NaN (each of "
+                     "the 4 motors takes a value in [-1, 1])");
+  const std::vector<float> a = {0.5f, -1.0f, -0.25f, 1.0f};
+  const std::vector<float> inf = {0.5f, -INFINITY, -0.25f, 1.0f};  // clipped like -1
+  for (int t = 0; t < 1600; ++t) {  // to the episode's end, so the time limit is compared too
+    const StepResult got = env->step(Action(std::span<const float>(inf)));
+    const StepResult want = twin->step(Action(std::span<const float>(a)));
+    ASSERT_EQ(got.reward, want.reward) << "step " << t;
+    ASSERT_EQ(got.terminated, want.terminated) << "step " << t;
+    ASSERT_EQ(got.truncated, want.truncated) << "step " << t;
+    for (int64_t i = 0; i < want.obs.numel(); ++i) {
+      ASSERT_EQ(got.obs.data<float>()[i], want.obs.data<float>()[i]) << "step " << t;
+    }
+    if (want.terminated || want.truncated) break;
+  }
+}
+
 }  // namespace
 }  // namespace rein::envs
