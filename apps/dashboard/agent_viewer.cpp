@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "base/error.h"
 #include "envs/registry.h"
 #include "tracker/artifact_kinds.h"
 
@@ -182,15 +183,31 @@ void AgentViewer::open(const RunRow& run, const std::string& checkpoint) {
   }
 }
 
+void AgentViewer::stop(const std::exception& e) {
+  status_ = str("stopped at step ", steps_, " of episode ", episodes_ + 1, ": ", e.what());
+  env_.reset();
+  playing_ = false;
+  ahead_ = 0;
+}
+
+void AgentViewer::redraw() {
+  frame_.clear();
+  const envs::RenderInfo ri = env_->render_info();
+  if (ri.draws || ri.text) env_->render(frame_);  // a plug-in may not render: it still plays
+}
+
 void AgentViewer::reset_episode() {
   if (!env_) return;
-  auto r = env_->reset(next_seed_++);
-  obs_ = r.obs.clone();
-  steps_ = 0;
-  episode_return_ = 0.0;
-  done_ = false;
-  frame_.clear();
-  env_->render(frame_);
+  try {
+    auto r = env_->reset(next_seed_++);
+    obs_ = r.obs.clone();
+    steps_ = 0;
+    episode_return_ = 0.0;
+    done_ = false;
+    redraw();
+  } catch (const std::exception& e) {
+    stop(e);
+  }
 }
 
 void AgentViewer::step_once() {
@@ -201,14 +218,17 @@ void AgentViewer::step_once() {
     reset_episode();
     return;
   }
-  const envs::Action a = policy_->act(obs_);
-  auto r = env_->step(a);
-  obs_ = r.obs.clone();
-  episode_return_ += r.reward;
-  ++steps_;
-  done_ = r.terminated || r.truncated;
-  frame_.clear();
-  env_->render(frame_);
+  try {
+    const envs::Action a = policy_->act(obs_);
+    auto r = env_->step(a);
+    obs_ = r.obs.clone();
+    episode_return_ += r.reward;
+    ++steps_;
+    done_ = r.terminated || r.truncated;
+    redraw();
+  } catch (const std::exception& e) {
+    stop(e);
+  }
 }
 
 void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& store) {
@@ -260,12 +280,14 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
   if (run->id != run_id_ || chosen != checkpoint_ || (!env_ && status_.empty())) open(*run, chosen);
   video_picker(*run, store);
 
+  for (; env_ && ahead_ > 0; --ahead_) step_once();
   if (!env_) {
-    ImGui::TextColored(ImVec4(1, 0.4f, 0.3f, 1), "cannot play %s: %s", env_id_.c_str(),
-                       status_.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 0.4f, 0.3f, 1));
+    ImGui::TextWrapped("cannot play %s: %s", env_id_.c_str(), status_.c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::Button("open again")) open(*run, chosen);
     return;
   }
-  for (; ahead_ > 0; --ahead_) step_once();
   if (ImGui::Button(playing_ ? "pause" : "play")) {
     playing_ = !playing_;
     last_time_ = ImGui::GetTime();
@@ -287,7 +309,12 @@ void AgentViewer::panel(const std::vector<const RunRow*>& runs, tracker::Store& 
   if (playing_) {
     const double now = ImGui::GetTime();
     const int fps = std::max(1, env_->render_info().fps);
-    if (video_ && video_->advance((now - last_time_) * speed_)) texture_stale_ = true;
+    try {
+      if (video_ && video_->advance((now - last_time_) * speed_)) texture_stale_ = true;
+    } catch (const std::exception& e) {  // a frame that does not decode: the clip stops there
+      video_error_ = e.what();
+      video_.reset();
+    }
     carry_ += (now - last_time_) * fps * speed_;
     last_time_ = now;
     // At most a second's worth of steps per frame, so a stalled frame does not freeze the UI.

@@ -34,6 +34,12 @@ class AgentViewer {
   ~AgentViewer();
   void panel(const std::vector<const RunRow*>& runs, tracker::Store& store);
   bool playing() const { return playing_ && env_ != nullptr; }
+  // For the screenshot's description: the env shown ("" before any), whether it can play, what
+  // is loaded or the error that stopped it, the step of the episode.
+  const std::string& env_id() const { return env_id_; }
+  bool playable() const { return env_ != nullptr; }
+  const std::string& status() const { return status_; }
+  std::int64_t step() const { return steps_; }
   // Plays `steps` steps as soon as an env is open (screenshots of an agent mid-episode).
   void play_ahead(std::int64_t steps) { ahead_ = steps; }
   // Opens the run's newest video (highest step) as soon as a run with videos is shown.
@@ -45,8 +51,13 @@ class AgentViewer {
   void video_picker(const RunRow& run, tracker::Store& store);
   // Draws the clip's current frame into [min, max] (aspect kept), uploading it when it changed.
   void draw_video(ImDrawList* dl, ImVec2 min, ImVec2 max);
+  // Reset and step catch what the policy or env throws (a remote server gone, a plug-in's step
+  // failing, an action the env refuses) and stop() the replay with the message: the dashboard
+  // stays open, and "open again" starts over.
   void reset_episode();
   void step_once();
+  void stop(const std::exception& e);
+  void redraw();  // the env's frame into frame_ (empty when the env neither draws nor has text)
 
   std::int64_t run_id_ = -1;
   std::string env_id_;

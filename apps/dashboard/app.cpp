@@ -430,6 +430,12 @@ nlohmann::json Dashboard::describe() const {
   }
   j["bars"] = bars;
   if (!sweep_drawn_.is_null()) j["sweep"] = sweep_drawn_;
+  if (!agent_->env_id().empty()) {
+    j["agent"] = {{"env", agent_->env_id()},
+                  {"playable", agent_->playable()},
+                  {"status", agent_->status()},
+                  {"step", agent_->step()}};
+  }
   return j;
 }
 

@@ -283,6 +283,36 @@ TEST_F(DashboardScreenshot, CompareViewDrawsFinalValueBarsWithIntervals) {
   }
 }
 
+// An env that fails while the agent view plays it (a remote server gone, a plug-in's step
+// failing) used to close the whole dashboard with "error: ...". Now the replay stops with the
+// message in the agent view and the dashboard goes on.
+TEST_F(DashboardScreenshot, AnEnvFailingWhileItPlaysStopsTheReplayNotTheDashboard) {
+  rein::tracker::RunSpec spec;
+  spec.name = "broken-s1";
+  spec.algorithm = "ppo";
+  spec.env = "BrokenMidEpisode-v0";  // its third step fails
+  spec.seed = 1;
+  spec.params = {{"plugin.0", std::string(REIN_TEST_PLUGIN_BROKEN)}};
+  {
+    rein::tracker::RunWriter w(db_.string(), spec);
+    w.log("train/episode_return", 0, 1.0);
+    w.finish(rein::tracker::RunStatus::Finished);
+  }
+  const fs::path png = dir_ / "agent.png";
+  ASSERT_EQ(run_dashboard(db_, png, "--runs broken-s1 --view agent --agent-steps 5"), 0);
+  const Image img = load_png(png);
+  ASSERT_EQ(img.w, 1400);
+  const nlohmann::json side = read_json(png.string() + ".json");
+  ASSERT_TRUE(side.contains("agent")) << side.dump();
+  EXPECT_EQ(side["agent"]["env"], "BrokenMidEpisode-v0");
+  EXPECT_FALSE(side["agent"]["playable"].get<bool>());
+  EXPECT_EQ(side["agent"]["status"],
+            "stopped at step 2 of episode 1: BrokenMidEpisode-v0.step: simulator exploded at "
+            "step 3");
+  // The message is drawn in the agent view's error colour.
+  EXPECT_GT(count_color(img, nlohmann::json{255, 102, 76}, 0, 0, img.w, img.h, 40), 50);
+}
+
 TEST_F(DashboardScreenshot, UnknownRunIsAnError) {
   const fs::path png = dir_ / "none.png";
   EXPECT_NE(run_dashboard(db_, png, "--runs no-such-run"), 0);
