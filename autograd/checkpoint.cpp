@@ -17,6 +17,7 @@
 
 #include "autograd/module.h"
 #include "autograd/optim.h"
+#include "base/output_file.h"
 
 namespace rein {
 namespace {
@@ -97,6 +98,7 @@ void save_safetensors(const std::string& path,
   char len[8];
   std::memcpy(len, &n, 8);
 
+  check_output_file(path, "save_safetensors");
   const std::string tmp = str(path, ".tmp.", ::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {

@@ -17,6 +17,7 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/text_table.h"
+#include "base/output_file.h"
 #include "tracker/export.h"
 #include "tracker/group_statistics.h"
 #include "tracker/run_facts.h"
@@ -349,6 +350,7 @@ void export_command(const std::string& db, const ExportOptions& o) {
     return;
   }
   // Write-then-rename: an interrupted export never leaves a truncated file under the name.
+  check_output_file(o.output, "runs export: -o (use -o - for standard output)");
   std::string tmp = o.output + ".tmp";
   {
     std::ofstream out(tmp);

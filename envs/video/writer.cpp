@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "base/output_file.h"
 #include "envs/video/internal/ffmpeg.h"
 #include "envs/video/video.h"
 
@@ -60,11 +61,7 @@ Mp4Writer::Mp4Writer(std::string path, int width, int height, int fps)
                     "2 to 16384 pixels)"));
   }
   if (fps < 1 || fps > 1000) throw Error(str("video: fps must be 1 to 1000, got ", fps));
-  std::error_code ec;
-  if (std::filesystem::is_directory(path_, ec)) {
-    throw Error(str("video: '", path_, "' is a folder; give a file name such as '", path_,
-                    "/episode.mp4'"));
-  }
+  check_output_file(path_, "video");
   codec_ = std::make_unique<Codec>();
   Codec& c = *codec_;
   internal::check(avformat_alloc_output_context2(&c.fmt, nullptr, "mp4", temp_path_.c_str()),

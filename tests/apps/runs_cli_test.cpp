@@ -1,7 +1,9 @@
 // `rein runs ...` end to end on a database written through the tracker: runs that do not share
 // every param, every subcommand's --json, metric filters, the export columns and REIN_DB.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "tests/apps/cli_test_support.h"
@@ -133,6 +135,20 @@ TEST(RunsCli, ExportHasRunColumnsShortestFloatsAndAMetricFilter) {
       << out.text;
   EXPECT_EQ(out.text.find("train/episode_return"), std::string::npos) << out.text;
   EXPECT_EQ(out.text.substr(out.text.size() - 5), ",400\n") << out.text;  // not 400.00000000000000
+}
+
+// `runs export -o` renames its file over the name: `-o /dev/stdout` as root replaced the
+// device link with a regular file. A name that is not a regular file is refused (a FIFO here).
+TEST(RunsCli, ExportRefusesAnOutputThatIsNotARegularFile) {
+  const std::string db = make_db("export_fifo");
+  const std::string fifo = (std::filesystem::path(db).parent_path() / "pipe.csv").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Output out = run_rein("runs export ppo-1 -o " + fifo + " --db " + db);
+  EXPECT_NE(out.status, 0) << out.text;
+  EXPECT_NE(out.text.find("' is a pipe (FIFO); give the name of a file"), std::string::npos)
+      << out.text;
+  EXPECT_NE(out.text.find("use -o - for standard output"), std::string::npos) << out.text;
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
 }
 
 TEST(RunsCli, ReinDbIsTheDefaultDatabase) {

@@ -3,6 +3,7 @@
 #include "autograd/checkpoint.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -46,6 +47,17 @@ TEST(Safetensors, RoundTripsEveryDtypeAndMetadata) {
   EXPECT_EQ(file.metadata.at("step"), "42");
   EXPECT_EQ(file.metadata.at("config"), "{\"lr\": 0.001}");
   EXPECT_FALSE(fs::exists(path + ".tmp"));
+}
+
+// Checkpoints are renamed over their name; a name that is a device, pipe or socket (a library
+// user's save("/dev/null") as root) is refused instead of replaced. A FIFO stands in for one.
+TEST(Safetensors, ANameThatIsNotARegularFileIsRefusedAndLeftAsItIs) {
+  const std::string fifo = temp_path("pipe.safetensors");
+  fs::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THROW(save_safetensors(fifo, {{"w", ones({3})}}), Error);
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  fs::remove(fifo);
 }
 
 TEST(Safetensors, RejectsTruncatedFiles) {

@@ -3,6 +3,7 @@
 #include "envs/video/video.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdarg>
@@ -191,6 +192,28 @@ TEST_F(VideoTest, UnwritablePathsFailClearlyAndLeaveNothing) {
     EXPECT_NE(std::string(e.what()).find("is a folder"), std::string::npos) << e.what();
   }
   EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+// The video is renamed over its name when finished; run as root, `rein record -o /dev/null`
+// replaced the device with the MP4 for the whole machine. A name that is not a regular file is
+// refused before anything is written (a FIFO here: safe to replace if the check were missing).
+TEST_F(VideoTest, ANameThatIsNotARegularFileIsRefusedAndLeftAsItIs) {
+  const std::string fifo = file("pipe.mp4");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string refusal = "(no error)";
+  try {
+    Mp4Writer w(fifo, 64, 48, 30);
+    w.write(test_frame(64, 48, 1));
+    w.finish();
+  } catch (const Error& e) {
+    refusal = e.what();
+  }
+  EXPECT_EQ(refusal, "video: '" + fifo +
+                         "' is a pipe (FIFO); give the name of a file (rein writes a new file "
+                         "beside it and renames it over the name, which would replace a pipe "
+                         "(FIFO))");
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  EXPECT_FALSE(fs::exists(fifo + ".part"));
 }
 
 TEST_F(VideoTest, AnUnfinishedRecordingLeavesNoFile) {
