@@ -126,7 +126,12 @@ const VectorStep& ThreadedVectorEnv::step(const Tensor& actions) {
   check_actions(actions);
   pool_->task = Pool::Task::Step;
   pool_->actions = action_data(actions);
-  run_all();
+  try {
+    run_all();
+  } catch (...) {
+    needs_reset_ = true;  // some envs stepped, others did not
+    throw;
+  }
   return buf_;
 }
 

@@ -102,21 +102,26 @@ void VectorEnv::step_one(int64_t i, const void* actions) {
   Env& env = *envs_[k];
   const Space& as = env.action_space();
   StepResult r = [&] {
-    switch (as.kind()) {
-      case SpaceKind::Discrete:
-        return env.step(Action(static_cast<const int64_t*>(actions)[i]));
-      case SpaceKind::Box: {
-        const auto width = static_cast<size_t>(as.flat_dim());
-        return env.step(
-            Action(std::span<const float>(static_cast<const float*>(actions) + i * width, width)));
+    try {
+      switch (as.kind()) {
+        case SpaceKind::Discrete:
+          return env.step(Action(static_cast<const int64_t*>(actions)[i]));
+        case SpaceKind::Box: {
+          const auto width = static_cast<size_t>(as.flat_dim());
+          return env.step(Action(
+              std::span<const float>(static_cast<const float*>(actions) + i * width, width)));
+        }
+        case SpaceKind::MultiDiscrete: {
+          const auto width = static_cast<size_t>(as.flat_dim());
+          return env.step(Action(
+              std::span<const int64_t>(static_cast<const int64_t*>(actions) + i * width, width)));
+        }
       }
-      case SpaceKind::MultiDiscrete: {
-        const auto width = static_cast<size_t>(as.flat_dim());
-        return env.step(Action(
-            std::span<const int64_t>(static_cast<const int64_t*>(actions) + i * width, width)));
-      }
+      throw Error("VectorEnv.step: unknown action space kind");
+    } catch (const Error& e) {  // say which env; step() then asks for a reset
+      throw Error(str("VectorEnv.step: env ", i, " of ", num_envs(), ": ", e.what(),
+                      " (the other envs may have stepped: call reset() before stepping again)"));
     }
-    throw Error("VectorEnv.step: unknown action space kind");
   }();
   rewards_ptr_[i] = static_cast<float>(r.reward);
   terminated_ptr_[i] = r.terminated;
@@ -153,7 +158,12 @@ const VectorStep& SyncVectorEnv::reset(std::optional<uint64_t> seed, const Kwarg
 const VectorStep& SyncVectorEnv::step(const Tensor& actions) {
   check_actions(actions);
   const void* data = action_data(actions);
-  for (int64_t i = 0; i < num_envs(); ++i) step_one(i, data);
+  try {
+    for (int64_t i = 0; i < num_envs(); ++i) step_one(i, data);
+  } catch (...) {
+    needs_reset_ = true;  // envs before the failing one stepped, the rest did not
+    throw;
+  }
   return buf_;
 }
 

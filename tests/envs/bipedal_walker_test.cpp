@@ -186,8 +186,9 @@ TEST(BipedalWalker, ANaNActionIsRefusedAndTheEpisodeGoesOnUnchanged) {
   } catch (const Error& e) {
     refusal = e.what();
   }
-  EXPECT_EQ(refusal, "BipedalWalker-v3.step: action [0.5, nan, -0.25, 1] holds a NaN (each of "
-                     "the 4 motors takes a value in [-1, 1])");
+  EXPECT_EQ(refusal,
+            "BipedalWalker-v3.step: action [0.5, nan, -0.25, 1] holds a NaN (each of "
+            "the 4 motors takes a value in [-1, 1])");
   const std::vector<float> a = {0.5f, -1.0f, -0.25f, 1.0f};
   const std::vector<float> inf = {0.5f, -INFINITY, -0.25f, 1.0f};  // clipped like -1
   for (int t = 0; t < 1600; ++t) {  // to the episode's end, so the time limit is compared too

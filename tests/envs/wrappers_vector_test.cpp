@@ -242,6 +242,37 @@ TEST(VectorEnv, RejectsMisshapedActionsAndStepBeforeReset) {
   EXPECT_THROW(venv->step(bad), Error);
 }
 
+// An env that fails inside a vector step used to leave the envs before it stepped and the rest
+// not, and the next step went on from that mix. Now the error names the env, and the vector env
+// must be reset before it steps again.
+TEST(VectorEnv, AnEnvFailingMidStepNamesItselfAndTheVectorMustBeReset) {
+  for (const VectorMode mode : {VectorMode::Sync, VectorMode::Threaded}) {
+    VectorOptions o;
+    o.mode = mode;
+    o.num_threads = 2;
+    auto venv = make_vec("CartPole-v1", 3, o);
+    venv->reset(0);
+    Tensor bad = zeros(Shape{3}, Dtype::Int64);
+    bad.data<int64_t>()[1] = 5;
+    std::string refusal = "(no error)";
+    try {
+      venv->step(bad);
+    } catch (const Error& e) {
+      refusal = e.what();
+    }
+    EXPECT_EQ(refusal.rfind("VectorEnv.step: env 1 of 3: CartPole-v1.step: action 5", 0), 0u)
+        << refusal;
+    EXPECT_NE(refusal.find("(the other envs may have stepped: call reset() before stepping "
+                           "again)"),
+              std::string::npos)
+        << refusal;
+    const Tensor good = zeros(Shape{3}, Dtype::Int64);
+    EXPECT_THROW(venv->step(good), Error);
+    venv->reset(0);
+    EXPECT_EQ(venv->step(good).obs.shape(), (Shape{3, 4}));
+  }
+}
+
 TEST(VectorEnv, ContinuousActionsAreRowsOfAFloatTensor) {
   auto venv = make_vec("Pendulum-v1", 4);
   venv->reset(0);
