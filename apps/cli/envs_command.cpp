@@ -186,6 +186,21 @@ void run_check(const EnvsArgs& a) {
 void run_rollout(const EnvsArgs& a) {
   load_plugins(a);
   auto env = envs::make(a.id, parse_env_args(a.env_args));
+  // Actions: "a1,a2,..." one per step; a continuous step may hold "x;y" for several elements.
+  // Each is checked before the reset, so a mistyped list prints nothing but the error.
+  const envs::Space& space = env->action_space();
+  std::vector<Tensor> actions;
+  for (const auto& step : split(a.actions, ',')) {
+    std::vector<double> values;
+    for (const auto& v : split(step, ';')) values.push_back(parse_number(v, "--actions"));
+    if (static_cast<int64_t>(values.size()) != space.flat_dim()) {
+      throw Error(str("--actions: step ", actions.size(), " '", step, "' has ", values.size(),
+                      " value(s), but ", space.to_string(), " takes ", space.flat_dim(),
+                      " per step: separate a step's values with ';' and the steps with ',', "
+                      "e.g. --actions '0.5;-1,0;0'"));
+    }
+    actions.push_back(space.from_values(values));  // checked: no NaN, 1.5 for Discrete ...
+  }
   envs::ResetResult reset = env->reset(a.seed);
   if (!a.state.empty()) {
     std::vector<double> state;
@@ -200,14 +215,6 @@ void run_rollout(const EnvsArgs& a) {
     std::cout << "reset: obs " << obs_text(reset.obs) << "\n";
   }
 
-  // Actions: "a1,a2,..." one per step; a continuous step may hold "x;y" for several elements.
-  const envs::Space& space = env->action_space();
-  std::vector<std::vector<double>> actions;
-  for (const auto& step : split(a.actions, ',')) {
-    std::vector<double> values;
-    for (const auto& v : split(step, ';')) values.push_back(parse_number(v, "--actions"));
-    actions.push_back(values);
-  }
   // Random actions as Gymnasium's `action_space.seed(seed); action_space.sample()` draws them.
   envs::NpRandom gen(a.seed);
   const int64_t n = a.actions.empty() ? a.steps : static_cast<int64_t>(actions.size());
@@ -218,7 +225,7 @@ void run_rollout(const EnvsArgs& a) {
       sampled = space.sample(gen).contiguous();
       action = envs::Action::from_tensor(sampled);
     } else {
-      sampled = space.from_values(actions[static_cast<size_t>(t)]);  // checked: no NaN, 1.5 ...
+      sampled = actions[static_cast<size_t>(t)];
       action = envs::Action::from_tensor(sampled);
     }
     envs::StepResult r = env->step(action);

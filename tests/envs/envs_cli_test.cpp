@@ -141,6 +141,26 @@ TEST_F(EnvsCli, CheckFailsOnABrokenPluginEnvAndUnknownIdsGetAHint) {
   EXPECT_NE(typo.out.find("did you mean 'CartPole-v1'?"), std::string::npos) << typo.out;
 }
 
+// `--actions 0.5,0.5` for a two-element action (two steps of one value each) used to print the
+// reset and then "takes 2 value(s), got 1"; the actions are now checked before the reset and the
+// error says how to write them.
+TEST_F(EnvsCli, RolloutActionsOfTheWrongWidthAreRefusedBeforeTheResetWithTheSyntax) {
+  const CliRun r = rein("envs rollout LunarLanderContinuous-v3 --seed 1 --actions 0.5,0.5");
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_EQ(r.out.find("reset:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--actions: step 0 '0.5' has 1 value(s), but Box(-1.0, 1.0, (2,), "
+                       "float32) takes 2 per step: separate a step's values with ';' and the "
+                       "steps with ','"),
+            std::string::npos)
+      << r.out;
+  const CliRun ok = rein("envs rollout LunarLanderContinuous-v3 --seed 1 --actions '0.5;0.5,0;1'");
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  const CliRun nan = rein("envs rollout LunarLanderContinuous-v3 --seed 1 --actions '0.5;nan'");
+  EXPECT_EQ(nan.status, 1) << nan.out;
+  EXPECT_EQ(nan.out.find("reset:"), std::string::npos) << nan.out;
+  EXPECT_NE(nan.out.find("action: nan is not a finite number"), std::string::npos) << nan.out;
+}
+
 TEST_F(EnvsCli, RolloutPrintsImageObservationsAsBytesWithChannelMeans) {
   std::ifstream in(std::string(REIN_SOURCE_DIR) + "/tests/envs/data/CarRacing-v3.seeding.jsonl");
   std::string line;
