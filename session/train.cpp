@@ -36,6 +36,7 @@ struct Prepared {
   std::vector<std::string> plugins;    // recorded as plugin.N
   std::string resumed_from;            // run name or checkpoint file; empty for a new run
   std::optional<int64_t> resumed_run;  // the run that continues in place
+  std::string resumed_file;            // the checkpoint file it continues from
   std::string served_env;              // differs from the env id for remote://HOST:PORT
 };
 
@@ -49,6 +50,7 @@ Prepared prepare(const TrainRequest& r) {
     const std::string who = ck.run_name.empty() ? ck.path : ck.run_name;
     p.resumed_from = who;
     p.resumed_run = ck.run_id;
+    p.resumed_file = ck.path;
     p.trainer.emplace(rl::Trainer::resume(ck.path, r.settings, r.env_id));
     const int64_t done = p.trainer->agent().global_step();
     const int64_t total = p.trainer->run_config().total_timesteps;
@@ -108,6 +110,31 @@ tracker::RunSpec run_spec(const TrainRequest& r, Prepared& p) {
   return spec;
 }
 
+// Where the run's checkpoints go: --checkpoint-dir as given; for a run continued in place, the
+// folder of the checkpoint it continues from; for a new run, checkpoints/NAME beside the
+// database, or NAME.2, NAME.3, ... when that folder exists. Another run of the same name (names
+// may repeat in a database, and two databases in one folder both have a run 1) must never write
+// over its files, so a new run takes only a folder it has just created itself.
+std::string checkpoint_folder(const TrainRequest& r, const Prepared& p, const std::string& name) {
+  namespace fs = std::filesystem;
+  if (!r.checkpoint_dir.empty()) return r.checkpoint_dir;
+  if (p.resumed_run) return fs::path(p.resumed_file).parent_path().string();
+  const std::string first = tracker::run_checkpoint_dir(r.db, name);
+  std::error_code ec;
+  fs::create_directories(fs::path(first).parent_path(), ec);
+  for (int k = 1; k <= 1000; ++k) {
+    const std::string dir = k == 1 ? first : str(first, ".", k);
+    if (fs::create_directory(dir, ec)) return dir;
+    if (!fs::exists(dir)) {  // neither made nor there: the folder cannot be written
+      throw Error(str("cannot create the checkpoint folder '", dir, "': ", ec.message(),
+                      " (give a writable --checkpoint-dir)"));
+    }
+  }
+  throw Error(str("1000 checkpoint folders named '", first,
+                  "[.N]' exist already; give "
+                  "another --name or a --checkpoint-dir"));
+}
+
 }  // namespace
 
 TrainResult train(const TrainRequest& r) {
@@ -128,8 +155,7 @@ TrainResult train(const TrainRequest& r) {
   if (run->dropped_points() > 0)
     notice(r, str("dropped ", format_count(static_cast<int64_t>(run->dropped_points())),
                   " points of run ", run->name(), " logged after step ", format_count(start_step)));
-  const std::string ckpt_dir =
-      !r.checkpoint_dir.empty() ? r.checkpoint_dir : tracker::run_checkpoint_dir(r.db, run->name());
+  const std::string ckpt_dir = checkpoint_folder(r, p, run->name());
   const rl::RunConfig& config = trainer.run_config();
   if (r.on_start)
     r.on_start({run->id(), run->name(), trainer.algorithm(), trainer.env_id(),

@@ -62,9 +62,9 @@ struct TrainRequest {
   std::vector<std::string> tags;
   std::vector<tracker::Param> extra_params;  // recorded beside the resolved settings
 
-  // Checkpoints: default folder checkpoints/RUN beside the db. Also every checkpoint_minutes of
-  // wall time (0: off), so a killed run can be resumed; only the newest keep_checkpoints files
-  // written by this call stay on disk (0: all).
+  // Checkpoints: default folder checkpoints/RUN beside the db (RUN.2, ... when it exists). Also
+  // every checkpoint_minutes of wall time (0: off), so a killed run can be resumed; only the newest
+  // keep_checkpoints files written by this call stay on disk (0: all).
   std::string checkpoint_dir;
   double checkpoint_minutes = 5.0;
   int64_t keep_checkpoints = 3;

@@ -251,8 +251,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--keep-checkpoints", a->keep_checkpoints,
                   "keep only the newest N checkpoint files this run writes (0: all)")
       ->capture_default_str();
-  cmd->add_option("--checkpoint-dir", a->checkpoint_dir,
-                  "where checkpoints go (default: checkpoints/RUN beside the db)");
+  cmd->add_option(
+      "--checkpoint-dir", a->checkpoint_dir,
+      "where checkpoints go (default: checkpoints/RUN beside the db; RUN.2, ... when a run of "
+      "that name has the folder)");
   cmd->add_option("--resume", a->resume,
                   "continue a run (name, id or checkpoint file); ENV, if given, replaces the "
                   "saved env id (a remote:// id is never taken from the file)");

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -133,6 +135,53 @@ TEST(TrainStorage, RunNamesCannotEscapeTheCheckpointFolder) {
   EXPECT_FALSE(fs::exists(dir / "escaped"));
   EXPECT_FALSE(fs::exists(dir / "abs"));
   EXPECT_FALSE(fs::exists(dir / "sub" / "checkpoints"));
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Run names repeat: `--name` twice in one database, or run 1 of two databases in one folder
+// (both "ppo-CartPole-v1-s0-1"). Both runs used to write checkpoints/NAME/, the second over the
+// first's files, so `rein eval` of the first played the second's agent. A new run now takes a
+// folder it creates itself (NAME.2, ...), and a resumed run stays in its own.
+TEST(TrainStorage, RunsOfTheSameNameNeverShareACheckpointFolder) {
+  const fs::path dir = fresh_dir("storage_same_name");
+  auto train = [&](const std::string& db, std::vector<std::string> extra) {
+    std::vector<std::string> args{"train", "ppo",           "CartPole-v1", "--steps",
+                                  "1024",  "--no-progress", "--db",        (dir / db).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return rein_process(args);
+  };
+  const fs::path first =
+      dir / "checkpoints" / "ppo-CartPole-v1-s0-1" / "step-000001024.safetensors";
+  Output a = train("a.db", {});
+  ASSERT_EQ(a.status, 0) << a.text;
+  ASSERT_TRUE(fs::exists(first)) << a.text;
+  const std::string a_bytes = file_bytes(first);
+  Output b = train("b.db", {"--set", "learning_rate=0.01"});
+  ASSERT_EQ(b.status, 0) << b.text;
+  EXPECT_TRUE(contains(b.text, "checkpoints/ppo-CartPole-v1-s0-1.2/step-000001024.safetensors"))
+      << b.text;
+  EXPECT_EQ(file_bytes(first), a_bytes) << "run 1 of b.db wrote over run 1 of a.db";
+  EXPECT_NE(
+      file_bytes(dir / "checkpoints" / "ppo-CartPole-v1-s0-1.2" / "step-000001024.safetensors"),
+      a_bytes);
+
+  // Twice the same --name in one database, then the second continued in place.
+  ASSERT_EQ(train("a.db", {"--name", "dup"}).status, 0);
+  ASSERT_EQ(train("a.db", {"--name", "dup", "--set", "learning_rate=0.01"}).status, 0);
+  EXPECT_TRUE(fs::exists(dir / "checkpoints" / "dup.2" / "step-000001024.safetensors"));
+  const std::string dup_bytes =
+      file_bytes(dir / "checkpoints" / "dup" / "step-000001024.safetensors");
+  Output resumed = rein_process({"train", "--resume", "3", "--steps", "2048", "--no-progress",
+                                 "--db", (dir / "a.db").string()});
+  ASSERT_EQ(resumed.status, 0) << resumed.text;
+  EXPECT_TRUE(fs::exists(dir / "checkpoints" / "dup.2" / "step-000002048.safetensors"))
+      << resumed.text;
+  EXPECT_FALSE(fs::exists(dir / "checkpoints" / "dup" / "step-000002048.safetensors"));
+  EXPECT_EQ(file_bytes(dir / "checkpoints" / "dup" / "step-000001024.safetensors"), dup_bytes);
 }
 
 TEST(TrainStorage, NonUtf8CheckpointDirFailsBeforeTraining) {
