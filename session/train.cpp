@@ -131,8 +131,7 @@ std::string checkpoint_folder(const TrainRequest& r, const Prepared& p, const st
     }
   }
   throw Error(str("1000 checkpoint folders named '", first,
-                  "[.N]' exist already; give "
-                  "another --name or a --checkpoint-dir"));
+                  "[.N]' exist already; give another --name or a --checkpoint-dir"));
 }
 
 }  // namespace
