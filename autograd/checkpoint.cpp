@@ -17,7 +17,7 @@
 
 #include "autograd/module.h"
 #include "autograd/optim.h"
-#include "base/output_file.h"
+#include "base/files.h"
 
 namespace rein {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "apps/cli/commands.h"
 #include "apps/cli/text_table.h"
-#include "base/output_file.h"
+#include "base/files.h"
 #include "tracker/export.h"
 #include "tracker/group_statistics.h"
 #include "tracker/run_facts.h"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "base/error.h"
-#include "base/output_file.h"
+#include "base/files.h"
 #include "envs/video/internal/ffmpeg.h"
 #include "envs/video/video.h"
 

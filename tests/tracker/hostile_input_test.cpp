@@ -3,6 +3,7 @@
 // `gc` to delete, orphan rows, a negative schema version, and a writer whose run was removed.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -206,6 +207,27 @@ TEST(HostileInput, NegativeSchemaVersionIsRefused) {
   }
   EXPECT_NE(error_of([&] { RunWriter w(db, spec_named("x")); }).find("schema version -1"),
             std::string::npos);
+}
+
+// `--db /dev/null` created /dev/null-journal as root (and reported a failing disk); a pipe as the
+// database hung on SQLite's first read. A path that is not a regular file is refused at open.
+TEST(HostileInput, ADatabasePathThatIsNotARegularFileIsRefused) {
+  TempDir dir;
+  const std::string fifo = dir.file("pipe.db");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (OpenMode mode : {OpenMode::ReadOnly, OpenMode::ReadWrite}) {
+    EXPECT_EQ(error_of([&] { Store s(fifo, {.mode = mode}); }),
+              "open '" + fifo +
+                  "': it is a pipe (FIFO), not a database file; give the path of a database file "
+                  "(a new one is created)");
+  }
+  EXPECT_NE(error_of([&] { RunWriter w(fifo, spec_named("x")); }).find("it is a pipe (FIFO)"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { Store s(dir.path()); }).find("it is a folder, not a database file"),
+            std::string::npos);
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  EXPECT_FALSE(fs::exists(fifo + "-journal"));
+  EXPECT_FALSE(fs::exists(fifo + "-wal"));
 }
 
 }  // namespace

@@ -6,9 +6,11 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <utility>
 
+#include "base/files.h"
 #include "tracker/internal/postgres.h"
 
 namespace rein::tracker::internal {
@@ -184,6 +186,15 @@ std::optional<double> Stmt::opt_real(int col) const {
 Db::Db() : prepared_(std::make_unique<PreparedCache>()) {}
 
 Db Db::open_sqlite(const std::string& path, bool read_only, int busy_timeout_ms, bool immutable) {
+  // A database is a regular file: SQLite would wait forever on a pipe's first read, and beside a
+  // device such as /dev/null it creates its journal (/dev/null-journal, as root).
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    throw Error(str("open '", path, "': it is ", file_kind(st),
+                    ", not a database file; give the path of a database file (a new one is "
+                    "created)"));
+  }
   Db db;
   db.path_ = path;
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

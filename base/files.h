@@ -1,4 +1,5 @@
-// check_output_file(): may a file be written beside `path` and renamed over it?
+// Checks of the paths rein writes: file_kind() names what a path is, check_output_file() says
+// whether a file may be written beside a name and renamed over it.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +10,18 @@
 #include "base/error.h"
 
 namespace rein {
+
+// "a folder", "a character device", "a block device", "a pipe (FIFO)", "a socket", "a file".
+inline const char* file_kind(const std::filesystem::file_status& st) {
+  namespace fs = std::filesystem;
+  return fs::is_regular_file(st)     ? "a file"
+         : fs::is_directory(st)      ? "a folder"
+         : fs::is_character_file(st) ? "a character device"
+         : fs::is_block_file(st)     ? "a block device"
+         : fs::is_fifo(st)           ? "a pipe (FIFO)"
+         : fs::is_socket(st)         ? "a socket"
+                                     : "not a regular file";
+}
 
 // rein writes its outputs (checkpoints, videos, exports) to a temporary beside the name and
 // renames it over the name, so an interrupted write never leaves half a file. rename() replaces
@@ -21,12 +34,7 @@ inline void check_output_file(const std::string& path, std::string_view who) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st) || fs::is_regular_file(st)) return;  // absent: written as new
-  const char* what = fs::is_directory(st)        ? "a folder"
-                     : fs::is_character_file(st) ? "a character device"
-                     : fs::is_block_file(st)     ? "a block device"
-                     : fs::is_fifo(st)           ? "a pipe (FIFO)"
-                     : fs::is_socket(st)         ? "a socket"
-                                                 : "not a regular file";
+  const char* what = file_kind(st);
   throw Error(str(who, ": '", path, "' is ", what,
                   "; give the name of a file (rein writes a new file beside it and renames it "
                   "over the name, which would replace ",
