@@ -102,26 +102,21 @@ void VectorEnv::step_one(int64_t i, const void* actions) {
   Env& env = *envs_[k];
   const Space& as = env.action_space();
   StepResult r = [&] {
-    try {
-      switch (as.kind()) {
-        case SpaceKind::Discrete:
-          return env.step(Action(static_cast<const int64_t*>(actions)[i]));
-        case SpaceKind::Box: {
-          const auto width = static_cast<size_t>(as.flat_dim());
-          return env.step(Action(
-              std::span<const float>(static_cast<const float*>(actions) + i * width, width)));
-        }
-        case SpaceKind::MultiDiscrete: {
-          const auto width = static_cast<size_t>(as.flat_dim());
-          return env.step(Action(
-              std::span<const int64_t>(static_cast<const int64_t*>(actions) + i * width, width)));
-        }
+    switch (as.kind()) {
+      case SpaceKind::Discrete:
+        return env.step(Action(static_cast<const int64_t*>(actions)[i]));
+      case SpaceKind::Box: {
+        const auto width = static_cast<size_t>(as.flat_dim());
+        return env.step(
+            Action(std::span<const float>(static_cast<const float*>(actions) + i * width, width)));
       }
-      throw Error("VectorEnv.step: unknown action space kind");
-    } catch (const Error& e) {  // say which env; step() then asks for a reset
-      throw Error(str("VectorEnv.step: env ", i, " of ", num_envs(), ": ", e.what(),
-                      " (the other envs may have stepped: call reset() before stepping again)"));
+      case SpaceKind::MultiDiscrete: {
+        const auto width = static_cast<size_t>(as.flat_dim());
+        return env.step(Action(
+            std::span<const int64_t>(static_cast<const int64_t*>(actions) + i * width, width)));
+      }
     }
+    throw Error("VectorEnv.step: unknown action space kind");
   }();
   rewards_ptr_[i] = static_cast<float>(r.reward);
   terminated_ptr_[i] = r.terminated;

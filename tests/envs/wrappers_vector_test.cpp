@@ -242,10 +242,9 @@ TEST(VectorEnv, RejectsMisshapedActionsAndStepBeforeReset) {
   EXPECT_THROW(venv->step(bad), Error);
 }
 
-// An env that fails inside a vector step used to leave the envs before it stepped and the rest
-// not, and the next step went on from that mix. Now the error names the env, and the vector env
-// must be reset before it steps again.
-TEST(VectorEnv, AnEnvFailingMidStepNamesItselfAndTheVectorMustBeReset) {
+// An env that fails inside a vector step leaves the envs before it stepped and the rest not;
+// the next step used to go on from that mix. Now the vector env must be reset first.
+TEST(VectorEnv, AfterAnEnvFailedMidStepTheVectorMustBeReset) {
   for (const VectorMode mode : {VectorMode::Sync, VectorMode::Threaded}) {
     VectorOptions o;
     o.mode = mode;
@@ -260,14 +259,15 @@ TEST(VectorEnv, AnEnvFailingMidStepNamesItselfAndTheVectorMustBeReset) {
     } catch (const Error& e) {
       refusal = e.what();
     }
-    EXPECT_EQ(refusal.rfind("VectorEnv.step: env 1 of 3: CartPole-v1.step: action 5", 0), 0u)
-        << refusal;
-    EXPECT_NE(refusal.find("(the other envs may have stepped: call reset() before stepping "
-                           "again)"),
-              std::string::npos)
-        << refusal;
+    EXPECT_EQ(refusal.rfind("CartPole-v1.step: action 5", 0), 0u) << refusal;
     const Tensor good = zeros(Shape{3}, Dtype::Int64);
-    EXPECT_THROW(venv->step(good), Error);
+    refusal = "(no error)";
+    try {
+      venv->step(good);
+    } catch (const Error& e) {
+      refusal = e.what();
+    }
+    EXPECT_EQ(refusal, "VectorEnv.step: call reset() before step()");
     venv->reset(0);
     EXPECT_EQ(venv->step(good).obs.shape(), (Shape{3, 4}));
   }
