@@ -120,9 +120,12 @@ TEST(SweepCli, ADriverKilledWithKill9ResumesWithoutLosingOrRepeatingAFinishedTri
   const std::string db = (dir / "s.db").string();
   const std::string spec = (dir / "kill.toml").string();
   std::ofstream(spec) << quick_spec();
-  // The driver dies the moment it reports its first complete trial.
+  // The driver dies the moment it starts its third trial: one of the first two has finished
+  // (its slot freed) and the third has just begun, so it is certainly running. (Killing at the
+  // first " complete:" line left, under load, no trial running: the driver had already judged
+  // the others by the time the signal came, and there was nothing to start again.)
   const auto killed =
-      rein_process({"sweep", spec, "--db", db}, {.trigger = " complete:", .signal = SIGKILL});
+      rein_process({"sweep", spec, "--db", db}, {.trigger = "trial 3 started:", .signal = SIGKILL});
   ASSERT_EQ(killed.status, 128 + SIGKILL) << killed.text;
 
   std::map<int64_t, double> finished_before;
