@@ -31,6 +31,10 @@ struct AgentSetup {
   // together; 0: the machine's physical memory. Agents refuse larger sizes before allocating,
   // naming the settings to lower.
   double memory_bytes = 0;
+  // Built only to act (rein eval, rein record, the agent view; load_acting_agent): no replay
+  // buffer is allocated and none is read from the checkpoint, so an agent trained with a
+  // buffer larger than this machine's memory still plays here. Such an agent cannot train.
+  bool acting_only = false;
 };
 
 // A learning agent that owns its training envs, model, optimizer and statistics.

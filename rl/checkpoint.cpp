@@ -75,7 +75,10 @@ CheckpointInfo read_agent_checkpoint(const std::string& path) {
   return info;
 }
 
-std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides) {
+namespace {
+
+std::unique_ptr<Agent> load(const CheckpointInfo& checkpoint, const Settings& overrides,
+                            bool acting_only) {
   try {
     if (checkpoint.env_id.find("://") != std::string::npos && !checkpoint.env_id_from_user)
       throw Error(str("it was trained on '", checkpoint.env_id, "'; rein does not connect to an ",
@@ -87,6 +90,7 @@ std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settin
     for (const auto& [k, v] : checkpoint.params) settings.set(k, v, "checkpoint");
     settings.merge(overrides);
     AgentSetup setup{checkpoint.env_id, checkpoint.env_kwargs, {}};
+    setup.acting_only = acting_only;
     auto run_fields = setup.run.fields();
     settings.apply(run_fields);
     setup.run.validate();
@@ -96,6 +100,16 @@ std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settin
   } catch (const Error& e) {
     throw Error(str("checkpoint '", checkpoint.path, "': ", e.what()));
   }
+}
+
+}  // namespace
+
+std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides) {
+  return load(checkpoint, overrides, false);
+}
+
+std::unique_ptr<Agent> load_acting_agent(const CheckpointInfo& checkpoint) {
+  return load(checkpoint, {}, true);
 }
 
 }  // namespace rein::rl

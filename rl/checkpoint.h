@@ -50,5 +50,8 @@ CheckpointInfo read_agent_checkpoint(const std::string& path);
 // "checkpoint '<path>': <what was wrong>" on one that is missing, mistyped or out of range, and
 // on a scheme env id the user did not give (env_id_from_user).
 std::unique_ptr<Agent> load_agent(const CheckpointInfo& checkpoint, const Settings& overrides = {});
+// The agent a checkpoint describes, built only to act (AgentSetup::acting_only): its networks and
+// normalisers, without the replay buffer training needs. Errors as load_agent.
+std::unique_ptr<Agent> load_acting_agent(const CheckpointInfo& checkpoint);
 
 }  // namespace rein::rl

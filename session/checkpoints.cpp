@@ -105,7 +105,7 @@ PlayableAgent load_playable_agent(const std::string& checkpoint_or_run, const st
     p.info.env_id = env;
     p.info.env_id_from_user = true;
   }
-  p.agent = rl::load_agent(p.info);
+  p.agent = rl::load_acting_agent(p.info);
   return p;
 }
 

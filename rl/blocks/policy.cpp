@@ -18,7 +18,7 @@ Policy load_policy(const std::string& checkpoint_path) {
   p.env_id_ = info.env_id;
   p.env_kwargs_ = info.env_kwargs;
   p.global_step_ = info.global_step;
-  p.agent_ = load_agent(info);
+  p.agent_ = load_acting_agent(info);
   return p;
 }
 

@@ -1,6 +1,6 @@
 // A trained policy loaded from a checkpoint, for code that only needs to act: the dashboard's
 // agent viewer, scripts, anything that plays an agent without training it. It rebuilds the
-// agent exactly as `rein eval` does (read_agent_checkpoint + load_agent), so for the same
+// agent exactly as `rein eval` does (read_agent_checkpoint + load_acting_agent), so for the same
 // observations it chooses the same actions, for every registered algorithm.
 #pragma once
 

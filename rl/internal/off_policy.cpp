@@ -35,10 +35,11 @@ OffPolicyCore::OffPolicyCore(std::string algo, const AgentSetup& setup,
     ro.action_dim = as.flat_dim();
   }
   ro.memory_bytes = memory_budget(setup.memory_bytes);
-  std::vector<MemoryUse> uses{replay_memory(ro, ro.memory_bytes)};
+  std::vector<MemoryUse> uses;
+  if (!setup.acting_only) uses.push_back(replay_memory(ro, ro.memory_bytes));
   if (options_.networks) uses.push_back(options_.networks(encoder_, as));
   check_memory(algo_, uses, ro.memory_bytes);
-  buffer_ = std::make_unique<ReplayBuffer>(ro);
+  if (!setup.acting_only) buffer_ = std::make_unique<ReplayBuffer>(ro);
   obs_ = empty({N_, D_});
   scratch_a_.resize(static_cast<size_t>(D_));
   scratch_b_.resize(static_cast<size_t>(D_));
@@ -52,6 +53,7 @@ OffPolicyCore::OffPolicyCore(std::string algo, const AgentSetup& setup,
 void OffPolicyCore::reset_envs(uint64_t seed) {
   const envs::VectorStep& s = envs_->reset(seed);
   encoder_.encode(s.obs, obs_.data<float>());
+  if (!buffer_) return;
   for (int64_t i = 0; i < N_; ++i)
     buffer_->start(i, stored_row(s.obs, i, scratch_a_.data(), pixels_a_.data()));
 }
@@ -74,6 +76,9 @@ ObsRow OffPolicyCore::stored_row(const Tensor& batch, int64_t i, float* floats,
 void OffPolicyCore::collect(MetricSink& sink,
                             const std::function<void(Tensor& env, Tensor& stored)>& act,
                             const std::function<void(const std::vector<uint8_t>& done)>& on_step) {
+  if (!buffer_)
+    throw Error(str(algo_, ": this agent was loaded to act only (without its replay buffer), ",
+                    "so it cannot train; load it with load_agent to train it"));
   Tensor env_actions, stored;
   const int64_t width = options_.replay.action_dim;
   if (!phase_cut_) {
@@ -134,7 +139,8 @@ void OffPolicyCore::collect(MetricSink& sink,
 }
 
 int64_t OffPolicyCore::due_gradient_steps() const {
-  if (phase_cut_ || global_step_ <= options_.learning_starts || buffer_->size() == 0) return 0;
+  if (!buffer_ || phase_cut_ || global_step_ <= options_.learning_starts || buffer_->size() == 0)
+    return 0;
   return options_.gradient_steps >= 0 ? options_.gradient_steps : global_step_ - phase_start_;
 }
 
@@ -149,7 +155,8 @@ void OffPolicyCore::state(StateIO& io) {
     io.integer("phase_count", phase_count_, 0, kMaxCounter);
   }
   bool envs_restored = false;
-  if (options_.save_replay && io.has("replay")) {
+  // An agent that only acts has no buffer: a saved one, and the envs it goes with, are not read.
+  if (buffer_ && options_.save_replay && io.has("replay")) {
     io.object("replay", *buffer_);
     envs_restored = envs_state(io);
     if (envs_restored || !io.loading()) io.tensor("env.obs", obs_);

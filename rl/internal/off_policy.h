@@ -75,8 +75,8 @@ OffPolicyOptions off_policy_options(const Config& c) {
 class OffPolicyCore {
  public:
   // Builds setup.run.n_envs envs of setup.env_id and, once the networks (options.networks) and
-  // the replay buffer fit setup.memory_bytes together, the buffer. `algo` names the agent in
-  // errors.
+  // the replay buffer fit setup.memory_bytes together, the buffer; with setup.acting_only no
+  // buffer (collect() then throws). `algo` names the agent in errors.
   OffPolicyCore(std::string algo, const AgentSetup& setup, const OffPolicyOptions& options);
 
   envs::VectorEnv& envs() { return *envs_; }
@@ -85,8 +85,8 @@ class OffPolicyCore {
   Tensor encode(const Tensor& raw_obs) const;
   int64_t n_envs() const { return N_; }
   int64_t obs_dim() const { return D_; }
-  const Tensor& obs() const { return obs_; }  // (N, obs_dim): the observations acted on next
-  ReplayBuffer& buffer() { return *buffer_; }
+  const Tensor& obs() const { return obs_; }   // (N, obs_dim): the observations acted on next
+  ReplayBuffer& buffer() { return *buffer_; }  // not of an acting-only core
   int64_t global_step() const { return global_step_; }
   int64_t n_calls() const { return n_calls_; }  // vector steps taken (SB3 _n_calls)
   // Before learning_starts: actions come from the action space, not the policy.
