@@ -125,7 +125,9 @@ std::string checkpoint_folder(const TrainRequest& r, const Prepared& p, const st
   for (int k = 1; k <= 1000; ++k) {
     const std::string dir = k == 1 ? first : str(first, ".", k);
     if (fs::create_directory(dir, ec)) return dir;
-    if (!fs::exists(dir)) {  // neither made nor there: the folder cannot be written
+    // Neither made nor there (checked without throwing: the parent may be unreadable): the
+    // folder cannot be written.
+    if (std::error_code missing; !fs::exists(dir, missing)) {
       throw Error(str("cannot create the checkpoint folder '", dir, "': ", ec.message(),
                       " (give a writable --checkpoint-dir)"));
     }

@@ -33,7 +33,8 @@ struct RecordArgs {
 
 void run_record(const RecordArgs& a) {
   if (a.episodes < 1) throw Error(str("record: --episodes must be at least 1, got ", a.episodes));
-  if (a.fps < 0 || a.fps > 1000) throw Error(str("record: --fps must be 1 to 1000, got ", a.fps));
+  if (a.fps < 0 || a.fps > 1000)
+    throw Error(str("record: --fps must be 1 to 1000, or 0 for the env's own rate, got ", a.fps));
   session::PlayableAgent played = session::load_playable_agent(a.target, a.db, a.plugins, a.env);
   const rl::CheckpointInfo& info = played.info;
   const envs::Kwargs kwargs = parse_env_args(a.env_args, info.env_kwargs);

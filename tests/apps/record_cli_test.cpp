@@ -75,6 +75,10 @@ TEST(RecordCli, BadInputFailsClearlyAndWritesNothing) {
   EXPECT_NE(out.status, 0);
   EXPECT_NE(out.text.find("--episodes"), std::string::npos) << out.text;
 
+  out = run_rein("record r -o " + (dir / "x.mp4").string() + " --fps -5 --db " + db);
+  EXPECT_NE(out.status, 0);
+  EXPECT_NE(out.text.find("or 0 for the env's own rate, got -5"), std::string::npos) << out.text;
+
   out = run_rein("record r -o " + (dir / "x.mp4").string() + " --deterministic --stochastic --db " +
                  db);
   EXPECT_NE(out.status, 0);

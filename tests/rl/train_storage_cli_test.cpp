@@ -184,6 +184,21 @@ TEST(TrainStorage, RunsOfTheSameNameNeverShareACheckpointFolder) {
   EXPECT_EQ(file_bytes(dir / "checkpoints" / "dup" / "step-000001024.safetensors"), dup_bytes);
 }
 
+TEST(TrainStorage, ACheckpointFolderThatCannotBeMadeNamesItAndTheFix) {
+  // "checkpoints" a symbolic link to itself: every path under it fails with ELOOP (a check
+  // that root's permissions cannot bypass), which once escaped as the filesystem's own message.
+  const fs::path dir = fresh_dir("storage_loop");
+  fs::create_directory_symlink("checkpoints", dir / "checkpoints");
+  Output out = rein_process({"train", "ppo", "CartPole-v1", "--steps", "64", "--no-progress",
+                             "--db", (dir / "runs.db").string()});
+  EXPECT_NE(out.status, 0);
+  const std::string folder = (dir / "checkpoints" / "ppo-CartPole-v1-s0-1").string();
+  EXPECT_TRUE(contains(out.text, "cannot create the checkpoint folder '" + folder +
+                                     "': Too many levels of symbolic links (give a writable "
+                                     "--checkpoint-dir)"))
+      << out.text;
+}
+
 TEST(TrainStorage, NonUtf8CheckpointDirFailsBeforeTraining) {
   const fs::path dir = fresh_dir("storage_latin1");
   const std::string db = (dir / "runs.db").string();
