@@ -20,6 +20,21 @@ using test_support::error_of;
 // Far more replay slots than any machine holds (about 200 TB for Pendulum's rows).
 constexpr const char* kHugeBuffer = "10000000000000";
 
+// A 200-step run of `algo` on `env` whose buffer holds 500 transitions.
+Trainer short_run(const char* algo, const char* env, bool save_replay) {
+  Settings s = test_support::settings_of({{"total_timesteps", "200"},
+                                          {"learning_starts", "100"},
+                                          {"buffer_size", "500"},
+                                          {"batch_size", "16"},
+                                          {"net_arch", "16"},
+                                          {"save_replay", save_replay ? "true" : "false"},
+                                          {"eval_episodes", "0"}});
+  Trainer t(algo, env, {}, s);
+  NullSink sink;
+  t.train(sink, "", {});
+  return t;
+}
+
 struct ShortRun {
   const char* algo;
   const char* env;
@@ -31,16 +46,7 @@ TEST(ActingAgent, PlaysACheckpointWhoseReplayBufferWouldNotFitThisMachine) {
        {ShortRun{"dqn", "CartPole-v1", {3, 4}}, ShortRun{"sac", "Pendulum-v1", {3, 3}},
         ShortRun{"td3", "Pendulum-v1", {3, 3}}}) {
     SCOPED_TRACE(run.algo);
-    Settings s = test_support::settings_of({{"total_timesteps", "200"},
-                                            {"learning_starts", "100"},
-                                            {"buffer_size", "500"},
-                                            {"batch_size", "16"},
-                                            {"net_arch", "16"},
-                                            {"save_replay", "true"},
-                                            {"eval_episodes", "0"}});
-    Trainer t(run.algo, run.env, {}, s);
-    NullSink sink;
-    t.train(sink, "", {});
+    Trainer t = short_run(run.algo, run.env, true);
     const std::string dir = test_support::temp_dir(std::string("acting-") + run.algo).string();
     CheckpointInfo info = read_agent_checkpoint(t.save_checkpoint(dir));
     // As if trained on a machine with far more memory (the saved buffer itself is small).
@@ -51,21 +57,14 @@ TEST(ActingAgent, PlaysACheckpointWhoseReplayBufferWouldNotFitThisMachine) {
     std::unique_ptr<Agent> agent = load_acting_agent(info);
     const Tensor obs = full(run.obs_shape, 0.1f);
     EXPECT_TRUE(equal(agent->predict(obs, true), t.agent().predict(obs, true)));
+    NullSink sink;
     EXPECT_NE(error_of([&] { agent->iterate(sink); }).find("loaded to act only"),
               std::string::npos);
   }
 }
 
 TEST(ActingAgent, ThePolicyOfEvalAndTheViewerLoadsWithoutTheReplayBuffer) {
-  Settings s = test_support::settings_of({{"total_timesteps", "200"},
-                                          {"learning_starts", "100"},
-                                          {"buffer_size", "500"},
-                                          {"batch_size", "16"},
-                                          {"net_arch", "16"},
-                                          {"eval_episodes", "0"}});
-  Trainer t("sac", "Pendulum-v1", {}, s);
-  NullSink sink;
-  t.train(sink, "", {});
+  Trainer t = short_run("sac", "Pendulum-v1", false);
   const std::string path = t.save_checkpoint(test_support::temp_dir("acting-policy").string());
   SafetensorsFile f = load_safetensors(path);
   auto params = nlohmann::json::parse(f.metadata.at("params"));
